@@ -1,0 +1,275 @@
+//! Per-school settings with the source documents' numbers as defaults.
+//! Stored as key/value text in the `setting` table; every key is listed in
+//! [`Settings::SPEC`] with its default and its meaning.
+
+use chrono::NaiveTime;
+use serde::Serialize;
+use thiserror::Error;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Settings {
+    /// Lesson record, attendance and marks are due the same day by this time.
+    pub entry_deadline: NaiveTime,
+    pub mark_deadline_current_days: u32,
+    pub mark_deadline_interim_days: u32,
+    pub mark_deadline_written_days: u32,
+    pub min_marks_quarter: usize,
+    pub min_marks_half: usize,
+    /// Thresholds of the weighted mean, in hundredths (2.60 → 260).
+    pub grade_threshold_3: u32,
+    pub grade_threshold_4: u32,
+    pub grade_threshold_5: u32,
+    pub grades_due_days_before_end: u32,
+    /// A deferred mark must be resolved within this many school days.
+    pub deferred_resolve_school_days: u32,
+    pub school_days_per_week: u32,
+    pub homework_max_minutes_grades_1_2: u32,
+    pub homework_max_minutes_per_subject_grades_3_6: u32,
+    pub online_max_minutes_per_day_grades_4_6: u32,
+    pub live_lesson_minutes: u32,
+    pub training_fail_unexcused: u32,
+    /// Hundredths of a credit (40 credits → 4000), so 39.5 is exact.
+    pub training_min_credits_year: u32,
+    /// Minutes.
+    pub training_min_session_minutes: u32,
+    pub training_study_notes_chars: u32,
+    pub training_open_lessons_year: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            entry_deadline: NaiveTime::from_hms_opt(17, 30, 0).expect("valid time"),
+            mark_deadline_current_days: 15,
+            mark_deadline_interim_days: 7,
+            mark_deadline_written_days: 3,
+            min_marks_quarter: 3,
+            min_marks_half: 5,
+            grade_threshold_3: 260,
+            grade_threshold_4: 365,
+            grade_threshold_5: 466,
+            grades_due_days_before_end: 3,
+            deferred_resolve_school_days: 5,
+            school_days_per_week: 5,
+            homework_max_minutes_grades_1_2: 0,
+            homework_max_minutes_per_subject_grades_3_6: 20,
+            online_max_minutes_per_day_grades_4_6: 90,
+            live_lesson_minutes: 30,
+            training_fail_unexcused: 3,
+            training_min_credits_year: 4000,
+            training_min_session_minutes: 60,
+            training_study_notes_chars: 5000,
+            training_open_lessons_year: 1,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum SettingError {
+    #[error("unknown setting «{0}»")]
+    Unknown(String),
+    #[error("setting {key}: «{value}» is not valid ({expected})")]
+    Invalid { key: String, value: String, expected: &'static str },
+}
+
+/// How a setting is written as text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Time,
+    Count,
+    /// A decimal with two places, stored in hundredths.
+    Decimal,
+}
+
+pub struct Spec {
+    pub key: &'static str,
+    pub kind: Kind,
+    pub description: &'static str,
+}
+
+macro_rules! spec {
+    ($key:ident, $kind:ident, $desc:literal) => {
+        Spec { key: stringify!($key), kind: Kind::$kind, description: $desc }
+    };
+}
+
+impl Settings {
+    pub const SPEC: &'static [Spec] = &[
+        spec!(entry_deadline, Time, "lesson record, attendance and marks due the same day by (HH:MM)"),
+        spec!(mark_deadline_current_days, Count, "days to enter a current mark"),
+        spec!(mark_deadline_interim_days, Count, "days to enter an interim-attestation mark"),
+        spec!(mark_deadline_written_days, Count, "days to enter the mark of a written work"),
+        spec!(min_marks_quarter, Count, "marks needed to be attested for a quarter"),
+        spec!(min_marks_half, Count, "marks needed to be attested for a half-year"),
+        spec!(grade_threshold_3, Decimal, "weighted mean from which the period grade is 3"),
+        spec!(grade_threshold_4, Decimal, "weighted mean from which the period grade is 4"),
+        spec!(grade_threshold_5, Decimal, "weighted mean from which the period grade is 5"),
+        spec!(grades_due_days_before_end, Count, "period grades due this many days before the period ends"),
+        spec!(deferred_resolve_school_days, Count, "school days to resolve a deferred mark (°)"),
+        spec!(school_days_per_week, Count, "school days a week (5 or 6)"),
+        spec!(homework_max_minutes_grades_1_2, Count, "homework minutes a day allowed in grades 1–2"),
+        spec!(homework_max_minutes_per_subject_grades_3_6, Count, "homework minutes per subject a day in grades 3–6"),
+        spec!(online_max_minutes_per_day_grades_4_6, Count, "online minutes a day in grades 4–6"),
+        spec!(live_lesson_minutes, Count, "length of a live online lesson, minutes"),
+        spec!(training_fail_unexcused, Count, "unexcused training absences in a year that fail a teacher"),
+        spec!(training_min_credits_year, Decimal, "training credits a teacher must earn in a year"),
+        spec!(training_min_session_minutes, Count, "shortest training session, minutes"),
+        spec!(training_study_notes_chars, Count, "characters of study notes a semester"),
+        spec!(training_open_lessons_year, Count, "open lessons a teacher gives in a year"),
+    ];
+
+    /// Every setting as (key, text value), in SPEC order.
+    pub fn to_pairs(&self) -> Vec<(&'static str, String)> {
+        Self::SPEC.iter().map(|s| (s.key, self.get(s.key).expect("every SPEC key is readable"))).collect()
+    }
+
+    /// The text value of one setting.
+    pub fn get(&self, key: &str) -> Option<String> {
+        let dec = |h: u32| format!("{}.{:02}", h / 100, h % 100);
+        Some(match key {
+            "entry_deadline" => self.entry_deadline.format("%H:%M").to_string(),
+            "mark_deadline_current_days" => self.mark_deadline_current_days.to_string(),
+            "mark_deadline_interim_days" => self.mark_deadline_interim_days.to_string(),
+            "mark_deadline_written_days" => self.mark_deadline_written_days.to_string(),
+            "min_marks_quarter" => self.min_marks_quarter.to_string(),
+            "min_marks_half" => self.min_marks_half.to_string(),
+            "grade_threshold_3" => dec(self.grade_threshold_3),
+            "grade_threshold_4" => dec(self.grade_threshold_4),
+            "grade_threshold_5" => dec(self.grade_threshold_5),
+            "grades_due_days_before_end" => self.grades_due_days_before_end.to_string(),
+            "deferred_resolve_school_days" => self.deferred_resolve_school_days.to_string(),
+            "school_days_per_week" => self.school_days_per_week.to_string(),
+            "homework_max_minutes_grades_1_2" => self.homework_max_minutes_grades_1_2.to_string(),
+            "homework_max_minutes_per_subject_grades_3_6" => {
+                self.homework_max_minutes_per_subject_grades_3_6.to_string()
+            }
+            "online_max_minutes_per_day_grades_4_6" => self.online_max_minutes_per_day_grades_4_6.to_string(),
+            "live_lesson_minutes" => self.live_lesson_minutes.to_string(),
+            "training_fail_unexcused" => self.training_fail_unexcused.to_string(),
+            "training_min_credits_year" => dec(self.training_min_credits_year),
+            "training_min_session_minutes" => self.training_min_session_minutes.to_string(),
+            "training_study_notes_chars" => self.training_study_notes_chars.to_string(),
+            "training_open_lessons_year" => self.training_open_lessons_year.to_string(),
+            _ => return None,
+        })
+    }
+
+    /// Set one setting from text, validating it.
+    pub fn set(&mut self, key: &str, value: &str) -> Result<(), SettingError> {
+        let spec = Self::SPEC.iter().find(|s| s.key == key).ok_or_else(|| SettingError::Unknown(key.into()))?;
+        let invalid = |expected| SettingError::Invalid { key: key.into(), value: value.into(), expected };
+        let v = value.trim();
+        // Change a copy, so a refused value leaves the settings as they were.
+        let mut next = self.clone();
+        let this = &mut next;
+        match spec.kind {
+            Kind::Time => {
+                this.entry_deadline = NaiveTime::parse_from_str(v, "%H:%M").map_err(|_| invalid("a time HH:MM"))?;
+            }
+            Kind::Decimal => {
+                let h = parse_hundredths(v).ok_or_else(|| invalid("a number with at most two decimals"))?;
+                match key {
+                    "grade_threshold_3" => this.grade_threshold_3 = h,
+                    "grade_threshold_4" => this.grade_threshold_4 = h,
+                    "grade_threshold_5" => this.grade_threshold_5 = h,
+                    _ => this.training_min_credits_year = h,
+                }
+            }
+            Kind::Count => {
+                let n: u32 = v.parse().map_err(|_| invalid("a whole number"))?;
+                match key {
+                    "mark_deadline_current_days" => this.mark_deadline_current_days = n,
+                    "mark_deadline_interim_days" => this.mark_deadline_interim_days = n,
+                    "mark_deadline_written_days" => this.mark_deadline_written_days = n,
+                    "min_marks_quarter" => this.min_marks_quarter = n as usize,
+                    "min_marks_half" => this.min_marks_half = n as usize,
+                    "grades_due_days_before_end" => this.grades_due_days_before_end = n,
+                    "deferred_resolve_school_days" => this.deferred_resolve_school_days = n,
+                    "school_days_per_week" if (5..=6).contains(&n) => this.school_days_per_week = n,
+                    "school_days_per_week" => return Err(invalid("5 or 6")),
+                    "homework_max_minutes_grades_1_2" => this.homework_max_minutes_grades_1_2 = n,
+                    "homework_max_minutes_per_subject_grades_3_6" => {
+                        this.homework_max_minutes_per_subject_grades_3_6 = n
+                    }
+                    "online_max_minutes_per_day_grades_4_6" => this.online_max_minutes_per_day_grades_4_6 = n,
+                    "live_lesson_minutes" => this.live_lesson_minutes = n,
+                    "training_fail_unexcused" => this.training_fail_unexcused = n,
+                    "training_min_session_minutes" => this.training_min_session_minutes = n,
+                    "training_study_notes_chars" => this.training_study_notes_chars = n,
+                    _ => this.training_open_lessons_year = n,
+                }
+            }
+        }
+        if !(200..=500).contains(&this.grade_threshold_3)
+            || this.grade_threshold_3 >= this.grade_threshold_4
+            || this.grade_threshold_4 >= this.grade_threshold_5
+            || this.grade_threshold_5 > 500
+        {
+            return Err(invalid("thresholds rising from 2.00 to 5.00: 3 < 4 < 5"));
+        }
+        *self = next;
+        Ok(())
+    }
+
+    /// Build settings from stored pairs; missing keys keep their defaults.
+    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Self, SettingError> {
+        let mut s = Settings::default();
+        for (k, v) in pairs {
+            s.set(k, v)?;
+        }
+        Ok(s)
+    }
+}
+
+/// "2.6" → 260, "40" → 4000, "39.5" → 3950; more than two decimals is refused.
+pub fn parse_hundredths(s: &str) -> Option<u32> {
+    let (int, frac) = s.split_once(['.', ',']).unwrap_or((s, ""));
+    if int.is_empty() || frac.len() > 2 || !int.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let int: u32 = int.parse().ok()?;
+    let frac: u32 = if frac.is_empty() { 0 } else { format!("{frac:0<2}").parse().ok()? };
+    int.checked_mul(100)?.checked_add(frac)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_the_documents_numbers() {
+        let s = Settings::default();
+        let pairs = s.to_pairs();
+        let get = |k: &str| pairs.iter().find(|(key, _)| *key == k).unwrap().1.clone();
+        assert_eq!(get("entry_deadline"), "17:30");
+        assert_eq!(get("mark_deadline_current_days"), "15");
+        assert_eq!(get("mark_deadline_interim_days"), "7");
+        assert_eq!(get("mark_deadline_written_days"), "3");
+        assert_eq!(get("min_marks_quarter"), "3");
+        assert_eq!(get("min_marks_half"), "5");
+        assert_eq!(get("grade_threshold_3"), "2.60");
+        assert_eq!(get("grade_threshold_4"), "3.65");
+        assert_eq!(get("grade_threshold_5"), "4.66");
+        assert_eq!(get("training_fail_unexcused"), "3");
+        assert_eq!(get("training_min_credits_year"), "40.00");
+        assert_eq!(pairs.len(), Settings::SPEC.len());
+    }
+
+    #[test]
+    fn round_trip_and_validation() {
+        let s = Settings::default();
+        let pairs = s.to_pairs();
+        let back = Settings::from_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str()))).unwrap();
+        assert_eq!(back, s);
+        let mut s = Settings::default();
+        assert!(s.set("grade_threshold_3", "2.605").is_err());
+        assert!(s.set("grade_threshold_4", "2.50").is_err(), "4 below 3");
+        assert!(s.set("entry_deadline", "25:00").is_err());
+        assert!(matches!(s.set("nope", "1"), Err(SettingError::Unknown(_))));
+        s.set("entry_deadline", "18:00").unwrap();
+        s.set("training_min_credits_year", "39.5").unwrap();
+        assert_eq!(s.training_min_credits_year, 3950);
+        assert_eq!(parse_hundredths("2,6"), Some(260));
+        assert_eq!(parse_hundredths("-1"), None);
+    }
+}

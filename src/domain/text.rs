@@ -1,0 +1,59 @@
+//! Text rules shared by every layer: names are stored in Unicode NFC so that
+//! a Vietnamese name typed with combining marks and one pasted precomposed
+//! are the same name.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Trim and normalise to NFC, the form everything is stored in.
+pub fn nfc(s: &str) -> String {
+    s.trim().nfc().collect()
+}
+
+/// A person's display name: "Family Given Patronymic" (patronymic optional).
+pub fn full_name(family: &str, given: &str, patronymic: Option<&str>) -> String {
+    let mut out = String::with_capacity(family.len() + given.len() + 2);
+    out.push_str(family);
+    if !given.is_empty() {
+        out.push(' ');
+        out.push_str(given);
+    }
+    if let Some(p) = patronymic.filter(|p| !p.is_empty()) {
+        out.push(' ');
+        out.push_str(p);
+    }
+    out
+}
+
+/// "Family G. P." — the short form used in narrow columns.
+pub fn short_name(family: &str, given: &str, patronymic: Option<&str>) -> String {
+    let mut out = family.to_string();
+    for part in [Some(given), patronymic].into_iter().flatten() {
+        if let Some(c) = part.chars().next() {
+            out.push(' ');
+            out.push(c);
+            out.push('.');
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nfc_composes_vietnamese_combining_marks() {
+        // "Nguyễn" written with a combining circumflex and tilde.
+        let decomposed = "Nguye\u{0302}\u{0303}n";
+        assert_eq!(nfc(decomposed), "Nguyễn");
+        assert_eq!(nfc("  Иванов "), "Иванов");
+    }
+
+    #[test]
+    fn names_in_three_scripts() {
+        assert_eq!(full_name("Иванов", "Пётр", Some("Сергеевич")), "Иванов Пётр Сергеевич");
+        assert_eq!(full_name("王", "小明", None), "王 小明");
+        assert_eq!(short_name("Trần", "Thị Mai", None), "Trần T.");
+        assert_eq!(short_name("Иванов", "Пётр", Some("Сергеевич")), "Иванов П. С.");
+    }
+}

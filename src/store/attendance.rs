@@ -1,0 +1,143 @@
+//! Attendance codes (data), attendance entries, device census and
+//! follow-ups of students who cannot attend online.
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, params};
+
+use super::Result;
+use crate::domain::Id;
+use crate::domain::attendance::{AttendanceCode, AttendanceMark, Category, DeviceCensus, FollowupMethod, OnlineFollowup, Reason};
+use crate::domain::text::nfc;
+
+/// The code table in display order (hidden codes included when asked).
+pub fn codes(conn: &Connection, include_hidden: bool) -> Result<Vec<AttendanceCode>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, code, label, category, reason, key, sort, hidden FROM attendance_code
+         WHERE hidden = 0 OR ?1 ORDER BY sort, id",
+    )?;
+    Ok(stmt
+        .query_map([include_hidden], |r| {
+            Ok(AttendanceCode {
+                id: r.get(0)?,
+                code: r.get(1)?,
+                label: r.get(2)?,
+                category: Category::parse(&r.get::<_, String>(3)?).unwrap_or(Category::AbsentUnspecified),
+                reason: r.get::<_, Option<String>>(4)?.as_deref().and_then(Reason::parse),
+                key: r.get(5)?,
+                sort: r.get(6)?,
+                hidden: r.get(7)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn insert_mark(conn: &Connection, a: &AttendanceMark) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO attendance (lesson_id, student_id, code_id, comment_code_id, comment, set_by, set_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        a.lesson_id,
+        a.student_id,
+        a.code_id,
+        a.comment_code_id,
+        a.comment.as_deref().map(nfc),
+        a.set_by,
+        a.set_at
+    ])?;
+    Ok(())
+}
+
+/// Attendance entries of a class between two dates (all subjects).
+pub fn marks_for_class(conn: &Connection, class_id: Id, from: NaiveDate, to: NaiveDate) -> Result<Vec<AttendanceMark>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT a.lesson_id, a.student_id, a.code_id, a.comment_code_id, a.comment, a.set_by, a.set_at
+         FROM lesson l JOIN attendance a ON a.lesson_id = l.id
+         WHERE l.class_id = ?1 AND l.date BETWEEN ?2 AND ?3 ORDER BY l.date, l.lesson_no, a.student_id",
+    )?;
+    Ok(stmt
+        .query_map(params![class_id, from, to], |r| {
+            Ok(AttendanceMark {
+                lesson_id: r.get(0)?,
+                student_id: r.get(1)?,
+                code_id: r.get(2)?,
+                comment_code_id: r.get(3)?,
+                comment: r.get(4)?,
+                set_by: r.get(5)?,
+                set_at: r.get(6)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn set_census(conn: &Connection, c: &DeviceCensus) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO device_census (student_id, year_id, taken_on, computer, tablet, smartphone, tv, internet, note)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+         ON CONFLICT (student_id, year_id) DO UPDATE SET taken_on = excluded.taken_on, computer = excluded.computer,
+             tablet = excluded.tablet, smartphone = excluded.smartphone, tv = excluded.tv,
+             internet = excluded.internet, note = excluded.note",
+    )?
+    .execute(params![
+        c.student_id,
+        c.year_id,
+        c.taken_on,
+        c.computer,
+        c.tablet,
+        c.smartphone,
+        c.tv,
+        c.internet,
+        nfc(&c.note)
+    ])?;
+    Ok(())
+}
+
+/// The census of the students of a class for a year.
+pub fn census_for_class(conn: &Connection, class_id: Id, year_id: Id) -> Result<Vec<DeviceCensus>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT DISTINCT d.student_id, d.year_id, d.taken_on, d.computer, d.tablet, d.smartphone, d.tv, d.internet, d.note
+         FROM device_census d JOIN enrolment e ON e.student_id = d.student_id
+         WHERE e.class_id = ?1 AND d.year_id = ?2 ORDER BY d.student_id",
+    )?;
+    Ok(stmt
+        .query_map(params![class_id, year_id], |r| {
+            Ok(DeviceCensus {
+                student_id: r.get(0)?,
+                year_id: r.get(1)?,
+                taken_on: r.get(2)?,
+                computer: r.get(3)?,
+                tablet: r.get(4)?,
+                smartphone: r.get(5)?,
+                tv: r.get(6)?,
+                internet: r.get(7)?,
+                note: r.get(8)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn insert_followup(conn: &Connection, f: &OnlineFollowup) -> Result<Id> {
+    conn.prepare_cached(
+        "INSERT INTO online_followup (student_id, date, by_staff_id, method, note) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![f.student_id, f.date, f.by_staff_id, f.method.as_str(), nfc(&f.note)])?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn followups(conn: &Connection, student_id: Id) -> Result<Vec<OnlineFollowup>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, student_id, date, by_staff_id, method, note FROM online_followup WHERE student_id = ?1 ORDER BY date, id",
+    )?;
+    Ok(stmt
+        .query_map([student_id], |r| {
+            Ok(OnlineFollowup {
+                id: r.get(0)?,
+                student_id: r.get(1)?,
+                date: r.get(2)?,
+                by_staff_id: r.get(3)?,
+                method: FollowupMethod::parse(&r.get::<_, String>(4)?).unwrap_or(FollowupMethod::Other),
+                note: r.get(5)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?)
+}

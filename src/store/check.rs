@@ -1,0 +1,57 @@
+//! `classbook check`: integrity, foreign keys, schema version, row counts.
+
+use rusqlite::Connection;
+use serde::Serialize;
+
+use super::{Result, migrate};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckReport {
+    pub schema_version: i64,
+    pub supported_version: i64,
+    pub integrity: Vec<String>,
+    pub foreign_key_violations: Vec<String>,
+    pub tables: Vec<(String, i64)>,
+}
+
+impl CheckReport {
+    pub fn ok(&self) -> bool {
+        self.schema_version == self.supported_version
+            && self.integrity == ["ok"]
+            && self.foreign_key_violations.is_empty()
+    }
+}
+
+pub fn run(conn: &Connection) -> Result<CheckReport> {
+    let schema_version = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let integrity = conn
+        .prepare("PRAGMA integrity_check")?
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let foreign_key_violations = conn
+        .prepare("PRAGMA foreign_key_check")?
+        .query_map([], |r| {
+            Ok(format!(
+                "{} row {} → {}",
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<i64>>(1)?.map_or("?".into(), |v| v.to_string()),
+                r.get::<_, String>(2)?
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let names = table_names(conn)?;
+    let mut tables = Vec::with_capacity(names.len());
+    for name in names {
+        let n: i64 = conn.query_row(&format!("SELECT count(*) FROM \"{name}\""), [], |r| r.get(0))?;
+        tables.push((name, n));
+    }
+    Ok(CheckReport { schema_version, supported_version: migrate::latest(), integrity, foreign_key_violations, tables })
+}
+
+/// The application's tables, in name order.
+pub fn table_names(conn: &Connection) -> Result<Vec<String>> {
+    Ok(conn
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?)
+}

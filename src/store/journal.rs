@@ -1,0 +1,227 @@
+//! Lessons, marks, period grades and online teaching logs.
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, params};
+use serde::Serialize;
+
+use super::Result;
+use crate::domain::marks::{Mark, MarkSymbol};
+use crate::domain::text::nfc;
+use crate::domain::{HomeworkKind, Id, Lesson, LessonMode, TeachingLog};
+
+pub fn insert_lesson(conn: &Connection, l: &Lesson) -> Result<Id> {
+    conn.prepare_cached(
+        "INSERT INTO lesson (class_id, group_id, subject_id, teacher_id, taught_by_id, date, lesson_no, timetable_id,
+                             plan_topic_id, control_form_id, topic, homework, homework_kind, homework_minutes, mode,
+                             recorded_at, attendance_taken_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+    )?
+    .execute(params![
+        l.class_id,
+        l.group_id,
+        l.subject_id,
+        l.teacher_id,
+        l.taught_by_id,
+        l.date,
+        l.lesson_no,
+        l.timetable_id,
+        l.plan_topic_id,
+        l.control_form_id,
+        l.topic.as_deref().map(nfc),
+        l.homework.as_deref().map(nfc),
+        l.homework_kind.map(HomeworkKind::as_str),
+        l.homework_minutes,
+        l.mode.as_str(),
+        l.recorded_at,
+        l.attendance_taken_at
+    ])?;
+    Ok(conn.last_insert_rowid())
+}
+
+const LESSON_COLS: &str = "id, class_id, group_id, subject_id, teacher_id, taught_by_id, date, lesson_no, timetable_id,
+    plan_topic_id, control_form_id, topic, homework, homework_kind, homework_minutes, mode, recorded_at,
+    attendance_taken_at";
+
+fn lesson_row(r: &rusqlite::Row) -> rusqlite::Result<Lesson> {
+    Ok(Lesson {
+        id: r.get(0)?,
+        class_id: r.get(1)?,
+        group_id: r.get(2)?,
+        subject_id: r.get(3)?,
+        teacher_id: r.get(4)?,
+        taught_by_id: r.get(5)?,
+        date: r.get(6)?,
+        lesson_no: r.get(7)?,
+        timetable_id: r.get(8)?,
+        plan_topic_id: r.get(9)?,
+        control_form_id: r.get(10)?,
+        topic: r.get(11)?,
+        homework: r.get(12)?,
+        homework_kind: r.get::<_, Option<String>>(13)?.as_deref().and_then(HomeworkKind::parse),
+        homework_minutes: r.get(14)?,
+        mode: LessonMode::parse(&r.get::<_, String>(15)?).unwrap_or(LessonMode::InClass),
+        recorded_at: r.get(16)?,
+        attendance_taken_at: r.get(17)?,
+    })
+}
+
+/// Lessons of a class and subject between two dates, in order.
+pub fn lessons(conn: &Connection, class_id: Id, subject_id: Id, from: NaiveDate, to: NaiveDate) -> Result<Vec<Lesson>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {LESSON_COLS} FROM lesson WHERE class_id = ?1 AND subject_id = ?2 AND date BETWEEN ?3 AND ?4
+         ORDER BY date, lesson_no"
+    ))?;
+    Ok(stmt.query_map(params![class_id, subject_id, from, to], lesson_row)?.collect::<rusqlite::Result<_>>()?)
+}
+
+/// A class's lessons on one day (all subjects and groups), by lesson number.
+pub fn lessons_on(conn: &Connection, class_id: Id, date: NaiveDate) -> Result<Vec<Lesson>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {LESSON_COLS} FROM lesson WHERE class_id = ?1 AND date = ?2 ORDER BY lesson_no, ifnull(group_id, 0)"
+    ))?;
+    Ok(stmt.query_map(params![class_id, date], lesson_row)?.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn lesson(conn: &Connection, id: Id) -> Result<Lesson> {
+    let mut stmt = conn.prepare_cached(&format!("SELECT {LESSON_COLS} FROM lesson WHERE id = ?1"))?;
+    Ok(stmt.query_row([id], lesson_row)?)
+}
+
+pub fn set_teaching_log(conn: &Connection, t: &TeachingLog) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO teaching_log (lesson_id, content, form, effect, homework_feedback) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (lesson_id) DO UPDATE SET content = excluded.content, form = excluded.form,
+             effect = excluded.effect, homework_feedback = excluded.homework_feedback",
+    )?
+    .execute(params![t.lesson_id, nfc(&t.content), nfc(&t.form), nfc(&t.effect), nfc(&t.homework_feedback)])?;
+    Ok(())
+}
+
+/// A mark as stored, with its place in the grid.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredMark {
+    pub id: Id,
+    pub lesson_id: Id,
+    pub student_id: Id,
+    pub seq: u8,
+    pub control_form_id: Id,
+    pub mark: Mark,
+    pub entered_at: String,
+    pub entered_by: String,
+}
+
+pub fn insert_mark(conn: &Connection, m: &StoredMark) -> Result<Id> {
+    m.mark.validate().map_err(|e| super::invalid(e.to_string()))?;
+    conn.prepare_cached(
+        "INSERT INTO mark (lesson_id, student_id, seq, symbol, value, control_form_id, weight, due_on, comment,
+                           entered_at, entered_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?
+    .execute(params![
+        m.lesson_id,
+        m.student_id,
+        m.seq,
+        m.mark.symbol.as_str(),
+        m.mark.value,
+        m.control_form_id,
+        m.mark.weight,
+        m.mark.due_on,
+        m.mark.comment.as_deref().map(nfc),
+        m.entered_at,
+        m.entered_by
+    ])?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Marks of a class and subject between two dates, in cell order.
+pub fn marks(conn: &Connection, class_id: Id, subject_id: Id, from: NaiveDate, to: NaiveDate) -> Result<Vec<StoredMark>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT m.id, m.lesson_id, m.student_id, m.seq, m.control_form_id, m.symbol, m.value, m.weight, m.due_on,
+                m.comment, m.entered_at, m.entered_by
+         FROM lesson l JOIN mark m ON m.lesson_id = l.id
+         WHERE l.class_id = ?1 AND l.subject_id = ?2 AND l.date BETWEEN ?3 AND ?4
+         ORDER BY l.date, l.lesson_no, m.student_id, m.seq",
+    )?;
+    Ok(stmt
+        .query_map(params![class_id, subject_id, from, to], |r| {
+            let symbol: String = r.get(5)?;
+            Ok(StoredMark {
+                id: r.get(0)?,
+                lesson_id: r.get(1)?,
+                student_id: r.get(2)?,
+                seq: r.get(3)?,
+                control_form_id: r.get(4)?,
+                mark: Mark {
+                    symbol: MarkSymbol::from_stored(&symbol).unwrap_or(MarkSymbol::Absent),
+                    value: r.get(6)?,
+                    weight: r.get(7)?,
+                    due_on: r.get(8)?,
+                    comment: r.get(9)?,
+                },
+                entered_at: r.get(10)?,
+                entered_by: r.get(11)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PeriodGrade {
+    pub student_id: Id,
+    pub subject_id: Id,
+    pub period_id: Id,
+    pub class_id: Id,
+    pub mean: Option<f64>,
+    pub mark_count: u32,
+    pub suggested: Option<String>,
+    pub final_grade: Option<String>,
+    pub set_by: Option<String>,
+    pub set_at: Option<String>,
+}
+
+pub fn upsert_period_grade(conn: &Connection, g: &PeriodGrade) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO period_grade (student_id, subject_id, period_id, class_id, mean, mark_count, suggested, final,
+                                   set_by, set_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+         ON CONFLICT (student_id, subject_id, period_id) DO UPDATE SET class_id = excluded.class_id,
+             mean = excluded.mean, mark_count = excluded.mark_count, suggested = excluded.suggested,
+             final = excluded.final, set_by = excluded.set_by, set_at = excluded.set_at",
+    )?
+    .execute(params![
+        g.student_id,
+        g.subject_id,
+        g.period_id,
+        g.class_id,
+        g.mean,
+        g.mark_count,
+        g.suggested,
+        g.final_grade,
+        g.set_by,
+        g.set_at
+    ])?;
+    Ok(())
+}
+
+pub fn period_grades(conn: &Connection, class_id: Id, subject_id: Id, period_id: Id) -> Result<Vec<PeriodGrade>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT student_id, subject_id, period_id, class_id, mean, mark_count, suggested, final, set_by, set_at
+         FROM period_grade WHERE class_id = ?1 AND subject_id = ?2 AND period_id = ?3 ORDER BY student_id",
+    )?;
+    Ok(stmt
+        .query_map(params![class_id, subject_id, period_id], |r| {
+            Ok(PeriodGrade {
+                student_id: r.get(0)?,
+                subject_id: r.get(1)?,
+                period_id: r.get(2)?,
+                class_id: r.get(3)?,
+                mean: r.get(4)?,
+                mark_count: r.get(5)?,
+                suggested: r.get(6)?,
+                final_grade: r.get(7)?,
+                set_by: r.get(8)?,
+                set_at: r.get(9)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?)
+}

@@ -1,0 +1,269 @@
+//! The repository layer: the only place that speaks SQL.
+//!
+//! [`open`] is the one way to a database: it refuses files that are not
+//! SQLite, read-only, locked, or newer than this program before anything is
+//! written, creates new files with mode 0600, sets the connection pragmas and
+//! applies the append-only migrations. Repositories are free functions per
+//! aggregate taking a `&Connection` (a `&Transaction` derefs to one), so
+//! several writes compose into one transaction begun IMMEDIATE by
+//! [`Db::write`].
+
+pub mod attendance;
+pub mod audit;
+pub mod check;
+pub mod classes;
+pub mod curriculum;
+pub mod indicators;
+pub mod journal;
+pub mod migrate;
+pub mod people;
+pub mod reference;
+pub mod school;
+pub mod settings;
+pub mod training;
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
+use thiserror::Error;
+
+pub use rusqlite::Connection as Conn;
+
+/// What can go wrong opening a database; each is one line for the user.
+#[derive(Debug, Error)]
+pub enum OpenError {
+    #[error("{0}: no such database (create one with `classbook init --db {0}` or `classbook demo --db {0}`)")]
+    NotFound(PathBuf),
+    #[error("{0}: not a classbook database (the file is not SQLite)")]
+    NotSqlite(PathBuf),
+    #[error("{path}: schema version {found} is newer than this classbook supports ({supported}); upgrade classbook")]
+    NewerSchema { path: PathBuf, found: i64, supported: i64 },
+    #[error("{0}: the database file is read-only; classbook needs to write to it")]
+    ReadOnly(PathBuf),
+    #[error("{0}: the database is locked by another process; try again when it has finished")]
+    Locked(PathBuf),
+    #[error("{path}: could not bring the schema up to date: {message}")]
+    Migration { path: PathBuf, message: String },
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("{path}: {source}")]
+    Sqlite { path: PathBuf, source: rusqlite::Error },
+}
+
+/// Errors of the repositories.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("the database is locked by another process; nothing was saved, try again")]
+    Locked,
+    #[error("{0}")]
+    Invalid(String),
+    #[error("not found: {0}")]
+    NotFound(String),
+    #[error(transparent)]
+    Sqlite(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        if is_busy(&e) { StoreError::Locked } else { StoreError::Sqlite(e) }
+    }
+}
+
+impl From<csv::Error> for StoreError {
+    fn from(e: csv::Error) -> Self {
+        StoreError::Invalid(e.to_string())
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(e.sqlite_error_code(), Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenMode {
+    /// The file must exist and be a classbook (or empty SQLite) database.
+    Existing,
+    /// Create the file (mode 0600) if it is missing.
+    Create,
+}
+
+#[derive(Debug, Clone)]
+pub struct OpenOptions {
+    pub mode: OpenMode,
+    pub busy_timeout: Duration,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        OpenOptions { mode: OpenMode::Existing, busy_timeout: Duration::from_secs(5) }
+    }
+}
+
+/// An open classbook database.
+pub struct Db {
+    conn: Connection,
+    path: PathBuf,
+}
+
+const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
+
+/// Restrict every file this process creates to its owner (the database, its
+/// -wal and -shm files, backups): school records are personal data.
+pub fn restrict_umask() {
+    // SAFETY: umask only changes this process's file-creation mask.
+    unsafe {
+        libc::umask(0o077);
+    }
+}
+
+/// Open (and migrate) a database. Nothing is written before every check
+/// that can refuse the file has passed.
+pub fn open(path: &Path, opts: &OpenOptions) -> Result<Db, OpenError> {
+    let io = |source| OpenError::Io { path: path.to_path_buf(), source };
+    let sql = |source: rusqlite::Error| {
+        if is_busy(&source) {
+            OpenError::Locked(path.to_path_buf())
+        } else if source.sqlite_error_code() == Some(ErrorCode::NotADatabase) {
+            OpenError::NotSqlite(path.to_path_buf())
+        } else if source.sqlite_error_code() == Some(ErrorCode::ReadOnly) {
+            OpenError::ReadOnly(path.to_path_buf())
+        } else {
+            OpenError::Sqlite { path: path.to_path_buf(), source }
+        }
+    };
+    match fs::metadata(path) {
+        Ok(meta) => {
+            if meta.is_dir() {
+                return Err(OpenError::NotSqlite(path.to_path_buf()));
+            }
+            // Checked explicitly: root may write to a 0444 file, but a file
+            // marked read-only is the owner saying "do not change this".
+            if meta.permissions().readonly() {
+                return Err(OpenError::ReadOnly(path.to_path_buf()));
+            }
+            let mut head = [0u8; 16];
+            let mut f = fs::File::open(path).map_err(io)?;
+            let n = read_up_to(&mut f, &mut head).map_err(io)?;
+            if n > 0 && (n < 16 || &head != SQLITE_MAGIC) {
+                return Err(OpenError::NotSqlite(path.to_path_buf()));
+            }
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if opts.mode == OpenMode::Existing {
+                return Err(OpenError::NotFound(path.to_path_buf()));
+            }
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                fs::create_dir_all(dir).map_err(io)?;
+            }
+            create_private_file(path).map_err(io)?;
+        }
+        Err(e) => return Err(io(e)),
+    }
+    // The -wal and -shm files get the umask's mode; make it private even if
+    // the caller did not.
+    restrict_umask();
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+    let conn = Connection::open_with_flags(path, flags).map_err(sql)?;
+    conn.busy_timeout(opts.busy_timeout).map_err(sql)?;
+    if conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) {
+        return Err(OpenError::ReadOnly(path.to_path_buf()));
+    }
+    // Read before writing anything: this is where a non-database or a
+    // newer schema is noticed.
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(sql)?;
+    let supported = migrate::latest();
+    if version > supported {
+        return Err(OpenError::NewerSchema { path: path.to_path_buf(), found: version, supported });
+    }
+    if version > 0 && !is_classbook(&conn).map_err(sql)? {
+        return Err(OpenError::NotSqlite(path.to_path_buf()));
+    }
+    if version == 0 {
+        let tables: i64 = conn
+            .query_row("SELECT count(*) FROM sqlite_schema WHERE type = 'table'", [], |r| r.get(0))
+            .map_err(sql)?;
+        if tables > 0 {
+            // Some other application's SQLite database.
+            return Err(OpenError::NotSqlite(path.to_path_buf()));
+        }
+    }
+    conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;").map_err(sql)?;
+    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).map_err(sql)?;
+    debug_assert!(mode.eq_ignore_ascii_case("wal") || mode.eq_ignore_ascii_case("memory"));
+    let mut db = Db { conn, path: path.to_path_buf() };
+    migrate::apply(&mut db.conn).map_err(|e| match e {
+        StoreError::Locked => OpenError::Locked(path.to_path_buf()),
+        StoreError::Sqlite(s) => sql(s),
+        other => OpenError::Migration { path: path.to_path_buf(), message: other.to_string() },
+    })?;
+    Ok(db)
+}
+
+fn is_classbook(conn: &Connection) -> rusqlite::Result<bool> {
+    conn.query_row("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'audit_log'", [], |r| {
+        r.get::<_, i64>(0)
+    })
+    .map(|n| n == 1)
+}
+
+fn read_up_to(f: &mut fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match f.read(&mut buf[n..])? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    Ok(n)
+}
+
+#[cfg(unix)]
+fn create_private_file(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path).map(|_| ())
+}
+
+#[cfg(not(unix))]
+fn create_private_file(path: &Path) -> std::io::Result<()> {
+    fs::OpenOptions::new().write(true).create_new(true).open(path).map(|_| ())
+}
+
+impl Db {
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Run `f` in one write transaction begun IMMEDIATE: it either commits
+    /// whole or leaves the database as it was.
+    pub fn write<T, E>(&mut self, f: impl FnOnce(&Transaction) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| E::from(StoreError::from(e)))?;
+        let out = f(&tx)?;
+        tx.commit().map_err(|e| E::from(StoreError::from(e)))?;
+        Ok(out)
+    }
+}
+
+/// The current instant as stored (RFC 3339, UTC, seconds).
+pub fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// Turn a constraint failure into a sentence for the user.
+pub fn invalid(what: impl Into<String>) -> StoreError {
+    StoreError::Invalid(what.into())
+}
