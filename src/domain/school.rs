@@ -88,6 +88,8 @@ pub struct School {
     pub name: String,
     pub short_name: String,
     pub address: String,
+    /// The date the records are read at (the demo's "today"); None = today.
+    pub as_of: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -9,18 +9,18 @@ use crate::domain::{Holiday, HolidayKind, Id, Period, PeriodKind, School, School
 
 pub fn set_school(conn: &Connection, s: &School) -> Result<()> {
     conn.execute(
-        "INSERT INTO school (id, name, short_name, address) VALUES (1, ?1, ?2, ?3)
+        "INSERT INTO school (id, name, short_name, address, as_of) VALUES (1, ?1, ?2, ?3, ?4)
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, short_name = excluded.short_name,
-             address = excluded.address",
-        params![nfc(&s.name), nfc(&s.short_name), nfc(&s.address)],
+             address = excluded.address, as_of = excluded.as_of",
+        params![nfc(&s.name), nfc(&s.short_name), nfc(&s.address), s.as_of],
     )?;
     Ok(())
 }
 
 pub fn school(conn: &Connection) -> Result<Option<School>> {
     Ok(conn
-        .query_row("SELECT name, short_name, address FROM school WHERE id = 1", [], |r| {
-            Ok(School { name: r.get(0)?, short_name: r.get(1)?, address: r.get(2)? })
+        .query_row("SELECT name, short_name, address, as_of FROM school WHERE id = 1", [], |r| {
+            Ok(School { name: r.get(0)?, short_name: r.get(1)?, address: r.get(2)?, as_of: r.get(3)? })
         })
         .optional()?)
 }
@@ -116,4 +116,9 @@ pub fn holidays(conn: &Connection, year_id: Id) -> Result<Vec<Holiday>> {
             })
         })?
         .collect::<rusqlite::Result<_>>()?)
+}
+
+/// The working date: the school's `as_of` date if set, else `today`.
+pub fn working_date(conn: &Connection, today: NaiveDate) -> Result<NaiveDate> {
+    Ok(school(conn)?.and_then(|s| s.as_of).unwrap_or(today))
 }

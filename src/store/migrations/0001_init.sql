@@ -9,7 +9,10 @@ CREATE TABLE school (
     id          INTEGER PRIMARY KEY CHECK (id = 1),
     name        TEXT NOT NULL CHECK (length(name) > 0),
     short_name  TEXT NOT NULL,
-    address     TEXT NOT NULL DEFAULT ''
+    address     TEXT NOT NULL DEFAULT '',
+    -- The date the records are read at; NULL means today. The demo school
+    -- sets it so that its fixed year looks current.
+    as_of       TEXT CHECK (as_of IS NULL OR date(as_of) IS as_of)
 );
 
 CREATE TABLE setting (
