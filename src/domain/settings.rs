@@ -247,8 +247,34 @@ impl Settings {
         })
     }
 
-    /// Set one setting from text, validating it.
+    /// Set one setting from text, validating it; the grade thresholds must
+    /// still rise 3 < 4 < 5 afterwards. A refused value changes nothing.
     pub fn set(&mut self, key: &str, value: &str) -> Result<(), SettingError> {
+        let mut next = self.clone();
+        next.apply(key, value)?;
+        next.check_thresholds(key, value)?;
+        *self = next;
+        Ok(())
+    }
+
+    fn check_thresholds(&self, key: &str, value: &str) -> Result<(), SettingError> {
+        let rising = (200..=500).contains(&self.grade_threshold_3)
+            && self.grade_threshold_3 < self.grade_threshold_4
+            && self.grade_threshold_4 < self.grade_threshold_5
+            && self.grade_threshold_5 <= 500;
+        if rising {
+            Ok(())
+        } else {
+            Err(SettingError::Invalid {
+                key: key.into(),
+                value: value.into(),
+                expected: "thresholds rising from 2.00 to 5.00: 3 < 4 < 5",
+            })
+        }
+    }
+
+    /// Parse one value and assign it, without the cross-field check.
+    fn apply(&mut self, key: &str, value: &str) -> Result<(), SettingError> {
         let spec = Self::SPEC
             .iter()
             .find(|s| s.key == key)
@@ -259,9 +285,7 @@ impl Settings {
             expected,
         };
         let v = value.trim();
-        // Change a copy, so a refused value leaves the settings as they were.
-        let mut next = self.clone();
-        let this = &mut next;
+        let this = self;
         match spec.kind {
             Kind::Time => {
                 this.entry_deadline =
@@ -304,25 +328,21 @@ impl Settings {
                 }
             }
         }
-        if !(200..=500).contains(&this.grade_threshold_3)
-            || this.grade_threshold_3 >= this.grade_threshold_4
-            || this.grade_threshold_4 >= this.grade_threshold_5
-            || this.grade_threshold_5 > 500
-        {
-            return Err(invalid("thresholds rising from 2.00 to 5.00: 3 < 4 < 5"));
-        }
-        *self = next;
         Ok(())
     }
 
     /// Build settings from stored pairs; missing keys keep their defaults.
+    /// The thresholds are checked once every value is in, so the order of
+    /// the pairs does not matter.
     pub fn from_pairs<'a>(
         pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> Result<Self, SettingError> {
         let mut s = Settings::default();
         for (k, v) in pairs {
-            s.set(k, v)?;
+            s.apply(k, v)?;
         }
+        let t3 = s.get("grade_threshold_3").unwrap_or_default();
+        s.check_thresholds("grade_threshold_3", &t3)?;
         Ok(s)
     }
 }
@@ -378,6 +398,24 @@ mod tests {
         let mut s = Settings::default();
         assert!(s.set("grade_threshold_3", "2.605").is_err());
         assert!(s.set("grade_threshold_4", "2.50").is_err(), "4 below 3");
+        assert_eq!(s, Settings::default(), "a refused value changes nothing");
+        // Raised thresholds load back whatever order the pairs come in.
+        let raised = [
+            ("grade_threshold_3", "3.70"),
+            ("grade_threshold_4", "4.20"),
+            ("grade_threshold_5", "4.80"),
+        ];
+        let a = Settings::from_pairs(raised).unwrap();
+        let b = Settings::from_pairs(raised.into_iter().rev()).unwrap();
+        assert_eq!(
+            (
+                a.grade_threshold_3,
+                a.grade_threshold_4,
+                a.grade_threshold_5
+            ),
+            (370, 420, 480)
+        );
+        assert_eq!(a, b);
         assert!(s.set("entry_deadline", "25:00").is_err());
         assert!(matches!(s.set("nope", "1"), Err(SettingError::Unknown(_))));
         s.set("entry_deadline", "18:00").unwrap();

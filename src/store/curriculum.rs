@@ -129,7 +129,7 @@ pub fn insert_slot(conn: &Connection, t: &TimetableSlot) -> Result<Id> {
         t.group_id,
         t.subject_id,
         t.teacher_id,
-        t.room,
+        nfc(&t.room),
         t.valid_from,
         t.valid_to
     ])?;

@@ -22,18 +22,28 @@ pub fn insert_staff(conn: &Connection, s: &Staff) -> Result<Id> {
         nfc(&s.family_name),
         nfc(&s.given_name),
         opt_nfc(&s.patronymic),
-        s.login,
+        s.login.as_deref().map(nfc),
         s.email,
         s.phone,
         s.active
     ])?;
     let id = conn.last_insert_rowid();
     let mut role =
-        conn.prepare_cached("INSERT INTO staff_role (staff_id, role) VALUES (?1, ?2)")?;
+        conn.prepare_cached("INSERT OR IGNORE INTO staff_role (staff_id, role) VALUES (?1, ?2)")?;
     for r in &s.roles {
         role.execute(params![id, r.as_str()])?;
     }
     Ok(id)
+}
+
+/// Roles are a set: read back in the order of [`Role::ALL`].
+fn canonical_roles(list: &str) -> Vec<Role> {
+    let held: Vec<Role> = list.split(',').filter_map(Role::parse).collect();
+    Role::ALL
+        .iter()
+        .copied()
+        .filter(|r| held.contains(r))
+        .collect()
 }
 
 /// All staff with their roles, by family name.
@@ -55,11 +65,7 @@ pub fn staff(conn: &Connection) -> Result<Vec<Staff>> {
                 email: r.get(5)?,
                 phone: r.get(6)?,
                 active: r.get(7)?,
-                roles: roles
-                    .unwrap_or_default()
-                    .split(',')
-                    .filter_map(Role::parse)
-                    .collect(),
+                roles: canonical_roles(roles.as_deref().unwrap_or_default()),
             })
         })?
         .collect::<rusqlite::Result<_>>()?)

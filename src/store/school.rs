@@ -41,9 +41,11 @@ pub fn insert_year(conn: &Connection, y: &SchoolYear) -> Result<Id> {
             y.label
         )));
     }
+    // A year stored as closed (an archive being loaded) is closed now.
+    let closed_at = (y.status == YearStatus::Closed).then(super::now);
     conn.execute(
-        "INSERT INTO school_year (label, starts_on, ends_on, status) VALUES (?1, ?2, ?3, ?4)",
-        params![y.label, y.starts_on, y.ends_on, y.status.as_str()],
+        "INSERT INTO school_year (label, starts_on, ends_on, status, closed_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![nfc(&y.label), y.starts_on, y.ends_on, y.status.as_str(), closed_at],
     )?;
     Ok(conn.last_insert_rowid())
 }

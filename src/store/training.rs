@@ -173,7 +173,7 @@ pub fn insert_external(conn: &Connection, e: &ExternalTraining) -> Result<Id> {
         nfc(&e.title),
         e.hours,
         e.credits,
-        e.certificate_no
+        nfc(&e.certificate_no)
     ])?;
     Ok(conn.last_insert_rowid())
 }
