@@ -93,3 +93,91 @@ pub fn get(conn: &Connection, id: i64) -> Result<Option<AuditEntry>> {
 pub fn count(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))?)
 }
+
+/// A change to one row, recorded so that it can be shown and undone.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowChange {
+    pub table: String,
+    pub key: serde_json::Map<String, Value>,
+    pub old: Option<serde_json::Map<String, Value>>,
+    pub new: Option<serde_json::Map<String, Value>>,
+}
+
+/// Write `new` (or delete, with `None`) as the row of `table` with `key`,
+/// recording the old and new row in the audit log in the same transaction.
+/// Returns the audit entry's id; nothing is recorded when nothing changed.
+pub fn write_row(
+    conn: &Connection,
+    operator: &str,
+    action: &str,
+    table: &str,
+    key: &serde_json::Map<String, Value>,
+    new: Option<&serde_json::Map<String, Value>>,
+) -> Result<Option<i64>> {
+    let info = super::rows::table_info(conn, table)?;
+    let old = super::rows::snapshot(conn, &info, key)?;
+    super::rows::restore(conn, &info, key, new)?;
+    // Read back what the database holds (defaults and normalisation applied).
+    let stored = super::rows::snapshot(conn, &info, key)?;
+    if stored == old {
+        return Ok(None);
+    }
+    let id = record(
+        conn,
+        operator,
+        action,
+        table,
+        &Value::Object(key.clone()).to_string(),
+        old.map(Value::Object).as_ref(),
+        stored.map(Value::Object).as_ref(),
+    )?;
+    Ok(Some(id))
+}
+
+/// The row change an audit entry describes, if it describes one.
+pub fn row_change(entry: &AuditEntry) -> Option<RowChange> {
+    let key = serde_json::from_str::<Value>(&entry.entity_key)
+        .ok()?
+        .as_object()?
+        .clone();
+    let obj = |v: &Option<Value>| v.as_ref().and_then(|v| v.as_object().cloned());
+    Some(RowChange {
+        table: entry.entity.clone(),
+        key,
+        old: obj(&entry.old_value),
+        new: obj(&entry.new_value),
+    })
+}
+
+/// Undo an audited row change: put the old row back, if the row is still as
+/// that change left it (otherwise someone changed it since, and undoing
+/// would lose their work). The undo is itself audited and linked.
+pub fn undo(conn: &Connection, operator: &str, entry_id: i64) -> Result<i64> {
+    let entry = get(conn, entry_id)?
+        .ok_or_else(|| super::StoreError::NotFound(format!("audit entry {entry_id}")))?;
+    let change = row_change(&entry).ok_or_else(|| {
+        super::invalid(format!(
+            "audit entry {entry_id} is not a row change and cannot be undone"
+        ))
+    })?;
+    let info = super::rows::table_info(conn, &change.table)?;
+    let current = super::rows::snapshot(conn, &info, &change.key)?;
+    if current != change.new {
+        return Err(super::invalid(format!(
+            "{} was changed again after entry {entry_id}; undo the later change first",
+            change.table
+        )));
+    }
+    super::rows::restore(conn, &info, &change.key, change.old.as_ref())?;
+    let id = record(
+        conn,
+        operator,
+        &format!("undo {}", entry.action),
+        &change.table,
+        &entry.entity_key,
+        change.new.map(Value::Object).as_ref(),
+        change.old.map(Value::Object).as_ref(),
+    )?;
+    mark_undo(conn, id, entry_id)?;
+    Ok(id)
+}
