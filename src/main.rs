@@ -1,1 +1,5 @@
-fn main() {}
+//! The `classbook` binary: everything is in the library; see `cli::main`.
+
+fn main() -> std::process::ExitCode {
+    classbook::cli::main()
+}

@@ -34,10 +34,16 @@ str_enum!(
 impl Category {
     /// Counts as attending the lesson (in person, remotely, or exempt but present).
     pub fn is_present(self) -> bool {
-        matches!(self, Category::Present | Category::PresentRemote | Category::Exempt)
+        matches!(
+            self,
+            Category::Present | Category::PresentRemote | Category::Exempt
+        )
     }
     pub fn is_absent(self) -> bool {
-        matches!(self, Category::AbsentExcused | Category::AbsentUnexcused | Category::AbsentUnspecified)
+        matches!(
+            self,
+            Category::AbsentExcused | Category::AbsentUnexcused | Category::AbsentUnspecified
+        )
     }
     pub fn label(self) -> &'static str {
         match self {
@@ -118,7 +124,10 @@ mod tests {
         assert!(Category::Exempt.is_present());
         assert!(!Category::Annotation.is_present() && !Category::Annotation.is_absent());
         assert!(Category::AbsentUnspecified.is_absent());
-        assert_eq!(Category::parse("absent_excused"), Some(Category::AbsentExcused));
+        assert_eq!(
+            Category::parse("absent_excused"),
+            Some(Category::AbsentExcused)
+        );
     }
 
     #[test]

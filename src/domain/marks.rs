@@ -97,7 +97,13 @@ pub struct Mark {
 
 impl Mark {
     pub fn grade(value: u8, weight: u8) -> Self {
-        Mark { symbol: MarkSymbol::Grade(value), value: Some(value), weight, due_on: None, comment: None }
+        Mark {
+            symbol: MarkSymbol::Grade(value),
+            value: Some(value),
+            weight,
+            due_on: None,
+            comment: None,
+        }
     }
 
     /// Check the invariants the database also enforces.
@@ -106,14 +112,10 @@ impl Mark {
             return Err(MarkError::BadWeight(self.weight));
         }
         match self.symbol {
-            MarkSymbol::Pending
-                if !matches!(self.value, Some(2..=5)) || self.due_on.is_none() =>
-            {
+            MarkSymbol::Pending if !matches!(self.value, Some(2..=5)) || self.due_on.is_none() => {
                 Err(MarkError::PendingIncomplete)
             }
-            MarkSymbol::Deferred
-                if self.comment.as_deref().is_none_or(|c| c.trim().is_empty()) =>
-            {
+            MarkSymbol::Deferred if self.comment.as_deref().is_none_or(|c| c.trim().is_empty()) => {
                 Err(MarkError::DeferredWithoutComment)
             }
             _ => Ok(()),
@@ -146,7 +148,10 @@ impl Mark {
 pub fn weighted_mean_hundredths(marks: &[Mark], today: NaiveDate) -> Option<u32> {
     let (sum, weights) = marks
         .iter()
-        .filter_map(|m| m.counted_value(today).map(|v| (v as u64 * m.weight as u64, m.weight as u64)))
+        .filter_map(|m| {
+            m.counted_value(today)
+                .map(|v| (v as u64 * m.weight as u64, m.weight as u64))
+        })
         .fold((0u64, 0u64), |(s, w), (mv, mw)| (s + mv, w + mw));
     if weights == 0 {
         return None;
@@ -157,7 +162,10 @@ pub fn weighted_mean_hundredths(marks: &[Mark], today: NaiveDate) -> Option<u32>
 
 /// Number of marks that count on `today`.
 pub fn counted_marks(marks: &[Mark], today: NaiveDate) -> usize {
-    marks.iter().filter(|m| m.counted_value(today).is_some()).count()
+    marks
+        .iter()
+        .filter(|m| m.counted_value(today).is_some())
+        .count()
 }
 
 /// The grade the thresholds give for a mean in hundredths.
@@ -177,7 +185,11 @@ pub fn grade_for_mean(mean_hundredths: u32, s: &Settings) -> u8 {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Suggestion {
-    Grade { grade: u8, mean_hundredths: u32, marks: usize },
+    Grade {
+        grade: u8,
+        mean_hundredths: u32,
+        marks: usize,
+    },
     /// Fewer counted marks than the period requires.
     NotAttestable { marks: usize, required: usize },
 }
@@ -186,7 +198,11 @@ pub enum Suggestion {
 pub fn suggest(marks: &[Mark], required: usize, today: NaiveDate, s: &Settings) -> Suggestion {
     let n = counted_marks(marks, today);
     match weighted_mean_hundredths(marks, today) {
-        Some(mean) if n >= required => Suggestion::Grade { grade: grade_for_mean(mean, s), mean_hundredths: mean, marks: n },
+        Some(mean) if n >= required => Suggestion::Grade {
+            grade: grade_for_mean(mean, s),
+            mean_hundredths: mean,
+            marks: n,
+        },
         _ => Suggestion::NotAttestable { marks: n, required },
     }
 }
@@ -207,7 +223,10 @@ mod tests {
 
     #[test]
     fn parse_accepts_exactly_the_journal_symbols() {
-        assert_eq!(parse_cell("5/4").unwrap(), vec![MarkSymbol::Grade(5), MarkSymbol::Grade(4)]);
+        assert_eq!(
+            parse_cell("5/4").unwrap(),
+            vec![MarkSymbol::Grade(5), MarkSymbol::Grade(4)]
+        );
         for a in ["Н", "н", "H", "n"] {
             assert_eq!(MarkSymbol::parse(a).unwrap(), MarkSymbol::Absent, "{a}");
         }
@@ -271,26 +290,57 @@ mod tests {
     #[test]
     fn pending_counts_after_its_deadline_only() {
         let due = NaiveDate::from_ymd_opt(2025, 11, 20).unwrap();
-        let p = Mark { symbol: MarkSymbol::Pending, value: Some(2), weight: 1, due_on: Some(due), comment: None };
+        let p = Mark {
+            symbol: MarkSymbol::Pending,
+            value: Some(2),
+            weight: 1,
+            due_on: Some(due),
+            comment: None,
+        };
         assert_eq!(p.counted_value(due), None);
         assert_eq!(p.counted_value(due.succ_opt().unwrap()), Some(2));
         assert_eq!(p.display(), "*2");
-        let d = Mark { symbol: MarkSymbol::Deferred, value: None, weight: 1, due_on: None, comment: None };
+        let d = Mark {
+            symbol: MarkSymbol::Deferred,
+            value: None,
+            weight: 1,
+            due_on: None,
+            comment: None,
+        };
         assert_eq!(d.validate(), Err(MarkError::DeferredWithoutComment));
         assert_eq!(d.counted_value(today()), None);
-        let absent = Mark { symbol: MarkSymbol::Absent, value: None, weight: 2, due_on: None, comment: None };
-        assert_eq!(weighted_mean_hundredths(&[absent, Mark::grade(4, 1)], today()), Some(400));
+        let absent = Mark {
+            symbol: MarkSymbol::Absent,
+            value: None,
+            weight: 2,
+            due_on: None,
+            comment: None,
+        };
+        assert_eq!(
+            weighted_mean_hundredths(&[absent, Mark::grade(4, 1)], today()),
+            Some(400)
+        );
     }
 
     #[test]
     fn not_attestable_below_the_required_count() {
         let s = Settings::default();
         let m = [Mark::grade(5, 1), Mark::grade(5, 1)];
-        assert_eq!(suggest(&m, 3, today(), &s), Suggestion::NotAttestable { marks: 2, required: 3 });
+        assert_eq!(
+            suggest(&m, 3, today(), &s),
+            Suggestion::NotAttestable {
+                marks: 2,
+                required: 3
+            }
+        );
         let m = [Mark::grade(5, 1), Mark::grade(5, 1), Mark::grade(4, 1)];
         assert_eq!(
             suggest(&m, 3, today(), &s),
-            Suggestion::Grade { grade: 5, mean_hundredths: 467, marks: 3 }
+            Suggestion::Grade {
+                grade: 5,
+                mean_hundredths: 467,
+                marks: 3
+            }
         );
         assert_eq!(format_hundredths(467), "4.67");
         assert_eq!(format_hundredths(260), "2.60");

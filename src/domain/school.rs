@@ -155,10 +155,18 @@ pub struct Staff {
 
 impl Staff {
     pub fn full_name(&self) -> String {
-        full_name(&self.family_name, &self.given_name, self.patronymic.as_deref())
+        full_name(
+            &self.family_name,
+            &self.given_name,
+            self.patronymic.as_deref(),
+        )
     }
     pub fn short_name(&self) -> String {
-        short_name(&self.family_name, &self.given_name, self.patronymic.as_deref())
+        short_name(
+            &self.family_name,
+            &self.given_name,
+            self.patronymic.as_deref(),
+        )
     }
 }
 
@@ -194,7 +202,11 @@ pub struct Student {
 
 impl Student {
     pub fn full_name(&self) -> String {
-        full_name(&self.family_name, &self.given_name, self.patronymic.as_deref())
+        full_name(
+            &self.family_name,
+            &self.given_name,
+            self.patronymic.as_deref(),
+        )
     }
 }
 
@@ -344,7 +356,10 @@ mod tests {
         for r in Role::ALL {
             assert_eq!(Role::parse(r.as_str()), Some(*r));
         }
-        assert_eq!(HomeworkKind::parse("creative"), Some(HomeworkKind::Creative));
+        assert_eq!(
+            HomeworkKind::parse("creative"),
+            Some(HomeworkKind::Creative)
+        );
         assert_eq!(LessonMode::parse("bogus"), None);
     }
 
@@ -392,7 +407,10 @@ mod tests {
             recorded_at: None,
             attendance_taken_at: None,
         };
-        assert_eq!(l.homework_display(), "Творческое задание: нарисовать иллюстрацию к сказке");
+        assert_eq!(
+            l.homework_display(),
+            "Творческое задание: нарисовать иллюстрацию к сказке"
+        );
         l.homework_kind = Some(HomeworkKind::NotProvided);
         l.homework = None;
         assert_eq!(l.homework_display(), "Не предусмотрено");

@@ -69,7 +69,11 @@ pub enum SettingError {
     #[error("unknown setting «{0}»")]
     Unknown(String),
     #[error("setting {key}: «{value}» is not valid ({expected})")]
-    Invalid { key: String, value: String, expected: &'static str },
+    Invalid {
+        key: String,
+        value: String,
+        expected: &'static str,
+    },
 }
 
 /// How a setting is written as text.
@@ -89,38 +93,125 @@ pub struct Spec {
 
 macro_rules! spec {
     ($key:ident, $kind:ident, $desc:literal) => {
-        Spec { key: stringify!($key), kind: Kind::$kind, description: $desc }
+        Spec {
+            key: stringify!($key),
+            kind: Kind::$kind,
+            description: $desc,
+        }
     };
 }
 
 impl Settings {
     pub const SPEC: &'static [Spec] = &[
-        spec!(entry_deadline, Time, "lesson record, attendance and marks due the same day by (HH:MM)"),
-        spec!(mark_deadline_current_days, Count, "days to enter a current mark"),
-        spec!(mark_deadline_interim_days, Count, "days to enter an interim-attestation mark"),
-        spec!(mark_deadline_written_days, Count, "days to enter the mark of a written work"),
-        spec!(min_marks_quarter, Count, "marks needed to be attested for a quarter"),
-        spec!(min_marks_half, Count, "marks needed to be attested for a half-year"),
-        spec!(grade_threshold_3, Decimal, "weighted mean from which the period grade is 3"),
-        spec!(grade_threshold_4, Decimal, "weighted mean from which the period grade is 4"),
-        spec!(grade_threshold_5, Decimal, "weighted mean from which the period grade is 5"),
-        spec!(grades_due_days_before_end, Count, "period grades due this many days before the period ends"),
-        spec!(deferred_resolve_school_days, Count, "school days to resolve a deferred mark (°)"),
+        spec!(
+            entry_deadline,
+            Time,
+            "lesson record, attendance and marks due the same day by (HH:MM)"
+        ),
+        spec!(
+            mark_deadline_current_days,
+            Count,
+            "days to enter a current mark"
+        ),
+        spec!(
+            mark_deadline_interim_days,
+            Count,
+            "days to enter an interim-attestation mark"
+        ),
+        spec!(
+            mark_deadline_written_days,
+            Count,
+            "days to enter the mark of a written work"
+        ),
+        spec!(
+            min_marks_quarter,
+            Count,
+            "marks needed to be attested for a quarter"
+        ),
+        spec!(
+            min_marks_half,
+            Count,
+            "marks needed to be attested for a half-year"
+        ),
+        spec!(
+            grade_threshold_3,
+            Decimal,
+            "weighted mean from which the period grade is 3"
+        ),
+        spec!(
+            grade_threshold_4,
+            Decimal,
+            "weighted mean from which the period grade is 4"
+        ),
+        spec!(
+            grade_threshold_5,
+            Decimal,
+            "weighted mean from which the period grade is 5"
+        ),
+        spec!(
+            grades_due_days_before_end,
+            Count,
+            "period grades due this many days before the period ends"
+        ),
+        spec!(
+            deferred_resolve_school_days,
+            Count,
+            "school days to resolve a deferred mark (°)"
+        ),
         spec!(school_days_per_week, Count, "school days a week (5 or 6)"),
-        spec!(homework_max_minutes_grades_1_2, Count, "homework minutes a day allowed in grades 1–2"),
-        spec!(homework_max_minutes_per_subject_grades_3_6, Count, "homework minutes per subject a day in grades 3–6"),
-        spec!(online_max_minutes_per_day_grades_4_6, Count, "online minutes a day in grades 4–6"),
-        spec!(live_lesson_minutes, Count, "length of a live online lesson, minutes"),
-        spec!(training_fail_unexcused, Count, "unexcused training absences in a year that fail a teacher"),
-        spec!(training_min_credits_year, Decimal, "training credits a teacher must earn in a year"),
-        spec!(training_min_session_minutes, Count, "shortest training session, minutes"),
-        spec!(training_study_notes_chars, Count, "characters of study notes a semester"),
-        spec!(training_open_lessons_year, Count, "open lessons a teacher gives in a year"),
+        spec!(
+            homework_max_minutes_grades_1_2,
+            Count,
+            "homework minutes a day allowed in grades 1–2"
+        ),
+        spec!(
+            homework_max_minutes_per_subject_grades_3_6,
+            Count,
+            "homework minutes per subject a day in grades 3–6"
+        ),
+        spec!(
+            online_max_minutes_per_day_grades_4_6,
+            Count,
+            "online minutes a day in grades 4–6"
+        ),
+        spec!(
+            live_lesson_minutes,
+            Count,
+            "length of a live online lesson, minutes"
+        ),
+        spec!(
+            training_fail_unexcused,
+            Count,
+            "unexcused training absences in a year that fail a teacher"
+        ),
+        spec!(
+            training_min_credits_year,
+            Decimal,
+            "training credits a teacher must earn in a year"
+        ),
+        spec!(
+            training_min_session_minutes,
+            Count,
+            "shortest training session, minutes"
+        ),
+        spec!(
+            training_study_notes_chars,
+            Count,
+            "characters of study notes a semester"
+        ),
+        spec!(
+            training_open_lessons_year,
+            Count,
+            "open lessons a teacher gives in a year"
+        ),
     ];
 
     /// Every setting as (key, text value), in SPEC order.
     pub fn to_pairs(&self) -> Vec<(&'static str, String)> {
-        Self::SPEC.iter().map(|s| (s.key, self.get(s.key).expect("every SPEC key is readable"))).collect()
+        Self::SPEC
+            .iter()
+            .map(|s| (s.key, self.get(s.key).expect("every SPEC key is readable")))
+            .collect()
     }
 
     /// The text value of one setting.
@@ -143,7 +234,9 @@ impl Settings {
             "homework_max_minutes_per_subject_grades_3_6" => {
                 self.homework_max_minutes_per_subject_grades_3_6.to_string()
             }
-            "online_max_minutes_per_day_grades_4_6" => self.online_max_minutes_per_day_grades_4_6.to_string(),
+            "online_max_minutes_per_day_grades_4_6" => {
+                self.online_max_minutes_per_day_grades_4_6.to_string()
+            }
             "live_lesson_minutes" => self.live_lesson_minutes.to_string(),
             "training_fail_unexcused" => self.training_fail_unexcused.to_string(),
             "training_min_credits_year" => dec(self.training_min_credits_year),
@@ -156,18 +249,27 @@ impl Settings {
 
     /// Set one setting from text, validating it.
     pub fn set(&mut self, key: &str, value: &str) -> Result<(), SettingError> {
-        let spec = Self::SPEC.iter().find(|s| s.key == key).ok_or_else(|| SettingError::Unknown(key.into()))?;
-        let invalid = |expected| SettingError::Invalid { key: key.into(), value: value.into(), expected };
+        let spec = Self::SPEC
+            .iter()
+            .find(|s| s.key == key)
+            .ok_or_else(|| SettingError::Unknown(key.into()))?;
+        let invalid = |expected| SettingError::Invalid {
+            key: key.into(),
+            value: value.into(),
+            expected,
+        };
         let v = value.trim();
         // Change a copy, so a refused value leaves the settings as they were.
         let mut next = self.clone();
         let this = &mut next;
         match spec.kind {
             Kind::Time => {
-                this.entry_deadline = NaiveTime::parse_from_str(v, "%H:%M").map_err(|_| invalid("a time HH:MM"))?;
+                this.entry_deadline =
+                    NaiveTime::parse_from_str(v, "%H:%M").map_err(|_| invalid("a time HH:MM"))?;
             }
             Kind::Decimal => {
-                let h = parse_hundredths(v).ok_or_else(|| invalid("a number with at most two decimals"))?;
+                let h = parse_hundredths(v)
+                    .ok_or_else(|| invalid("a number with at most two decimals"))?;
                 match key {
                     "grade_threshold_3" => this.grade_threshold_3 = h,
                     "grade_threshold_4" => this.grade_threshold_4 = h,
@@ -191,7 +293,9 @@ impl Settings {
                     "homework_max_minutes_per_subject_grades_3_6" => {
                         this.homework_max_minutes_per_subject_grades_3_6 = n
                     }
-                    "online_max_minutes_per_day_grades_4_6" => this.online_max_minutes_per_day_grades_4_6 = n,
+                    "online_max_minutes_per_day_grades_4_6" => {
+                        this.online_max_minutes_per_day_grades_4_6 = n
+                    }
                     "live_lesson_minutes" => this.live_lesson_minutes = n,
                     "training_fail_unexcused" => this.training_fail_unexcused = n,
                     "training_min_session_minutes" => this.training_min_session_minutes = n,
@@ -212,7 +316,9 @@ impl Settings {
     }
 
     /// Build settings from stored pairs; missing keys keep their defaults.
-    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Self, SettingError> {
+    pub fn from_pairs<'a>(
+        pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<Self, SettingError> {
         let mut s = Settings::default();
         for (k, v) in pairs {
             s.set(k, v)?;
@@ -224,11 +330,19 @@ impl Settings {
 /// "2.6" → 260, "40" → 4000, "39.5" → 3950; more than two decimals is refused.
 pub fn parse_hundredths(s: &str) -> Option<u32> {
     let (int, frac) = s.split_once(['.', ',']).unwrap_or((s, ""));
-    if int.is_empty() || frac.len() > 2 || !int.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
+    if int.is_empty()
+        || frac.len() > 2
+        || !int.bytes().all(|b| b.is_ascii_digit())
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+    {
         return None;
     }
     let int: u32 = int.parse().ok()?;
-    let frac: u32 = if frac.is_empty() { 0 } else { format!("{frac:0<2}").parse().ok()? };
+    let frac: u32 = if frac.is_empty() {
+        0
+    } else {
+        format!("{frac:0<2}").parse().ok()?
+    };
     int.checked_mul(100)?.checked_add(frac)
 }
 

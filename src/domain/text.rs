@@ -51,9 +51,15 @@ mod tests {
 
     #[test]
     fn names_in_three_scripts() {
-        assert_eq!(full_name("Иванов", "Пётр", Some("Сергеевич")), "Иванов Пётр Сергеевич");
+        assert_eq!(
+            full_name("Иванов", "Пётр", Some("Сергеевич")),
+            "Иванов Пётр Сергеевич"
+        );
         assert_eq!(full_name("王", "小明", None), "王 小明");
         assert_eq!(short_name("Trần", "Thị Mai", None), "Trần T.");
-        assert_eq!(short_name("Иванов", "Пётр", Some("Сергеевич")), "Иванов П. С.");
+        assert_eq!(
+            short_name("Иванов", "Пётр", Some("Сергеевич")),
+            "Иванов П. С."
+        );
     }
 }

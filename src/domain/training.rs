@@ -112,7 +112,10 @@ impl std::fmt::Display for FailReason {
             FailReason::UnexcusedAbsences { count, limit } => {
                 write!(f, "{count} unexcused absences (fail from {limit})")
             }
-            FailReason::TooFewCredits { hundredths, required } => write!(
+            FailReason::TooFewCredits {
+                hundredths,
+                required,
+            } => write!(
                 f,
                 "{}.{:02} credits of {}.{:02} required",
                 hundredths / 100,
@@ -133,10 +136,16 @@ pub fn credits_hundredths(credits: f64) -> u32 {
 pub fn judge(unexcused: u32, credits_hundredths: u32, s: &Settings) -> Vec<FailReason> {
     let mut reasons = vec![];
     if unexcused >= s.training_fail_unexcused {
-        reasons.push(FailReason::UnexcusedAbsences { count: unexcused, limit: s.training_fail_unexcused });
+        reasons.push(FailReason::UnexcusedAbsences {
+            count: unexcused,
+            limit: s.training_fail_unexcused,
+        });
     }
     if credits_hundredths < s.training_min_credits_year {
-        reasons.push(FailReason::TooFewCredits { hundredths: credits_hundredths, required: s.training_min_credits_year });
+        reasons.push(FailReason::TooFewCredits {
+            hundredths: credits_hundredths,
+            required: s.training_min_credits_year,
+        });
     }
     reasons
 }
@@ -149,7 +158,10 @@ mod tests {
     fn three_unexcused_absences_fail_two_do_not() {
         let s = Settings::default();
         assert!(judge(2, 4000, &s).is_empty());
-        assert_eq!(judge(3, 4000, &s), vec![FailReason::UnexcusedAbsences { count: 3, limit: 3 }]);
+        assert_eq!(
+            judge(3, 4000, &s),
+            vec![FailReason::UnexcusedAbsences { count: 3, limit: 3 }]
+        );
     }
 
     #[test]
@@ -157,7 +169,13 @@ mod tests {
         let s = Settings::default();
         assert!(judge(0, credits_hundredths(40.0), &s).is_empty());
         let r = judge(0, credits_hundredths(39.5), &s);
-        assert_eq!(r, vec![FailReason::TooFewCredits { hundredths: 3950, required: 4000 }]);
+        assert_eq!(
+            r,
+            vec![FailReason::TooFewCredits {
+                hundredths: 3950,
+                required: 4000
+            }]
+        );
         assert_eq!(r[0].to_string(), "39.50 credits of 40.00 required");
     }
 }

@@ -6,7 +6,9 @@ use rusqlite::{Connection, params};
 
 use super::Result;
 use crate::domain::Id;
-use crate::domain::attendance::{AttendanceCode, AttendanceMark, Category, DeviceCensus, FollowupMethod, OnlineFollowup, Reason};
+use crate::domain::attendance::{
+    AttendanceCode, AttendanceMark, Category, DeviceCensus, FollowupMethod, OnlineFollowup, Reason,
+};
 use crate::domain::text::nfc;
 
 /// The code table in display order (hidden codes included when asked).
@@ -21,8 +23,12 @@ pub fn codes(conn: &Connection, include_hidden: bool) -> Result<Vec<AttendanceCo
                 id: r.get(0)?,
                 code: r.get(1)?,
                 label: r.get(2)?,
-                category: Category::parse(&r.get::<_, String>(3)?).unwrap_or(Category::AbsentUnspecified),
-                reason: r.get::<_, Option<String>>(4)?.as_deref().and_then(Reason::parse),
+                category: Category::parse(&r.get::<_, String>(3)?)
+                    .unwrap_or(Category::AbsentUnspecified),
+                reason: r
+                    .get::<_, Option<String>>(4)?
+                    .as_deref()
+                    .and_then(Reason::parse),
                 key: r.get(5)?,
                 sort: r.get(6)?,
                 hidden: r.get(7)?,
@@ -49,7 +55,12 @@ pub fn insert_mark(conn: &Connection, a: &AttendanceMark) -> Result<()> {
 }
 
 /// Attendance entries of a class between two dates (all subjects).
-pub fn marks_for_class(conn: &Connection, class_id: Id, from: NaiveDate, to: NaiveDate) -> Result<Vec<AttendanceMark>> {
+pub fn marks_for_class(
+    conn: &Connection,
+    class_id: Id,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<AttendanceMark>> {
     let mut stmt = conn.prepare_cached(
         "SELECT a.lesson_id, a.student_id, a.code_id, a.comment_code_id, a.comment, a.set_by, a.set_at
          FROM lesson l JOIN attendance a ON a.lesson_id = l.id
@@ -135,7 +146,8 @@ pub fn followups(conn: &Connection, student_id: Id) -> Result<Vec<OnlineFollowup
                 student_id: r.get(1)?,
                 date: r.get(2)?,
                 by_staff_id: r.get(3)?,
-                method: FollowupMethod::parse(&r.get::<_, String>(4)?).unwrap_or(FollowupMethod::Other),
+                method: FollowupMethod::parse(&r.get::<_, String>(4)?)
+                    .unwrap_or(FollowupMethod::Other),
                 note: r.get(5)?,
             })
         })?

@@ -48,7 +48,10 @@ pub fn record(
 
 /// Link an entry to the entry it undid.
 pub fn mark_undo(conn: &Connection, entry: i64, undo_of: i64) -> Result<()> {
-    conn.execute("UPDATE audit_log SET undo_of = ?2 WHERE id = ?1", params![entry, undo_of])?;
+    conn.execute(
+        "UPDATE audit_log SET undo_of = ?2 WHERE id = ?1",
+        params![entry, undo_of],
+    )?;
     Ok(())
 }
 
@@ -74,8 +77,12 @@ const COLS: &str = "id, at, operator, action, entity, entity_key, old_value, new
 
 /// The newest entries first.
 pub fn recent(conn: &Connection, limit: usize) -> Result<Vec<AuditEntry>> {
-    let mut stmt = conn.prepare_cached(&format!("SELECT {COLS} FROM audit_log ORDER BY id DESC LIMIT ?1"))?;
-    Ok(stmt.query_map([limit as i64], row)?.collect::<rusqlite::Result<_>>()?)
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLS} FROM audit_log ORDER BY id DESC LIMIT ?1"
+    ))?;
+    Ok(stmt
+        .query_map([limit as i64], row)?
+        .collect::<rusqlite::Result<_>>()?)
 }
 
 pub fn get(conn: &Connection, id: i64) -> Result<Option<AuditEntry>> {

@@ -34,7 +34,8 @@ pub fn run(conn: &Connection) -> Result<CheckReport> {
             Ok(format!(
                 "{} row {} → {}",
                 r.get::<_, String>(0)?,
-                r.get::<_, Option<i64>>(1)?.map_or("?".into(), |v| v.to_string()),
+                r.get::<_, Option<i64>>(1)?
+                    .map_or("?".into(), |v| v.to_string()),
                 r.get::<_, String>(2)?
             ))
         })?
@@ -42,10 +43,18 @@ pub fn run(conn: &Connection) -> Result<CheckReport> {
     let names = table_names(conn)?;
     let mut tables = Vec::with_capacity(names.len());
     for name in names {
-        let n: i64 = conn.query_row(&format!("SELECT count(*) FROM \"{name}\""), [], |r| r.get(0))?;
+        let n: i64 = conn.query_row(&format!("SELECT count(*) FROM \"{name}\""), [], |r| {
+            r.get(0)
+        })?;
         tables.push((name, n));
     }
-    Ok(CheckReport { schema_version, supported_version: migrate::latest(), integrity, foreign_key_violations, tables })
+    Ok(CheckReport {
+        schema_version,
+        supported_version: migrate::latest(),
+        integrity,
+        foreign_key_violations,
+        tables,
+    })
 }
 
 /// The application's tables, in name order.

@@ -31,18 +31,24 @@ pub fn classes(conn: &Connection, year_id: Id) -> Result<Vec<Class>> {
         "SELECT id, year_id, grade, letter, name, class_teacher_id FROM class WHERE year_id = ?1
          ORDER BY grade, letter",
     )?;
-    Ok(stmt.query_map([year_id], class_row)?.collect::<rusqlite::Result<_>>()?)
+    Ok(stmt
+        .query_map([year_id], class_row)?
+        .collect::<rusqlite::Result<_>>()?)
 }
 
 pub fn class(conn: &Connection, id: Id) -> Result<Class> {
-    let mut stmt = conn.prepare_cached("SELECT id, year_id, grade, letter, name, class_teacher_id FROM class WHERE id = ?1")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, year_id, grade, letter, name, class_teacher_id FROM class WHERE id = ?1",
+    )?;
     Ok(stmt.query_row([id], class_row)?)
 }
 
 /// Find a class of a year by name ("5А"), NFC and case-insensitively.
 pub fn class_by_name(conn: &Connection, year_id: Id, name: &str) -> Result<Option<Class>> {
     let wanted = nfc(name).to_lowercase();
-    Ok(classes(conn, year_id)?.into_iter().find(|c| c.name.to_lowercase() == wanted))
+    Ok(classes(conn, year_id)?
+        .into_iter()
+        .find(|c| c.name.to_lowercase() == wanted))
 }
 
 pub fn insert_group(conn: &Connection, g: &ClassGroup) -> Result<Id> {
@@ -52,9 +58,17 @@ pub fn insert_group(conn: &Connection, g: &ClassGroup) -> Result<Id> {
 }
 
 pub fn groups(conn: &Connection, class_id: Id) -> Result<Vec<ClassGroup>> {
-    let mut stmt = conn.prepare_cached("SELECT id, class_id, name FROM class_group WHERE class_id = ?1 ORDER BY name")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, class_id, name FROM class_group WHERE class_id = ?1 ORDER BY name",
+    )?;
     Ok(stmt
-        .query_map([class_id], |r| Ok(ClassGroup { id: r.get(0)?, class_id: r.get(1)?, name: r.get(2)? }))?
+        .query_map([class_id], |r| {
+            Ok(ClassGroup {
+                id: r.get(0)?,
+                class_id: r.get(1)?,
+                name: r.get(2)?,
+            })
+        })?
         .collect::<rusqlite::Result<_>>()?)
 }
 
@@ -65,6 +79,10 @@ pub fn add_group_member(conn: &Connection, group_id: Id, student_id: Id) -> Resu
 }
 
 pub fn group_members(conn: &Connection, group_id: Id) -> Result<Vec<Id>> {
-    let mut stmt = conn.prepare_cached("SELECT student_id FROM group_member WHERE group_id = ?1 ORDER BY student_id")?;
-    Ok(stmt.query_map([group_id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?)
+    let mut stmt = conn.prepare_cached(
+        "SELECT student_id FROM group_member WHERE group_id = ?1 ORDER BY student_id",
+    )?;
+    Ok(stmt
+        .query_map([group_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?)
 }

@@ -17,7 +17,13 @@ pub fn insert_subject(conn: &Connection, s: &Subject) -> Result<Id> {
 pub fn subjects(conn: &Connection) -> Result<Vec<Subject>> {
     let mut stmt = conn.prepare_cached("SELECT id, name, short_name FROM subject ORDER BY name")?;
     Ok(stmt
-        .query_map([], |r| Ok(Subject { id: r.get(0)?, name: r.get(1)?, short_name: r.get(2)? }))?
+        .query_map([], |r| {
+            Ok(Subject {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                short_name: r.get(2)?,
+            })
+        })?
         .collect::<rusqlite::Result<_>>()?)
 }
 
@@ -28,29 +34,44 @@ pub fn class_subjects(conn: &Connection, class_id: Id) -> Result<Vec<Subject>> {
          WHERE c.class_id = ?1 ORDER BY s.name",
     )?;
     Ok(stmt
-        .query_map([class_id], |r| Ok(Subject { id: r.get(0)?, name: r.get(1)?, short_name: r.get(2)? }))?
+        .query_map([class_id], |r| {
+            Ok(Subject {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                short_name: r.get(2)?,
+            })
+        })?
         .collect::<rusqlite::Result<_>>()?)
 }
 
 pub fn insert_curriculum(conn: &Connection, c: &CurriculumLine) -> Result<()> {
-    conn.prepare_cached("INSERT INTO curriculum (class_id, subject_id, hours_per_week) VALUES (?1, ?2, ?3)")?
-        .execute(params![c.class_id, c.subject_id, c.hours_per_week])?;
+    conn.prepare_cached(
+        "INSERT INTO curriculum (class_id, subject_id, hours_per_week) VALUES (?1, ?2, ?3)",
+    )?
+    .execute(params![c.class_id, c.subject_id, c.hours_per_week])?;
     Ok(())
 }
 
 pub fn curriculum(conn: &Connection, class_id: Id) -> Result<Vec<CurriculumLine>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT class_id, subject_id, hours_per_week FROM curriculum WHERE class_id = ?1")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT class_id, subject_id, hours_per_week FROM curriculum WHERE class_id = ?1",
+    )?;
     Ok(stmt
         .query_map([class_id], |r| {
-            Ok(CurriculumLine { class_id: r.get(0)?, subject_id: r.get(1)?, hours_per_week: r.get(2)? })
+            Ok(CurriculumLine {
+                class_id: r.get(0)?,
+                subject_id: r.get(1)?,
+                hours_per_week: r.get(2)?,
+            })
         })?
         .collect::<rusqlite::Result<_>>()?)
 }
 
 pub fn insert_workload(conn: &Connection, w: &Workload) -> Result<Id> {
-    conn.prepare_cached("INSERT INTO workload (class_id, group_id, subject_id, teacher_id) VALUES (?1, ?2, ?3, ?4)")?
-        .execute(params![w.class_id, w.group_id, w.subject_id, w.teacher_id])?;
+    conn.prepare_cached(
+        "INSERT INTO workload (class_id, group_id, subject_id, teacher_id) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![w.class_id, w.group_id, w.subject_id, w.teacher_id])?;
     Ok(conn.last_insert_rowid())
 }
 
@@ -72,8 +93,10 @@ pub fn workload(conn: &Connection, class_id: Id) -> Result<Vec<Workload>> {
 }
 
 pub fn insert_bell(conn: &Connection, b: &Bell) -> Result<()> {
-    conn.prepare_cached("INSERT INTO bell (year_id, lesson_no, starts_at, ends_at) VALUES (?1, ?2, ?3, ?4)")?
-        .execute(params![b.year_id, b.lesson_no, b.starts_at, b.ends_at])?;
+    conn.prepare_cached(
+        "INSERT INTO bell (year_id, lesson_no, starts_at, ends_at) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![b.year_id, b.lesson_no, b.starts_at, b.ends_at])?;
     Ok(())
 }
 
@@ -82,7 +105,12 @@ pub fn bells(conn: &Connection, year_id: Id) -> Result<Vec<Bell>> {
         conn.prepare_cached("SELECT year_id, lesson_no, starts_at, ends_at FROM bell WHERE year_id = ?1 ORDER BY lesson_no")?;
     Ok(stmt
         .query_map([year_id], |r| {
-            Ok(Bell { year_id: r.get(0)?, lesson_no: r.get(1)?, starts_at: r.get(2)?, ends_at: r.get(3)? })
+            Ok(Bell {
+                year_id: r.get(0)?,
+                lesson_no: r.get(1)?,
+                starts_at: r.get(2)?,
+                ends_at: r.get(3)?,
+            })
         })?
         .collect::<rusqlite::Result<_>>()?)
 }
@@ -143,10 +171,18 @@ pub struct ControlForm {
 
 /// The active control forms, in catalogue order.
 pub fn control_forms(conn: &Connection) -> Result<Vec<ControlForm>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT id, name, weight, deadline_kind FROM control_form WHERE active = 1 ORDER BY sort")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, name, weight, deadline_kind FROM control_form WHERE active = 1 ORDER BY sort",
+    )?;
     Ok(stmt
-        .query_map([], |r| Ok(ControlForm { id: r.get(0)?, name: r.get(1)?, weight: r.get(2)?, deadline_kind: r.get(3)? }))?
+        .query_map([], |r| {
+            Ok(ControlForm {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                weight: r.get(2)?,
+                deadline_kind: r.get(3)?,
+            })
+        })?
         .collect::<rusqlite::Result<_>>()?)
 }
 

@@ -11,23 +11,35 @@ use crate::domain::indicators::{
 use crate::domain::text::nfc;
 
 pub fn insert_programme(conn: &Connection, p: &Programme) -> Result<Id> {
-    conn.prepare_cached("INSERT INTO programme (name, owner, starts_on, ends_on) VALUES (?1, ?2, ?3, ?4)")?
-        .execute(params![nfc(&p.name), nfc(&p.owner), p.starts_on, p.ends_on])?;
+    conn.prepare_cached(
+        "INSERT INTO programme (name, owner, starts_on, ends_on) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![nfc(&p.name), nfc(&p.owner), p.starts_on, p.ends_on])?;
     Ok(conn.last_insert_rowid())
 }
 
 pub fn programmes(conn: &Connection) -> Result<Vec<Programme>> {
-    let mut stmt = conn.prepare_cached("SELECT id, name, owner, starts_on, ends_on FROM programme ORDER BY starts_on, id")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, name, owner, starts_on, ends_on FROM programme ORDER BY starts_on, id",
+    )?;
     Ok(stmt
         .query_map([], |r| {
-            Ok(Programme { id: r.get(0)?, name: r.get(1)?, owner: r.get(2)?, starts_on: r.get(3)?, ends_on: r.get(4)? })
+            Ok(Programme {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                owner: r.get(2)?,
+                starts_on: r.get(3)?,
+                ends_on: r.get(4)?,
+            })
         })?
         .collect::<rusqlite::Result<_>>()?)
 }
 
 pub fn insert_task(conn: &Connection, t: &ProgrammeTask) -> Result<Id> {
-    conn.prepare_cached("INSERT INTO programme_task (programme_id, seq, name) VALUES (?1, ?2, ?3)")?
-        .execute(params![t.programme_id, t.seq, nfc(&t.name)])?;
+    conn.prepare_cached(
+        "INSERT INTO programme_task (programme_id, seq, name) VALUES (?1, ?2, ?3)",
+    )?
+    .execute(params![t.programme_id, t.seq, nfc(&t.name)])?;
     Ok(conn.last_insert_rowid())
 }
 
@@ -36,7 +48,12 @@ pub fn tasks(conn: &Connection, programme_id: Id) -> Result<Vec<ProgrammeTask>> 
         conn.prepare_cached("SELECT id, programme_id, seq, name FROM programme_task WHERE programme_id = ?1 ORDER BY seq")?;
     Ok(stmt
         .query_map([programme_id], |r| {
-            Ok(ProgrammeTask { id: r.get(0)?, programme_id: r.get(1)?, seq: r.get(2)?, name: r.get(3)? })
+            Ok(ProgrammeTask {
+                id: r.get(0)?,
+                programme_id: r.get(1)?,
+                seq: r.get(2)?,
+                name: r.get(3)?,
+            })
         })?
         .collect::<rusqlite::Result<_>>()?)
 }
@@ -110,7 +127,9 @@ pub fn targets(conn: &Connection, programme_id: Id) -> Result<Vec<(Id, Id, f64)>
         "SELECT it.indicator_id, it.period_id, it.target FROM indicator_target it
          JOIN indicator_period p ON p.id = it.period_id WHERE p.programme_id = ?1",
     )?;
-    Ok(stmt.query_map([programme_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?)
+    Ok(stmt
+        .query_map([programme_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?)
 }
 
 pub fn insert_actual(conn: &Connection, a: &ActualValue) -> Result<Id> {

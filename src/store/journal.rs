@@ -57,7 +57,10 @@ fn lesson_row(r: &rusqlite::Row) -> rusqlite::Result<Lesson> {
         control_form_id: r.get(10)?,
         topic: r.get(11)?,
         homework: r.get(12)?,
-        homework_kind: r.get::<_, Option<String>>(13)?.as_deref().and_then(HomeworkKind::parse),
+        homework_kind: r
+            .get::<_, Option<String>>(13)?
+            .as_deref()
+            .and_then(HomeworkKind::parse),
         homework_minutes: r.get(14)?,
         mode: LessonMode::parse(&r.get::<_, String>(15)?).unwrap_or(LessonMode::InClass),
         recorded_at: r.get(16)?,
@@ -66,12 +69,20 @@ fn lesson_row(r: &rusqlite::Row) -> rusqlite::Result<Lesson> {
 }
 
 /// Lessons of a class and subject between two dates, in order.
-pub fn lessons(conn: &Connection, class_id: Id, subject_id: Id, from: NaiveDate, to: NaiveDate) -> Result<Vec<Lesson>> {
+pub fn lessons(
+    conn: &Connection,
+    class_id: Id,
+    subject_id: Id,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<Lesson>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {LESSON_COLS} FROM lesson WHERE class_id = ?1 AND subject_id = ?2 AND date BETWEEN ?3 AND ?4
          ORDER BY date, lesson_no"
     ))?;
-    Ok(stmt.query_map(params![class_id, subject_id, from, to], lesson_row)?.collect::<rusqlite::Result<_>>()?)
+    Ok(stmt
+        .query_map(params![class_id, subject_id, from, to], lesson_row)?
+        .collect::<rusqlite::Result<_>>()?)
 }
 
 /// A class's lessons on one day (all subjects and groups), by lesson number.
@@ -79,11 +90,14 @@ pub fn lessons_on(conn: &Connection, class_id: Id, date: NaiveDate) -> Result<Ve
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {LESSON_COLS} FROM lesson WHERE class_id = ?1 AND date = ?2 ORDER BY lesson_no, ifnull(group_id, 0)"
     ))?;
-    Ok(stmt.query_map(params![class_id, date], lesson_row)?.collect::<rusqlite::Result<_>>()?)
+    Ok(stmt
+        .query_map(params![class_id, date], lesson_row)?
+        .collect::<rusqlite::Result<_>>()?)
 }
 
 pub fn lesson(conn: &Connection, id: Id) -> Result<Lesson> {
-    let mut stmt = conn.prepare_cached(&format!("SELECT {LESSON_COLS} FROM lesson WHERE id = ?1"))?;
+    let mut stmt =
+        conn.prepare_cached(&format!("SELECT {LESSON_COLS} FROM lesson WHERE id = ?1"))?;
     Ok(stmt.query_row([id], lesson_row)?)
 }
 
@@ -111,7 +125,9 @@ pub struct StoredMark {
 }
 
 pub fn insert_mark(conn: &Connection, m: &StoredMark) -> Result<Id> {
-    m.mark.validate().map_err(|e| super::invalid(e.to_string()))?;
+    m.mark
+        .validate()
+        .map_err(|e| super::invalid(e.to_string()))?;
     conn.prepare_cached(
         "INSERT INTO mark (lesson_id, student_id, seq, symbol, value, control_form_id, weight, due_on, comment,
                            entered_at, entered_by)
@@ -134,7 +150,13 @@ pub fn insert_mark(conn: &Connection, m: &StoredMark) -> Result<Id> {
 }
 
 /// Marks of a class and subject between two dates, in cell order.
-pub fn marks(conn: &Connection, class_id: Id, subject_id: Id, from: NaiveDate, to: NaiveDate) -> Result<Vec<StoredMark>> {
+pub fn marks(
+    conn: &Connection,
+    class_id: Id,
+    subject_id: Id,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<StoredMark>> {
     let mut stmt = conn.prepare_cached(
         "SELECT m.id, m.lesson_id, m.student_id, m.seq, m.control_form_id, m.symbol, m.value, m.weight, m.due_on,
                 m.comment, m.entered_at, m.entered_by
@@ -203,7 +225,12 @@ pub fn upsert_period_grade(conn: &Connection, g: &PeriodGrade) -> Result<()> {
     Ok(())
 }
 
-pub fn period_grades(conn: &Connection, class_id: Id, subject_id: Id, period_id: Id) -> Result<Vec<PeriodGrade>> {
+pub fn period_grades(
+    conn: &Connection,
+    class_id: Id,
+    subject_id: Id,
+    period_id: Id,
+) -> Result<Vec<PeriodGrade>> {
     let mut stmt = conn.prepare_cached(
         "SELECT student_id, subject_id, period_id, class_id, mean, mark_count, suggested, final, set_by, set_at
          FROM period_grade WHERE class_id = ?1 AND subject_id = ?2 AND period_id = ?3 ORDER BY student_id",

@@ -35,12 +35,20 @@ pub use rusqlite::Connection as Conn;
 /// What can go wrong opening a database; each is one line for the user.
 #[derive(Debug, Error)]
 pub enum OpenError {
-    #[error("{0}: no such database (create one with `classbook init --db {0}` or `classbook demo --db {0}`)")]
+    #[error(
+        "{0}: no such database (create one with `classbook init --db {0}` or `classbook demo --db {0}`)"
+    )]
     NotFound(PathBuf),
     #[error("{0}: not a classbook database (the file is not SQLite)")]
     NotSqlite(PathBuf),
-    #[error("{path}: schema version {found} is newer than this classbook supports ({supported}); upgrade classbook")]
-    NewerSchema { path: PathBuf, found: i64, supported: i64 },
+    #[error(
+        "{path}: schema version {found} is newer than this classbook supports ({supported}); upgrade classbook"
+    )]
+    NewerSchema {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
     #[error("{0}: the database file is read-only; classbook needs to write to it")]
     ReadOnly(PathBuf),
     #[error("{0}: the database is locked by another process; try again when it has finished")]
@@ -48,9 +56,15 @@ pub enum OpenError {
     #[error("{path}: could not bring the schema up to date: {message}")]
     Migration { path: PathBuf, message: String },
     #[error("{path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{path}: {source}")]
-    Sqlite { path: PathBuf, source: rusqlite::Error },
+    Sqlite {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
 }
 
 /// Errors of the repositories.
@@ -68,7 +82,11 @@ pub enum StoreError {
 
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
-        if is_busy(&e) { StoreError::Locked } else { StoreError::Sqlite(e) }
+        if is_busy(&e) {
+            StoreError::Locked
+        } else {
+            StoreError::Sqlite(e)
+        }
     }
 }
 
@@ -81,7 +99,10 @@ impl From<csv::Error> for StoreError {
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 fn is_busy(e: &rusqlite::Error) -> bool {
-    matches!(e.sqlite_error_code(), Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked))
+    matches!(
+        e.sqlite_error_code(),
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+    )
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,7 +121,10 @@ pub struct OpenOptions {
 
 impl Default for OpenOptions {
     fn default() -> Self {
-        OpenOptions { mode: OpenMode::Existing, busy_timeout: Duration::from_secs(5) }
+        OpenOptions {
+            mode: OpenMode::Existing,
+            busy_timeout: Duration::from_secs(5),
+        }
     }
 }
 
@@ -124,7 +148,10 @@ pub fn restrict_umask() {
 /// Open (and migrate) a database. Nothing is written before every check
 /// that can refuse the file has passed.
 pub fn open(path: &Path, opts: &OpenOptions) -> Result<Db, OpenError> {
-    let io = |source| OpenError::Io { path: path.to_path_buf(), source };
+    let io = |source| OpenError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
     let sql = |source: rusqlite::Error| {
         if is_busy(&source) {
             OpenError::Locked(path.to_path_buf())
@@ -133,7 +160,10 @@ pub fn open(path: &Path, opts: &OpenOptions) -> Result<Db, OpenError> {
         } else if source.sqlite_error_code() == Some(ErrorCode::ReadOnly) {
             OpenError::ReadOnly(path.to_path_buf())
         } else {
-            OpenError::Sqlite { path: path.to_path_buf(), source }
+            OpenError::Sqlite {
+                path: path.to_path_buf(),
+                source,
+            }
         }
     };
     match fs::metadata(path) {
@@ -167,7 +197,9 @@ pub fn open(path: &Path, opts: &OpenOptions) -> Result<Db, OpenError> {
     // The -wal and -shm files get the umask's mode; make it private even if
     // the caller did not.
     restrict_umask();
-    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        | OpenFlags::SQLITE_OPEN_URI;
     let conn = Connection::open_with_flags(path, flags).map_err(sql)?;
     conn.busy_timeout(opts.busy_timeout).map_err(sql)?;
     if conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) {
@@ -175,39 +207,60 @@ pub fn open(path: &Path, opts: &OpenOptions) -> Result<Db, OpenError> {
     }
     // Read before writing anything: this is where a non-database or a
     // newer schema is noticed.
-    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(sql)?;
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(sql)?;
     let supported = migrate::latest();
     if version > supported {
-        return Err(OpenError::NewerSchema { path: path.to_path_buf(), found: version, supported });
+        return Err(OpenError::NewerSchema {
+            path: path.to_path_buf(),
+            found: version,
+            supported,
+        });
     }
     if version > 0 && !is_classbook(&conn).map_err(sql)? {
         return Err(OpenError::NotSqlite(path.to_path_buf()));
     }
     if version == 0 {
         let tables: i64 = conn
-            .query_row("SELECT count(*) FROM sqlite_schema WHERE type = 'table'", [], |r| r.get(0))
+            .query_row(
+                "SELECT count(*) FROM sqlite_schema WHERE type = 'table'",
+                [],
+                |r| r.get(0),
+            )
             .map_err(sql)?;
         if tables > 0 {
             // Some other application's SQLite database.
             return Err(OpenError::NotSqlite(path.to_path_buf()));
         }
     }
-    conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;").map_err(sql)?;
-    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).map_err(sql)?;
+    conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
+        .map_err(sql)?;
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+        .map_err(sql)?;
     debug_assert!(mode.eq_ignore_ascii_case("wal") || mode.eq_ignore_ascii_case("memory"));
-    let mut db = Db { conn, path: path.to_path_buf() };
+    let mut db = Db {
+        conn,
+        path: path.to_path_buf(),
+    };
     migrate::apply(&mut db.conn).map_err(|e| match e {
         StoreError::Locked => OpenError::Locked(path.to_path_buf()),
         StoreError::Sqlite(s) => sql(s),
-        other => OpenError::Migration { path: path.to_path_buf(), message: other.to_string() },
+        other => OpenError::Migration {
+            path: path.to_path_buf(),
+            message: other.to_string(),
+        },
     })?;
     Ok(db)
 }
 
 fn is_classbook(conn: &Connection) -> rusqlite::Result<bool> {
-    conn.query_row("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'audit_log'", [], |r| {
-        r.get::<_, i64>(0)
-    })
+    conn.query_row(
+        "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'audit_log'",
+        [],
+        |r| r.get::<_, i64>(0),
+    )
     .map(|n| n == 1)
 }
 
@@ -225,12 +278,21 @@ fn read_up_to(f: &mut fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
 #[cfg(unix)]
 fn create_private_file(path: &Path) -> std::io::Result<()> {
     use std::os::unix::fs::OpenOptionsExt;
-    fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path).map(|_| ())
+    fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .map(|_| ())
 }
 
 #[cfg(not(unix))]
 fn create_private_file(path: &Path) -> std::io::Result<()> {
-    fs::OpenOptions::new().write(true).create_new(true).open(path).map(|_| ())
+    fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map(|_| ())
 }
 
 impl Db {

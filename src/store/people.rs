@@ -5,7 +5,9 @@ use rusqlite::{Connection, params};
 
 use super::Result;
 use crate::domain::text::nfc;
-use crate::domain::{EndReason, Enrolment, Guardian, Id, Relation, Role, Sex, StartReason, Staff, Student};
+use crate::domain::{
+    EndReason, Enrolment, Guardian, Id, Relation, Role, Sex, Staff, StartReason, Student,
+};
 
 fn opt_nfc(s: &Option<String>) -> Option<String> {
     s.as_deref().map(nfc).filter(|s| !s.is_empty())
@@ -26,7 +28,8 @@ pub fn insert_staff(conn: &Connection, s: &Staff) -> Result<Id> {
         s.active
     ])?;
     let id = conn.last_insert_rowid();
-    let mut role = conn.prepare_cached("INSERT INTO staff_role (staff_id, role) VALUES (?1, ?2)")?;
+    let mut role =
+        conn.prepare_cached("INSERT INTO staff_role (staff_id, role) VALUES (?1, ?2)")?;
     for r in &s.roles {
         role.execute(params![id, r.as_str()])?;
     }
@@ -52,7 +55,11 @@ pub fn staff(conn: &Connection) -> Result<Vec<Staff>> {
                 email: r.get(5)?,
                 phone: r.get(6)?,
                 active: r.get(7)?,
-                roles: roles.unwrap_or_default().split(',').filter_map(Role::parse).collect(),
+                roles: roles
+                    .unwrap_or_default()
+                    .split(',')
+                    .filter_map(Role::parse)
+                    .collect(),
             })
         })?
         .collect::<rusqlite::Result<_>>()?)
@@ -93,7 +100,9 @@ fn student_row(r: &rusqlite::Row) -> rusqlite::Result<Student> {
 }
 
 pub fn student(conn: &Connection, id: Id) -> Result<Student> {
-    let mut stmt = conn.prepare_cached(&format!("SELECT {STUDENT_COLS} FROM student s WHERE s.id = ?1"))?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {STUDENT_COLS} FROM student s WHERE s.id = ?1"
+    ))?;
     Ok(stmt.query_row([id], student_row)?)
 }
 
@@ -114,7 +123,12 @@ impl ClassMember {
 /// Students enrolled in a class at any time between `from` and `to`, in
 /// alphabetical order, each with the dates of their stay (a student who
 /// arrived or left inside the range shows where they were not enrolled).
-pub fn class_members(conn: &Connection, class_id: Id, from: NaiveDate, to: NaiveDate) -> Result<Vec<ClassMember>> {
+pub fn class_members(
+    conn: &Connection,
+    class_id: Id,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<ClassMember>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {STUDENT_COLS}, min(e.starts_on), max(ifnull(e.ends_on, '9999-12-31'))
          FROM enrolment e JOIN student s ON s.id = e.student_id
@@ -128,7 +142,9 @@ pub fn class_members(conn: &Connection, class_id: Id, from: NaiveDate, to: Naive
             Ok(ClassMember {
                 student: student_row(r)?,
                 starts_on: r.get(9)?,
-                ends_on: (end != "9999-12-31").then(|| NaiveDate::parse_from_str(&end, "%Y-%m-%d").ok()).flatten(),
+                ends_on: (end != "9999-12-31")
+                    .then(|| NaiveDate::parse_from_str(&end, "%Y-%m-%d").ok())
+                    .flatten(),
             })
         })?
         .collect::<rusqlite::Result<_>>()?)
@@ -169,11 +185,15 @@ pub fn enrolments(conn: &Connection, student_id: Id) -> Result<Vec<Enrolment>> {
                 student_id: r.get(1)?,
                 class_id: r.get(2)?,
                 starts_on: r.get(3)?,
-                start_reason: StartReason::parse(&r.get::<_, String>(4)?).unwrap_or(StartReason::Arrival),
+                start_reason: StartReason::parse(&r.get::<_, String>(4)?)
+                    .unwrap_or(StartReason::Arrival),
                 start_order_no: r.get(5)?,
                 start_order_date: r.get(6)?,
                 ends_on: r.get(7)?,
-                end_reason: r.get::<_, Option<String>>(8)?.as_deref().and_then(EndReason::parse),
+                end_reason: r
+                    .get::<_, Option<String>>(8)?
+                    .as_deref()
+                    .and_then(EndReason::parse),
                 end_order_no: r.get(9)?,
                 end_order_date: r.get(10)?,
             })
@@ -189,9 +209,16 @@ pub fn insert_guardian(conn: &Connection, g: &Guardian) -> Result<Id> {
     Ok(conn.last_insert_rowid())
 }
 
-pub fn link_guardian(conn: &Connection, student_id: Id, guardian_id: Id, relation: Relation) -> Result<()> {
-    conn.prepare_cached("INSERT INTO student_guardian (student_id, guardian_id, relation) VALUES (?1, ?2, ?3)")?
-        .execute(params![student_id, guardian_id, relation.as_str()])?;
+pub fn link_guardian(
+    conn: &Connection,
+    student_id: Id,
+    guardian_id: Id,
+    relation: Relation,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO student_guardian (student_id, guardian_id, relation) VALUES (?1, ?2, ?3)",
+    )?
+    .execute(params![student_id, guardian_id, relation.as_str()])?;
     Ok(())
 }
 

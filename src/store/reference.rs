@@ -39,7 +39,12 @@ pub fn load_control_forms(conn: &Connection, csv_text: &str) -> Result<usize> {
     let mut n = 0;
     for (i, row) in rdr.deserialize::<FormRow>().enumerate() {
         let row = row?;
-        stmt.execute(params![nfc(&row.name), row.weight, row.deadline_kind, i as i64 + 1])?;
+        stmt.execute(params![
+            nfc(&row.name),
+            row.weight,
+            row.deadline_kind,
+            i as i64 + 1
+        ])?;
         n += 1;
     }
     Ok(n)
@@ -63,10 +68,16 @@ pub fn load_attendance_codes(conn: &Connection, csv_text: &str) -> Result<usize>
         let line = i + 2;
         let row = row?;
         if Category::parse(&row.category).is_none() {
-            return Err(invalid(format!("attendance codes line {line}: unknown category «{}»", row.category)));
+            return Err(invalid(format!(
+                "attendance codes line {line}: unknown category «{}»",
+                row.category
+            )));
         }
         if !row.reason.is_empty() && Reason::parse(&row.reason).is_none() {
-            return Err(invalid(format!("attendance codes line {line}: unknown reason «{}»", row.reason)));
+            return Err(invalid(format!(
+                "attendance codes line {line}: unknown reason «{}»",
+                row.reason
+            )));
         }
         rows.push(row);
     }
@@ -76,7 +87,14 @@ pub fn load_attendance_codes(conn: &Connection, csv_text: &str) -> Result<usize>
     for (i, row) in rows.iter().enumerate() {
         let reason = (!row.reason.is_empty()).then_some(row.reason.as_str());
         let key = (!row.key.is_empty()).then(|| nfc(&row.key));
-        stmt.execute(params![nfc(&row.code), nfc(&row.label), row.category, reason, key, i as i64 + 1])?;
+        stmt.execute(params![
+            nfc(&row.code),
+            nfc(&row.label),
+            row.category,
+            reason,
+            key,
+            i as i64 + 1
+        ])?;
     }
     Ok(rows.len())
 }
@@ -100,10 +118,23 @@ pub fn load_training_statuses(conn: &Connection, csv_text: &str) -> Result<usize
     let mut n = 0;
     for (i, row) in rdr.deserialize::<StatusRow>().enumerate() {
         let row = row?;
-        if StatusCategory::parse(&row.category).is_none() || Requirement::parse(&row.requires).is_none() {
-            return Err(invalid(format!("training statuses line {}: bad category or requirement", i + 2)));
+        if StatusCategory::parse(&row.category).is_none()
+            || Requirement::parse(&row.requires).is_none()
+        {
+            return Err(invalid(format!(
+                "training statuses line {}: bad category or requirement",
+                i + 2
+            )));
         }
-        stmt.execute(params![row.code, row.label, row.category, row.earns_credit, row.requires, row.key, i as i64 + 1])?;
+        stmt.execute(params![
+            row.code,
+            row.label,
+            row.category,
+            row.earns_credit,
+            row.requires,
+            row.key,
+            i as i64 + 1
+        ])?;
         n += 1;
     }
     Ok(n)

@@ -19,15 +19,27 @@ pub fn set_school(conn: &Connection, s: &School) -> Result<()> {
 
 pub fn school(conn: &Connection) -> Result<Option<School>> {
     Ok(conn
-        .query_row("SELECT name, short_name, address, as_of FROM school WHERE id = 1", [], |r| {
-            Ok(School { name: r.get(0)?, short_name: r.get(1)?, address: r.get(2)?, as_of: r.get(3)? })
-        })
+        .query_row(
+            "SELECT name, short_name, address, as_of FROM school WHERE id = 1",
+            [],
+            |r| {
+                Ok(School {
+                    name: r.get(0)?,
+                    short_name: r.get(1)?,
+                    address: r.get(2)?,
+                    as_of: r.get(3)?,
+                })
+            },
+        )
         .optional()?)
 }
 
 pub fn insert_year(conn: &Connection, y: &SchoolYear) -> Result<Id> {
     if y.starts_on >= y.ends_on {
-        return Err(invalid(format!("school year {}: must start before it ends", y.label)));
+        return Err(invalid(format!(
+            "school year {}: must start before it ends",
+            y.label
+        )));
     }
     conn.execute(
         "INSERT INTO school_year (label, starts_on, ends_on, status) VALUES (?1, ?2, ?3, ?4)",
@@ -47,8 +59,12 @@ fn year_row(r: &rusqlite::Row) -> rusqlite::Result<SchoolYear> {
 }
 
 pub fn years(conn: &Connection) -> Result<Vec<SchoolYear>> {
-    let mut stmt = conn.prepare_cached("SELECT id, label, starts_on, ends_on, status FROM school_year ORDER BY starts_on")?;
-    Ok(stmt.query_map([], year_row)?.collect::<rusqlite::Result<_>>()?)
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, label, starts_on, ends_on, status FROM school_year ORDER BY starts_on",
+    )?;
+    Ok(stmt
+        .query_map([], year_row)?
+        .collect::<rusqlite::Result<_>>()?)
 }
 
 /// The year to work in on `today`: the open year containing it, else the
@@ -89,7 +105,9 @@ pub fn periods(conn: &Connection, year_id: Id) -> Result<Vec<Period>> {
         "SELECT id, year_id, kind, number, label, starts_on, ends_on FROM period WHERE year_id = ?1
          ORDER BY CASE kind WHEN 'quarter' THEN 0 WHEN 'half' THEN 1 ELSE 2 END, number",
     )?;
-    Ok(stmt.query_map([year_id], period_row)?.collect::<rusqlite::Result<_>>()?)
+    Ok(stmt
+        .query_map([year_id], period_row)?
+        .collect::<rusqlite::Result<_>>()?)
 }
 
 pub fn insert_holiday(conn: &Connection, h: &Holiday) -> Result<Id> {

@@ -7,8 +7,9 @@ use crate::domain::settings::Settings;
 
 pub fn load(conn: &Connection) -> Result<Settings> {
     let mut stmt = conn.prepare_cached("SELECT key, value FROM setting")?;
-    let pairs: Vec<(String, String)> =
-        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    let pairs: Vec<(String, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
     Settings::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         .map_err(|e| StoreError::Invalid(format!("stored {e}")))
 }

@@ -7,8 +7,8 @@ use super::Result;
 use crate::domain::Id;
 use crate::domain::text::nfc;
 use crate::domain::training::{
-    ExternalTraining, Format, Requirement, StatusCategory, TrainingAttendance, TrainingPlan, TrainingSession,
-    TrainingStatus,
+    ExternalTraining, Format, Requirement, StatusCategory, TrainingAttendance, TrainingPlan,
+    TrainingSession, TrainingStatus,
 };
 
 pub fn insert_plan(conn: &Connection, p: &TrainingPlan) -> Result<Id> {
@@ -63,8 +63,9 @@ pub fn insert_session(conn: &Connection, s: &TrainingSession) -> Result<Id> {
 
 fn time(r: &rusqlite::Row, i: usize) -> rusqlite::Result<chrono::NaiveTime> {
     let s: String = r.get(i)?;
-    chrono::NaiveTime::parse_from_str(&s, "%H:%M")
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e)))
+    chrono::NaiveTime::parse_from_str(&s, "%H:%M").map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+    })
 }
 
 pub fn sessions(conn: &Connection, plan_id: Id) -> Result<Vec<TrainingSession>> {
@@ -101,7 +102,8 @@ pub fn statuses(conn: &Connection) -> Result<Vec<TrainingStatus>> {
             Ok(TrainingStatus {
                 code: r.get(0)?,
                 label: r.get(1)?,
-                category: StatusCategory::parse(&r.get::<_, String>(2)?).unwrap_or(StatusCategory::Unexcused),
+                category: StatusCategory::parse(&r.get::<_, String>(2)?)
+                    .unwrap_or(StatusCategory::Unexcused),
                 earns_credit: r.get(3)?,
                 requires: Requirement::parse(&r.get::<_, String>(4)?).unwrap_or(Requirement::None),
                 key: r.get(5)?,
@@ -111,7 +113,12 @@ pub fn statuses(conn: &Connection) -> Result<Vec<TrainingStatus>> {
         .collect::<rusqlite::Result<_>>()?)
 }
 
-pub fn insert_attendance(conn: &Connection, a: &TrainingAttendance, set_by: &str, set_at: &str) -> Result<()> {
+pub fn insert_attendance(
+    conn: &Connection,
+    a: &TrainingAttendance,
+    set_by: &str,
+    set_at: &str,
+) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO training_attendance (session_id, staff_id, status, approved_by_id, certificate, made_up_on, note,
                                           set_by, set_at)
@@ -194,7 +201,15 @@ pub fn external(conn: &Connection, staff_id: Id) -> Result<Vec<ExternalTraining>
 }
 
 /// Study notes (characters) or an open lesson.
-pub fn insert_record(conn: &Connection, staff_id: Id, plan_id: Id, kind: &str, date: chrono::NaiveDate, amount: i64, note: &str) -> Result<Id> {
+pub fn insert_record(
+    conn: &Connection,
+    staff_id: Id,
+    plan_id: Id,
+    kind: &str,
+    date: chrono::NaiveDate,
+    amount: i64,
+    note: &str,
+) -> Result<Id> {
     conn.prepare_cached(
         "INSERT INTO training_record (staff_id, plan_id, kind, date, amount, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
