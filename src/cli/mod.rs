@@ -333,6 +333,11 @@ fn remove_db_files(path: &Path) -> anyhow::Result<()> {
 }
 
 fn run_tui(db: Db, operator: &str, no_color: bool) -> anyhow::Result<u8> {
-    let _ = (db, operator, no_color);
-    anyhow::bail!("the terminal interface is being built: use `classbook check` for now")
+    let opts = crate::ui::UiOptions {
+        operator: operator.to_string(),
+        no_color,
+        today: chrono::Local::now().date_naive(),
+    };
+    crate::ui::run(db, opts)?;
+    Ok(0)
 }

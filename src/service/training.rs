@@ -17,6 +17,9 @@ pub struct SessionRow {
     pub present: usize,
     /// Roll-call entries.
     pub total: usize,
+    /// Who presents: the session's presenter text, else the staff member's
+    /// short name.
+    pub presenter: String,
 }
 
 /// A plan with its sessions.
@@ -42,14 +45,27 @@ pub fn load(conn: &store::Conn, plan: &TrainingPlan) -> Result<PlanView> {
             e.0 += 1;
         }
     }
+    let staff: HashMap<Id, String> = store::people::staff(conn)?
+        .into_iter()
+        .map(|s| (s.id, s.short_name()))
+        .collect();
     let sessions: Vec<SessionRow> = store::training::sessions(conn, plan.id)?
         .into_iter()
         .map(|session| {
             let (present, total) = counts.get(&session.id).copied().unwrap_or_default();
+            let presenter = if session.presenter.is_empty() {
+                session
+                    .presenter_id
+                    .and_then(|id| staff.get(&id).cloned())
+                    .unwrap_or_default()
+            } else {
+                session.presenter.clone()
+            };
             SessionRow {
                 session,
                 present,
                 total,
+                presenter,
             }
         })
         .collect();

@@ -102,25 +102,15 @@ pub struct Picker {
     pub(crate) offset: Cell<usize>,
 }
 
-/// Fold Cyrillic letters that look like Latin ones, and case, so "5a"
-/// finds "5А".
+/// Fold case and transliterate Cyrillic to Latin, so "5a" finds "5А" and
+/// "9b" finds "9Б".
 fn fold(s: &str) -> String {
     s.to_lowercase()
         .chars()
-        .map(|c| match c {
-            'а' => 'a',
-            'в' => 'b',
-            'е' | 'ё' => 'e',
-            'к' => 'k',
-            'м' => 'm',
-            'н' => 'h',
-            'о' => 'o',
-            'р' => 'p',
-            'с' => 'c',
-            'т' => 't',
-            'у' => 'y',
-            'х' => 'x',
-            c => c,
+        .map(|c| {
+            const CYR: &str = "абвгдеёзийклмнопрстуфхцы";
+            const LAT: &str = "abvgdeezijklmnoprstufhcy";
+            CYR.chars().position(|k| k == c).and_then(|i| LAT.chars().nth(i)).unwrap_or(c)
         })
         .collect()
 }

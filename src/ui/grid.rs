@@ -114,6 +114,11 @@ impl Grid<'_> {
                 col_off += 1;
             }
         }
+        // Use the room a wider screen gives: scroll back while the columns
+        // from one further left still fit to the end.
+        while col_off > 0 && self.fit_columns(col_off - 1, scroll_w) >= self.columns.len() - (col_off - 1) {
+            col_off -= 1;
+        }
         self.col_offset.set(col_off);
         let ncols = self.fit_columns(col_off, scroll_w);
         let visible_rows = (area.height - self.header_rows) as usize;

@@ -211,7 +211,7 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         ),
         _ => (String::new(), String::new()),
     };
-    let name_lines = wrap(&name, w, 2);
+    let name_lines = super::wrap(&name, w, 2);
     for (k, line) in name_lines.iter().enumerate() {
         put(
             buf,
@@ -224,28 +224,4 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         );
     }
     put(buf, area, area.x + 1, area.bottom() - 1, w, &detail, t.dim);
-}
-
-/// Up to `lines` lines of `s` wrapped at spaces to `w` columns, the last
-/// one cut with "…" if there is more.
-fn wrap(s: &str, w: usize, lines: usize) -> Vec<String> {
-    let mut out: Vec<String> = vec![String::new()];
-    for word in s.split_whitespace() {
-        let cur = out.last_mut().map_or(0, |l| width(l));
-        if cur > 0 && cur + 1 + width(word) > w {
-            out.push(String::new());
-        }
-        if let Some(l) = out.last_mut() {
-            if !l.is_empty() {
-                l.push(' ');
-            }
-            l.push_str(word);
-        }
-    }
-    if out.len() > lines {
-        let rest = out[lines - 1..].join(" ");
-        out.truncate(lines - 1);
-        out.push(crate::ui::text::fit(&rest, w));
-    }
-    out
 }

@@ -31,3 +31,27 @@ pub(crate) fn step_cols(cur: usize, len: usize, action: &Action) -> usize {
         _ => cur.min(len.saturating_sub(1)),
     }
 }
+
+/// Up to `lines` lines of `s` wrapped at spaces to `w` columns, the last
+/// one cut with "…" if there is more.
+pub(crate) fn wrap(s: &str, w: usize, lines: usize) -> Vec<String> {
+    let mut out: Vec<String> = vec![String::new()];
+    for word in s.split_whitespace() {
+        let cur = out.last_mut().map_or(0, |l| crate::ui::text::width(l));
+        if cur > 0 && cur + 1 + crate::ui::text::width(word) > w {
+            out.push(String::new());
+        }
+        if let Some(l) = out.last_mut() {
+            if !l.is_empty() {
+                l.push(' ');
+            }
+            l.push_str(word);
+        }
+    }
+    if out.len() > lines {
+        let rest = out[lines - 1..].join(" ");
+        out.truncate(lines - 1);
+        out.push(crate::ui::text::fit(&rest, w));
+    }
+    out
+}

@@ -129,7 +129,7 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
             2 => (num(x.hours), t.text),
             3 => (x.format.label().to_string(), t.text),
             4 => (x.topic.clone(), t.text),
-            5 => (x.presenter.clone(), t.text),
+            5 => (s.presenter.clone(), t.text),
             6 => (num(x.credits), t.text),
             _ if s.total == 0 => ("—".into(), t.dim),
             _ => (
@@ -166,7 +166,7 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
     table.render(table_area, buf);
     if let Some(s) = sessions.get(p.row) {
         let x = &s.session;
-        let line1 = format!("{} · {} · {}", x.topic, x.format.label(), x.presenter);
+        let line1 = format!("{} · {} · {}", x.topic, x.format.label(), s.presenter);
         let place = if x.place.is_empty() {
             "—"
         } else {
