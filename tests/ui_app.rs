@@ -45,7 +45,10 @@ fn journal_with_marks_at_both_sizes() {
     assert_eq!(v.class.name, "5А");
     assert_eq!(v.subject.name, "Математика");
     assert!(!v.lessons.is_empty() && !v.students.is_empty());
-    assert!(v.students.iter().any(|s| s.mean_hundredths.is_some()), "marks are counted");
+    assert!(
+        v.students.iter().any(|s| s.mean_hundredths.is_some()),
+        "marks are counted"
+    );
     for (w, h) in SIZES {
         insta::assert_snapshot!(format!("journal_5a_maths_{w}x{h}"), screen(&app, w, h));
     }
@@ -58,9 +61,17 @@ fn too_small_never_panics() {
         let text = screen(&app, w, h);
         let first = text.lines().next().unwrap_or("").trim_end();
         let full = format!("terminal too small: need 80×24, have {w}×{h}");
-        let expect: String = full.chars().take(w as usize).collect::<String>().trim_end().to_string();
+        let expect: String = full
+            .chars()
+            .take(w as usize)
+            .collect::<String>()
+            .trim_end()
+            .to_string();
         assert_eq!(first, expect, "at {w}×{h}");
-        assert!(text.lines().skip(1).all(|l| l.trim().is_empty()), "one line only at {w}×{h}");
+        assert!(
+            text.lines().skip(1).all(|l| l.trim().is_empty()),
+            "one line only at {w}×{h}"
+        );
     }
     assert!(screen(&app, 80, 24).starts_with(" 1 Journal"));
 }
@@ -101,7 +112,13 @@ fn picking_a_class_and_moving_the_cursor() {
     assert_eq!(app.overlay, Overlay::None);
     assert_ne!(app.class_idx, before);
     assert_eq!(app.class().map(|c| c.name.as_str()), Some("9Б"));
-    assert!(screen(&app, 80, 24).contains("Class 9Б"));
+    assert!(screen(&app, 160, 48).contains("Class 9Б"));
+    assert!(
+        screen(&app, 80, 24)
+            .lines()
+            .nth(1)
+            .is_some_and(|l| l.starts_with(" 9Б · "))
+    );
     // Esc in a picker cancels without changing the class.
     press(&mut app, KeyCode::Char('c'));
     press(&mut app, KeyCode::Char('j'));
@@ -128,7 +145,13 @@ fn attendance_walks_school_days_and_skips_holidays() {
     let (_dir, mut app) = demo_app();
     press(&mut app, KeyCode::Char('2'));
     let first = app.attendance.date;
-    assert!(app.attendance.view.as_ref().is_some_and(|v| !v.lessons.is_empty()), "opens on a school day");
+    assert!(
+        app.attendance
+            .view
+            .as_ref()
+            .is_some_and(|v| !v.lessons.is_empty()),
+        "opens on a school day"
+    );
     // The demo's as-of date is just before the winter holidays: the next
     // school day is after them.
     press(&mut app, KeyCode::Char(']'));
@@ -175,16 +198,28 @@ fn status_bar_hints_come_from_the_keymap() {
     let text = screen(&app, 80, 24);
     let status: Vec<&str> = text.lines().rev().take(2).collect();
     assert!(status[1].contains("as of We 24.12.2025"), "{}", status[1]);
-    assert!(status[1].contains("tester") && status[1].contains("demo.sqlite"), "{}", status[1]);
+    assert!(
+        status[1].contains("tester") && status[1].contains("demo.sqlite"),
+        "{}",
+        status[1]
+    );
     for (key, label) in app.keymap().hints(Mode::Journal) {
-        assert!(status[0].contains(&format!("{key} {label}")), "{key} {label} in {}", status[0]);
+        assert!(
+            status[0].contains(&format!("{key} {label}")),
+            "{key} {label} in {}",
+            status[0]
+        );
     }
     // Remapped keys show in the hints and the tab bar.
-    let map = ui::Keymap::parse("journal.pick_class = C\ntab_review = 0\n", "keys.conf").expect("parses");
+    let map =
+        ui::Keymap::parse("journal.pick_class = C\ntab_review = 0\n", "keys.conf").expect("parses");
     let (_d2, db) = demo_db();
     app = App::with_keymap(db, options(false), map).expect("starts");
     let text = screen(&app, 80, 24);
-    assert!(text.contains("C class") && text.contains(" 0 Review"), "{text}");
+    assert!(
+        text.contains("C class") && text.contains(" 0 Review"),
+        "{text}"
+    );
     press(&mut app, KeyCode::Char('0'));
     assert_eq!(app.tab, Tab::Review);
 }
@@ -199,7 +234,11 @@ fn no_color_means_no_colour_in_the_buffer() {
         for (w, h) in SIZES {
             let term = render_to_backend(&app, w, h).expect("renders");
             for cell in &term.backend().buffer().content {
-                assert_eq!((cell.fg, cell.bg), (Color::Reset, Color::Reset), "tab {tab} at {w}×{h}");
+                assert_eq!(
+                    (cell.fg, cell.bg),
+                    (Color::Reset, Color::Reset),
+                    "tab {tab} at {w}×{h}"
+                );
             }
         }
     }
@@ -207,20 +246,44 @@ fn no_color_means_no_colour_in_the_buffer() {
     let (_dir2, app) = demo_app();
     let term = render_to_backend(&app, 80, 24).expect("renders");
     let cells = &term.backend().buffer().content;
-    assert!(cells.iter().any(|c| c.fg != Color::Reset || c.bg != Color::Reset));
-    assert!(cells.iter().all(|c| !matches!(c.fg, Color::Rgb(..) | Color::Indexed(_))));
-    assert!(cells.iter().all(|c| !matches!(c.bg, Color::Rgb(..) | Color::Indexed(_))));
+    assert!(
+        cells
+            .iter()
+            .any(|c| c.fg != Color::Reset || c.bg != Color::Reset)
+    );
+    assert!(
+        cells
+            .iter()
+            .all(|c| !matches!(c.fg, Color::Rgb(..) | Color::Indexed(_)))
+    );
+    assert!(
+        cells
+            .iter()
+            .all(|c| !matches!(c.bg, Color::Rgb(..) | Color::Indexed(_)))
+    );
 }
 
 #[test]
 fn names_in_three_scripts_align() {
     let (_dir, mut app) = demo_app();
     journal_5a_maths(&mut app);
-    let names: Vec<String> = app.journal.view.as_ref().expect("loaded").students.iter().map(|s| s.name.clone()).collect();
+    let names: Vec<String> = app
+        .journal
+        .view
+        .as_ref()
+        .expect("loaded")
+        .students
+        .iter()
+        .map(|s| s.name.clone())
+        .collect();
     let is_cjk = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
     let is_viet = |s: &str| s.chars().any(|c| "Đđỗễếộạảấầờởữựỳỹýăơư".contains(c));
     let is_cyr = |s: &str| s.chars().any(|c| ('\u{0400}'..='\u{04ff}').contains(&c));
-    assert!(names.iter().any(|n| is_cjk(n)) && names.iter().any(|n| is_viet(n)) && names.iter().any(|n| is_cyr(n)));
+    assert!(
+        names.iter().any(|n| is_cjk(n))
+            && names.iter().any(|n| is_viet(n))
+            && names.iter().any(|n| is_cyr(n))
+    );
     for (w, h) in SIZES {
         let term = render_to_backend(&app, w, h).expect("renders");
         let buf = term.backend().buffer();
@@ -241,12 +304,17 @@ fn names_in_three_scripts_align() {
             scripts[0] |= is_cjk(name);
             scripts[1] |= is_viet(name);
             scripts[2] |= is_cyr(name);
-            let sep = (0..w).find(|&x| buf[(x, y)].symbol() == "│").expect("a separator");
+            let sep = (0..w)
+                .find(|&x| buf[(x, y)].symbol() == "│")
+                .expect("a separator");
             // The first mark column starts right after it.
             xs.push(sep);
         }
         assert!(xs.len() > 5, "student rows visible at {w}×{h}");
-        assert!(xs.windows(2).all(|p| p[0] == p[1]), "separator x differs at {w}×{h}: {xs:?}");
+        assert!(
+            xs.windows(2).all(|p| p[0] == p[1]),
+            "separator x differs at {w}×{h}: {xs:?}"
+        );
         if (w, h) == (160, 48) {
             assert_eq!(scripts, [true; 3], "all three scripts on screen at {w}×{h}");
         }
@@ -259,7 +327,9 @@ fn paste_goes_into_a_picker_filter_only() {
     assert!(!app.handle_paste("11"));
     press(&mut app, KeyCode::Char('c'));
     assert!(app.handle_paste("11\n"));
-    let Overlay::Picker(p) = &app.overlay else { panic!("picker open") };
+    let Overlay::Picker(p) = &app.overlay else {
+        panic!("picker open")
+    };
     assert_eq!(p.filter, "11");
     assert_eq!(p.matches().len(), 1);
     press(&mut app, KeyCode::Enter);

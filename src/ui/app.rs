@@ -110,7 +110,10 @@ fn fold(s: &str) -> String {
         .map(|c| {
             const CYR: &str = "абвгдеёзийклмнопрстуфхцы";
             const LAT: &str = "abvgdeezijklmnoprstufhcy";
-            CYR.chars().position(|k| k == c).and_then(|i| LAT.chars().nth(i)).unwrap_or(c)
+            CYR.chars()
+                .position(|k| k == c)
+                .and_then(|i| LAT.chars().nth(i))
+                .unwrap_or(c)
         })
         .collect()
 }
@@ -301,10 +304,7 @@ impl App {
                     self.update(Action::InsertText(c.to_string()));
                     true
                 }
-                _ => {
-                    let had = self.message.take().is_some();
-                    had
-                }
+                _ => self.message.take().is_some(),
             },
         }
     }
@@ -670,6 +670,6 @@ fn default_period(periods: &[Period], d: NaiveDate) -> usize {
     };
     quarters()
         .find(|(_, p)| p.contains(d))
-        .or_else(|| quarters().filter(|(_, p)| p.starts_on <= d).last())
+        .or_else(|| quarters().rfind(|(_, p)| p.starts_on <= d))
         .map_or(0, |(i, _)| i)
 }

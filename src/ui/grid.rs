@@ -116,7 +116,9 @@ impl Grid<'_> {
         }
         // Use the room a wider screen gives: scroll back while the columns
         // from one further left still fit to the end.
-        while col_off > 0 && self.fit_columns(col_off - 1, scroll_w) >= self.columns.len() - (col_off - 1) {
+        while col_off > 0
+            && self.fit_columns(col_off - 1, scroll_w) >= self.columns.len() - (col_off - 1)
+        {
             col_off -= 1;
         }
         self.col_offset.set(col_off);
@@ -234,7 +236,7 @@ impl Table<'_> {
         let fixed: u16 = self.columns.iter().map(|c| c.width + 1).sum();
         let flex = self.columns.iter().filter(|c| c.width == 0).count() as u16;
         let rest = w.saturating_sub(fixed);
-        let each = if flex > 0 { rest / flex } else { 0 };
+        let each = rest.checked_div(flex).unwrap_or(0);
         let mut extra = if flex > 0 { rest % flex } else { 0 };
         self.columns
             .iter()

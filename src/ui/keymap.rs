@@ -252,6 +252,9 @@ impl fmt::Display for KeymapError {
 
 impl std::error::Error for KeymapError {}
 
+/// Adds one row to the default table.
+type AddFn<'a> = dyn FnMut(Mode, Action, &[Key], bool) + 'a;
+
 /// The key table.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Keymap {
@@ -295,7 +298,7 @@ impl Default for Keymap {
         add(Global, Action::TabTraining, &[k('3')], false);
         add(Global, Action::TabIndicators, &[k('4')], false);
         add(Global, Action::TabReview, &[k('5')], false);
-        let moves = |add: &mut dyn FnMut(Mode, Action, &[Key], bool), mode: Mode, letters: bool| {
+        let moves = |add: &mut AddFn, mode: Mode, letters: bool| {
             let l = |c: char, code: KeyCode| {
                 if letters {
                     vec![k(c), p(code)]

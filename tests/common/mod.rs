@@ -18,7 +18,14 @@ pub fn today() -> NaiveDate {
 }
 
 fn create(path: &Path) -> Db {
-    store::open(path, &OpenOptions { mode: OpenMode::Create, ..OpenOptions::default() }).expect("database opens")
+    store::open(
+        path,
+        &OpenOptions {
+            mode: OpenMode::Create,
+            ..OpenOptions::default()
+        },
+    )
+    .expect("database opens")
 }
 
 /// The small demo, generated once.
@@ -28,7 +35,14 @@ fn master() -> &'static Path {
         let dir = tempfile::tempdir().expect("temp dir").keep();
         let path = dir.join("master.sqlite");
         let mut db = create(&path);
-        demo::generate(&mut db, &DemoOptions { size: DemoSize::Small, seed: 42 }).expect("demo generates");
+        demo::generate(
+            &mut db,
+            &DemoOptions {
+                size: DemoSize::Small,
+                seed: 42,
+            },
+        )
+        .expect("demo generates");
         drop(db); // checkpoints the WAL into the file
         path
     })
@@ -53,7 +67,11 @@ pub fn empty_db() -> (tempfile::TempDir, Db) {
 
 /// Options with a fixed date and operator.
 pub fn options(no_color: bool) -> UiOptions {
-    UiOptions { operator: "tester".into(), no_color, today: today() }
+    UiOptions {
+        operator: "tester".into(),
+        no_color,
+        today: today(),
+    }
 }
 
 /// The app on a fresh copy of the demo.

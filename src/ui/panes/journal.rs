@@ -99,11 +99,15 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
     });
     // Selection line.
     let mut x = area.x + 1;
-    for (label, value) in [
-        ("Class ", class.name.as_str()),
-        ("  Subject ", subject),
-        ("  Period ", &period_text),
-    ] {
+    let labels = if area.width >= 120 {
+        ["Class ", "  Subject ", "  Period "]
+    } else {
+        ["", " · ", " · "]
+    };
+    for (label, value) in labels
+        .into_iter()
+        .zip([class.name.as_str(), subject, &period_text])
+    {
         x = put(buf, area, x, area.y, area.width as usize, label, t.dim);
         x = put(buf, area, x, area.y, area.width as usize, value, t.header);
     }
@@ -124,7 +128,8 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         );
         return;
     };
-    let count = format!("  {} lessons", v.lessons.len());
+    let sep = if area.width >= 120 { "  " } else { " · " };
+    let count = format!("{sep}{} lessons", v.lessons.len());
     put(buf, area, x, area.y, area.width as usize, &count, t.dim);
     if area.height < 8 {
         return;
