@@ -10,6 +10,10 @@ use common::{demo_app, demo_db, empty_db, options, press, type_keys};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::style::Color;
 
+fn date(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(y, m, d).expect("a date")
+}
+
 const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
 
 fn screen(app: &App, w: u16, h: u16) -> String {
@@ -145,25 +149,71 @@ fn attendance_walks_school_days_and_skips_holidays() {
     let (_dir, mut app) = demo_app();
     press(&mut app, KeyCode::Char('2'));
     let first = app.attendance.date;
+    assert_eq!(first, app.working_date);
     assert!(
         app.attendance
             .view
             .as_ref()
             .is_some_and(|v| !v.lessons.is_empty()),
-        "opens on a school day"
+        "opens on the working date"
     );
-    // The demo's as-of date is just before the winter holidays: the next
-    // school day is after them.
+    insta::assert_snapshot!("attendance_working_date_160x48", screen(&app, 160, 48));
     press(&mut app, KeyCode::Char(']'));
-    let next = app.attendance.date;
-    assert!(next > first);
-    let v = app.attendance.view.as_ref().expect("loaded");
-    assert!(v.holiday.is_none());
+    press(&mut app, KeyCode::Char(']'));
+    assert_eq!(app.attendance.date, date(2025, 12, 26));
+    // The winter holidays (29.12–11.01) and the weekend are skipped.
+    press(&mut app, KeyCode::Char(']'));
+    assert_eq!(app.attendance.date, date(2026, 1, 12));
     press(&mut app, KeyCode::Char('['));
-    assert_eq!(app.attendance.date, first);
+    assert_eq!(app.attendance.date, date(2025, 12, 26));
     press(&mut app, KeyCode::Char('t'));
     assert_eq!(app.attendance.date, first);
     insta::assert_snapshot!("attendance_after_keys_80x24", screen(&app, 80, 24));
+}
+
+#[test]
+fn attendance_grid_with_codes_and_lessons_not_taken() {
+    let (_dir, mut app) = demo_app();
+    press(&mut app, KeyCode::Char('2'));
+    type_keys(&mut app, "c/7b");
+    press(&mut app, KeyCode::Enter);
+    type_keys(&mut app, "[[");
+    assert_eq!(app.attendance.date, date(2025, 12, 22));
+    let v = app.attendance.view.as_ref().expect("loaded");
+    assert_eq!(v.class.name, "7Б");
+    assert!(
+        v.lessons.iter().any(|l| !l.taken),
+        "a lesson without attendance"
+    );
+    assert!(v.students.iter().any(|s| s.absences > 0), "someone absent");
+    for (w, h) in SIZES {
+        insta::assert_snapshot!(format!("attendance_7b_22_12_{w}x{h}"), screen(&app, w, h));
+    }
+}
+
+#[test]
+fn attendance_shows_a_holiday_as_such() {
+    let (_dir, db) = demo_db();
+    let mut school = classbook::store::school::school(db.conn())
+        .expect("reads")
+        .expect("a school");
+    school.as_of = Some(date(2025, 12, 30));
+    classbook::store::school::set_school(db.conn(), &school).expect("writes");
+    let mut app = App::new(db, options(false)).expect("starts");
+    press(&mut app, KeyCode::Char('2'));
+    assert_eq!(app.attendance.date, date(2025, 12, 30));
+    let v = app.attendance.view.as_ref().expect("loaded");
+    assert_eq!(
+        v.holiday.as_ref().map(|h| h.label.as_str()),
+        Some("Зимние каникулы")
+    );
+    let text = screen(&app, 80, 24);
+    assert!(
+        text.contains("Holiday: Зимние каникулы (29.12–11.01)"),
+        "{text}"
+    );
+    press(&mut app, KeyCode::Char('['));
+    assert_eq!(app.attendance.date, date(2025, 12, 26));
 }
 
 #[test]

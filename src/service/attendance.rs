@@ -100,24 +100,6 @@ pub fn step_school_day(
     }
 }
 
-/// The school day to open the grid on: `today` if it is one, else the
-/// previous school day (else `today`).
-pub fn nearest_school_day(
-    conn: &store::Conn,
-    year: &SchoolYear,
-    today: NaiveDate,
-) -> Result<NaiveDate> {
-    let holidays = store::school::holidays(conn, year.id)?;
-    let per_week = store::settings::load(conn)?.school_days_per_week;
-    let today = today.clamp(year.starts_on, year.ends_on);
-    if is_school_day(today, year, &holidays, per_week) {
-        return Ok(today);
-    }
-    Ok(step_school_day(conn, year, today, false)?
-        .or(step_school_day(conn, year, today, true)?)
-        .unwrap_or(today))
-}
-
 /// Load the attendance grid of `class` on `date`.
 pub fn load(
     conn: &store::Conn,

@@ -241,7 +241,9 @@ impl App {
             quit: false,
             help_page: Cell::new(10),
         };
-        app.attendance.date = app.working_date;
+        app.attendance.date = app.year.as_ref().map_or(app.working_date, |y| {
+            app.working_date.clamp(y.starts_on, y.ends_on)
+        });
         app.ensure_loaded();
         Ok(app)
     }
@@ -454,7 +456,9 @@ impl App {
             }
             Action::PrevDay | Action::NextDay => self.step_day(action == Action::NextDay),
             Action::GoToday => {
-                self.attendance.date_chosen = false;
+                self.attendance.date = self.year.as_ref().map_or(self.working_date, |y| {
+                    self.working_date.clamp(y.starts_on, y.ends_on)
+                });
                 self.reload_attendance();
             }
             Action::PrevPlan | Action::NextPlan => {
@@ -595,12 +599,6 @@ impl App {
             self.attendance.view = None;
             return;
         };
-        if !self.attendance.date_chosen {
-            let r =
-                service::attendance::nearest_school_day(self.db.conn(), &year, self.working_date);
-            self.attendance.date = self.report("the calendar", r).unwrap_or(self.working_date);
-            self.attendance.date_chosen = true;
-        }
         let r = service::attendance::load(self.db.conn(), &class, &year, self.attendance.date);
         let view = self.report("attendance", r);
         self.attendance.set_view(view);

@@ -21,8 +21,6 @@ use crate::ui::text::{put, width};
 #[derive(Debug, Default)]
 pub struct AttendancePane {
     pub date: NaiveDate,
-    /// The date was set (by the user or the first load).
-    pub date_chosen: bool,
     pub view: Option<DayView>,
     pub row: usize,
     pub col: usize,
