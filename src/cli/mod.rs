@@ -86,16 +86,43 @@ pub enum TextOrJson {
 }
 
 /// Who is making changes: `--as NAME`, else the user behind sudo, else the
-/// system user.
+/// system user (`USER`, `LOGNAME`, or the account of the process's user id).
 pub fn operator(explicit: Option<&str>) -> String {
-    explicit
-        .map(str::to_string)
-        .or_else(|| std::env::var("SUDO_USER").ok())
-        .or_else(|| std::env::var("USER").ok())
-        .or_else(|| std::env::var("LOGNAME").ok())
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| "unknown".to_string())
+    let env = |k: &str| std::env::var(k).ok();
+    [
+        explicit.map(str::to_string),
+        env("SUDO_USER"),
+        env("USER"),
+        env("LOGNAME"),
+        account_name(),
+    ]
+    .into_iter()
+    .flatten()
+    .map(|s| s.trim().to_string())
+    .find(|s| !s.is_empty())
+    .unwrap_or_else(|| "unknown".to_string())
+}
+
+/// The login name of the process's user from the system's account database.
+#[cfg(unix)]
+fn account_name() -> Option<String> {
+    // SAFETY: getpwuid returns a pointer into static storage or null; the
+    // name is copied out at once and this program reads it from one thread.
+    unsafe {
+        let pw = libc::getpwuid(libc::geteuid());
+        if pw.is_null() || (*pw).pw_name.is_null() {
+            return None;
+        }
+        std::ffi::CStr::from_ptr((*pw).pw_name)
+            .to_str()
+            .ok()
+            .map(str::to_string)
+    }
+}
+
+#[cfg(not(unix))]
+fn account_name() -> Option<String> {
+    None
 }
 
 fn project_dirs() -> Option<directories::ProjectDirs> {
@@ -333,6 +360,11 @@ fn remove_db_files(path: &Path) -> anyhow::Result<()> {
 }
 
 fn run_tui(db: Db, operator: &str, no_color: bool) -> anyhow::Result<u8> {
-    let _ = (db, operator, no_color);
-    anyhow::bail!("the terminal interface is being built: use `classbook check` for now")
+    let opts = crate::ui::UiOptions {
+        operator: operator.to_string(),
+        no_color,
+        today: chrono::Local::now().date_naive(),
+    };
+    crate::ui::run(db, opts)?;
+    Ok(0)
 }

@@ -1,5 +1,10 @@
 //! Use cases that span repositories; the TUI and the CLI both call these, so
 //! the screen and `classbook …` can never disagree.
 
+pub mod attendance;
 pub mod demo;
+pub mod indicators;
+pub mod journal;
 pub mod programme_csv;
+pub mod review;
+pub mod training;

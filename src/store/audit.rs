@@ -181,3 +181,37 @@ pub fn undo(conn: &Connection, operator: &str, entry_id: i64) -> Result<i64> {
     mark_undo(conn, id, entry_id)?;
     Ok(id)
 }
+
+/// An item of the review list that an operator acknowledged (`review_ack`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReviewAck {
+    pub rule_id: String,
+    pub item_key: String,
+    pub note: String,
+    pub acked_by: String,
+    pub acked_at: String,
+}
+
+/// Acknowledged review items, newest first, at most `limit`.
+pub fn review_acks(conn: &Connection, limit: usize) -> Result<Vec<ReviewAck>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT rule_id, item_key, note, acked_by, acked_at FROM review_ack
+         ORDER BY acked_at DESC, rule_id, item_key LIMIT ?1",
+    )?;
+    Ok(stmt
+        .query_map([limit as i64], |r| {
+            Ok(ReviewAck {
+                rule_id: r.get(0)?,
+                item_key: r.get(1)?,
+                note: r.get(2)?,
+                acked_by: r.get(3)?,
+                acked_at: r.get(4)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// How many review items have been acknowledged.
+pub fn review_ack_count(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT count(*) FROM review_ack", [], |r| r.get(0))?)
+}

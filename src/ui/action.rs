@@ -1,0 +1,104 @@
+//! Everything the user can ask for, as one enum. Keys map to actions
+//! through the [`Keymap`](super::keymap::Keymap); the help overlay and the
+//! status-bar hints are generated from the same table.
+
+use serde::{Deserialize, Serialize};
+
+macro_rules! actions {
+    ($($(#[$m:meta])* $var:ident = $name:literal, $label:literal, $desc:literal;)+) => {
+        /// A user intent, independent of the key that produced it.
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum Action {
+            $($(#[$m])* $var,)+
+            /// Text typed or pasted into a filter (not bound to a key).
+            InsertText(String),
+        }
+
+        impl Action {
+            /// Every action a key can be bound to.
+            pub const ALL: &'static [Action] = &[$(Action::$var),+];
+
+            /// The action's name in the key configuration (snake_case, as serde writes it).
+            pub fn name(&self) -> &'static str {
+                match self {
+                    $(Action::$var => $name,)+
+                    Action::InsertText(_) => "insert_text",
+                }
+            }
+
+            /// A few words for the status-bar hints.
+            pub fn label(&self) -> &'static str {
+                match self {
+                    $(Action::$var => $label,)+
+                    Action::InsertText(_) => "type",
+                }
+            }
+
+            /// One sentence for the help overlay.
+            pub fn description(&self) -> &'static str {
+                match self {
+                    $(Action::$var => $desc,)+
+                    Action::InsertText(_) => "Type text into the filter",
+                }
+            }
+
+            /// The action with this configuration name.
+            pub fn parse(name: &str) -> Option<Action> {
+                match name {
+                    $($name => Some(Action::$var),)+
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+actions! {
+    Quit = "quit", "quit", "Quit classbook";
+    Help = "help", "help", "Show or hide this help";
+    Cancel = "cancel", "cancel", "Cancel: close the overlay or picker, clear the message";
+    NextTab = "next_tab", "next tab", "Go to the next tab";
+    PrevTab = "prev_tab", "prev tab", "Go to the previous tab";
+    TabJournal = "tab_journal", "journal", "Go to the Journal tab";
+    TabAttendance = "tab_attendance", "attendance", "Go to the Attendance tab";
+    TabTraining = "tab_training", "training", "Go to the Training tab";
+    TabIndicators = "tab_indicators", "indicators", "Go to the Indicators tab";
+    TabReview = "tab_review", "review", "Go to the Review tab";
+    MoveUp = "move_up", "up", "Move the cursor up";
+    MoveDown = "move_down", "down", "Move the cursor down";
+    MoveLeft = "move_left", "left", "Move the cursor left";
+    MoveRight = "move_right", "right", "Move the cursor right";
+    PageUp = "page_up", "page up", "Move the cursor one page up";
+    PageDown = "page_down", "page down", "Move the cursor one page down";
+    First = "first", "first", "Move the cursor to the first row";
+    Last = "last", "last", "Move the cursor to the last row";
+    PickClass = "pick_class", "class", "Choose the class";
+    PickSubject = "pick_subject", "subject", "Choose the subject (from the class's curriculum)";
+    PickPeriod = "pick_period", "period", "Choose the period (quarter, half-year, year)";
+    PickProgramme = "pick_programme", "programme", "Choose the programme";
+    PrevDay = "prev_day", "prev day", "Go to the previous school day (holidays skipped)";
+    NextDay = "next_day", "next day", "Go to the next school day (holidays skipped)";
+    GoToday = "go_today", "today", "Go back to the working date";
+    PrevPlan = "prev_plan", "prev semester", "Show the previous semester's training plan";
+    NextPlan = "next_plan", "next semester", "Show the next semester's training plan";
+    Confirm = "confirm", "choose", "Choose the highlighted item";
+    Filter = "filter", "filter", "Type to filter the list";
+    FilterBackspace = "filter_backspace", "erase", "Erase the last character of the filter";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_serde_names_and_parse_back() {
+        for a in Action::ALL {
+            let json = serde_json::to_string(a).expect("serialises");
+            assert_eq!(json, format!("\"{}\"", a.name()));
+            assert_eq!(Action::parse(a.name()).as_ref(), Some(a));
+            assert!(!a.description().is_empty() && !a.label().is_empty());
+        }
+        assert_eq!(Action::parse("nope"), None);
+    }
+}

@@ -1,0 +1,673 @@
+//! The application state and `update`: the only place state changes.
+//! `draw` (in [`super::draw`]) only reads it. Both run without a terminal.
+
+use std::cell::Cell;
+
+use chrono::NaiveDate;
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use super::action::Action;
+use super::keymap::{Keymap, Mode};
+use super::panes::attendance::AttendancePane;
+use super::panes::indicators::IndicatorsPane;
+use super::panes::journal::JournalPane;
+use super::panes::review::ReviewPane;
+use super::panes::training::TrainingPane;
+use super::theme::Theme;
+use super::{UiOptions, dates};
+use crate::domain::indicators::Programme;
+use crate::domain::training::TrainingPlan;
+use crate::domain::{Class, Period, PeriodKind, School, SchoolYear};
+use crate::service;
+use crate::store::{self, Db};
+
+/// The five tabs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Tab {
+    Journal,
+    Attendance,
+    Training,
+    Indicators,
+    Review,
+}
+
+impl Tab {
+    /// In tab-bar order.
+    pub const ALL: [Tab; 5] = [
+        Tab::Journal,
+        Tab::Attendance,
+        Tab::Training,
+        Tab::Indicators,
+        Tab::Review,
+    ];
+
+    /// The tab's title.
+    pub fn title(self) -> &'static str {
+        match self {
+            Tab::Journal => "Journal",
+            Tab::Attendance => "Attendance",
+            Tab::Training => "Training",
+            Tab::Indicators => "Indicators",
+            Tab::Review => "Review",
+        }
+    }
+
+    /// The action that switches to this tab.
+    pub fn action(self) -> Action {
+        match self {
+            Tab::Journal => Action::TabJournal,
+            Tab::Attendance => Action::TabAttendance,
+            Tab::Training => Action::TabTraining,
+            Tab::Indicators => Action::TabIndicators,
+            Tab::Review => Action::TabReview,
+        }
+    }
+
+    /// The keymap mode of the tab.
+    pub fn mode(self) -> Mode {
+        match self {
+            Tab::Journal => Mode::Journal,
+            Tab::Attendance => Mode::Attendance,
+            Tab::Training => Mode::Training,
+            Tab::Indicators => Mode::Indicators,
+            Tab::Review => Mode::Review,
+        }
+    }
+
+    fn index(self) -> usize {
+        Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
+    }
+}
+
+/// What a picker chooses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PickTarget {
+    Class,
+    Subject,
+    Period,
+    Programme,
+}
+
+/// A list to choose from, with type-to-filter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Picker {
+    pub target: PickTarget,
+    pub title: String,
+    pub items: Vec<String>,
+    pub filter: String,
+    /// Typing goes into the filter.
+    pub filtering: bool,
+    /// Position in the filtered list.
+    pub cursor: usize,
+    pub(crate) offset: Cell<usize>,
+}
+
+/// Fold case and transliterate Cyrillic to Latin, so "5a" finds "5А" and
+/// "9b" finds "9Б".
+fn fold(s: &str) -> String {
+    s.to_lowercase()
+        .chars()
+        .map(|c| {
+            const CYR: &str = "абвгдеёзийклмнопрстуфхцы";
+            const LAT: &str = "abvgdeezijklmnoprstufhcy";
+            CYR.chars()
+                .position(|k| k == c)
+                .and_then(|i| LAT.chars().nth(i))
+                .unwrap_or(c)
+        })
+        .collect()
+}
+
+impl Picker {
+    fn new(target: PickTarget, title: &str, items: Vec<String>, current: usize) -> Picker {
+        Picker {
+            target,
+            title: title.to_string(),
+            cursor: current.min(items.len().saturating_sub(1)),
+            items,
+            filter: String::new(),
+            filtering: false,
+            offset: Cell::new(0),
+        }
+    }
+
+    /// Indexes of the items matching the filter.
+    pub fn matches(&self) -> Vec<usize> {
+        let f = fold(&crate::domain::text::nfc(&self.filter));
+        self.items
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| f.is_empty() || fold(s).contains(&f))
+            .map(|(i, _)| i)
+            .collect()
+    }
+}
+
+/// An overlay above the tabs.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Overlay {
+    None,
+    /// The help overlay, scrolled by this many lines.
+    Help {
+        scroll: usize,
+    },
+    Picker(Picker),
+}
+
+/// The whole application state.
+pub struct App {
+    pub(crate) db: Db,
+    pub(crate) opts: UiOptions,
+    pub(crate) keymap: Keymap,
+    pub(crate) theme: Theme,
+    pub tab: Tab,
+    pub overlay: Overlay,
+    pub school: Option<School>,
+    pub year: Option<SchoolYear>,
+    /// "Today" for every pane: the school's as-of date, or the real date.
+    pub working_date: NaiveDate,
+    pub classes: Vec<Class>,
+    /// The class shown in Journal and Attendance.
+    pub class_idx: usize,
+    pub periods: Vec<Period>,
+    pub plans: Vec<TrainingPlan>,
+    pub programmes: Vec<Programme>,
+    pub journal: JournalPane,
+    pub attendance: AttendancePane,
+    pub training: TrainingPane,
+    pub indicators: IndicatorsPane,
+    pub review: ReviewPane,
+    /// A one-line message (error, warning) shown until the next key.
+    pub message: Option<String>,
+    pub quit: bool,
+    /// Lines of the help overlay that fit (set while drawing).
+    pub(crate) help_page: Cell<usize>,
+}
+
+impl App {
+    /// Build the app on `db` with the default keymap.
+    pub fn new(db: Db, opts: UiOptions) -> anyhow::Result<App> {
+        App::with_keymap(db, opts, Keymap::default())
+    }
+
+    /// Build the app on `db` with `keymap`, reading what the first tab shows.
+    pub fn with_keymap(db: Db, opts: UiOptions, keymap: Keymap) -> anyhow::Result<App> {
+        let conn = db.conn();
+        let working_date = store::school::working_date(conn, opts.today)?;
+        let school = store::school::school(conn)?;
+        let year = store::school::current_year(conn, working_date)?;
+        let (classes, periods, plans) = match &year {
+            Some(y) => (
+                store::classes::classes(conn, y.id)?,
+                store::school::periods(conn, y.id)?,
+                store::training::plans(conn, y.id)?,
+            ),
+            None => (vec![], vec![], vec![]),
+        };
+        let programmes = store::indicators::programmes(conn)?;
+        let journal = JournalPane {
+            period_idx: default_period(&periods, working_date),
+            ..JournalPane::default()
+        };
+        let training = TrainingPane {
+            plan_idx: plans
+                .iter()
+                .rposition(|p| p.starts_on <= working_date)
+                .unwrap_or(0),
+            ..TrainingPane::default()
+        };
+        let theme = Theme::new(opts.no_color);
+        let mut app = App {
+            db,
+            opts,
+            keymap,
+            theme,
+            tab: Tab::Journal,
+            overlay: Overlay::None,
+            school,
+            year,
+            working_date,
+            classes,
+            class_idx: 0,
+            periods,
+            plans,
+            programmes,
+            journal,
+            attendance: AttendancePane::default(),
+            training,
+            indicators: IndicatorsPane::default(),
+            review: ReviewPane::default(),
+            message: None,
+            quit: false,
+            help_page: Cell::new(10),
+        };
+        app.attendance.date = app.year.as_ref().map_or(app.working_date, |y| {
+            app.working_date.clamp(y.starts_on, y.ends_on)
+        });
+        app.ensure_loaded();
+        Ok(app)
+    }
+
+    /// The options the app was started with.
+    pub fn options(&self) -> &UiOptions {
+        &self.opts
+    }
+
+    /// The keymap in use.
+    pub fn keymap(&self) -> &Keymap {
+        &self.keymap
+    }
+
+    /// The database the app reads.
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// Show a one-line message until the next key.
+    pub fn flash(&mut self, message: impl Into<String>) {
+        self.message = Some(message.into());
+    }
+
+    /// The class shown in Journal and Attendance.
+    pub fn class(&self) -> Option<&Class> {
+        self.classes.get(self.class_idx)
+    }
+
+    /// The keymap mode the next key is looked up in.
+    pub fn mode(&self) -> Mode {
+        match &self.overlay {
+            Overlay::Help { .. } => Mode::Help,
+            Overlay::Picker(p) if p.filtering => Mode::Filter,
+            Overlay::Picker(_) => Mode::Picker,
+            Overlay::None => self.tab.mode(),
+        }
+    }
+
+    /// Handle one key: drop releases, look the key up in the current mode,
+    /// run the action. Typed characters go into a picker's filter. Returns
+    /// whether anything may have changed on screen (redraw needed).
+    pub fn handle_key(&mut self, ev: KeyEvent) -> bool {
+        if ev.kind == KeyEventKind::Release {
+            return false;
+        }
+        let mode = self.mode();
+        match self.keymap.lookup(mode, &ev) {
+            Some(action) => {
+                self.update(action);
+                true
+            }
+            None => match ev.code {
+                KeyCode::Char(c)
+                    if mode == Mode::Filter
+                        && !ev
+                            .modifiers
+                            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+                {
+                    self.update(Action::InsertText(c.to_string()));
+                    true
+                }
+                _ => self.message.take().is_some(),
+            },
+        }
+    }
+
+    /// Bracketed paste: text for a picker's filter (opening the filter if
+    /// a picker is open); ignored elsewhere.
+    pub fn handle_paste(&mut self, text: &str) -> bool {
+        let clean: String = text.chars().filter(|c| !c.is_control()).collect();
+        match &mut self.overlay {
+            Overlay::Picker(p) => {
+                p.filtering = true;
+                self.update(Action::InsertText(clean));
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Change the state for one action.
+    pub fn update(&mut self, action: Action) {
+        self.message = None;
+        match std::mem::replace(&mut self.overlay, Overlay::None) {
+            Overlay::Help { scroll } => {
+                let page = self.help_page.get().max(1);
+                self.overlay = match action {
+                    Action::Cancel | Action::Help => Overlay::None,
+                    Action::MoveUp => Overlay::Help {
+                        scroll: scroll.saturating_sub(1),
+                    },
+                    Action::MoveDown => Overlay::Help { scroll: scroll + 1 },
+                    Action::PageUp => Overlay::Help {
+                        scroll: scroll.saturating_sub(page),
+                    },
+                    Action::PageDown => Overlay::Help {
+                        scroll: scroll + page,
+                    },
+                    Action::First => Overlay::Help { scroll: 0 },
+                    Action::Last => Overlay::Help {
+                        scroll: usize::MAX / 2,
+                    },
+                    _ => Overlay::Help { scroll },
+                };
+            }
+            Overlay::Picker(p) => self.update_picker(p, action),
+            Overlay::None => self.update_main(action),
+        }
+    }
+
+    fn update_picker(&mut self, mut p: Picker, action: Action) {
+        let n = p.matches().len();
+        let page = 10;
+        match action {
+            Action::Cancel if p.filtering => {
+                p.filtering = false;
+                p.filter.clear();
+                p.cursor = 0;
+            }
+            Action::Cancel => return,
+            Action::Filter => p.filtering = true,
+            Action::InsertText(s) => {
+                p.filtering = true;
+                p.filter.push_str(&s);
+                p.cursor = 0;
+            }
+            Action::FilterBackspace => {
+                p.filter.pop();
+                p.cursor = 0;
+            }
+            Action::Confirm => {
+                match p.matches().get(p.cursor) {
+                    Some(&i) => self.pick(p.target, i),
+                    None => self.flash("nothing matches the filter"),
+                }
+                return;
+            }
+            Action::MoveUp => p.cursor = p.cursor.saturating_sub(1),
+            Action::MoveDown => p.cursor = (p.cursor + 1).min(n.saturating_sub(1)),
+            Action::PageUp => p.cursor = p.cursor.saturating_sub(page),
+            Action::PageDown => p.cursor = (p.cursor + page).min(n.saturating_sub(1)),
+            Action::First => p.cursor = 0,
+            Action::Last => p.cursor = n.saturating_sub(1),
+            _ => {}
+        }
+        self.overlay = Overlay::Picker(p);
+    }
+
+    fn update_main(&mut self, action: Action) {
+        match action {
+            Action::Quit => self.quit = true,
+            Action::Help => self.overlay = Overlay::Help { scroll: 0 },
+            Action::Cancel => {}
+            Action::NextTab => self.switch_tab(Tab::ALL[(self.tab.index() + 1) % Tab::ALL.len()]),
+            Action::PrevTab => {
+                self.switch_tab(Tab::ALL[(self.tab.index() + Tab::ALL.len() - 1) % Tab::ALL.len()])
+            }
+            Action::TabJournal => self.switch_tab(Tab::Journal),
+            Action::TabAttendance => self.switch_tab(Tab::Attendance),
+            Action::TabTraining => self.switch_tab(Tab::Training),
+            Action::TabIndicators => self.switch_tab(Tab::Indicators),
+            Action::TabReview => self.switch_tab(Tab::Review),
+            Action::PickClass => {
+                let items = self.classes.iter().map(|c| c.name.clone()).collect();
+                self.open_picker(PickTarget::Class, "Choose the class", items, self.class_idx);
+            }
+            Action::PickSubject => {
+                let items = self
+                    .journal
+                    .subjects
+                    .iter()
+                    .map(|s| s.name.clone())
+                    .collect();
+                self.open_picker(
+                    PickTarget::Subject,
+                    "Choose the subject",
+                    items,
+                    self.journal.subject_idx,
+                );
+            }
+            Action::PickPeriod => {
+                let items = self
+                    .periods
+                    .iter()
+                    .map(|p| {
+                        format!(
+                            "{} ({}–{})",
+                            p.label,
+                            dates::short(p.starts_on),
+                            dates::short(p.ends_on)
+                        )
+                    })
+                    .collect();
+                self.open_picker(
+                    PickTarget::Period,
+                    "Choose the period",
+                    items,
+                    self.journal.period_idx,
+                );
+            }
+            Action::PickProgramme => {
+                let items = self.programmes.iter().map(|p| p.name.clone()).collect();
+                self.open_picker(
+                    PickTarget::Programme,
+                    "Choose the programme",
+                    items,
+                    self.indicators.idx,
+                );
+            }
+            Action::PrevDay | Action::NextDay => self.step_day(action == Action::NextDay),
+            Action::GoToday => {
+                self.attendance.date = self.year.as_ref().map_or(self.working_date, |y| {
+                    self.working_date.clamp(y.starts_on, y.ends_on)
+                });
+                self.reload_attendance();
+            }
+            Action::PrevPlan | Action::NextPlan => {
+                let n = self.plans.len();
+                let i = self.training.plan_idx;
+                let next = if action == Action::NextPlan {
+                    (i + 1).min(n.saturating_sub(1))
+                } else {
+                    i.saturating_sub(1)
+                };
+                if next != i {
+                    self.training.plan_idx = next;
+                    self.reload_training();
+                } else {
+                    self.flash(if action == Action::NextPlan {
+                        "no later plan"
+                    } else {
+                        "no earlier plan"
+                    });
+                }
+            }
+            Action::MoveUp
+            | Action::MoveDown
+            | Action::MoveLeft
+            | Action::MoveRight
+            | Action::PageUp
+            | Action::PageDown
+            | Action::First
+            | Action::Last => match self.tab {
+                Tab::Journal => self.journal.move_cursor(&action),
+                Tab::Attendance => self.attendance.move_cursor(&action),
+                Tab::Training => self.training.move_cursor(&action),
+                Tab::Indicators => self.indicators.move_cursor(&action),
+                Tab::Review => self.review.move_cursor(&action),
+            },
+            Action::Confirm | Action::Filter | Action::FilterBackspace | Action::InsertText(_) => {}
+        }
+    }
+
+    fn open_picker(&mut self, target: PickTarget, title: &str, items: Vec<String>, current: usize) {
+        if items.is_empty() {
+            self.flash(format!("{}: nothing to choose from", title.to_lowercase()));
+            return;
+        }
+        self.overlay = Overlay::Picker(Picker::new(target, title, items, current));
+    }
+
+    fn pick(&mut self, target: PickTarget, i: usize) {
+        match target {
+            PickTarget::Class => {
+                self.class_idx = i;
+                self.journal.loaded = false;
+                self.attendance.loaded = false;
+            }
+            PickTarget::Subject => {
+                self.journal.subject_idx = i;
+                self.reload_journal_view();
+            }
+            PickTarget::Period => {
+                self.journal.period_idx = i;
+                self.reload_journal_view();
+            }
+            PickTarget::Programme => {
+                self.indicators.idx = i;
+                self.indicators.loaded = false;
+            }
+        }
+        self.ensure_loaded();
+    }
+
+    fn switch_tab(&mut self, tab: Tab) {
+        self.tab = tab;
+        self.ensure_loaded();
+    }
+
+    /// Read what the current tab shows if it has not been read yet.
+    pub fn ensure_loaded(&mut self) {
+        match self.tab {
+            Tab::Journal if !self.journal.loaded => self.reload_journal(),
+            Tab::Attendance if !self.attendance.loaded => self.reload_attendance(),
+            Tab::Training if !self.training.loaded => self.reload_training(),
+            Tab::Indicators if !self.indicators.loaded => self.reload_indicators(),
+            Tab::Review if !self.review.loaded => self.reload_review(),
+            _ => {}
+        }
+    }
+
+    fn report<T>(&mut self, what: &str, r: store::Result<T>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.flash(format!("could not read {what}: {e}"));
+                None
+            }
+        }
+    }
+
+    /// The class changed: read its curriculum, keep the subject if it has
+    /// it, and read the journal.
+    fn reload_journal(&mut self) {
+        self.journal.loaded = true;
+        let Some(class) = self.class().cloned() else {
+            self.journal.view = None;
+            return;
+        };
+        let current = self
+            .journal
+            .subjects
+            .get(self.journal.subject_idx)
+            .map(|s| s.id);
+        let r = store::curriculum::class_subjects(self.db.conn(), class.id);
+        let subjects = self.report("the curriculum", r).unwrap_or_default();
+        self.journal.subject_idx = current
+            .and_then(|id| subjects.iter().position(|s| s.id == id))
+            .unwrap_or(0);
+        self.journal.subjects = subjects;
+        self.reload_journal_view();
+    }
+
+    fn reload_journal_view(&mut self) {
+        let (Some(class), Some(subject), Some(period)) = (
+            self.class().cloned(),
+            self.journal.subjects.get(self.journal.subject_idx).cloned(),
+            self.periods.get(self.journal.period_idx).cloned(),
+        ) else {
+            self.journal.view = None;
+            return;
+        };
+        let r =
+            service::journal::load(self.db.conn(), &class, &subject, &period, self.working_date);
+        let view = self.report("the journal", r);
+        self.journal.set_view(view);
+    }
+
+    fn reload_attendance(&mut self) {
+        self.attendance.loaded = true;
+        let (Some(class), Some(year)) = (self.class().cloned(), self.year.clone()) else {
+            self.attendance.view = None;
+            return;
+        };
+        let r = service::attendance::load(self.db.conn(), &class, &year, self.attendance.date);
+        let view = self.report("attendance", r);
+        self.attendance.set_view(view);
+    }
+
+    fn step_day(&mut self, forward: bool) {
+        let Some(year) = self.year.clone() else {
+            return;
+        };
+        let r = service::attendance::step_school_day(
+            self.db.conn(),
+            &year,
+            self.attendance.date,
+            forward,
+        );
+        match self.report("the calendar", r) {
+            Some(Some(d)) => {
+                self.attendance.date = d;
+                self.reload_attendance();
+            }
+            Some(None) => self.flash(if forward {
+                "the school year ends here"
+            } else {
+                "the school year starts here"
+            }),
+            None => {}
+        }
+    }
+
+    fn reload_training(&mut self) {
+        self.training.loaded = true;
+        let Some(plan) = self.plans.get(self.training.plan_idx).cloned() else {
+            self.training.view = None;
+            return;
+        };
+        let r = service::training::load(self.db.conn(), &plan);
+        let view = self.report("training sessions", r);
+        self.training.set_view(view);
+    }
+
+    fn reload_indicators(&mut self) {
+        self.indicators.loaded = true;
+        let Some(p) = self.programmes.get(self.indicators.idx).cloned() else {
+            self.indicators.table = None;
+            return;
+        };
+        let r = service::indicators::load(self.db.conn(), &p);
+        let table = self.report("indicators", r);
+        self.indicators.set_table(table);
+    }
+
+    fn reload_review(&mut self) {
+        self.review.loaded = true;
+        let r = service::review::summary(self.db.conn(), 500);
+        self.review.summary = self.report("the review list", r);
+    }
+}
+
+/// The period to open the journal on: the quarter containing `d`, else
+/// the latest quarter begun by `d`, else the first period.
+fn default_period(periods: &[Period], d: NaiveDate) -> usize {
+    let quarters = || {
+        periods
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.kind == PeriodKind::Quarter)
+    };
+    quarters()
+        .find(|(_, p)| p.contains(d))
+        .or_else(|| quarters().rfind(|(_, p)| p.starts_on <= d))
+        .map_or(0, |(i, _)| i)
+}

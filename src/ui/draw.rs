@@ -1,0 +1,320 @@
+//! Drawing: reads the [`App`], never changes it (apart from view caches
+//! such as scroll offsets). The frame is the tab bar, the current pane, the
+//! status bar, and an overlay (help or picker) when one is open.
+
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::widgets::{Block, Borders, Clear, Widget};
+
+use super::app::{App, Overlay, Picker, Tab};
+use super::dates;
+use super::grid::scroll;
+use super::keymap::Mode;
+use super::text::{fit, pad, put, width};
+
+/// The smallest terminal the layout is made for.
+pub const MIN_WIDTH: u16 = 80;
+/// See [`MIN_WIDTH`].
+pub const MIN_HEIGHT: u16 = 24;
+
+/// Draw the whole app into the frame.
+pub fn draw(frame: &mut Frame, app: &App) {
+    let area = frame.area();
+    render(app, area, frame.buffer_mut());
+}
+
+/// Draw the whole app into `area` of a buffer.
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let text = format!(
+            "terminal too small: need {MIN_WIDTH}×{MIN_HEIGHT}, have {}×{}",
+            area.width, area.height
+        );
+        put(
+            buf,
+            area,
+            area.x,
+            area.y,
+            area.width as usize,
+            &text,
+            app.theme.text,
+        );
+        return;
+    }
+    tab_bar(app, Rect { height: 1, ..area }, buf);
+    let body = Rect {
+        y: area.y + 1,
+        height: area.height - 3,
+        ..area
+    };
+    match app.tab {
+        Tab::Journal => super::panes::journal::draw(app, body, buf),
+        Tab::Attendance => super::panes::attendance::draw(app, body, buf),
+        Tab::Training => super::panes::training::draw(app, body, buf),
+        Tab::Indicators => super::panes::indicators::draw(app, body, buf),
+        Tab::Review => super::panes::review::draw(app, body, buf),
+    }
+    status_bar(
+        app,
+        Rect {
+            y: area.bottom() - 2,
+            height: 2,
+            ..area
+        },
+        buf,
+    );
+    match &app.overlay {
+        Overlay::None => {}
+        Overlay::Help { scroll } => help(app, *scroll, area, buf),
+        Overlay::Picker(p) => picker(app, p, area, buf),
+    }
+}
+
+fn tab_bar(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let mut x = area.x;
+    for tab in Tab::ALL {
+        let key = app
+            .keymap
+            .keys(Mode::Global, &tab.action())
+            .first()
+            .map(|k| k.to_string())
+            .unwrap_or_default();
+        let label = format!(" {key} {} ", tab.title());
+        let style = if tab == app.tab { t.tab_active } else { t.tab };
+        x = put(buf, area, x, area.y, area.width as usize, &label, style);
+        x = put(buf, area, x, area.y, 1, " ", t.tab);
+    }
+    let name = "classbook";
+    let nx = area.right().saturating_sub(width(name) as u16 + 1);
+    if nx > x {
+        put(buf, area, nx, area.y, width(name), name, t.dim);
+    }
+}
+
+fn status_bar(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let school = app.school.as_ref().map_or("(no school)", |s| {
+        if s.short_name.is_empty() {
+            s.name.as_str()
+        } else {
+            s.short_name.as_str()
+        }
+    });
+    let year = app
+        .year
+        .as_ref()
+        .map_or("(no school year)", |y| y.label.as_str());
+    let date = if app.working_date == app.opts.today {
+        dates::long(app.working_date)
+    } else {
+        format!("as of {}", dates::long(app.working_date))
+    };
+    let db = app.db.path().file_name().map_or_else(
+        || app.db.path().display().to_string(),
+        |f| f.to_string_lossy().into(),
+    );
+    let info = format!(" {school} │ {year} │ {date} │ {} │ {db}", app.opts.operator);
+    put(
+        buf,
+        area,
+        area.x,
+        area.y,
+        area.width as usize,
+        &pad(&info, area.width as usize),
+        t.status,
+    );
+    let y = area.y + 1;
+    if let Some(m) = &app.message {
+        put(
+            buf,
+            area,
+            area.x + 1,
+            y,
+            area.width as usize - 1,
+            m,
+            t.message,
+        );
+        return;
+    }
+    let mut x = area.x + 1;
+    for (key, label) in app.keymap.hints(app.mode()) {
+        let need = (width(&key) + width(label) + 3) as u16;
+        if x + need > area.right() {
+            break;
+        }
+        x = put(buf, area, x, y, width(&key), &key, t.key);
+        x = put(
+            buf,
+            area,
+            x,
+            y,
+            width(label) + 3,
+            &format!(" {label}  "),
+            t.text,
+        );
+    }
+}
+
+/// A box centred in `area`, cleared, with a title.
+fn popup(app: &App, w: u16, h: u16, title: &str, area: Rect, buf: &mut Buffer) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    let r = Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    };
+    Clear.render(r, buf);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(format!(" {title} "))
+        .border_style(app.theme.text);
+    let inner = block.inner(r);
+    block.render(r, buf);
+    inner
+}
+
+/// The lines of the help overlay: every binding of the keymap, by mode.
+pub fn help_lines(app: &App) -> Vec<(String, String, bool)> {
+    let mut lines = Vec::new();
+    for mode in Mode::ALL {
+        let rows: Vec<_> = app
+            .keymap
+            .bindings()
+            .iter()
+            .filter(|b| b.mode == *mode)
+            .collect();
+        if rows.is_empty() {
+            continue;
+        }
+        if !lines.is_empty() {
+            lines.push((String::new(), String::new(), false));
+        }
+        lines.push((mode.title().to_string(), String::new(), true));
+        for b in rows {
+            let keys: Vec<String> = b.keys.iter().map(|k| k.to_string()).collect();
+            lines.push((keys.join(" "), b.action.description().to_string(), false));
+        }
+    }
+    lines
+}
+
+fn help(app: &App, scroll_to: usize, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let lines = help_lines(app);
+    let inner = popup(
+        app,
+        78,
+        area.height - 2,
+        "Keys (Esc closes, j/k scroll)",
+        area,
+        buf,
+    );
+    let visible = inner.height as usize;
+    app.help_page.set(visible);
+    let max = lines.len().saturating_sub(visible);
+    let off = scroll_to.min(max);
+    let key_w = 18;
+    for (i, (keys, desc, title)) in lines.iter().skip(off).take(visible).enumerate() {
+        let y = inner.y + i as u16;
+        if *title {
+            put(
+                buf,
+                inner,
+                inner.x + 1,
+                y,
+                inner.width as usize - 1,
+                keys,
+                t.header,
+            );
+        } else {
+            put(buf, inner, inner.x + 2, y, key_w, &fit(keys, key_w), t.key);
+            put(
+                buf,
+                inner,
+                inner.x + 2 + key_w as u16 + 1,
+                y,
+                inner.width as usize,
+                desc,
+                t.text,
+            );
+        }
+    }
+    if off < max {
+        put(
+            buf,
+            inner,
+            inner.right() - 1,
+            inner.bottom() - 1,
+            1,
+            "▼",
+            t.marker,
+        );
+    }
+    if off > 0 {
+        put(buf, inner, inner.right() - 1, inner.y, 1, "▲", t.marker);
+    }
+}
+
+fn picker(app: &App, p: &Picker, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let matches = p.matches();
+    let longest = p.items.iter().map(|s| width(s)).max().unwrap_or(10) as u16;
+    let w = (longest + 6).clamp(30, area.width.saturating_sub(4));
+    let h = (p.items.len() as u16 + 4).min(area.height.saturating_sub(4));
+    let inner = popup(app, w, h, &p.title, area, buf);
+    if inner.height < 2 {
+        return;
+    }
+    let filter_line = if p.filtering {
+        format!("/{}_", p.filter)
+    } else if p.filter.is_empty() {
+        "/ to filter".to_string()
+    } else {
+        format!("/{}", p.filter)
+    };
+    let count = format!("{}/{}", matches.len(), p.items.len());
+    put(
+        buf,
+        inner,
+        inner.x + 1,
+        inner.y,
+        inner.width as usize,
+        &filter_line,
+        if p.filtering { t.text } else { t.dim },
+    );
+    let cx = inner.right().saturating_sub(width(&count) as u16 + 1);
+    put(buf, inner, cx, inner.y, width(&count), &count, t.dim);
+    let list = Rect {
+        y: inner.y + 1,
+        height: inner.height - 1,
+        ..inner
+    };
+    let visible = list.height as usize;
+    let off = scroll(&p.offset, p.cursor, visible, matches.len());
+    for (i, &idx) in matches.iter().skip(off).take(visible).enumerate() {
+        let y = list.y + i as u16;
+        let text = &p.items[idx];
+        let iw = list.width as usize - 2;
+        if i + off == p.cursor {
+            put(buf, list, list.x, y, 1, ">", t.cursor);
+            put(buf, list, list.x + 1, y, iw, &fit(text, iw), t.cursor);
+        } else {
+            put(buf, list, list.x + 1, y, iw, &fit(text, iw), t.text);
+        }
+    }
+    if matches.is_empty() {
+        put(
+            buf,
+            list,
+            list.x + 1,
+            list.y,
+            list.width as usize - 1,
+            "(nothing matches)",
+            t.dim,
+        );
+    }
+}

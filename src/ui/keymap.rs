@@ -1,0 +1,640 @@
+//! The keymap: one table of (mode, action, keys, hinted) rows. Key events
+//! are looked up here, and the help overlay and status-bar hints are
+//! generated from the same rows.
+//!
+//! Remapping: `keys.conf` in the configuration directory, one binding a
+//! line, `#` comments:
+//!
+//! ```text
+//! # every mode where the action is bound
+//! quit = q, ctrl-c
+//! # one mode only
+//! journal.pick_class = C
+//! ```
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::action::Action;
+
+/// Where a binding applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Mode {
+    /// The main view, on every tab (looked up after the tab's own mode).
+    Global,
+    Journal,
+    Attendance,
+    Training,
+    Indicators,
+    Review,
+    /// A picker list is open.
+    Picker,
+    /// Typing into a picker's filter.
+    Filter,
+    /// The help overlay is open.
+    Help,
+}
+
+impl Mode {
+    /// Every mode, in help order.
+    pub const ALL: &'static [Mode] = &[
+        Mode::Global,
+        Mode::Journal,
+        Mode::Attendance,
+        Mode::Training,
+        Mode::Indicators,
+        Mode::Review,
+        Mode::Picker,
+        Mode::Filter,
+        Mode::Help,
+    ];
+
+    /// The mode's name in `keys.conf`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Global => "global",
+            Mode::Journal => "journal",
+            Mode::Attendance => "attendance",
+            Mode::Training => "training",
+            Mode::Indicators => "indicators",
+            Mode::Review => "review",
+            Mode::Picker => "picker",
+            Mode::Filter => "filter",
+            Mode::Help => "help",
+        }
+    }
+
+    /// A title for the help overlay.
+    pub fn title(self) -> &'static str {
+        match self {
+            Mode::Global => "Everywhere",
+            Mode::Journal => "Journal",
+            Mode::Attendance => "Attendance",
+            Mode::Training => "Training",
+            Mode::Indicators => "Indicators",
+            Mode::Review => "Review",
+            Mode::Picker => "Pickers",
+            Mode::Filter => "Typing a filter",
+            Mode::Help => "This help",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Mode> {
+        Mode::ALL.iter().copied().find(|m| m.name() == s)
+    }
+
+    /// Pane modes fall back to the global bindings.
+    fn falls_back_to_global(self) -> bool {
+        matches!(
+            self,
+            Mode::Journal | Mode::Attendance | Mode::Training | Mode::Indicators | Mode::Review
+        )
+    }
+}
+
+/// A key with its modifiers, normalised: Shift is folded into characters
+/// ('G', '?') and into Shift-Tab.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Key {
+    pub code: KeyCode,
+    pub mods: KeyModifiers,
+}
+
+impl Key {
+    /// A key without modifiers.
+    pub const fn plain(code: KeyCode) -> Key {
+        Key {
+            code,
+            mods: KeyModifiers::NONE,
+        }
+    }
+
+    /// The key of an event, normalised.
+    pub fn from_event(ev: &KeyEvent) -> Key {
+        let mut mods =
+            ev.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT);
+        if matches!(ev.code, KeyCode::Char(_) | KeyCode::BackTab) {
+            mods.remove(KeyModifiers::SHIFT);
+        }
+        Key {
+            code: ev.code,
+            mods,
+        }
+    }
+
+    /// Parse "q", "G", "ctrl-r", "shift-tab", "pgdn", "f1", "space".
+    pub fn parse(s: &str) -> Result<Key, String> {
+        let mut mods = KeyModifiers::NONE;
+        let mut rest = s.trim();
+        loop {
+            let lower = rest.to_ascii_lowercase();
+            let (m, len) = if lower.starts_with("ctrl-") {
+                (KeyModifiers::CONTROL, 5)
+            } else if lower.starts_with("alt-") {
+                (KeyModifiers::ALT, 4)
+            } else if lower.starts_with("shift-") {
+                (KeyModifiers::SHIFT, 6)
+            } else {
+                break;
+            };
+            if rest.len() == len {
+                break;
+            }
+            mods |= m;
+            rest = &rest[len..];
+        }
+        let mut chars = rest.chars();
+        let code = match (chars.next(), chars.next()) {
+            (Some(c), None) => KeyCode::Char(c),
+            (None, _) => return Err("an empty key".into()),
+            _ => match rest.to_ascii_lowercase().as_str() {
+                "tab" if mods.contains(KeyModifiers::SHIFT) => {
+                    mods.remove(KeyModifiers::SHIFT);
+                    KeyCode::BackTab
+                }
+                "tab" => KeyCode::Tab,
+                "backtab" => KeyCode::BackTab,
+                "enter" | "return" => KeyCode::Enter,
+                "esc" | "escape" => KeyCode::Esc,
+                "space" => KeyCode::Char(' '),
+                "backspace" => KeyCode::Backspace,
+                "delete" | "del" => KeyCode::Delete,
+                "insert" | "ins" => KeyCode::Insert,
+                "up" => KeyCode::Up,
+                "down" => KeyCode::Down,
+                "left" => KeyCode::Left,
+                "right" => KeyCode::Right,
+                "pgup" | "pageup" => KeyCode::PageUp,
+                "pgdn" | "pagedown" => KeyCode::PageDown,
+                "home" => KeyCode::Home,
+                "end" => KeyCode::End,
+                f if f.starts_with('f') => match f[1..].parse::<u8>() {
+                    Ok(n @ 1..=12) => KeyCode::F(n),
+                    _ => return Err(format!("unknown key «{rest}»")),
+                },
+                _ => return Err(format!("unknown key «{rest}»")),
+            },
+        };
+        if let KeyCode::Char(c) = code
+            && mods.contains(KeyModifiers::SHIFT)
+        {
+            // "shift-g" is 'G'.
+            mods.remove(KeyModifiers::SHIFT);
+            return Ok(Key {
+                code: KeyCode::Char(c.to_uppercase().next().unwrap_or(c)),
+                mods,
+            });
+        }
+        Ok(Key { code, mods })
+    }
+}
+
+impl fmt::Display for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.mods.contains(KeyModifiers::CONTROL) {
+            f.write_str("Ctrl-")?;
+        }
+        if self.mods.contains(KeyModifiers::ALT) {
+            f.write_str("Alt-")?;
+        }
+        if self.mods.contains(KeyModifiers::SHIFT) {
+            f.write_str("Shift-")?;
+        }
+        match self.code {
+            KeyCode::Char(' ') => f.write_str("Space"),
+            KeyCode::Char(c) => write!(f, "{c}"),
+            KeyCode::Tab => f.write_str("Tab"),
+            KeyCode::BackTab => f.write_str("Shift-Tab"),
+            KeyCode::Enter => f.write_str("Enter"),
+            KeyCode::Esc => f.write_str("Esc"),
+            KeyCode::Backspace => f.write_str("Backspace"),
+            KeyCode::Delete => f.write_str("Del"),
+            KeyCode::Insert => f.write_str("Ins"),
+            KeyCode::Up => f.write_str("Up"),
+            KeyCode::Down => f.write_str("Down"),
+            KeyCode::Left => f.write_str("Left"),
+            KeyCode::Right => f.write_str("Right"),
+            KeyCode::PageUp => f.write_str("PgUp"),
+            KeyCode::PageDown => f.write_str("PgDn"),
+            KeyCode::Home => f.write_str("Home"),
+            KeyCode::End => f.write_str("End"),
+            KeyCode::F(n) => write!(f, "F{n}"),
+            other => write!(f, "{other:?}"),
+        }
+    }
+}
+
+/// One row of the table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Binding {
+    pub mode: Mode,
+    pub action: Action,
+    pub keys: Vec<Key>,
+    /// Shown in the status-bar hints.
+    pub hint: bool,
+}
+
+/// A problem in `keys.conf`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeymapError {
+    pub file: String,
+    pub line: usize,
+    pub message: String,
+}
+
+impl fmt::Display for KeymapError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.file, self.line, self.message)
+    }
+}
+
+impl std::error::Error for KeymapError {}
+
+/// Adds one row to the default table.
+type AddFn<'a> = dyn FnMut(Mode, Action, &[Key], bool) + 'a;
+
+/// The key table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Keymap {
+    bindings: Vec<Binding>,
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        use KeyCode::*;
+        use Mode::*;
+        let k = |c: char| Key::plain(Char(c));
+        let p = Key::plain;
+        let mut b = Vec::new();
+        let mut add = |mode, action, keys: &[Key], hint| {
+            b.push(Binding {
+                mode,
+                action,
+                keys: keys.to_vec(),
+                hint,
+            })
+        };
+        // The main view.
+        add(
+            Global,
+            Action::Quit,
+            &[
+                k('q'),
+                Key {
+                    code: Char('c'),
+                    mods: KeyModifiers::CONTROL,
+                },
+            ],
+            true,
+        );
+        add(Global, Action::Help, &[k('?')], true);
+        add(Global, Action::Cancel, &[p(Esc)], false);
+        add(Global, Action::NextTab, &[p(Tab)], false);
+        add(Global, Action::PrevTab, &[p(BackTab)], false);
+        add(Global, Action::TabJournal, &[k('1')], false);
+        add(Global, Action::TabAttendance, &[k('2')], false);
+        add(Global, Action::TabTraining, &[k('3')], false);
+        add(Global, Action::TabIndicators, &[k('4')], false);
+        add(Global, Action::TabReview, &[k('5')], false);
+        let moves = |add: &mut AddFn, mode: Mode, letters: bool| {
+            let l = |c: char, code: KeyCode| {
+                if letters {
+                    vec![k(c), p(code)]
+                } else {
+                    vec![p(code)]
+                }
+            };
+            add(mode, Action::MoveUp, &l('k', Up), false);
+            add(mode, Action::MoveDown, &l('j', Down), false);
+            if mode == Global {
+                add(mode, Action::MoveLeft, &l('h', Left), false);
+                add(mode, Action::MoveRight, &l('l', Right), false);
+            }
+            add(mode, Action::PageUp, &[p(PageUp)], false);
+            add(mode, Action::PageDown, &[p(PageDown)], false);
+            if letters {
+                add(mode, Action::First, &[k('g'), p(Home)], false);
+                add(mode, Action::Last, &[k('G'), p(End)], false);
+            }
+        };
+        moves(&mut add, Global, true);
+        add(Journal, Action::PickClass, &[k('c')], true);
+        add(Journal, Action::PickSubject, &[k('s')], true);
+        add(Journal, Action::PickPeriod, &[k('p')], true);
+        add(Attendance, Action::PickClass, &[k('c')], true);
+        add(Attendance, Action::PrevDay, &[k('[')], true);
+        add(Attendance, Action::NextDay, &[k(']')], true);
+        add(Attendance, Action::GoToday, &[k('t')], true);
+        add(Training, Action::PrevPlan, &[k('[')], true);
+        add(Training, Action::NextPlan, &[k(']')], true);
+        add(Indicators, Action::PickProgramme, &[k('p')], true);
+        // Overlays.
+        add(Picker, Action::Confirm, &[p(Enter)], true);
+        add(Picker, Action::Filter, &[k('/')], true);
+        add(Picker, Action::Cancel, &[p(Esc)], true);
+        moves(&mut add, Picker, true);
+        add(Filter, Action::Confirm, &[p(Enter)], true);
+        add(Filter, Action::FilterBackspace, &[p(Backspace)], false);
+        add(Filter, Action::Cancel, &[p(Esc)], true);
+        moves(&mut add, Filter, false);
+        add(Help, Action::Cancel, &[p(Esc), k('?'), k('q')], true);
+        moves(&mut add, Help, true);
+        Keymap { bindings: b }
+    }
+}
+
+impl Keymap {
+    /// Every binding, in table order.
+    pub fn bindings(&self) -> &[Binding] {
+        &self.bindings
+    }
+
+    /// The action a key asks for in `mode` (pane modes fall back to the
+    /// global bindings).
+    pub fn lookup(&self, mode: Mode, ev: &KeyEvent) -> Option<Action> {
+        let key = Key::from_event(ev);
+        let find = |m: Mode| {
+            self.bindings
+                .iter()
+                .find(|b| b.mode == m && b.keys.contains(&key))
+                .map(|b| b.action.clone())
+        };
+        find(mode).or_else(|| {
+            if mode.falls_back_to_global() {
+                find(Mode::Global)
+            } else {
+                None
+            }
+        })
+    }
+
+    /// The keys bound to `action` in `mode` (empty if none).
+    pub fn keys(&self, mode: Mode, action: &Action) -> &[Key] {
+        self.bindings
+            .iter()
+            .find(|b| b.mode == mode && &b.action == action)
+            .map_or(&[], |b| &b.keys)
+    }
+
+    /// Status-bar hints for `mode` (and the global ones for a pane):
+    /// ("key", "label") pairs, the first key of each hinted binding.
+    pub fn hints(&self, mode: Mode) -> Vec<(String, &'static str)> {
+        let mut modes = vec![mode];
+        if mode.falls_back_to_global() {
+            modes.push(Mode::Global);
+        }
+        modes
+            .iter()
+            .flat_map(|m| self.bindings.iter().filter(move |b| b.mode == *m && b.hint))
+            .filter_map(|b| b.keys.first().map(|k| (k.to_string(), b.action.label())))
+            .collect()
+    }
+
+    /// Apply the text of a `keys.conf` to the default table. `file` names
+    /// the file in error messages.
+    pub fn parse(text: &str, file: &str) -> Result<Keymap, KeymapError> {
+        let mut map = Keymap::default();
+        let err = |line: usize, message: String| KeymapError {
+            file: file.to_string(),
+            line,
+            message,
+        };
+        for (i, raw) in text.lines().enumerate() {
+            let line = i + 1;
+            let content = raw.split_once('#').map_or(raw, |(before, _)| before).trim();
+            // A lone '#' key must be written `hash`; the rest is a comment.
+            if content.is_empty() {
+                continue;
+            }
+            let Some((lhs, rhs)) = content.split_once('=') else {
+                return Err(err(
+                    line,
+                    format!("expected `action = key, key`, found «{content}»"),
+                ));
+            };
+            let lhs = lhs.trim();
+            let (mode, name) = match lhs.split_once('.') {
+                Some((m, a)) => {
+                    let mode = Mode::parse(m.trim()).ok_or_else(|| {
+                        let known: Vec<&str> = Mode::ALL.iter().map(|m| m.name()).collect();
+                        err(
+                            line,
+                            format!("unknown mode «{}» (modes: {})", m.trim(), known.join(", ")),
+                        )
+                    })?;
+                    (Some(mode), a.trim())
+                }
+                None => (None, lhs),
+            };
+            let action =
+                Action::parse(name).ok_or_else(|| err(line, format!("unknown action «{name}»")))?;
+            let mut keys = Vec::new();
+            for part in rhs.split(',') {
+                let part = part.trim();
+                let part = if part.eq_ignore_ascii_case("hash") {
+                    "#"
+                } else {
+                    part
+                };
+                keys.push(Key::parse(part).map_err(|e| err(line, e))?);
+            }
+            let mut hit = false;
+            for b in map
+                .bindings
+                .iter_mut()
+                .filter(|b| b.action == action && mode.is_none_or(|m| m == b.mode))
+            {
+                b.keys = keys.clone();
+                hit = true;
+            }
+            if !hit {
+                let where_ = mode.map_or(String::new(), |m| format!(" in mode «{}»", m.name()));
+                return Err(err(
+                    line,
+                    format!("action «{name}» is not available{where_}"),
+                ));
+            }
+            if let Some(clash) = map.clash() {
+                return Err(err(line, clash));
+            }
+        }
+        Ok(map)
+    }
+
+    /// Two actions on one key where the same lookup would see both.
+    fn clash(&self) -> Option<String> {
+        for (i, a) in self.bindings.iter().enumerate() {
+            for b in &self.bindings[i + 1..] {
+                let overlapping = a.mode == b.mode
+                    || (a.mode == Mode::Global && b.mode.falls_back_to_global())
+                    || (b.mode == Mode::Global && a.mode.falls_back_to_global());
+                if !overlapping || a.action == b.action && a.mode != b.mode {
+                    continue;
+                }
+                if let Some(k) = a.keys.iter().find(|k| b.keys.contains(k)) {
+                    return Some(format!(
+                        "key {k} would be both {} ({}) and {} ({})",
+                        a.action.name(),
+                        a.mode.name(),
+                        b.action.name(),
+                        b.mode.name()
+                    ));
+                }
+            }
+        }
+        None
+    }
+
+    /// The default place of `keys.conf`.
+    pub fn default_path() -> Option<PathBuf> {
+        directories::ProjectDirs::from("", "", "classbook")
+            .map(|d| d.config_dir().join("keys.conf"))
+    }
+
+    /// Load `path` if it exists. A missing file gives the defaults; a bad
+    /// one gives the defaults and the message to show.
+    pub fn load(path: &Path) -> (Keymap, Option<String>) {
+        match std::fs::read_to_string(path) {
+            Ok(text) => match Keymap::parse(&text, &path.display().to_string()) {
+                Ok(map) => (map, None),
+                Err(e) => (
+                    Keymap::default(),
+                    Some(format!("{e}; using the default keys")),
+                ),
+            },
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Keymap::default(), None),
+            Err(e) => (
+                Keymap::default(),
+                Some(format!("{}: {e}; using the default keys", path.display())),
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::{KeyEventKind, KeyEventState};
+
+    fn ev(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
+        KeyEvent {
+            code,
+            modifiers: mods,
+            kind: KeyEventKind::Press,
+            state: KeyEventState::NONE,
+        }
+    }
+
+    #[test]
+    fn defaults_have_no_clash_and_fall_back_to_global() {
+        let map = Keymap::default();
+        assert_eq!(map.clash(), None);
+        let c = ev(KeyCode::Char('c'), KeyModifiers::NONE);
+        assert_eq!(map.lookup(Mode::Journal, &c), Some(Action::PickClass));
+        assert_eq!(map.lookup(Mode::Training, &c), None);
+        let q = ev(KeyCode::Char('q'), KeyModifiers::NONE);
+        assert_eq!(map.lookup(Mode::Journal, &q), Some(Action::Quit));
+        assert_eq!(map.lookup(Mode::Filter, &q), None, "q is text in a filter");
+        // '?' arrives with Shift on some terminals.
+        assert_eq!(
+            map.lookup(Mode::Review, &ev(KeyCode::Char('?'), KeyModifiers::SHIFT)),
+            Some(Action::Help)
+        );
+        assert_eq!(
+            map.lookup(Mode::Review, &ev(KeyCode::BackTab, KeyModifiers::SHIFT)),
+            Some(Action::PrevTab)
+        );
+    }
+
+    #[test]
+    fn keys_parse_and_print() {
+        assert_eq!(
+            Key::parse("ctrl-r").unwrap(),
+            Key {
+                code: KeyCode::Char('r'),
+                mods: KeyModifiers::CONTROL
+            }
+        );
+        assert_eq!(
+            Key::parse("shift-tab").unwrap(),
+            Key::plain(KeyCode::BackTab)
+        );
+        assert_eq!(
+            Key::parse("shift-g").unwrap(),
+            Key::plain(KeyCode::Char('G'))
+        );
+        assert_eq!(Key::parse("PgDn").unwrap(), Key::plain(KeyCode::PageDown));
+        assert_eq!(Key::parse("-").unwrap(), Key::plain(KeyCode::Char('-')));
+        assert_eq!(Key::parse("F5").unwrap(), Key::plain(KeyCode::F(5)));
+        assert!(Key::parse("hyper-x").is_err());
+        assert_eq!(Key::parse("ctrl-c").unwrap().to_string(), "Ctrl-c");
+    }
+
+    #[test]
+    fn remapping_from_text() {
+        let text = "# mine\nquit = x, ctrl-c\njournal.pick_class = C  # capital\n\n";
+        let map = Keymap::parse(text, "keys.conf").unwrap();
+        let x = ev(KeyCode::Char('x'), KeyModifiers::NONE);
+        assert_eq!(map.lookup(Mode::Attendance, &x), Some(Action::Quit));
+        assert_eq!(
+            map.lookup(Mode::Global, &ev(KeyCode::Char('q'), KeyModifiers::NONE)),
+            None
+        );
+        let cap = ev(KeyCode::Char('C'), KeyModifiers::SHIFT);
+        assert_eq!(map.lookup(Mode::Journal, &cap), Some(Action::PickClass));
+        // Attendance keeps its own 'c'.
+        assert_eq!(
+            map.lookup(
+                Mode::Attendance,
+                &ev(KeyCode::Char('c'), KeyModifiers::NONE)
+            ),
+            Some(Action::PickClass)
+        );
+        // Hints follow the remapping.
+        assert!(
+            map.hints(Mode::Journal)
+                .contains(&("C".to_string(), "class"))
+        );
+        assert!(
+            map.hints(Mode::Journal)
+                .contains(&("x".to_string(), "quit"))
+        );
+    }
+
+    #[test]
+    fn errors_name_file_and_line() {
+        let e = Keymap::parse("quit = q\n\nfly = f\n", "/home/a/keys.conf").unwrap_err();
+        assert_eq!(e.to_string(), "/home/a/keys.conf:3: unknown action «fly»");
+        let e = Keymap::parse("quit q", "k").unwrap_err();
+        assert_eq!(e.line, 1);
+        assert!(e.message.contains("expected"), "{e}");
+        let e = Keymap::parse("help = hyper-x", "k").unwrap_err();
+        assert!(e.message.contains("unknown key"), "{e}");
+        let e = Keymap::parse("quit = c", "k").unwrap_err();
+        assert!(e.message.contains("pick_class"), "{e}");
+        let e = Keymap::parse("review.pick_class = c", "k").unwrap_err();
+        assert!(e.message.contains("not available"), "{e}");
+    }
+
+    #[test]
+    fn load_falls_back_to_defaults_with_a_message() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("keys.conf");
+        assert_eq!(Keymap::load(&path), (Keymap::default(), None));
+        std::fs::write(&path, "quit = x\nnext_tab = \n").unwrap();
+        let (map, msg) = Keymap::load(&path);
+        assert_eq!(map, Keymap::default());
+        let msg = msg.unwrap();
+        assert!(msg.starts_with(&format!("{}:2: ", path.display())), "{msg}");
+        assert!(msg.ends_with("using the default keys"), "{msg}");
+        std::fs::write(&path, "quit = x\n").unwrap();
+        let (map, msg) = Keymap::load(&path);
+        assert_eq!(msg, None);
+        assert_eq!(
+            map.keys(Mode::Global, &Action::Quit),
+            &[Key::plain(KeyCode::Char('x'))]
+        );
+    }
+}

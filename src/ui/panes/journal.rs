@@ -1,0 +1,311 @@
+//! Journal: a class, a subject of its curriculum and a period; the lessons
+//! held (date, number, topic, homework, online and substitute markers) and
+//! the marks grid (students × lessons) with each student's count, weighted
+//! mean and suggested grade.
+
+use std::cell::Cell;
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+
+use crate::domain::Subject;
+use crate::domain::marks::{Suggestion, format_hundredths};
+use crate::service::journal::{JournalView, MarkCell};
+use crate::ui::action::Action;
+use crate::ui::app::App;
+use crate::ui::dates;
+use crate::ui::grid::{Column, Grid, Table};
+use crate::ui::text::{put, width};
+
+/// The journal tab's state.
+#[derive(Debug, Default)]
+pub struct JournalPane {
+    pub subjects: Vec<Subject>,
+    pub subject_idx: usize,
+    pub period_idx: usize,
+    pub view: Option<JournalView>,
+    /// Student row of the cursor.
+    pub row: usize,
+    /// Lesson column of the cursor.
+    pub col: usize,
+    pub loaded: bool,
+    pub(crate) row_offset: Cell<usize>,
+    pub(crate) col_offset: Cell<usize>,
+    pub(crate) lesson_offset: Cell<usize>,
+    pub(crate) page: Cell<usize>,
+}
+
+impl JournalPane {
+    /// A new view: keep the row, put the cursor on the latest lesson.
+    pub(crate) fn set_view(&mut self, view: Option<JournalView>) {
+        if let Some(v) = &view {
+            self.row = self.row.min(v.students.len().saturating_sub(1));
+            self.col = v.lessons.len().saturating_sub(1);
+        }
+        self.view = view;
+    }
+
+    pub(crate) fn move_cursor(&mut self, action: &Action) {
+        let Some(v) = &self.view else { return };
+        self.row = super::step_rows(self.row, v.students.len(), action, self.page.get());
+        self.col = super::step_cols(self.col, v.lessons.len(), action);
+    }
+}
+
+/// Letters marking a lesson: O online, S substitute, G group.
+fn markers(l: &crate::service::journal::JournalLesson) -> String {
+    let mut m = String::new();
+    if l.online() {
+        m.push('O');
+    }
+    if l.substitute.is_some() {
+        m.push('S');
+    }
+    if l.group.is_some() {
+        m.push('G');
+    }
+    m
+}
+
+/// Draw the journal tab into `area`.
+pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let p = &app.journal;
+    let Some(class) = app.class() else {
+        put(
+            buf,
+            area,
+            area.x + 1,
+            area.y + 1,
+            area.width as usize,
+            "No classes in this school year.",
+            t.dim,
+        );
+        return;
+    };
+    let subject = p
+        .subjects
+        .get(p.subject_idx)
+        .map_or("—", |s| s.name.as_str());
+    let period = app.periods.get(p.period_idx);
+    let period_text = period.map_or("—".to_string(), |pr| {
+        format!(
+            "{} {}–{}",
+            pr.label,
+            dates::short(pr.starts_on),
+            dates::short(pr.ends_on)
+        )
+    });
+    // Selection line.
+    let mut x = area.x + 1;
+    let labels = if area.width >= 120 {
+        ["Class ", "  Subject ", "  Period "]
+    } else {
+        ["", " · ", " · "]
+    };
+    for (label, value) in labels
+        .into_iter()
+        .zip([class.name.as_str(), subject, &period_text])
+    {
+        x = put(buf, area, x, area.y, area.width as usize, label, t.dim);
+        x = put(buf, area, x, area.y, area.width as usize, value, t.header);
+    }
+    let Some(v) = &p.view else {
+        let why = if p.subjects.is_empty() {
+            "This class has no curriculum."
+        } else {
+            "Nothing to show."
+        };
+        put(
+            buf,
+            area,
+            area.x + 1,
+            area.y + 2,
+            area.width as usize,
+            why,
+            t.dim,
+        );
+        return;
+    };
+    let sep = if area.width >= 120 { "  " } else { " · " };
+    let count = format!("{sep}{} lessons", v.lessons.len());
+    put(buf, area, x, area.y, area.width as usize, &count, t.dim);
+    if area.height < 8 {
+        return;
+    }
+    // The lessons, one per line, following the grid's column cursor.
+    let body_h = area.height - 1;
+    let list_rows = ((body_h as usize) / 4)
+        .clamp(3, 10)
+        .min(v.lessons.len().max(1)) as u16;
+    let list_area = Rect {
+        x: area.x,
+        y: area.y + 1,
+        width: area.width,
+        height: list_rows + 1,
+    };
+    let lessons = &v.lessons;
+    let cell = |r: usize, c: usize| -> (String, Style) {
+        let l = &lessons[r];
+        match c {
+            0 => (
+                format!(
+                    "{} {}",
+                    dates::weekday(l.lesson.date),
+                    dates::short(l.lesson.date)
+                ),
+                t.text,
+            ),
+            1 => (l.lesson.lesson_no.to_string(), t.text),
+            2 => (markers(l), t.marker),
+            3 => (l.lesson.topic.clone().unwrap_or_default(), t.text),
+            _ => (l.lesson.homework_display(), t.text),
+        }
+    };
+    let table = Table {
+        columns: vec![
+            Column::left(8, &["Date"]),
+            Column::right(2, &["№"]),
+            Column::left(3, &[""]),
+            Column::left(0, &["Topic"]),
+            Column::left(0, &["Homework"]),
+        ],
+        rows: lessons.len(),
+        cell: &cell,
+        span: None,
+        cursor: (!lessons.is_empty()).then_some(p.col),
+        offset: &p.lesson_offset,
+        theme: t,
+    };
+    if lessons.is_empty() {
+        put(
+            buf,
+            area,
+            area.x + 1,
+            area.y + 2,
+            area.width as usize,
+            "No lessons held in this period.",
+            t.dim,
+        );
+    } else {
+        table.render(list_area, buf);
+    }
+    // The current lesson in full.
+    let detail_y = list_area.bottom();
+    if let Some(l) = lessons.get(p.col) {
+        let mut parts = vec![format!(
+            "{} lesson {}",
+            dates::long(l.lesson.date),
+            l.lesson.lesson_no
+        )];
+        if l.online() {
+            parts.push("O online".into());
+        }
+        if let Some(s) = &l.substitute {
+            parts.push(format!("S substitute {s}"));
+        }
+        if let Some(g) = &l.group {
+            parts.push(format!("G group {g}"));
+        }
+        if let Some(f) = &l.control_form {
+            parts.push(format!("control: {f}"));
+        }
+        put(
+            buf,
+            area,
+            area.x + 1,
+            detail_y,
+            area.width as usize - 1,
+            &parts.join(" · "),
+            t.dim,
+        );
+    }
+    // The marks grid.
+    let grid_area = Rect {
+        x: area.x,
+        y: detail_y + 1,
+        width: area.width,
+        height: area.bottom().saturating_sub(detail_y + 1),
+    };
+    let name_max = if area.width >= 120 { 32 } else { 22 };
+    let name_w = v
+        .students
+        .iter()
+        .map(|s| width(&s.name))
+        .max()
+        .unwrap_or(7)
+        .clamp(7, name_max) as u16;
+    let students = &v.students;
+    let required = v.required_marks;
+    let frozen_cell = |r: usize, c: usize| -> (String, Style) {
+        let s = &students[r];
+        match c {
+            0 => (s.name.clone(), t.text),
+            1 => (
+                s.counted.to_string(),
+                if s.counted < required { t.bad } else { t.text },
+            ),
+            2 => (
+                s.mean_hundredths.map(format_hundredths).unwrap_or_default(),
+                t.text,
+            ),
+            _ => match s.suggestion {
+                Suggestion::Grade { grade, .. } => {
+                    (grade.to_string(), if grade == 2 { t.bad } else { t.header })
+                }
+                Suggestion::NotAttestable { .. } => ("n/a".into(), t.dim),
+            },
+        }
+    };
+    let cell = |r: usize, c: usize| -> (String, Style) {
+        match &students[r].cells[c] {
+            MarkCell::NotEnrolled => (String::new(), t.text),
+            MarkCell::Empty => ("·".into(), t.dim),
+            MarkCell::Marks(m) if m.starts_with('2') => (m.clone(), t.bad),
+            MarkCell::Marks(m) if m.starts_with('5') => (m.clone(), t.good),
+            MarkCell::Marks(m) => (m.clone(), t.text),
+        }
+    };
+    let grid = Grid {
+        frozen: vec![
+            Column::left(name_w, &["", "Student"]),
+            Column::right(2, &["", "n"]),
+            Column::right(4, &["", "mean"]),
+            Column::right(3, &["", "→"]),
+        ],
+        columns: lessons
+            .iter()
+            .map(|l| {
+                let second = format!("{}{}", l.lesson.lesson_no, markers(l));
+                Column {
+                    header: vec![dates::short(l.lesson.date), second],
+                    width: 5,
+                    align_right: false,
+                }
+            })
+            .collect(),
+        rows: students.len(),
+        header_rows: 2,
+        frozen_cell: &frozen_cell,
+        cell: &cell,
+        cursor: (!students.is_empty() && !lessons.is_empty()).then_some((p.row, p.col)),
+        row_offset: &p.row_offset,
+        col_offset: &p.col_offset,
+        theme: t,
+    };
+    p.page.set(grid_area.height.saturating_sub(2) as usize);
+    if students.is_empty() {
+        put(
+            buf,
+            area,
+            area.x + 1,
+            grid_area.y,
+            area.width as usize,
+            "No students enrolled in this period.",
+            t.dim,
+        );
+    } else {
+        grid.render(grid_area, buf);
+    }
+}
