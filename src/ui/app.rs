@@ -227,8 +227,10 @@ impl App {
             school,
             year,
             working_date,
+            // Open on the first class that is given marks: first-year
+            // classes are taught without marks, so their grid is empty.
+            class_idx: classes.iter().position(|c| c.grade >= 2).unwrap_or(0),
             classes,
-            class_idx: 0,
             periods,
             plans,
             programmes,

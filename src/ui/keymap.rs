@@ -378,6 +378,32 @@ impl Keymap {
             .map_or(&[], |b| &b.keys)
     }
 
+    /// The whole table as Markdown, one section per mode (for the README,
+    /// which a test keeps equal to this).
+    pub fn markdown(&self) -> String {
+        let mut out = String::new();
+        for mode in Mode::ALL {
+            let rows: Vec<&Binding> = self.bindings.iter().filter(|b| b.mode == *mode).collect();
+            if rows.is_empty() {
+                continue;
+            }
+            out.push_str(&format!(
+                "\n**{}**\n\n| keys | action | what it does |\n|---|---|---|\n",
+                mode.title()
+            ));
+            for b in rows {
+                let keys: Vec<String> = b.keys.iter().map(|k| format!("`{k}`")).collect();
+                out.push_str(&format!(
+                    "| {} | `{}` | {} |\n",
+                    keys.join(" "),
+                    b.action.name(),
+                    b.action.description()
+                ));
+            }
+        }
+        out
+    }
+
     /// Status-bar hints for `mode` (and the global ones for a pane):
     /// ("key", "label") pairs, the first key of each hinted binding.
     pub fn hints(&self, mode: Mode) -> Vec<(String, &'static str)> {
