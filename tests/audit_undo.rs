@@ -213,3 +213,58 @@ fn a_created_row_is_removed_by_undo_and_a_stale_undo_is_refused() {
         0
     );
 }
+
+#[test]
+fn a_group_of_writes_is_undone_and_redone_as_one_action() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = demo_db(&dir);
+    let lessons: Vec<i64> = {
+        let mut stmt = db
+            .conn()
+            .prepare("SELECT id FROM lesson WHERE topic IS NOT NULL ORDER BY id LIMIT 3")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    let topic = |db: &Db, id: i64| -> Option<String> {
+        scalar(db, &format!("SELECT topic FROM lesson WHERE id = {id}"))
+    };
+    let before: Vec<Option<String>> = lessons.iter().map(|id| topic(&db, *id)).collect();
+    let group = db
+        .write(|tx| -> Result<Vec<i64>, StoreError> {
+            let info = store::rows::table_info(tx, "lesson")?;
+            let mut ids = vec![];
+            for id in &lessons {
+                let key = obj(json!({ "id": id }));
+                let mut row = store::rows::snapshot(tx, &info, &key)?.unwrap();
+                row.insert("topic".into(), json!("Повторение"));
+                ids.extend(audit::write_row(
+                    tx,
+                    "tester",
+                    "lesson.set_topic",
+                    "lesson",
+                    &key,
+                    Some(&row),
+                )?);
+            }
+            Ok(ids)
+        })
+        .unwrap();
+    assert_eq!(group.len(), 3);
+    let undone = db
+        .write(|tx| audit::undo_group(tx, "tester", &group))
+        .unwrap();
+    assert_eq!(
+        lessons.iter().map(|id| topic(&db, *id)).collect::<Vec<_>>(),
+        before
+    );
+    db.write(|tx| audit::undo_group(tx, "tester", &undone))
+        .unwrap();
+    assert!(
+        lessons
+            .iter()
+            .all(|id| topic(&db, *id).as_deref() == Some("Повторение"))
+    );
+}

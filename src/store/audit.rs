@@ -182,6 +182,18 @@ pub fn undo(conn: &Connection, operator: &str, entry_id: i64) -> Result<i64> {
     Ok(id)
 }
 
+/// Undo a group of entries written by one user action (one transaction),
+/// newest first, so that the action is undone as a whole. Returns the new
+/// undo entries (oldest first), which `undo_group` again will redo.
+pub fn undo_group(conn: &Connection, operator: &str, entries: &[i64]) -> Result<Vec<i64>> {
+    let mut undone = Vec::with_capacity(entries.len());
+    for id in entries.iter().rev() {
+        undone.push(undo(conn, operator, *id)?);
+    }
+    undone.reverse();
+    Ok(undone)
+}
+
 /// An item of the review list that an operator acknowledged (`review_ack`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReviewAck {
