@@ -85,6 +85,8 @@ actions! {
     Confirm = "confirm", "choose", "Choose the highlighted item";
     Filter = "filter", "filter", "Type to filter the list";
     FilterBackspace = "filter_backspace", "erase", "Erase the last character of the filter";
+    Undo = "undo", "undo", "Undo your last change";
+    Redo = "redo", "redo", "Redo the change you last undid";
 }
 
 #[cfg(test)]

@@ -179,9 +179,20 @@ pub struct App {
     pub review: ReviewPane,
     /// A one-line message (error, warning) shown until the next key.
     pub message: Option<String>,
+    /// This session's changes, newest last, for `u`; undone ones for Ctrl-r.
+    pub undo_stack: Vec<Change>,
+    pub redo_stack: Vec<Change>,
     pub quit: bool,
     /// Lines of the help overlay that fit (set while drawing).
     pub(crate) help_page: Cell<usize>,
+}
+
+/// One user action's writes, as audit entries, for undo and redo.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// What the user did, for the status line ("undone: 5 → 4, Иванов").
+    pub description: String,
+    pub entries: Vec<i64>,
 }
 
 impl App {
@@ -240,6 +251,8 @@ impl App {
             indicators: IndicatorsPane::default(),
             review: ReviewPane::default(),
             message: None,
+            undo_stack: Vec::new(),
+            redo_stack: Vec::new(),
             quit: false,
             help_page: Cell::new(10),
         };
@@ -496,6 +509,8 @@ impl App {
                 Tab::Indicators => self.indicators.move_cursor(&action),
                 Tab::Review => self.review.move_cursor(&action),
             },
+            Action::Undo => self.undo(),
+            Action::Redo => self.redo(),
             Action::Confirm | Action::Filter | Action::FilterBackspace | Action::InsertText(_) => {}
         }
     }
@@ -533,6 +548,101 @@ impl App {
 
     fn switch_tab(&mut self, tab: Tab) {
         self.tab = tab;
+        self.ensure_loaded();
+    }
+
+    /// Make one change to the database: `f` runs in a single IMMEDIATE
+    /// transaction with the operator's name and returns its value and the
+    /// audit entries it wrote. On success the change can be undone with `u`
+    /// and every pane is read again; on failure nothing was saved and the
+    /// reason is shown on the status line.
+    pub fn write<T>(
+        &mut self,
+        description: impl Into<String>,
+        f: impl FnOnce(&rusqlite::Transaction, &str) -> store::Result<(T, Vec<i64>)>,
+    ) -> Option<T> {
+        let description = description.into();
+        let operator = self.opts.operator.clone();
+        match self.db.write(|tx| f(tx, &operator)) {
+            Ok((value, entries)) => {
+                if !entries.is_empty() {
+                    self.undo_stack.push(Change {
+                        description,
+                        entries,
+                    });
+                    self.redo_stack.clear();
+                }
+                self.invalidate();
+                Some(value)
+            }
+            Err(e) => {
+                self.flash(format!("not saved: {e}"));
+                None
+            }
+        }
+    }
+
+    fn undo(&mut self) {
+        self.undo_or_redo(true);
+    }
+
+    fn redo(&mut self) {
+        self.undo_or_redo(false);
+    }
+
+    /// Undo the newest change of the session (or redo the newest undone one)
+    /// by restoring the rows its audit entries recorded.
+    fn undo_or_redo(&mut self, undo: bool) {
+        let (from, verb) = if undo {
+            (&mut self.undo_stack, "undone")
+        } else {
+            (&mut self.redo_stack, "redone")
+        };
+        let Some(change) = from.pop() else {
+            self.flash(if undo {
+                "nothing to undo"
+            } else {
+                "nothing to redo"
+            });
+            return;
+        };
+        let operator = self.opts.operator.clone();
+        match self
+            .db
+            .write(|tx| store::audit::undo_group(tx, &operator, &change.entries))
+        {
+            Ok(entries) => {
+                let done = Change {
+                    description: change.description.clone(),
+                    entries,
+                };
+                if undo {
+                    self.redo_stack.push(done);
+                } else {
+                    self.undo_stack.push(done);
+                }
+                self.invalidate();
+                self.flash(format!("{verb}: {}", change.description));
+            }
+            Err(e) => {
+                // Keep it where it was: nothing changed.
+                if undo {
+                    self.undo_stack.push(change);
+                } else {
+                    self.redo_stack.push(change);
+                }
+                self.flash(format!("could not undo: {e}"));
+            }
+        }
+    }
+
+    /// Forget what every pane has read, and read the current one again.
+    pub fn invalidate(&mut self) {
+        self.journal.loaded = false;
+        self.attendance.loaded = false;
+        self.training.loaded = false;
+        self.indicators.loaded = false;
+        self.review.loaded = false;
         self.ensure_loaded();
     }
 

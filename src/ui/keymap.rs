@@ -290,6 +290,16 @@ impl Default for Keymap {
             true,
         );
         add(Global, Action::Help, &[k('?')], true);
+        add(Global, Action::Undo, &[k('u')], false);
+        add(
+            Global,
+            Action::Redo,
+            &[Key {
+                code: Char('r'),
+                mods: KeyModifiers::CONTROL,
+            }],
+            false,
+        );
         add(Global, Action::Cancel, &[p(Esc)], false);
         add(Global, Action::NextTab, &[p(Tab)], false);
         add(Global, Action::PrevTab, &[p(BackTab)], false);
