@@ -64,13 +64,15 @@ fn too_small_never_panics() {
     for (w, h) in [(1, 1), (20, 5), (79, 24), (80, 23), (2, 40)] {
         let text = screen(&app, w, h);
         let first = text.lines().next().unwrap_or("").trim_end();
-        let full = format!("terminal too small: need 80×24, have {w}×{h}");
-        let expect: String = full
-            .chars()
-            .take(w as usize)
-            .collect::<String>()
-            .trim_end()
-            .to_string();
+        let full = format!("terminal too small: {w}×{h} < 80×24");
+        let expect = if full.chars().count() <= w as usize {
+            full
+        } else {
+            let mut cut: String = full.chars().take(w as usize - 1).collect();
+            cut.push('…');
+            cut
+        };
+        let expect = expect.trim_end().to_string();
         assert_eq!(first, expect, "at {w}×{h}");
         assert!(
             text.lines().skip(1).all(|l| l.trim().is_empty()),

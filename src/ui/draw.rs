@@ -28,7 +28,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         let text = format!(
-            "terminal too small: need {MIN_WIDTH}×{MIN_HEIGHT}, have {}×{}",
+            "terminal too small: {}×{} < {MIN_WIDTH}×{MIN_HEIGHT}",
             area.width, area.height
         );
         put(

@@ -46,14 +46,15 @@ pub fn pad(s: &str, w: usize) -> String {
     format!("{s}{}", " ".repeat(w.saturating_sub(width(&s))))
 }
 
-/// Write `s` at (x, y) in at most `w` columns, clipped to `area`.
+/// Write `s` at (x, y) in at most `w` columns, clipped to `area`; text
+/// that does not fit ends in "…" so a cut is never mistaken for the whole.
 /// Returns the x after the text.
 pub fn put(buf: &mut Buffer, area: Rect, x: u16, y: u16, w: usize, s: &str, style: Style) -> u16 {
     if y < area.top() || y >= area.bottom() || x < area.left() || x >= area.right() {
         return x;
     }
-    let room = (area.right() - x) as usize;
-    buf.set_stringn(x, y, s, w.min(room), style).0
+    let room = w.min((area.right() - x) as usize);
+    buf.set_stringn(x, y, fit(s, room), room, style).0
 }
 
 /// Fill `w` columns at (x, y) with spaces in `style`, clipped to `area`.
@@ -64,6 +65,27 @@ pub fn blank(buf: &mut Buffer, area: Rect, x: u16, y: u16, w: usize, style: Styl
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn put_marks_a_cut_with_an_ellipsis() {
+        let area = Rect::new(0, 0, 10, 1);
+        let mut buf = Buffer::empty(area);
+        put(
+            &mut buf,
+            area,
+            0,
+            0,
+            10,
+            "Программа методического",
+            Style::default(),
+        );
+        let line: String = (0..10).map(|x| buf[(x, 0)].symbol().to_string()).collect();
+        assert_eq!(line, "Программа…");
+        let mut buf = Buffer::empty(area);
+        put(&mut buf, area, 2, 0, 50, "王小明王小明", Style::default());
+        let at = |x: u16| buf[(x, 0)].symbol().to_string();
+        assert_eq!([at(2), at(4), at(6), at(8)], ["王", "小", "明", "…"]);
+    }
 
     #[test]
     fn widths_of_three_scripts() {

@@ -58,8 +58,8 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         &head,
         t.header,
     );
-    let why = "The review rules (missing topics, late marks, attendance not taken…) are checked by the review \
-               issue; this list holds the items operators have acknowledged.";
+    let why = "Items an operator has acknowledged, with their note. The rule checks themselves \
+               (missing topics, late marks, attendance not taken…) are not in this version yet.";
     put(
         buf,
         area,
