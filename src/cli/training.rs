@@ -778,7 +778,11 @@ fn standing(
                     if d.is_empty() {
                         "no differences since".to_string()
                     } else {
-                        format!("{} teachers differ since:", d.len())
+                        if d.len() == 1 {
+                            "1 teacher differs since:".to_string()
+                        } else {
+                            format!("{} teachers differ since:", d.len())
+                        }
                     }
                 );
                 for x in d {
