@@ -839,6 +839,8 @@ pub struct RollCall {
     pub teachers: Vec<(Id, String)>,
     pub entries: HashMap<(Id, Id), TrainingAttendance>,
     pub statuses: Vec<TrainingStatus>,
+    /// Every staff member's name (approvers need not be on the roll).
+    pub staff: HashMap<Id, String>,
 }
 
 impl RollCall {
@@ -860,8 +862,9 @@ pub fn roll_call(conn: &Connection, plan: &TrainingPlan) -> Result<RollCall> {
             .map(|a| ((a.session_id, a.staff_id), a))
             .collect();
     let on_roll: HashSet<Id> = entries.keys().map(|k| k.1).collect();
-    let teachers = store::people::staff(conn)?
-        .into_iter()
+    let all = store::people::staff(conn)?;
+    let teachers = all
+        .iter()
         .filter(|s| (s.active && s.roles.contains(&Role::Teacher)) || on_roll.contains(&s.id))
         .map(|s| (s.id, s.full_name()))
         .collect();
@@ -870,6 +873,7 @@ pub fn roll_call(conn: &Connection, plan: &TrainingPlan) -> Result<RollCall> {
         teachers,
         entries,
         statuses: store::training::statuses(conn)?,
+        staff: all.iter().map(|s| (s.id, s.full_name())).collect(),
     })
 }
 
