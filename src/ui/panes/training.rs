@@ -636,14 +636,8 @@ fn draw_standing(app: &App, area: Rect, buf: &mut Buffer) {
             6 => n(s.official_leave),
             7 => n(s.personal_leave),
             8 => n(s.sick_leave),
-            9 => (
-                s.unexcused.to_string(),
-                if s.verdict_unexcused >= 1 && s.unexcused > 0 {
-                    t.bad
-                } else {
-                    t.dim
-                },
-            ),
+            9 if s.unexcused > 0 => (s.unexcused.to_string(), t.bad),
+            9 => n(0),
             10 => (
                 credits_short(s.credits),
                 if s.verdict_credits < s.required {
@@ -692,43 +686,37 @@ fn draw_standing(app: &App, area: Rect, buf: &mut Buffer) {
     p.standing_page.set(Table::visible_rows(table_area));
     table.render(table_area, buf);
     if let Some(s) = rows.get(p.standing_row) {
-        let mut line1 = format!(
-            "{}: credits {} school + {} external = {} of {} required",
-            s.name,
+        let verdict = if s.pass {
+            "pass".to_string()
+        } else {
+            format!("FAIL: {}", s.reasons.join("; "))
+        };
+        let mut line1 = format!("{} · {verdict}", s.name);
+        if let Some(d) = sv.differences.iter().find(|d| d.staff_id == s.staff_id) {
+            line1.push_str(&format!(" · since published: {}", d.changes.join(", ")));
+        }
+        let mut line2 = format!(
+            "credits: school {} + external {} = {} of {}",
             credits_text(s.credits_school),
             credits_text(s.credits_external),
             credits_text(s.credits),
             credits_text(s.required)
         );
         if s.credits_excused > 0 {
-            line1.push_str(&format!(
-                " ({} on official leave)",
-                credits_text(s.credits_excused)
-            ));
+            line2.push_str(&format!(" ({} excused)", credits_text(s.credits_excused)));
         }
-        let line2 = if s.pass {
-            format!(
-                "pass · {} unexcused in the year so far",
-                s.verdict_unexcused
-            )
-        } else {
-            format!("FAIL: {}", s.reasons.join("; "))
-        };
-        let line2 = match sv.differences.iter().find(|d| d.staff_id == s.staff_id) {
-            Some(d) => format!("{line2} · since published: {}", d.changes.join(", ")),
-            None => line2,
-        };
+        line2.push_str(&format!(" · year: {} unexcused", s.verdict_unexcused));
         let y = area.bottom().saturating_sub(2);
-        put(buf, area, area.x + 1, y, w - 1, &line1, t.text);
         put(
             buf,
             area,
             area.x + 1,
-            y + 1,
+            y,
             w - 1,
-            &line2,
-            if s.pass { t.dim } else { t.bad },
+            &line1,
+            if s.pass { t.text } else { t.bad },
         );
+        put(buf, area, area.x + 1, y + 1, w - 1, &line2, t.dim);
     }
 }
 
@@ -737,7 +725,7 @@ fn draw_form(app: &App, f: &Form, area: Rect, buf: &mut Buffer) {
     use ratatui::widgets::{Block, Borders, Clear, Widget};
     let t = &app.theme;
     let width = area.width.saturating_sub(4).min(72);
-    let height = (f.fields.len() as u16 + 6).min(area.height);
+    let height = (f.fields.len() as u16 + 5).min(area.height);
     let r = Rect {
         x: area.x + (area.width - width) / 2,
         y: area.y + (area.height - height) / 2,
