@@ -651,6 +651,8 @@ fn standing(
                         "pass": s.pass,
                         "verdict": if s.pass { "pass" } else { "fail" },
                         "reasons": s.reasons,
+                        "study_notes_chars": s.study_notes,
+                        "open_lessons": s.open_lessons,
                     })
                 })
                 .collect();
@@ -692,6 +694,8 @@ fn standing(
                     "credits_required",
                     "verdict",
                     "reasons",
+                    "study_notes_chars",
+                    "open_lessons",
                 ]
                 .map(String::from),
             )?);
@@ -714,6 +718,8 @@ fn standing(
                     credits_text(s.required),
                     if s.pass { "pass" } else { "fail" }.to_string(),
                     s.reasons.join("; "),
+                    s.study_notes.to_string(),
+                    s.open_lessons.to_string(),
                 ])?);
             }
         }

@@ -153,6 +153,12 @@ pub struct Standing {
     pub pass: bool,
     /// Why the teacher fails (empty when passing).
     pub reasons: Vec<String>,
+    /// Study notes written in the period, characters (shown, not judged).
+    #[serde(default)]
+    pub study_notes: u32,
+    /// Open lessons given in the period (shown, not judged).
+    #[serde(default)]
+    pub open_lessons: u32,
 }
 
 /// Hours or credits as "1.5", "2" when whole, "1.25" when needed.
@@ -186,6 +192,8 @@ struct Tally {
     school: u32,
     external: u32,
     excused_credits: u32,
+    study_notes: u32,
+    open_lessons: u32,
 }
 
 /// The plans of the year (semester order).
@@ -250,6 +258,17 @@ fn tally(
                     // Official leave: never penalised.
                     t.excused_credits += c;
                 }
+            }
+        }
+    }
+    for plan in plans {
+        for (staff, kind, amount) in store::training::record_totals(conn, plan.id)? {
+            let t = out.entry(staff).or_default();
+            let amount = u32::try_from(amount).unwrap_or(0);
+            match kind.as_str() {
+                "study_notes" => t.study_notes += amount,
+                "open_lesson" => t.open_lessons += amount,
+                _ => {}
             }
         }
     }
@@ -345,6 +364,8 @@ pub fn standing(
                     _ => r.to_string(),
                 })
                 .collect(),
+            study_notes: t.study_notes,
+            open_lessons: t.open_lessons,
         });
     }
     Ok(out)
@@ -1102,7 +1123,9 @@ pub fn find_teacher(conn: &Connection, query: &str) -> Result<Staff> {
     let exact: Vec<&Staff> = staff
         .iter()
         .filter(|s| {
-            full(s) == q || format!("{} {}", s.family_name, s.given_name).to_lowercase() == q
+            full(s) == q
+                || format!("{} {}", s.family_name, s.given_name).to_lowercase() == q
+                || s.short_name().to_lowercase() == q
         })
         .collect();
     let hits = if exact.is_empty() {

@@ -362,3 +362,15 @@ pub fn latest_publication(conn: &Connection, plan_id: Id) -> Result<Option<Strin
         )
         .optional()?)
 }
+
+/// Study-note characters and open lessons per teacher in a plan:
+/// (staff id, kind, total amount).
+pub fn record_totals(conn: &Connection, plan_id: Id) -> Result<Vec<(Id, String, i64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT staff_id, kind, sum(amount) FROM training_record WHERE plan_id = ?1
+         GROUP BY staff_id, kind ORDER BY staff_id, kind",
+    )?;
+    Ok(stmt
+        .query_map([plan_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?)
+}

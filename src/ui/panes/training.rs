@@ -692,6 +692,12 @@ fn draw_standing(app: &App, area: Rect, buf: &mut Buffer) {
             format!("FAIL: {}", s.reasons.join("; "))
         };
         let mut line1 = format!("{} · {verdict}", s.name);
+        if s.pass {
+            line1.push_str(&format!(
+                " · study notes {} chars · open lessons {}",
+                s.study_notes, s.open_lessons
+            ));
+        }
         if let Some(d) = sv.differences.iter().find(|d| d.staff_id == s.staff_id) {
             line1.push_str(&format!(" · since published: {}", d.changes.join(", ")));
         }
