@@ -265,3 +265,40 @@ fn a_weekly_copy_and_its_undo() {
     press(&mut app, KeyCode::Char('u'));
     assert_eq!(app.training.view.as_ref().unwrap().sessions.len(), n);
 }
+
+#[test]
+fn external_training_from_the_standing_counts_once() {
+    let (_dir, mut app) = demo_app();
+    press(&mut app, KeyCode::Char('3'));
+    press(&mut app, KeyCode::Char('T'));
+    let before = app.training.standing.as_ref().unwrap().rows[0].clone();
+    press(&mut app, KeyCode::Char('x'));
+    assert_eq!(app.mode(), Mode::TrainingForm);
+    type_keys(&mut app, "ГАОУ ДПО «Институт развития образования»");
+    press(&mut app, KeyCode::Tab);
+    type_keys(&mut app, "Đổi mới phương pháp dạy học");
+    press(&mut app, KeyCode::Tab);
+    type_keys(&mut app, "36");
+    press(&mut app, KeyCode::Tab);
+    type_keys(&mut app, "22,5");
+    press(&mut app, KeyCode::Tab);
+    type_keys(&mut app, "ПК-2025-9001");
+    insta::assert_snapshot!("training_external_form_80x24", screen(&app));
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(
+        app.message.as_deref(),
+        Some("registered 22.5 credits of external training")
+    );
+    let after = app.training.standing.as_ref().unwrap().rows[0].clone();
+    assert_eq!(after.staff_id, before.staff_id);
+    assert_eq!(after.credits_external, before.credits_external + 2250);
+    assert_eq!(after.credits, before.credits + 2250);
+    // The year counts it once too.
+    press(&mut app, KeyCode::Char('t'));
+    let year = app.training.standing.as_ref().unwrap().rows[0].clone();
+    assert_eq!(year.credits_external, after.credits_external);
+    // u takes it back.
+    press(&mut app, KeyCode::Char('u'));
+    let undone = app.training.standing.as_ref().unwrap().rows[0].clone();
+    assert_eq!(undone.credits_external, before.credits_external);
+}

@@ -727,11 +727,15 @@ fn standing(
             let failing = rows.iter().filter(|s| !s.pass).count();
             let _ = writeln!(
                 out,
-                "Training standing, {} of {}: {} teachers, {} pass, {failing} fail",
+                "Training standing, {} of {}: {} teachers, {} pass, {failing} fail{}",
                 scope,
                 year.label,
                 rows.len(),
-                rows.len() - failing
+                rows.len() - failing,
+                match scope {
+                    Scope::Semester(_) => " (counts of the semester; verdict on the year so far)",
+                    Scope::Year => "",
+                }
             );
             let _ = writeln!(
                 out,

@@ -101,6 +101,7 @@ actions! {
     Paperwork = "paperwork", "paperwork", "Leave paperwork: approver, certificate, make-up date";
     ToggleScope = "toggle_scope", "semester/year", "Standing: switch between semester and year";
     Publish = "publish", "publish", "Publish the semester's standing (a frozen snapshot)";
+    AddExternal = "add_external", "external", "Register external training for the teacher";
     FormNext = "form_next", "next field", "Go to the next field of the form";
     FormPrev = "form_prev", "prev field", "Go to the previous field of the form";
     FormErase = "form_erase", "erase", "Erase the last character of the field";

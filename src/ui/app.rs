@@ -550,6 +550,7 @@ impl App {
             | Action::Paperwork
             | Action::ToggleScope
             | Action::Publish
+            | Action::AddExternal
             | Action::FormNext
             | Action::FormPrev
             | Action::FormErase => self.training_update(action),

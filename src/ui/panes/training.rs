@@ -87,6 +87,9 @@ pub enum FormKind {
     DeleteSession {
         id: Id,
     },
+    AddExternal {
+        staff_id: Id,
+    },
     Paperwork {
         session_id: Id,
         staff_id: Id,
@@ -1210,6 +1213,36 @@ impl App {
                 self.training.year_scope = !self.training.year_scope;
                 self.reload_training_extra();
             }
+            Action::AddExternal => {
+                let Some(s) = self
+                    .training
+                    .standing
+                    .as_ref()
+                    .and_then(|v| v.rows.get(self.training.standing_row))
+                    .cloned()
+                else {
+                    return;
+                };
+                let d = dates::full(self.working_date);
+                self.training.form = Some(Form {
+                    title: format!("External training: {}", s.name),
+                    kind: FormKind::AddExternal {
+                        staff_id: s.staff_id,
+                    },
+                    fields: vec![
+                        Field::text("From", d.clone()),
+                        Field::text("To", d),
+                        Field::text("Provider", ""),
+                        Field::text("Title", ""),
+                        Field::text("Hours", ""),
+                        Field::text("Credits", ""),
+                        Field::text("Certificate no", ""),
+                    ],
+                    focus: 2,
+                    error: None,
+                    note: "a course with a certificate; counts in the semester it ends".into(),
+                });
+            }
             Action::Publish => {
                 let Some(plan) = self.plans.get(self.training.plan_idx).cloned() else {
                     return;
@@ -1337,6 +1370,25 @@ impl App {
                             dates::full(p.as_of)
                         )
                     })
+                }
+                FormKind::AddExternal { staff_id } => {
+                    let hours = number(form.value("Hours"), "hours")?
+                        .ok_or("hours: give the course's hours")?;
+                    let e = crate::domain::training::ExternalTraining {
+                        id: 0,
+                        staff_id: *staff_id,
+                        starts_on: day(form.value("From"), "from")?,
+                        ends_on: day(form.value("To"), "to")?,
+                        provider: form.value("Provider").to_string(),
+                        title: form.value("Title").to_string(),
+                        hours,
+                        credits: number(form.value("Credits"), "credits")?.unwrap_or(0.0),
+                        certificate_no: form.value("Certificate no").to_string(),
+                    };
+                    self.write("add external training", |tx, op| {
+                        svc::save_external(tx, op, &e)
+                    })
+                    .map(|_| format!("registered {} credits of external training", num(e.credits)))
                 }
                 FormKind::Paperwork {
                     session_id,
