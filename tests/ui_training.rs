@@ -253,7 +253,10 @@ fn a_weekly_copy_and_its_undo() {
     let (_dir, mut app) = demo_app();
     press(&mut app, KeyCode::Char('3'));
     let n = app.training.view.as_ref().unwrap().sessions.len();
-    // The first session (03.09) copied to the next two weeks.
+    // The tab opens on the latest session held (17.12); the first one
+    // (03.09) is copied to the next two weeks.
+    assert_eq!(app.training.row, n - 1);
+    press(&mut app, KeyCode::Char('g'));
     press(&mut app, KeyCode::Char('w'));
     for _ in 0..3 {
         press(&mut app, KeyCode::Backspace);
@@ -301,4 +304,40 @@ fn external_training_from_the_standing_counts_once() {
     press(&mut app, KeyCode::Char('u'));
     let undone = app.training.standing.as_ref().unwrap().rows[0].clone();
     assert_eq!(undone.credits_external, before.credits_external);
+}
+
+#[test]
+fn every_training_key_on_an_empty_database_and_tiny_terminals_is_harmless() {
+    let (_dir, db) = common::empty_db();
+    let mut app = App::new(db, common::options(true)).expect("starts");
+    press(&mut app, KeyCode::Char('3'));
+    for screen_key in ['S', 'R', 'T'] {
+        press(&mut app, KeyCode::Char(screen_key));
+        for c in "aewDPxtpslovR[]".chars() {
+            press(&mut app, KeyCode::Char(c));
+            press(&mut app, KeyCode::Enter);
+            press(&mut app, KeyCode::Esc);
+        }
+        let text = screen(&app);
+        assert!(text.contains("No training plan"), "{text}");
+        for (w, h) in [(1, 1), (20, 5), (80, 24), (160, 48)] {
+            classbook::ui::render_text(&app, w, h).expect("renders");
+        }
+    }
+}
+
+#[test]
+fn roll_call_and_standing_at_160x48() {
+    let (_dir, mut app) = demo_app();
+    press(&mut app, KeyCode::Char('3'));
+    press(&mut app, KeyCode::Char('R'));
+    insta::assert_snapshot!(
+        "training_roll_call_160x48",
+        classbook::ui::render_text(&app, 160, 48).unwrap()
+    );
+    press(&mut app, KeyCode::Char('T'));
+    insta::assert_snapshot!(
+        "training_standing_160x48",
+        classbook::ui::render_text(&app, 160, 48).unwrap()
+    );
 }

@@ -52,6 +52,9 @@ pub struct TrainingPane {
     pub form: Option<Form>,
     /// The session a form just saved, to put the cursor on.
     pub(crate) pending_session: Option<Id>,
+    /// The plan the cursor was last placed in (on its latest session held
+    /// by the working date).
+    pub(crate) positioned_plan: Option<Id>,
 }
 
 /// The Training tab's screens.
@@ -866,6 +869,17 @@ impl App {
             self.training.standing = None;
             return;
         };
+        if self.training.positioned_plan != Some(plan.id) {
+            self.training.positioned_plan = Some(plan.id);
+            let working = self.working_date;
+            if let Some(v) = &self.training.view {
+                self.training.row = v
+                    .sessions
+                    .iter()
+                    .rposition(|s| s.session.date <= working)
+                    .unwrap_or(0);
+            }
+        }
         let r = svc::roll_call(self.db.conn(), &plan);
         self.training.roll = self.report_training("the roll call", r);
         if let Some(r) = &self.training.roll {
