@@ -275,7 +275,7 @@ fn external_training_from_the_standing_counts_once() {
     press(&mut app, KeyCode::Char('3'));
     press(&mut app, KeyCode::Char('T'));
     let before = app.training.standing.as_ref().unwrap().rows[0].clone();
-    press(&mut app, KeyCode::Char('x'));
+    press(&mut app, KeyCode::Char('E'));
     assert_eq!(app.mode(), Mode::TrainingForm);
     type_keys(&mut app, "ГАОУ ДПО «Институт развития образования»");
     press(&mut app, KeyCode::Tab);
@@ -313,7 +313,7 @@ fn every_training_key_on_an_empty_database_and_tiny_terminals_is_harmless() {
     press(&mut app, KeyCode::Char('3'));
     for screen_key in ['S', 'R', 'T'] {
         press(&mut app, KeyCode::Char(screen_key));
-        for c in "aewDPxtpslovR[]".chars() {
+        for c in "aewDPEtpslovR[]".chars() {
             press(&mut app, KeyCode::Char(c));
             press(&mut app, KeyCode::Enter);
             press(&mut app, KeyCode::Esc);

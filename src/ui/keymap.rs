@@ -401,7 +401,7 @@ impl Default for Keymap {
         add(TrainingRoll, Action::NextPlan, &[k(']')], false);
         add(TrainingStanding, Action::ToggleScope, &[k('t')], true);
         add(TrainingStanding, Action::Publish, &[k('P')], true);
-        add(TrainingStanding, Action::AddExternal, &[k('x')], true);
+        add(TrainingStanding, Action::AddExternal, &[k('E')], true);
         add(TrainingStanding, Action::PrevPlan, &[k('[')], false);
         add(TrainingStanding, Action::NextPlan, &[k(']')], false);
         add(TrainingForm, Action::Confirm, &[p(Enter)], true);
