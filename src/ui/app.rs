@@ -294,6 +294,7 @@ impl App {
             Overlay::Help { .. } => Mode::Help,
             Overlay::Picker(p) if p.filtering => Mode::Filter,
             Overlay::Picker(_) => Mode::Picker,
+            // training: its screens and forms have their own modes.
             Overlay::None if self.tab == Tab::Training => self.training_mode(),
             Overlay::None => self.tab.mode(),
         }
