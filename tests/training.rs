@@ -388,3 +388,40 @@ fn the_demo_standing_has_failing_teachers_for_both_reasons_kinds() {
     assert!(rows.iter().any(|s| s.unexcused == 2));
     assert!(rows.iter().any(|s| s.pass));
 }
+
+#[test]
+fn one_certificate_counts_once() {
+    let mut f = build();
+    f.roll_call();
+    // The same certificate again is refused, and nothing is written.
+    let e = classbook::domain::training::ExternalTraining {
+        id: 0,
+        staff_id: f.t["external"],
+        starts_on: d(2025, 11, 10),
+        ends_on: d(2025, 11, 14),
+        provider: "ФГАОУ ДПО «Академия Минпросвещения России»".into(),
+        title: "Школа современного учителя".into(),
+        hours: 36.0,
+        credits: 40.0,
+        certificate_no: "пк-0001".into(),
+    };
+    let before = fingerprint(&f);
+    let err =
+        f.db.write(|tx| svc::save_external(tx, OP, &e))
+            .unwrap_err()
+            .to_string();
+    assert!(err.contains("already registered"), "{err}");
+    assert_eq!(fingerprint(&f), before);
+    // A duplicate that got into the database anyway counts once.
+    f.db
+        .conn()
+        .execute(
+            "INSERT INTO external_training (staff_id, starts_on, ends_on, provider, title, hours, credits, certificate_no)
+             SELECT staff_id, starts_on, ends_on, provider, title, hours, credits, certificate_no
+             FROM external_training WHERE staff_id = ?1",
+            [f.t["external"]],
+        )
+        .unwrap();
+    let rows = standing(&f, Scope::Year);
+    assert_eq!(of(&rows, &f, "external").credits_external, 4000);
+}

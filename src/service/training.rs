@@ -272,8 +272,21 @@ fn tally(
             }
         }
     }
+    // One certificate is one course: a course registered twice under the
+    // same certificate number counts once (with its larger credits).
+    let mut by_certificate: HashMap<(Id, String), u32> = HashMap::new();
     for e in store::training::external_between(conn, external.0, external.1)? {
-        out.entry(e.staff_id).or_default().external += credits_hundredths(e.credits);
+        let c = credits_hundredths(e.credits);
+        let cert = nfc(&e.certificate_no).to_lowercase();
+        if cert.is_empty() {
+            out.entry(e.staff_id).or_default().external += c;
+        } else {
+            let best = by_certificate.entry((e.staff_id, cert)).or_default();
+            *best = (*best).max(c);
+        }
+    }
+    for ((staff, _), c) in by_certificate {
+        out.entry(staff).or_default().external += c;
     }
     Ok(out)
 }
@@ -931,6 +944,19 @@ pub fn save_external(
         return Err(invalid(format!(
             "ends {}: outside every school year",
             e.ends_on.format("%d.%m.%Y")
+        )));
+    }
+    let cert = nfc(&e.certificate_no);
+    if !cert.is_empty()
+        && let Some(dup) = store::training::external(conn, e.staff_id)?
+            .into_iter()
+            .find(|x| x.id != e.id && nfc(&x.certificate_no).to_lowercase() == cert.to_lowercase())
+    {
+        return Err(invalid(format!(
+            "certificate {cert}: already registered for this teacher (external training {}, {}, ended {}); a course counts once",
+            dup.id,
+            dup.provider,
+            dup.ends_on.format("%d.%m.%Y")
         )));
     }
     let id = if e.id == 0 {
