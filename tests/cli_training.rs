@@ -393,3 +393,83 @@ fn help_training_documents_the_commands() {
     assert!(text.contains("standing"), "{text}");
     assert!(text.contains("Official leave is never penalised"), "{text}");
 }
+
+#[test]
+fn external_training_list_add_and_edit() {
+    let f = fixture();
+    let v: serde_json::Value =
+        serde_json::from_str(&ok(&f, &["training", "external", "--format", "json"])).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 1);
+    assert_eq!(v[0]["teacher"], "李 伟");
+    let id = v[0]["id"].as_i64().unwrap().to_string();
+    // 39.5 credits for Иванова: 39.5 school + 0.5 external = 40 passes.
+    ok(
+        &f,
+        &[
+            "training",
+            "add-external",
+            "--teacher",
+            "Иванова Анна",
+            "--from",
+            "2025-11-17",
+            "--to",
+            "2025-11-21",
+            "--provider",
+            "ИРО",
+            "--hours",
+            "1",
+            "--credits",
+            "0.5",
+            "--certificate-no",
+            "ИРО-77",
+        ],
+    );
+    let s = json(&f, &["training", "standing", "--format", "json"]);
+    assert_eq!(teacher(&s, "Иванова Анна")["verdict"], "pass");
+    // Registering the same certificate again is refused.
+    let again = run(
+        &f,
+        &[
+            "training",
+            "add-external",
+            "--teacher",
+            "Иванова Анна",
+            "--from",
+            "2025-11-17",
+            "--to",
+            "2025-11-21",
+            "--provider",
+            "ИРО",
+            "--hours",
+            "1",
+            "--credits",
+            "0.5",
+            "--certificate-no",
+            "ИРО-77",
+        ],
+    );
+    assert_eq!(again.status.code(), Some(4));
+    assert!(
+        err(&again).contains("already registered"),
+        "{}",
+        err(&again)
+    );
+    // 李 伟's course edited down to 39.5 credits fails.
+    ok(
+        &f,
+        &[
+            "training",
+            "edit-external",
+            "--id",
+            &id,
+            "--credits",
+            "39.5",
+        ],
+    );
+    let s = json(&f, &["training", "standing", "--format", "json"]);
+    assert_eq!(teacher(&s, "李 伟")["verdict"], "fail");
+    assert_eq!(teacher(&s, "李 伟")["credits_external"], 39.5);
+    let text = ok(&f, &["training", "external", "--teacher", "李 伟"]);
+    assert!(text.starts_with("1 external courses"), "{text}");
+    assert!(text.contains("39.5 cr"), "{text}");
+}

@@ -130,6 +130,34 @@ pub enum TrainingCommand {
         #[arg(long, default_value = "")]
         certificate_no: String,
     },
+    /// List the external training of the current school year (by the date
+    /// it ended), optionally of one teacher.
+    External {
+        #[arg(long)]
+        teacher: Option<String>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: OutFormat,
+    },
+    /// Change an external course's fields (those given).
+    EditExternal {
+        /// The id `classbook training external` shows.
+        #[arg(long)]
+        id: crate::domain::Id,
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        #[arg(long, value_name = "DATE")]
+        to: Option<String>,
+        #[arg(long)]
+        provider: Option<String>,
+        #[arg(long)]
+        title: Option<String>,
+        #[arg(long)]
+        hours: Option<f64>,
+        #[arg(long)]
+        credits: Option<f64>,
+        #[arg(long)]
+        certificate_no: Option<String>,
+    },
     /// Publish a semester's standing: a frozen, dated snapshot.
     Publish {
         #[arg(long)]
@@ -486,6 +514,68 @@ pub fn run(path: &Path, operator: &str, cmd: TrainingCommand) -> anyhow::Result<
                 num(e.credits)
             );
         }
+        TrainingCommand::External { teacher, format } => {
+            let conn = db.conn();
+            let only = teacher
+                .as_deref()
+                .map(|t| svc::find_teacher(conn, t))
+                .transpose()?;
+            let names: std::collections::HashMap<crate::domain::Id, String> =
+                store::people::staff(conn)?
+                    .into_iter()
+                    .map(|s| (s.id, s.full_name()))
+                    .collect();
+            let list: Vec<ExternalTraining> =
+                store::training::external_between(conn, year.starts_on, year.ends_on)?
+                    .into_iter()
+                    .filter(|e| only.as_ref().is_none_or(|t| t.id == e.staff_id))
+                    .collect();
+            print!("{}", external_list(&list, &names, format)?);
+        }
+        TrainingCommand::EditExternal {
+            id,
+            from,
+            to,
+            provider,
+            title,
+            hours,
+            credits,
+            certificate_no,
+        } => {
+            let conn = db.conn();
+            let mut e = store::training::external_by_id(conn, id)?
+                .with_context(|| format!("--id {id}: no external training {id}"))?;
+            if let Some(v) = &from {
+                e.starts_on = date(v, "--from")?;
+            }
+            if let Some(v) = &to {
+                e.ends_on = date(v, "--to")?;
+            }
+            if let Some(v) = provider {
+                e.provider = v;
+            }
+            if let Some(v) = title {
+                e.title = v;
+            }
+            if let Some(v) = hours {
+                e.hours = v;
+            }
+            if let Some(v) = credits {
+                e.credits = v;
+            }
+            if let Some(v) = certificate_no {
+                e.certificate_no = v;
+            }
+            let (_, ids) = db.write(|tx| svc::save_external(tx, operator, &e))?;
+            println!(
+                "{} external training {id}",
+                if ids.is_empty() {
+                    "unchanged"
+                } else {
+                    "changed"
+                }
+            );
+        }
         TrainingCommand::Publish { semester } => {
             let (p, _) = db.write(|tx| svc::publish(tx, operator, &year, semester, today()))?;
             let failing = p.standing.iter().filter(|s| !s.pass).count();
@@ -803,6 +893,88 @@ fn standing(
     }
     if rows.is_empty() && format == OutFormat::Text {
         bail!("no teachers on the roll");
+    }
+    Ok(out)
+}
+
+fn external_list(
+    list: &[ExternalTraining],
+    names: &std::collections::HashMap<crate::domain::Id, String>,
+    format: OutFormat,
+) -> anyhow::Result<String> {
+    let name = |id| names.get(&id).cloned().unwrap_or_default();
+    let mut out = String::new();
+    match format {
+        OutFormat::Json => {
+            let v: Vec<Value> = list
+                .iter()
+                .map(|e| {
+                    json!({
+                        "id": e.id,
+                        "staff_id": e.staff_id,
+                        "teacher": name(e.staff_id),
+                        "from": e.starts_on,
+                        "to": e.ends_on,
+                        "provider": e.provider,
+                        "title": e.title,
+                        "hours": e.hours,
+                        "credits": e.credits,
+                        "certificate_no": e.certificate_no,
+                    })
+                })
+                .collect();
+            out.push_str(&serde_json::to_string_pretty(&v)?);
+            out.push('\n');
+        }
+        OutFormat::Csv => {
+            out.push_str(&csv_line(
+                &[
+                    "id",
+                    "staff_id",
+                    "teacher",
+                    "from",
+                    "to",
+                    "provider",
+                    "title",
+                    "hours",
+                    "credits",
+                    "certificate_no",
+                ]
+                .map(String::from),
+            )?);
+            for e in list {
+                out.push_str(&csv_line(&[
+                    e.id.to_string(),
+                    e.staff_id.to_string(),
+                    name(e.staff_id),
+                    e.starts_on.to_string(),
+                    e.ends_on.to_string(),
+                    e.provider.clone(),
+                    e.title.clone(),
+                    num(e.hours),
+                    num(e.credits),
+                    e.certificate_no.clone(),
+                ])?);
+            }
+        }
+        OutFormat::Text => {
+            let _ = writeln!(out, "{} external courses", list.len());
+            for e in list {
+                let _ = writeln!(
+                    out,
+                    "{:>4}  {}  {} – {}  {:>4} h  {:>5} cr  {}  «{}»  {}",
+                    e.id,
+                    name(e.staff_id),
+                    e.starts_on.format("%d.%m.%Y"),
+                    e.ends_on.format("%d.%m.%Y"),
+                    num(e.hours),
+                    num(e.credits),
+                    e.provider,
+                    e.title,
+                    e.certificate_no
+                );
+            }
+        }
     }
     Ok(out)
 }
