@@ -122,7 +122,7 @@ fn add_a_session_roll_call_and_standing_agree_with_the_cli() {
     tmux.keys(&["Enter"]);
     tmux.wait_for("Roll call");
     tmux.keys(&["P"]);
-    tmux.wait_for("35 of 35 marked");
+    tmux.wait_for("35/35 marked");
     tmux.keys(&["l", "s"]);
     tmux.wait_for("a medical certificate");
     tmux.keys(&["Enter"]);

@@ -402,10 +402,26 @@ fn draw_roll(app: &App, area: Rect, buf: &mut Buffer) {
         area.x + 1,
         area.y,
         w - 1,
-        &format!(
-            "Roll call · {} · semester {}",
-            v.plan.title, v.plan.semester
-        ),
+        &match roll.sessions.get(p.row) {
+            Some(x) => {
+                let marked = roll
+                    .teachers
+                    .iter()
+                    .filter(|t| roll.entry(x.id, t.0).is_some())
+                    .count();
+                format!(
+                    "Roll call · semester {} · {} · {marked}/{} marked · {}",
+                    v.plan.semester,
+                    dates::short(x.date),
+                    roll.teachers.len(),
+                    x.topic
+                )
+            }
+            None => format!(
+                "Roll call · {} · semester {}",
+                v.plan.title, v.plan.semester
+            ),
+        },
         t.header,
     );
     if roll.sessions.is_empty() || roll.teachers.is_empty() {
@@ -531,7 +547,29 @@ fn draw_roll(app: &App, area: Rect, buf: &mut Buffer) {
         dates::full(s.date),
         status_text
     );
-    let line2 = format!("{} · {} of {} marked", s.topic, marked, roll.teachers.len());
+    let topic = format!("{} · {} of {} marked", s.topic, marked, roll.teachers.len());
+    // The teacher's standing, so a status set shows its effect at once.
+    let line2 = match p.standing.as_ref().and_then(|sv| {
+        sv.rows
+            .iter()
+            .find(|r| r.staff_id == tch.0)
+            .map(|r| (sv, r))
+    }) {
+        Some((sv, r)) => format!(
+            "{}: {} sessions, late {}, sick {}, unexcused {}, {} credits · {}",
+            match sv.scope {
+                Scope::Year => "year",
+                Scope::Semester(_) => "semester",
+            },
+            r.sessions,
+            r.late,
+            r.sick_leave,
+            r.unexcused,
+            credits_short(r.credits),
+            if r.pass { "pass" } else { "FAIL" }
+        ),
+        None => topic.clone(),
+    };
     let legend: Vec<String> = roll
         .statuses
         .iter()
