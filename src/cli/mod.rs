@@ -1,5 +1,7 @@
 //! Headless commands and the command line. `main.rs` only calls [`main`].
 
+pub mod training;
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -77,6 +79,9 @@ pub enum Command {
         #[arg(long)]
         checksum: bool,
     },
+    /// Teacher training: sessions, roll call, external training, standing.
+    #[command(subcommand, long_about = training::ABOUT)]
+    Training(training::TrainingCommand),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -251,6 +256,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             );
             Ok(exit::OK)
         }
+        Some(Command::Training(cmd)) => training::run(&db_path, &operator, cmd),
         Some(Command::Check { format, checksum }) => {
             let db = store::open(&db_path, &OpenOptions::default())?;
             let report = store::check::run(db.conn())?;

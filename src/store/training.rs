@@ -216,3 +216,161 @@ pub fn insert_record(
     .execute(params![staff_id, plan_id, kind, date, amount, nfc(note)])?;
     Ok(conn.last_insert_rowid())
 }
+
+// --- training pane: single rows and look-ups ---------------------------------
+
+fn session_row(r: &rusqlite::Row) -> rusqlite::Result<TrainingSession> {
+    Ok(TrainingSession {
+        id: r.get(0)?,
+        plan_id: r.get(1)?,
+        date: r.get(2)?,
+        starts_at: time(r, 3)?,
+        ends_at: time(r, 4)?,
+        hours: r.get(5)?,
+        topic: r.get(6)?,
+        format: Format::parse(&r.get::<_, String>(7)?).unwrap_or(Format::Lecture),
+        presenter_id: r.get(8)?,
+        presenter: r.get(9)?,
+        place: r.get(10)?,
+        credits: r.get(11)?,
+    })
+}
+
+/// One session by id.
+pub fn session(conn: &Connection, id: Id) -> Result<Option<TrainingSession>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .prepare_cached(
+            "SELECT id, plan_id, date, starts_at, ends_at, hours, topic, format, presenter_id, presenter, place,
+                    credits FROM training_session WHERE id = ?1",
+        )?
+        .query_row([id], session_row)
+        .optional()?)
+}
+
+/// How many roll-call entries a session has.
+pub fn attendance_count(conn: &Connection, session_id: Id) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM training_attendance WHERE session_id = ?1",
+        [session_id],
+        |r| r.get(0),
+    )?)
+}
+
+fn attendance_row(r: &rusqlite::Row) -> rusqlite::Result<TrainingAttendance> {
+    Ok(TrainingAttendance {
+        session_id: r.get(0)?,
+        staff_id: r.get(1)?,
+        status: r.get(2)?,
+        approved_by_id: r.get(3)?,
+        certificate: r.get(4)?,
+        made_up_on: r.get(5)?,
+        note: r.get(6)?,
+    })
+}
+
+/// One roll-call entry.
+pub fn attendance(
+    conn: &Connection,
+    session_id: Id,
+    staff_id: Id,
+) -> Result<Option<TrainingAttendance>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .prepare_cached(
+            "SELECT session_id, staff_id, status, approved_by_id, certificate, made_up_on, note
+             FROM training_attendance WHERE session_id = ?1 AND staff_id = ?2",
+        )?
+        .query_row(params![session_id, staff_id], attendance_row)
+        .optional()?)
+}
+
+/// The roll call of one session.
+pub fn attendance_for_session(
+    conn: &Connection,
+    session_id: Id,
+) -> Result<Vec<TrainingAttendance>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT session_id, staff_id, status, approved_by_id, certificate, made_up_on, note
+         FROM training_attendance WHERE session_id = ?1 ORDER BY staff_id",
+    )?;
+    Ok(stmt
+        .query_map([session_id], attendance_row)?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+fn external_row(r: &rusqlite::Row) -> rusqlite::Result<ExternalTraining> {
+    Ok(ExternalTraining {
+        id: r.get(0)?,
+        staff_id: r.get(1)?,
+        starts_on: r.get(2)?,
+        ends_on: r.get(3)?,
+        provider: r.get(4)?,
+        title: r.get(5)?,
+        hours: r.get(6)?,
+        credits: r.get(7)?,
+        certificate_no: r.get(8)?,
+    })
+}
+
+/// External training that ended between `from` and `to` (inclusive).
+pub fn external_between(
+    conn: &Connection,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> Result<Vec<ExternalTraining>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, staff_id, starts_on, ends_on, provider, title, hours, credits, certificate_no
+         FROM external_training WHERE ends_on BETWEEN ?1 AND ?2 ORDER BY staff_id, ends_on, id",
+    )?;
+    Ok(stmt
+        .query_map(params![from, to], external_row)?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// One external course by id.
+pub fn external_by_id(conn: &Connection, id: Id) -> Result<Option<ExternalTraining>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .prepare_cached(
+            "SELECT id, staff_id, starts_on, ends_on, provider, title, hours, credits, certificate_no
+             FROM external_training WHERE id = ?1",
+        )?
+        .query_row([id], external_row)
+        .optional()?)
+}
+
+/// The next free id of one of the training tables (for audited inserts).
+pub fn next_id(conn: &Connection, table: &str) -> Result<Id> {
+    let sql = match table {
+        "training_session" => "SELECT coalesce(max(id), 0) + 1 FROM training_session",
+        "external_training" => "SELECT coalesce(max(id), 0) + 1 FROM external_training",
+        "training_publication" => "SELECT coalesce(max(id), 0) + 1 FROM training_publication",
+        other => return Err(super::invalid(format!("no id sequence for «{other}»"))),
+    };
+    Ok(conn.query_row(sql, [], |r| r.get(0))?)
+}
+
+/// The snapshot (JSON) of a plan's latest publication.
+pub fn latest_publication(conn: &Connection, plan_id: Id) -> Result<Option<String>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .query_row(
+            "SELECT snapshot FROM training_publication WHERE plan_id = ?1 ORDER BY id DESC LIMIT 1",
+            [plan_id],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// Study-note characters and open lessons per teacher in a plan:
+/// (staff id, kind, total amount).
+pub fn record_totals(conn: &Connection, plan_id: Id) -> Result<Vec<(Id, String, i64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT staff_id, kind, sum(amount) FROM training_record WHERE plan_id = ?1
+         GROUP BY staff_id, kind ORDER BY staff_id, kind",
+    )?;
+    Ok(stmt
+        .query_map([plan_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?)
+}

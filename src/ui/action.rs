@@ -87,6 +87,24 @@ actions! {
     FilterBackspace = "filter_backspace", "erase", "Erase the last character of the filter";
     Undo = "undo", "undo", "Undo your last change";
     Redo = "redo", "redo", "Redo the change you last undid";
+    // training
+    TrainingSessions = "training_sessions", "sessions", "Training: show the semester's sessions";
+    TrainingRollCall = "training_roll_call", "roll call", "Training: show the roll call (teachers × sessions)";
+    TrainingStanding = "training_standing", "standing", "Training: show each teacher's standing (pass/fail)";
+    AddSession = "add_session", "add", "Add a training session (a form)";
+    EditSession = "edit_session", "edit", "Edit the highlighted training session";
+    CopyWeekly = "copy_weekly", "copy weekly", "Copy the session to the following weeks";
+    DeleteSession = "delete_session", "delete", "Delete the session (only one without a roll call)";
+    OpenRollCall = "open_roll_call", "roll call", "Take the roll call of the highlighted session";
+    MarkAllPresent = "mark_all_present", "all present", "Mark everyone not yet marked at this session present";
+    ClearEntry = "clear_entry", "clear", "Remove the roll-call entry under the cursor";
+    Paperwork = "paperwork", "paperwork", "Leave paperwork: approver, certificate, make-up date";
+    ToggleScope = "toggle_scope", "semester/year", "Standing: switch between semester and year";
+    Publish = "publish", "publish", "Publish the semester's standing (a frozen snapshot)";
+    AddExternal = "add_external", "external", "Register external training for the teacher";
+    FormNext = "form_next", "next field", "Go to the next field of the form";
+    FormPrev = "form_prev", "prev field", "Go to the previous field of the form";
+    FormErase = "form_erase", "erase", "Erase the last character of the field";
 }
 
 #[cfg(test)]

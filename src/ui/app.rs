@@ -294,6 +294,8 @@ impl App {
             Overlay::Help { .. } => Mode::Help,
             Overlay::Picker(p) if p.filtering => Mode::Filter,
             Overlay::Picker(_) => Mode::Picker,
+            // training: its screens and forms have their own modes.
+            Overlay::None if self.tab == Tab::Training => self.training_mode(),
             Overlay::None => self.tab.mode(),
         }
     }
@@ -306,6 +308,16 @@ impl App {
             return false;
         }
         let mode = self.mode();
+        // training: the roll call's status keys come from the status table.
+        if mode == Mode::TrainingRoll
+            && let KeyCode::Char(c) = ev.code
+            && !ev
+                .modifiers
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+            && self.training_status_key(c)
+        {
+            return true;
+        }
         match self.keymap.lookup(mode, &ev) {
             Some(action) => {
                 self.update(action);
@@ -313,7 +325,7 @@ impl App {
             }
             None => match ev.code {
                 KeyCode::Char(c)
-                    if mode == Mode::Filter
+                    if (mode == Mode::Filter || mode == Mode::TrainingForm)
                         && !ev
                             .modifiers
                             .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
@@ -330,6 +342,14 @@ impl App {
     /// a picker is open); ignored elsewhere.
     pub fn handle_paste(&mut self, text: &str) -> bool {
         let clean: String = text.chars().filter(|c| !c.is_control()).collect();
+        // training: paste into an open form's field.
+        if self.overlay == Overlay::None
+            && self.tab == Tab::Training
+            && self.training.form.is_some()
+        {
+            self.update(Action::InsertText(clean));
+            return true;
+        }
         match &mut self.overlay {
             Overlay::Picker(p) => {
                 p.filtering = true;
@@ -409,6 +429,11 @@ impl App {
     }
 
     fn update_main(&mut self, action: Action) {
+        // training: an open form takes every key.
+        if self.tab == Tab::Training && self.training.form.is_some() {
+            self.training_update(action);
+            return;
+        }
         match action {
             Action::Quit => self.quit = true,
             Action::Help => self.overlay = Overlay::Help { scroll: 0 },
@@ -512,6 +537,24 @@ impl App {
             Action::Undo => self.undo(),
             Action::Redo => self.redo(),
             Action::Confirm | Action::Filter | Action::FilterBackspace | Action::InsertText(_) => {}
+            // training
+            Action::TrainingSessions
+            | Action::TrainingRollCall
+            | Action::TrainingStanding
+            | Action::AddSession
+            | Action::EditSession
+            | Action::CopyWeekly
+            | Action::DeleteSession
+            | Action::OpenRollCall
+            | Action::MarkAllPresent
+            | Action::ClearEntry
+            | Action::Paperwork
+            | Action::ToggleScope
+            | Action::Publish
+            | Action::AddExternal
+            | Action::FormNext
+            | Action::FormPrev
+            | Action::FormErase => self.training_update(action),
         }
     }
 
@@ -749,6 +792,7 @@ impl App {
         let r = service::training::load(self.db.conn(), &plan);
         let view = self.report("training sessions", r);
         self.training.set_view(view);
+        self.reload_training_extra(); // training
     }
 
     fn reload_indicators(&mut self) {

@@ -35,6 +35,13 @@ pub enum Mode {
     Filter,
     /// The help overlay is open.
     Help,
+    // training
+    /// The Training tab's roll call (status keys come from the status table).
+    TrainingRoll,
+    /// The Training tab's standing.
+    TrainingStanding,
+    /// A form on the Training tab (typing goes into the field).
+    TrainingForm,
 }
 
 impl Mode {
@@ -49,6 +56,9 @@ impl Mode {
         Mode::Picker,
         Mode::Filter,
         Mode::Help,
+        Mode::TrainingRoll,
+        Mode::TrainingStanding,
+        Mode::TrainingForm,
     ];
 
     /// The mode's name in `keys.conf`.
@@ -63,6 +73,9 @@ impl Mode {
             Mode::Picker => "picker",
             Mode::Filter => "filter",
             Mode::Help => "help",
+            Mode::TrainingRoll => "training_roll",
+            Mode::TrainingStanding => "training_standing",
+            Mode::TrainingForm => "training_form",
         }
     }
 
@@ -78,6 +91,9 @@ impl Mode {
             Mode::Picker => "Pickers",
             Mode::Filter => "Typing a filter",
             Mode::Help => "This help",
+            Mode::TrainingRoll => "Training: roll call",
+            Mode::TrainingStanding => "Training: standing",
+            Mode::TrainingForm => "Training: a form",
         }
     }
 
@@ -89,7 +105,13 @@ impl Mode {
     fn falls_back_to_global(self) -> bool {
         matches!(
             self,
-            Mode::Journal | Mode::Attendance | Mode::Training | Mode::Indicators | Mode::Review
+            Mode::Journal
+                | Mode::Attendance
+                | Mode::Training
+                | Mode::Indicators
+                | Mode::Review
+                | Mode::TrainingRoll
+                | Mode::TrainingStanding
         )
     }
 }
@@ -351,6 +373,44 @@ impl Default for Keymap {
         moves(&mut add, Filter, false);
         add(Help, Action::Cancel, &[p(Esc), k('?'), k('q')], true);
         moves(&mut add, Help, true);
+        // training: the sessions list, the roll call, the standing, forms.
+        add(Training, Action::AddSession, &[k('a')], true);
+        add(Training, Action::EditSession, &[k('e')], false);
+        add(Training, Action::OpenRollCall, &[p(Enter)], false);
+        add(Training, Action::CopyWeekly, &[k('w')], false);
+        add(Training, Action::DeleteSession, &[k('D'), p(Delete)], false);
+        for mode in [Training, TrainingRoll, TrainingStanding] {
+            add(mode, Action::TrainingSessions, &[k('S')], false);
+            add(mode, Action::TrainingRollCall, &[k('R')], mode == Training);
+            add(
+                mode,
+                Action::TrainingStanding,
+                &[k('T')],
+                mode != TrainingStanding,
+            );
+        }
+        add(TrainingRoll, Action::MarkAllPresent, &[k('P')], true);
+        add(TrainingRoll, Action::Paperwork, &[p(Enter)], true);
+        add(
+            TrainingRoll,
+            Action::ClearEntry,
+            &[p(Delete), p(Backspace)],
+            false,
+        );
+        add(TrainingRoll, Action::PrevPlan, &[k('[')], false);
+        add(TrainingRoll, Action::NextPlan, &[k(']')], false);
+        add(TrainingStanding, Action::ToggleScope, &[k('t')], true);
+        add(TrainingStanding, Action::Publish, &[k('P')], true);
+        add(TrainingStanding, Action::AddExternal, &[k('E')], true);
+        add(TrainingStanding, Action::PrevPlan, &[k('[')], false);
+        add(TrainingStanding, Action::NextPlan, &[k(']')], false);
+        add(TrainingForm, Action::Confirm, &[p(Enter)], true);
+        add(TrainingForm, Action::Cancel, &[p(Esc)], true);
+        add(TrainingForm, Action::FormNext, &[p(Tab), p(Down)], true);
+        add(TrainingForm, Action::FormPrev, &[p(BackTab), p(Up)], false);
+        add(TrainingForm, Action::MoveLeft, &[p(Left)], false);
+        add(TrainingForm, Action::MoveRight, &[p(Right)], false);
+        add(TrainingForm, Action::FormErase, &[p(Backspace)], false);
         Keymap { bindings: b }
     }
 }

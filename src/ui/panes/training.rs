@@ -1,5 +1,9 @@
 //! Training: the sessions of a semester's plan (date, time, hours, format,
-//! topic, presenter, credits) with how many of the roll call attended.
+//! topic, presenter, credits) with how many of the roll call attended; the
+//! roll call (teachers × sessions, one key per status from the status
+//! table, a paperwork form for leave); each teacher's standing for the
+//! semester or the year with the published snapshot's differences; and the
+//! forms that add and edit sessions.
 
 use std::cell::Cell;
 
@@ -7,11 +11,17 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 
-use crate::service::training::PlanView;
+use crate::domain::Id;
+use crate::domain::training::Requirement;
+use crate::service::training::{
+    self as svc, Difference, Paperwork, PlanView, Publication, RollCall, Scope, SessionInput,
+    Standing, credits_short, credits_text,
+};
 use crate::ui::action::Action;
 use crate::ui::app::App;
 use crate::ui::dates;
-use crate::ui::grid::{Column, Table};
+use crate::ui::grid::{Column, Grid, Table};
+use crate::ui::keymap::Mode;
 use crate::ui::text::put;
 
 /// The training tab's state.
@@ -19,10 +29,126 @@ use crate::ui::text::put;
 pub struct TrainingPane {
     pub plan_idx: usize,
     pub view: Option<PlanView>,
+    /// The session under the cursor (sessions list and roll-call column).
     pub row: usize,
     pub loaded: bool,
     pub(crate) offset: Cell<usize>,
     pub(crate) page: Cell<usize>,
+    /// Which of the three screens the tab shows.
+    pub screen: Screen,
+    pub roll: Option<RollCall>,
+    /// The teacher under the roll-call cursor.
+    pub roll_row: usize,
+    pub(crate) roll_row_offset: Cell<usize>,
+    pub(crate) roll_col_offset: Cell<usize>,
+    pub(crate) roll_page: Cell<usize>,
+    pub standing: Option<StandingView>,
+    /// The standing covers the year (else the plan's semester).
+    pub year_scope: bool,
+    pub standing_row: usize,
+    pub(crate) standing_offset: Cell<usize>,
+    pub(crate) standing_page: Cell<usize>,
+    /// An open form (typing goes into it).
+    pub form: Option<Form>,
+    /// The session a form just saved, to put the cursor on.
+    pub(crate) pending_session: Option<Id>,
+    /// The plan the cursor was last placed in (on its latest session held
+    /// by the working date).
+    pub(crate) positioned_plan: Option<Id>,
+}
+
+/// The Training tab's screens.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    #[default]
+    Sessions,
+    RollCall,
+    Standing,
+}
+
+/// The standing on screen with its publication.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StandingView {
+    pub scope: Scope,
+    pub rows: Vec<Standing>,
+    pub published: Option<Publication>,
+    pub differences: Vec<Difference>,
+}
+
+/// What a form does when confirmed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FormKind {
+    AddSession {
+        plan_id: Id,
+    },
+    EditSession {
+        id: Id,
+    },
+    CopyWeekly {
+        id: Id,
+    },
+    DeleteSession {
+        id: Id,
+    },
+    AddExternal {
+        staff_id: Id,
+    },
+    Paperwork {
+        session_id: Id,
+        staff_id: Id,
+        status: String,
+    },
+    Publish {
+        semester: u8,
+    },
+}
+
+/// One field: free text, or one of `choices` (←/→ change it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    pub label: &'static str,
+    pub value: String,
+    pub choices: Vec<String>,
+}
+
+impl Field {
+    fn text(label: &'static str, value: impl Into<String>) -> Field {
+        Field {
+            label,
+            value: value.into(),
+            choices: vec![],
+        }
+    }
+
+    fn choice(label: &'static str, value: &str, choices: &[&str]) -> Field {
+        Field {
+            label,
+            value: value.to_string(),
+            choices: choices.iter().map(|c| c.to_string()).collect(),
+        }
+    }
+}
+
+/// A small form over the pane: fields, the focused one, the last refusal.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Form {
+    pub title: String,
+    pub kind: FormKind,
+    pub fields: Vec<Field>,
+    pub focus: usize,
+    /// Why the last Enter was refused (the form stays open).
+    pub error: Option<String>,
+    /// A line of explanation under the title.
+    pub note: String,
+}
+
+impl Form {
+    fn value(&self, label: &str) -> &str {
+        self.fields
+            .iter()
+            .find(|f| f.label == label)
+            .map_or("", |f| f.value.trim())
+    }
 }
 
 impl TrainingPane {
@@ -35,7 +161,29 @@ impl TrainingPane {
 
     pub(crate) fn move_cursor(&mut self, action: &Action) {
         let Some(v) = &self.view else { return };
-        self.row = super::step_rows(self.row, v.sessions.len(), action, self.page.get());
+        let sessions = v.sessions.len();
+        match self.screen {
+            Screen::Sessions => {
+                self.row = super::step_rows(self.row, sessions, action, self.page.get());
+            }
+            Screen::RollCall => {
+                let teachers = self.roll.as_ref().map_or(0, |r| r.teachers.len());
+                match action {
+                    Action::MoveLeft | Action::MoveRight => {
+                        self.row = super::step_cols(self.row, sessions, action);
+                    }
+                    _ => {
+                        self.roll_row =
+                            super::step_rows(self.roll_row, teachers, action, self.roll_page.get());
+                    }
+                }
+            }
+            Screen::Standing => {
+                let n = self.standing.as_ref().map_or(0, |s| s.rows.len());
+                self.standing_row =
+                    super::step_rows(self.standing_row, n, action, self.standing_page.get());
+            }
+        }
     }
 }
 
@@ -48,8 +196,20 @@ fn num(v: f64) -> String {
     }
 }
 
-/// Draw the training tab into `area`.
+/// Draw the training tab into `area`: the screen, then an open form.
 pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
+    match app.training.screen {
+        Screen::Sessions => draw_sessions(app, area, buf),
+        Screen::RollCall => draw_roll(app, area, buf),
+        Screen::Standing => draw_standing(app, area, buf),
+    }
+    if let Some(f) = &app.training.form {
+        draw_form(app, f, area, buf);
+    }
+}
+
+/// The sessions list.
+fn draw_sessions(app: &App, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
     let p = &app.training;
     let Some(v) = &p.view else {
@@ -201,5 +361,1197 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
             &line2,
             t.dim,
         );
+    }
+}
+
+/// A status's short name for the legend: "official" for official_leave.
+fn short_status(code: &str) -> String {
+    code.trim_end_matches("_leave").replace('_', " ")
+}
+
+/// Whether an entry lacks the paperwork its status needs.
+fn paperwork_missing(req: Requirement, a: &crate::domain::training::TrainingAttendance) -> bool {
+    match req {
+        Requirement::None => false,
+        Requirement::Approval => a.approved_by_id.is_none(),
+        Requirement::Certificate => a.certificate.is_none(),
+        Requirement::MakeUp => a.made_up_on.is_none(),
+    }
+}
+
+/// The roll call: teachers × the plan's sessions.
+fn draw_roll(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let p = &app.training;
+    let w = area.width as usize;
+    let (Some(v), Some(roll)) = (&p.view, &p.roll) else {
+        put(
+            buf,
+            area,
+            area.x + 1,
+            area.y + 1,
+            w,
+            "No training plan in this school year.",
+            t.dim,
+        );
+        return;
+    };
+    put(
+        buf,
+        area,
+        area.x + 1,
+        area.y,
+        w - 1,
+        &match roll.sessions.get(p.row) {
+            Some(x) => {
+                let marked = roll
+                    .teachers
+                    .iter()
+                    .filter(|t| roll.entry(x.id, t.0).is_some())
+                    .count();
+                format!(
+                    "Roll call · semester {} · {} · {marked}/{} marked · {}",
+                    v.plan.semester,
+                    dates::short(x.date),
+                    roll.teachers.len(),
+                    x.topic
+                )
+            }
+            None => format!(
+                "Roll call · {} · semester {}",
+                v.plan.title, v.plan.semester
+            ),
+        },
+        t.header,
+    );
+    if roll.sessions.is_empty() || roll.teachers.is_empty() {
+        put(
+            buf,
+            area,
+            area.x + 1,
+            area.y + 2,
+            w - 1,
+            "No sessions planned, or no teachers on the roll.",
+            t.dim,
+        );
+        return;
+    }
+    let working = app.working_date;
+    let frozen_cell = |r: usize, _c: usize| -> (String, Style) {
+        (
+            roll.teachers
+                .get(r)
+                .map_or_else(String::new, |x| x.1.clone()),
+            t.text,
+        )
+    };
+    let cell = |r: usize, c: usize| -> (String, Style) {
+        let (Some(tch), Some(s)) = (roll.teachers.get(r), roll.sessions.get(c)) else {
+            return (String::new(), t.text);
+        };
+        match roll.entry(s.id, tch.0) {
+            Some(a) => {
+                let st = roll.status(&a.status);
+                let key = st.map_or("?", |x| x.key.as_str());
+                let missing = st.is_some_and(|x| paperwork_missing(x.requires, a));
+                let style = match st.map(|x| x.category) {
+                    Some(crate::domain::training::StatusCategory::Attended)
+                        if a.status == "present" =>
+                    {
+                        t.text
+                    }
+                    Some(crate::domain::training::StatusCategory::Attended) => t.marker,
+                    Some(crate::domain::training::StatusCategory::Excused) => t.good,
+                    _ => t.bad,
+                };
+                (format!(" {key}{}", if missing { "!" } else { "" }), style)
+            }
+            None if s.date <= working => (" ·".into(), t.dim),
+            None => (String::new(), t.dim),
+        }
+    };
+    let name_w = (area.width / 3).clamp(12, 30);
+    let grid = Grid {
+        frozen: vec![Column::left(name_w, &["", "Teacher"])],
+        columns: roll
+            .sessions
+            .iter()
+            .map(|s| Column {
+                header: vec![dates::short(s.date), dates::weekday(s.date).to_string()],
+                width: 5,
+                align_right: false,
+            })
+            .collect(),
+        rows: roll.teachers.len(),
+        header_rows: 2,
+        frozen_cell: &frozen_cell,
+        cell: &cell,
+        cursor: Some((p.roll_row, p.row)),
+        row_offset: &p.roll_row_offset,
+        col_offset: &p.roll_col_offset,
+        theme: t,
+    };
+    let grid_area = Rect {
+        x: area.x,
+        y: area.y + 1,
+        width: area.width,
+        height: area.height.saturating_sub(4),
+    };
+    p.roll_page.set(grid_area.height.saturating_sub(2) as usize);
+    grid.render(grid_area, buf);
+    // The cell under the cursor, the session's counts, the status keys.
+    let (Some(tch), Some(s)) = (roll.teachers.get(p.roll_row), roll.sessions.get(p.row)) else {
+        return;
+    };
+    let entry = roll.entry(s.id, tch.0);
+    let name_of = |id: Id| {
+        roll.staff
+            .get(&id)
+            .cloned()
+            .unwrap_or_else(|| format!("staff {id}"))
+    };
+    let status_text = match entry {
+        Some(a) => {
+            let st = roll.status(&a.status);
+            let mut line = st.map_or(a.status.clone(), |x| short_status(&x.code));
+            match st.map(|x| x.requires) {
+                Some(Requirement::Approval) => line.push_str(&match a.approved_by_id {
+                    Some(id) => format!(", approved by {}", name_of(id)),
+                    None => ", approval missing!".into(),
+                }),
+                Some(Requirement::Certificate) => line.push_str(match a.certificate {
+                    Some(true) => ", certificate given",
+                    Some(false) => ", no certificate",
+                    None => ", certificate not recorded!",
+                }),
+                Some(Requirement::MakeUp) => line.push_str(&match a.made_up_on {
+                    Some(d) => format!(", made up {}", dates::full(d)),
+                    None => ", not made up yet!".into(),
+                }),
+                _ => {}
+            }
+            line
+        }
+        None if s.date > working => "after the working date: no roll call yet".into(),
+        None => "not marked".into(),
+    };
+    let marked = roll
+        .teachers
+        .iter()
+        .filter(|x| roll.entry(s.id, x.0).is_some())
+        .count();
+    let line1 = format!(
+        "{} · {} {} · {}",
+        tch.1,
+        dates::weekday(s.date),
+        dates::full(s.date),
+        status_text
+    );
+    let topic = format!("{} · {} of {} marked", s.topic, marked, roll.teachers.len());
+    // The teacher's standing, so a status set shows its effect at once.
+    let line2 = match p.standing.as_ref().and_then(|sv| {
+        sv.rows
+            .iter()
+            .find(|r| r.staff_id == tch.0)
+            .map(|r| (sv, r))
+    }) {
+        Some((sv, r)) => format!(
+            "{}: {} sessions, late {}, sick {}, unexcused {}, {} credits · {}",
+            match sv.scope {
+                Scope::Year => "year",
+                Scope::Semester(_) => "semester",
+            },
+            r.sessions,
+            r.late,
+            r.sick_leave,
+            r.unexcused,
+            credits_short(r.credits),
+            if r.pass { "pass" } else { "FAIL" }
+        ),
+        None => topic.clone(),
+    };
+    let legend: Vec<String> = roll
+        .statuses
+        .iter()
+        .map(|x| format!("{} {}", x.key, short_status(&x.code)))
+        .collect();
+    let y = area.bottom().saturating_sub(3);
+    put(buf, area, area.x + 1, y, w - 1, &line1, t.text);
+    put(buf, area, area.x + 1, y + 1, w - 1, &line2, t.dim);
+    put(
+        buf,
+        area,
+        area.x + 1,
+        y + 2,
+        w - 1,
+        &legend.join("  "),
+        t.dim,
+    );
+}
+
+/// Each teacher's standing with pass/fail and the published differences.
+fn draw_standing(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let p = &app.training;
+    let w = area.width as usize;
+    let Some(sv) = &p.standing else {
+        put(
+            buf,
+            area,
+            area.x + 1,
+            area.y + 1,
+            w,
+            "No training plan in this school year.",
+            t.dim,
+        );
+        return;
+    };
+    let failing = sv.rows.iter().filter(|s| !s.pass).count();
+    let scope = match sv.scope {
+        Scope::Year => "the year".to_string(),
+        Scope::Semester(n) => format!("semester {n} (verdict: the year so far)"),
+    };
+    put(
+        buf,
+        area,
+        area.x + 1,
+        area.y,
+        w - 1,
+        &format!(
+            "Standing · {scope} · {} teachers, {} pass, {failing} fail",
+            sv.rows.len(),
+            sv.rows.len() - failing
+        ),
+        t.header,
+    );
+    let publication = match (&sv.scope, &sv.published) {
+        (Scope::Year, _) => "t: semester view (publishing is per semester)".to_string(),
+        (_, None) => "not published · P publishes this semester".to_string(),
+        (_, Some(pb)) => format!(
+            "published as of {} by {} · {}",
+            dates::full(pb.as_of),
+            pb.published_by,
+            match sv.differences.len() {
+                0 => "no differences since".to_string(),
+                1 => "1 teacher differs since (≠)".to_string(),
+                n => format!("{n} teachers differ since (≠)"),
+            }
+        ),
+    };
+    let pub_style = if sv.differences.is_empty() {
+        t.dim
+    } else {
+        t.marker
+    };
+    put(
+        buf,
+        area,
+        area.x + 1,
+        area.y + 1,
+        w - 1,
+        &publication,
+        pub_style,
+    );
+    let rows = &sv.rows;
+    let differs = |id: Id| sv.differences.iter().any(|d| d.staff_id == id);
+    let cell = |r: usize, c: usize| -> (String, Style) {
+        let s = &rows[r];
+        let n = |v: u32| {
+            if v == 0 {
+                ("·".to_string(), t.dim)
+            } else {
+                (v.to_string(), t.text)
+            }
+        };
+        match c {
+            0 => (s.name.clone(), t.text),
+            1 => (
+                if differs(s.staff_id) {
+                    "≠".into()
+                } else {
+                    String::new()
+                },
+                t.marker,
+            ),
+            2 => n(s.sessions),
+            3 => n(s.attended),
+            4 => n(s.late),
+            5 => n(s.left_early),
+            6 => n(s.official_leave),
+            7 => n(s.personal_leave),
+            8 => n(s.sick_leave),
+            9 if s.unexcused > 0 => (s.unexcused.to_string(), t.bad),
+            9 => n(0),
+            10 => (
+                credits_short(s.credits),
+                if s.verdict_credits < s.required {
+                    t.bad
+                } else {
+                    t.good
+                },
+            ),
+            _ => {
+                if s.pass {
+                    ("pass".into(), t.good)
+                } else {
+                    ("FAIL".into(), t.bad)
+                }
+            }
+        }
+    };
+    let table = Table {
+        columns: vec![
+            Column::left(0, &["Teacher"]),
+            Column::left(1, &[""]),
+            Column::right(4, &["sess"]),
+            Column::right(3, &["att"]),
+            Column::right(4, &["late"]),
+            Column::right(4, &["left"]),
+            Column::right(3, &["off"]),
+            Column::right(4, &["pers"]),
+            Column::right(4, &["sick"]),
+            Column::right(4, &["unex"]),
+            Column::right(6, &["cred"]),
+            Column::left(4, &["    "]),
+        ],
+        rows: rows.len(),
+        cell: &cell,
+        span: None,
+        cursor: Some(p.standing_row),
+        offset: &p.standing_offset,
+        theme: t,
+    };
+    let table_area = Rect {
+        x: area.x,
+        y: area.y + 2,
+        width: area.width,
+        height: area.height.saturating_sub(4),
+    };
+    p.standing_page.set(Table::visible_rows(table_area));
+    table.render(table_area, buf);
+    if let Some(s) = rows.get(p.standing_row) {
+        let verdict = if s.pass {
+            "pass".to_string()
+        } else {
+            format!("FAIL: {}", s.reasons.join("; "))
+        };
+        let mut line1 = format!("{} · {verdict}", s.name);
+        if s.pass {
+            line1.push_str(&format!(
+                " · study notes {} chars · open lessons {}",
+                s.study_notes, s.open_lessons
+            ));
+        }
+        if let Some(d) = sv.differences.iter().find(|d| d.staff_id == s.staff_id) {
+            line1.push_str(&format!(" · since published: {}", d.changes.join(", ")));
+        }
+        let mut line2 = format!(
+            "credits: school {} + external {} = {} of {}",
+            credits_text(s.credits_school),
+            credits_text(s.credits_external),
+            credits_text(s.credits),
+            credits_text(s.required)
+        );
+        if s.credits_excused > 0 {
+            line2.push_str(&format!(" ({} excused)", credits_text(s.credits_excused)));
+        }
+        line2.push_str(&format!(" · year: {} unexcused", s.verdict_unexcused));
+        let y = area.bottom().saturating_sub(2);
+        put(
+            buf,
+            area,
+            area.x + 1,
+            y,
+            w - 1,
+            &line1,
+            if s.pass { t.text } else { t.bad },
+        );
+        put(buf, area, area.x + 1, y + 1, w - 1, &line2, t.dim);
+    }
+}
+
+/// A form in a box over the pane.
+fn draw_form(app: &App, f: &Form, area: Rect, buf: &mut Buffer) {
+    use ratatui::widgets::{Block, Borders, Clear, Widget};
+    let t = &app.theme;
+    let width = area.width.saturating_sub(4).min(72);
+    let height = (f.fields.len() as u16 + 5).min(area.height);
+    let r = Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    };
+    Clear.render(r, buf);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(format!(" {} ", f.title))
+        .border_style(t.header);
+    let inner = block.inner(r);
+    block.render(r, buf);
+    let iw = inner.width as usize;
+    put(buf, inner, inner.x + 1, inner.y, iw - 1, &f.note, t.dim);
+    let label_w = f
+        .fields
+        .iter()
+        .map(|x| x.label.chars().count())
+        .max()
+        .unwrap_or(0)
+        + 1;
+    for (i, field) in f.fields.iter().enumerate() {
+        let y = inner.y + 1 + i as u16;
+        let focused = i == f.focus;
+        put(
+            buf,
+            inner,
+            inner.x + 1,
+            y,
+            label_w,
+            &crate::ui::text::pad(field.label, label_w),
+            if focused { t.header } else { t.text },
+        );
+        let value = if field.choices.is_empty() {
+            if focused {
+                format!("{}▏", field.value)
+            } else {
+                field.value.clone()
+            }
+        } else {
+            format!("‹ {} ›", field.value)
+        };
+        let vw = iw.saturating_sub(label_w + 2);
+        let shown = crate::ui::text::pad(&value, vw);
+        put(
+            buf,
+            inner,
+            inner.x + 1 + label_w as u16,
+            y,
+            vw,
+            &shown,
+            if focused { t.cursor } else { t.text },
+        );
+    }
+    let y = inner.y + 1 + f.fields.len() as u16;
+    if let Some(e) = &f.error {
+        put(buf, inner, inner.x + 1, y, iw - 1, e, t.bad);
+    }
+    let help = if f.fields.is_empty() {
+        "Enter: yes · Esc: no"
+    } else if f.fields.iter().any(|x| !x.choices.is_empty()) {
+        "Enter save · Esc cancel · Tab/↓ next · ←/→ choose"
+    } else {
+        "Enter save · Esc cancel · Tab/↓ next field"
+    };
+    put(
+        buf,
+        inner,
+        inner.x + 1,
+        inner.bottom().saturating_sub(1),
+        iw - 1,
+        help,
+        t.dim,
+    );
+}
+
+// --- the Training tab's actions ---------------------------------------------
+
+/// "1,5" or "1.5"; blank is `None`.
+fn number(s: &str, what: &str) -> Result<Option<f64>, String> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    s.replace(',', ".")
+        .parse::<f64>()
+        .map(Some)
+        .map_err(|_| format!("{what} «{s}»: not a number"))
+}
+
+fn clock(s: &str, what: &str) -> Result<chrono::NaiveTime, String> {
+    chrono::NaiveTime::parse_from_str(s.trim(), "%H:%M")
+        .or_else(|_| chrono::NaiveTime::parse_from_str(s.trim(), "%H.%M"))
+        .map_err(|_| format!("{what} «{}»: not a time (15:30)", s.trim()))
+}
+
+fn day(s: &str, what: &str) -> Result<chrono::NaiveDate, String> {
+    svc::parse_date(s).ok_or_else(|| format!("{what} «{}»: not a date (24.12.2025)", s.trim()))
+}
+
+const FORMAT_LABELS: [&str; 7] = [
+    "lecture",
+    "lesson observation",
+    "reflection",
+    "demonstration lesson",
+    "mentoring",
+    "study group",
+    "external course",
+];
+
+impl App {
+    /// The keymap mode of the Training tab's current screen or form.
+    pub(crate) fn training_mode(&self) -> Mode {
+        if self.training.form.is_some() {
+            return Mode::TrainingForm;
+        }
+        match self.training.screen {
+            Screen::Sessions => Mode::Training,
+            Screen::RollCall => Mode::TrainingRoll,
+            Screen::Standing => Mode::TrainingStanding,
+        }
+    }
+
+    /// Read the roll call and the standing of the plan shown.
+    pub(crate) fn reload_training_extra(&mut self) {
+        let Some(plan) = self.plans.get(self.training.plan_idx).cloned() else {
+            self.training.roll = None;
+            self.training.standing = None;
+            return;
+        };
+        if self.training.positioned_plan != Some(plan.id) {
+            self.training.positioned_plan = Some(plan.id);
+            let working = self.working_date;
+            if let Some(v) = &self.training.view {
+                self.training.row = v
+                    .sessions
+                    .iter()
+                    .rposition(|s| s.session.date <= working)
+                    .unwrap_or(0);
+            }
+        }
+        let r = svc::roll_call(self.db.conn(), &plan);
+        self.training.roll = self.report_training("the roll call", r);
+        if let Some(r) = &self.training.roll {
+            self.training.roll_row = self
+                .training
+                .roll_row
+                .min(r.teachers.len().saturating_sub(1));
+        }
+        let Some(year) = self.year.clone() else {
+            self.training.standing = None;
+            return;
+        };
+        let scope = if self.training.year_scope {
+            Scope::Year
+        } else {
+            Scope::Semester(plan.semester)
+        };
+        let conn = self.db.conn();
+        let r = (|| -> crate::store::Result<StandingView> {
+            let settings = crate::store::settings::load(conn)?;
+            let rows = svc::standing(conn, &year, scope, &settings)?;
+            let published = match scope {
+                Scope::Semester(_) => svc::latest_publication(conn, plan.id)?,
+                Scope::Year => None,
+            };
+            let differences = published
+                .as_ref()
+                .map(|p| svc::differences(&p.standing, &rows))
+                .unwrap_or_default();
+            Ok(StandingView {
+                scope,
+                rows,
+                published,
+                differences,
+            })
+        })();
+        self.training.standing = self.report_training("the standing", r);
+        if let Some(s) = &self.training.standing {
+            self.training.standing_row = self
+                .training
+                .standing_row
+                .min(s.rows.len().saturating_sub(1));
+        }
+    }
+
+    fn report_training<T>(&mut self, what: &str, r: crate::store::Result<T>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.flash(format!("could not read {what}: {e}"));
+                None
+            }
+        }
+    }
+
+    fn current_session(&self) -> Option<crate::domain::training::TrainingSession> {
+        self.training
+            .view
+            .as_ref()
+            .and_then(|v| v.sessions.get(self.training.row))
+            .map(|s| s.session.clone())
+    }
+
+    /// A status key on the roll call: set that status for the teacher
+    /// under the cursor (or open the paperwork form the status needs).
+    /// Returns false when no status has this key.
+    pub(crate) fn training_status_key(&mut self, c: char) -> bool {
+        let Some(roll) = &self.training.roll else {
+            return false;
+        };
+        let Some(status) = roll
+            .statuses
+            .iter()
+            .find(|s| s.key == c.to_string())
+            .cloned()
+        else {
+            return false;
+        };
+        self.message = None;
+        let (Some(session), Some(teacher)) = (
+            self.current_session(),
+            roll.teachers.get(self.training.roll_row).cloned(),
+        ) else {
+            return true;
+        };
+        if status.requires != Requirement::None {
+            self.open_paperwork(session.id, teacher.0, &status.code);
+            return true;
+        }
+        let today = self.opts.today;
+        let desc = format!(
+            "{} → {}, {}",
+            short_status(&status.code),
+            teacher.1,
+            dates::short(session.date)
+        );
+        let saved = self.write(desc, |tx, op| {
+            let ids = svc::set_attendance(
+                tx,
+                op,
+                session.id,
+                teacher.0,
+                &status.code,
+                &Paperwork::default(),
+                today,
+            )?;
+            Ok(((), ids))
+        });
+        if saved.is_some() {
+            self.training.move_cursor(&Action::MoveDown);
+        }
+        true
+    }
+
+    fn open_paperwork(&mut self, session_id: Id, staff_id: Id, code: &str) {
+        let Some(roll) = &self.training.roll else {
+            return;
+        };
+        let Some(status) = roll.status(code).cloned() else {
+            return;
+        };
+        let entry = roll
+            .entry(session_id, staff_id)
+            .filter(|a| a.status == code)
+            .cloned();
+        let teacher = roll.staff.get(&staff_id).cloned().unwrap_or_default();
+        let lead = self
+            .plans
+            .get(self.training.plan_idx)
+            .and_then(|p| p.lead_id)
+            .and_then(|id| roll.staff.get(&id).cloned())
+            .unwrap_or_default();
+        let field = match status.requires {
+            Requirement::Approval => Field::text(
+                "Approved by",
+                entry
+                    .as_ref()
+                    .and_then(|a| a.approved_by_id)
+                    .and_then(|id| roll.staff.get(&id).cloned())
+                    .unwrap_or(lead),
+            ),
+            Requirement::Certificate => Field::choice(
+                "Certificate",
+                match entry.as_ref().and_then(|a| a.certificate) {
+                    Some(false) => "not given",
+                    None if entry.is_some() => "not recorded",
+                    _ => "given",
+                },
+                &["given", "not given", "not recorded"],
+            ),
+            Requirement::MakeUp => Field::text(
+                "Made up on",
+                entry
+                    .as_ref()
+                    .and_then(|a| a.made_up_on)
+                    .map(dates::full)
+                    .unwrap_or_default(),
+            ),
+            Requirement::None => return,
+        };
+        let note = match status.requires {
+            Requirement::Approval => {
+                "a written request approved by the training lead (blank: not yet)"
+            }
+            Requirement::Certificate => "a medical certificate (emergencies excepted)",
+            _ => "the date the content was made up (blank: not yet)",
+        };
+        self.training.form = Some(Form {
+            title: format!("{}: {}", teacher, short_status(code)),
+            kind: FormKind::Paperwork {
+                session_id,
+                staff_id,
+                status: code.to_string(),
+            },
+            fields: vec![field],
+            focus: 0,
+            error: None,
+            note: note.into(),
+        });
+    }
+
+    fn session_form(&mut self, existing: Option<crate::domain::training::TrainingSession>) {
+        let Some(plan) = self.plans.get(self.training.plan_idx).cloned() else {
+            self.flash("no training plan in this school year");
+            return;
+        };
+        let staff_name = |id: Option<Id>| {
+            id.and_then(|id| {
+                self.training
+                    .roll
+                    .as_ref()
+                    .and_then(|r| r.staff.get(&id).cloned())
+            })
+        };
+        let (kind, title, fields) = match &existing {
+            Some(s) => (
+                FormKind::EditSession { id: s.id },
+                format!("Edit the session of {}", dates::full(s.date)),
+                vec![
+                    Field::text("Date", dates::full(s.date)),
+                    Field::text("Start", s.starts_at.format("%H:%M").to_string()),
+                    Field::text("End", s.ends_at.format("%H:%M").to_string()),
+                    Field::text("Hours", num(s.hours)),
+                    Field::text("Topic", s.topic.clone()),
+                    Field::choice("Format", s.format.label(), &FORMAT_LABELS),
+                    Field::text(
+                        "Presenter",
+                        if s.presenter.is_empty() {
+                            staff_name(s.presenter_id).unwrap_or_default()
+                        } else {
+                            s.presenter.clone()
+                        },
+                    ),
+                    Field::text("Place", s.place.clone()),
+                    Field::text("Credits", num(s.credits)),
+                ],
+            ),
+            None => {
+                let date = self.working_date.clamp(plan.starts_on, plan.ends_on);
+                (
+                    FormKind::AddSession { plan_id: plan.id },
+                    format!("Add a session to semester {}", plan.semester),
+                    vec![
+                        Field::text("Date", dates::full(date)),
+                        Field::text("Start", "15:30"),
+                        Field::text("End", "16:30"),
+                        Field::text("Hours", ""),
+                        Field::text("Topic", ""),
+                        Field::choice("Format", "lecture", &FORMAT_LABELS),
+                        Field::text("Presenter", ""),
+                        Field::text("Place", ""),
+                        Field::text("Credits", ""),
+                    ],
+                )
+            }
+        };
+        self.training.form = Some(Form {
+            title,
+            kind,
+            fields,
+            focus: if existing.is_some() { 0 } else { 4 },
+            error: None,
+            note: "hours blank: end − start; credits blank: one an hour".into(),
+        });
+    }
+
+    /// Training-tab actions outside a form.
+    pub(crate) fn training_update(&mut self, action: Action) {
+        if self.training.form.is_some() {
+            self.training_form_update(action);
+            return;
+        }
+        match action {
+            Action::TrainingSessions => self.training.screen = Screen::Sessions,
+            Action::TrainingRollCall | Action::OpenRollCall => {
+                self.training.screen = Screen::RollCall
+            }
+            Action::TrainingStanding => self.training.screen = Screen::Standing,
+            Action::AddSession => self.session_form(None),
+            Action::EditSession => match self.current_session() {
+                Some(s) => self.session_form(Some(s)),
+                None => self.flash("no session to edit"),
+            },
+            Action::CopyWeekly => match self.current_session() {
+                Some(s) => {
+                    self.training.form = Some(Form {
+                        title: format!("Copy the session of {} weekly", dates::full(s.date)),
+                        kind: FormKind::CopyWeekly { id: s.id },
+                        fields: vec![Field::text("Weeks", "4")],
+                        focus: 0,
+                        error: None,
+                        note: format!(
+                            "«{}», every {} (holidays skipped)",
+                            s.topic,
+                            dates::weekday(s.date)
+                        ),
+                    })
+                }
+                None => self.flash("no session to copy"),
+            },
+            Action::DeleteSession => match self.current_session() {
+                Some(s) => {
+                    self.training.form = Some(Form {
+                        title: format!("Delete the session of {}?", dates::full(s.date)),
+                        kind: FormKind::DeleteSession { id: s.id },
+                        fields: vec![],
+                        focus: 0,
+                        error: None,
+                        note: format!("«{}» (only a session without a roll call)", s.topic),
+                    })
+                }
+                None => self.flash("no session to delete"),
+            },
+            Action::MarkAllPresent => {
+                let Some(s) = self.current_session() else {
+                    return;
+                };
+                let today = self.opts.today;
+                let desc = format!("all present, {}", dates::short(s.date));
+                if let Some(n) =
+                    self.write(desc, |tx, op| svc::mark_all_present(tx, op, s.id, today))
+                {
+                    self.flash(format!(
+                        "marked {n} teachers present at {}",
+                        dates::full(s.date)
+                    ));
+                }
+            }
+            Action::ClearEntry => {
+                let (Some(s), Some(t)) = (
+                    self.current_session(),
+                    self.training
+                        .roll
+                        .as_ref()
+                        .and_then(|r| r.teachers.get(self.training.roll_row).cloned()),
+                ) else {
+                    return;
+                };
+                let desc = format!("cleared {}, {}", t.1, dates::short(s.date));
+                self.write(desc, |tx, op| {
+                    Ok(((), svc::clear_attendance(tx, op, s.id, t.0)?))
+                });
+            }
+            Action::Paperwork => {
+                let (Some(s), Some(roll)) = (self.current_session(), self.training.roll.as_ref())
+                else {
+                    return;
+                };
+                let Some(t) = roll.teachers.get(self.training.roll_row).cloned() else {
+                    return;
+                };
+                match roll.entry(s.id, t.0).cloned() {
+                    Some(a)
+                        if roll
+                            .status(&a.status)
+                            .is_some_and(|x| x.requires != Requirement::None) =>
+                    {
+                        self.open_paperwork(s.id, t.0, &a.status)
+                    }
+                    _ => self
+                        .flash("no leave here: paperwork is for official, personal and sick leave"),
+                }
+            }
+            Action::ToggleScope => {
+                self.training.year_scope = !self.training.year_scope;
+                self.reload_training_extra();
+            }
+            Action::AddExternal => {
+                let Some(s) = self
+                    .training
+                    .standing
+                    .as_ref()
+                    .and_then(|v| v.rows.get(self.training.standing_row))
+                    .cloned()
+                else {
+                    return;
+                };
+                let d = dates::full(self.working_date);
+                self.training.form = Some(Form {
+                    title: format!("External training: {}", s.name),
+                    kind: FormKind::AddExternal {
+                        staff_id: s.staff_id,
+                    },
+                    fields: vec![
+                        Field::text("From", d.clone()),
+                        Field::text("To", d),
+                        Field::text("Provider", ""),
+                        Field::text("Title", ""),
+                        Field::text("Hours", ""),
+                        Field::text("Credits", ""),
+                        Field::text("Certificate no", ""),
+                    ],
+                    focus: 2,
+                    error: None,
+                    note: "a course with a certificate; counts in the semester it ends".into(),
+                });
+            }
+            Action::Publish => {
+                let Some(plan) = self.plans.get(self.training.plan_idx).cloned() else {
+                    return;
+                };
+                self.training.form = Some(Form {
+                    title: format!("Publish the standing of semester {}?", plan.semester),
+                    kind: FormKind::Publish {
+                        semester: plan.semester,
+                    },
+                    fields: vec![],
+                    focus: 0,
+                    error: None,
+                    note: format!("a frozen snapshot as of {}", dates::full(self.working_date)),
+                });
+            }
+            _ => {}
+        }
+    }
+
+    /// Keys while a form is open.
+    fn training_form_update(&mut self, action: Action) {
+        let Some(form) = self.training.form.as_mut() else {
+            return;
+        };
+        let n = form.fields.len();
+        match action {
+            Action::Cancel => self.training.form = None,
+            Action::FormNext if n > 0 => form.focus = (form.focus + 1) % n,
+            Action::FormPrev if n > 0 => form.focus = (form.focus + n - 1) % n,
+            Action::MoveLeft | Action::MoveRight => {
+                if let Some(f) = form.fields.get_mut(form.focus)
+                    && !f.choices.is_empty()
+                {
+                    let i = f.choices.iter().position(|c| *c == f.value).unwrap_or(0);
+                    let k = f.choices.len();
+                    let j = if action == Action::MoveRight {
+                        (i + 1) % k
+                    } else {
+                        (i + k - 1) % k
+                    };
+                    f.value = f.choices[j].clone();
+                }
+            }
+            Action::FormErase => {
+                if let Some(f) = form.fields.get_mut(form.focus)
+                    && f.choices.is_empty()
+                {
+                    f.value.pop();
+                }
+            }
+            Action::InsertText(t) => {
+                if let Some(f) = form.fields.get_mut(form.focus)
+                    && f.choices.is_empty()
+                {
+                    f.value.push_str(&t);
+                }
+            }
+            Action::Confirm => self.submit_form(),
+            _ => {}
+        }
+    }
+
+    fn submit_form(&mut self) {
+        let Some(form) = self.training.form.clone() else {
+            return;
+        };
+        let today = self.opts.today;
+        let result: Result<Option<String>, String> = (|| {
+            Ok(match &form.kind {
+                FormKind::AddSession { .. } | FormKind::EditSession { .. } => {
+                    let input = self.session_input(&form)?;
+                    match form.kind {
+                        FormKind::AddSession { plan_id } => {
+                            let desc = format!("add session {}", dates::short(input.date));
+                            self.write(desc, |tx, op| svc::create_session(tx, op, plan_id, &input))
+                                .map(|id| {
+                                    self.training.pending_session = Some(id);
+                                    format!("added the session of {}", dates::full(input.date))
+                                })
+                        }
+                        FormKind::EditSession { id } => {
+                            let desc = format!("edit session {}", dates::short(input.date));
+                            self.write(desc, |tx, op| {
+                                Ok(((), svc::update_session(tx, op, id, &input, today)?))
+                            })
+                            .map(|_| {
+                                self.training.pending_session = Some(id);
+                                "session saved".to_string()
+                            })
+                        }
+                        _ => None,
+                    }
+                }
+                FormKind::CopyWeekly { id } => {
+                    let weeks: u32 = form.value("Weeks").parse().map_err(|_| {
+                        format!("weeks «{}»: give a number of weeks", form.value("Weeks"))
+                    })?;
+                    self.write(format!("copy session weekly ×{weeks}"), |tx, op| {
+                        svc::copy_weekly(tx, op, *id, weeks)
+                    })
+                    .map(|(made, skipped)| {
+                        let mut m = format!("copied to {} weeks", made.len());
+                        if !skipped.is_empty() {
+                            let d: Vec<String> = skipped.iter().map(|d| dates::short(*d)).collect();
+                            m.push_str(&format!("; holidays skipped: {}", d.join(", ")));
+                        }
+                        m
+                    })
+                }
+                FormKind::DeleteSession { id } => self
+                    .write("delete session", |tx, op| {
+                        Ok(((), svc::delete_session(tx, op, *id)?))
+                    })
+                    .map(|_| "session deleted".to_string()),
+                FormKind::Publish { semester } => {
+                    let Some(year) = self.year.clone() else {
+                        return Ok(None);
+                    };
+                    self.write(format!("publish semester {semester}"), |tx, op| {
+                        svc::publish(tx, op, &year, *semester, today)
+                    })
+                    .map(|p| {
+                        format!(
+                            "published semester {semester} as of {}",
+                            dates::full(p.as_of)
+                        )
+                    })
+                }
+                FormKind::AddExternal { staff_id } => {
+                    let hours = number(form.value("Hours"), "hours")?
+                        .ok_or("hours: give the course's hours")?;
+                    let e = crate::domain::training::ExternalTraining {
+                        id: 0,
+                        staff_id: *staff_id,
+                        starts_on: day(form.value("From"), "from")?,
+                        ends_on: day(form.value("To"), "to")?,
+                        provider: form.value("Provider").to_string(),
+                        title: form.value("Title").to_string(),
+                        hours,
+                        credits: number(form.value("Credits"), "credits")?.unwrap_or(0.0),
+                        certificate_no: form.value("Certificate no").to_string(),
+                    };
+                    self.write("add external training", |tx, op| {
+                        svc::save_external(tx, op, &e)
+                    })
+                    .map(|_| format!("registered {} credits of external training", num(e.credits)))
+                }
+                FormKind::Paperwork {
+                    session_id,
+                    staff_id,
+                    status,
+                } => {
+                    let mut pw = Paperwork::default();
+                    let st = self
+                        .training
+                        .roll
+                        .as_ref()
+                        .and_then(|r| r.status(status).cloned())
+                        .ok_or("unknown status")?;
+                    match st.requires {
+                        Requirement::Approval => {
+                            let who = form.value("Approved by");
+                            if !who.is_empty() {
+                                pw.approved_by_id = Some(
+                                    svc::find_teacher(self.db.conn(), who)
+                                        .map_err(|e| format!("approved by: {e}"))?
+                                        .id,
+                                );
+                            }
+                        }
+                        Requirement::Certificate => {
+                            pw.certificate = match form.value("Certificate") {
+                                "given" => Some(true),
+                                "not given" => Some(false),
+                                _ => None,
+                            }
+                        }
+                        Requirement::MakeUp => {
+                            let v = form.value("Made up on");
+                            if !v.is_empty() {
+                                pw.made_up_on = Some(day(v, "made up on")?);
+                            }
+                        }
+                        Requirement::None => {}
+                    }
+                    let (sid, tid, code) = (*session_id, *staff_id, status.clone());
+                    let desc = format!("{} with paperwork", short_status(&code));
+                    self.write(desc, |tx, op| {
+                        Ok((
+                            (),
+                            svc::set_attendance(tx, op, sid, tid, &code, &pw, today)?,
+                        ))
+                    })
+                    .map(|_| {
+                        self.training.move_cursor(&Action::MoveDown);
+                        String::new()
+                    })
+                }
+            })
+        })();
+        match result {
+            Ok(Some(done)) => {
+                self.training.form = None;
+                if let Some(id) = self.training.pending_session.take()
+                    && let Some(i) = self
+                        .training
+                        .view
+                        .as_ref()
+                        .and_then(|v| v.sessions.iter().position(|s| s.session.id == id))
+                {
+                    self.training.row = i;
+                }
+                if !done.is_empty() {
+                    self.flash(done);
+                }
+            }
+            Ok(None) => {
+                // Refused by the service: App::write put the reason on the
+                // status line; keep the form and show it there too.
+                if let Some(f) = self.training.form.as_mut() {
+                    f.error = self.message.clone();
+                }
+            }
+            Err(e) => {
+                if let Some(f) = self.training.form.as_mut() {
+                    f.error = Some(format!("not saved: {e}"));
+                }
+            }
+        }
+    }
+
+    fn session_input(&self, f: &Form) -> Result<SessionInput, String> {
+        let format = crate::domain::training::Format::ALL
+            .iter()
+            .copied()
+            .find(|x| x.label() == f.value("Format"))
+            .unwrap_or(crate::domain::training::Format::Lecture);
+        let presenter = f.value("Presenter");
+        let (presenter_id, presenter) = if presenter.is_empty() {
+            (None, String::new())
+        } else {
+            match svc::find_teacher(self.db.conn(), presenter) {
+                Ok(t) => (Some(t.id), String::new()),
+                Err(_) => (None, presenter.to_string()),
+            }
+        };
+        Ok(SessionInput {
+            date: day(f.value("Date"), "date")?,
+            starts_at: clock(f.value("Start"), "start")?,
+            ends_at: clock(f.value("End"), "end")?,
+            hours: number(f.value("Hours"), "hours")?,
+            topic: f.value("Topic").to_string(),
+            format,
+            presenter_id,
+            presenter,
+            place: f.value("Place").to_string(),
+            credits: number(f.value("Credits"), "credits")?,
+        })
     }
 }

@@ -1,0 +1,166 @@
+//! End to end in a real terminal (tmux, 80×24): add a training session,
+//! take its roll call with one late and one sick leave, read the standing
+//! on screen, and check `classbook training standing` says the same.
+//! Skipped when tmux is not installed.
+
+use std::path::Path;
+use std::process::Command;
+use std::thread::sleep;
+use std::time::Duration;
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn run(&self, args: &[&str]) -> String {
+        let o = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("tmux runs");
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            self.run(&["send-keys", "-t", "e2e", k]);
+            sleep(Duration::from_millis(60));
+        }
+    }
+
+    fn text(&self, literal: &str) {
+        self.run(&["send-keys", "-t", "e2e", "-l", literal]);
+    }
+
+    fn screen(&self) -> String {
+        self.run(&["capture-pane", "-p", "-t", "e2e"])
+    }
+
+    /// Wait (up to about 10 s) until the screen contains `what`.
+    fn wait_for(&self, what: &str) -> String {
+        for _ in 0..200 {
+            let s = self.screen();
+            if s.contains(what) {
+                return s;
+            }
+            sleep(Duration::from_millis(50));
+        }
+        panic!("the screen never showed «{what}»:\n{}", self.screen());
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .output();
+    }
+}
+
+fn has_tmux() -> bool {
+    Command::new("tmux").arg("-V").output().is_ok()
+}
+
+fn standing_json(db: &Path) -> serde_json::Value {
+    let o = Command::new(env!("CARGO_BIN_EXE_classbook"))
+        .arg("--db")
+        .arg(db)
+        .args([
+            "training",
+            "standing",
+            "--semester",
+            "1",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+#[test]
+fn add_a_session_roll_call_and_standing_agree_with_the_cli() {
+    if !has_tmux() {
+        eprintln!("tmux not installed: skipped");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.sqlite");
+    let bin = env!("CARGO_BIN_EXE_classbook");
+    let o = Command::new(bin)
+        .args(["demo", "--db"])
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let tmux = Tmux {
+        socket: format!("classbook-e2e-training-{}", std::process::id()),
+    };
+    let cmd = format!("{bin} --db '{}' --as e2e", db.display());
+    tmux.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "e2e",
+        "-x",
+        "80",
+        "-y",
+        "24",
+        &cmd,
+    ]);
+    tmux.wait_for("1 Journal");
+    tmux.keys(&["3"]);
+    tmux.wait_for("15 sessions");
+    tmux.keys(&["a"]);
+    tmux.wait_for("Add a session to semester 1");
+    tmux.text("Педсовет: итоги полугодия");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("added the session of 24.12.2025");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Roll call");
+    tmux.keys(&["P"]);
+    tmux.wait_for("35/35 marked");
+    tmux.keys(&["l", "s"]);
+    tmux.wait_for("a medical certificate");
+    tmux.keys(&["Enter"]);
+    tmux.keys(&["k"]);
+    tmux.wait_for("sick, certificate given");
+    tmux.keys(&["T"]);
+    let screen = tmux.wait_for("Standing · semester 1");
+    tmux.keys(&["q"]);
+
+    // The first two teachers on screen: the late one and the sick one.
+    let v = standing_json(&db);
+    let rows: Vec<&str> = screen
+        .lines()
+        .map(str::trim_end)
+        .filter(|l| l.ends_with("FAIL") || l.ends_with("pass"))
+        .collect();
+    let teachers = v["teachers"].as_array().unwrap();
+    for (line, t) in rows.iter().zip(teachers).take(2) {
+        let name: String = t["name"].as_str().unwrap().chars().take(12).collect();
+        assert!(line.contains(&name), "{line} / {name}");
+        assert_eq!(t["sessions"], 16, "{line}");
+        let verdict = if t["pass"] == true { "pass" } else { "FAIL" };
+        assert!(line.contains(verdict), "{line}");
+        let credits = t["credits"].as_f64().unwrap();
+        let shown = if credits.fract() == 0.0 {
+            format!(" {credits:.0} ")
+        } else {
+            format!(" {credits} ")
+        };
+        assert!(line.contains(&shown), "{line} / {shown}");
+    }
+    assert!(teachers[0]["late"].as_u64().unwrap() >= 1);
+    assert!(teachers[1]["sick_leave"].as_u64().unwrap() >= 1);
+    let header = format!(
+        "{} teachers, {} pass, {} fail",
+        teachers.len(),
+        v["passing"],
+        v["failing"]
+    );
+    assert!(screen.contains(&header), "{screen}\n{header}");
+}
