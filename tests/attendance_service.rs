@@ -96,8 +96,10 @@ fn set_clear_and_undo_through_the_audit_log() {
     assert_eq!(
         row.cells[col],
         DayCell::Code {
+            code_id: ill,
             code: "Б".into(),
-            category: Category::AbsentExcused
+            category: Category::AbsentExcused,
+            comment: None,
         }
     );
     // Setting the same code again writes nothing.

@@ -317,6 +317,11 @@ fn day_cell_text(c: &DayCell) -> String {
         DayCell::NotEnrolled => "—".into(),
         DayCell::NotTaken => "?".into(),
         DayCell::Present => ".".into(),
+        DayCell::Code {
+            code,
+            comment: Some(k),
+            ..
+        } => format!("{code}+{k}"),
         DayCell::Code { code, .. } => code.clone(),
     }
 }
@@ -384,7 +389,9 @@ fn day_csv(v: &DayView) -> anyhow::Result<String> {
                 DayCell::NotEnrolled => continue,
                 DayCell::NotTaken => (String::new(), "not_taken".to_string()),
                 DayCell::Present => (String::new(), Category::Present.as_str().to_string()),
-                DayCell::Code { code, category } => (code.clone(), category.as_str().to_string()),
+                DayCell::Code { code, category, .. } => {
+                    (code.clone(), category.as_str().to_string())
+                }
             };
             rows.push(vec![
                 v.date.to_string(),

@@ -31,8 +31,14 @@ pub enum DayCell {
     NotTaken,
     /// Present (nothing stored).
     Present,
-    /// A recorded code.
-    Code { code: String, category: Category },
+    /// A recorded code, with a parent's comment beside it (the comment
+    /// code, or "*" for a comment given as text only).
+    Code {
+        code_id: Id,
+        code: String,
+        category: Category,
+        comment: Option<String>,
+    },
 }
 
 /// A row of the day grid.
@@ -137,10 +143,21 @@ pub fn load(
             );
         }
     }
-    let marks: HashMap<(Id, Id), Id> =
+    let marks: HashMap<(Id, Id), (Id, Option<String>)> =
         store::attendance::marks_for_class(conn, class.id, date, date)?
             .into_iter()
-            .map(|a| ((a.lesson_id, a.student_id), a.code_id))
+            .map(|a| {
+                let comment = match (a.comment_code_id, &a.comment) {
+                    (Some(c), _) => Some(
+                        codes
+                            .get(&c)
+                            .map_or_else(|| "*".to_string(), |x| x.0.clone()),
+                    ),
+                    (None, Some(_)) => Some("*".to_string()),
+                    (None, None) => None,
+                };
+                ((a.lesson_id, a.student_id), (a.code_id, comment))
+            })
             .collect();
     let lessons: Vec<DayLesson> = lessons
         .into_iter()
@@ -165,10 +182,15 @@ pub fn load(
                         .lesson
                         .group_id
                         .is_none_or(|g| members_of.get(&g).is_some_and(|s| s.contains(&sid)));
-                    match marks.get(&(l.lesson.id, sid)).and_then(|c| codes.get(c)) {
-                        Some((code, category)) => DayCell::Code {
+                    match marks
+                        .get(&(l.lesson.id, sid))
+                        .and_then(|(id, comment)| codes.get(id).map(|c| (*id, c, comment)))
+                    {
+                        Some((code_id, (code, category), comment)) => DayCell::Code {
+                            code_id,
                             code: code.clone(),
                             category: *category,
+                            comment: comment.clone(),
                         },
                         None if !in_group || !m.enrolled_on(date) => DayCell::NotEnrolled,
                         None if !l.taken => DayCell::NotTaken,

@@ -87,6 +87,16 @@ actions! {
     FilterBackspace = "filter_backspace", "erase", "Erase the last character of the filter";
     Undo = "undo", "undo", "Undo your last change";
     Redo = "redo", "redo", "Redo the change you last undid";
+    // attendance
+    AttTakeLesson = "att_take_lesson", "lesson present", "Mark the lesson taken: all without a code present";
+    AttTakeDay = "att_take_day", "day present", "Mark the whole day taken: all without a code present";
+    AttSelect = "att_select", "range", "Start or drop a range (then a code key or Backspace)";
+    AttClear = "att_clear", "clear", "Clear the cell or range: present";
+    AttFillDown = "att_fill_down", "fill down", "Copy the code to the cell below and move there";
+    AttFillRight = "att_fill_right", "fill right", "Copy the code to the next lesson and move there";
+    AttPeriodGrid = "att_period_grid", "period", "Class × period grid (Enter opens a day), or back";
+    AttReasons = "att_reasons", "reasons", "Absences with no reason given; Enter gives one";
+    AttOnline = "att_online", "online", "Switch the lesson between in class and online";
 }
 
 #[cfg(test)]

@@ -86,6 +86,9 @@ pub enum PickTarget {
     Subject,
     Period,
     Programme,
+    // attendance
+    AttCode,
+    AttReason,
 }
 
 /// A list to choose from, with type-to-filter.
@@ -119,7 +122,12 @@ fn fold(s: &str) -> String {
 }
 
 impl Picker {
-    fn new(target: PickTarget, title: &str, items: Vec<String>, current: usize) -> Picker {
+    pub(crate) fn new(
+        target: PickTarget,
+        title: &str,
+        items: Vec<String>,
+        current: usize,
+    ) -> Picker {
         Picker {
             target,
             title: title.to_string(),
@@ -321,6 +329,15 @@ impl App {
                     self.update(Action::InsertText(c.to_string()));
                     true
                 }
+                // attendance: a code key of the code table
+                KeyCode::Char(c)
+                    if mode == Mode::Attendance
+                        && !ev
+                            .modifiers
+                            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+                {
+                    self.attendance_char(c)
+                }
                 _ => self.message.take().is_some(),
             },
         }
@@ -409,6 +426,10 @@ impl App {
     }
 
     fn update_main(&mut self, action: Action) {
+        // attendance
+        if self.tab == Tab::Attendance && self.attendance_update(&action) {
+            return;
+        }
         match action {
             Action::Quit => self.quit = true,
             Action::Help => self.overlay = Overlay::Help { scroll: 0 },
@@ -512,6 +533,16 @@ impl App {
             Action::Undo => self.undo(),
             Action::Redo => self.redo(),
             Action::Confirm | Action::Filter | Action::FilterBackspace | Action::InsertText(_) => {}
+            // attendance (handled by attendance_update on its tab)
+            Action::AttTakeLesson
+            | Action::AttTakeDay
+            | Action::AttSelect
+            | Action::AttClear
+            | Action::AttFillDown
+            | Action::AttFillRight
+            | Action::AttPeriodGrid
+            | Action::AttReasons
+            | Action::AttOnline => {}
         }
     }
 
@@ -542,6 +573,8 @@ impl App {
                 self.indicators.idx = i;
                 self.indicators.loaded = false;
             }
+            // attendance
+            PickTarget::AttCode | PickTarget::AttReason => self.attendance_pick(target, i),
         }
         self.ensure_loaded();
     }
@@ -714,6 +747,8 @@ impl App {
         let r = service::attendance::load(self.db.conn(), &class, &year, self.attendance.date);
         let view = self.report("attendance", r);
         self.attendance.set_view(view);
+        // attendance: codes, period grid, reasons
+        self.reload_attendance_extra();
     }
 
     fn step_day(&mut self, forward: bool) {
