@@ -551,3 +551,96 @@ fn period_summary_adds_up() {
     let p = v.total.attended_permille().expect("lessons");
     assert!(p > 500 && p <= 1000, "{p}");
 }
+
+#[test]
+fn the_code_table_is_data_a_code_in_use_is_only_hidden() {
+    let (_dir, mut db) = common::demo_db();
+    let draft = |code: &str, key: Option<&str>| att::CodeDraft {
+        code: code.into(),
+        label: "线上出勤（直播）".into(),
+        category: Category::PresentRemote,
+        reason: None,
+        key: key.map(String::from),
+        sort: 20,
+    };
+    let before = fingerprint(db.conn());
+    for (d, needle) in [
+        (draft("线上课", Some("x")), "one or two characters"),
+        (draft("线", Some("j")), "moves, undoes"),
+        (draft("线", Some("7")), "moves, undoes"),
+        (draft("线", Some("н")), "already the key of Н"),
+        (draft("Д", Some("x")), "already has Д"),
+        (
+            att::CodeDraft {
+                label: "  ".into(),
+                ..draft("线", None)
+            },
+            "label is empty",
+        ),
+    ] {
+        let e = write(&mut db, |tx| att::save_code(tx, "t", None, &d)).unwrap_err();
+        assert!(e.to_string().contains(needle), "{d:?}: {e}");
+    }
+    assert_eq!(fingerprint(db.conn()), before);
+    let (id, ids) = write(&mut db, |tx| {
+        att::save_code(tx, "t", None, &draft("线", Some("X")))
+    })
+    .expect("added");
+    assert_eq!(ids.len(), 1);
+    let codes = store::attendance::codes(db.conn(), false).expect("codes");
+    let added = codes.iter().find(|c| c.id == id).expect("listed");
+    assert_eq!(
+        (added.code.as_str(), added.key.as_deref()),
+        ("线", Some("x"))
+    );
+    // Edit it; then it can be deleted, as nothing uses it.
+    let (same, _) = write(&mut db, |tx| {
+        att::save_code(
+            tx,
+            "t",
+            Some(id),
+            &att::CodeDraft {
+                sort: 0,
+                ..draft("线上", Some("x"))
+            },
+        )
+    })
+    .expect("edited");
+    assert_eq!(same, id);
+    write(&mut db, |tx| att::delete_code(tx, "t", id)).expect("deleted");
+    assert!(
+        store::attendance::codes(db.conn(), true)
+            .expect("codes")
+            .iter()
+            .all(|c| c.id != id)
+    );
+    // Б (illness) is used: deleting is refused, hiding works and keeps the entries.
+    let ill = code_id(db.conn(), Category::AbsentExcused, Some("illness"));
+    let before = fingerprint(db.conn());
+    let e = write(&mut db, |tx| att::delete_code(tx, "t", ill)).unwrap_err();
+    assert!(e.to_string().contains("hide it instead"), "{e}");
+    assert_eq!(fingerprint(db.conn()), before);
+    let hid = write(&mut db, |tx| att::set_code_hidden(tx, "t", ill, true)).expect("hidden");
+    assert!(
+        store::attendance::codes(db.conn(), false)
+            .expect("codes")
+            .iter()
+            .all(|c| c.id != ill)
+    );
+    assert!(store::attendance::code_use_count(db.conn(), ill).expect("count") > 0);
+    // A hidden code cannot be set any more; undo shows it again.
+    let c7 = class(db.conn(), "7А");
+    let (lesson, student) = present_cell(db.conn(), &c7, d(2025, 12, 23));
+    let e = write(&mut db, |tx| {
+        att::set_code(tx, "t", working(), lesson, student, ill)
+    })
+    .unwrap_err();
+    assert!(e.to_string().contains("hidden"), "{e}");
+    write(&mut db, |tx| store::audit::undo_group(tx, "t", &hid)).expect("undo");
+    assert!(
+        store::attendance::codes(db.conn(), false)
+            .expect("codes")
+            .iter()
+            .any(|c| c.id == ill)
+    );
+}

@@ -322,3 +322,76 @@ fn tiny_terminals_do_not_panic_in_any_view() {
         }
     }
 }
+
+#[test]
+fn the_code_table_screen_adds_edits_and_hides() {
+    let (_dir, mut app) = demo_app();
+    open(&mut app, "7А");
+    press(&mut app, KeyCode::Char('C'));
+    assert_eq!(app.attendance.show, Show::Codes);
+    insta::assert_snapshot!("attendance_codes_80x24", screen(&app, 80, 24));
+    // Add 线 (present remotely, key x): the form takes every key, q and j too.
+    press(&mut app, KeyCode::Char('+'));
+    assert!(app.attendance.form.is_some());
+    type_keys(&mut app, "线");
+    press(&mut app, KeyCode::Tab);
+    type_keys(&mut app, "Онлайн-урок (qj)");
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Right); // present → present remotely
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    type_keys(&mut app, "j");
+    insta::assert_snapshot!("attendance_code_form_80x24", screen(&app, 80, 24));
+    press(&mut app, KeyCode::Enter);
+    // j is a navigation key: refused, the form stays open.
+    assert!(app.attendance.form.is_some());
+    assert!(
+        app.message.clone().unwrap_or_default().contains("moves"),
+        "{:?}",
+        app.message
+    );
+    press(&mut app, KeyCode::Backspace);
+    type_keys(&mut app, "x");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.attendance.form.is_none(), "{:?}", app.message);
+    let added = app
+        .attendance
+        .codes
+        .iter()
+        .find(|c| c.code == "线")
+        .cloned()
+        .expect("added");
+    assert_eq!(added.label, "Онлайн-урок (qj)");
+    assert_eq!(
+        added.category,
+        classbook::domain::attendance::Category::PresentRemote
+    );
+    // The new key works in the day grid.
+    press(&mut app, KeyCode::Esc);
+    to_present_cell(&mut app);
+    press(&mut app, KeyCode::Char('x'));
+    assert_eq!(code_of(&cell(&app)).as_deref(), Some("线"));
+    // Б is in use: Backspace hides it (no deleting); the Б key stops working.
+    press(&mut app, KeyCode::Char('C'));
+    let b = app
+        .attendance
+        .codes
+        .iter()
+        .position(|c| c.code == "Б")
+        .expect("Б");
+    app.attendance.crow = b;
+    press(&mut app, KeyCode::Backspace);
+    assert!(app.attendance.codes[b].hidden, "{:?}", app.message);
+    assert!(app.message.clone().unwrap_or_default().contains("hidden"));
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('б'));
+    assert_eq!(code_of(&cell(&app)).as_deref(), Some("线"));
+    // Undo shows it again.
+    press(&mut app, KeyCode::Char('u'));
+    assert!(
+        app.attendance
+            .codes
+            .iter()
+            .any(|c| c.code == "Б" && !c.hidden)
+    );
+}

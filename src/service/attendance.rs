@@ -1059,3 +1059,164 @@ pub fn not_taken(conn: &store::Conn, date: NaiveDate) -> Result<Vec<NotTaken>> {
     out.sort_by(|a, b| a.teacher.cmp(&b.teacher));
     Ok(out)
 }
+
+// ---------------------------------------------------------------------------
+// The code table: add, edit, hide; a code in use cannot be deleted.
+
+/// Keys that are never code keys: navigation, undo, quit, help, tabs.
+pub const RESERVED_KEYS: &str = "hjkluq?0123456789 ";
+
+/// A code as the code table screen edits it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CodeDraft {
+    pub code: String,
+    pub label: String,
+    pub category: Category,
+    pub reason: Option<Reason>,
+    pub key: Option<String>,
+    pub sort: i64,
+}
+
+/// Check a draft against the rules and the rest of the table (`id` is the
+/// code being edited, `None` for a new one).
+pub fn check_code(conn: &store::Conn, id: Option<Id>, d: &CodeDraft) -> Result<()> {
+    let code = crate::domain::text::nfc(&d.code);
+    let n = code.chars().count();
+    if !(1..=2).contains(&n) {
+        return Err(invalid(format!(
+            "the code «{code}» must be one or two characters (it has {n})"
+        )));
+    }
+    if crate::domain::text::nfc(&d.label).is_empty() {
+        return Err(invalid("the label is empty"));
+    }
+    let others: Vec<AttendanceCode> = store::attendance::codes(conn, false)?
+        .into_iter()
+        .filter(|c| Some(c.id) != id)
+        .collect();
+    if let Some(k) = &d.key {
+        let k = crate::domain::text::nfc(k).to_lowercase();
+        if k.chars().count() != 1 {
+            return Err(invalid(format!("the key «{k}» must be one character")));
+        }
+        if RESERVED_KEYS.contains(k.as_str()) {
+            return Err(invalid(format!(
+                "«{k}» moves, undoes, quits or switches tabs; choose another key"
+            )));
+        }
+        if let Some(o) = others.iter().find(|c| c.key.as_deref() == Some(k.as_str())) {
+            return Err(invalid(format!(
+                "the key «{k}» is already the key of {} ({})",
+                o.code, o.label
+            )));
+        }
+    }
+    if others
+        .iter()
+        .any(|c| c.code == code && c.category == d.category && c.reason == d.reason)
+    {
+        return Err(invalid(format!(
+            "the table already has {code} for {}",
+            d.category.label()
+        )));
+    }
+    Ok(())
+}
+
+fn code_row(id: Id, d: &CodeDraft, hidden: bool) -> Map<String, Value> {
+    key_of(&[
+        ("id", json!(id)),
+        ("code", json!(crate::domain::text::nfc(&d.code))),
+        ("label", json!(crate::domain::text::nfc(&d.label))),
+        ("category", json!(d.category.as_str())),
+        ("reason", json!(d.reason.map(|r| r.as_str()))),
+        (
+            "key",
+            json!(
+                d.key
+                    .as_deref()
+                    .map(|k| crate::domain::text::nfc(k).to_lowercase())
+                    .filter(|k| !k.is_empty())
+            ),
+        ),
+        ("sort", json!(d.sort)),
+        ("hidden", json!(i64::from(hidden))),
+    ])
+}
+
+/// Add a code (`id` `None`) or change one; returns its id and the audit ids.
+pub fn save_code(
+    conn: &store::Conn,
+    operator: &str,
+    id: Option<Id>,
+    d: &CodeDraft,
+) -> Result<(Id, Vec<i64>)> {
+    check_code(conn, id, d)?;
+    let (id, hidden) = match id {
+        Some(id) => (id, code_by_id(conn, id)?.hidden),
+        None => {
+            let next: Id = conn.query_row(
+                "SELECT ifnull(max(id), 0) + 1 FROM attendance_code",
+                [],
+                |r| r.get(0),
+            )?;
+            (next, false)
+        }
+    };
+    let key = key_of(&[("id", json!(id))]);
+    let ids = store::audit::write_row(
+        conn,
+        operator,
+        "attendance_code.save",
+        "attendance_code",
+        &key,
+        Some(&code_row(id, d, hidden)),
+    )?;
+    Ok((id, ids.into_iter().collect()))
+}
+
+/// Hide a code (it stays on the entries that use it) or show it again.
+pub fn set_code_hidden(
+    conn: &store::Conn,
+    operator: &str,
+    id: Id,
+    hidden: bool,
+) -> Result<Vec<i64>> {
+    let key = key_of(&[("id", json!(id))]);
+    let mut row = row(conn, "attendance_code", &key)?
+        .ok_or_else(|| store::StoreError::NotFound(format!("attendance code {id}")))?;
+    row.insert("hidden".into(), json!(i64::from(hidden)));
+    Ok(store::audit::write_row(
+        conn,
+        operator,
+        "attendance_code.hide",
+        "attendance_code",
+        &key,
+        Some(&row),
+    )?
+    .into_iter()
+    .collect())
+}
+
+/// Delete a code nobody uses; a code in use is refused (hide it instead).
+pub fn delete_code(conn: &store::Conn, operator: &str, id: Id) -> Result<Vec<i64>> {
+    let c = code_by_id(conn, id)?;
+    let uses = store::attendance::code_use_count(conn, id)?;
+    if uses > 0 {
+        return Err(invalid(format!(
+            "{} ({}) is used by {uses} attendance entries and cannot be deleted; hide it instead",
+            c.code, c.label
+        )));
+    }
+    let key = key_of(&[("id", json!(id))]);
+    Ok(store::audit::write_row(
+        conn,
+        operator,
+        "attendance_code.delete",
+        "attendance_code",
+        &key,
+        None,
+    )?
+    .into_iter()
+    .collect())
+}

@@ -97,6 +97,7 @@ actions! {
     AttPeriodGrid = "att_period_grid", "period", "Class × period grid (Enter opens a day), or back";
     AttReasons = "att_reasons", "reasons", "Absences with no reason given; Enter gives one";
     AttOnline = "att_online", "online", "Switch the lesson between in class and online";
+    AttCodes = "att_codes", "codes", "The code table: list, add (+), edit (Enter), hide";
 }
 
 #[cfg(test)]

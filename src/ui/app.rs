@@ -313,6 +313,13 @@ impl App {
         if ev.kind == KeyEventKind::Release {
             return false;
         }
+        // attendance: the code table's form takes every key
+        if self.tab == Tab::Attendance
+            && self.attendance.form.is_some()
+            && self.overlay == Overlay::None
+        {
+            return self.attendance_form_key(ev);
+        }
         let mode = self.mode();
         match self.keymap.lookup(mode, &ev) {
             Some(action) => {
@@ -542,7 +549,8 @@ impl App {
             | Action::AttFillRight
             | Action::AttPeriodGrid
             | Action::AttReasons
-            | Action::AttOnline => {}
+            | Action::AttOnline
+            | Action::AttCodes => {}
         }
     }
 

@@ -352,6 +352,7 @@ impl Default for Keymap {
         add(Attendance, Action::AttFillDown, &[k('J')], false);
         add(Attendance, Action::AttFillRight, &[k('L')], false);
         add(Attendance, Action::AttOnline, &[k('O')], false);
+        add(Attendance, Action::AttCodes, &[k('C')], false);
         add(Attendance, Action::Confirm, &[p(Enter)], false);
         add(Training, Action::PrevPlan, &[k('[')], true);
         add(Training, Action::NextPlan, &[k(']')], true);

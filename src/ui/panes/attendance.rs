@@ -37,6 +37,76 @@ pub enum Show {
     Period,
     /// The reasons still to give on the day.
     Reasons,
+    /// The code table: list, add, edit, hide.
+    Codes,
+}
+
+/// The add/edit form of the code table screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeForm {
+    /// The code being edited; `None` adds one.
+    pub id: Option<Id>,
+    pub code: String,
+    pub label: String,
+    /// Index into `Category::ALL`.
+    pub category: usize,
+    /// 0: none, else index + 1 into `Reason::ALL`.
+    pub reason: usize,
+    pub key: String,
+    pub sort: String,
+    /// The field with the cursor (0–5).
+    pub field: usize,
+}
+
+impl CodeForm {
+    pub const FIELDS: [&'static str; 6] = ["Code", "Label", "Category", "Reason", "Key", "Order"];
+
+    fn draft(&self) -> Result<att::CodeDraft, String> {
+        let sort = self
+            .sort
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| format!("the order «{}» is not a whole number", self.sort.trim()))?;
+        Ok(att::CodeDraft {
+            code: self.code.clone(),
+            label: self.label.clone(),
+            category: Category::ALL[self.category.min(Category::ALL.len() - 1)],
+            reason: self
+                .reason
+                .checked_sub(1)
+                .and_then(|i| crate::domain::attendance::Reason::ALL.get(i).copied()),
+            key: Some(self.key.trim().to_string()).filter(|k| !k.is_empty()),
+            sort,
+        })
+    }
+
+    fn text(&mut self) -> Option<&mut String> {
+        match self.field {
+            0 => Some(&mut self.code),
+            1 => Some(&mut self.label),
+            4 => Some(&mut self.key),
+            5 => Some(&mut self.sort),
+            _ => None,
+        }
+    }
+
+    /// The value shown for field `i`.
+    pub fn value(&self, i: usize) -> String {
+        match i {
+            0 => self.code.clone(),
+            1 => self.label.clone(),
+            2 => Category::ALL[self.category.min(Category::ALL.len() - 1)]
+                .label()
+                .to_string(),
+            3 => self
+                .reason
+                .checked_sub(1)
+                .and_then(|i| crate::domain::attendance::Reason::ALL.get(i))
+                .map_or("—".to_string(), |r| r.as_str().replace('_', " ")),
+            4 => self.key.clone(),
+            _ => self.sort.clone(),
+        }
+    }
 }
 
 /// The attendance tab's state.
@@ -67,6 +137,11 @@ pub struct AttendancePane {
     pub reasons: Vec<ReasonToGive>,
     pub rrow: usize,
     pub(crate) roffset: Cell<usize>,
+    /// The code table screen's cursor, the uses of each code, and the form.
+    pub crow: usize,
+    pub(crate) coffset: Cell<usize>,
+    pub code_uses: Vec<i64>,
+    pub form: Option<CodeForm>,
 }
 
 impl AttendancePane {
@@ -92,6 +167,9 @@ impl AttendancePane {
             }
             Show::Reasons => {
                 self.rrow = super::step_rows(self.rrow, self.reasons.len(), action, 10);
+            }
+            Show::Codes => {
+                self.crow = super::step_rows(self.crow, self.codes.len(), action, 10);
             }
         }
     }
@@ -173,6 +251,30 @@ impl App {
                 self.ensure_loaded();
                 true
             }
+            Action::AttCodes => {
+                self.attendance.anchor = None;
+                self.attendance.show = if show == Show::Codes {
+                    Show::Day
+                } else {
+                    Show::Codes
+                };
+                self.attendance.loaded = false;
+                self.ensure_loaded();
+                true
+            }
+            Action::Confirm if show == Show::Codes => {
+                self.open_code_form(false);
+                true
+            }
+            Action::AttTakeLesson if show == Show::Codes => {
+                self.open_code_form(true);
+                true
+            }
+            Action::AttClear if show == Show::Codes => {
+                self.hide_or_delete_code();
+                true
+            }
+            Action::PrevDay | Action::NextDay if show == Show::Codes => true,
             Action::PrevDay | Action::NextDay if show == Show::Period => {
                 self.step_period(*action == Action::NextDay);
                 true
@@ -182,6 +284,7 @@ impl App {
                     Show::Day => self.open_code_picker(),
                     Show::Period => self.open_period_day(),
                     Show::Reasons => self.open_reason_picker(),
+                    Show::Codes => {}
                 }
                 true
             }
@@ -268,6 +371,20 @@ impl App {
         };
         match self.attendance.show {
             Show::Day => {}
+            Show::Codes => {
+                let uses: store::Result<Vec<i64>> = self
+                    .attendance
+                    .codes
+                    .iter()
+                    .map(|c| store::attendance::code_use_count(self.db.conn(), c.id))
+                    .collect();
+                match uses {
+                    Ok(u) => self.attendance.code_uses = u,
+                    Err(e) => self.flash(format!("could not count the codes' uses: {e}")),
+                }
+                let n = self.attendance.codes.len();
+                self.attendance.crow = self.attendance.crow.min(n.saturating_sub(1));
+            }
             Show::Period => {
                 let idx = match self.attendance.period_idx {
                     Some(i) if i < self.periods.len() => i,
@@ -648,6 +765,150 @@ impl App {
     }
 }
 
+// The code table screen.
+impl App {
+    fn open_code_form(&mut self, add: bool) {
+        let p = &self.attendance;
+        let form = match (add, p.codes.get(p.crow)) {
+            (false, Some(c)) => CodeForm {
+                id: Some(c.id),
+                code: c.code.clone(),
+                label: c.label.clone(),
+                category: Category::ALL
+                    .iter()
+                    .position(|k| *k == c.category)
+                    .unwrap_or(0),
+                reason: c.reason.map_or(0, |r| {
+                    crate::domain::attendance::Reason::ALL
+                        .iter()
+                        .position(|k| *k == r)
+                        .map_or(0, |i| i + 1)
+                }),
+                key: c.key.clone().unwrap_or_default(),
+                sort: c.sort.to_string(),
+                field: 0,
+            },
+            _ => CodeForm {
+                id: None,
+                code: String::new(),
+                label: String::new(),
+                category: 0,
+                reason: 0,
+                key: String::new(),
+                sort: (p.codes.iter().map(|c| c.sort).max().unwrap_or(0) + 1).to_string(),
+                field: 0,
+            },
+        };
+        self.attendance.form = Some(form);
+    }
+
+    fn hide_or_delete_code(&mut self) {
+        let p = &self.attendance;
+        let Some(c) = p.codes.get(p.crow).cloned() else {
+            return;
+        };
+        let uses = p.code_uses.get(p.crow).copied().unwrap_or(0);
+        let desc;
+        let r = if c.hidden {
+            desc = format!("code {} shown again", c.code);
+            self.write(desc.clone(), |tx, op| {
+                Ok(((), att::set_code_hidden(tx, op, c.id, false)?))
+            })
+        } else if uses > 0 {
+            desc = format!("code {} hidden (used by {uses} entries, so kept)", c.code);
+            self.write(desc.clone(), |tx, op| {
+                Ok(((), att::set_code_hidden(tx, op, c.id, true)?))
+            })
+        } else {
+            desc = format!("code {} deleted (nothing used it)", c.code);
+            self.write(desc.clone(), |tx, op| {
+                Ok(((), att::delete_code(tx, op, c.id)?))
+            })
+        };
+        if r.is_some() {
+            self.flash(desc);
+        }
+    }
+
+    /// A key while the code form is open: it takes every key.
+    pub(crate) fn attendance_form_key(&mut self, ev: crossterm::event::KeyEvent) -> bool {
+        use crossterm::event::{KeyCode, KeyModifiers};
+        let Some(mut form) = self.attendance.form.take() else {
+            return false;
+        };
+        self.message = None;
+        let n_cat = Category::ALL.len();
+        let n_reason = crate::domain::attendance::Reason::ALL.len() + 1;
+        match ev.code {
+            KeyCode::Esc => {
+                self.flash("not saved");
+                return true;
+            }
+            KeyCode::Enter => {
+                let draft = match form.draft() {
+                    Ok(d) => d,
+                    Err(e) => {
+                        self.flash(e);
+                        self.attendance.form = Some(form);
+                        return true;
+                    }
+                };
+                let id = form.id;
+                let desc = format!(
+                    "code {} {}",
+                    draft.code.trim(),
+                    if id.is_some() { "changed" } else { "added" }
+                );
+                let bound = draft.key.as_deref().and_then(|k| {
+                    let c = k.chars().next()?;
+                    let ev = crossterm::event::KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+                    self.keymap
+                        .lookup(crate::ui::keymap::Mode::Attendance, &ev)
+                        .map(|a| (c, a.label()))
+                });
+                match self.write(desc.clone(), |tx, op| att::save_code(tx, op, id, &draft)) {
+                    Some(_) => match bound {
+                        Some((c, what)) => self.flash(format!(
+                            "{desc}; «{c}» is the key of «{what}» here, so set this code with Enter"
+                        )),
+                        None => self.flash(desc),
+                    },
+                    None => self.attendance.form = Some(form),
+                }
+                return true;
+            }
+            KeyCode::Tab | KeyCode::Down => form.field = (form.field + 1) % 6,
+            KeyCode::BackTab | KeyCode::Up => form.field = (form.field + 5) % 6,
+            KeyCode::Left | KeyCode::Right | KeyCode::Char(' ') if matches!(form.field, 2 | 3) => {
+                let back = ev.code == KeyCode::Left;
+                let (v, n) = if form.field == 2 {
+                    (&mut form.category, n_cat)
+                } else {
+                    (&mut form.reason, n_reason)
+                };
+                *v = if back { (*v + n - 1) % n } else { (*v + 1) % n };
+            }
+            KeyCode::Backspace => {
+                if let Some(t) = form.text() {
+                    t.pop();
+                }
+            }
+            KeyCode::Char(c)
+                if !ev
+                    .modifiers
+                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+            {
+                if let Some(t) = form.text() {
+                    t.push(c);
+                }
+            }
+            _ => {}
+        }
+        self.attendance.form = Some(form);
+        true
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Drawing.
 
@@ -676,6 +937,139 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         Show::Day => draw_day(app, area, buf),
         Show::Period => draw_period(app, area, buf),
         Show::Reasons => draw_reasons(app, area, buf),
+        Show::Codes => draw_codes(app, area, buf),
+    }
+}
+
+fn draw_codes(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let p = &app.attendance;
+    let w = area.width.saturating_sub(1) as usize;
+    put(
+        buf,
+        area,
+        area.x + 1,
+        area.y,
+        w,
+        "Attendance codes",
+        t.header,
+    );
+    let codes = &p.codes;
+    let uses = &p.code_uses;
+    let cell = |r: usize, c: usize| -> (String, Style) {
+        let x = &codes[r];
+        let style = if x.hidden { t.dim } else { t.text };
+        match c {
+            0 => (x.code.clone(), if x.hidden { t.dim } else { t.header }),
+            1 => (x.key.clone().unwrap_or_default(), style),
+            2 => (x.category.label().to_string(), style),
+            3 => (
+                x.reason
+                    .map(|r| r.as_str().replace('_', " "))
+                    .unwrap_or_default(),
+                style,
+            ),
+            4 => (uses.get(r).map_or(String::new(), |u| u.to_string()), style),
+            5 => (
+                if x.hidden {
+                    "hidden".into()
+                } else {
+                    String::new()
+                },
+                t.dim,
+            ),
+            _ => (x.label.clone(), style),
+        }
+    };
+    let table = Table {
+        columns: vec![
+            Column::left(4, &["Code"]),
+            Column::left(3, &["Key"]),
+            Column::left(18, &["Category"]),
+            Column::left(14, &["Reason"]),
+            Column::right(5, &["Uses"]),
+            Column::left(6, &[""]),
+            Column::left(0, &["Label"]),
+        ],
+        rows: codes.len(),
+        cell: &cell,
+        span: None,
+        cursor: Some(p.crow),
+        offset: &p.coffset,
+        theme: t,
+    };
+    let table_area = Rect {
+        x: area.x,
+        y: area.y + 1,
+        width: area.width,
+        height: area.height.saturating_sub(2),
+    };
+    table.render(table_area, buf);
+    put(
+        buf,
+        area,
+        area.x + 1,
+        area.bottom() - 1,
+        w,
+        "Enter edit · + add · Backspace hide (delete if unused; again: show) · Esc back",
+        t.dim,
+    );
+    if let Some(f) = &p.form {
+        draw_code_form(app, f, area, buf);
+    }
+}
+
+fn draw_code_form(app: &App, f: &CodeForm, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let w = area.width.min(60);
+    let h = 10u16.min(area.height);
+    if w < 20 || h < 4 {
+        return;
+    }
+    let x0 = area.x + (area.width - w) / 2;
+    let y0 = area.y + (area.height - h) / 2;
+    let box_area = Rect {
+        x: x0,
+        y: y0,
+        width: w,
+        height: h,
+    };
+    ratatui::widgets::Widget::render(ratatui::widgets::Clear, box_area, buf);
+    let title = if f.id.is_some() {
+        " Edit the code "
+    } else {
+        " Add a code "
+    };
+    let block = ratatui::widgets::Block::bordered()
+        .title(title)
+        .border_style(t.header);
+    ratatui::widgets::Widget::render(block, box_area, buf);
+    let inner_w = (w - 2) as usize;
+    for (i, name) in CodeForm::FIELDS.iter().enumerate() {
+        let y = y0 + 1 + i as u16;
+        if y >= y0 + h - 1 {
+            break;
+        }
+        let style = if f.field == i { t.cursor } else { t.text };
+        let mut value = f.value(i);
+        if f.field == i && matches!(i, 2 | 3) {
+            value = format!("‹ {value} ›");
+        } else if f.field == i {
+            value.push('▏');
+        }
+        let line = format!("{:<9}{}", name, value);
+        put(buf, area, x0 + 1, y, inner_w, &fit(&line, inner_w), style);
+    }
+    if h >= 10 {
+        put(
+            buf,
+            area,
+            x0 + 1,
+            y0 + h - 2,
+            inner_w,
+            &fit("Tab next · ←→ choose · Enter save · Esc cancel", inner_w),
+            t.dim,
+        );
     }
 }
 
