@@ -644,3 +644,97 @@ fn the_code_table_is_data_a_code_in_use_is_only_hidden() {
             .any(|c| c.id == ill)
     );
 }
+
+#[test]
+fn device_census_feeds_the_cannot_attend_online_list() {
+    use classbook::domain::attendance::FollowupMethod;
+    let (_dir, mut db) = common::demo_db();
+    let y = year(db.conn());
+    let classes = store::classes::classes(db.conn(), y.id).expect("classes");
+    // A class with a student who cannot attend online in the demo.
+    let (class, list) = classes
+        .iter()
+        .find_map(|c| {
+            let l = att::cannot_attend_online(db.conn(), c, &y, working()).expect("list");
+            (!l.is_empty()).then(|| (c.clone(), l))
+        })
+        .expect("the demo has students without devices");
+    let all = att::census(db.conn(), &class, &y, working()).expect("census");
+    assert!(all.len() > list.len());
+    let r = &list[0];
+    assert_eq!(r.can_attend_online(), Some(false));
+    // A smartphone and internet make the student able to attend.
+    let mut ids = Vec::new();
+    for dev in [att::Device::Smartphone, att::Device::Internet] {
+        ids.extend(
+            write(&mut db, |tx| {
+                att::set_device(tx, "t", r.student_id, y.id, working(), dev, true)
+            })
+            .expect("set"),
+        );
+    }
+    let after = att::cannot_attend_online(db.conn(), &class, &y, working()).expect("list");
+    assert!(after.iter().all(|x| x.student_id != r.student_id));
+    ids.reverse();
+    for id in &ids {
+        write(&mut db, |tx| store::audit::undo(tx, "t", *id)).expect("undo");
+    }
+    let again = att::cannot_attend_online(db.conn(), &class, &y, working()).expect("list");
+    assert!(again.iter().any(|x| x.student_id == r.student_id));
+    // Follow-ups: refused in the future or without a note; recorded otherwise.
+    let staff = store::people::staff(db.conn()).expect("staff")[0].id;
+    let before = fingerprint(db.conn());
+    let e = write(&mut db, |tx| {
+        att::add_followup(
+            tx,
+            "t",
+            working(),
+            r.student_id,
+            d(2025, 12, 25),
+            staff,
+            FollowupMethod::Phone,
+            "звонок",
+        )
+    })
+    .unwrap_err();
+    assert!(e.to_string().contains("after the working date"), "{e}");
+    let e = write(&mut db, |tx| {
+        att::add_followup(
+            tx,
+            "t",
+            working(),
+            r.student_id,
+            working(),
+            staff,
+            FollowupMethod::Phone,
+            "  ",
+        )
+    })
+    .unwrap_err();
+    assert!(e.to_string().contains("needs a note"), "{e}");
+    assert_eq!(fingerprint(db.conn()), before);
+    let n = r.followups.len();
+    write(&mut db, |tx| {
+        att::add_followup(
+            tx,
+            "t",
+            working(),
+            r.student_id,
+            working(),
+            staff,
+            FollowupMethod::HomeVisit,
+            "Bà ngoại nhận bài tập",
+        )
+    })
+    .expect("recorded");
+    let list = att::cannot_attend_online(db.conn(), &class, &y, working()).expect("list");
+    let x = list
+        .iter()
+        .find(|x| x.student_id == r.student_id)
+        .expect("still listed");
+    assert_eq!(x.followups.len(), n + 1);
+    assert_eq!(
+        x.followups.last().map(|f| f.note.as_str()),
+        Some("Bà ngoại nhận bài tập")
+    );
+}

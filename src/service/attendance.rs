@@ -493,12 +493,17 @@ pub fn take_lesson(
 ) -> Result<Vec<i64>> {
     let lesson = store::journal::lesson(conn, lesson_id)?;
     check_day(conn, lesson.date, working_date)?;
+    take_checked(conn, operator, &lesson)
+}
+
+/// Mark a lesson taken whose day has been checked.
+fn take_checked(conn: &store::Conn, operator: &str, lesson: &Lesson) -> Result<Vec<i64>> {
     if lesson.attendance_taken_at.is_some() {
         return Ok(vec![]);
     }
-    let key = lesson_key(lesson_id);
+    let key = lesson_key(lesson.id);
     let mut new = row(conn, "lesson", &key)?
-        .ok_or_else(|| store::StoreError::NotFound(format!("lesson {lesson_id}")))?;
+        .ok_or_else(|| store::StoreError::NotFound(format!("lesson {}", lesson.id)))?;
     new.insert("attendance_taken_at".into(), json!(store::now()));
     Ok(store::audit::write_row(
         conn,
@@ -523,7 +528,7 @@ pub fn take_day(
     check_day(conn, date, working_date)?;
     let mut ids = Vec::new();
     for l in store::journal::lessons_on(conn, class_id, date)? {
-        ids.extend(take_lesson(conn, operator, working_date, l.id)?);
+        ids.extend(take_checked(conn, operator, &l)?);
     }
     Ok(ids)
 }
@@ -904,7 +909,7 @@ pub fn load_period(
         .into_iter()
         .map(|c| (c.id, c))
         .collect();
-    let lessons = store::attendance::class_lessons(conn, class.id, from, to)?;
+    let lessons = store::attendance::lesson_slots(conn, class.id, from, to)?;
     let mut members_of: HashMap<Id, HashSet<Id>> = HashMap::new();
     for g in lessons.iter().filter_map(|l| l.group_id) {
         if let std::collections::hash_map::Entry::Vacant(e) = members_of.entry(g) {
@@ -980,9 +985,7 @@ pub fn load_period(
                             }
                         }
                     }
-                    None if l.attendance_taken_at.is_some() => {
-                        counts.add_category(Category::Present)
-                    }
+                    None if l.taken => counts.add_category(Category::Present),
                     None => {
                         counts.not_taken += 1;
                         slot.1 += 1;
@@ -1219,4 +1222,202 @@ pub fn delete_code(conn: &store::Conn, operator: &str, id: Id) -> Result<Vec<i64
     )?
     .into_iter()
     .collect())
+}
+
+// ---------------------------------------------------------------------------
+// Online teaching (DOMAIN §4): the device census of a class, the students
+// who cannot attend online, and the follow-ups of those students.
+
+use crate::domain::attendance::{DeviceCensus, FollowupMethod, OnlineFollowup};
+
+/// A device (or the internet connection) of the census.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Device {
+    Computer,
+    Tablet,
+    Smartphone,
+    Tv,
+    Internet,
+}
+
+impl Device {
+    pub const ALL: [Device; 5] = [
+        Device::Computer,
+        Device::Tablet,
+        Device::Smartphone,
+        Device::Tv,
+        Device::Internet,
+    ];
+
+    pub fn column(self) -> &'static str {
+        match self {
+            Device::Computer => "computer",
+            Device::Tablet => "tablet",
+            Device::Smartphone => "smartphone",
+            Device::Tv => "tv",
+            Device::Internet => "internet",
+        }
+    }
+
+    pub fn get(self, c: &DeviceCensus) -> bool {
+        match self {
+            Device::Computer => c.computer,
+            Device::Tablet => c.tablet,
+            Device::Smartphone => c.smartphone,
+            Device::Tv => c.tv,
+            Device::Internet => c.internet,
+        }
+    }
+}
+
+/// A student's row of the census grid.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CensusRow {
+    pub student_id: Id,
+    pub name: String,
+    /// `None`: no census taken for the student this year.
+    pub census: Option<DeviceCensus>,
+    pub followups: Vec<OnlineFollowup>,
+}
+
+impl CensusRow {
+    /// Can follow online lessons; `None` when unknown (no census).
+    pub fn can_attend_online(&self) -> Option<bool> {
+        self.census.as_ref().map(DeviceCensus::can_attend_online)
+    }
+}
+
+/// The census of the students enrolled in `class` on `date`, with their
+/// follow-ups.
+pub fn census(
+    conn: &store::Conn,
+    class: &Class,
+    year: &SchoolYear,
+    date: NaiveDate,
+) -> Result<Vec<CensusRow>> {
+    let taken: HashMap<Id, DeviceCensus> =
+        store::attendance::census_for_class(conn, class.id, year.id)?
+            .into_iter()
+            .map(|c| (c.student_id, c))
+            .collect();
+    store::people::class_members(conn, class.id, date, date)?
+        .into_iter()
+        .filter(|m| m.enrolled_on(date))
+        .map(|m| {
+            Ok(CensusRow {
+                student_id: m.student.id,
+                name: m.student.full_name(),
+                census: taken.get(&m.student.id).cloned(),
+                followups: store::attendance::followups(conn, m.student.id)?,
+            })
+        })
+        .collect()
+}
+
+/// The students who cannot attend online (by the census) or whose census
+/// is missing: the class teacher's follow-up list.
+pub fn cannot_attend_online(
+    conn: &store::Conn,
+    class: &Class,
+    year: &SchoolYear,
+    date: NaiveDate,
+) -> Result<Vec<CensusRow>> {
+    Ok(census(conn, class, year, date)?
+        .into_iter()
+        .filter(|r| r.can_attend_online() != Some(true))
+        .collect())
+}
+
+/// Set one device of a student's census (taking the census on `date` if
+/// the student has none yet).
+pub fn set_device(
+    conn: &store::Conn,
+    operator: &str,
+    student_id: Id,
+    year_id: Id,
+    date: NaiveDate,
+    device: Device,
+    value: bool,
+) -> Result<Vec<i64>> {
+    let key = key_of(&[
+        ("student_id", json!(student_id)),
+        ("year_id", json!(year_id)),
+    ]);
+    let mut new = row(conn, "device_census", &key)?.unwrap_or_else(|| {
+        let mut m = key.clone();
+        for d in Device::ALL {
+            m.insert(d.column().into(), json!(0));
+        }
+        m.insert("note".into(), json!(""));
+        m
+    });
+    new.insert("taken_on".into(), json!(date));
+    new.insert(device.column().into(), json!(i64::from(value)));
+    Ok(store::audit::write_row(
+        conn,
+        operator,
+        "census.set",
+        "device_census",
+        &key,
+        Some(&new),
+    )?
+    .into_iter()
+    .collect())
+}
+
+/// Record a follow-up of a student who cannot attend online: a phone
+/// call, a home visit or a message on `date` by a staff member, with a note.
+/// Refused after the working date, with an empty note, or for an unknown
+/// staff member.
+#[allow(clippy::too_many_arguments)]
+pub fn add_followup(
+    conn: &store::Conn,
+    operator: &str,
+    working_date: NaiveDate,
+    student_id: Id,
+    date: NaiveDate,
+    by_staff_id: Id,
+    method: FollowupMethod,
+    note: &str,
+) -> Result<(Id, Vec<i64>)> {
+    if date > working_date {
+        return Err(invalid(format!(
+            "{date} is after the working date {working_date}: a follow-up is recorded once done"
+        )));
+    }
+    let note = crate::domain::text::nfc(note);
+    if note.is_empty() {
+        return Err(invalid(
+            "the follow-up needs a note: what was agreed or done",
+        ));
+    }
+    if !store::people::staff(conn)?
+        .iter()
+        .any(|s| s.id == by_staff_id)
+    {
+        return Err(invalid(format!("no staff member with id {by_staff_id}")));
+    }
+    let id: Id = conn.query_row(
+        "SELECT ifnull(max(id), 0) + 1 FROM online_followup",
+        [],
+        |r| r.get(0),
+    )?;
+    let key = key_of(&[("id", json!(id))]);
+    let new = key_of(&[
+        ("id", json!(id)),
+        ("student_id", json!(student_id)),
+        ("date", json!(date)),
+        ("by_staff_id", json!(by_staff_id)),
+        ("method", json!(method.as_str())),
+        ("note", json!(note)),
+    ]);
+    let ids = store::audit::write_row(
+        conn,
+        operator,
+        "followup.add",
+        "online_followup",
+        &key,
+        Some(&new),
+    )?;
+    Ok((id, ids.into_iter().collect()))
 }

@@ -156,26 +156,41 @@ pub fn followups(conn: &Connection, student_id: Id) -> Result<Vec<OnlineFollowup
 
 // attendance pane: reads for the grids, summaries and "not taken" lists.
 
+/// What the period grid needs of a lesson.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LessonSlot {
+    pub id: Id,
+    pub group_id: Option<Id>,
+    pub date: NaiveDate,
+    pub lesson_no: u8,
+    /// Attendance was taken.
+    pub taken: bool,
+}
+
 /// Lessons of a class (all subjects and groups) between two dates, by
-/// date and lesson number.
-pub fn class_lessons(
+/// date and lesson number (one query, for the period grid).
+pub fn lesson_slots(
     conn: &Connection,
     class_id: Id,
     from: NaiveDate,
     to: NaiveDate,
-) -> Result<Vec<crate::domain::Lesson>> {
-    let mut out = Vec::new();
+) -> Result<Vec<LessonSlot>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id FROM lesson WHERE class_id = ?1 AND date BETWEEN ?2 AND ?3
+        "SELECT id, group_id, date, lesson_no, attendance_taken_at IS NOT NULL FROM lesson
+         WHERE class_id = ?1 AND date BETWEEN ?2 AND ?3
          ORDER BY date, lesson_no, ifnull(group_id, 0)",
     )?;
-    let ids: Vec<Id> = stmt
-        .query_map(params![class_id, from, to], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    for id in ids {
-        out.push(super::journal::lesson(conn, id)?);
-    }
-    Ok(out)
+    Ok(stmt
+        .query_map(params![class_id, from, to], |r| {
+            Ok(LessonSlot {
+                id: r.get(0)?,
+                group_id: r.get(1)?,
+                date: r.get(2)?,
+                lesson_no: r.get(3)?,
+                taken: r.get(4)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?)
 }
 
 /// Lessons of every class on a day whose attendance has not been taken:
