@@ -395,3 +395,81 @@ fn the_code_table_screen_adds_edits_and_hides() {
             .any(|c| c.code == "Б" && !c.hidden)
     );
 }
+
+#[test]
+fn the_online_view_takes_the_census_and_follow_ups() {
+    let (_dir, mut app) = demo_app();
+    press(&mut app, KeyCode::Char('2'));
+    // Find a class with a student who cannot attend online.
+    let n = app.classes.len();
+    let mut found = false;
+    for _ in 0..n {
+        press(&mut app, KeyCode::Char('D'));
+        assert_eq!(app.attendance.show, Show::Online);
+        press(&mut app, KeyCode::Char('N'));
+        if !app.attendance.census.is_empty() {
+            found = true;
+            break;
+        }
+        press(&mut app, KeyCode::Esc);
+        app.class_idx = (app.class_idx + 1) % n;
+        app.invalidate();
+    }
+    assert!(found, "the demo has students who cannot attend online");
+    let class = app.class().expect("class").name.clone();
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("cannot attend online"), "{text}");
+    insta::assert_snapshot!("attendance_online_cannot_80x24", text);
+    let r = app.attendance.census[0].clone();
+    let n_f = r.followups.len();
+    // A follow-up: a home visit with a note.
+    press(&mut app, KeyCode::Char('+'));
+    assert!(app.attendance.followup.is_some());
+    type_keys(&mut app, "Бабушка забрала задания; q и j — просто текст");
+    press(&mut app, KeyCode::Up); // the method
+    press(&mut app, KeyCode::Right); // phone → home visit
+    insta::assert_snapshot!("attendance_followup_form_80x24", screen(&app, 80, 24));
+    press(&mut app, KeyCode::Enter);
+    assert!(app.attendance.followup.is_none(), "{:?}", app.message);
+    let row = app
+        .attendance
+        .census
+        .iter()
+        .find(|x| x.student_id == r.student_id)
+        .expect("listed");
+    assert_eq!(row.followups.len(), n_f + 1);
+    let f = row.followups.last().expect("f");
+    assert_eq!(f.method.as_str(), "home_visit");
+    assert_eq!(f.note, "Бабушка забрала задания; q и j — просто текст");
+    // Give them a smartphone and internet: off the list. Undo twice: back.
+    app.attendance.orow = app
+        .attendance
+        .census
+        .iter()
+        .position(|x| x.student_id == r.student_id)
+        .expect("row");
+    for col in [2, 4] {
+        app.attendance.ocol = col;
+        let on = app.attendance.census[app.attendance.orow]
+            .census
+            .as_ref()
+            .is_some_and(|c| classbook::service::attendance::Device::ALL[col].get(c));
+        if !on {
+            press(&mut app, KeyCode::Enter);
+        }
+    }
+    assert!(
+        app.attendance
+            .census
+            .iter()
+            .all(|x| x.student_id != r.student_id),
+        "{class}"
+    );
+    press(&mut app, KeyCode::Char('u'));
+    assert!(
+        app.attendance
+            .census
+            .iter()
+            .any(|x| x.student_id == r.student_id)
+    );
+}

@@ -98,6 +98,8 @@ actions! {
     AttReasons = "att_reasons", "reasons", "Absences with no reason given; Enter gives one";
     AttOnline = "att_online", "online", "Switch the lesson between in class and online";
     AttCodes = "att_codes", "codes", "The code table: list, add (+), edit (Enter), hide";
+    AttDevices = "att_devices", "devices", "Online teaching: device census, follow-ups (+)";
+    AttCannotOnline = "att_cannot_online", "cannot attend", "Only the students who cannot attend online";
 }
 
 #[cfg(test)]

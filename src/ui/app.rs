@@ -315,7 +315,7 @@ impl App {
         }
         // attendance: the code table's form takes every key
         if self.tab == Tab::Attendance
-            && self.attendance.form.is_some()
+            && self.attendance.takes_keys()
             && self.overlay == Overlay::None
         {
             return self.attendance_form_key(ev);
@@ -550,7 +550,9 @@ impl App {
             | Action::AttPeriodGrid
             | Action::AttReasons
             | Action::AttOnline
-            | Action::AttCodes => {}
+            | Action::AttCodes
+            | Action::AttDevices
+            | Action::AttCannotOnline => {}
         }
     }
 

@@ -353,6 +353,8 @@ impl Default for Keymap {
         add(Attendance, Action::AttFillRight, &[k('L')], false);
         add(Attendance, Action::AttOnline, &[k('O')], false);
         add(Attendance, Action::AttCodes, &[k('C')], false);
+        add(Attendance, Action::AttDevices, &[k('D')], false);
+        add(Attendance, Action::AttCannotOnline, &[k('N')], false);
         add(Attendance, Action::Confirm, &[p(Enter)], false);
         add(Training, Action::PrevPlan, &[k('[')], true);
         add(Training, Action::NextPlan, &[k(']')], true);

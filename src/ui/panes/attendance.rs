@@ -39,6 +39,22 @@ pub enum Show {
     Reasons,
     /// The code table: list, add, edit, hide.
     Codes,
+    /// Online teaching: the device census and follow-ups.
+    Online,
+}
+
+/// The follow-up form of the online view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FollowupForm {
+    pub student_id: Id,
+    pub name: String,
+    pub date: String,
+    /// Index into the staff list.
+    pub by: usize,
+    /// Index into `FollowupMethod::ALL`.
+    pub method: usize,
+    pub note: String,
+    pub field: usize,
 }
 
 /// The add/edit form of the code table screen.
@@ -142,6 +158,15 @@ pub struct AttendancePane {
     pub(crate) coffset: Cell<usize>,
     pub code_uses: Vec<i64>,
     pub form: Option<CodeForm>,
+    /// The online view: census rows, cursor, the "cannot attend" filter,
+    /// staff for follow-ups, and the follow-up form.
+    pub census: Vec<att::CensusRow>,
+    pub orow: usize,
+    pub ocol: usize,
+    pub(crate) ooffset: Cell<usize>,
+    pub cannot_only: bool,
+    pub staff: Vec<(Id, String)>,
+    pub followup: Option<FollowupForm>,
 }
 
 impl AttendancePane {
@@ -171,7 +196,16 @@ impl AttendancePane {
             Show::Codes => {
                 self.crow = super::step_rows(self.crow, self.codes.len(), action, 10);
             }
+            Show::Online => {
+                self.orow = super::step_rows(self.orow, self.census.len(), action, 10);
+                self.ocol = super::step_cols(self.ocol, att::Device::ALL.len(), action);
+            }
         }
+    }
+
+    /// A form is open and takes every key.
+    pub fn takes_keys(&self) -> bool {
+        self.form.is_some() || self.followup.is_some()
     }
 
     /// The selected block (rows, columns), inclusive: the range from the
@@ -262,6 +296,32 @@ impl App {
                 self.ensure_loaded();
                 true
             }
+            Action::AttDevices => {
+                self.attendance.anchor = None;
+                self.attendance.show = if show == Show::Online {
+                    Show::Day
+                } else {
+                    Show::Online
+                };
+                self.attendance.loaded = false;
+                self.ensure_loaded();
+                true
+            }
+            Action::AttCannotOnline if show == Show::Online => {
+                self.attendance.cannot_only = !self.attendance.cannot_only;
+                self.attendance.orow = 0;
+                self.attendance.loaded = false;
+                self.ensure_loaded();
+                true
+            }
+            Action::Confirm if show == Show::Online => {
+                self.toggle_device();
+                true
+            }
+            Action::AttTakeLesson if show == Show::Online => {
+                self.open_followup_form();
+                true
+            }
             Action::Confirm if show == Show::Codes => {
                 self.open_code_form(false);
                 true
@@ -275,6 +335,10 @@ impl App {
                 true
             }
             Action::PrevDay | Action::NextDay if show == Show::Codes => true,
+            Action::AttCannotOnline => {
+                self.flash("this works in the online view (D)");
+                true
+            }
             Action::PrevDay | Action::NextDay if show == Show::Period => {
                 self.step_period(*action == Action::NextDay);
                 true
@@ -284,7 +348,7 @@ impl App {
                     Show::Day => self.open_code_picker(),
                     Show::Period => self.open_period_day(),
                     Show::Reasons => self.open_reason_picker(),
-                    Show::Codes => {}
+                    Show::Codes | Show::Online => {}
                 }
                 true
             }
@@ -371,6 +435,29 @@ impl App {
         };
         match self.attendance.show {
             Show::Day => {}
+            Show::Online => {
+                let date = self.attendance.date.min(self.working_date);
+                let r = if self.attendance.cannot_only {
+                    att::cannot_attend_online(self.db.conn(), &class, &year, date)
+                } else {
+                    att::census(self.db.conn(), &class, &year, date)
+                };
+                match r {
+                    Ok(rows) => {
+                        self.attendance.orow =
+                            self.attendance.orow.min(rows.len().saturating_sub(1));
+                        self.attendance.census = rows;
+                    }
+                    Err(e) => self.flash(format!("could not read the census: {e}")),
+                }
+                match store::people::staff(self.db.conn()) {
+                    Ok(s) => {
+                        self.attendance.staff =
+                            s.into_iter().map(|x| (x.id, x.full_name())).collect()
+                    }
+                    Err(e) => self.flash(format!("could not read the staff: {e}")),
+                }
+            }
             Show::Codes => {
                 let uses: store::Result<Vec<i64>> = self
                     .attendance
@@ -830,9 +917,12 @@ impl App {
         }
     }
 
-    /// A key while the code form is open: it takes every key.
+    /// A key while a form is open: it takes every key.
     pub(crate) fn attendance_form_key(&mut self, ev: crossterm::event::KeyEvent) -> bool {
         use crossterm::event::{KeyCode, KeyModifiers};
+        if self.attendance.followup.is_some() {
+            return self.followup_form_key(ev);
+        }
         let Some(mut form) = self.attendance.form.take() else {
             return false;
         };
@@ -909,6 +999,135 @@ impl App {
     }
 }
 
+// The online view.
+impl App {
+    fn toggle_device(&mut self) {
+        let p = &self.attendance;
+        let (Some(r), Some(year)) = (p.census.get(p.orow), self.year.clone()) else {
+            self.flash("no students");
+            return;
+        };
+        let dev = att::Device::ALL[p.ocol.min(att::Device::ALL.len() - 1)];
+        let value = !r.census.as_ref().is_some_and(|c| dev.get(c));
+        let sid = r.student_id;
+        let date = p.date.min(self.working_date);
+        let desc = format!(
+            "{}: {} {}",
+            r.name,
+            dev.column(),
+            if value { "yes" } else { "no" }
+        );
+        if self
+            .write(desc.clone(), |tx, op| {
+                Ok(((), att::set_device(tx, op, sid, year.id, date, dev, value)?))
+            })
+            .is_some()
+        {
+            self.flash(desc);
+        }
+    }
+
+    fn open_followup_form(&mut self) {
+        let p = &self.attendance;
+        let Some(r) = p.census.get(p.orow) else {
+            self.flash("no students");
+            return;
+        };
+        // By default the class teacher.
+        let teacher = self.class().and_then(|c| c.class_teacher_id);
+        let by = p
+            .staff
+            .iter()
+            .position(|(id, _)| Some(*id) == teacher)
+            .unwrap_or(0);
+        self.attendance.followup = Some(FollowupForm {
+            student_id: r.student_id,
+            name: r.name.clone(),
+            date: dates::full(p.date.min(self.working_date)),
+            by,
+            method: 0,
+            note: String::new(),
+            field: 3,
+        });
+    }
+
+    fn followup_form_key(&mut self, ev: crossterm::event::KeyEvent) -> bool {
+        use crate::domain::attendance::FollowupMethod;
+        use crossterm::event::{KeyCode, KeyModifiers};
+        let Some(mut f) = self.attendance.followup.take() else {
+            return false;
+        };
+        self.message = None;
+        let n_staff = self.attendance.staff.len().max(1);
+        let n_method = FollowupMethod::ALL.len();
+        match ev.code {
+            KeyCode::Esc => {
+                self.flash("not saved");
+                return true;
+            }
+            KeyCode::Enter => {
+                let date = chrono::NaiveDate::parse_from_str(f.date.trim(), "%d.%m.%Y")
+                    .or_else(|_| chrono::NaiveDate::parse_from_str(f.date.trim(), "%Y-%m-%d"));
+                let Ok(date) = date else {
+                    self.flash(format!("«{}» is not a date (DD.MM.YYYY)", f.date.trim()));
+                    self.attendance.followup = Some(f);
+                    return true;
+                };
+                let Some((by, by_name)) = self.attendance.staff.get(f.by).cloned() else {
+                    self.flash("no staff to choose from");
+                    self.attendance.followup = Some(f);
+                    return true;
+                };
+                let method = FollowupMethod::ALL[f.method.min(n_method - 1)];
+                let working = self.working_date;
+                let desc = format!("follow-up of {} by {by_name}", f.name);
+                let (sid, note) = (f.student_id, f.note.clone());
+                match self.write(desc.clone(), |tx, op| {
+                    att::add_followup(tx, op, working, sid, date, by, method, &note)
+                }) {
+                    Some(_) => self.flash(desc),
+                    None => self.attendance.followup = Some(f),
+                }
+                return true;
+            }
+            KeyCode::Tab | KeyCode::Down => f.field = (f.field + 1) % 4,
+            KeyCode::BackTab | KeyCode::Up => f.field = (f.field + 3) % 4,
+            KeyCode::Left | KeyCode::Right if matches!(f.field, 1 | 2) => {
+                let back = ev.code == KeyCode::Left;
+                let (v, n) = if f.field == 1 {
+                    (&mut f.by, n_staff)
+                } else {
+                    (&mut f.method, n_method)
+                };
+                *v = if back { (*v + n - 1) % n } else { (*v + 1) % n };
+            }
+            KeyCode::Backspace => match f.field {
+                0 => {
+                    f.date.pop();
+                }
+                3 => {
+                    f.note.pop();
+                }
+                _ => {}
+            },
+            KeyCode::Char(c)
+                if !ev
+                    .modifiers
+                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+            {
+                match f.field {
+                    0 => f.date.push(c),
+                    3 => f.note.push(c),
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+        self.attendance.followup = Some(f);
+        true
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Drawing.
 
@@ -938,7 +1157,194 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         Show::Period => draw_period(app, area, buf),
         Show::Reasons => draw_reasons(app, area, buf),
         Show::Codes => draw_codes(app, area, buf),
+        Show::Online => draw_online(app, area, buf),
     }
+}
+
+fn draw_online(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let p = &app.attendance;
+    let w = area.width.saturating_sub(1) as usize;
+    let cannot = p
+        .census
+        .iter()
+        .filter(|r| r.can_attend_online() != Some(true))
+        .count();
+    let rest = if p.cannot_only {
+        format!("  cannot attend online: {cannot} (N: everyone)")
+    } else {
+        format!(
+            "  {} students, cannot attend online: {cannot} (N: only them)",
+            p.census.len()
+        )
+    };
+    title(app, area, buf, "  Devices ", "", &rest);
+    let rows = &p.census;
+    let yes_no = |b: Option<bool>| match b {
+        Some(true) => "yes".to_string(),
+        Some(false) => "no".to_string(),
+        None => "?".to_string(),
+    };
+    let name_w = rows
+        .iter()
+        .map(|r| width(&r.name))
+        .max()
+        .unwrap_or(7)
+        .clamp(7, if area.width >= 120 { 32 } else { 22 }) as u16;
+    let frozen_cell = |r: usize, _c: usize| -> (String, Style) { (rows[r].name.clone(), t.text) };
+    let cell = |r: usize, c: usize| -> (String, Style) {
+        let row = &rows[r];
+        match c {
+            0..=4 => {
+                let v = row.census.as_ref().map(|x| att::Device::ALL[c].get(x));
+                (yes_no(v), if v == Some(true) { t.text } else { t.dim })
+            }
+            5 => match row.can_attend_online() {
+                Some(true) => ("yes".into(), t.good),
+                Some(false) => ("NO".into(), t.bad),
+                None => ("no census".into(), t.marker),
+            },
+            _ => (
+                match row.followups.len() {
+                    0 => String::new(),
+                    n => n.to_string(),
+                },
+                t.text,
+            ),
+        }
+    };
+    let head = |a: &str| Column {
+        header: vec![String::new(), String::new(), a.to_string()],
+        width: 5,
+        align_right: false,
+    };
+    let grid = Grid {
+        frozen: vec![Column::left(name_w, &["", "", "Student"])],
+        columns: vec![
+            head("comp"),
+            head("tabl"),
+            head("phone"),
+            head("TV"),
+            head("inet"),
+            Column {
+                header: vec![String::new(), String::new(), "online".into()],
+                width: 9,
+                align_right: false,
+            },
+            Column {
+                header: vec![String::new(), String::new(), "f-ups".into()],
+                width: 5,
+                align_right: true,
+            },
+        ],
+        rows: rows.len(),
+        header_rows: 3,
+        frozen_cell: &frozen_cell,
+        cell: &cell,
+        cursor: Some((p.orow, p.ocol)),
+        row_offset: &p.ooffset,
+        col_offset: &Cell::new(0),
+        theme: t,
+    };
+    let grid_area = Rect {
+        x: area.x,
+        y: area.y + 1,
+        width: area.width,
+        height: area.height.saturating_sub(4),
+    };
+    grid.render(grid_area, buf);
+    // The cursor student's latest follow-ups.
+    let staff_name = |id: Id| {
+        p.staff
+            .iter()
+            .find(|(s, _)| *s == id)
+            .map_or(String::new(), |(_, n)| n.clone())
+    };
+    let lines: Vec<String> = match rows.get(p.orow) {
+        Some(r) if r.followups.is_empty() => {
+            vec![format!(
+                "{}: no follow-ups · + adds one · Enter toggles a device",
+                r.name
+            )]
+        }
+        Some(r) => r
+            .followups
+            .iter()
+            .rev()
+            .take(2)
+            .map(|f| {
+                format!(
+                    "{} {} {}: {}",
+                    dates::full(f.date),
+                    f.method.as_str().replace('_', " "),
+                    staff_name(f.by_staff_id),
+                    f.note
+                )
+            })
+            .collect(),
+        None => vec!["No students.".into()],
+    };
+    let y0 = area.bottom().saturating_sub(3);
+    for (i, l) in lines.iter().enumerate() {
+        put(buf, area, area.x + 1, y0 + i as u16, w, &fit(l, w), t.dim);
+    }
+    if let Some(f) = &p.followup {
+        draw_followup_form(app, f, area, buf);
+    }
+}
+
+fn draw_followup_form(app: &App, f: &FollowupForm, area: Rect, buf: &mut Buffer) {
+    use crate::domain::attendance::FollowupMethod;
+    let t = &app.theme;
+    let w = area.width.min(64);
+    let h = 8u16.min(area.height);
+    if w < 20 || h < 4 {
+        return;
+    }
+    let x0 = area.x + (area.width - w) / 2;
+    let y0 = area.y + (area.height - h) / 2;
+    let box_area = Rect {
+        x: x0,
+        y: y0,
+        width: w,
+        height: h,
+    };
+    ratatui::widgets::Widget::render(ratatui::widgets::Clear, box_area, buf);
+    let title = format!(" Follow-up: {} ", f.name);
+    let block = ratatui::widgets::Block::bordered()
+        .title(fit(&title, (w - 2) as usize))
+        .border_style(t.header);
+    ratatui::widgets::Widget::render(block, box_area, buf);
+    let inner_w = (w - 2) as usize;
+    let by = app
+        .attendance
+        .staff
+        .get(f.by)
+        .map_or(String::new(), |(_, n)| n.clone());
+    let method = FollowupMethod::ALL[f.method.min(FollowupMethod::ALL.len() - 1)]
+        .as_str()
+        .replace('_', " ");
+    let values = [f.date.clone(), by, method, f.note.clone()];
+    for (i, (name, value)) in ["Date", "By", "How", "Note"].iter().zip(values).enumerate() {
+        let y = y0 + 1 + i as u16;
+        let style = if f.field == i { t.cursor } else { t.text };
+        let value = match (f.field == i, i) {
+            (true, 1 | 2) => format!("‹ {value} ›"),
+            (true, _) => format!("{value}▏"),
+            _ => value,
+        };
+        let line = format!("{name:<6}{value}");
+        put(buf, area, x0 + 1, y, inner_w, &fit(&line, inner_w), style);
+    }
+    put(
+        buf,
+        area,
+        x0 + 1,
+        y0 + h - 2,
+        inner_w,
+        &fit("Tab next · ←→ choose · Enter save · Esc cancel", inner_w),
+        t.dim,
+    );
 }
 
 fn draw_codes(app: &App, area: Rect, buf: &mut Buffer) {
