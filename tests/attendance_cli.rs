@@ -425,3 +425,32 @@ fn help_attendance_has_examples() {
         "{codes}"
     );
 }
+
+#[test]
+fn online_census_lists_who_cannot_attend() {
+    let (_dir, db) = demo();
+    let all = ok(
+        &db,
+        &["attendance", "online", "--class", "2А", "--format", "csv"],
+    );
+    let cannot = ok(
+        &db,
+        &[
+            "attendance",
+            "online",
+            "--class",
+            "2А",
+            "--cannot",
+            "--format",
+            "csv",
+        ],
+    );
+    let n_all = all.lines().count() - 1;
+    let n_cannot = cannot.lines().count() - 1;
+    assert!(n_all > n_cannot && n_cannot >= 1, "{cannot}");
+    let mut r = csv::Reader::from_reader(cannot.as_bytes());
+    for row in r.records() {
+        let row = row.expect("row");
+        assert_ne!(&row[6], "yes", "{row:?}");
+    }
+}

@@ -152,6 +152,17 @@ pub enum AttendanceCommand {
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
     },
+    /// The device census of a class (online teaching); --cannot lists only
+    /// the students who cannot attend online (or have no census), with
+    /// their follow-ups.
+    Online {
+        #[arg(long)]
+        class: String,
+        #[arg(long)]
+        cannot: bool,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
     /// The attendance code table.
     Codes {
         #[arg(long, value_enum, default_value = "text")]
@@ -913,6 +924,72 @@ pub fn run(args: AttendanceArgs, db: Db, operator: &str) -> anyhow::Result<u8> {
             } else {
                 exit::FINDINGS
             })
+        }
+        AttendanceCommand::Online {
+            class,
+            cannot,
+            format,
+        } => {
+            let class = find_class(&c, &class)?;
+            let date = c.working.clamp(c.year.starts_on, c.year.ends_on);
+            let rows = if cannot {
+                att::cannot_attend_online(c.db.conn(), &class, &c.year, date)?
+            } else {
+                att::census(c.db.conn(), &class, &c.year, date)?
+            };
+            let yn = |b: Option<bool>| match b {
+                Some(true) => "yes",
+                Some(false) => "no",
+                None => "",
+            };
+            let out = match format {
+                Format::Json => serde_json::to_string_pretty(&rows)? + "\n",
+                Format::Csv | Format::Text => {
+                    let mut head: Vec<String> = vec!["student".into()];
+                    head.extend(att::Device::ALL.iter().map(|d| d.column().to_string()));
+                    head.extend(
+                        ["can_attend_online", "followups", "last_followup"].map(String::from),
+                    );
+                    let mut table = vec![head];
+                    for r in &rows {
+                        let mut line = vec![r.name.clone()];
+                        for d in att::Device::ALL {
+                            line.push(yn(r.census.as_ref().map(|x| d.get(x))).to_string());
+                        }
+                        line.push(
+                            match r.can_attend_online() {
+                                Some(b) => yn(Some(b)),
+                                None => "no census",
+                            }
+                            .to_string(),
+                        );
+                        line.push(r.followups.len().to_string());
+                        line.push(
+                            r.followups
+                                .last()
+                                .map(|f| format!("{} {}: {}", f.date, f.method, f.note))
+                                .unwrap_or_default(),
+                        );
+                        table.push(line);
+                    }
+                    if format == Format::Csv {
+                        csv_out(table)?
+                    } else {
+                        let widths: Vec<usize> = (0..table[0].len())
+                            .map(|i| table.iter().map(|r| r[i].width()).max().unwrap_or(0))
+                            .collect();
+                        let mut out = format!("{} device census\n", class.name);
+                        for r in &table {
+                            let cells: Vec<String> =
+                                r.iter().zip(&widths).map(|(x, w)| pad(x, *w)).collect();
+                            let _ = writeln!(out, "{}", cells.join("  ").trim_end());
+                        }
+                        out
+                    }
+                }
+            };
+            print!("{out}");
+            Ok(exit::OK)
         }
         AttendanceCommand::Codes { format } => {
             let codes = store::attendance::codes(c.db.conn(), true)?;
