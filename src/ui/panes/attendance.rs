@@ -263,8 +263,14 @@ impl App {
             }
             Action::AttPeriodGrid => {
                 self.attendance.anchor = None;
-                // Open on the day shown in the day grid.
+                // Open on the day and the student of the day grid.
                 self.attendance.pcol = usize::MAX;
+                let sid = self
+                    .attendance
+                    .view
+                    .as_ref()
+                    .and_then(|v| v.students.get(self.attendance.row))
+                    .map(|s| s.student_id);
                 self.attendance.show = if show == Show::Period {
                     Show::Day
                 } else {
@@ -272,6 +278,11 @@ impl App {
                 };
                 self.attendance.loaded = false;
                 self.ensure_loaded();
+                if let (Some(sid), Some(v)) = (sid, &self.attendance.period)
+                    && let Some(r) = v.students.iter().position(|s| s.student_id == sid)
+                {
+                    self.attendance.prow = r;
+                }
                 true
             }
             Action::AttReasons => {
@@ -640,11 +651,11 @@ impl App {
                     return;
                 };
                 let working = self.working_date;
-                let desc = format!("{}: {}, {}", r.name, choice.label(), dates::full(r.date));
+                let desc = format!("{}: {}", r.name, choice.label());
                 if let Some(n) = self.write(desc.clone(), |tx, op| {
                     att::apply_reason(tx, op, working, class_id, r.date, r.student_id, choice)
                 }) {
-                    self.flash(format!("{desc} — {n} lesson(s)"));
+                    self.flash(format!("{n} lesson(s) — {desc}"));
                 }
             }
             _ => {}
