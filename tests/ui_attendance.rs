@@ -473,3 +473,35 @@ fn the_online_view_takes_the_census_and_follow_ups() {
             .any(|x| x.student_id == r.student_id)
     );
 }
+
+#[test]
+fn not_taken_yet_lists_the_working_days_lessons_per_teacher() {
+    let (_dir, db) = common::demo_db();
+    // Two lessons of the working day left without attendance.
+    db.conn()
+        .execute(
+            "UPDATE lesson SET attendance_taken_at = NULL WHERE id IN
+             (SELECT id FROM lesson WHERE date = '2025-12-24' ORDER BY id LIMIT 2)",
+            [],
+        )
+        .expect("updated");
+    let mut app = App::new(db, common::options(false)).expect("starts");
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('T'));
+    assert_eq!(app.attendance.show, Show::NotTaken);
+    let n: usize = app
+        .attendance
+        .not_taken
+        .iter()
+        .map(|t| t.lessons.len())
+        .sum();
+    assert_eq!(n, 2);
+    let text = screen(&app, 80, 24);
+    assert!(
+        text.contains("Not taken yet on We 24.12.2025: 2 lessons"),
+        "{text}"
+    );
+    insta::assert_snapshot!("attendance_not_taken_80x24", text);
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.attendance.show, Show::Day);
+}

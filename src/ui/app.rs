@@ -552,7 +552,8 @@ impl App {
             | Action::AttOnline
             | Action::AttCodes
             | Action::AttDevices
-            | Action::AttCannotOnline => {}
+            | Action::AttCannotOnline
+            | Action::AttNotTaken => {}
         }
     }
 

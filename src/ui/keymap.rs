@@ -355,6 +355,7 @@ impl Default for Keymap {
         add(Attendance, Action::AttCodes, &[k('C')], false);
         add(Attendance, Action::AttDevices, &[k('D')], false);
         add(Attendance, Action::AttCannotOnline, &[k('N')], false);
+        add(Attendance, Action::AttNotTaken, &[k('T')], false);
         add(Attendance, Action::Confirm, &[p(Enter)], false);
         add(Training, Action::PrevPlan, &[k('[')], true);
         add(Training, Action::NextPlan, &[k(']')], true);

@@ -41,6 +41,8 @@ pub enum Show {
     Codes,
     /// Online teaching: the device census and follow-ups.
     Online,
+    /// The working day's lessons whose attendance is not taken, per teacher.
+    NotTaken,
 }
 
 /// The follow-up form of the online view.
@@ -167,6 +169,10 @@ pub struct AttendancePane {
     pub cannot_only: bool,
     pub staff: Vec<(Id, String)>,
     pub followup: Option<FollowupForm>,
+    /// The "not taken yet" list and its cursor.
+    pub not_taken: Vec<att::NotTaken>,
+    pub nrow: usize,
+    pub(crate) noffset: Cell<usize>,
 }
 
 impl AttendancePane {
@@ -195,6 +201,9 @@ impl AttendancePane {
             }
             Show::Codes => {
                 self.crow = super::step_rows(self.crow, self.codes.len(), action, 10);
+            }
+            Show::NotTaken => {
+                self.nrow = super::step_rows(self.nrow, self.not_taken.len(), action, 10);
             }
             Show::Online => {
                 self.orow = super::step_rows(self.orow, self.census.len(), action, 10);
@@ -307,6 +316,18 @@ impl App {
                 self.ensure_loaded();
                 true
             }
+            Action::AttNotTaken => {
+                self.attendance.anchor = None;
+                self.attendance.show = if show == Show::NotTaken {
+                    Show::Day
+                } else {
+                    Show::NotTaken
+                };
+                self.attendance.loaded = false;
+                self.ensure_loaded();
+                true
+            }
+            Action::PrevDay | Action::NextDay if show == Show::NotTaken => true,
             Action::AttDevices => {
                 self.attendance.anchor = None;
                 self.attendance.show = if show == Show::Online {
@@ -359,7 +380,7 @@ impl App {
                     Show::Day => self.open_code_picker(),
                     Show::Period => self.open_period_day(),
                     Show::Reasons => self.open_reason_picker(),
-                    Show::Codes | Show::Online => {}
+                    Show::Codes | Show::Online | Show::NotTaken => {}
                 }
                 true
             }
@@ -446,6 +467,13 @@ impl App {
         };
         match self.attendance.show {
             Show::Day => {}
+            Show::NotTaken => match att::not_taken(self.db.conn(), self.working_date) {
+                Ok(l) => {
+                    self.attendance.nrow = self.attendance.nrow.min(l.len().saturating_sub(1));
+                    self.attendance.not_taken = l;
+                }
+                Err(e) => self.flash(format!("could not read the lessons not taken: {e}")),
+            },
             Show::Online => {
                 let date = self.attendance.date.min(self.working_date);
                 let r = if self.attendance.cannot_only {
@@ -1169,7 +1197,78 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         Show::Reasons => draw_reasons(app, area, buf),
         Show::Codes => draw_codes(app, area, buf),
         Show::Online => draw_online(app, area, buf),
+        Show::NotTaken => draw_not_taken(app, area, buf),
     }
+}
+
+fn draw_not_taken(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let p = &app.attendance;
+    let w = area.width.saturating_sub(1) as usize;
+    let n: usize = p.not_taken.iter().map(|x| x.lessons.len()).sum();
+    let head = format!(
+        "Not taken yet on {}: {n} lessons, {} teachers (the whole school)",
+        dates::long(app.working_date),
+        p.not_taken.len()
+    );
+    put(buf, area, area.x + 1, area.y, w, &head, t.header);
+    if p.not_taken.is_empty() {
+        put(
+            buf,
+            area,
+            area.x + 1,
+            area.y + 2,
+            w,
+            "Every lesson of the working day has its attendance taken.",
+            t.dim,
+        );
+        return;
+    }
+    let list = &p.not_taken;
+    let cell = |r: usize, c: usize| -> (String, Style) {
+        let x = &list[r];
+        match c {
+            0 => (x.teacher.clone(), t.text),
+            1 => (x.lessons.len().to_string(), t.bad),
+            _ => (
+                x.lessons
+                    .iter()
+                    .map(|(no, class, subject)| format!("{class} {no} {subject}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                t.dim,
+            ),
+        }
+    };
+    let table = Table {
+        columns: vec![
+            Column::left(28, &["Teacher"]),
+            Column::right(3, &["n"]),
+            Column::left(0, &["Class, lesson, subject"]),
+        ],
+        rows: list.len(),
+        cell: &cell,
+        span: None,
+        cursor: Some(p.nrow),
+        offset: &p.noffset,
+        theme: t,
+    };
+    let table_area = Rect {
+        x: area.x,
+        y: area.y + 1,
+        width: area.width,
+        height: area.height.saturating_sub(2),
+    };
+    table.render(table_area, buf);
+    put(
+        buf,
+        area,
+        area.x + 1,
+        area.bottom() - 1,
+        w,
+        "Esc: back to the grid",
+        t.dim,
+    );
 }
 
 fn draw_online(app: &App, area: Rect, buf: &mut Buffer) {
