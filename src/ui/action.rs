@@ -99,7 +99,7 @@ actions! {
     AttOnline = "att_online", "online", "Switch the lesson between in class and online";
     AttCodes = "att_codes", "codes", "The code table: list, add (+), edit (Enter), hide";
     AttDevices = "att_devices", "devices", "Online teaching: device census, follow-ups (+)";
-    AttNotTaken = "att_not_taken", "not taken", "Today's lessons whose attendance is not taken, per teacher";
+    AttNotTaken = "att_not_taken", "not taken", "Lessons of the working day not taken yet, per teacher";
     AttCannotOnline = "att_cannot_online", "cannot attend", "Only the students who cannot attend online";
 }
 
