@@ -123,11 +123,122 @@ fn main() -> anyhow::Result<()> {
         "check (integrity, keys, counts){:>8.2} ms",
         check.as_secs_f64() * 1e3
     );
+    // attendance
+    attendance_bench(&path)?;
     if let Some(kib) = peak_rss_kib() {
         println!(
             "peak memory (whole run)        {:>8.1} MB",
             kib as f64 / 1024.0
         );
     }
+    Ok(())
+}
+
+// attendance: marking a whole school day present (one class, then every
+// class of the school, one transaction each, undone after each run) and
+// opening a class's period grid (students × school days with summaries).
+fn attendance_bench(path: &std::path::Path) -> anyhow::Result<()> {
+    use classbook::service::attendance as att;
+    let mut db = store::open(path, &OpenOptions::default())?;
+    let today = store::school::working_date(db.conn(), chrono::Local::now().date_naive())?;
+    let year = store::school::current_year(db.conn(), today)?.expect("the demo has a year");
+    let classes = store::classes::classes(db.conn(), year.id)?;
+    let class = classes
+        .iter()
+        .find(|c| c.name == "7А")
+        .expect("7А exists")
+        .clone();
+    let periods = store::school::periods(db.conn(), year.id)?;
+    let q2 = periods
+        .iter()
+        .find(|p| p.label == "2 четверть")
+        .expect("Q2")
+        .clone();
+    let whole = periods
+        .iter()
+        .find(|p| p.kind == classbook::domain::PeriodKind::Year)
+        .expect("the year")
+        .clone();
+    let day = chrono::NaiveDate::from_ymd_opt(2025, 12, 23).expect("a date");
+    let working = today.max(day);
+    // Make the day "not taken" first (undone at the end), so that marking
+    // it present writes every lesson.
+    let mut reset = Vec::new();
+    for c in &classes {
+        for l in store::journal::lessons_on(db.conn(), c.id, day)? {
+            if l.attendance_taken_at.is_some() {
+                let key: serde_json::Map<String, serde_json::Value> =
+                    [("id".to_string(), serde_json::json!(l.id))]
+                        .into_iter()
+                        .collect();
+                let info = store::rows::table_info(db.conn(), "lesson")?;
+                let mut row = store::rows::snapshot(db.conn(), &info, &key)?.expect("the lesson");
+                row.insert("attendance_taken_at".into(), serde_json::Value::Null);
+                reset.push((key, row));
+            }
+        }
+    }
+    let reset_ids = db.write(|tx| -> store::Result<Vec<i64>> {
+        let mut ids = Vec::new();
+        for (key, row) in &reset {
+            ids.extend(store::audit::write_row(
+                tx,
+                "bench",
+                "bench.reset",
+                "lesson",
+                key,
+                Some(row),
+            )?);
+        }
+        Ok(ids)
+    })?;
+    let mut one = Vec::new();
+    let mut all = Vec::new();
+    let mut written = (0, 0);
+    for _ in 0..5 {
+        let t = Instant::now();
+        let ids = db.write(|tx| att::take_day(tx, "bench", working, class.id, day))?;
+        one.push(t.elapsed());
+        written.0 = ids.len();
+        db.write(|tx| store::audit::undo_group(tx, "bench", &ids))?;
+        let t = Instant::now();
+        let ids = db.write(|tx| -> store::Result<Vec<i64>> {
+            let mut ids = Vec::new();
+            for c in &classes {
+                ids.extend(att::take_day(tx, "bench", working, c.id, day)?);
+            }
+            Ok(ids)
+        })?;
+        all.push(t.elapsed());
+        written.1 = ids.len();
+        db.write(|tx| store::audit::undo_group(tx, "bench", &ids))?;
+    }
+    db.write(|tx| store::audit::undo_group(tx, "bench", &reset_ids))?;
+    println!(
+        "day present 7А                 {:>8.2} ms ({} lessons, audited)",
+        median(one).as_secs_f64() * 1e3,
+        written.0
+    );
+    println!(
+        "day present, whole school      {:>8.2} ms ({} lessons of {} classes, one transaction)",
+        median(all).as_secs_f64() * 1e3,
+        written.1,
+        classes.len()
+    );
+    let conn = db.conn();
+    let q = time(20, || {
+        att::load_period(conn, &class, &year, q2.starts_on, q2.ends_on).map(|v| v.days.len())
+    });
+    println!(
+        "period grid 7А Q2              {:>8.2} ms (students × school days, summaries)",
+        q.as_secs_f64() * 1e3
+    );
+    let y = time(5, || {
+        att::load_period(conn, &class, &year, whole.starts_on, whole.ends_on).map(|v| v.days.len())
+    });
+    println!(
+        "period grid 7А whole year      {:>8.2} ms",
+        y.as_secs_f64() * 1e3
+    );
     Ok(())
 }

@@ -10,6 +10,8 @@ use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::service::demo::{self, DemoOptions, DemoSize};
+
+pub mod attendance;
 use crate::store::{self, Db, OpenError, OpenMode, OpenOptions};
 
 /// Exit codes, documented in the README.
@@ -82,6 +84,8 @@ pub enum Command {
     /// Teacher training: sessions, roll call, external training, standing.
     #[command(subcommand, long_about = training::ABOUT)]
     Training(training::TrainingCommand),
+    /// Attendance: show a day or a period, set codes, give reasons, list lessons not taken.
+    Attendance(attendance::AttendanceArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -281,6 +285,10 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             } else {
                 exit::FINDINGS
             })
+        }
+        Some(Command::Attendance(args)) => {
+            let db = store::open(&db_path, &OpenOptions::default())?;
+            attendance::run(args, db, &operator)
         }
     }
 }

@@ -153,3 +153,75 @@ pub fn followups(conn: &Connection, student_id: Id) -> Result<Vec<OnlineFollowup
         })?
         .collect::<rusqlite::Result<_>>()?)
 }
+
+// attendance pane: reads for the grids, summaries and "not taken" lists.
+
+/// What the period grid needs of a lesson.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LessonSlot {
+    pub id: Id,
+    pub group_id: Option<Id>,
+    pub date: NaiveDate,
+    pub lesson_no: u8,
+    /// Attendance was taken.
+    pub taken: bool,
+}
+
+/// Lessons of a class (all subjects and groups) between two dates, by
+/// date and lesson number (one query, for the period grid).
+pub fn lesson_slots(
+    conn: &Connection,
+    class_id: Id,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<LessonSlot>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, group_id, date, lesson_no, attendance_taken_at IS NOT NULL FROM lesson
+         WHERE class_id = ?1 AND date BETWEEN ?2 AND ?3
+         ORDER BY date, lesson_no, ifnull(group_id, 0)",
+    )?;
+    Ok(stmt
+        .query_map(params![class_id, from, to], |r| {
+            Ok(LessonSlot {
+                id: r.get(0)?,
+                group_id: r.get(1)?,
+                date: r.get(2)?,
+                lesson_no: r.get(3)?,
+                taken: r.get(4)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// Lessons of every class on a day whose attendance has not been taken:
+/// (lesson, class name, subject name, teacher who taught it: the
+/// substitute if any), by teacher name then lesson number.
+pub fn not_taken_on(
+    conn: &Connection,
+    date: NaiveDate,
+) -> Result<Vec<(crate::domain::Lesson, String, String, Id)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT l.id, c.name, s.name, ifnull(l.taught_by_id, l.teacher_id)
+         FROM lesson l JOIN class c ON c.id = l.class_id JOIN subject s ON s.id = l.subject_id
+         WHERE l.date = ?1 AND l.attendance_taken_at IS NULL
+         ORDER BY l.lesson_no, c.grade, c.name",
+    )?;
+    let rows: Vec<(Id, String, String, Id)> = stmt
+        .query_map([date], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    rows.into_iter()
+        .map(|(id, class, subject, teacher)| {
+            Ok((super::journal::lesson(conn, id)?, class, subject, teacher))
+        })
+        .collect()
+}
+
+/// How many attendance entries use a code (as the code or as the comment).
+pub fn code_use_count(conn: &Connection, code_id: Id) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT (SELECT count(*) FROM attendance WHERE code_id = ?1)
+              + (SELECT count(*) FROM attendance WHERE comment_code_id = ?1)",
+        [code_id],
+        |r| r.get(0),
+    )?)
+}

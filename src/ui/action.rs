@@ -105,6 +105,20 @@ actions! {
     FormNext = "form_next", "next field", "Go to the next field of the form";
     FormPrev = "form_prev", "prev field", "Go to the previous field of the form";
     FormErase = "form_erase", "erase", "Erase the last character of the field";
+    // attendance
+    AttTakeLesson = "att_take_lesson", "lesson present", "Mark the lesson taken: all without a code present";
+    AttTakeDay = "att_take_day", "day present", "Mark the whole day taken: all without a code present";
+    AttSelect = "att_select", "range", "Start or drop a range (then a code key or Backspace)";
+    AttClear = "att_clear", "clear", "Clear the cell or range: present";
+    AttFillDown = "att_fill_down", "fill down", "Copy the code to the cell below and move there";
+    AttFillRight = "att_fill_right", "fill right", "Copy the code to the next lesson and move there";
+    AttPeriodGrid = "att_period_grid", "period", "Class × period grid (Enter opens a day), or back";
+    AttReasons = "att_reasons", "reasons", "Absences with no reason given; Enter gives one";
+    AttOnline = "att_online", "online", "Switch the lesson between in class and online";
+    AttCodes = "att_codes", "codes", "The code table: list, add (+), edit (Enter), hide";
+    AttDevices = "att_devices", "devices", "Online teaching: device census, follow-ups (+)";
+    AttNotTaken = "att_not_taken", "not taken", "Lessons of the working day not taken yet, per teacher";
+    AttCannotOnline = "att_cannot_online", "cannot attend", "Only the students who cannot attend online";
 }
 
 #[cfg(test)]

@@ -86,6 +86,9 @@ pub enum PickTarget {
     Subject,
     Period,
     Programme,
+    // attendance
+    AttCode,
+    AttReason,
 }
 
 /// A list to choose from, with type-to-filter.
@@ -119,7 +122,12 @@ fn fold(s: &str) -> String {
 }
 
 impl Picker {
-    fn new(target: PickTarget, title: &str, items: Vec<String>, current: usize) -> Picker {
+    pub(crate) fn new(
+        target: PickTarget,
+        title: &str,
+        items: Vec<String>,
+        current: usize,
+    ) -> Picker {
         Picker {
             target,
             title: title.to_string(),
@@ -307,6 +315,13 @@ impl App {
         if ev.kind == KeyEventKind::Release {
             return false;
         }
+        // attendance: the code table's form takes every key
+        if self.tab == Tab::Attendance
+            && self.attendance.takes_keys()
+            && self.overlay == Overlay::None
+        {
+            return self.attendance_form_key(ev);
+        }
         let mode = self.mode();
         // training: the roll call's status keys come from the status table.
         if mode == Mode::TrainingRoll
@@ -332,6 +347,15 @@ impl App {
                 {
                     self.update(Action::InsertText(c.to_string()));
                     true
+                }
+                // attendance: a code key of the code table
+                KeyCode::Char(c)
+                    if mode == Mode::Attendance
+                        && !ev
+                            .modifiers
+                            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+                {
+                    self.attendance_char(c)
                 }
                 _ => self.message.take().is_some(),
             },
@@ -432,6 +456,10 @@ impl App {
         // training: an open form takes every key.
         if self.tab == Tab::Training && self.training.form.is_some() {
             self.training_update(action);
+            return;
+        }
+        // attendance
+        if self.tab == Tab::Attendance && self.attendance_update(&action) {
             return;
         }
         match action {
@@ -555,6 +583,20 @@ impl App {
             | Action::FormNext
             | Action::FormPrev
             | Action::FormErase => self.training_update(action),
+            // attendance (handled by attendance_update on its tab)
+            Action::AttTakeLesson
+            | Action::AttTakeDay
+            | Action::AttSelect
+            | Action::AttClear
+            | Action::AttFillDown
+            | Action::AttFillRight
+            | Action::AttPeriodGrid
+            | Action::AttReasons
+            | Action::AttOnline
+            | Action::AttCodes
+            | Action::AttDevices
+            | Action::AttCannotOnline
+            | Action::AttNotTaken => {}
         }
     }
 
@@ -585,6 +627,8 @@ impl App {
                 self.indicators.idx = i;
                 self.indicators.loaded = false;
             }
+            // attendance
+            PickTarget::AttCode | PickTarget::AttReason => self.attendance_pick(target, i),
         }
         self.ensure_loaded();
     }
@@ -757,6 +801,8 @@ impl App {
         let r = service::attendance::load(self.db.conn(), &class, &year, self.attendance.date);
         let view = self.report("attendance", r);
         self.attendance.set_view(view);
+        // attendance: codes, period grid, reasons
+        self.reload_attendance_extra();
     }
 
     fn step_day(&mut self, forward: bool) {

@@ -359,6 +359,26 @@ impl Default for Keymap {
         add(Attendance, Action::PrevDay, &[k('[')], true);
         add(Attendance, Action::NextDay, &[k(']')], true);
         add(Attendance, Action::GoToday, &[k('t')], true);
+        // attendance: editing (code keys come from the code table)
+        add(Attendance, Action::AttReasons, &[k('r')], true);
+        add(Attendance, Action::AttPeriodGrid, &[k('P')], true);
+        add(Attendance, Action::AttTakeLesson, &[k('+')], false);
+        add(Attendance, Action::AttTakeDay, &[k('A')], false);
+        add(Attendance, Action::AttSelect, &[k('v')], false);
+        add(
+            Attendance,
+            Action::AttClear,
+            &[p(Backspace), p(Delete)],
+            false,
+        );
+        add(Attendance, Action::AttFillDown, &[k('J')], false);
+        add(Attendance, Action::AttFillRight, &[k('L')], false);
+        add(Attendance, Action::AttOnline, &[k('O')], false);
+        add(Attendance, Action::AttCodes, &[k('C')], false);
+        add(Attendance, Action::AttDevices, &[k('D')], false);
+        add(Attendance, Action::AttCannotOnline, &[k('N')], false);
+        add(Attendance, Action::AttNotTaken, &[k('T')], false);
+        add(Attendance, Action::Confirm, &[p(Enter)], false);
         add(Training, Action::PrevPlan, &[k('[')], true);
         add(Training, Action::NextPlan, &[k(']')], true);
         add(Indicators, Action::PickProgramme, &[k('p')], true);

@@ -1,21 +1,131 @@
-//! Attendance: one class on one school day, students × that day's lessons;
-//! a blank cell is present, otherwise the code; lessons whose attendance
-//! was not taken are marked; each student's absences that day.
+//! Attendance: one class on one school day (students × that day's lessons,
+//! editable: one keystroke sets a code), the class over a period (students ×
+//! school days, each cell a day's summary, Enter opens the day), and the
+//! reasons still to give for a day.
+//!
+//! A blank cell of the day grid is present; lessons whose attendance was not
+//! taken are marked. Code keys come from the code table: the key itself, or
+//! the Latin letter on the same physical key of a ЙЦУКЕН keyboard (`y` for
+//! `н`); keys bound to actions always win, so codes never shadow navigation.
 
 use std::cell::Cell;
 
 use chrono::NaiveDate;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
 
-use crate::domain::attendance::Category;
-use crate::service::attendance::{DayCell, DayView};
+use crate::domain::attendance::{AttendanceCode, Category};
+use crate::domain::{Id, LessonMode};
+use crate::service::attendance::{
+    self as att, DayCell, DaySummary, DayView, PeriodView, ReasonChoice, ReasonToGive,
+};
+use crate::store;
 use crate::ui::action::Action;
-use crate::ui::app::App;
+use crate::ui::app::{App, Overlay, PickTarget, Picker};
 use crate::ui::dates;
-use crate::ui::grid::{Column, Grid};
-use crate::ui::text::{put, width};
+use crate::ui::grid::{Column, Grid, Table};
+use crate::ui::text::{fit, put, width};
+
+/// What the attendance tab shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Show {
+    /// Class × day, editable.
+    #[default]
+    Day,
+    /// Class × period: a day's summary per cell.
+    Period,
+    /// The reasons still to give on the day.
+    Reasons,
+    /// The code table: list, add, edit, hide.
+    Codes,
+    /// Online teaching: the device census and follow-ups.
+    Online,
+    /// The working day's lessons whose attendance is not taken, per teacher.
+    NotTaken,
+}
+
+/// The follow-up form of the online view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FollowupForm {
+    pub student_id: Id,
+    pub name: String,
+    pub date: String,
+    /// Index into the staff list.
+    pub by: usize,
+    /// Index into `FollowupMethod::ALL`.
+    pub method: usize,
+    pub note: String,
+    pub field: usize,
+}
+
+/// The add/edit form of the code table screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeForm {
+    /// The code being edited; `None` adds one.
+    pub id: Option<Id>,
+    pub code: String,
+    pub label: String,
+    /// Index into `Category::ALL`.
+    pub category: usize,
+    /// 0: none, else index + 1 into `Reason::ALL`.
+    pub reason: usize,
+    pub key: String,
+    pub sort: String,
+    /// The field with the cursor (0–5).
+    pub field: usize,
+}
+
+impl CodeForm {
+    pub const FIELDS: [&'static str; 6] = ["Code", "Label", "Category", "Reason", "Key", "Order"];
+
+    fn draft(&self) -> Result<att::CodeDraft, String> {
+        let sort = self
+            .sort
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| format!("the order «{}» is not a whole number", self.sort.trim()))?;
+        Ok(att::CodeDraft {
+            code: self.code.clone(),
+            label: self.label.clone(),
+            category: Category::ALL[self.category.min(Category::ALL.len() - 1)],
+            reason: self
+                .reason
+                .checked_sub(1)
+                .and_then(|i| crate::domain::attendance::Reason::ALL.get(i).copied()),
+            key: Some(self.key.trim().to_string()).filter(|k| !k.is_empty()),
+            sort,
+        })
+    }
+
+    fn text(&mut self) -> Option<&mut String> {
+        match self.field {
+            0 => Some(&mut self.code),
+            1 => Some(&mut self.label),
+            4 => Some(&mut self.key),
+            5 => Some(&mut self.sort),
+            _ => None,
+        }
+    }
+
+    /// The value shown for field `i`.
+    pub fn value(&self, i: usize) -> String {
+        match i {
+            0 => self.code.clone(),
+            1 => self.label.clone(),
+            2 => Category::ALL[self.category.min(Category::ALL.len() - 1)]
+                .label()
+                .to_string(),
+            3 => self
+                .reason
+                .checked_sub(1)
+                .and_then(|i| crate::domain::attendance::Reason::ALL.get(i))
+                .map_or("—".to_string(), |r| r.as_str().replace('_', " ")),
+            4 => self.key.clone(),
+            _ => self.sort.clone(),
+        }
+    }
+}
 
 /// The attendance tab's state.
 #[derive(Debug, Default)]
@@ -28,6 +138,41 @@ pub struct AttendancePane {
     pub(crate) row_offset: Cell<usize>,
     pub(crate) col_offset: Cell<usize>,
     pub(crate) page: Cell<usize>,
+    /// Which grid or list is on screen.
+    pub show: Show,
+    /// The other corner of the range being selected with `v`.
+    pub anchor: Option<(usize, usize)>,
+    /// The code table (hidden codes included, for display).
+    pub codes: Vec<AttendanceCode>,
+    /// The period of the period grid (index into `App::periods`).
+    pub period_idx: Option<usize>,
+    pub period: Option<PeriodView>,
+    pub prow: usize,
+    pub pcol: usize,
+    pub(crate) prow_offset: Cell<usize>,
+    pub(crate) pcol_offset: Cell<usize>,
+    pub(crate) ppage: Cell<usize>,
+    pub reasons: Vec<ReasonToGive>,
+    pub rrow: usize,
+    pub(crate) roffset: Cell<usize>,
+    /// The code table screen's cursor, the uses of each code, and the form.
+    pub crow: usize,
+    pub(crate) coffset: Cell<usize>,
+    pub code_uses: Vec<i64>,
+    pub form: Option<CodeForm>,
+    /// The online view: census rows, cursor, the "cannot attend" filter,
+    /// staff for follow-ups, and the follow-up form.
+    pub census: Vec<att::CensusRow>,
+    pub orow: usize,
+    pub ocol: usize,
+    pub(crate) ooffset: Cell<usize>,
+    pub cannot_only: bool,
+    pub staff: Vec<(Id, String)>,
+    pub followup: Option<FollowupForm>,
+    /// The "not taken yet" list and its cursor.
+    pub not_taken: Vec<att::NotTaken>,
+    pub nrow: usize,
+    pub(crate) noffset: Cell<usize>,
 }
 
 impl AttendancePane {
@@ -40,17 +185,996 @@ impl AttendancePane {
     }
 
     pub(crate) fn move_cursor(&mut self, action: &Action) {
-        let Some(v) = &self.view else { return };
-        self.row = super::step_rows(self.row, v.students.len(), action, self.page.get());
-        self.col = super::step_cols(self.col, v.lessons.len(), action);
+        match self.show {
+            Show::Day => {
+                let Some(v) = &self.view else { return };
+                self.row = super::step_rows(self.row, v.students.len(), action, self.page.get());
+                self.col = super::step_cols(self.col, v.lessons.len(), action);
+            }
+            Show::Period => {
+                let Some(v) = &self.period else { return };
+                self.prow = super::step_rows(self.prow, v.students.len(), action, self.ppage.get());
+                self.pcol = super::step_cols(self.pcol, v.days.len(), action);
+            }
+            Show::Reasons => {
+                self.rrow = super::step_rows(self.rrow, self.reasons.len(), action, 10);
+            }
+            Show::Codes => {
+                self.crow = super::step_rows(self.crow, self.codes.len(), action, 10);
+            }
+            Show::NotTaken => {
+                self.nrow = super::step_rows(self.nrow, self.not_taken.len(), action, 10);
+            }
+            Show::Online => {
+                self.orow = super::step_rows(self.orow, self.census.len(), action, 10);
+                self.ocol = super::step_cols(self.ocol, att::Device::ALL.len(), action);
+            }
+        }
+    }
+
+    /// A form is open and takes every key.
+    pub fn takes_keys(&self) -> bool {
+        self.form.is_some() || self.followup.is_some()
+    }
+
+    /// The selected block (rows, columns), inclusive: the range from the
+    /// anchor to the cursor, or the cursor's cell.
+    pub fn selection(&self) -> ((usize, usize), (usize, usize)) {
+        let (ar, ac) = self.anchor.unwrap_or((self.row, self.col));
+        (
+            (ar.min(self.row), ar.max(self.row)),
+            (ac.min(self.col), ac.max(self.col)),
+        )
+    }
+
+    /// The code a typed character stands for: the code table's key itself
+    /// (any case), else the Cyrillic letter on the same physical key of a
+    /// ЙЦУКЕН keyboard.
+    pub fn code_for_key(&self, c: char) -> Option<&AttendanceCode> {
+        let lower: String = c.to_lowercase().collect();
+        let visible = || self.codes.iter().filter(|k| !k.hidden);
+        visible()
+            .find(|k| k.key.as_deref() == Some(lower.as_str()))
+            .or_else(|| {
+                let cyr = latin_to_cyrillic(c.to_ascii_lowercase())?.to_string();
+                visible().find(|k| k.key.as_deref() == Some(cyr.as_str()))
+            })
     }
 }
+
+/// The Cyrillic letter on the same key of a ЙЦУКЕН keyboard as `c` on QWERTY.
+pub fn latin_to_cyrillic(c: char) -> Option<char> {
+    const LAT: &str = "qwertyuiop[]asdfghjkl;'zxcvbnm,.";
+    const CYR: &str = "йцукенгшщзхъфывапролджэячсмитьбю";
+    LAT.chars()
+        .position(|k| k == c)
+        .and_then(|i| CYR.chars().nth(i))
+}
+
+// ---------------------------------------------------------------------------
+// State changes (called from `App::update` and `App::handle_key`).
+
+impl App {
+    /// The attendance tab's own handling of an action; `true` when it used
+    /// it (the general handling is skipped).
+    pub(crate) fn attendance_update(&mut self, action: &Action) -> bool {
+        let show = self.attendance.show;
+        match action {
+            Action::Cancel if self.attendance.anchor.is_some() => {
+                self.attendance.anchor = None;
+                true
+            }
+            Action::Cancel if show != Show::Day => {
+                self.attendance.show = Show::Day;
+                self.attendance.loaded = false;
+                self.ensure_loaded();
+                true
+            }
+            Action::AttPeriodGrid => {
+                self.attendance.anchor = None;
+                // Open on the day and the student of the day grid.
+                self.attendance.pcol = usize::MAX;
+                let sid = self
+                    .attendance
+                    .view
+                    .as_ref()
+                    .and_then(|v| v.students.get(self.attendance.row))
+                    .map(|s| s.student_id);
+                self.attendance.show = if show == Show::Period {
+                    Show::Day
+                } else {
+                    Show::Period
+                };
+                self.attendance.loaded = false;
+                self.ensure_loaded();
+                if let (Some(sid), Some(v)) = (sid, &self.attendance.period)
+                    && let Some(r) = v.students.iter().position(|s| s.student_id == sid)
+                {
+                    self.attendance.prow = r;
+                }
+                true
+            }
+            Action::AttReasons => {
+                self.attendance.anchor = None;
+                self.attendance.show = if show == Show::Reasons {
+                    Show::Day
+                } else {
+                    Show::Reasons
+                };
+                self.attendance.loaded = false;
+                self.ensure_loaded();
+                true
+            }
+            Action::AttCodes => {
+                self.attendance.anchor = None;
+                self.attendance.show = if show == Show::Codes {
+                    Show::Day
+                } else {
+                    Show::Codes
+                };
+                self.attendance.loaded = false;
+                self.ensure_loaded();
+                true
+            }
+            Action::AttNotTaken => {
+                self.attendance.anchor = None;
+                self.attendance.show = if show == Show::NotTaken {
+                    Show::Day
+                } else {
+                    Show::NotTaken
+                };
+                self.attendance.loaded = false;
+                self.ensure_loaded();
+                true
+            }
+            Action::PrevDay | Action::NextDay if show == Show::NotTaken => true,
+            Action::AttDevices => {
+                self.attendance.anchor = None;
+                self.attendance.show = if show == Show::Online {
+                    Show::Day
+                } else {
+                    Show::Online
+                };
+                self.attendance.loaded = false;
+                self.ensure_loaded();
+                true
+            }
+            Action::AttCannotOnline if show == Show::Online => {
+                self.attendance.cannot_only = !self.attendance.cannot_only;
+                self.attendance.orow = 0;
+                self.attendance.loaded = false;
+                self.ensure_loaded();
+                true
+            }
+            Action::Confirm if show == Show::Online => {
+                self.toggle_device();
+                true
+            }
+            Action::AttTakeLesson if show == Show::Online => {
+                self.open_followup_form();
+                true
+            }
+            Action::Confirm if show == Show::Codes => {
+                self.open_code_form(false);
+                true
+            }
+            Action::AttTakeLesson if show == Show::Codes => {
+                self.open_code_form(true);
+                true
+            }
+            Action::AttClear if show == Show::Codes => {
+                self.hide_or_delete_code();
+                true
+            }
+            Action::PrevDay | Action::NextDay if show == Show::Codes => true,
+            Action::AttCannotOnline => {
+                self.flash("this works in the online view (D)");
+                true
+            }
+            Action::PrevDay | Action::NextDay if show == Show::Period => {
+                self.step_period(*action == Action::NextDay);
+                true
+            }
+            Action::Confirm => {
+                match show {
+                    Show::Day => self.open_code_picker(),
+                    Show::Period => self.open_period_day(),
+                    Show::Reasons => self.open_reason_picker(),
+                    Show::Codes | Show::Online | Show::NotTaken => {}
+                }
+                true
+            }
+            Action::AttSelect if show == Show::Day => {
+                let p = &mut self.attendance;
+                p.anchor = match p.anchor {
+                    Some(_) => None,
+                    None => Some((p.row, p.col)),
+                };
+                true
+            }
+            Action::AttClear if show == Show::Day => {
+                self.set_selection(None);
+                true
+            }
+            Action::AttTakeLesson if show == Show::Day => {
+                self.take_lesson();
+                true
+            }
+            Action::AttTakeDay if matches!(show, Show::Day | Show::Reasons) => {
+                self.take_day();
+                true
+            }
+            Action::AttFillDown | Action::AttFillRight if show == Show::Day => {
+                self.fill(*action == Action::AttFillDown);
+                true
+            }
+            Action::AttOnline if show == Show::Day => {
+                self.toggle_online();
+                true
+            }
+            Action::AttSelect
+            | Action::AttClear
+            | Action::AttTakeLesson
+            | Action::AttTakeDay
+            | Action::AttFillDown
+            | Action::AttFillRight
+            | Action::AttOnline => {
+                self.flash("this works in the day grid (Esc goes back to it)");
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// A typed character the keymap does not bind: a code key in the day
+    /// grid. Returns whether the screen may have changed.
+    pub(crate) fn attendance_char(&mut self, c: char) -> bool {
+        if self.attendance.show != Show::Day {
+            return self.message.take().is_some();
+        }
+        match self.attendance.code_for_key(c).cloned() {
+            Some(code) => {
+                self.message = None;
+                self.set_selection(Some(code));
+            }
+            None => {
+                let keys: Vec<String> = self
+                    .attendance
+                    .codes
+                    .iter()
+                    .filter(|k| !k.hidden && k.key.is_some())
+                    .map(|k| format!("{} {}", k.key.as_deref().unwrap_or(""), k.code))
+                    .collect();
+                self.flash(format!(
+                    "no code on «{c}»; keys: {} (Enter lists the codes)",
+                    keys.join(", ")
+                ));
+            }
+        }
+        true
+    }
+
+    /// Read what the attendance tab shows besides the day grid.
+    pub(crate) fn reload_attendance_extra(&mut self) {
+        match store::attendance::codes(self.db.conn(), true) {
+            Ok(c) => self.attendance.codes = c,
+            Err(e) => self.flash(format!("could not read the code table: {e}")),
+        }
+        let (Some(class), Some(year)) = (self.class().cloned(), self.year.clone()) else {
+            self.attendance.period = None;
+            self.attendance.reasons.clear();
+            return;
+        };
+        match self.attendance.show {
+            Show::Day => {}
+            Show::NotTaken => match att::not_taken(self.db.conn(), self.working_date) {
+                Ok(l) => {
+                    self.attendance.nrow = self.attendance.nrow.min(l.len().saturating_sub(1));
+                    self.attendance.not_taken = l;
+                }
+                Err(e) => self.flash(format!("could not read the lessons not taken: {e}")),
+            },
+            Show::Online => {
+                let date = self.attendance.date.min(self.working_date);
+                let r = if self.attendance.cannot_only {
+                    att::cannot_attend_online(self.db.conn(), &class, &year, date)
+                } else {
+                    att::census(self.db.conn(), &class, &year, date)
+                };
+                match r {
+                    Ok(rows) => {
+                        self.attendance.orow =
+                            self.attendance.orow.min(rows.len().saturating_sub(1));
+                        self.attendance.census = rows;
+                    }
+                    Err(e) => self.flash(format!("could not read the census: {e}")),
+                }
+                match store::people::staff(self.db.conn()) {
+                    Ok(s) => {
+                        self.attendance.staff =
+                            s.into_iter().map(|x| (x.id, x.full_name())).collect()
+                    }
+                    Err(e) => self.flash(format!("could not read the staff: {e}")),
+                }
+            }
+            Show::Codes => {
+                let uses: store::Result<Vec<i64>> = self
+                    .attendance
+                    .codes
+                    .iter()
+                    .map(|c| store::attendance::code_use_count(self.db.conn(), c.id))
+                    .collect();
+                match uses {
+                    Ok(u) => self.attendance.code_uses = u,
+                    Err(e) => self.flash(format!("could not count the codes' uses: {e}")),
+                }
+                let n = self.attendance.codes.len();
+                self.attendance.crow = self.attendance.crow.min(n.saturating_sub(1));
+            }
+            Show::Period => {
+                let idx = match self.attendance.period_idx {
+                    Some(i) if i < self.periods.len() => i,
+                    _ => {
+                        let d = self.attendance.date;
+                        let i = self
+                            .periods
+                            .iter()
+                            .position(|p| {
+                                p.kind == crate::domain::PeriodKind::Quarter && p.contains(d)
+                            })
+                            .or_else(|| self.periods.iter().position(|p| p.contains(d)))
+                            .unwrap_or(0);
+                        self.attendance.period_idx = Some(i);
+                        i
+                    }
+                };
+                let Some(period) = self.periods.get(idx).cloned() else {
+                    self.attendance.period = None;
+                    return;
+                };
+                match att::load_period(
+                    self.db.conn(),
+                    &class,
+                    &year,
+                    period.starts_on,
+                    period.ends_on,
+                ) {
+                    Ok(v) => {
+                        let p = &mut self.attendance;
+                        p.prow = p.prow.min(v.students.len().saturating_sub(1));
+                        if p.pcol >= v.days.len() {
+                            // Open on the day shown in the day grid.
+                            p.pcol = v.days.iter().position(|d| d.date >= p.date).unwrap_or(0);
+                        }
+                        p.period = Some(v);
+                    }
+                    Err(e) => {
+                        self.attendance.period = None;
+                        self.flash(format!("could not read the period: {e}"));
+                    }
+                }
+            }
+            Show::Reasons => {
+                match att::reasons_to_give(self.db.conn(), &class, &year, self.attendance.date) {
+                    Ok(r) => {
+                        self.attendance.rrow = self.attendance.rrow.min(r.len().saturating_sub(1));
+                        self.attendance.reasons = r;
+                    }
+                    Err(e) => self.flash(format!("could not read the reasons: {e}")),
+                }
+            }
+        }
+    }
+
+    fn step_period(&mut self, forward: bool) {
+        let n = self.periods.len();
+        let i = self.attendance.period_idx.unwrap_or(0);
+        let next = if forward {
+            (i + 1).min(n.saturating_sub(1))
+        } else {
+            i.saturating_sub(1)
+        };
+        if next == i {
+            self.flash(if forward {
+                "no later period"
+            } else {
+                "no earlier period"
+            });
+            return;
+        }
+        self.attendance.period_idx = Some(next);
+        self.attendance.pcol = usize::MAX;
+        self.attendance.loaded = false;
+        self.ensure_loaded();
+    }
+
+    /// Enter on a period cell: the day grid of that date, on that student.
+    fn open_period_day(&mut self) {
+        let p = &self.attendance;
+        let Some(v) = &p.period else { return };
+        let (Some(day), Some(student)) = (v.days.get(p.pcol), v.students.get(p.prow)) else {
+            return;
+        };
+        let (date, sid) = (day.date, student.student_id);
+        self.attendance.date = date;
+        self.attendance.show = Show::Day;
+        self.attendance.loaded = false;
+        self.ensure_loaded();
+        if let Some(dv) = &self.attendance.view
+            && let Some(r) = dv.students.iter().position(|s| s.student_id == sid)
+        {
+            self.attendance.row = r;
+        }
+    }
+
+    fn open_code_picker(&mut self) {
+        if self
+            .attendance
+            .view
+            .as_ref()
+            .is_none_or(|v| v.lessons.is_empty())
+        {
+            self.flash("no lessons on this day");
+            return;
+        }
+        let items: Vec<String> = self
+            .attendance
+            .codes
+            .iter()
+            .filter(|c| !c.hidden)
+            .map(|c| {
+                format!(
+                    "{}  {} [{}]{}",
+                    c.code,
+                    c.label,
+                    c.category.label(),
+                    c.key
+                        .as_deref()
+                        .map(|k| format!("  key {k}"))
+                        .unwrap_or_default()
+                )
+            })
+            .chain(std::iter::once("(clear: present)".to_string()))
+            .collect();
+        self.overlay = Overlay::Picker(Picker::new(PickTarget::AttCode, "Set the code", items, 0));
+    }
+
+    fn open_reason_picker(&mut self) {
+        let Some(r) = self.attendance.reasons.get(self.attendance.rrow) else {
+            self.flash("no reasons to give on this day");
+            return;
+        };
+        let title = format!("Reason for {}", r.name);
+        let items = ReasonChoice::ALL
+            .iter()
+            .map(|c| match c.code(&self.attendance.codes) {
+                Some(code) => format!("{}  {}", code.code, c.label()),
+                None => format!("–  {} (no code in the table)", c.label()),
+            })
+            .collect();
+        self.overlay = Overlay::Picker(Picker::new(PickTarget::AttReason, &title, items, 0));
+    }
+
+    /// A choice made in one of the attendance pickers.
+    pub(crate) fn attendance_pick(&mut self, target: PickTarget, i: usize) {
+        match target {
+            PickTarget::AttCode => {
+                let visible: Vec<AttendanceCode> = self
+                    .attendance
+                    .codes
+                    .iter()
+                    .filter(|c| !c.hidden)
+                    .cloned()
+                    .collect();
+                self.set_selection(visible.get(i).cloned());
+            }
+            PickTarget::AttReason => {
+                let Some(r) = self.attendance.reasons.get(self.attendance.rrow).cloned() else {
+                    return;
+                };
+                let Some(choice) = ReasonChoice::ALL.get(i).copied() else {
+                    return;
+                };
+                let Some(class_id) = self.class().map(|c| c.id) else {
+                    return;
+                };
+                let working = self.working_date;
+                let desc = format!("{}: {}", r.name, choice.label());
+                if let Some(n) = self.write(desc.clone(), |tx, op| {
+                    att::apply_reason(tx, op, working, class_id, r.date, r.student_id, choice)
+                }) {
+                    self.flash(format!("{n} lesson(s) — {desc}"));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Set `code` (or clear, with `None`) on the selected cells.
+    fn set_selection(&mut self, code: Option<AttendanceCode>) {
+        let p = &self.attendance;
+        let Some(v) = &p.view else { return };
+        if v.lessons.is_empty() || v.students.is_empty() {
+            self.flash("no lessons on this day");
+            return;
+        }
+        let ((r0, r1), (c0, c1)) = p.selection();
+        let mut cells: Vec<(Id, Id)> = Vec::new();
+        for s in v.students.iter().take(r1 + 1).skip(r0) {
+            for (c, l) in s.cells.iter().zip(&v.lessons).take(c1 + 1).skip(c0) {
+                if *c != DayCell::NotEnrolled {
+                    cells.push((l.lesson.id, s.student_id));
+                }
+            }
+        }
+        if cells.is_empty() {
+            self.flash(
+                "not on the list of that lesson (not enrolled that day, or not in the group)",
+            );
+            return;
+        }
+        let single = cells.len() == 1 && p.anchor.is_none();
+        let who = v
+            .students
+            .get(p.row)
+            .map(|s| s.name.clone())
+            .unwrap_or_default();
+        let lesson_no = v
+            .lessons
+            .get(p.col)
+            .map(|l| l.lesson.lesson_no)
+            .unwrap_or(0);
+        let what = code
+            .as_ref()
+            .map_or_else(|| "cleared".to_string(), |c| c.code.clone());
+        let desc = if single {
+            format!("{what}, {who}, lesson {lesson_no}")
+        } else {
+            format!("{what} on {} cells", cells.len())
+        };
+        let working = self.working_date;
+        let code_id = code.as_ref().map(|c| c.id);
+        let annotation = code
+            .as_ref()
+            .is_some_and(|c| c.category == Category::Annotation);
+        let result = if annotation {
+            // A parent's comment goes beside each selected cell's code.
+            self.write(desc.clone(), |tx, op| {
+                let mut ids = Vec::new();
+                for (l, s) in &cells {
+                    ids.extend(att::set_comment(tx, op, working, *l, *s, code_id, None)?);
+                }
+                Ok((
+                    att::RangeResult {
+                        set: cells.len(),
+                        skipped: 0,
+                    },
+                    ids,
+                ))
+            })
+        } else {
+            self.write(desc.clone(), |tx, op| {
+                att::set_range(tx, op, working, &cells, code_id)
+            })
+        };
+        if let Some(r) = result {
+            self.attendance.anchor = None;
+            if !single {
+                self.flash(if r.skipped > 0 {
+                    format!("{desc}; {} skipped (not on the list)", r.skipped)
+                } else {
+                    desc
+                });
+            }
+        }
+    }
+
+    /// Copy the cursor's cell to the next one down (or right) and move there.
+    fn fill(&mut self, down: bool) {
+        let p = &self.attendance;
+        let Some(v) = &p.view else { return };
+        let (r, c) = if down {
+            (p.row + 1, p.col)
+        } else {
+            (p.row, p.col + 1)
+        };
+        let (Some(src), Some(dst)) = (
+            v.students.get(p.row).and_then(|s| s.cells.get(p.col)),
+            v.students.get(r).and_then(|s| s.cells.get(c)),
+        ) else {
+            self.flash(if down {
+                "no cell below"
+            } else {
+                "no cell to the right"
+            });
+            return;
+        };
+        // A cell not on the list passes on the nearest one before it.
+        let mut src = src;
+        let (mut sr, mut sc) = (p.row, p.col);
+        while *src == DayCell::NotEnrolled && (if down { sr > 0 } else { sc > 0 }) {
+            if down {
+                sr -= 1;
+            } else {
+                sc -= 1;
+            }
+            src = &v.students[sr].cells[sc];
+        }
+        let code = match src {
+            DayCell::Code { code_id, .. } => self
+                .attendance
+                .codes
+                .iter()
+                .find(|k| k.id == *code_id)
+                .cloned(),
+            _ => None,
+        };
+        let needs = code.is_some() || matches!(dst, DayCell::Code { .. });
+        self.attendance.anchor = None;
+        self.attendance.row = r;
+        self.attendance.col = c;
+        if needs {
+            self.set_selection(code);
+        }
+    }
+
+    fn take_lesson(&mut self) {
+        let p = &self.attendance;
+        let Some(l) = p.view.as_ref().and_then(|v| v.lessons.get(p.col)) else {
+            self.flash("no lessons on this day");
+            return;
+        };
+        let (id, no, subject, taken) =
+            (l.lesson.id, l.lesson.lesson_no, l.subject.clone(), l.taken);
+        if taken {
+            self.flash(format!("lesson {no} {subject}: attendance already taken"));
+            return;
+        }
+        let working = self.working_date;
+        let desc = format!("lesson {no} {subject} taken");
+        if self
+            .write(desc.clone(), |tx, op| {
+                Ok(((), att::take_lesson(tx, op, working, id)?))
+            })
+            .is_some()
+        {
+            self.flash(format!("{desc}: everyone without a code present"));
+        }
+    }
+
+    fn take_day(&mut self) {
+        let Some(class) = self.class().cloned() else {
+            return;
+        };
+        let date = self.attendance.date;
+        let working = self.working_date;
+        let desc = format!("{} {} taken", class.name, dates::full(date));
+        if let Some(n) = self.write(desc.clone(), |tx, op| {
+            let ids = att::take_day(tx, op, working, class.id, date)?;
+            Ok((ids.len(), ids))
+        }) {
+            self.flash(format!(
+                "{desc}: {n} lesson(s) marked, everyone without a code present"
+            ));
+        }
+    }
+
+    fn toggle_online(&mut self) {
+        let p = &self.attendance;
+        let Some(l) = p.view.as_ref().and_then(|v| v.lessons.get(p.col)) else {
+            self.flash("no lessons on this day");
+            return;
+        };
+        let mode = match l.lesson.mode {
+            LessonMode::InClass => LessonMode::Online,
+            LessonMode::Online => LessonMode::InClass,
+        };
+        let id = l.lesson.id;
+        let desc = format!(
+            "lesson {} {} {}",
+            l.lesson.lesson_no,
+            l.subject,
+            if mode == LessonMode::Online {
+                "online"
+            } else {
+                "in class"
+            }
+        );
+        if self
+            .write(desc.clone(), |tx, op| {
+                Ok(((), att::set_mode(tx, op, id, mode)?))
+            })
+            .is_some()
+        {
+            self.flash(desc);
+        }
+    }
+}
+
+// The code table screen.
+impl App {
+    fn open_code_form(&mut self, add: bool) {
+        let p = &self.attendance;
+        let form = match (add, p.codes.get(p.crow)) {
+            (false, Some(c)) => CodeForm {
+                id: Some(c.id),
+                code: c.code.clone(),
+                label: c.label.clone(),
+                category: Category::ALL
+                    .iter()
+                    .position(|k| *k == c.category)
+                    .unwrap_or(0),
+                reason: c.reason.map_or(0, |r| {
+                    crate::domain::attendance::Reason::ALL
+                        .iter()
+                        .position(|k| *k == r)
+                        .map_or(0, |i| i + 1)
+                }),
+                key: c.key.clone().unwrap_or_default(),
+                sort: c.sort.to_string(),
+                field: 0,
+            },
+            _ => CodeForm {
+                id: None,
+                code: String::new(),
+                label: String::new(),
+                category: 0,
+                reason: 0,
+                key: String::new(),
+                sort: (p.codes.iter().map(|c| c.sort).max().unwrap_or(0) + 1).to_string(),
+                field: 0,
+            },
+        };
+        self.attendance.form = Some(form);
+    }
+
+    fn hide_or_delete_code(&mut self) {
+        let p = &self.attendance;
+        let Some(c) = p.codes.get(p.crow).cloned() else {
+            return;
+        };
+        let uses = p.code_uses.get(p.crow).copied().unwrap_or(0);
+        let desc;
+        let r = if c.hidden {
+            desc = format!("code {} shown again", c.code);
+            self.write(desc.clone(), |tx, op| {
+                Ok(((), att::set_code_hidden(tx, op, c.id, false)?))
+            })
+        } else if uses > 0 {
+            desc = format!("code {} hidden (used by {uses} entries, so kept)", c.code);
+            self.write(desc.clone(), |tx, op| {
+                Ok(((), att::set_code_hidden(tx, op, c.id, true)?))
+            })
+        } else {
+            desc = format!("code {} deleted (nothing used it)", c.code);
+            self.write(desc.clone(), |tx, op| {
+                Ok(((), att::delete_code(tx, op, c.id)?))
+            })
+        };
+        if r.is_some() {
+            self.flash(desc);
+        }
+    }
+
+    /// A key while a form is open: it takes every key.
+    pub(crate) fn attendance_form_key(&mut self, ev: crossterm::event::KeyEvent) -> bool {
+        use crossterm::event::{KeyCode, KeyModifiers};
+        if self.attendance.followup.is_some() {
+            return self.followup_form_key(ev);
+        }
+        let Some(mut form) = self.attendance.form.take() else {
+            return false;
+        };
+        self.message = None;
+        let n_cat = Category::ALL.len();
+        let n_reason = crate::domain::attendance::Reason::ALL.len() + 1;
+        match ev.code {
+            KeyCode::Esc => {
+                self.flash("not saved");
+                return true;
+            }
+            KeyCode::Enter => {
+                let draft = match form.draft() {
+                    Ok(d) => d,
+                    Err(e) => {
+                        self.flash(e);
+                        self.attendance.form = Some(form);
+                        return true;
+                    }
+                };
+                let id = form.id;
+                let desc = format!(
+                    "code {} {}",
+                    draft.code.trim(),
+                    if id.is_some() { "changed" } else { "added" }
+                );
+                let bound = draft.key.as_deref().and_then(|k| {
+                    let c = k.chars().next()?;
+                    let ev = crossterm::event::KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+                    self.keymap
+                        .lookup(crate::ui::keymap::Mode::Attendance, &ev)
+                        .map(|a| (c, a.label()))
+                });
+                match self.write(desc.clone(), |tx, op| att::save_code(tx, op, id, &draft)) {
+                    Some(_) => match bound {
+                        Some((c, what)) => self.flash(format!(
+                            "{desc}; «{c}» is the key of «{what}» here, so set this code with Enter"
+                        )),
+                        None => self.flash(desc),
+                    },
+                    None => self.attendance.form = Some(form),
+                }
+                return true;
+            }
+            KeyCode::Tab | KeyCode::Down => form.field = (form.field + 1) % 6,
+            KeyCode::BackTab | KeyCode::Up => form.field = (form.field + 5) % 6,
+            KeyCode::Left | KeyCode::Right | KeyCode::Char(' ') if matches!(form.field, 2 | 3) => {
+                let back = ev.code == KeyCode::Left;
+                let (v, n) = if form.field == 2 {
+                    (&mut form.category, n_cat)
+                } else {
+                    (&mut form.reason, n_reason)
+                };
+                *v = if back { (*v + n - 1) % n } else { (*v + 1) % n };
+            }
+            KeyCode::Backspace => {
+                if let Some(t) = form.text() {
+                    t.pop();
+                }
+            }
+            KeyCode::Char(c)
+                if !ev
+                    .modifiers
+                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+            {
+                if let Some(t) = form.text() {
+                    t.push(c);
+                }
+            }
+            _ => {}
+        }
+        self.attendance.form = Some(form);
+        true
+    }
+}
+
+// The online view.
+impl App {
+    fn toggle_device(&mut self) {
+        let p = &self.attendance;
+        let (Some(r), Some(year)) = (p.census.get(p.orow), self.year.clone()) else {
+            self.flash("no students");
+            return;
+        };
+        let dev = att::Device::ALL[p.ocol.min(att::Device::ALL.len() - 1)];
+        let value = !r.census.as_ref().is_some_and(|c| dev.get(c));
+        let sid = r.student_id;
+        let date = p.date.min(self.working_date);
+        let desc = format!(
+            "{}: {} {}",
+            r.name,
+            dev.column(),
+            if value { "yes" } else { "no" }
+        );
+        if self
+            .write(desc.clone(), |tx, op| {
+                Ok(((), att::set_device(tx, op, sid, year.id, date, dev, value)?))
+            })
+            .is_some()
+        {
+            self.flash(desc);
+        }
+    }
+
+    fn open_followup_form(&mut self) {
+        let p = &self.attendance;
+        let Some(r) = p.census.get(p.orow) else {
+            self.flash("no students");
+            return;
+        };
+        // By default the class teacher.
+        let teacher = self.class().and_then(|c| c.class_teacher_id);
+        let by = p
+            .staff
+            .iter()
+            .position(|(id, _)| Some(*id) == teacher)
+            .unwrap_or(0);
+        self.attendance.followup = Some(FollowupForm {
+            student_id: r.student_id,
+            name: r.name.clone(),
+            date: dates::full(p.date.min(self.working_date)),
+            by,
+            method: 0,
+            note: String::new(),
+            field: 3,
+        });
+    }
+
+    fn followup_form_key(&mut self, ev: crossterm::event::KeyEvent) -> bool {
+        use crate::domain::attendance::FollowupMethod;
+        use crossterm::event::{KeyCode, KeyModifiers};
+        let Some(mut f) = self.attendance.followup.take() else {
+            return false;
+        };
+        self.message = None;
+        let n_staff = self.attendance.staff.len().max(1);
+        let n_method = FollowupMethod::ALL.len();
+        match ev.code {
+            KeyCode::Esc => {
+                self.flash("not saved");
+                return true;
+            }
+            KeyCode::Enter => {
+                let date = chrono::NaiveDate::parse_from_str(f.date.trim(), "%d.%m.%Y")
+                    .or_else(|_| chrono::NaiveDate::parse_from_str(f.date.trim(), "%Y-%m-%d"));
+                let Ok(date) = date else {
+                    self.flash(format!("«{}» is not a date (DD.MM.YYYY)", f.date.trim()));
+                    self.attendance.followup = Some(f);
+                    return true;
+                };
+                let Some((by, by_name)) = self.attendance.staff.get(f.by).cloned() else {
+                    self.flash("no staff to choose from");
+                    self.attendance.followup = Some(f);
+                    return true;
+                };
+                let method = FollowupMethod::ALL[f.method.min(n_method - 1)];
+                let working = self.working_date;
+                let desc = format!("follow-up of {} by {by_name}", f.name);
+                let (sid, note) = (f.student_id, f.note.clone());
+                match self.write(desc.clone(), |tx, op| {
+                    att::add_followup(tx, op, working, sid, date, by, method, &note)
+                }) {
+                    Some(_) => self.flash(desc),
+                    None => self.attendance.followup = Some(f),
+                }
+                return true;
+            }
+            KeyCode::Tab | KeyCode::Down => f.field = (f.field + 1) % 4,
+            KeyCode::BackTab | KeyCode::Up => f.field = (f.field + 3) % 4,
+            KeyCode::Left | KeyCode::Right if matches!(f.field, 1 | 2) => {
+                let back = ev.code == KeyCode::Left;
+                let (v, n) = if f.field == 1 {
+                    (&mut f.by, n_staff)
+                } else {
+                    (&mut f.method, n_method)
+                };
+                *v = if back { (*v + n - 1) % n } else { (*v + 1) % n };
+            }
+            KeyCode::Backspace => match f.field {
+                0 => {
+                    f.date.pop();
+                }
+                3 => {
+                    f.note.pop();
+                }
+                _ => {}
+            },
+            KeyCode::Char(c)
+                if !ev
+                    .modifiers
+                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+            {
+                match f.field {
+                    0 => f.date.push(c),
+                    3 => f.note.push(c),
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+        self.attendance.followup = Some(f);
+        true
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Drawing.
 
 /// Draw the attendance tab into `area`.
 pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
     let p = &app.attendance;
-    let Some(v) = &p.view else {
+    if p.view.is_none() && p.show == Show::Day || app.class().is_none() {
         let why = if app.classes.is_empty() {
             "No classes in this school year."
         } else {
@@ -66,28 +1190,421 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
             t.dim,
         );
         return;
+    }
+    match p.show {
+        Show::Day => draw_day(app, area, buf),
+        Show::Period => draw_period(app, area, buf),
+        Show::Reasons => draw_reasons(app, area, buf),
+        Show::Codes => draw_codes(app, area, buf),
+        Show::Online => draw_online(app, area, buf),
+        Show::NotTaken => draw_not_taken(app, area, buf),
+    }
+}
+
+fn draw_not_taken(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let p = &app.attendance;
+    let w = area.width.saturating_sub(1) as usize;
+    let n: usize = p.not_taken.iter().map(|x| x.lessons.len()).sum();
+    let head = format!(
+        "Not taken yet on {}: {n} lessons, {} teachers (the whole school)",
+        dates::long(app.working_date),
+        p.not_taken.len()
+    );
+    put(buf, area, area.x + 1, area.y, w, &head, t.header);
+    if p.not_taken.is_empty() {
+        put(
+            buf,
+            area,
+            area.x + 1,
+            area.y + 2,
+            w,
+            "Every lesson of the working day has its attendance taken.",
+            t.dim,
+        );
+        return;
+    }
+    let list = &p.not_taken;
+    let cell = |r: usize, c: usize| -> (String, Style) {
+        let x = &list[r];
+        match c {
+            0 => (x.teacher.clone(), t.text),
+            1 => (x.lessons.len().to_string(), t.bad),
+            _ => (
+                x.lessons
+                    .iter()
+                    .map(|(no, class, subject)| format!("{class} {no} {subject}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                t.dim,
+            ),
+        }
     };
+    let table = Table {
+        columns: vec![
+            Column::left(28, &["Teacher"]),
+            Column::right(3, &["n"]),
+            Column::left(0, &["Class, lesson, subject"]),
+        ],
+        rows: list.len(),
+        cell: &cell,
+        span: None,
+        cursor: Some(p.nrow),
+        offset: &p.noffset,
+        theme: t,
+    };
+    let table_area = Rect {
+        x: area.x,
+        y: area.y + 1,
+        width: area.width,
+        height: area.height.saturating_sub(2),
+    };
+    table.render(table_area, buf);
+    put(
+        buf,
+        area,
+        area.x + 1,
+        area.bottom() - 1,
+        w,
+        "Esc: back to the grid",
+        t.dim,
+    );
+}
+
+fn draw_online(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let p = &app.attendance;
+    let w = area.width.saturating_sub(1) as usize;
+    let cannot = p
+        .census
+        .iter()
+        .filter(|r| r.can_attend_online() != Some(true))
+        .count();
+    let rest = if p.cannot_only {
+        format!("  cannot attend online: {cannot} (N: everyone)")
+    } else {
+        format!(
+            "  {} students, cannot attend online: {cannot} (N: only them)",
+            p.census.len()
+        )
+    };
+    title(app, area, buf, "  Devices ", "", &rest);
+    let rows = &p.census;
+    let yes_no = |b: Option<bool>| match b {
+        Some(true) => "yes".to_string(),
+        Some(false) => "no".to_string(),
+        None => "?".to_string(),
+    };
+    let name_w = rows
+        .iter()
+        .map(|r| width(&r.name))
+        .max()
+        .unwrap_or(7)
+        .clamp(7, if area.width >= 120 { 32 } else { 22 }) as u16;
+    let frozen_cell = |r: usize, _c: usize| -> (String, Style) { (rows[r].name.clone(), t.text) };
+    let cell = |r: usize, c: usize| -> (String, Style) {
+        let row = &rows[r];
+        match c {
+            0..=4 => {
+                let v = row.census.as_ref().map(|x| att::Device::ALL[c].get(x));
+                (yes_no(v), if v == Some(true) { t.text } else { t.dim })
+            }
+            5 => match row.can_attend_online() {
+                Some(true) => ("yes".into(), t.good),
+                Some(false) => ("NO".into(), t.bad),
+                None => ("no census".into(), t.marker),
+            },
+            _ => (
+                match row.followups.len() {
+                    0 => String::new(),
+                    n => n.to_string(),
+                },
+                t.text,
+            ),
+        }
+    };
+    let head = |a: &str| Column {
+        header: vec![String::new(), String::new(), a.to_string()],
+        width: 5,
+        align_right: false,
+    };
+    let grid = Grid {
+        frozen: vec![Column::left(name_w, &["", "", "Student"])],
+        columns: vec![
+            head("comp"),
+            head("tabl"),
+            head("phone"),
+            head("TV"),
+            head("inet"),
+            Column {
+                header: vec![String::new(), String::new(), "online".into()],
+                width: 9,
+                align_right: false,
+            },
+            Column {
+                header: vec![String::new(), String::new(), "f-ups".into()],
+                width: 5,
+                align_right: true,
+            },
+        ],
+        rows: rows.len(),
+        header_rows: 3,
+        frozen_cell: &frozen_cell,
+        cell: &cell,
+        cursor: Some((p.orow, p.ocol)),
+        row_offset: &p.ooffset,
+        col_offset: &Cell::new(0),
+        theme: t,
+    };
+    let grid_area = Rect {
+        x: area.x,
+        y: area.y + 1,
+        width: area.width,
+        height: area.height.saturating_sub(4),
+    };
+    grid.render(grid_area, buf);
+    // The cursor student's latest follow-ups.
+    let staff_name = |id: Id| {
+        p.staff
+            .iter()
+            .find(|(s, _)| *s == id)
+            .map_or(String::new(), |(_, n)| n.clone())
+    };
+    let lines: Vec<String> = match rows.get(p.orow) {
+        Some(r) if r.followups.is_empty() => {
+            vec![format!(
+                "{}: no follow-ups · + adds one · Enter toggles a device",
+                r.name
+            )]
+        }
+        Some(r) => r
+            .followups
+            .iter()
+            .rev()
+            .take(2)
+            .map(|f| {
+                format!(
+                    "{} {} {}: {}",
+                    dates::full(f.date),
+                    f.method.as_str().replace('_', " "),
+                    staff_name(f.by_staff_id),
+                    f.note
+                )
+            })
+            .collect(),
+        None => vec!["No students.".into()],
+    };
+    let y0 = area.bottom().saturating_sub(3);
+    for (i, l) in lines.iter().enumerate() {
+        put(buf, area, area.x + 1, y0 + i as u16, w, &fit(l, w), t.dim);
+    }
+    if let Some(f) = &p.followup {
+        draw_followup_form(app, f, area, buf);
+    }
+}
+
+fn draw_followup_form(app: &App, f: &FollowupForm, area: Rect, buf: &mut Buffer) {
+    use crate::domain::attendance::FollowupMethod;
+    let t = &app.theme;
+    let w = area.width.min(64);
+    let h = 8u16.min(area.height);
+    if w < 20 || h < 4 {
+        return;
+    }
+    let x0 = area.x + (area.width - w) / 2;
+    let y0 = area.y + (area.height - h) / 2;
+    let box_area = Rect {
+        x: x0,
+        y: y0,
+        width: w,
+        height: h,
+    };
+    ratatui::widgets::Widget::render(ratatui::widgets::Clear, box_area, buf);
+    let title = format!(" Follow-up: {} ", f.name);
+    let block = ratatui::widgets::Block::bordered()
+        .title(fit(&title, (w - 2) as usize))
+        .border_style(t.header);
+    ratatui::widgets::Widget::render(block, box_area, buf);
+    let inner_w = (w - 2) as usize;
+    let by = app
+        .attendance
+        .staff
+        .get(f.by)
+        .map_or(String::new(), |(_, n)| n.clone());
+    let method = FollowupMethod::ALL[f.method.min(FollowupMethod::ALL.len() - 1)]
+        .as_str()
+        .replace('_', " ");
+    let values = [f.date.clone(), by, method, f.note.clone()];
+    for (i, (name, value)) in ["Date", "By", "How", "Note"].iter().zip(values).enumerate() {
+        let y = y0 + 1 + i as u16;
+        let style = if f.field == i { t.cursor } else { t.text };
+        let value = match (f.field == i, i) {
+            (true, 1 | 2) => format!("‹ {value} ›"),
+            (true, _) => format!("{value}▏"),
+            _ => value,
+        };
+        let line = format!("{name:<6}{value}");
+        put(buf, area, x0 + 1, y, inner_w, &fit(&line, inner_w), style);
+    }
+    put(
+        buf,
+        area,
+        x0 + 1,
+        y0 + h - 2,
+        inner_w,
+        &fit("Tab next · ←→ choose · Enter save · Esc cancel", inner_w),
+        t.dim,
+    );
+}
+
+fn draw_codes(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let p = &app.attendance;
+    let w = area.width.saturating_sub(1) as usize;
+    put(
+        buf,
+        area,
+        area.x + 1,
+        area.y,
+        w,
+        "Attendance codes",
+        t.header,
+    );
+    let codes = &p.codes;
+    let uses = &p.code_uses;
+    let cell = |r: usize, c: usize| -> (String, Style) {
+        let x = &codes[r];
+        let style = if x.hidden { t.dim } else { t.text };
+        match c {
+            0 => (x.code.clone(), if x.hidden { t.dim } else { t.header }),
+            1 => (x.key.clone().unwrap_or_default(), style),
+            2 => (x.category.label().to_string(), style),
+            3 => (
+                x.reason
+                    .map(|r| r.as_str().replace('_', " "))
+                    .unwrap_or_default(),
+                style,
+            ),
+            4 => (uses.get(r).map_or(String::new(), |u| u.to_string()), style),
+            5 => (
+                if x.hidden {
+                    "hidden".into()
+                } else {
+                    String::new()
+                },
+                t.dim,
+            ),
+            _ => (x.label.clone(), style),
+        }
+    };
+    let table = Table {
+        columns: vec![
+            Column::left(4, &["Code"]),
+            Column::left(3, &["Key"]),
+            Column::left(18, &["Category"]),
+            Column::left(14, &["Reason"]),
+            Column::right(5, &["Uses"]),
+            Column::left(6, &[""]),
+            Column::left(0, &["Label"]),
+        ],
+        rows: codes.len(),
+        cell: &cell,
+        span: None,
+        cursor: Some(p.crow),
+        offset: &p.coffset,
+        theme: t,
+    };
+    let table_area = Rect {
+        x: area.x,
+        y: area.y + 1,
+        width: area.width,
+        height: area.height.saturating_sub(2),
+    };
+    table.render(table_area, buf);
+    put(
+        buf,
+        area,
+        area.x + 1,
+        area.bottom() - 1,
+        w,
+        "Enter edit · + add · Backspace hide (delete if unused; again: show) · Esc back",
+        t.dim,
+    );
+    if let Some(f) = &p.form {
+        draw_code_form(app, f, area, buf);
+    }
+}
+
+fn draw_code_form(app: &App, f: &CodeForm, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let w = area.width.min(60);
+    let h = 10u16.min(area.height);
+    if w < 20 || h < 4 {
+        return;
+    }
+    let x0 = area.x + (area.width - w) / 2;
+    let y0 = area.y + (area.height - h) / 2;
+    let box_area = Rect {
+        x: x0,
+        y: y0,
+        width: w,
+        height: h,
+    };
+    ratatui::widgets::Widget::render(ratatui::widgets::Clear, box_area, buf);
+    let title = if f.id.is_some() {
+        " Edit the code "
+    } else {
+        " Add a code "
+    };
+    let block = ratatui::widgets::Block::bordered()
+        .title(title)
+        .border_style(t.header);
+    ratatui::widgets::Widget::render(block, box_area, buf);
+    let inner_w = (w - 2) as usize;
+    for (i, name) in CodeForm::FIELDS.iter().enumerate() {
+        let y = y0 + 1 + i as u16;
+        if y >= y0 + h - 1 {
+            break;
+        }
+        let style = if f.field == i { t.cursor } else { t.text };
+        let mut value = f.value(i);
+        if f.field == i && matches!(i, 2 | 3) {
+            value = format!("‹ {value} ›");
+        } else if f.field == i {
+            value.push('▏');
+        }
+        let line = format!("{:<9}{}", name, value);
+        put(buf, area, x0 + 1, y, inner_w, &fit(&line, inner_w), style);
+    }
+    if h >= 10 {
+        put(
+            buf,
+            area,
+            x0 + 1,
+            y0 + h - 2,
+            inner_w,
+            &fit("Tab next · ←→ choose · Enter save · Esc cancel", inner_w),
+            t.dim,
+        );
+    }
+}
+
+fn title(app: &App, area: Rect, buf: &mut Buffer, what: &str, when: &str, rest: &str) -> u16 {
+    let t = &app.theme;
+    let w = area.width as usize;
+    let class = app.class().map(|c| c.name.as_str()).unwrap_or("");
     let mut x = area.x + 1;
-    x = put(buf, area, x, area.y, area.width as usize, "Class ", t.dim);
-    x = put(
-        buf,
-        area,
-        x,
-        area.y,
-        area.width as usize,
-        &v.class.name,
-        t.header,
-    );
-    x = put(buf, area, x, area.y, area.width as usize, "  Day ", t.dim);
-    x = put(
-        buf,
-        area,
-        x,
-        area.y,
-        area.width as usize,
-        &dates::long(v.date),
-        t.header,
-    );
+    x = put(buf, area, x, area.y, w, "Class ", t.dim);
+    x = put(buf, area, x, area.y, w, class, t.header);
+    x = put(buf, area, x, area.y, w, what, t.dim);
+    x = put(buf, area, x, area.y, w, when, t.header);
+    put(buf, area, x, area.y, w, rest, t.dim)
+}
+
+fn draw_day(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let p = &app.attendance;
+    let Some(v) = &p.view else { return };
     let not_taken = v.lessons.iter().filter(|l| !l.taken).count();
     let mut summary = format!("  {} lessons", v.lessons.len());
     if not_taken > 0 {
@@ -95,7 +1612,11 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
     }
     let absent: usize = v.students.iter().map(|s| s.absences).sum();
     summary.push_str(&format!(", {absent} absences"));
-    put(buf, area, x, area.y, area.width as usize, &summary, t.dim);
+    if p.anchor.is_some() {
+        summary.push_str("  RANGE");
+    }
+    title(app, area, buf, "  Day ", &dates::long(v.date), &summary);
+    let w = area.width.saturating_sub(1) as usize;
     if let Some(h) = &v.holiday {
         let text = format!(
             "Holiday: {} ({}–{}). No lessons; [ and ] go to school days.",
@@ -103,16 +1624,19 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
             dates::short(h.starts_on),
             dates::short(h.ends_on)
         );
+        put(buf, area, area.x + 1, area.y + 2, w, &text, t.marker);
+        return;
+    }
+    if v.date > app.working_date {
         put(
             buf,
             area,
             area.x + 1,
-            area.y + 2,
-            area.width as usize - 1,
-            &text,
-            t.marker,
+            area.bottom().saturating_sub(1),
+            w,
+            "After the working date: attendance cannot be entered yet.",
+            t.dim,
         );
-        return;
     }
     if v.lessons.is_empty() {
         let text = if v.weekend {
@@ -120,15 +1644,7 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         } else {
             "No lessons recorded for this class on this day."
         };
-        put(
-            buf,
-            area,
-            area.x + 1,
-            area.y + 2,
-            area.width as usize - 1,
-            text,
-            t.dim,
-        );
+        put(buf, area, area.x + 1, area.y + 2, w, text, t.dim);
         return;
     }
     if v.students.is_empty() {
@@ -137,7 +1653,7 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
             area,
             area.x + 1,
             area.y + 2,
-            area.width as usize - 1,
+            w,
             "No students enrolled on this day.",
             t.dim,
         );
@@ -152,20 +1668,47 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         .max()
         .unwrap_or(7)
         .clamp(7, name_max) as u16;
-    let frozen_cell = |r: usize, _c: usize| -> (String, Style) {
+    let frozen_cell = |r: usize, c: usize| -> (String, Style) {
         let s = &students[r];
-        match _c {
+        match c {
             0 => (s.name.clone(), t.text),
             _ if s.absences == 0 => (String::new(), t.text),
             _ => (s.absences.to_string(), t.bad),
         }
     };
+    let ((r0, r1), (c0, c1)) = p.selection();
+    let ranged = p.anchor.is_some();
+    let selected = Style::default().add_modifier(Modifier::REVERSED);
     let cell = |r: usize, c: usize| -> (String, Style) {
-        match &students[r].cells[c] {
-            DayCell::NotEnrolled | DayCell::Present => (String::new(), t.text),
+        let (text, style) = match &students[r].cells[c] {
+            DayCell::NotEnrolled => ("–".into(), t.dim),
+            DayCell::Present => (String::new(), t.text),
             DayCell::NotTaken => ("?".into(), t.dim),
-            DayCell::Code { code, category } if category.is_absent() => (code.clone(), t.bad),
-            DayCell::Code { code, .. } => (code.clone(), t.marker),
+            DayCell::Code {
+                code,
+                category,
+                comment,
+                ..
+            } => {
+                let text = match comment {
+                    Some(k) => format!("{code}+{k}"),
+                    None => code.clone(),
+                };
+                (
+                    text,
+                    if category.is_absent() {
+                        t.bad
+                    } else {
+                        t.marker
+                    },
+                )
+            }
+        };
+        if ranged && (r0..=r1).contains(&r) && (c0..=c1).contains(&c) {
+            let text = if text.is_empty() { "·".into() } else { text };
+            (text, style.patch(selected))
+        } else {
+            (text, style)
         }
     };
     let grid = Grid {
@@ -180,7 +1723,12 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
                     Some(g) => format!("{} {g}", l.lesson.lesson_no),
                     None => l.lesson.lesson_no.to_string(),
                 };
-                let third = if l.taken { String::new() } else { "n/t".into() };
+                let third = match (l.taken, l.lesson.mode) {
+                    (false, LessonMode::Online) => "n/t on".to_string(),
+                    (false, _) => "n/t".to_string(),
+                    (true, LessonMode::Online) => "online".to_string(),
+                    (true, _) => String::new(),
+                };
                 Column {
                     header: vec![first, l.subject.clone(), third],
                     width: 6,
@@ -205,11 +1753,11 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
     };
     p.page.set(grid_area.height.saturating_sub(3) as usize);
     grid.render(grid_area, buf);
-    // Legend: the codes of this day, from the code table, and the marker.
+    // Legend: the codes of this day, from the code table, and the markers.
     let mut seen: Vec<(String, Category)> = Vec::new();
     for s in students {
         for c in &s.cells {
-            if let DayCell::Code { code, category } = c
+            if let DayCell::Code { code, category, .. } = c
                 && !seen.iter().any(|(k, cat)| k == code && cat == category)
             {
                 seen.push((code.clone(), *category));
@@ -220,17 +1768,246 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         .iter()
         .map(|(c, cat)| format!("{c} {}", cat.label()))
         .collect();
+    let comments: Vec<String> = students
+        .iter()
+        .flat_map(|s| s.cells.iter())
+        .filter_map(|c| match c {
+            DayCell::Code {
+                comment: Some(k), ..
+            } => Some(k.clone()),
+            _ => None,
+        })
+        .collect();
+    if let Some(k) = comments.first() {
+        legend.push(format!("+{k} parent's comment"));
+    }
     if not_taken > 0 {
-        legend.push("n/t ? attendance not taken".into());
+        legend.push("? not taken".into());
     }
     legend.push("blank present".into());
+    if v.date <= app.working_date {
+        put(
+            buf,
+            area,
+            area.x + 1,
+            area.bottom() - 1,
+            w,
+            &legend.join(" · "),
+            t.dim,
+        );
+    }
+}
+
+fn day_summary_cell(d: &DaySummary, t: &crate::ui::theme::Theme) -> (String, Style) {
+    match d {
+        DaySummary::NotEnrolled => ("–".into(), t.dim),
+        DaySummary::NoLessons => (String::new(), t.dim),
+        DaySummary::Present => (String::new(), t.text),
+        DaySummary::NotTaken => ("?".into(), t.dim),
+        DaySummary::Absent {
+            lessons,
+            code,
+            category,
+        } => (
+            format!("{lessons}{code}"),
+            if category.is_absent() {
+                t.bad
+            } else {
+                t.marker
+            },
+        ),
+    }
+}
+
+fn draw_period(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let p = &app.attendance;
+    let label = p
+        .period_idx
+        .and_then(|i| app.periods.get(i))
+        .map(|x| x.label.clone())
+        .unwrap_or_default();
+    let Some(v) = &p.period else {
+        title(app, area, buf, "  Period ", &label, "  nothing to show");
+        return;
+    };
+    let range = format!(
+        " ({}–{})  attended {}",
+        dates::short(v.from),
+        dates::short(v.to),
+        v.total.attended_text()
+    );
+    title(app, area, buf, "  Period ", &label, &range);
+    let w = area.width.saturating_sub(1) as usize;
+    if v.students.is_empty() || v.days.is_empty() {
+        put(
+            buf,
+            area,
+            area.x + 1,
+            area.y + 2,
+            w,
+            "No students or school days in this period.",
+            t.dim,
+        );
+        return;
+    }
+    let students = &v.students;
+    let days = &v.days;
+    let name_w = students
+        .iter()
+        .map(|s| width(&s.name))
+        .max()
+        .unwrap_or(7)
+        .clamp(7, if area.width >= 120 { 32 } else { 20 }) as u16;
+    let frozen_cell = |r: usize, c: usize| -> (String, Style) {
+        let s = &students[r];
+        match c {
+            0 => (s.name.clone(), t.text),
+            1 => (
+                s.counts.absent().to_string(),
+                if s.counts.absent() > 0 { t.bad } else { t.dim },
+            ),
+            _ => (s.counts.attended_text(), t.text),
+        }
+    };
+    let cell = |r: usize, c: usize| -> (String, Style) {
+        if days[c].holiday.is_some() {
+            return ("░".repeat(3), t.dim);
+        }
+        day_summary_cell(&students[r].days[c], t)
+    };
+    let grid = Grid {
+        frozen: vec![
+            Column::left(name_w, &["", "", "Student"]),
+            Column::right(3, &["", "", "abs"]),
+            Column::right(6, &["", "", "att"]),
+        ],
+        columns: days
+            .iter()
+            .map(|d| Column {
+                header: vec![
+                    d.date.format("%d").to_string(),
+                    dates::weekday(d.date).to_string(),
+                    if d.holiday.is_some() {
+                        "hol".into()
+                    } else {
+                        d.date.format("%m").to_string()
+                    },
+                ],
+                width: 3,
+                align_right: false,
+            })
+            .collect(),
+        rows: students.len(),
+        header_rows: 3,
+        frozen_cell: &frozen_cell,
+        cell: &cell,
+        cursor: Some((p.prow, p.pcol)),
+        row_offset: &p.prow_offset,
+        col_offset: &p.pcol_offset,
+        theme: t,
+    };
+    let grid_area = Rect {
+        x: area.x,
+        y: area.y + 1,
+        width: area.width,
+        height: area.height.saturating_sub(2),
+    };
+    p.ppage.set(grid_area.height.saturating_sub(3) as usize);
+    grid.render(grid_area, buf);
+    // The cursor's student and day, and the class total, as the CLI's
+    // `attendance show --summary` prints them.
+    let line = match (students.get(p.prow), days.get(p.pcol)) {
+        (Some(s), Some(d)) => {
+            let c = &s.counts;
+            let day = match &d.holiday {
+                Some(h) => format!(" · {} {h}", dates::short(d.date)),
+                None => String::new(),
+            };
+            format!(
+                "{}: {} lessons, {} absent: {} excused, {} unexcused, {} no reason{day}",
+                s.name,
+                c.lessons,
+                c.absent(),
+                c.absent_excused,
+                c.absent_unexcused,
+                c.absent_unspecified,
+            )
+        }
+        _ => String::new(),
+    };
     put(
         buf,
         area,
         area.x + 1,
         area.bottom() - 1,
-        area.width as usize - 1,
-        &legend.join(" · "),
+        w,
+        &fit(&line, w),
+        t.dim,
+    );
+}
+
+fn draw_reasons(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let p = &app.attendance;
+    let rest = format!("  reasons to give: {}", p.reasons.len());
+    title(app, area, buf, "  Day ", &dates::long(p.date), &rest);
+    let w = area.width.saturating_sub(1) as usize;
+    if p.reasons.is_empty() {
+        put(
+            buf,
+            area,
+            area.x + 1,
+            area.y + 2,
+            w,
+            "Every absence of this day has a reason. [ and ] go to other days.",
+            t.dim,
+        );
+        return;
+    }
+    let reasons = &p.reasons;
+    let cell = |r: usize, c: usize| -> (String, Style) {
+        let x = &reasons[r];
+        match c {
+            0 => (x.name.clone(), t.text),
+            1 => (x.lessons.len().to_string(), t.bad),
+            _ => (
+                x.lessons
+                    .iter()
+                    .map(|(_, n, s)| format!("{n} {s}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                t.dim,
+            ),
+        }
+    };
+    let table = Table {
+        columns: vec![
+            Column::left(28, &["Student"]),
+            Column::right(3, &["n"]),
+            Column::left(0, &["Lessons, reason not given"]),
+        ],
+        rows: reasons.len(),
+        cell: &cell,
+        span: None,
+        cursor: Some(p.rrow),
+        offset: &p.roffset,
+        theme: t,
+    };
+    let table_area = Rect {
+        x: area.x,
+        y: area.y + 1,
+        width: area.width,
+        height: area.height.saturating_sub(2),
+    };
+    table.render(table_area, buf);
+    put(
+        buf,
+        area,
+        area.x + 1,
+        area.bottom() - 1,
+        w,
+        "Enter: give a reason (all the student's lessons that day) · Esc: back",
         t.dim,
     );
 }
