@@ -1236,6 +1236,16 @@ impl App {
                 ) else {
                     return;
                 };
+                if self
+                    .training
+                    .roll
+                    .as_ref()
+                    .and_then(|r| r.entry(s.id, t.0))
+                    .is_none()
+                {
+                    self.flash("nothing to clear here");
+                    return;
+                }
                 let desc = format!("cleared {}, {}", t.1, dates::short(s.date));
                 self.write(desc, |tx, op| {
                     Ok(((), svc::clear_attendance(tx, op, s.id, t.0)?))
