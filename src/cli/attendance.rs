@@ -427,6 +427,7 @@ fn day_summary_text(d: &DaySummary) -> String {
         DaySummary::Present => ".".into(),
         DaySummary::NotTaken => "?".into(),
         DaySummary::Absent { lessons, code, .. } => format!("{lessons}{code}"),
+        DaySummary::Remote { lessons, code } => format!("{lessons}{code}"),
     }
 }
 
@@ -481,6 +482,12 @@ fn period_csv(v: &PeriodView) -> anyhow::Result<String> {
                 DaySummary::NoLessons => ("no_lessons", 0, String::new(), String::new()),
                 DaySummary::Present => ("present", 0, String::new(), String::new()),
                 DaySummary::NotTaken => ("not_taken", 0, String::new(), String::new()),
+                DaySummary::Remote { lessons, code } => (
+                    "remote",
+                    *lessons,
+                    code.clone(),
+                    Category::PresentRemote.as_str().to_string(),
+                ),
                 DaySummary::Absent {
                     lessons,
                     code,

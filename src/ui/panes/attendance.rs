@@ -1800,6 +1800,7 @@ fn draw_day(app: &App, area: Rect, buf: &mut Buffer) {
 
 fn day_summary_cell(d: &DaySummary, t: &crate::ui::theme::Theme) -> (String, Style) {
     match d {
+        DaySummary::Remote { lessons, code } => (format!("{lessons}{code}"), t.marker),
         DaySummary::NotEnrolled => ("–".into(), t.dim),
         DaySummary::NoLessons => (String::new(), t.dim),
         DaySummary::Present => (String::new(), t.text),
@@ -1925,13 +1926,14 @@ fn draw_period(app: &App, area: Rect, buf: &mut Buffer) {
                 None => String::new(),
             };
             format!(
-                "{}: {} lessons, {} absent: {} excused, {} unexcused, {} no reason{day}",
+                "{}: {} lessons, absent {} ({} exc., {} unexc., {} no reason), remote {}{day}",
                 s.name,
                 c.lessons,
                 c.absent(),
                 c.absent_excused,
                 c.absent_unexcused,
                 c.absent_unspecified,
+                c.present_remote,
             )
         }
         _ => String::new(),
