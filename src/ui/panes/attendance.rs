@@ -1926,8 +1926,7 @@ fn draw_period(app: &App, area: Rect, buf: &mut Buffer) {
                 None => String::new(),
             };
             format!(
-                "{}: {} lessons, absent {} ({} exc., {} unexc., {} no reason), remote {}{day}",
-                s.name,
+                "{} lessons · absent {}: excused {}, unexcused {}, no reason {} · remote {}{day}",
                 c.lessons,
                 c.absent(),
                 c.absent_excused,
