@@ -732,6 +732,9 @@ impl App {
         } else {
             format!("{what} on {} cells", cells.len())
         };
+        let untaken = v.lessons[c0..=c1.min(v.lessons.len() - 1)]
+            .iter()
+            .any(|l| !l.taken);
         let working = self.working_date;
         let code_id = code.as_ref().map(|c| c.id);
         let annotation = code
@@ -759,7 +762,11 @@ impl App {
         };
         if let Some(r) = result {
             self.attendance.anchor = None;
-            if !single {
+            if single && untaken {
+                self.flash(format!(
+                    "{desc}; this lesson is not taken yet: + marks everyone without a code present"
+                ));
+            } else if !single {
                 self.flash(if r.skipped > 0 {
                     format!("{desc}; {} skipped (not on the list)", r.skipped)
                 } else {
