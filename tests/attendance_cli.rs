@@ -281,6 +281,41 @@ fn set_a_code_then_clear_it_and_take_a_day() {
         ],
     );
     assert!(!day.contains(",Б,"), "{day}");
+    // A distance lesson.
+    let said = ok(
+        &db,
+        &[
+            "attendance",
+            "set",
+            "--class",
+            "7А",
+            "--date",
+            "2025-12-23",
+            "--lesson",
+            &lesson,
+            "--mode",
+            "online",
+        ],
+    );
+    assert!(said.ends_with(": online\n"), "{said}");
+    let day = ok(
+        &db,
+        &[
+            "attendance",
+            "show",
+            "--class",
+            "7А",
+            "--date",
+            "2025-12-23",
+            "--format",
+            "csv",
+        ],
+    );
+    assert!(
+        day.lines()
+            .any(|l| l.contains(&format!("2025-12-23,{lesson},")) && l.contains(",online,")),
+        "{day}"
+    );
     // Marking the whole day present.
     let said = ok(
         &db,

@@ -315,9 +315,12 @@ fn the_period_grid_summarises_and_opens_a_day() {
 fn tiny_terminals_do_not_panic_in_any_view() {
     let (_dir, mut app) = demo_app();
     open(&mut app, "7А");
-    for key in ['P', 'r', 'P'] {
+    for key in ['P', 'r', 'P', 'C', '+', 'D', '+', 'T', 'v'] {
+        if app.attendance.takes_keys() {
+            press(&mut app, KeyCode::Esc);
+        }
         press(&mut app, KeyCode::Char(key));
-        for (w, h) in [(1, 1), (10, 3), (20, 5), (80, 24), (200, 60)] {
+        for (w, h) in [(1, 1), (10, 3), (20, 5), (30, 8), (80, 24), (200, 60)] {
             let _ = screen(&app, w, h);
         }
     }

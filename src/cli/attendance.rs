@@ -33,6 +33,7 @@ Examples:
   classbook attendance show --class 7А --period \"2 четверть\" --summary --format csv
   classbook attendance set --class 7А --date 2025-12-23 --lesson 2 --student \"Иванов\" --code Б
   classbook attendance set --class 7А --date 2025-12-23 --present
+  classbook attendance set --class 7А --date 2025-12-23 --lesson 3 --mode online
   classbook attendance reason --class 7А --date 2025-12-24
   classbook attendance reason --class 7А --date 2025-12-24 --student \"Иванов\" --reason illness
   classbook attendance not-taken")]
@@ -46,6 +47,12 @@ pub enum Format {
     Text,
     Csv,
     Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ModeArg {
+    Online,
+    InClass,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -128,6 +135,9 @@ pub enum AttendanceCommand {
         /// comment code, К).
         #[arg(long, conflicts_with_all = ["present", "clear"])]
         comment: Option<String>,
+        /// Teach the lesson (--lesson) online or in class (distance teaching).
+        #[arg(long, value_enum, requires = "lesson", conflicts_with_all = ["student", "code", "present", "clear", "comment"])]
+        mode: Option<ModeArg>,
     },
     /// Give a reason for a student's absences on a day (all of that day's
     /// lessons with no reason given at once); without --student, list the
@@ -427,6 +437,7 @@ fn day_summary_text(d: &DaySummary) -> String {
         DaySummary::Present => ".".into(),
         DaySummary::NotTaken => "?".into(),
         DaySummary::Absent { lessons, code, .. } => format!("{lessons}{code}"),
+        DaySummary::Remote { lessons, code } => format!("{lessons}{code}"),
     }
 }
 
@@ -481,6 +492,12 @@ fn period_csv(v: &PeriodView) -> anyhow::Result<String> {
                 DaySummary::NoLessons => ("no_lessons", 0, String::new(), String::new()),
                 DaySummary::Present => ("present", 0, String::new(), String::new()),
                 DaySummary::NotTaken => ("not_taken", 0, String::new(), String::new()),
+                DaySummary::Remote { lessons, code } => (
+                    "remote",
+                    *lessons,
+                    code.clone(),
+                    Category::PresentRemote.as_str().to_string(),
+                ),
                 DaySummary::Absent {
                     lessons,
                     code,
@@ -709,10 +726,32 @@ pub fn run(args: AttendanceArgs, db: Db, operator: &str) -> anyhow::Result<u8> {
             present,
             clear,
             comment,
+            mode,
         } => {
             let class = find_class(&c, &class)?;
             let date = date_or_working(&c, date.as_deref())?;
             let working = c.working;
+            if let (Some(mode), Some(no)) = (mode, lesson) {
+                let mode = match mode {
+                    ModeArg::Online => crate::domain::LessonMode::Online,
+                    ModeArg::InClass => crate::domain::LessonMode::InClass,
+                };
+                let lessons = lessons_numbered(&c, &class, date, no)?;
+                let ids = c.db.write(|tx| -> store::Result<Vec<i64>> {
+                    let mut ids = vec![];
+                    for l in &lessons {
+                        ids.extend(att::set_mode(tx, operator, l.id, mode)?);
+                    }
+                    Ok(ids)
+                })?;
+                println!(
+                    "{} {date} lesson {no}: {}{}",
+                    class.name,
+                    mode.as_str().replace('_', " "),
+                    if ids.is_empty() { " (unchanged)" } else { "" }
+                );
+                return Ok(exit::OK);
+            }
             let student = match &student {
                 Some(s) => Some(find_student(&c, &class, date, date, s)?),
                 None => None,

@@ -857,11 +857,20 @@ pub enum DaySummary {
         code: String,
         category: Category,
     },
+    /// No absence; some lessons attended remotely (and their code).
+    Remote { lessons: usize, code: String },
 }
 
 /// A student's day while counting: lessons on the list, not taken,
 /// absences, the first absence's code.
-type DayTally = (usize, usize, usize, Option<(String, Category)>);
+/// (and the lessons attended remotely with their code).
+type DayTally = (
+    usize,
+    usize,
+    usize,
+    Option<(String, Category)>,
+    Option<(usize, String)>,
+);
 
 /// A column of the period grid.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -955,7 +964,7 @@ pub fn load_period(
             let sid = m.student.id;
             let mut counts = Counts::default();
             // Per day: (lessons on the list, not taken, absences, first absence code)
-            let mut per_day: Vec<DayTally> = vec![(0, 0, 0, None); days.len()];
+            let mut per_day: Vec<DayTally> = vec![(0, 0, 0, None, None); days.len()];
             for l in &lessons {
                 if !m.enrolled_on(l.date)
                     || l.group_id
@@ -983,6 +992,9 @@ pub fn load_period(
                             if slot.3.is_none() {
                                 slot.3 = Some((code, cat));
                             }
+                        } else if cat == Category::PresentRemote {
+                            let n = slot.4.as_ref().map_or(0, |r| r.0);
+                            slot.4 = Some((n + 1, code));
                         }
                     }
                     None if l.taken => counts.add_category(Category::Present),
@@ -995,7 +1007,7 @@ pub fn load_period(
             let cells = days
                 .iter()
                 .zip(per_day)
-                .map(|(day, (on_list, not_taken, absent, first))| {
+                .map(|(day, (on_list, not_taken, absent, first, remote))| {
                     if day.lessons == 0 {
                         DaySummary::NoLessons
                     } else if on_list == 0 {
@@ -1008,6 +1020,8 @@ pub fn load_period(
                         }
                     } else if not_taken > 0 {
                         DaySummary::NotTaken
+                    } else if let Some((lessons, code)) = remote {
+                        DaySummary::Remote { lessons, code }
                     } else {
                         DaySummary::Present
                     }

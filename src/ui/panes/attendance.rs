@@ -732,6 +732,9 @@ impl App {
         } else {
             format!("{what} on {} cells", cells.len())
         };
+        let untaken = v.lessons[c0..=c1.min(v.lessons.len() - 1)]
+            .iter()
+            .any(|l| !l.taken);
         let working = self.working_date;
         let code_id = code.as_ref().map(|c| c.id);
         let annotation = code
@@ -759,7 +762,11 @@ impl App {
         };
         if let Some(r) = result {
             self.attendance.anchor = None;
-            if !single {
+            if single && untaken {
+                self.flash(format!(
+                    "{desc}; this lesson is not taken yet: + marks everyone without a code present"
+                ));
+            } else if !single {
                 self.flash(if r.skipped > 0 {
                     format!("{desc}; {} skipped (not on the list)", r.skipped)
                 } else {
@@ -1800,6 +1807,7 @@ fn draw_day(app: &App, area: Rect, buf: &mut Buffer) {
 
 fn day_summary_cell(d: &DaySummary, t: &crate::ui::theme::Theme) -> (String, Style) {
     match d {
+        DaySummary::Remote { lessons, code } => (format!("{lessons}{code}"), t.marker),
         DaySummary::NotEnrolled => ("–".into(), t.dim),
         DaySummary::NoLessons => (String::new(), t.dim),
         DaySummary::Present => (String::new(), t.text),
@@ -1925,13 +1933,13 @@ fn draw_period(app: &App, area: Rect, buf: &mut Buffer) {
                 None => String::new(),
             };
             format!(
-                "{}: {} lessons, {} absent: {} excused, {} unexcused, {} no reason{day}",
-                s.name,
+                "{} lessons · absent {}: excused {}, unexcused {}, no reason {} · remote {}{day}",
                 c.lessons,
                 c.absent(),
                 c.absent_excused,
                 c.absent_unexcused,
                 c.absent_unspecified,
+                c.present_remote,
             )
         }
         _ => String::new(),
