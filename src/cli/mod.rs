@@ -1,5 +1,7 @@
 //! Headless commands and the command line. `main.rs` only calls [`main`].
 
+pub mod journal;
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -76,6 +78,12 @@ pub enum Command {
         /// Also print a checksum of all rows but the audit log.
         #[arg(long)]
         checksum: bool,
+    },
+    /// The class journal: show a grid, set marks, final grades and lesson
+    /// records, import thematic plans.
+    Journal {
+        #[command(subcommand)]
+        command: journal::JournalCommand,
     },
 }
 
@@ -276,6 +284,8 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 exit::FINDINGS
             })
         }
+        // journal
+        Some(Command::Journal { command }) => journal::run(&db_path, &operator, command),
     }
 }
 
