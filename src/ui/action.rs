@@ -87,6 +87,14 @@ actions! {
     FilterBackspace = "filter_backspace", "erase", "Erase the last character of the filter";
     Undo = "undo", "undo", "Undo your last change";
     Redo = "redo", "redo", "Redo the change you last undid";
+    // journal
+    EditCell = "edit_cell", "edit", "Edit the cell (typing 2–5 Н * ° on the grid does too)";
+    ClearCell = "clear_cell", "clear", "Clear the cell's marks (or the selection's)";
+    PickForm = "pick_form", "form", "Choose the form of control (the weight) of the marks";
+    SelectRange = "select_range", "select", "Select cells: move to extend; again or Esc drops it";
+    FillDown = "fill_down", "fill down", "Fill down the selection's top cell (or the one above)";
+    SetSelected = "set_selected", "set selected", "Set selected: type marks once for all selected cells";
+    EditFinal = "edit_final", "final grade", "Enter the final period grade (2–5, na; empty clears)";
 }
 
 #[cfg(test)]

@@ -86,6 +86,8 @@ pub enum PickTarget {
     Subject,
     Period,
     Programme,
+    // journal
+    ControlForm,
 }
 
 /// A list to choose from, with type-to-filter.
@@ -305,6 +307,13 @@ impl App {
         if ev.kind == KeyEventKind::Release {
             return false;
         }
+        // journal: typing into the marks grid, its popups and cell editor
+        if self.tab == Tab::Journal
+            && self.overlay == Overlay::None
+            && let Some(redraw) = self.journal_key(&ev)
+        {
+            return redraw;
+        }
         let mode = self.mode();
         match self.keymap.lookup(mode, &ev) {
             Some(action) => {
@@ -330,6 +339,10 @@ impl App {
     /// a picker is open); ignored elsewhere.
     pub fn handle_paste(&mut self, text: &str) -> bool {
         let clean: String = text.chars().filter(|c| !c.is_control()).collect();
+        // journal: paste into the cell being edited
+        if self.tab == Tab::Journal && self.journal_paste(&clean) {
+            return true;
+        }
         match &mut self.overlay {
             Overlay::Picker(p) => {
                 p.filtering = true;
@@ -412,6 +425,7 @@ impl App {
         match action {
             Action::Quit => self.quit = true,
             Action::Help => self.overlay = Overlay::Help { scroll: 0 },
+            Action::Cancel if self.tab == Tab::Journal => self.journal_cancel(),
             Action::Cancel => {}
             Action::NextTab => self.switch_tab(Tab::ALL[(self.tab.index() + 1) % Tab::ALL.len()]),
             Action::PrevTab => {
@@ -470,6 +484,7 @@ impl App {
                 );
             }
             Action::PrevDay | Action::NextDay => self.step_day(action == Action::NextDay),
+            Action::GoToday if self.tab == Tab::Journal => self.journal_action(action),
             Action::GoToday => {
                 self.attendance.date = self.year.as_ref().map_or(self.working_date, |y| {
                     self.working_date.clamp(y.starts_on, y.ends_on)
@@ -511,11 +526,25 @@ impl App {
             },
             Action::Undo => self.undo(),
             Action::Redo => self.redo(),
+            // journal
+            Action::EditCell
+            | Action::ClearCell
+            | Action::PickForm
+            | Action::SelectRange
+            | Action::FillDown
+            | Action::SetSelected
+            | Action::EditFinal => self.journal_action(action),
             Action::Confirm | Action::Filter | Action::FilterBackspace | Action::InsertText(_) => {}
         }
     }
 
-    fn open_picker(&mut self, target: PickTarget, title: &str, items: Vec<String>, current: usize) {
+    pub(crate) fn open_picker(
+        &mut self,
+        target: PickTarget,
+        title: &str,
+        items: Vec<String>,
+        current: usize,
+    ) {
         if items.is_empty() {
             self.flash(format!("{}: nothing to choose from", title.to_lowercase()));
             return;
@@ -542,12 +571,16 @@ impl App {
                 self.indicators.idx = i;
                 self.indicators.loaded = false;
             }
+            // journal
+            PickTarget::ControlForm => self.journal_pick_form(i),
         }
         self.ensure_loaded();
     }
 
     fn switch_tab(&mut self, tab: Tab) {
         self.tab = tab;
+        // journal: leave the marks grid (digits switch tabs again)
+        self.journal.leave_grid();
         self.ensure_loaded();
     }
 

@@ -3,6 +3,7 @@
 pub mod attendance;
 pub mod indicators;
 pub mod journal;
+pub mod journal_edit;
 pub mod review;
 pub mod training;
 
