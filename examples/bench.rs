@@ -184,7 +184,7 @@ fn main() -> anyhow::Result<()> {
     let mut n = 0usize;
     let entry = time(30, || {
         // Type a mark into a cell and save it (one transaction, re-read).
-        for ev in ['j', if n % 2 == 0 { '5' } else { '4' }]
+        for ev in ['j', if n.is_multiple_of(2) { '5' } else { '4' }]
             .map(key)
             .into_iter()
             .chain([enter])

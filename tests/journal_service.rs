@@ -370,9 +370,7 @@ fn the_final_grade_is_kept_beside_the_suggestion() {
             svc::set_final_grade(
                 tx,
                 "t",
-                &class,
-                &subject,
-                &period,
+                (&class, &subject, &period),
                 s.student_id,
                 Some("5"),
                 d(TODAY),

@@ -330,3 +330,102 @@ fn digits_switch_tabs_until_the_cursor_enters_the_grid() {
     press(&mut app, KeyCode::Char('2'));
     assert_eq!(app.tab, classbook::ui::Tab::Attendance);
 }
+
+fn ctrl(app: &mut App, c: char) {
+    app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+}
+
+#[test]
+fn the_lesson_form_fills_topic_homework_mode_substitute_and_log() {
+    let (_dir, mut app) = demo_app();
+    algebra_7a(&mut app);
+    let col = app.journal.col;
+    let lesson_id = app.journal.view.as_ref().unwrap().lessons[col].lesson.id;
+    let next = app
+        .journal
+        .view
+        .as_ref()
+        .unwrap()
+        .progress
+        .next_topic
+        .clone()
+        .expect("the plan offers a next topic");
+    press(&mut app, KeyCode::Char('r'));
+    assert!(app.journal.lesson_form.is_some());
+    // Replace the topic with the plan's next one (Ctrl-t), then homework.
+    ctrl(&mut app, 't');
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Char(' ')); // the next kind of homework
+    press(&mut app, KeyCode::Tab);
+    app.handle_key(KeyEvent::new(KeyCode::Char('a'), KeyModifiers::CONTROL)); // to line start
+    for _ in 0..60 {
+        app.handle_key(KeyEvent::new(KeyCode::Delete, KeyModifiers::NONE));
+    }
+    type_keys(&mut app, "№ 512, 515 (Nguyễn: 修改)");
+    press(&mut app, KeyCode::Tab);
+    type_keys(&mut app, "25");
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Char(' ')); // online
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Enter); // the substitute picker
+    assert!(matches!(app.overlay, Overlay::Picker(_)));
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Tab);
+    type_keys(&mut app, "Разбор задач на платформе");
+    insta::assert_snapshot!("journal_lesson_form_80x24", screen(&app, 80, 24));
+    ctrl(&mut app, 's');
+    assert!(app.journal.lesson_form.is_none(), "{:?}", app.message);
+    let l = classbook::store::journal::lesson(app.db().conn(), lesson_id).unwrap();
+    assert_eq!(l.topic.as_deref(), Some(next.as_str()));
+    assert_eq!(l.homework.as_deref(), Some("№ 512, 515 (Nguyễn: 修改)"));
+    assert_eq!(l.homework_minutes, Some(25));
+    assert_eq!(l.mode, classbook::domain::LessonMode::Online);
+    assert!(l.taught_by_id.is_some_and(|t| t != l.teacher_id));
+    let log = classbook::store::journal::teaching_log(app.db().conn(), lesson_id)
+        .unwrap()
+        .unwrap();
+    assert_eq!(log.content, "Разбор задач на платформе");
+    // One u takes the whole record back.
+    press(&mut app, KeyCode::Char('u'));
+    let back = classbook::store::journal::lesson(app.db().conn(), lesson_id).unwrap();
+    assert_eq!(back.mode, classbook::domain::LessonMode::InClass);
+    assert_ne!(back.topic.as_deref(), Some(next.as_str()));
+    assert!(
+        classbook::store::journal::teaching_log(app.db().conn(), lesson_id)
+            .unwrap()
+            .is_none()
+    );
+}
+
+#[test]
+fn the_lesson_form_refuses_text_homework_without_text() {
+    let (_dir, mut app) = demo_app();
+    algebra_7a(&mut app);
+    let col = app.journal.col;
+    let before = app.journal.view.as_ref().unwrap().lessons[col]
+        .lesson
+        .clone();
+    press(&mut app, KeyCode::Char('r'));
+    press(&mut app, KeyCode::Tab);
+    // Cycle to "text" with the task emptied.
+    while !screen(&app, 80, 24).contains("‹ text ›") {
+        press(&mut app, KeyCode::Char(' '));
+    }
+    press(&mut app, KeyCode::Tab);
+    app.handle_key(KeyEvent::new(KeyCode::Char('a'), KeyModifiers::CONTROL));
+    for _ in 0..80 {
+        app.handle_key(KeyEvent::new(KeyCode::Delete, KeyModifiers::NONE));
+    }
+    ctrl(&mut app, 's');
+    assert!(
+        app.message
+            .as_deref()
+            .unwrap()
+            .contains("homework text is empty")
+    );
+    assert!(app.journal.lesson_form.is_some(), "the form stays open");
+    press(&mut app, KeyCode::Esc);
+    let after = classbook::store::journal::lesson(app.db().conn(), before.id).unwrap();
+    assert_eq!(after, before);
+}

@@ -552,9 +552,7 @@ fn run_on(db: &mut Db, operator: &str, cmd: JournalCommand) -> anyhow::Result<u8
                 svc::set_final_grade(
                     tx,
                     operator,
-                    &ctx.class,
-                    &ctx.subject,
-                    &period,
+                    (&ctx.class, &ctx.subject, &period),
                     sid,
                     final_grade.as_deref(),
                     today,

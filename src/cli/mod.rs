@@ -83,7 +83,7 @@ pub enum Command {
     /// records, import thematic plans.
     Journal {
         #[command(subcommand)]
-        command: journal::JournalCommand,
+        command: Box<journal::JournalCommand>,
     },
 }
 
@@ -285,7 +285,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             })
         }
         // journal
-        Some(Command::Journal { command }) => journal::run(&db_path, &operator, command),
+        Some(Command::Journal { command }) => journal::run(&db_path, &operator, *command),
     }
 }
 

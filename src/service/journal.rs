@@ -772,9 +772,7 @@ pub fn final_differs(final_grade: Option<&str>, suggestion: &Suggestion) -> bool
 pub fn set_final_grade(
     tx: &store::Conn,
     operator: &str,
-    class: &Class,
-    subject: &Subject,
-    period: &Period,
+    (class, subject, period): (&Class, &Subject, &Period),
     student_id: Id,
     final_grade: Option<&str>,
     today: NaiveDate,
@@ -1014,7 +1012,8 @@ pub fn import_plan(
     }
     // (class id, subject id) → seq → (topic, hours, form, line)
     type Topics = std::collections::BTreeMap<u32, (String, u32, Option<Id>, usize)>;
-    let mut plans: Vec<((Id, Id), (String, String), Topics)> = Vec::new();
+    type Plan = ((Id, Id), (String, String), Topics);
+    let mut plans: Vec<Plan> = Vec::new();
     for record in rdr.records() {
         let record = record.map_err(|e| {
             let line = e.position().map_or(0, |p| p.line());

@@ -88,6 +88,7 @@ pub enum PickTarget {
     Programme,
     // journal
     ControlForm,
+    Substitute,
 }
 
 /// A list to choose from, with type-to-filter.
@@ -533,7 +534,8 @@ impl App {
             | Action::SelectRange
             | Action::FillDown
             | Action::SetSelected
-            | Action::EditFinal => self.journal_action(action),
+            | Action::EditFinal
+            | Action::EditLesson => self.journal_action(action),
             Action::Confirm | Action::Filter | Action::FilterBackspace | Action::InsertText(_) => {}
         }
     }
@@ -573,6 +575,7 @@ impl App {
             }
             // journal
             PickTarget::ControlForm => self.journal_pick_form(i),
+            PickTarget::Substitute => self.journal_pick_substitute(i),
         }
         self.ensure_loaded();
     }

@@ -336,8 +336,14 @@ impl Default for Keymap {
         // journal: editing
         add(Journal, Action::EditCell, &[p(Enter), k('e')], true);
         add(Journal, Action::PickForm, &[k('f')], false);
+        add(Journal, Action::EditLesson, &[k('r')], false);
         add(Journal, Action::EditFinal, &[k('F')], false);
-        add(Journal, Action::ClearCell, &[p(Delete), k('x')], false);
+        add(
+            Journal,
+            Action::ClearCell,
+            &[p(Delete), p(Backspace)],
+            false,
+        );
         add(Journal, Action::SelectRange, &[k('v')], false);
         add(Journal, Action::FillDown, &[k('D')], false);
         add(Journal, Action::SetSelected, &[k('=')], false);

@@ -19,6 +19,7 @@ use crate::ui::app::App;
 use crate::ui::dates;
 use crate::ui::grid::{Column, Grid, Table};
 use crate::ui::panes::journal_edit::{CellEdit, EditTarget, JournalPopup};
+use crate::ui::panes::journal_lesson::LessonForm;
 use crate::ui::text::{put, width};
 
 /// The journal tab's state.
@@ -46,6 +47,8 @@ pub struct JournalPane {
     pub forms: Vec<ControlForm>,
     /// A form chosen on an empty cell, for the next mark typed.
     pub next_form: Option<ControlForm>,
+    /// The lesson record form (`r`), when open.
+    pub lesson_form: Option<LessonForm>,
     pub(crate) row_offset: Cell<usize>,
     pub(crate) col_offset: Cell<usize>,
     pub(crate) lesson_offset: Cell<usize>,
@@ -443,6 +446,9 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
     }
     if let Some(popup) = &p.popup {
         draw_popup(app, popup, area, buf);
+    }
+    if let Some(form) = &p.lesson_form {
+        super::journal_lesson::draw(app, form, area, buf);
     }
 }
 

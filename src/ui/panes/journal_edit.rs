@@ -74,6 +74,11 @@ impl App {
     /// Keys the journal grid takes before the keymap: the popups, the cell
     /// editor, and marks typed on the grid. `None` lets the keymap have it.
     pub(crate) fn journal_key(&mut self, ev: &KeyEvent) -> Option<bool> {
+        if self.journal.lesson_form.is_some() {
+            self.message = None;
+            self.journal_lesson_key(ev);
+            return Some(true);
+        }
         if self.journal.popup.is_some() {
             self.message = None;
             self.journal_popup_key(ev);
@@ -125,6 +130,9 @@ impl App {
 
     /// Paste into the cell being edited.
     pub(crate) fn journal_paste(&mut self, text: &str) -> bool {
+        if self.journal_lesson_paste(text) {
+            return true;
+        }
         match &mut self.journal.edit {
             Some(e) => {
                 e.text.push_str(text);
@@ -196,6 +204,7 @@ impl App {
                 };
             }
             Action::FillDown => self.journal_fill_down(),
+            Action::EditLesson => self.journal_open_lesson_form(),
             Action::PickForm => {
                 let r = crate::store::curriculum::control_forms(self.db.conn());
                 let forms = match r {
@@ -456,9 +465,7 @@ impl App {
             let ids = svc::set_final_grade(
                 tx,
                 op,
-                &v.class,
-                &v.subject,
-                &v.period,
+                (&v.class, &v.subject, &v.period),
                 s.student_id,
                 grade.as_deref(),
                 today,
@@ -622,6 +629,7 @@ impl super::journal::JournalPane {
         self.anchor = None;
         self.edit = None;
         self.popup = None;
+        self.lesson_form = None;
     }
 
     /// The selection as (first row, last row, first column, last column).
