@@ -429,3 +429,29 @@ fn the_lesson_form_refuses_text_homework_without_text() {
     let after = classbook::store::journal::lesson(app.db().conn(), before.id).unwrap();
     assert_eq!(after, before);
 }
+
+#[test]
+fn today_and_a_date_put_the_cursor_on_a_lesson() {
+    let (_dir, mut app) = demo_app();
+    algebra_7a(&mut app);
+    press(&mut app, KeyCode::Char('d'));
+    type_keys(&mut app, "10.11");
+    press(&mut app, KeyCode::Enter);
+    let v = app.journal.view.as_ref().unwrap();
+    assert_eq!(
+        v.lessons[app.journal.col].lesson.date,
+        chrono::NaiveDate::from_ymd_opt(2025, 11, 10).unwrap()
+    );
+    press(&mut app, KeyCode::Char('d'));
+    type_keys(&mut app, "15.01.2026");
+    press(&mut app, KeyCode::Enter);
+    assert!(
+        app.message
+            .as_deref()
+            .unwrap()
+            .contains("is not in 2 четверть")
+    );
+    press(&mut app, KeyCode::Char('t'));
+    let v = app.journal.view.as_ref().unwrap();
+    assert_eq!(app.journal.col, v.lessons.len() - 1);
+}

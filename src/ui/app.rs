@@ -535,7 +535,8 @@ impl App {
             | Action::FillDown
             | Action::SetSelected
             | Action::EditFinal
-            | Action::EditLesson => self.journal_action(action),
+            | Action::EditLesson
+            | Action::GoDate => self.journal_action(action),
             Action::Confirm | Action::Filter | Action::FilterBackspace | Action::InsertText(_) => {}
         }
     }

@@ -348,6 +348,7 @@ impl Default for Keymap {
         add(Journal, Action::FillDown, &[k('D')], false);
         add(Journal, Action::SetSelected, &[k('=')], false);
         add(Journal, Action::GoToday, &[k('t')], false);
+        add(Journal, Action::GoDate, &[k('d')], false);
         add(Attendance, Action::PickClass, &[k('c')], true);
         add(Attendance, Action::PrevDay, &[k('[')], true);
         add(Attendance, Action::NextDay, &[k(']')], true);

@@ -253,6 +253,9 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
                 "Marks for every selected cell: {}▏  Enter saves · Esc reverts",
                 e.text
             ),
+            EditTarget::Date => {
+                format!("Go to date (DD.MM): {}▏  Enter goes · Esc cancels", e.text)
+            }
             EditTarget::Cell => {
                 let date = lessons
                     .get(p.col)
@@ -378,7 +381,10 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
     let cell = |r: usize, c: usize| -> (String, Style) {
         if r == p.row
             && c == p.col
-            && let Some(e) = p.edit.as_ref().filter(|e| e.target != EditTarget::Final)
+            && let Some(e) = p
+                .edit
+                .as_ref()
+                .filter(|e| matches!(e.target, EditTarget::Cell | EditTarget::Selection))
         {
             // The last characters typed, with a caret.
             let shown: String = e

@@ -5,6 +5,7 @@
 //! [`App::write`] (one transaction, undoable with `u`) and the service
 //! functions the command line uses.
 
+use chrono::Datelike;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::domain::Id;
@@ -24,6 +25,8 @@ pub enum EditTarget {
     Selection,
     /// The final period grade of the cursor's student.
     Final,
+    /// A date to put the cursor on (not a write).
+    Date,
 }
 
 /// The text being typed into a cell (or the final grade).
@@ -89,8 +92,15 @@ impl App {
             match ev.code {
                 KeyCode::Enter => self.journal_commit_edit(),
                 KeyCode::Esc => {
+                    let target = edit.target;
                     self.journal.edit = None;
-                    self.flash("reverted: the cell keeps its value");
+                    match target {
+                        EditTarget::Date => {}
+                        EditTarget::Final => {
+                            self.flash("reverted: the final grade keeps its value")
+                        }
+                        _ => self.flash("reverted: the cell keeps its value"),
+                    }
                 }
                 KeyCode::Backspace => {
                     edit.text.pop();
@@ -205,6 +215,12 @@ impl App {
             }
             Action::FillDown => self.journal_fill_down(),
             Action::EditLesson => self.journal_open_lesson_form(),
+            Action::GoDate => {
+                self.journal.edit = Some(CellEdit {
+                    target: EditTarget::Date,
+                    text: String::new(),
+                });
+            }
             Action::PickForm => {
                 let r = crate::store::curriculum::control_forms(self.db.conn());
                 let forms = match r {
@@ -309,6 +325,10 @@ impl App {
             self.journal_save_final(&edit.text);
             return;
         }
+        if edit.target == EditTarget::Date {
+            self.journal_go_date(&edit.text);
+            return;
+        }
         let input = CellInput {
             text: edit.text.clone(),
             form_id: self.journal.next_form.as_ref().map(|f| f.id),
@@ -389,6 +409,40 @@ impl App {
             true
         } else {
             false
+        }
+    }
+
+    /// Put the cursor on the first lesson on or after a date typed as
+    /// DD.MM, DD.MM.YYYY or YYYY-MM-DD (DD.MM in the period's school year).
+    fn journal_go_date(&mut self, text: &str) {
+        let Some(v) = &self.journal.view else { return };
+        let t = text.trim();
+        let date = parse_date(t).or_else(|| {
+            let (d, m) = t.split_once('.')?;
+            let (d, m): (u32, u32) = (d.parse().ok()?, m.trim_end_matches('.').parse().ok()?);
+            // The year of the period that has this month.
+            [v.period.starts_on.year(), v.period.ends_on.year()]
+                .into_iter()
+                .filter_map(|y| chrono::NaiveDate::from_ymd_opt(y, m, d))
+                .find(|x| v.period.contains(*x))
+                .or_else(|| chrono::NaiveDate::from_ymd_opt(v.period.starts_on.year(), m, d))
+        });
+        let Some(date) = date else {
+            self.flash(format!("«{t}» is not a date: type DD.MM or DD.MM.YYYY"));
+            return;
+        };
+        match v.lessons.iter().position(|l| l.lesson.date >= date) {
+            Some(c) if v.period.contains(date) => {
+                self.journal.col = c;
+                self.journal.focus = true;
+            }
+            _ => self.flash(format!(
+                "{} is not in {} ({}–{}): choose another period with p",
+                date.format("%d.%m.%Y"),
+                v.period.label,
+                v.period.starts_on.format("%d.%m.%Y"),
+                v.period.ends_on.format("%d.%m.%Y")
+            )),
         }
     }
 
