@@ -256,6 +256,15 @@ impl App {
     }
 
     fn journal_start_edit(&mut self, target: EditTarget, text: String) {
+        if self
+            .journal
+            .view
+            .as_ref()
+            .is_none_or(|v| v.lessons.is_empty() || v.students.is_empty())
+        {
+            self.flash("not saved: this period has no lessons (or no students) to mark");
+            return;
+        }
         if target == EditTarget::Cell
             && matches!(
                 self.journal.current_cell(),
