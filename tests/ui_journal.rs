@@ -371,7 +371,8 @@ fn the_lesson_form_fills_topic_homework_mode_substitute_and_log() {
     assert!(matches!(app.overlay, Overlay::Picker(_)));
     press(&mut app, KeyCode::Char('j'));
     press(&mut app, KeyCode::Enter);
-    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab); // the control event
+    press(&mut app, KeyCode::Tab); // the teaching log
     type_keys(&mut app, "Разбор задач на платформе");
     insta::assert_snapshot!("journal_lesson_form_80x24", screen(&app, 80, 24));
     ctrl(&mut app, 's');
@@ -454,4 +455,34 @@ fn today_and_a_date_put_the_cursor_on_a_lesson() {
     press(&mut app, KeyCode::Char('t'));
     let v = app.journal.view.as_ref().unwrap();
     assert_eq!(app.journal.col, v.lessons.len() - 1);
+}
+
+#[test]
+fn a_control_event_set_on_the_lesson_weighs_its_marks() {
+    let (_dir, mut app) = demo_app();
+    algebra_7a(&mut app);
+    let (row, col) = (app.journal.row, app.journal.col);
+    let lesson_id = app.journal.view.as_ref().unwrap().lessons[col].lesson.id;
+    press(&mut app, KeyCode::Char('r'));
+    for _ in 0..6 {
+        press(&mut app, KeyCode::Tab);
+    }
+    press(&mut app, KeyCode::Char(' '));
+    assert!(matches!(app.overlay, Overlay::Picker(_)));
+    type_keys(&mut app, "/контрольная раб");
+    press(&mut app, KeyCode::Enter);
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("Контрольная работа (weight 2)"), "{text}");
+    ctrl(&mut app, 's');
+    let l = classbook::store::journal::lesson(app.db().conn(), lesson_id).unwrap();
+    assert!(l.control_form_id.is_some());
+    let v = app.journal.view.as_ref().unwrap();
+    assert_eq!(
+        v.lessons[col].control_form.as_deref(),
+        Some("Контрольная работа")
+    );
+    // A mark typed in that lesson now has weight 2.
+    type_keys(&mut app, "5");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(stored(&app, row, col), vec![("5".into(), 2)]);
 }

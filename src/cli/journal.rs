@@ -133,6 +133,10 @@ pub enum JournalCommand {
         /// The teacher who actually taught (family name); "-" for the usual one.
         #[arg(long)]
         taught_by: Option<String>,
+        /// The lesson's control event, a form of control of the catalogue
+        /// (the default form of its marks); "-" for an ordinary lesson.
+        #[arg(long)]
+        control_form: Option<String>,
         /// Teaching log of an online lesson: content.
         #[arg(long)]
         log_content: Option<String>,
@@ -582,6 +586,7 @@ fn run_on(db: &mut Db, operator: &str, cmd: JournalCommand) -> anyhow::Result<u8
             minutes,
             mode,
             taught_by,
+            control_form,
             log_content,
             log_form,
             log_effect,
@@ -659,7 +664,24 @@ fn run_on(db: &mut Db, operator: &str, cmd: JournalCommand) -> anyhow::Result<u8
             } else {
                 None
             };
+            let control_form = match control_form.as_deref() {
+                None => None,
+                Some("-") | Some("") => Some(None),
+                Some(f) => {
+                    let want = nfc(f).to_lowercase();
+                    let forms = store::curriculum::control_forms(db.conn())?;
+                    match forms.iter().find(|c| c.name.to_lowercase() == want) {
+                        Some(c) => Some(Some(c.id)),
+                        None => {
+                            return refuse(format!(
+                                "«{f}» is not a form of control of the catalogue"
+                            ));
+                        }
+                    }
+                }
+            };
             let edit = LessonEdit {
+                control_form,
                 topic,
                 homework,
                 minutes: minutes.map(Some),

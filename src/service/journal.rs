@@ -844,6 +844,9 @@ pub struct LessonEdit {
     pub mode: Option<LessonMode>,
     /// Who actually taught: Some(None) = the usual teacher.
     pub taught_by: Option<Option<Id>>,
+    /// The lesson's control event (a form of control of the catalogue), the
+    /// default form of the marks given in it; Some(None) = an ordinary lesson.
+    pub control_form: Option<Option<Id>>,
     /// The teaching log of an online lesson.
     pub log: Option<TeachingLog>,
 }
@@ -893,6 +896,18 @@ pub fn set_lesson(
     }
     if let Some(mode) = edit.mode {
         l.mode = mode;
+    }
+    if let Some(f) = edit.control_form {
+        if let Some(id) = f
+            && !store::curriculum::control_forms(tx)?
+                .iter()
+                .any(|c| c.id == id)
+        {
+            return Err(store::invalid(format!(
+                "no form of control {id} in the catalogue"
+            )));
+        }
+        l.control_form_id = f;
     }
     if let Some(t) = edit.taught_by {
         match t {

@@ -286,6 +286,10 @@ impl App {
     /// A form was chosen: apply it to the cell's marks (or the selection's),
     /// or keep it for the next mark typed.
     pub(crate) fn journal_pick_form(&mut self, i: usize) {
+        if self.journal.lesson_form.is_some() {
+            self.journal_pick_lesson_control(i);
+            return;
+        }
         let Some(form) = self.journal.forms.get(i).cloned() else {
             return;
         };

@@ -25,6 +25,8 @@ pub enum Field {
     Minutes,
     Mode,
     TaughtBy,
+    /// The lesson's control event.
+    Control,
     /// The teaching log's four lines (online lessons only).
     Log(usize),
 }
@@ -56,6 +58,8 @@ pub struct LessonForm {
     /// Who actually taught, if someone else.
     pub taught_by: Option<(Id, String)>,
     pub log: [TextArea<'static>; 4],
+    /// The control event: (form id, name, weight).
+    pub control: Option<(Id, String, u8)>,
     /// Staff for the substitute picker, in picker order (None = the usual teacher).
     pub staff: Vec<Option<(Id, String)>>,
 }
@@ -105,6 +109,7 @@ impl LessonForm {
             Field::Minutes,
             Field::Mode,
             Field::TaughtBy,
+            Field::Control,
         ];
         if self.mode == LessonMode::Online {
             f.extend((0..4).map(Field::Log));
@@ -153,6 +158,7 @@ impl LessonForm {
             minutes: Some(minutes),
             mode: Some(self.mode),
             taught_by: Some(self.taught_by.as_ref().map(|(id, _)| *id)),
+            control_form: Some(self.control.as_ref().map(|(id, _, _)| *id)),
             log,
         })
     }
@@ -174,6 +180,7 @@ impl App {
                 return;
             }
         };
+        let forms = crate::store::curriculum::control_forms(conn).unwrap_or_default();
         let name = |id: Id| {
             staff
                 .iter()
@@ -226,6 +233,12 @@ impl App {
             teacher: (l.lesson.teacher_id, name(l.lesson.teacher_id)),
             taught_by: l.lesson.taught_by_id.map(|t| (t, name(t))),
             log: log.map(|s| area_with(&s)),
+            control: l.lesson.control_form_id.and_then(|id| {
+                forms
+                    .iter()
+                    .find(|f| f.id == id)
+                    .map(|f| (f.id, f.name.clone(), f.weight))
+            }),
             staff: candidates,
         });
     }
@@ -252,7 +265,9 @@ impl App {
                     form.topic = area_with(&n);
                 }
             }
-            KeyCode::Enter if form.field != Field::Topic && form.field != Field::TaughtBy => {
+            KeyCode::Enter
+                if !matches!(form.field, Field::Topic | Field::TaughtBy | Field::Control) =>
+            {
                 self.journal_save_lesson(form);
                 return;
             }
@@ -299,6 +314,27 @@ impl App {
                         };
                     }
                 }
+                Field::Control => {
+                    if matches!(ev.code, KeyCode::Enter | KeyCode::Char(' ')) {
+                        let r = crate::store::curriculum::control_forms(self.db.conn());
+                        let forms = r.unwrap_or_default();
+                        let mut items = vec!["— none: an ordinary lesson".to_string()];
+                        items.extend(
+                            forms
+                                .iter()
+                                .map(|f| format!("{} (weight {})", f.name, f.weight)),
+                        );
+                        self.journal.forms = forms;
+                        self.journal.lesson_form = Some(form);
+                        self.open_picker(
+                            PickTarget::ControlForm,
+                            "Control event of the lesson",
+                            items,
+                            0,
+                        );
+                        return;
+                    }
+                }
                 Field::TaughtBy => {
                     if matches!(ev.code, KeyCode::Enter | KeyCode::Char(' ')) {
                         let items = form
@@ -339,6 +375,17 @@ impl App {
         true
     }
 
+    /// The control-event picker chose item `i` (0 = none).
+    pub(crate) fn journal_pick_lesson_control(&mut self, i: usize) {
+        let chosen = i
+            .checked_sub(1)
+            .and_then(|k| self.journal.forms.get(k))
+            .map(|f| (f.id, f.name.clone(), f.weight));
+        if let Some(form) = &mut self.journal.lesson_form {
+            form.control = chosen;
+        }
+    }
+
     /// The substitute picker chose item `i`.
     pub(crate) fn journal_pick_substitute(&mut self, i: usize) {
         if let Some(form) = &mut self.journal.lesson_form
@@ -374,7 +421,7 @@ impl App {
 pub fn draw(app: &App, form: &LessonForm, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
     let online = form.mode == LessonMode::Online;
-    let h = (if online { 17 } else { 13 }).min(area.height);
+    let h = (if online { 18 } else { 14 }).min(area.height);
     let w = area.width.min(100);
     let r = Rect {
         x: area.x + (area.width - w) / 2,
@@ -467,6 +514,21 @@ pub fn draw(app: &App, form: &LessonForm, area: Rect, buf: &mut Buffer) {
         y,
         field_rect(y, 1).width as usize,
         &who,
+        t.text,
+    );
+    y += 1;
+    label(y, Field::Control, "Control event", buf);
+    let control = match &form.control {
+        None => "none: an ordinary lesson · Space: choose".to_string(),
+        Some((_, n, w)) => format!("{n} (weight {w}): the default form of its marks"),
+    };
+    put(
+        buf,
+        inner,
+        inner.x + label_w,
+        y,
+        field_rect(y, 1).width as usize,
+        &control,
         t.text,
     );
     y += 1;
