@@ -270,6 +270,8 @@ fn pending_deferred_final_lesson_and_plan_from_the_command_line() {
         "№ 512, 515",
         "--minutes",
         "20",
+        "--control-form",
+        "Контрольная работа",
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
     let o = classbook(&[
@@ -295,6 +297,7 @@ fn pending_deferred_final_lesson_and_plan_from_the_command_line() {
         .unwrap();
     assert_eq!(l["topic"], "Контрольная работа № 3");
     assert_eq!(l["homework"], "№ 512, 515");
+    assert_eq!(l["control_form"], "Контрольная работа");
     let plan = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/data/thematic_plan_7a_algebra.csv"

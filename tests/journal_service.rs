@@ -519,3 +519,58 @@ fn periods_are_found_by_name_or_short_name() {
     assert_eq!(label("q7"), None);
     assert_eq!(label("spring"), None);
 }
+
+#[test]
+fn a_closed_year_and_a_lesson_not_yet_held_are_refused() {
+    let (_dir, mut db) = demo_db();
+    let v = q2(&db);
+    let (r, c) = empty_cell(&v);
+    let sid = v.students[r].student_id;
+    // A timetable lesson after the working date.
+    let slot = v.lessons[c]
+        .lesson
+        .timetable_id
+        .expect("from the timetable");
+    let future = LessonRef::Slot {
+        timetable_id: slot,
+        date: d("2026-01-13"),
+    };
+    let e = db
+        .write(|tx| svc::set_cell(tx, "t", future, sid, &CellInput::text("5")))
+        .unwrap_err();
+    assert!(e.to_string().contains("has not taken place yet"), "{e}");
+    // A closed year is read-only.
+    db.conn()
+        .execute(
+            "UPDATE school_year SET status = 'closed', closed_at = '2026-06-30T00:00:00Z'",
+            [],
+        )
+        .unwrap();
+    let entries = audit::count(db.conn()).unwrap();
+    let e = db
+        .write(|tx| {
+            svc::set_cell(
+                tx,
+                "t",
+                v.lessons[c].reference(),
+                sid,
+                &CellInput::text("5"),
+            )
+        })
+        .unwrap_err();
+    assert!(e.to_string().contains("is closed and read-only"), "{e}");
+    let e = db
+        .write(|tx| {
+            svc::set_final_grade(
+                tx,
+                "t",
+                (&v.class, &v.subject, &v.period),
+                sid,
+                Some("5"),
+                d(TODAY),
+            )
+        })
+        .unwrap_err();
+    assert!(e.to_string().contains("is closed and read-only"), "{e}");
+    assert_eq!(audit::count(db.conn()).unwrap(), entries);
+}
