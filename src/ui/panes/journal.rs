@@ -300,9 +300,9 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
             parts.push("? not recorded yet".into());
         }
         if p.focus && p.anchor.is_some() {
-            parts.push("selecting".into());
+            parts.push("selecting: D fill down · = set selected".into());
         }
-        put(
+        let x = put(
             buf,
             area,
             area.x + 1,
@@ -311,6 +311,16 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
             &parts.join(" · "),
             t.dim,
         );
+        // How to start, where there is room (the help lists every key).
+        let hint = if p.focus {
+            "   type 2–5 Н * ° · r lesson · f form · F final"
+        } else {
+            "   move into the grid to enter marks"
+        };
+        let room = area.right().saturating_sub(x) as usize;
+        if room > crate::ui::text::width(hint) {
+            put(buf, area, x, detail_y, room, hint, t.marker);
+        }
     }
     // The marks grid.
     let grid_area = Rect {
