@@ -516,7 +516,7 @@ fn draw_popup(app: &App, popup: &JournalPopup, area: Rect, buf: &mut Buffer) {
             ],
         ),
     };
-    let w = area.width.clamp(20, 64);
+    let w = area.width.min(64);
     let h = (lines.len() as u16 + 2).min(area.height);
     let r = Rect {
         x: area.x + (area.width - w) / 2,

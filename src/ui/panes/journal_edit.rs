@@ -474,6 +474,9 @@ impl App {
                 return;
             }
         };
+        // The view may have changed since the selection began.
+        let r1 = r1.min(v.students.len().saturating_sub(1));
+        let c1 = c1.min(v.lessons.len().saturating_sub(1));
         let mut groups: Vec<(String, Vec<(LessonRef, Id)>)> = Vec::new();
         for c in c0..=c1 {
             let Some(top) = v.students.get(r0).and_then(|s| s.cells.get(c)) else {
@@ -485,7 +488,12 @@ impl App {
                 MarkCell::NotEnrolled => continue,
             };
             let cells = (r0 + 1..=r1)
-                .filter(|r| !matches!(v.students[*r].cells[c], MarkCell::NotEnrolled))
+                .filter(|r| {
+                    v.students[*r]
+                        .cells
+                        .get(c)
+                        .is_some_and(|x| !matches!(x, MarkCell::NotEnrolled))
+                })
                 .map(|r| (v.lessons[c].reference(), v.students[r].student_id))
                 .collect();
             groups.push((text, cells));
