@@ -118,6 +118,88 @@ fn main() -> anyhow::Result<()> {
         "attendance class-period 7А Q2  {:>8.2} ms",
         period_att.as_secs_f64() * 1e3
     );
+    // journal pane: the whole view model (timetable gaps, final grades,
+    // plan progress), and the TUI opening the grid and moving the cursor.
+    let view = time(50, || {
+        classbook::service::journal::load(conn, class, &maths, &q2, today).map(|v| v.students.len())
+    });
+    println!(
+        "journal view 7А algebra Q2     {:>8.2} ms (service::journal::load, gaps, plan progress)",
+        view.as_secs_f64() * 1e3
+    );
+    let key = |c: char| {
+        crossterm::event::KeyEvent::new(
+            crossterm::event::KeyCode::Char(c),
+            crossterm::event::KeyModifiers::NONE,
+        )
+    };
+    let enter = crossterm::event::KeyEvent::new(
+        crossterm::event::KeyCode::Enter,
+        crossterm::event::KeyModifiers::NONE,
+    );
+    let opts = classbook::ui::UiOptions {
+        operator: "bench".into(),
+        no_color: false,
+        today: chrono::Local::now().date_naive(),
+    };
+    let area = ratatui::layout::Rect::new(0, 0, 200, 50);
+    let open_grid = time(10, || -> anyhow::Result<usize> {
+        let db = store::open(&path, &OpenOptions::default())?;
+        let mut app = classbook::ui::App::new(db, opts.clone())?;
+        for ev in "c/7а".chars().map(key).chain([enter]) {
+            app.handle_key(ev);
+        }
+        for ev in "s/алгебра".chars().map(key).chain([enter]) {
+            app.handle_key(ev);
+        }
+        let mut buf = ratatui::buffer::Buffer::empty(area);
+        classbook::ui::draw::render(&app, area, &mut buf);
+        Ok(app.journal.view.as_ref().map_or(0, |v| v.lessons.len()))
+    });
+    println!(
+        "TUI: open 7А algebra Q2 grid   {:>8.2} ms (start, pick class and subject, first 200×50 frame)",
+        open_grid.as_secs_f64() * 1e3
+    );
+    let db2 = store::open(&path, &OpenOptions::default())?;
+    let mut app = classbook::ui::App::new(db2, opts.clone())?;
+    for ev in "c/7а".chars().map(key).chain([enter]) {
+        app.handle_key(ev);
+    }
+    for ev in "s/алгебра".chars().map(key).chain([enter]) {
+        app.handle_key(ev);
+    }
+    let mut n = 0usize;
+    let moves = ['j', 'j', 'l', 'h', 'k', 'k'];
+    let cursor = time(300, || {
+        app.handle_key(key(moves[n % moves.len()]));
+        n += 1;
+        let mut buf = ratatui::buffer::Buffer::empty(area);
+        classbook::ui::draw::render(&app, area, &mut buf);
+        buf.area.width
+    });
+    println!(
+        "TUI: cursor move in the grid   {:>8.3} ms (key and 200×50 frame)",
+        cursor.as_secs_f64() * 1e3
+    );
+    let mut n = 0usize;
+    let entry = time(30, || {
+        // Type a mark into a cell and save it (one transaction, re-read).
+        for ev in ['j', if n.is_multiple_of(2) { '5' } else { '4' }]
+            .map(key)
+            .into_iter()
+            .chain([enter])
+        {
+            app.handle_key(ev);
+        }
+        n += 1;
+        let mut buf = ratatui::buffer::Buffer::empty(area);
+        classbook::ui::draw::render(&app, area, &mut buf);
+        buf.area.width
+    });
+    println!(
+        "TUI: type a mark and save      {:>8.2} ms (write, audit, re-read, frame)",
+        entry.as_secs_f64() * 1e3
+    );
     let check = time(3, || store::check::run(conn).map(|r| r.tables.len()));
     println!(
         "check (integrity, keys, counts){:>8.2} ms",

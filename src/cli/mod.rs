@@ -1,5 +1,6 @@
 //! Headless commands and the command line. `main.rs` only calls [`main`].
 
+pub mod journal;
 pub mod training;
 
 use std::path::{Path, PathBuf};
@@ -86,6 +87,12 @@ pub enum Command {
     Training(training::TrainingCommand),
     /// Attendance: show a day or a period, set codes, give reasons, list lessons not taken.
     Attendance(attendance::AttendanceArgs),
+    /// The class journal: show a grid, set marks, final grades and lesson
+    /// records, import thematic plans.
+    Journal {
+        #[command(subcommand)]
+        command: Box<journal::JournalCommand>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -290,6 +297,8 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             let db = store::open(&db_path, &OpenOptions::default())?;
             attendance::run(args, db, &operator)
         }
+        // journal
+        Some(Command::Journal { command }) => journal::run(&db_path, &operator, *command),
     }
 }
 

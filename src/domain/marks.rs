@@ -346,6 +346,82 @@ mod tests {
         assert_eq!(format_hundredths(260), "2.60");
     }
 
+    #[test]
+    fn multi_mark_cells_count_each_mark_with_its_weight() {
+        // One cell "5/4" (oral answers, weight 1) and one "3" (control work, weight 2):
+        // (5 + 4 + 2·3) / 4 = 3.75 → 4.
+        let cell = parse_cell("5/4").unwrap();
+        assert_eq!(cell.len(), 2);
+        let mut m: Vec<Mark> = cell
+            .into_iter()
+            .map(|s| match s {
+                MarkSymbol::Grade(v) => Mark::grade(v, 1),
+                _ => unreachable!(),
+            })
+            .collect();
+        m.push(Mark::grade(3, 2));
+        assert_eq!(weighted_mean_hundredths(&m, today()), Some(375));
+        assert_eq!(counted_marks(&m, today()), 3);
+        assert_eq!(
+            suggest(&m, 3, today(), &Settings::default()),
+            Suggestion::Grade {
+                grade: 4,
+                mean_hundredths: 375,
+                marks: 3
+            }
+        );
+        // Separators: "/", "," and spaces; Latin look-alikes for Н.
+        assert_eq!(parse_cell("5, 4 н").unwrap().len(), 3);
+        assert_eq!(parse_cell("H/n").unwrap(), vec![MarkSymbol::Absent; 2]);
+    }
+
+    #[test]
+    fn pending_and_absent_do_not_make_a_student_attestable() {
+        let s = Settings::default();
+        let due = NaiveDate::from_ymd_opt(2025, 12, 10).unwrap();
+        let pending = Mark {
+            symbol: MarkSymbol::Pending,
+            value: Some(5),
+            weight: 1,
+            due_on: Some(due),
+            comment: None,
+        };
+        let absent = Mark {
+            symbol: MarkSymbol::Absent,
+            value: None,
+            weight: 1,
+            due_on: None,
+            comment: None,
+        };
+        let m = [Mark::grade(4, 1), Mark::grade(4, 1), pending, absent];
+        // Before the deadline: two marks count, the quarter needs three.
+        assert_eq!(
+            suggest(&m, 3, due, &s),
+            Suggestion::NotAttestable {
+                marks: 2,
+                required: 3
+            }
+        );
+        // After it the pending 5 counts: (4 + 4 + 5) / 3 = 4.33 → 4.
+        let after = due.succ_opt().unwrap();
+        assert_eq!(
+            suggest(&m, 3, after, &s),
+            Suggestion::Grade {
+                grade: 4,
+                mean_hundredths: 433,
+                marks: 3
+            }
+        );
+        // A half-year needs five.
+        assert!(matches!(
+            suggest(&m, s.min_marks_half, after, &s),
+            Suggestion::NotAttestable {
+                marks: 3,
+                required: 5
+            }
+        ));
+    }
+
     proptest! {
         #[test]
         fn adding_a_five_never_lowers_the_suggestion(

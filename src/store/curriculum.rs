@@ -213,3 +213,31 @@ pub fn plan(conn: &Connection, class_id: Id, subject_id: Id) -> Result<Vec<PlanT
         })?
         .collect::<rusqlite::Result<_>>()?)
 }
+
+// journal pane ---------------------------------------------------------------
+
+/// One timetable slot by id.
+pub fn timetable_slot(conn: &Connection, id: Id) -> Result<Option<TimetableSlot>> {
+    use rusqlite::OptionalExtension;
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, year_id, weekday, lesson_no, class_id, group_id, subject_id, teacher_id, room, valid_from, valid_to
+         FROM timetable WHERE id = ?1",
+    )?;
+    Ok(stmt
+        .query_row([id], |r| {
+            Ok(TimetableSlot {
+                id: r.get(0)?,
+                year_id: r.get(1)?,
+                weekday: r.get(2)?,
+                lesson_no: r.get(3)?,
+                class_id: r.get(4)?,
+                group_id: r.get(5)?,
+                subject_id: r.get(6)?,
+                teacher_id: r.get(7)?,
+                room: r.get(8)?,
+                valid_from: r.get(9)?,
+                valid_to: r.get(10)?,
+            })
+        })
+        .optional()?)
+}

@@ -252,3 +252,97 @@ pub fn period_grades(
         })?
         .collect::<rusqlite::Result<_>>()?)
 }
+
+// journal pane: reads the editing service needs ---------------------------------
+
+/// The marks of one cell (lesson × student), in seq order.
+pub fn cell_marks(conn: &Connection, lesson_id: Id, student_id: Id) -> Result<Vec<StoredMark>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, lesson_id, student_id, seq, control_form_id, symbol, value, weight, due_on, comment,
+                entered_at, entered_by
+         FROM mark WHERE lesson_id = ?1 AND student_id = ?2 ORDER BY seq",
+    )?;
+    Ok(stmt
+        .query_map(params![lesson_id, student_id], |r| {
+            let symbol: String = r.get(5)?;
+            Ok(StoredMark {
+                id: r.get(0)?,
+                lesson_id: r.get(1)?,
+                student_id: r.get(2)?,
+                seq: r.get(3)?,
+                control_form_id: r.get(4)?,
+                mark: Mark {
+                    symbol: MarkSymbol::from_stored(&symbol).unwrap_or(MarkSymbol::Absent),
+                    value: r.get(6)?,
+                    weight: r.get(7)?,
+                    due_on: r.get(8)?,
+                    comment: r.get(9)?,
+                },
+                entered_at: r.get(10)?,
+                entered_by: r.get(11)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// The next free id of a table with an integer `id` key (journal tables only).
+pub fn next_id(conn: &Connection, table: &str) -> Result<Id> {
+    let table = match table {
+        "mark" => "mark",
+        "lesson" => "lesson",
+        "plan_topic" => "plan_topic",
+        other => return Err(super::invalid(format!("no id allocation for «{other}»"))),
+    };
+    Ok(conn.query_row(
+        &format!("SELECT ifnull(max(id), 0) + 1 FROM {table}"),
+        [],
+        |r| r.get(0),
+    )?)
+}
+
+/// The lesson recorded in a slot (class, group, date, number), if any.
+pub fn lesson_in_slot(
+    conn: &Connection,
+    class_id: Id,
+    group_id: Option<Id>,
+    date: NaiveDate,
+    lesson_no: u8,
+) -> Result<Option<Lesson>> {
+    use rusqlite::OptionalExtension;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {LESSON_COLS} FROM lesson WHERE class_id = ?1 AND ifnull(group_id, 0) = ifnull(?2, 0)
+         AND date = ?3 AND lesson_no = ?4"
+    ))?;
+    Ok(stmt
+        .query_row(params![class_id, group_id, date, lesson_no], lesson_row)
+        .optional()?)
+}
+
+/// How many lessons refer to a planned topic.
+pub fn lessons_with_plan_topic(conn: &Connection, plan_topic_id: Id) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM lesson WHERE plan_topic_id = ?1",
+        [plan_topic_id],
+        |r| r.get(0),
+    )?)
+}
+
+/// The teaching log of an online lesson, if written.
+pub fn teaching_log(conn: &Connection, lesson_id: Id) -> Result<Option<TeachingLog>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .query_row(
+            "SELECT lesson_id, content, form, effect, homework_feedback FROM teaching_log WHERE lesson_id = ?1",
+            [lesson_id],
+            |r| {
+                Ok(TeachingLog {
+                    lesson_id: r.get(0)?,
+                    content: r.get(1)?,
+                    form: r.get(2)?,
+                    effect: r.get(3)?,
+                    homework_feedback: r.get(4)?,
+                })
+            },
+        )
+        .optional()?)
+}

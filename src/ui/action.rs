@@ -119,6 +119,16 @@ actions! {
     AttDevices = "att_devices", "devices", "Online teaching: device census, follow-ups (+)";
     AttNotTaken = "att_not_taken", "not taken", "Lessons of the working day not taken yet, per teacher";
     AttCannotOnline = "att_cannot_online", "cannot attend", "Only the students who cannot attend online";
+    // journal
+    EditCell = "edit_cell", "edit", "Edit the cell (typing 2–5 Н * ° on the grid does too)";
+    ClearCell = "clear_cell", "clear", "Clear the cell's marks (or the selection's)";
+    PickForm = "pick_form", "form", "Choose the form of control (the weight) of the marks";
+    SelectRange = "select_range", "select", "Select cells: move to extend; again or Esc drops it";
+    FillDown = "fill_down", "fill down", "Fill down the selection's top cell (or the one above)";
+    SetSelected = "set_selected", "set selected", "Set selected: type marks once for all selected cells";
+    GoDate = "go_date", "date", "Go to a date: the first lesson on or after it (DD.MM)";
+    EditLesson = "edit_lesson", "lesson", "Edit the lesson record: topic, homework, mode, teacher";
+    EditFinal = "edit_final", "final grade", "Enter the final period grade (2–5, na; empty clears)";
 }
 
 #[cfg(test)]

@@ -89,6 +89,9 @@ pub enum PickTarget {
     // attendance
     AttCode,
     AttReason,
+    // journal
+    ControlForm,
+    Substitute,
 }
 
 /// A list to choose from, with type-to-filter.
@@ -322,6 +325,13 @@ impl App {
         {
             return self.attendance_form_key(ev);
         }
+        // journal: typing into the marks grid, its popups and cell editor
+        if self.tab == Tab::Journal
+            && self.overlay == Overlay::None
+            && let Some(redraw) = self.journal_key(&ev)
+        {
+            return redraw;
+        }
         let mode = self.mode();
         // training: the roll call's status keys come from the status table.
         if mode == Mode::TrainingRoll
@@ -372,6 +382,10 @@ impl App {
             && self.training.form.is_some()
         {
             self.update(Action::InsertText(clean));
+            return true;
+        }
+        // journal: paste into the cell being edited
+        if self.tab == Tab::Journal && self.journal_paste(&clean) {
             return true;
         }
         match &mut self.overlay {
@@ -465,6 +479,7 @@ impl App {
         match action {
             Action::Quit => self.quit = true,
             Action::Help => self.overlay = Overlay::Help { scroll: 0 },
+            Action::Cancel if self.tab == Tab::Journal => self.journal_cancel(),
             Action::Cancel => {}
             Action::NextTab => self.switch_tab(Tab::ALL[(self.tab.index() + 1) % Tab::ALL.len()]),
             Action::PrevTab => {
@@ -523,6 +538,7 @@ impl App {
                 );
             }
             Action::PrevDay | Action::NextDay => self.step_day(action == Action::NextDay),
+            Action::GoToday if self.tab == Tab::Journal => self.journal_action(action),
             Action::GoToday => {
                 self.attendance.date = self.year.as_ref().map_or(self.working_date, |y| {
                     self.working_date.clamp(y.starts_on, y.ends_on)
@@ -564,6 +580,16 @@ impl App {
             },
             Action::Undo => self.undo(),
             Action::Redo => self.redo(),
+            // journal
+            Action::EditCell
+            | Action::ClearCell
+            | Action::PickForm
+            | Action::SelectRange
+            | Action::FillDown
+            | Action::SetSelected
+            | Action::EditFinal
+            | Action::EditLesson
+            | Action::GoDate => self.journal_action(action),
             Action::Confirm | Action::Filter | Action::FilterBackspace | Action::InsertText(_) => {}
             // training
             Action::TrainingSessions
@@ -600,7 +626,13 @@ impl App {
         }
     }
 
-    fn open_picker(&mut self, target: PickTarget, title: &str, items: Vec<String>, current: usize) {
+    pub(crate) fn open_picker(
+        &mut self,
+        target: PickTarget,
+        title: &str,
+        items: Vec<String>,
+        current: usize,
+    ) {
         if items.is_empty() {
             self.flash(format!("{}: nothing to choose from", title.to_lowercase()));
             return;
@@ -629,12 +661,17 @@ impl App {
             }
             // attendance
             PickTarget::AttCode | PickTarget::AttReason => self.attendance_pick(target, i),
+            // journal
+            PickTarget::ControlForm => self.journal_pick_form(i),
+            PickTarget::Substitute => self.journal_pick_substitute(i),
         }
         self.ensure_loaded();
     }
 
     fn switch_tab(&mut self, tab: Tab) {
         self.tab = tab;
+        // journal: leave the marks grid (digits switch tabs again)
+        self.journal.leave_grid();
         self.ensure_loaded();
     }
 

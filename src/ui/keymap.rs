@@ -355,6 +355,22 @@ impl Default for Keymap {
         add(Journal, Action::PickClass, &[k('c')], true);
         add(Journal, Action::PickSubject, &[k('s')], true);
         add(Journal, Action::PickPeriod, &[k('p')], true);
+        // journal: editing
+        add(Journal, Action::EditCell, &[p(Enter), k('e')], true);
+        add(Journal, Action::PickForm, &[k('f')], false);
+        add(Journal, Action::EditLesson, &[k('r')], false);
+        add(Journal, Action::EditFinal, &[k('F')], false);
+        add(
+            Journal,
+            Action::ClearCell,
+            &[p(Delete), p(Backspace)],
+            false,
+        );
+        add(Journal, Action::SelectRange, &[k('v')], false);
+        add(Journal, Action::FillDown, &[k('D')], false);
+        add(Journal, Action::SetSelected, &[k('=')], false);
+        add(Journal, Action::GoToday, &[k('t')], false);
+        add(Journal, Action::GoDate, &[k('d')], false);
         add(Attendance, Action::PickClass, &[k('c')], true);
         add(Attendance, Action::PrevDay, &[k('[')], true);
         add(Attendance, Action::NextDay, &[k(']')], true);

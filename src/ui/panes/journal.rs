@@ -7,15 +7,19 @@ use std::cell::Cell;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
+use ratatui::widgets::{Block, Borders, Clear, Widget};
 
 use crate::domain::Subject;
 use crate::domain::marks::{Suggestion, format_hundredths};
-use crate::service::journal::{JournalView, MarkCell};
+use crate::service::journal::{JournalView, MarkCell, final_differs};
+use crate::store::curriculum::ControlForm;
 use crate::ui::action::Action;
 use crate::ui::app::App;
 use crate::ui::dates;
 use crate::ui::grid::{Column, Grid, Table};
+use crate::ui::panes::journal_edit::{CellEdit, EditTarget, JournalPopup};
+use crate::ui::panes::journal_lesson::LessonForm;
 use crate::ui::text::{put, width};
 
 /// The journal tab's state.
@@ -30,6 +34,21 @@ pub struct JournalPane {
     /// Lesson column of the cursor.
     pub col: usize,
     pub loaded: bool,
+    /// The cursor is in the marks grid: typed marks go into cells (set by
+    /// moving the cursor, left with Esc or another tab).
+    pub focus: bool,
+    /// The text being typed into a cell or the final grade.
+    pub edit: Option<CellEdit>,
+    /// A small form asking a pending mark's or a deferred mark's details.
+    pub popup: Option<JournalPopup>,
+    /// The other corner of the selection (`v`).
+    pub anchor: Option<(usize, usize)>,
+    /// The catalogue shown by the form picker.
+    pub forms: Vec<ControlForm>,
+    /// A form chosen on an empty cell, for the next mark typed.
+    pub next_form: Option<ControlForm>,
+    /// The lesson record form (`r`), when open.
+    pub lesson_form: Option<LessonForm>,
     pub(crate) row_offset: Cell<usize>,
     pub(crate) col_offset: Cell<usize>,
     pub(crate) lesson_offset: Cell<usize>,
@@ -38,24 +57,45 @@ pub struct JournalPane {
 
 impl JournalPane {
     /// A new view: keep the row, put the cursor on the latest lesson.
+    /// After a write the same journal is read again: the cursor stays.
     pub(crate) fn set_view(&mut self, view: Option<JournalView>) {
         if let Some(v) = &view {
+            let same = self.view.as_ref().is_some_and(|old| {
+                old.class.id == v.class.id
+                    && old.subject.id == v.subject.id
+                    && old.period.id == v.period.id
+            });
             self.row = self.row.min(v.students.len().saturating_sub(1));
-            self.col = v.lessons.len().saturating_sub(1);
+            if same {
+                self.col = self.col.min(v.lessons.len().saturating_sub(1));
+            } else {
+                self.col = v.lessons.len().saturating_sub(1);
+                self.anchor = None;
+                self.edit = None;
+                self.popup = None;
+            }
         }
         self.view = view;
     }
 
     pub(crate) fn move_cursor(&mut self, action: &Action) {
         let Some(v) = &self.view else { return };
+        self.focus = true;
         self.row = super::step_rows(self.row, v.students.len(), action, self.page.get());
         self.col = super::step_cols(self.col, v.lessons.len(), action);
     }
 }
 
-/// Letters marking a lesson: O online, S substitute, G group.
+/// Letters marking a lesson: ? not recorded, C control event, O online,
+/// S substitute, G group.
 fn markers(l: &crate::service::journal::JournalLesson) -> String {
     let mut m = String::new();
+    if !l.recorded {
+        m.push('?');
+    }
+    if l.control_form.is_some() {
+        m.push('C');
+    }
     if l.online() {
         m.push('O');
     }
@@ -129,7 +169,14 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         return;
     };
     let sep = if area.width >= 120 { "  " } else { " · " };
-    let count = format!("{sep}{} lessons", v.lessons.len());
+    let mut count = format!("{sep}{} lessons", v.lessons.len());
+    let pr = &v.progress;
+    if pr.planned > 0 {
+        count.push_str(&format!("{sep}plan {}/{}", pr.held, pr.planned));
+        if pr.behind > 0 {
+            count.push_str(&format!(", {} behind", pr.behind));
+        }
+    }
     put(buf, area, x, area.y, area.width as usize, &count, t.dim);
     if area.height < 8 {
         return;
@@ -159,6 +206,7 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
             ),
             1 => (l.lesson.lesson_no.to_string(), t.text),
             2 => (markers(l), t.marker),
+            3 if !l.recorded => ("(not recorded)".into(), t.bad),
             3 => (l.lesson.topic.clone().unwrap_or_default(), t.text),
             _ => (l.lesson.homework_display(), t.text),
         }
@@ -193,7 +241,44 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
     }
     // The current lesson in full.
     let detail_y = list_area.bottom();
-    if let Some(l) = lessons.get(p.col) {
+    if let Some(e) = &p.edit {
+        // The editor's line: what is typed, where, and how to finish.
+        let who = p.current_student().map_or("", |s| s.name.as_str());
+        let line = match e.target {
+            EditTarget::Final => format!(
+                "Final grade, {who}: {}▏  2–5 or na · Enter saves · Esc reverts",
+                e.text
+            ),
+            EditTarget::Selection => format!(
+                "Marks for every selected cell: {}▏  Enter saves · Esc reverts",
+                e.text
+            ),
+            EditTarget::Date => {
+                format!("Go to date (DD.MM): {}▏  Enter goes · Esc cancels", e.text)
+            }
+            EditTarget::Cell => {
+                let date = lessons
+                    .get(p.col)
+                    .map_or(String::new(), |l| dates::short(l.lesson.date));
+                let form = p.next_form.as_ref().map_or(String::new(), |f| {
+                    format!(" ({}, weight {})", f.name, f.weight)
+                });
+                format!(
+                    "Mark, {who} {date}{form}: {}▏  Enter saves · Esc reverts",
+                    e.text
+                )
+            }
+        };
+        put(
+            buf,
+            area,
+            area.x + 1,
+            detail_y,
+            area.width as usize - 1,
+            &line,
+            t.header,
+        );
+    } else if let Some(l) = lessons.get(p.col) {
         let mut parts = vec![format!(
             "{} lesson {}",
             dates::long(l.lesson.date),
@@ -209,9 +294,15 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
             parts.push(format!("G group {g}"));
         }
         if let Some(f) = &l.control_form {
-            parts.push(format!("control: {f}"));
+            parts.push(format!("C control: {f}"));
         }
-        put(
+        if !l.recorded {
+            parts.push("? not recorded yet".into());
+        }
+        if p.focus && p.anchor.is_some() {
+            parts.push("selecting: D fill down · = set selected".into());
+        }
+        let x = put(
             buf,
             area,
             area.x + 1,
@@ -220,6 +311,16 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
             &parts.join(" · "),
             t.dim,
         );
+        // How to start, where there is room (the help lists every key).
+        let hint = if p.focus {
+            "   type 2–5 Н * ° · r lesson · f form · F final"
+        } else {
+            "   move into the grid to enter marks"
+        };
+        let room = area.right().saturating_sub(x) as usize;
+        if room > crate::ui::text::width(hint) {
+            put(buf, area, x, detail_y, room, hint, t.marker);
+        }
     }
     // The marks grid.
     let grid_area = Rect {
@@ -250,21 +351,71 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
                 s.mean_hundredths.map(format_hundredths).unwrap_or_default(),
                 t.text,
             ),
-            _ => match s.suggestion {
+            3 => match s.suggestion {
                 Suggestion::Grade { grade, .. } => {
                     (grade.to_string(), if grade == 2 { t.bad } else { t.header })
                 }
                 Suggestion::NotAttestable { .. } => ("n/a".into(), t.dim),
             },
+            _ => {
+                if let Some(e) = p
+                    .edit
+                    .as_ref()
+                    .filter(|e| e.target == EditTarget::Final && r == p.row)
+                {
+                    return (format!("{}▏", e.text), t.cursor);
+                }
+                match s.final_grade.as_deref() {
+                    None => (String::new(), t.text),
+                    Some(f) => {
+                        let f = if f == "na" { "н/а" } else { f };
+                        if final_differs(s.final_grade.as_deref(), &s.suggestion) {
+                            (format!("{f}≠"), t.bad)
+                        } else {
+                            (f.to_string(), t.header)
+                        }
+                    }
+                }
+            }
         }
     };
-    let cell = |r: usize, c: usize| -> (String, Style) {
-        match &students[r].cells[c] {
+    let cell_text = |m: &MarkCell| -> (String, Style) {
+        match m {
             MarkCell::NotEnrolled => (String::new(), t.text),
             MarkCell::Empty => ("·".into(), t.dim),
             MarkCell::Marks(m) if m.starts_with('2') => (m.clone(), t.bad),
             MarkCell::Marks(m) if m.starts_with('5') => (m.clone(), t.good),
             MarkCell::Marks(m) => (m.clone(), t.text),
+        }
+    };
+    let cell = |r: usize, c: usize| -> (String, Style) {
+        if r == p.row
+            && c == p.col
+            && let Some(e) = p
+                .edit
+                .as_ref()
+                .filter(|e| matches!(e.target, EditTarget::Cell | EditTarget::Selection))
+        {
+            // The last characters typed, with a caret.
+            let shown: String = e
+                .text
+                .chars()
+                .rev()
+                .take(4)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            return (format!("{shown}▏"), t.cursor);
+        }
+        let (text, style) = cell_text(&students[r].cells[c]);
+        if p.selected(r, c) {
+            (
+                text,
+                style.add_modifier(Modifier::UNDERLINED | Modifier::BOLD),
+            )
+        } else {
+            (text, style)
         }
     };
     let grid = Grid {
@@ -273,6 +424,7 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
             Column::right(2, &["", "n"]),
             Column::right(4, &["", "mean"]),
             Column::right(3, &["", "→"]),
+            Column::right(3, &["", "fin"]),
         ],
         columns: lessons
             .iter()
@@ -307,5 +459,85 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         );
     } else {
         grid.render(grid_area, buf);
+    }
+    if let Some(popup) = &p.popup {
+        draw_popup(app, popup, area, buf);
+    }
+    if let Some(form) = &p.lesson_form {
+        super::journal_lesson::draw(app, form, area, buf);
+    }
+}
+
+/// The small form of a pending or deferred mark, centred on the pane.
+fn draw_popup(app: &App, popup: &JournalPopup, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let (title, lines): (&str, Vec<(String, bool)>) = match popup {
+        JournalPopup::Pending {
+            text,
+            intended,
+            deadline,
+            field,
+            ..
+        } => (
+            "Pending mark *",
+            vec![
+                (format!("Cell: {text}"), false),
+                (
+                    format!(
+                        "Intended mark (2–5): {intended}{}",
+                        if *field == 0 { "▏" } else { "" }
+                    ),
+                    *field == 0,
+                ),
+                (
+                    format!(
+                        "Deadline (DD.MM.YYYY): {deadline}{}",
+                        if *field == 1 { "▏" } else { "" }
+                    ),
+                    *field == 1,
+                ),
+                (
+                    "Counts as the intended mark once the deadline has passed.".into(),
+                    false,
+                ),
+                ("Tab next field · Enter saves · Esc reverts".into(), false),
+            ],
+        ),
+        JournalPopup::Deferred { text, comment, .. } => (
+            "Deferred mark °",
+            vec![
+                (format!("Cell: {text}"), false),
+                (format!("Comment: {comment}▏"), true),
+                (
+                    "Why it is deferred, and by when it is resolved.".into(),
+                    false,
+                ),
+                ("Enter saves · Esc reverts".into(), false),
+            ],
+        ),
+    };
+    let w = area.width.min(64);
+    let h = (lines.len() as u16 + 2).min(area.height);
+    let r = Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + area.height.saturating_sub(h) / 2,
+        width: w,
+        height: h,
+    };
+    Clear.render(r, buf);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(format!(" {title} "))
+        .border_style(t.text);
+    let inner = block.inner(r);
+    block.render(r, buf);
+    for (i, (line, active)) in lines.iter().enumerate() {
+        let y = inner.y + i as u16;
+        if y >= inner.bottom() {
+            break;
+        }
+        let style = if *active { t.header } else { t.text };
+        let shown = crate::ui::text::fit(line, inner.width as usize);
+        put(buf, inner, inner.x, y, inner.width as usize, &shown, style);
     }
 }

@@ -3,6 +3,8 @@
 pub mod attendance;
 pub mod indicators;
 pub mod journal;
+pub mod journal_edit;
+pub mod journal_lesson;
 pub mod review;
 pub mod training;
 

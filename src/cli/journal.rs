@@ -1,0 +1,732 @@
+//! `classbook journal …`: the class journal without the TUI, over the same
+//! service functions (`service::journal`), so that an administrator can
+//! script a correction over SSH.
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use clap::{Subcommand, ValueEnum};
+use serde::Serialize;
+
+use crate::domain::text::nfc;
+use crate::domain::{
+    Class, HomeworkKind, Id, LessonMode, Period, PeriodKind, Subject, TeachingLog,
+};
+use crate::service::journal::{
+    self as svc, CellInput, JournalLesson, JournalView, LessonEdit, MarkCell,
+};
+use crate::store::{self, Db, OpenOptions};
+
+use super::exit;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GridFormat {
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Mode {
+    InClass,
+    Online,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HwKind {
+    Text,
+    NotAssigned,
+    NotProvided,
+    Individual,
+    Creative,
+    /// Remove the homework.
+    None,
+}
+
+/// The lesson of a class and subject on a date.
+#[derive(Debug, clap::Args)]
+pub struct LessonArgs {
+    /// The class, e.g. 7А (Latin look-alikes are accepted: 7A).
+    #[arg(long)]
+    pub class: String,
+    /// The subject, by name or short name.
+    #[arg(long)]
+    pub subject: String,
+    /// The lesson's date (YYYY-MM-DD or DD.MM.YYYY).
+    #[arg(long)]
+    pub date: String,
+    /// The lesson number, when the subject has several lessons that day.
+    #[arg(long)]
+    pub lesson: Option<u8>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum JournalCommand {
+    /// Print the marks grid of a class, subject and period with each
+    /// student's number of marks, weighted mean, suggested and final grade.
+    Show {
+        #[arg(long)]
+        class: String,
+        #[arg(long)]
+        subject: String,
+        /// The period: its name ("2 четверть") or q1–q4, h1–h2, year.
+        #[arg(long)]
+        period: String,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: GridFormat,
+    },
+    /// Set the marks of one student in one lesson ("5/4", "н", "*", "°";
+    /// an empty string clears the cell).
+    SetMark {
+        #[command(flatten)]
+        at: LessonArgs,
+        /// The student: "Фамилия Имя" (a unique start of the full name).
+        #[arg(long)]
+        student: String,
+        /// The cell as typed: 2–5, Н (or H, n), * (pending), ° (deferred),
+        /// several separated by "/".
+        #[arg(long, allow_hyphen_values = true)]
+        marks: String,
+        /// The form of control from the catalogue (default: the lesson's).
+        #[arg(long)]
+        form: Option<String>,
+        /// The intended mark of a pending "*".
+        #[arg(long)]
+        intended: Option<u8>,
+        /// The correction deadline of a pending "*" (YYYY-MM-DD).
+        #[arg(long)]
+        deadline: Option<String>,
+        /// The comment a deferred "°" needs.
+        #[arg(long)]
+        comment: Option<String>,
+    },
+    /// Set a student's final period grade (2–5, or na; "" clears it). The
+    /// suggestion is kept beside it.
+    SetFinal {
+        #[arg(long)]
+        class: String,
+        #[arg(long)]
+        subject: String,
+        #[arg(long)]
+        period: String,
+        #[arg(long)]
+        student: String,
+        #[arg(long, allow_hyphen_values = true)]
+        grade: String,
+    },
+    /// Fill in a lesson record: topic, homework, mode, who taught it, and
+    /// the teaching log of an online lesson.
+    SetLesson {
+        #[command(flatten)]
+        at: LessonArgs,
+        #[arg(long)]
+        topic: Option<String>,
+        /// Homework text (kind `text` unless --homework-kind says otherwise).
+        #[arg(long)]
+        homework: Option<String>,
+        #[arg(long, value_enum)]
+        homework_kind: Option<HwKind>,
+        /// Estimated homework minutes.
+        #[arg(long)]
+        minutes: Option<u16>,
+        #[arg(long, value_enum)]
+        mode: Option<Mode>,
+        /// The teacher who actually taught (family name); "-" for the usual one.
+        #[arg(long)]
+        taught_by: Option<String>,
+        /// The lesson's control event, a form of control of the catalogue
+        /// (the default form of its marks); "-" for an ordinary lesson.
+        #[arg(long)]
+        control_form: Option<String>,
+        /// Teaching log of an online lesson: content.
+        #[arg(long)]
+        log_content: Option<String>,
+        #[arg(long)]
+        log_form: Option<String>,
+        #[arg(long)]
+        log_effect: Option<String>,
+        #[arg(long)]
+        log_feedback: Option<String>,
+    },
+    /// Import thematic plans from CSV (class,subject,seq,topic,hours,control_form):
+    /// all or nothing, errors as file:line.
+    ImportPlan { file: PathBuf },
+}
+
+/// A refusal of what the command line asked for (exit 2).
+#[derive(Debug)]
+struct Refused(String);
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Refused {}
+
+fn refuse<T>(msg: impl Into<String>) -> anyhow::Result<T> {
+    Err(Refused(msg.into()).into())
+}
+
+/// Run a journal command; refusals print one line and exit 2.
+pub fn run(db_path: &Path, operator: &str, cmd: JournalCommand) -> anyhow::Result<u8> {
+    let mut db = store::open(db_path, &OpenOptions::default())?;
+    match run_on(&mut db, operator, cmd) {
+        Ok(code) => Ok(code),
+        Err(e) => {
+            // What the rules refuse is the user's to fix: one line, exit 2,
+            // nothing saved. Anything else is an error (exit 3 or 4).
+            let refused = if let Some(r) = e.downcast_ref::<Refused>() {
+                Some(r.0.clone())
+            } else if let Some(c) = e.downcast_ref::<svc::CellError>() {
+                match c {
+                    svc::CellError::Store(store::StoreError::Invalid(m)) => Some(m.clone()),
+                    svc::CellError::Store(_) => None,
+                    other => Some(other.to_string()),
+                }
+            } else if let Some(store::StoreError::Invalid(m)) =
+                e.downcast_ref::<store::StoreError>()
+            {
+                Some(m.clone())
+            } else {
+                None
+            };
+            match refused {
+                Some(m) => {
+                    eprintln!("classbook: not saved: {m}");
+                    Ok(exit::USAGE)
+                }
+                None => Err(e),
+            }
+        }
+    }
+}
+
+fn today(db: &Db) -> anyhow::Result<NaiveDate> {
+    Ok(store::school::working_date(
+        db.conn(),
+        chrono::Local::now().date_naive(),
+    )?)
+}
+
+fn parse_date(s: &str) -> anyhow::Result<NaiveDate> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(s.trim(), "%d.%m.%Y"))
+        .or_else(|_| refuse(format!("«{s}» is not a date (YYYY-MM-DD or DD.MM.YYYY)")))
+}
+
+/// Fold Latin look-alikes into Cyrillic so that "7A" finds "7А".
+fn fold(s: &str) -> String {
+    nfc(s)
+        .to_lowercase()
+        .chars()
+        .map(|c| match c {
+            'a' => 'а',
+            'b' => 'б',
+            'v' => 'в',
+            'g' => 'г',
+            'd' => 'д',
+            'e' => 'е',
+            _ => c,
+        })
+        .collect()
+}
+
+struct Ctx {
+    class: Class,
+    subject: Subject,
+    periods: Vec<Period>,
+}
+
+fn context(db: &Db, class: &str, subject: &str) -> anyhow::Result<Ctx> {
+    let conn = db.conn();
+    let year = store::school::current_year(conn, today(db)?)?;
+    let Some(year) = year else {
+        return refuse("the database has no school year");
+    };
+    let classes = store::classes::classes(conn, year.id)?;
+    let Some(class) = classes
+        .iter()
+        .find(|c| fold(&c.name) == fold(class))
+        .cloned()
+    else {
+        let names: Vec<&str> = classes.iter().map(|c| c.name.as_str()).collect();
+        return refuse(format!(
+            "no class «{class}» in {} (classes: {})",
+            year.label,
+            names.join(", ")
+        ));
+    };
+    let subjects = store::curriculum::class_subjects(conn, class.id)?;
+    let want = nfc(subject).to_lowercase();
+    let Some(subject) = subjects
+        .iter()
+        .find(|s| s.name.to_lowercase() == want || s.short_name.to_lowercase() == want)
+        .cloned()
+    else {
+        let names: Vec<&str> = subjects.iter().map(|s| s.name.as_str()).collect();
+        return refuse(format!(
+            "{} has no subject «{subject}» (its curriculum: {})",
+            class.name,
+            names.join(", ")
+        ));
+    };
+    let periods = store::school::periods(conn, year.id)?;
+    Ok(Ctx {
+        class,
+        subject,
+        periods,
+    })
+}
+
+fn period<'a>(ctx: &'a Ctx, name: &str) -> anyhow::Result<&'a Period> {
+    match svc::find_period(&ctx.periods, name) {
+        Some(p) => Ok(p),
+        None => {
+            let names: Vec<&str> = ctx.periods.iter().map(|p| p.label.as_str()).collect();
+            refuse(format!(
+                "no period «{name}» (periods: {}; or q1–q4, h1–h2, year)",
+                names.join(", ")
+            ))
+        }
+    }
+}
+
+/// The whole year as one period, to find a lesson on any date.
+fn year_period(ctx: &Ctx) -> anyhow::Result<Period> {
+    match ctx.periods.iter().find(|p| p.kind == PeriodKind::Year) {
+        Some(p) => Ok(p.clone()),
+        None => refuse("the school year has no year period"),
+    }
+}
+
+fn student_id(view: &JournalView, name: &str) -> anyhow::Result<Id> {
+    let want = nfc(name).to_lowercase();
+    let exact: Vec<_> = view
+        .students
+        .iter()
+        .filter(|s| s.name.to_lowercase() == want)
+        .collect();
+    let hits = if exact.is_empty() {
+        view.students
+            .iter()
+            .filter(|s| s.name.to_lowercase().starts_with(&want))
+            .collect()
+    } else {
+        exact
+    };
+    match hits.as_slice() {
+        [one] => Ok(one.student_id),
+        [] => refuse(format!(
+            "no student «{name}» in {} {}",
+            view.class.name, view.period.label
+        )),
+        many => refuse(format!(
+            "«{name}» could be {}: give more of the name",
+            many.iter()
+                .map(|s| s.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
+
+fn find_lesson<'a>(view: &'a JournalView, at: &LessonArgs) -> anyhow::Result<&'a JournalLesson> {
+    let date = parse_date(&at.date)?;
+    let on_day: Vec<&JournalLesson> = view
+        .lessons
+        .iter()
+        .filter(|l| l.lesson.date == date)
+        .collect();
+    let hits: Vec<&JournalLesson> = on_day
+        .iter()
+        .copied()
+        .filter(|l| at.lesson.is_none_or(|n| l.lesson.lesson_no == n))
+        .collect();
+    let d = date.format("%d.%m.%Y");
+    match hits.as_slice() {
+        [one] => Ok(one),
+        [] if on_day.is_empty() => refuse(format!(
+            "{} {} has no lesson on {d} (none recorded and none in the timetable up to the working date)",
+            view.class.name, view.subject.name
+        )),
+        [] => refuse(format!(
+            "{} {} has no lesson number {} on {d} (lessons: {})",
+            view.class.name,
+            view.subject.name,
+            at.lesson.unwrap_or(0),
+            numbers(&on_day)
+        )),
+        many => refuse(format!(
+            "{} {} has {} lessons on {d} (numbers {}): add --lesson N",
+            view.class.name,
+            view.subject.name,
+            many.len(),
+            numbers(many)
+        )),
+    }
+}
+
+fn numbers(ls: &[&JournalLesson]) -> String {
+    ls.iter()
+        .map(|l| l.lesson.lesson_no.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[derive(Serialize)]
+struct JsonLesson<'a> {
+    date: NaiveDate,
+    lesson_no: u8,
+    recorded: bool,
+    topic: Option<&'a str>,
+    homework: String,
+    control_form: Option<&'a str>,
+    online: bool,
+    substitute: Option<&'a str>,
+    group: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JsonStudent<'a> {
+    name: &'a str,
+    /// One per lesson: the marks, "" for none, null when not enrolled.
+    cells: Vec<Option<&'a str>>,
+    marks: usize,
+    mean: Option<String>,
+    suggested: String,
+    final_grade: Option<&'a str>,
+    differs: bool,
+}
+
+#[derive(Serialize)]
+struct JsonGrid<'a> {
+    class: &'a str,
+    subject: &'a str,
+    period: &'a str,
+    required_marks: usize,
+    lessons: Vec<JsonLesson<'a>>,
+    students: Vec<JsonStudent<'a>>,
+    plan: &'a svc::PlanProgress,
+}
+
+fn grid_json(v: &JournalView) -> JsonGrid<'_> {
+    JsonGrid {
+        class: &v.class.name,
+        subject: &v.subject.name,
+        period: &v.period.label,
+        required_marks: v.required_marks,
+        lessons: v
+            .lessons
+            .iter()
+            .map(|l| JsonLesson {
+                date: l.lesson.date,
+                lesson_no: l.lesson.lesson_no,
+                recorded: l.recorded,
+                topic: l.lesson.topic.as_deref(),
+                homework: l.lesson.homework_display(),
+                control_form: l.control_form.as_deref(),
+                online: l.online(),
+                substitute: l.substitute.as_deref(),
+                group: l.group.as_deref(),
+            })
+            .collect(),
+        students: v
+            .students
+            .iter()
+            .map(|s| JsonStudent {
+                name: &s.name,
+                cells: s
+                    .cells
+                    .iter()
+                    .map(|c| match c {
+                        MarkCell::NotEnrolled => None,
+                        MarkCell::Empty => Some(""),
+                        MarkCell::Marks(m) => Some(m.as_str()),
+                    })
+                    .collect(),
+                marks: s.counted,
+                mean: s
+                    .mean_hundredths
+                    .map(crate::domain::marks::format_hundredths),
+                suggested: svc::suggestion_text(&s.suggestion),
+                final_grade: s.final_grade.as_deref(),
+                differs: svc::final_differs(s.final_grade.as_deref(), &s.suggestion),
+            })
+            .collect(),
+        plan: &v.progress,
+    }
+}
+
+fn print_grid(v: &JournalView, format: GridFormat) -> anyhow::Result<()> {
+    match format {
+        GridFormat::Json => println!("{}", serde_json::to_string_pretty(&grid_json(v))?),
+        GridFormat::Csv => {
+            let mut w = csv::Writer::from_writer(std::io::stdout().lock());
+            for row in svc::grid_table(v) {
+                w.write_record(&row)?;
+            }
+            w.flush()?;
+        }
+    }
+    Ok(())
+}
+
+fn run_on(db: &mut Db, operator: &str, cmd: JournalCommand) -> anyhow::Result<u8> {
+    let today = today(db)?;
+    match cmd {
+        JournalCommand::Show {
+            class,
+            subject,
+            period: p,
+            format,
+        } => {
+            let ctx = context(db, &class, &subject)?;
+            let period = period(&ctx, &p)?;
+            let v = svc::load(db.conn(), &ctx.class, &ctx.subject, period, today)?;
+            print_grid(&v, format)?;
+            Ok(exit::OK)
+        }
+        JournalCommand::SetMark {
+            at,
+            student,
+            marks,
+            form,
+            intended,
+            deadline,
+            comment,
+        } => {
+            let ctx = context(db, &at.class, &at.subject)?;
+            let year = year_period(&ctx)?;
+            let view = svc::load(db.conn(), &ctx.class, &ctx.subject, &year, today)?;
+            let lesson = find_lesson(&view, &at)?.reference();
+            let sid = student_id(&view, &student)?;
+            let form_id = match form {
+                None => None,
+                Some(f) => {
+                    let want = nfc(&f).to_lowercase();
+                    let forms = store::curriculum::control_forms(db.conn())?;
+                    match forms.iter().find(|c| c.name.to_lowercase() == want) {
+                        Some(c) => Some(c.id),
+                        None => {
+                            return refuse(format!(
+                                "«{f}» is not a form of control of the catalogue (e.g. «Устный ответ», «Контрольная работа»)"
+                            ));
+                        }
+                    }
+                }
+            };
+            let input = CellInput {
+                text: marks,
+                form_id,
+                intended,
+                deadline: deadline.as_deref().map(parse_date).transpose()?,
+                comment,
+            };
+            let written = db.write(|tx| svc::set_cell(tx, operator, lesson, sid, &input))?;
+            println!(
+                "{} {} {} lesson {}: {} → «{}» ({} change{} recorded)",
+                ctx.class.name,
+                ctx.subject.name,
+                at.date,
+                find_lesson(&view, &at)?.lesson.lesson_no,
+                view.students
+                    .iter()
+                    .find(|s| s.student_id == sid)
+                    .map_or("", |s| s.name.as_str()),
+                written.shown,
+                written.audit.len(),
+                if written.audit.len() == 1 { "" } else { "s" }
+            );
+            Ok(exit::OK)
+        }
+        JournalCommand::SetFinal {
+            class,
+            subject,
+            period: p,
+            student,
+            grade,
+        } => {
+            let ctx = context(db, &class, &subject)?;
+            let period = period(&ctx, &p)?.clone();
+            let final_grade = svc::parse_final(&grade).or_else(refuse)?;
+            let view = svc::load(db.conn(), &ctx.class, &ctx.subject, &period, today)?;
+            let sid = student_id(&view, &student)?;
+            let ids = db.write(|tx| {
+                svc::set_final_grade(
+                    tx,
+                    operator,
+                    (&ctx.class, &ctx.subject, &period),
+                    sid,
+                    final_grade.as_deref(),
+                    today,
+                )
+            })?;
+            let s = view.students.iter().find(|s| s.student_id == sid);
+            println!(
+                "{} {} {}: final grade {} (suggested {}){}",
+                ctx.class.name,
+                period.label,
+                s.map_or("", |s| s.name.as_str()),
+                final_grade.as_deref().unwrap_or("cleared"),
+                s.map_or(String::new(), |s| svc::suggestion_text(&s.suggestion)),
+                if ids.is_empty() {
+                    "; nothing changed"
+                } else {
+                    ""
+                }
+            );
+            Ok(exit::OK)
+        }
+        JournalCommand::SetLesson {
+            at,
+            topic,
+            homework,
+            homework_kind,
+            minutes,
+            mode,
+            taught_by,
+            control_form,
+            log_content,
+            log_form,
+            log_effect,
+            log_feedback,
+        } => {
+            let ctx = context(db, &at.class, &at.subject)?;
+            let year = year_period(&ctx)?;
+            let view = svc::load(db.conn(), &ctx.class, &ctx.subject, &year, today)?;
+            let jl = find_lesson(&view, &at)?;
+            let homework = match (homework_kind, homework) {
+                (None, None) => None,
+                (Some(HwKind::None), _) => Some((None, None)),
+                (None, Some(t)) => Some((Some(HomeworkKind::Text), Some(t))),
+                (Some(k), t) => Some((
+                    Some(match k {
+                        HwKind::Text => HomeworkKind::Text,
+                        HwKind::NotAssigned => HomeworkKind::NotAssigned,
+                        HwKind::NotProvided => HomeworkKind::NotProvided,
+                        HwKind::Individual => HomeworkKind::Individual,
+                        HwKind::Creative => HomeworkKind::Creative,
+                        HwKind::None => unreachable!("handled above"),
+                    }),
+                    t,
+                )),
+            };
+            let taught_by = match taught_by.as_deref() {
+                None => None,
+                Some("-") | Some("") => Some(None),
+                Some(name) => {
+                    let want = nfc(name).to_lowercase();
+                    let staff = store::people::staff(db.conn())?;
+                    let hits: Vec<_> = staff
+                        .iter()
+                        .filter(|s| s.full_name().to_lowercase().starts_with(&want))
+                        .collect();
+                    match hits.as_slice() {
+                        [one] => Some(Some(one.id)),
+                        [] => return refuse(format!("no staff member «{name}»")),
+                        many => {
+                            return refuse(format!(
+                                "«{name}» could be {}: give more of the name",
+                                many.iter()
+                                    .map(|s| s.full_name())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ));
+                        }
+                    }
+                }
+            };
+            let log = if log_content.is_some()
+                || log_form.is_some()
+                || log_effect.is_some()
+                || log_feedback.is_some()
+            {
+                let old = if jl.recorded {
+                    store::journal::teaching_log(db.conn(), jl.lesson.id)?
+                } else {
+                    None
+                };
+                let old = old.unwrap_or(TeachingLog {
+                    lesson_id: jl.lesson.id,
+                    content: String::new(),
+                    form: String::new(),
+                    effect: String::new(),
+                    homework_feedback: String::new(),
+                });
+                Some(TeachingLog {
+                    lesson_id: jl.lesson.id,
+                    content: log_content.unwrap_or(old.content),
+                    form: log_form.unwrap_or(old.form),
+                    effect: log_effect.unwrap_or(old.effect),
+                    homework_feedback: log_feedback.unwrap_or(old.homework_feedback),
+                })
+            } else {
+                None
+            };
+            let control_form = match control_form.as_deref() {
+                None => None,
+                Some("-") | Some("") => Some(None),
+                Some(f) => {
+                    let want = nfc(f).to_lowercase();
+                    let forms = store::curriculum::control_forms(db.conn())?;
+                    match forms.iter().find(|c| c.name.to_lowercase() == want) {
+                        Some(c) => Some(Some(c.id)),
+                        None => {
+                            return refuse(format!(
+                                "«{f}» is not a form of control of the catalogue"
+                            ));
+                        }
+                    }
+                }
+            };
+            let edit = LessonEdit {
+                control_form,
+                topic,
+                homework,
+                minutes: minutes.map(Some),
+                mode: mode.map(|m| match m {
+                    Mode::InClass => LessonMode::InClass,
+                    Mode::Online => LessonMode::Online,
+                }),
+                taught_by,
+                log,
+            };
+            let reference = jl.reference();
+            let (l, ids) = db.write(|tx| svc::set_lesson(tx, operator, reference, &edit))?;
+            println!(
+                "{} {} {} lesson {}: topic «{}», homework «{}»{} ({} change{} recorded)",
+                ctx.class.name,
+                ctx.subject.name,
+                l.date.format("%d.%m.%Y"),
+                l.lesson_no,
+                l.topic.as_deref().unwrap_or(""),
+                l.homework_display(),
+                if l.mode == LessonMode::Online {
+                    ", online"
+                } else {
+                    ""
+                },
+                ids.len(),
+                if ids.len() == 1 { "" } else { "s" }
+            );
+            Ok(exit::OK)
+        }
+        JournalCommand::ImportPlan { file } => {
+            let text = match std::fs::read_to_string(&file) {
+                Ok(t) => t,
+                Err(e) => return refuse(format!("{}: {e}", file.display())),
+            };
+            let source = file.display().to_string();
+            let done = db.write(|tx| svc::import_plan(tx, operator, &source, &text, today))?;
+            let plans: Vec<String> = done.plans.iter().map(|(c, s)| format!("{c} {s}")).collect();
+            println!(
+                "imported {} planned topics for {} ({} changes recorded)",
+                done.topics,
+                plans.join(", "),
+                done.audit.len()
+            );
+            Ok(exit::OK)
+        }
+    }
+}

@@ -1,0 +1,768 @@
+//! Editing in the journal grid: typing marks into cells (typing replaces,
+//! Enter saves and moves down, Esc reverts), the form of control, pending
+//! and deferred details in small popups, a selection with fill down and
+//! "set selected", and final period grades. Every write goes through
+//! [`App::write`] (one transaction, undoable with `u`) and the service
+//! functions the command line uses.
+
+use chrono::Datelike;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use crate::domain::Id;
+use crate::domain::marks::MarkError;
+use crate::service::journal::{self as svc, CellInput, LessonRef, MarkCell};
+use crate::store::StoreError;
+use crate::ui::action::Action;
+use crate::ui::app::{App, PickTarget};
+use crate::ui::dates;
+
+/// What an inline edit writes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EditTarget {
+    /// The cell under the cursor.
+    Cell,
+    /// Every cell of the selection.
+    Selection,
+    /// The final period grade of the cursor's student.
+    Final,
+    /// A date to put the cursor on (not a write).
+    Date,
+}
+
+/// The text being typed into a cell (or the final grade).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CellEdit {
+    pub target: EditTarget,
+    pub text: String,
+}
+
+/// A small form asking what a mark needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JournalPopup {
+    /// `*` typed: the intended mark and the correction deadline.
+    Pending {
+        target: EditTarget,
+        text: String,
+        intended: String,
+        deadline: String,
+        /// 0 = intended, 1 = deadline.
+        field: usize,
+    },
+    /// `°` typed: the comment it needs.
+    Deferred {
+        target: EditTarget,
+        text: String,
+        comment: String,
+    },
+}
+
+/// Characters that start editing a cell when typed on the grid.
+pub fn starts_mark(c: char) -> bool {
+    matches!(c, '2'..='5' | 'Н' | 'н' | 'H' | 'n' | 'N' | '*' | '°')
+}
+
+fn plain(ev: &KeyEvent) -> bool {
+    !ev.modifiers
+        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+}
+
+fn parse_date(s: &str) -> Option<chrono::NaiveDate> {
+    let s = s.trim();
+    chrono::NaiveDate::parse_from_str(s, "%d.%m.%Y")
+        .or_else(|_| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d"))
+        .ok()
+}
+
+impl App {
+    /// Keys the journal grid takes before the keymap: the popups, the cell
+    /// editor, and marks typed on the grid. `None` lets the keymap have it.
+    pub(crate) fn journal_key(&mut self, ev: &KeyEvent) -> Option<bool> {
+        if self.journal.lesson_form.is_some() {
+            self.message = None;
+            self.journal_lesson_key(ev);
+            return Some(true);
+        }
+        if self.journal.popup.is_some() {
+            self.message = None;
+            self.journal_popup_key(ev);
+            return Some(true);
+        }
+        if let Some(edit) = &mut self.journal.edit {
+            self.message = None;
+            match ev.code {
+                KeyCode::Enter => self.journal_commit_edit(),
+                KeyCode::Esc => {
+                    let target = edit.target;
+                    self.journal.edit = None;
+                    match target {
+                        EditTarget::Date => {}
+                        EditTarget::Final => {
+                            self.flash("reverted: the final grade keeps its value")
+                        }
+                        _ => self.flash("reverted: the cell keeps its value"),
+                    }
+                }
+                KeyCode::Backspace => {
+                    edit.text.pop();
+                }
+                KeyCode::Char(c) if plain(ev) && edit.text.chars().count() < 40 => {
+                    edit.text.push(c)
+                }
+                _ => {}
+            }
+            return Some(true);
+        }
+        if !self.journal.focus || self.journal.view.is_none() {
+            return None;
+        }
+        match ev.code {
+            KeyCode::Char(c) if plain(ev) && starts_mark(c) => {
+                // Typing replaces.
+                let target = if self.journal.anchor.is_some() {
+                    EditTarget::Selection
+                } else {
+                    EditTarget::Cell
+                };
+                self.message = None;
+                self.journal_start_edit(target, c.to_string());
+                Some(true)
+            }
+            KeyCode::Char(c) if plain(ev) && c.is_ascii_digit() => {
+                self.flash(format!(
+                    "not saved: {}",
+                    MarkError::BadSymbol(c.to_string())
+                ));
+                Some(true)
+            }
+            _ => None,
+        }
+    }
+
+    /// Paste into the cell being edited.
+    pub(crate) fn journal_paste(&mut self, text: &str) -> bool {
+        if self.journal_lesson_paste(text) {
+            return true;
+        }
+        match &mut self.journal.edit {
+            Some(e) => {
+                e.text.push_str(text);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Esc on the grid: drop the selection, else leave the grid.
+    pub(crate) fn journal_cancel(&mut self) {
+        if self.journal.anchor.take().is_some() {
+            return;
+        }
+        if self.journal.focus {
+            self.journal.leave_grid();
+            self.flash(
+                "left the marks grid: 1–5 switch tabs again; move the cursor to enter marks",
+            );
+        }
+    }
+
+    /// The journal's own actions.
+    pub(crate) fn journal_action(&mut self, action: Action) {
+        if self.journal.view.is_none() {
+            self.flash("no journal to edit: choose a class, subject and period");
+            return;
+        }
+        self.journal.focus = true;
+        match action {
+            Action::EditCell => {
+                let target = if self.journal.anchor.is_some() {
+                    EditTarget::Selection
+                } else {
+                    EditTarget::Cell
+                };
+                let text = match self.journal.current_cell() {
+                    Some(MarkCell::Marks(m)) if target == EditTarget::Cell => m.clone(),
+                    _ => String::new(),
+                };
+                self.journal_start_edit(target, text);
+            }
+            Action::SetSelected => {
+                if self.journal.anchor.is_none() {
+                    self.flash("select cells first: v, then move");
+                    return;
+                }
+                self.journal_start_edit(EditTarget::Selection, String::new());
+            }
+            Action::EditFinal => {
+                let text = self
+                    .journal
+                    .current_student()
+                    .and_then(|s| s.final_grade.clone())
+                    .unwrap_or_default();
+                self.journal.edit = Some(CellEdit {
+                    target: EditTarget::Final,
+                    text,
+                });
+            }
+            Action::ClearCell => {
+                let cells = self.journal.target_cells(self.journal.anchor.is_some());
+                self.journal_write_cells(cells, CellInput::text(""), "cleared");
+            }
+            Action::SelectRange => {
+                self.journal.anchor = match self.journal.anchor {
+                    Some(_) => None,
+                    None => Some((self.journal.row, self.journal.col)),
+                };
+            }
+            Action::FillDown => self.journal_fill_down(),
+            Action::EditLesson => self.journal_open_lesson_form(),
+            Action::GoDate => {
+                self.journal.edit = Some(CellEdit {
+                    target: EditTarget::Date,
+                    text: String::new(),
+                });
+            }
+            Action::PickForm => {
+                let r = crate::store::curriculum::control_forms(self.db.conn());
+                let forms = match r {
+                    Ok(f) => f,
+                    Err(e) => {
+                        self.flash(format!("could not read the forms of control: {e}"));
+                        return;
+                    }
+                };
+                let items = forms
+                    .iter()
+                    .map(|f| format!("{} (weight {})", f.name, f.weight))
+                    .collect();
+                self.journal.forms = forms;
+                self.open_picker(
+                    PickTarget::ControlForm,
+                    "Form of control (weight)",
+                    items,
+                    0,
+                );
+            }
+            Action::GoToday => {
+                let today = self.working_date;
+                if let Some(v) = &self.journal.view {
+                    match v.lessons.iter().rposition(|l| l.lesson.date <= today) {
+                        Some(c) => self.journal.col = c,
+                        None => self.flash("no lesson of this period up to today"),
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn journal_start_edit(&mut self, target: EditTarget, text: String) {
+        if self
+            .journal
+            .view
+            .as_ref()
+            .is_none_or(|v| v.lessons.is_empty() || v.students.is_empty())
+        {
+            self.flash("not saved: this period has no lessons (or no students) to mark");
+            return;
+        }
+        if target == EditTarget::Cell
+            && matches!(
+                self.journal.current_cell(),
+                Some(MarkCell::NotEnrolled) | None
+            )
+        {
+            let who = self
+                .journal
+                .current_student()
+                .map_or(String::new(), |s| s.name.clone());
+            self.flash(format!(
+                "not saved: {who} was not in the class (or the lesson's group) that day"
+            ));
+            return;
+        }
+        self.journal.edit = Some(CellEdit { target, text });
+    }
+
+    /// A form was chosen: apply it to the cell's marks (or the selection's),
+    /// or keep it for the next mark typed.
+    pub(crate) fn journal_pick_form(&mut self, i: usize) {
+        if self.journal.lesson_form.is_some() {
+            self.journal_pick_lesson_control(i);
+            return;
+        }
+        let Some(form) = self.journal.forms.get(i).cloned() else {
+            return;
+        };
+        let selection = self.journal.anchor.is_some();
+        let cells: Vec<(LessonRef, Id, String)> = self
+            .journal
+            .target_cells_with_text(selection)
+            .into_iter()
+            .filter(|(_, _, t)| !t.is_empty())
+            .collect();
+        if cells.is_empty() {
+            self.flash(format!(
+                "{} (weight {}): type the mark, it will be entered with this form",
+                form.name, form.weight
+            ));
+            self.journal.next_form = Some(form);
+            return;
+        }
+        let n = cells.len();
+        let saved = self.write(format!("form {} for {n} cell(s)", form.name), |tx, op| {
+            let mut ids = Vec::new();
+            for (lref, sid, text) in &cells {
+                let input = CellInput {
+                    text: text.clone(),
+                    form_id: Some(form.id),
+                    ..CellInput::default()
+                };
+                let w = svc::set_cell(tx, op, *lref, *sid, &input).map_err(StoreError::from)?;
+                ids.extend(w.audit);
+            }
+            Ok(((), ids))
+        });
+        if saved.is_some() {
+            self.flash(format!(
+                "saved: {} (weight {}) for {n} cell(s)",
+                form.name, form.weight
+            ));
+        }
+    }
+
+    fn journal_commit_edit(&mut self) {
+        let Some(edit) = self.journal.edit.take() else {
+            return;
+        };
+        if edit.target == EditTarget::Final {
+            self.journal_save_final(&edit.text);
+            return;
+        }
+        if edit.target == EditTarget::Date {
+            self.journal_go_date(&edit.text);
+            return;
+        }
+        let input = CellInput {
+            text: edit.text.clone(),
+            form_id: self.journal.next_form.as_ref().map(|f| f.id),
+            ..CellInput::default()
+        };
+        match svc::check_cell(&input, &[]) {
+            Err(MarkError::PendingIncomplete) => {
+                let intended = edit
+                    .text
+                    .split(['/', ',', ' '])
+                    .find_map(|t| t.strip_prefix('*').filter(|r| !r.is_empty()))
+                    .unwrap_or("")
+                    .to_string();
+                let deadline = self.working_date + chrono::Days::new(7);
+                self.journal.popup = Some(JournalPopup::Pending {
+                    target: edit.target,
+                    text: edit.text,
+                    field: usize::from(!intended.is_empty()),
+                    intended,
+                    deadline: deadline.format("%d.%m.%Y").to_string(),
+                });
+            }
+            Err(MarkError::DeferredWithoutComment) => {
+                self.journal.popup = Some(JournalPopup::Deferred {
+                    target: edit.target,
+                    text: edit.text,
+                    comment: String::new(),
+                });
+            }
+            Err(e) => self.flash(format!("not saved: {e}")),
+            Ok(_) => self.journal_save(edit.target, input),
+        }
+    }
+
+    fn journal_save(&mut self, target: EditTarget, input: CellInput) {
+        let selection = target == EditTarget::Selection;
+        let cells: Vec<(LessonRef, Id)> = self.journal.target_cells(selection);
+        let what = if input.text.trim().is_empty() {
+            "cleared".to_string()
+        } else {
+            input.text.trim().to_string()
+        };
+        if self.journal_write_cells(cells, input, &what) {
+            self.journal.next_form = None;
+            if selection {
+                self.journal.anchor = None;
+            } else {
+                // Enter moves down.
+                let n = self.journal.view.as_ref().map_or(0, |v| v.students.len());
+                self.journal.row = (self.journal.row + 1).min(n.saturating_sub(1));
+            }
+        }
+    }
+
+    /// Write `input` into `cells` as one change; says what happened.
+    fn journal_write_cells(
+        &mut self,
+        cells: Vec<(LessonRef, Id)>,
+        input: CellInput,
+        what: &str,
+    ) -> bool {
+        if cells.is_empty() {
+            self.flash("no cell to write: the students were not in the class on those days");
+            return false;
+        }
+        let n = cells.len();
+        let place = self.journal.place_label(n);
+        let saved = self.write(format!("{what} {place}"), |tx, op| {
+            let mut ids = Vec::new();
+            for (lref, sid) in &cells {
+                let w = svc::set_cell(tx, op, *lref, *sid, &input).map_err(StoreError::from)?;
+                ids.extend(w.audit);
+            }
+            Ok(((), ids))
+        });
+        if saved.is_some() {
+            self.flash(format!("saved: {what} {place}"));
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Put the cursor on the first lesson on or after a date typed as
+    /// DD.MM, DD.MM.YYYY or YYYY-MM-DD (DD.MM in the period's school year).
+    fn journal_go_date(&mut self, text: &str) {
+        let Some(v) = &self.journal.view else { return };
+        let t = text.trim();
+        let date = parse_date(t).or_else(|| {
+            let (d, m) = t.split_once('.')?;
+            let (d, m): (u32, u32) = (d.parse().ok()?, m.trim_end_matches('.').parse().ok()?);
+            // The year of the period that has this month.
+            [v.period.starts_on.year(), v.period.ends_on.year()]
+                .into_iter()
+                .filter_map(|y| chrono::NaiveDate::from_ymd_opt(y, m, d))
+                .find(|x| v.period.contains(*x))
+                .or_else(|| chrono::NaiveDate::from_ymd_opt(v.period.starts_on.year(), m, d))
+        });
+        let Some(date) = date else {
+            self.flash(format!("«{t}» is not a date: type DD.MM or DD.MM.YYYY"));
+            return;
+        };
+        match v.lessons.iter().position(|l| l.lesson.date >= date) {
+            Some(c) if v.period.contains(date) => {
+                self.journal.col = c;
+                self.journal.focus = true;
+            }
+            _ => self.flash(format!(
+                "{} is not in {} ({}–{}): choose another period with p",
+                date.format("%d.%m.%Y"),
+                v.period.label,
+                v.period.starts_on.format("%d.%m.%Y"),
+                v.period.ends_on.format("%d.%m.%Y")
+            )),
+        }
+    }
+
+    fn journal_fill_down(&mut self) {
+        let Some(v) = &self.journal.view else { return };
+        let (r0, r1, c0, c1) = match self.journal.selection() {
+            Some(s) => s,
+            None if self.journal.row > 0 => (
+                self.journal.row - 1,
+                self.journal.row,
+                self.journal.col,
+                self.journal.col,
+            ),
+            None => {
+                self.flash("fill down: nothing above the first row");
+                return;
+            }
+        };
+        // The view may have changed since the selection began.
+        let r1 = r1.min(v.students.len().saturating_sub(1));
+        let c1 = c1.min(v.lessons.len().saturating_sub(1));
+        let mut groups: Vec<(String, Vec<(LessonRef, Id)>)> = Vec::new();
+        for c in c0..=c1 {
+            let Some(top) = v.students.get(r0).and_then(|s| s.cells.get(c)) else {
+                continue;
+            };
+            let text = match top {
+                MarkCell::Marks(m) => m.clone(),
+                MarkCell::Empty => String::new(),
+                MarkCell::NotEnrolled => continue,
+            };
+            let cells = (r0 + 1..=r1)
+                .filter(|r| {
+                    v.students[*r]
+                        .cells
+                        .get(c)
+                        .is_some_and(|x| !matches!(x, MarkCell::NotEnrolled))
+                })
+                .map(|r| (v.lessons[c].reference(), v.students[r].student_id))
+                .collect();
+            groups.push((text, cells));
+        }
+        if groups.iter().all(|(_, c)| c.is_empty()) {
+            self.flash("fill down: no cells below to fill");
+            return;
+        }
+        let n: usize = groups.iter().map(|(_, c)| c.len()).sum();
+        let saved = self.write(format!("fill down into {n} cell(s)"), |tx, op| {
+            let mut ids = Vec::new();
+            for (text, cells) in &groups {
+                for (lref, sid) in cells {
+                    let w = svc::set_cell(tx, op, *lref, *sid, &CellInput::text(text.clone()))
+                        .map_err(StoreError::from)?;
+                    ids.extend(w.audit);
+                }
+            }
+            Ok(((), ids))
+        });
+        if saved.is_some() {
+            self.journal.anchor = None;
+            self.flash(format!("saved: filled down into {n} cell(s)"));
+        }
+    }
+
+    fn journal_save_final(&mut self, text: &str) {
+        let grade = match svc::parse_final(text) {
+            Ok(g) => g,
+            Err(e) => {
+                self.flash(format!("not saved: {e}"));
+                return;
+            }
+        };
+        let (Some(v), Some(s)) = (
+            self.journal.view.clone(),
+            self.journal.current_student().cloned(),
+        ) else {
+            return;
+        };
+        let today = self.working_date;
+        let label = grade.clone().unwrap_or_else(|| "cleared".into());
+        let saved = self.write(format!("final grade {label} for {}", s.name), |tx, op| {
+            let ids = svc::set_final_grade(
+                tx,
+                op,
+                (&v.class, &v.subject, &v.period),
+                s.student_id,
+                grade.as_deref(),
+                today,
+            )?;
+            Ok(((), ids))
+        });
+        if saved.is_some() {
+            self.flash(format!(
+                "saved: final grade {label} for {} (suggested {})",
+                s.name,
+                svc::suggestion_text(&s.suggestion)
+            ));
+            let n = v.students.len();
+            self.journal.row = (self.journal.row + 1).min(n.saturating_sub(1));
+        }
+    }
+
+    fn journal_popup_key(&mut self, ev: &KeyEvent) {
+        let Some(mut popup) = self.journal.popup.take() else {
+            return;
+        };
+        match ev.code {
+            KeyCode::Esc => {
+                self.flash("reverted: the cell keeps its value");
+                return;
+            }
+            KeyCode::Enter => {
+                let (target, input) = match &popup {
+                    JournalPopup::Pending {
+                        target,
+                        text,
+                        intended,
+                        deadline,
+                        ..
+                    } => {
+                        let Some(deadline) = parse_date(deadline) else {
+                            self.flash(format!(
+                                "«{deadline}» is not a date: type the deadline as DD.MM.YYYY"
+                            ));
+                            self.journal.popup = Some(popup);
+                            return;
+                        };
+                        let intended = match intended.trim().parse::<u8>() {
+                            Ok(v @ 2..=5) => v,
+                            _ => {
+                                self.flash(format!(
+                                    "«{}» is not a mark: the intended mark is 2, 3, 4 or 5",
+                                    intended.trim()
+                                ));
+                                self.journal.popup = Some(popup);
+                                return;
+                            }
+                        };
+                        (
+                            *target,
+                            CellInput {
+                                text: text.clone(),
+                                intended: Some(intended),
+                                deadline: Some(deadline),
+                                form_id: self.journal.next_form.as_ref().map(|f| f.id),
+                                ..CellInput::default()
+                            },
+                        )
+                    }
+                    JournalPopup::Deferred {
+                        target,
+                        text,
+                        comment,
+                    } => {
+                        if comment.trim().is_empty() {
+                            self.flash("a deferred mark (°) needs a comment: why, and until when");
+                            self.journal.popup = Some(popup);
+                            return;
+                        }
+                        (
+                            *target,
+                            CellInput {
+                                text: text.clone(),
+                                comment: Some(comment.clone()),
+                                form_id: self.journal.next_form.as_ref().map(|f| f.id),
+                                ..CellInput::default()
+                            },
+                        )
+                    }
+                };
+                if let Err(e) = svc::check_cell(&input, &[]) {
+                    self.flash(format!("not saved: {e}"));
+                    self.journal.popup = Some(popup);
+                    return;
+                }
+                self.journal_save(target, input);
+                return;
+            }
+            KeyCode::Tab | KeyCode::BackTab | KeyCode::Up | KeyCode::Down => {
+                if let JournalPopup::Pending { field, .. } = &mut popup {
+                    *field = 1 - *field;
+                }
+            }
+            KeyCode::Backspace => match &mut popup {
+                JournalPopup::Pending {
+                    field,
+                    intended,
+                    deadline,
+                    ..
+                } => {
+                    if *field == 0 {
+                        intended.pop();
+                    } else {
+                        deadline.pop();
+                    }
+                }
+                JournalPopup::Deferred { comment, .. } => {
+                    comment.pop();
+                }
+            },
+            KeyCode::Char(c) if plain(ev) => match &mut popup {
+                JournalPopup::Pending {
+                    field,
+                    intended,
+                    deadline,
+                    ..
+                } => {
+                    if *field == 0 {
+                        *intended = c.to_string();
+                        *field = 1;
+                    } else if deadline.chars().count() < 10 || c == '.' {
+                        deadline.push(c);
+                    }
+                }
+                JournalPopup::Deferred { comment, .. } => {
+                    if comment.chars().count() < 200 {
+                        comment.push(c);
+                    }
+                }
+            },
+            _ => {}
+        }
+        self.journal.popup = Some(popup);
+    }
+}
+
+impl super::journal::JournalPane {
+    /// The cell under the cursor.
+    pub fn current_cell(&self) -> Option<&MarkCell> {
+        self.view
+            .as_ref()?
+            .students
+            .get(self.row)?
+            .cells
+            .get(self.col)
+    }
+
+    /// The student of the cursor's row.
+    pub fn current_student(&self) -> Option<&svc::JournalStudent> {
+        self.view.as_ref()?.students.get(self.row)
+    }
+
+    /// Leave the grid: typed digits switch tabs again.
+    pub fn leave_grid(&mut self) {
+        self.focus = false;
+        self.anchor = None;
+        self.edit = None;
+        self.popup = None;
+        self.lesson_form = None;
+    }
+
+    /// The selection as (first row, last row, first column, last column).
+    pub fn selection(&self) -> Option<(usize, usize, usize, usize)> {
+        let (ar, ac) = self.anchor?;
+        Some((
+            ar.min(self.row),
+            ar.max(self.row),
+            ac.min(self.col),
+            ac.max(self.col),
+        ))
+    }
+
+    pub fn selected(&self, row: usize, col: usize) -> bool {
+        self.selection()
+            .is_some_and(|(r0, r1, c0, c1)| (r0..=r1).contains(&row) && (c0..=c1).contains(&col))
+    }
+
+    /// The cells an edit writes: the selection's (students enrolled that
+    /// day only) or the cursor's.
+    fn target_cells(&self, selection: bool) -> Vec<(LessonRef, Id)> {
+        self.target_cells_with_text(selection)
+            .into_iter()
+            .map(|(l, s, _)| (l, s))
+            .collect()
+    }
+
+    fn target_cells_with_text(&self, selection: bool) -> Vec<(LessonRef, Id, String)> {
+        let Some(v) = &self.view else { return vec![] };
+        let (r0, r1, c0, c1) = match (selection, self.selection()) {
+            (true, Some(s)) => s,
+            _ => (self.row, self.row, self.col, self.col),
+        };
+        let mut out = Vec::new();
+        for c in c0..=c1.min(v.lessons.len().saturating_sub(1)) {
+            for r in r0..=r1.min(v.students.len().saturating_sub(1)) {
+                let text = match v.students[r].cells.get(c) {
+                    Some(MarkCell::Marks(m)) => m.clone(),
+                    Some(MarkCell::Empty) => String::new(),
+                    _ => continue,
+                };
+                out.push((v.lessons[c].reference(), v.students[r].student_id, text));
+            }
+        }
+        out
+    }
+
+    /// "for Иванов Иван, 23.12" or "in 6 cells".
+    fn place_label(&self, n: usize) -> String {
+        let Some(v) = &self.view else {
+            return String::new();
+        };
+        if n == 1
+            && self.anchor.is_none()
+            && let (Some(s), Some(l)) = (v.students.get(self.row), v.lessons.get(self.col))
+        {
+            return format!("for {}, {}", s.name, dates::short(l.lesson.date));
+        }
+        format!("in {n} cells")
+    }
+}
