@@ -1124,7 +1124,7 @@ impl<'a> Gen<'a> {
                     if rng.chance_per_mille(15) {
                         (
                             Some(HomeworkKind::Text),
-                            Some(rng.choose(content::HOMEWORK).to_string()),
+                            Some(rng.choose(content::homework(slot.subject)).to_string()),
                             Some(15),
                         )
                     } else {
@@ -1152,7 +1152,7 @@ impl<'a> Gen<'a> {
                             };
                             (
                                 Some(HomeworkKind::Text),
-                                Some(rng.choose(content::HOMEWORK).to_string()),
+                                Some(rng.choose(content::homework(slot.subject)).to_string()),
                                 Some(m as u16),
                             )
                         }
