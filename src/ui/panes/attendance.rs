@@ -1219,63 +1219,89 @@ fn draw_not_taken(app: &App, area: Rect, buf: &mut Buffer) {
         p.not_taken.len()
     );
     put(buf, area, area.x + 1, area.y, w, &head, t.header);
-    if p.not_taken.is_empty() {
+    let rows: Vec<(String, Vec<String>)> = p
+        .not_taken
+        .iter()
+        .map(|x| {
+            let lessons = x
+                .lessons
+                .iter()
+                .map(|(no, class, subject)| format!("{class} {no} {subject}"));
+            (x.teacher.clone(), lessons.collect())
+        })
+        .collect();
+    let list = CountList {
+        empty: "Every lesson of the working day has its attendance taken.",
+        headers: ["Teacher", "Class, lesson, subject"],
+        rows: &rows,
+        cursor: p.nrow,
+        offset: &p.noffset,
+        footer: "Esc: back to the grid",
+    };
+    list.draw(app, area, buf);
+}
+
+/// A list of people, each with a count and the items counted (teachers and
+/// their lessons not taken; students and their lessons without a reason).
+struct CountList<'a> {
+    /// Shown instead of the table when there are no rows.
+    empty: &'a str,
+    /// The name column's and the items column's headers.
+    headers: [&'a str; 2],
+    rows: &'a [(String, Vec<String>)],
+    cursor: usize,
+    offset: &'a Cell<usize>,
+    footer: &'a str,
+}
+
+impl CountList<'_> {
+    /// Draw below the title line of `area`, with the footer on its last line.
+    fn draw(&self, app: &App, area: Rect, buf: &mut Buffer) {
+        let t = &app.theme;
+        let w = area.width.saturating_sub(1) as usize;
+        if self.rows.is_empty() {
+            put(buf, area, area.x + 1, area.y + 2, w, self.empty, t.dim);
+            return;
+        }
+        let rows = self.rows;
+        let cell = |r: usize, c: usize| -> (String, Style) {
+            let (name, items) = &rows[r];
+            match c {
+                0 => (name.clone(), t.text),
+                1 => (items.len().to_string(), t.bad),
+                _ => (items.join(", "), t.dim),
+            }
+        };
+        let table = Table {
+            columns: vec![
+                Column::left(28, &[self.headers[0]]),
+                Column::right(3, &["n"]),
+                Column::left(0, &[self.headers[1]]),
+            ],
+            rows: rows.len(),
+            cell: &cell,
+            span: None,
+            cursor: Some(self.cursor),
+            offset: self.offset,
+            theme: t,
+        };
+        let table_area = Rect {
+            x: area.x,
+            y: area.y + 1,
+            width: area.width,
+            height: area.height.saturating_sub(2),
+        };
+        table.render(table_area, buf);
         put(
             buf,
             area,
             area.x + 1,
-            area.y + 2,
+            area.bottom() - 1,
             w,
-            "Every lesson of the working day has its attendance taken.",
+            self.footer,
             t.dim,
         );
-        return;
     }
-    let list = &p.not_taken;
-    let cell = |r: usize, c: usize| -> (String, Style) {
-        let x = &list[r];
-        match c {
-            0 => (x.teacher.clone(), t.text),
-            1 => (x.lessons.len().to_string(), t.bad),
-            _ => (
-                x.lessons
-                    .iter()
-                    .map(|(no, class, subject)| format!("{class} {no} {subject}"))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                t.dim,
-            ),
-        }
-    };
-    let table = Table {
-        columns: vec![
-            Column::left(28, &["Teacher"]),
-            Column::right(3, &["n"]),
-            Column::left(0, &["Class, lesson, subject"]),
-        ],
-        rows: list.len(),
-        cell: &cell,
-        span: None,
-        cursor: Some(p.nrow),
-        offset: &p.noffset,
-        theme: t,
-    };
-    let table_area = Rect {
-        x: area.x,
-        y: area.y + 1,
-        width: area.width,
-        height: area.height.saturating_sub(2),
-    };
-    table.render(table_area, buf);
-    put(
-        buf,
-        area,
-        area.x + 1,
-        area.bottom() - 1,
-        w,
-        "Esc: back to the grid",
-        t.dim,
-    );
 }
 
 fn draw_online(app: &App, area: Rect, buf: &mut Buffer) {
@@ -1956,66 +1982,29 @@ fn draw_period(app: &App, area: Rect, buf: &mut Buffer) {
 }
 
 fn draw_reasons(app: &App, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
     let p = &app.attendance;
     let rest = format!("  reasons to give: {}", p.reasons.len());
     title(app, area, buf, "  Day ", &dates::long(p.date), &rest);
-    let w = area.width.saturating_sub(1) as usize;
-    if p.reasons.is_empty() {
-        put(
-            buf,
-            area,
-            area.x + 1,
-            area.y + 2,
-            w,
-            "Every absence of this day has a reason. [ and ] go to other days.",
-            t.dim,
-        );
-        return;
-    }
-    let reasons = &p.reasons;
-    let cell = |r: usize, c: usize| -> (String, Style) {
-        let x = &reasons[r];
-        match c {
-            0 => (x.name.clone(), t.text),
-            1 => (x.lessons.len().to_string(), t.bad),
-            _ => (
+    let rows: Vec<(String, Vec<String>)> = p
+        .reasons
+        .iter()
+        .map(|x| {
+            (
+                x.name.clone(),
                 x.lessons
                     .iter()
                     .map(|(_, n, s)| format!("{n} {s}"))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                t.dim,
-            ),
-        }
-    };
-    let table = Table {
-        columns: vec![
-            Column::left(28, &["Student"]),
-            Column::right(3, &["n"]),
-            Column::left(0, &["Lessons, reason not given"]),
-        ],
-        rows: reasons.len(),
-        cell: &cell,
-        span: None,
-        cursor: Some(p.rrow),
+                    .collect(),
+            )
+        })
+        .collect();
+    let list = CountList {
+        empty: "Every absence of this day has a reason. [ and ] go to other days.",
+        headers: ["Student", "Lessons, reason not given"],
+        rows: &rows,
+        cursor: p.rrow,
         offset: &p.roffset,
-        theme: t,
+        footer: "Enter: give a reason (all the student's lessons that day) · Esc: back",
     };
-    let table_area = Rect {
-        x: area.x,
-        y: area.y + 1,
-        width: area.width,
-        height: area.height.saturating_sub(2),
-    };
-    table.render(table_area, buf);
-    put(
-        buf,
-        area,
-        area.x + 1,
-        area.bottom() - 1,
-        w,
-        "Enter: give a reason (all the student's lessons that day) · Esc: back",
-        t.dim,
-    );
+    list.draw(app, area, buf);
 }
