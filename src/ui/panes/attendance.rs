@@ -255,6 +255,20 @@ pub fn latin_to_cyrillic(c: char) -> Option<char> {
 // State changes (called from `App::update` and `App::handle_key`).
 
 impl App {
+    /// Open `view` from the day grid, or go back to the day grid when it is
+    /// already open; the selection is dropped and the view read again.
+    fn toggle_attendance_view(&mut self, view: Show) -> bool {
+        self.attendance.anchor = None;
+        self.attendance.show = if self.attendance.show == view {
+            Show::Day
+        } else {
+            view
+        };
+        self.attendance.loaded = false;
+        self.ensure_loaded();
+        true
+    }
+
     /// The attendance tab's own handling of an action; `true` when it used
     /// it (the general handling is skipped).
     pub(crate) fn attendance_update(&mut self, action: &Action) -> bool {
@@ -294,51 +308,11 @@ impl App {
                 }
                 true
             }
-            Action::AttReasons => {
-                self.attendance.anchor = None;
-                self.attendance.show = if show == Show::Reasons {
-                    Show::Day
-                } else {
-                    Show::Reasons
-                };
-                self.attendance.loaded = false;
-                self.ensure_loaded();
-                true
-            }
-            Action::AttCodes => {
-                self.attendance.anchor = None;
-                self.attendance.show = if show == Show::Codes {
-                    Show::Day
-                } else {
-                    Show::Codes
-                };
-                self.attendance.loaded = false;
-                self.ensure_loaded();
-                true
-            }
-            Action::AttNotTaken => {
-                self.attendance.anchor = None;
-                self.attendance.show = if show == Show::NotTaken {
-                    Show::Day
-                } else {
-                    Show::NotTaken
-                };
-                self.attendance.loaded = false;
-                self.ensure_loaded();
-                true
-            }
+            Action::AttReasons => self.toggle_attendance_view(Show::Reasons),
+            Action::AttCodes => self.toggle_attendance_view(Show::Codes),
+            Action::AttNotTaken => self.toggle_attendance_view(Show::NotTaken),
             Action::PrevDay | Action::NextDay if show == Show::NotTaken => true,
-            Action::AttDevices => {
-                self.attendance.anchor = None;
-                self.attendance.show = if show == Show::Online {
-                    Show::Day
-                } else {
-                    Show::Online
-                };
-                self.attendance.loaded = false;
-                self.ensure_loaded();
-                true
-            }
+            Action::AttDevices => self.toggle_attendance_view(Show::Online),
             Action::AttCannotOnline if show == Show::Online => {
                 self.attendance.cannot_only = !self.attendance.cannot_only;
                 self.attendance.orow = 0;
