@@ -1,6 +1,7 @@
 //! Headless commands and the command line. `main.rs` only calls [`main`].
 
 pub mod journal;
+pub mod review;
 pub mod training;
 
 use std::path::{Path, PathBuf};
@@ -93,6 +94,9 @@ pub enum Command {
         #[command(subcommand)]
         command: Box<journal::JournalCommand>,
     },
+    /// Check the records against the school's rules; exit 1 on errors.
+    #[command(long_about = review::ABOUT)]
+    Review(review::ReviewArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -296,6 +300,10 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Some(Command::Attendance(args)) => {
             let db = store::open(&db_path, &OpenOptions::default())?;
             attendance::run(args, db, &operator)
+        }
+        Some(Command::Review(args)) => {
+            let db = store::open(&db_path, &OpenOptions::default())?;
+            review::run(args, db, &operator)
         }
         // journal
         Some(Command::Journal { command }) => journal::run(&db_path, &operator, *command),
