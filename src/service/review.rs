@@ -400,7 +400,7 @@ pub fn run(conn: &store::Conn, q: &ReviewQuery) -> Result<Review> {
             teacher_id: Some(l.teacher_id),
             subject_id: Some(l.subject_id),
             student_id: Some(student_id),
-            detail: format!("control event, lesson {}: present, no mark", l.lesson_no),
+            detail: format!("lesson {}: present, no mark", l.lesson_no),
             key: format!("lesson:{lesson_id}:student:{student_id}"),
             target: Target::Journal {
                 class_id: l.class_id,
