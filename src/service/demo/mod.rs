@@ -1046,6 +1046,18 @@ impl<'a> Gen<'a> {
         let oral = self.form_id("Устный ответ");
         let comment_code = self.code(Category::Annotation, None);
         let slots = self.slots.clone();
+        // Lessons a week of each subject in each class (or group): teachers
+        // of one- and two-hour subjects question more students a lesson, so
+        // that nearly everyone has the marks a period grade needs. Those
+        // extra marks draw from their own random stream, so the rest of
+        // the school (attendance, other marks) is the same for a seed.
+        let mut per_week: HashMap<(usize, Option<usize>, &'static str), u32> = HashMap::new();
+        for s in &slots {
+            *per_week
+                .entry((s.class_idx, s.group, s.subject))
+                .or_default() += 1;
+        }
+        let mut top_up = self.rng.clone().fork(13);
         let mut rng = self.rng.fork(7);
         let mut marks_by: HashMap<(Id, Id, usize), Vec<Mark>> = HashMap::new(); // (student, subject, quarter)
         for (di, day) in days.iter().copied().enumerate() {
@@ -1360,6 +1372,40 @@ impl<'a> Gen<'a> {
                                 when,
                             ));
                         }
+                    }
+                    let weekly = per_week
+                        .get(&(slot.class_idx, slot.group, slot.subject))
+                        .copied()
+                        .unwrap_or(1);
+                    let extra = match weekly {
+                        1 => 3 * k,
+                        2 => k,
+                        _ => 0,
+                    };
+                    let r = &mut top_up;
+                    for _ in 0..extra {
+                        // Of two students, the one with fewer marks this
+                        // quarter: teachers spread their questions.
+                        let a = present[r.below(present.len() as u64) as usize];
+                        let b = present[r.below(present.len() as u64) as usize];
+                        let count = |s: &StudentInfo| {
+                            marks_by
+                                .get(&(s.id, subject_id, quarter))
+                                .map_or(0, Vec::len)
+                        };
+                        let s = if count(b) < count(a) { b } else { a };
+                        if cells.iter().any(|c| c.0 == s.id) {
+                            continue;
+                        }
+                        let form = if r.chance(40) {
+                            oral
+                        } else {
+                            *r.choose(&weight1)
+                        };
+                        let weight = self.form_weight(form);
+                        let mark = Mark::grade(value_for(r, s), weight);
+                        let (when, _) = entered(r);
+                        cells.push((s.id, vec![mark], form, when));
                     }
                 }
                 for (student_id, marks, form, when) in cells {

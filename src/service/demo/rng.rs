@@ -2,6 +2,7 @@
 //! taken from `rand` so that a seed gives the same demo school across crate
 //! upgrades: the determinism tests compare checksums of whole databases.
 
+#[derive(Clone)]
 pub struct Rng(u64);
 
 impl Rng {
