@@ -884,7 +884,7 @@ impl App {
             self.indicators.table = None;
             return;
         };
-        let r = service::indicators::load(self.db.conn(), &p);
+        let r = service::indicators::load(self.db.conn(), &p, self.working_date);
         let table = self.report("indicators", r);
         self.indicators.set_table(table);
     }
