@@ -214,8 +214,23 @@ fn lesson_tally(
     to: NaiveDate,
     as_of: NaiveDate,
 ) -> Result<LessonTally> {
-    let _ = (conn, settings, from, to, as_of);
-    Err(store::invalid("journal keeping is not merged yet"))
+    let rows = crate::service::keeping::journal_keeping(conn, settings, from, to, as_of)?;
+    let sum = crate::service::keeping::TeacherKeeping::total("", &rows);
+    let online = store::metrics::online_lessons_by_teacher(conn, from, to.min(as_of))?;
+    Ok(LessonTally {
+        held: u64::from(sum.lessons),
+        with_topic: u64::from(sum.with_topic),
+        with_homework: u64::from(sum.with_homework),
+        with_attendance: u64::from(sum.with_attendance),
+        marks: u64::from(sum.marks),
+        marks_on_time: u64::from(sum.marks_on_time),
+        teachers: rows
+            .iter()
+            .filter(|r| r.lessons > 0)
+            .map(|r| r.teacher_id)
+            .collect(),
+        online: online.iter().map(|(_, n)| *n as u64).sum(),
+    })
 }
 
 fn lesson_metric(

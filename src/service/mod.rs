@@ -5,6 +5,7 @@ pub mod attendance;
 pub mod demo;
 pub mod indicators;
 pub mod journal;
+pub mod keeping;
 pub mod metrics;
 pub mod programme_csv;
 pub mod review;
