@@ -172,7 +172,9 @@ fn programme(
             let all = store::indicators::programmes(conn)?;
             match all.as_slice() {
                 [p] => Ok(p.clone()),
-                [] => bail!("the database has no programme; import one with `classbook indicators import FILE`"),
+                [] => bail!(
+                    "the database has no programme; import one with `classbook indicators import FILE`"
+                ),
                 _ => bail!(
                     "{} programmes: choose one with --programme ID ({})",
                     all.len(),
@@ -241,8 +243,15 @@ pub fn run(path: &Path, operator: &str, cmd: IndicatorsCommand) -> anyhow::Resul
                 }
                 OutFormat::Csv => {
                     out.push_str(&csv_line(
-                        &["id", "name", "starts_on", "ends_on", "periods", "indicators"]
-                            .map(String::from),
+                        &[
+                            "id",
+                            "name",
+                            "starts_on",
+                            "ends_on",
+                            "periods",
+                            "indicators",
+                        ]
+                        .map(String::from),
                     )?);
                     for (p, np, ni) in &rows {
                         out.push_str(&csv_line(&[
@@ -351,7 +360,10 @@ pub fn run(path: &Path, operator: &str, cmd: IndicatorsCommand) -> anyhow::Resul
                     "indicator {}: target for {} {}{}",
                     r.number,
                     per.label,
-                    t.map_or_else(|| "removed".to_string(), |t| format!("set to {}", unit.format(t))),
+                    t.map_or_else(
+                        || "removed".to_string(),
+                        |t| format!("set to {}", unit.format(t))
+                    ),
                     if ids.is_empty() { " (unchanged)" } else { "" }
                 );
             }
@@ -408,8 +420,7 @@ pub fn run(path: &Path, operator: &str, cmd: IndicatorsCommand) -> anyhow::Resul
                 Some(n) => Some(row(&table, n)?.indicator.id),
                 None => None,
             };
-            let (lines, _) =
-                db.write(|tx| svc::recompute(tx, operator, p.id, only, working))?;
+            let (lines, _) = db.write(|tx| svc::recompute(tx, operator, p.id, only, working))?;
             print!("{}", recomputed(&lines, working, format)?);
         }
         IndicatorsCommand::Metrics { format } => {
@@ -470,7 +481,9 @@ pub fn run(path: &Path, operator: &str, cmd: IndicatorsCommand) -> anyhow::Resul
                     "programme",
                     &serde_json::to_string(&r.programme_ids).unwrap_or_default(),
                     None,
-                    Some(&json!({"file": source, "indicators": r.indicators, "targets": r.targets})),
+                    Some(
+                        &json!({"file": source, "indicators": r.indicators, "targets": r.targets}),
+                    ),
                 )?;
                 Ok(r)
             })?;
@@ -504,7 +517,11 @@ pub fn run(path: &Path, operator: &str, cmd: IndicatorsCommand) -> anyhow::Resul
 }
 
 /// The table as text, CSV or JSON.
-pub fn show_table(table: &ProgrammeTable, view: &View, format: OutFormat) -> anyhow::Result<String> {
+pub fn show_table(
+    table: &ProgrammeTable,
+    view: &View,
+    format: OutFormat,
+) -> anyhow::Result<String> {
     let shown = svc::visible(table, view);
     let mut out = String::new();
     match format {
@@ -531,7 +548,12 @@ pub fn show_table(table: &ProgrammeTable, view: &View, format: OutFormat) -> any
         }
         OutFormat::Csv => {
             let mut head: Vec<String> = [
-                "task_no", "number", "indicator", "unit", "direction", "metric",
+                "task_no",
+                "number",
+                "indicator",
+                "unit",
+                "direction",
+                "metric",
             ]
             .map(String::from)
             .to_vec();
@@ -574,7 +596,8 @@ pub fn show_table(table: &ProgrammeTable, view: &View, format: OutFormat) -> any
                         r.actual_period.clone().unwrap_or_default(),
                         a.map_or_else(String::new, |a| a.measured_on.to_string()),
                         a.map_or_else(String::new, |a| a.source.as_str().into()),
-                        r.achievement.map_or_else(String::new, |x| format!("{x:.1}")),
+                        r.achievement
+                            .map_or_else(String::new, |x| format!("{x:.1}")),
                         r.status.map_or_else(String::new, |s| s.label().into()),
                         a.map_or_else(String::new, |a| a.evidence.clone()),
                     ]);
@@ -608,7 +631,11 @@ pub fn show_table(table: &ProgrammeTable, view: &View, format: OutFormat) -> any
             for (p, w) in table.periods.iter().zip(&pw) {
                 let _ = write!(head, " {:>w$}", p.label, w = w);
             }
-            let _ = write!(head, " {:>8} {:>5}  {:<8}  indicator", "actual", "%", "status");
+            let _ = write!(
+                head,
+                " {:>8} {:>5}  {:<8}  indicator",
+                "actual", "%", "status"
+            );
             for (ti, idx) in &shown {
                 let t = &table.tasks[*ti];
                 let _ = writeln!(out, "\n{}  {}", t.task.seq, t.task.name);
@@ -631,7 +658,10 @@ pub fn show_table(table: &ProgrammeTable, view: &View, format: OutFormat) -> any
                     let _ = writeln!(out, "{}", line.trim_end());
                 }
             }
-            let _ = writeln!(out, "\nƒ: computed from the database (classbook indicators metrics)");
+            let _ = writeln!(
+                out,
+                "\nƒ: computed from the database (classbook indicators metrics)"
+            );
         }
     }
     Ok(out)
@@ -702,8 +732,15 @@ fn one(
         }
         OutFormat::Csv => {
             out.push_str(&csv_line(
-                &["period", "measured_on", "value", "source", "evidence", "entered_by"]
-                    .map(String::from),
+                &[
+                    "period",
+                    "measured_on",
+                    "value",
+                    "source",
+                    "evidence",
+                    "entered_by",
+                ]
+                .map(String::from),
             )?);
             for a in history {
                 out.push_str(&csv_line(&[
@@ -724,11 +761,16 @@ fn one(
                 "{} · {}{}",
                 unit.as_str(),
                 direction_text(r.indicator.direction),
-                r.metric
-                    .as_ref()
-                    .map_or_else(String::new, |(m, p)| format!(" · computed: {}", metric_text(*m, p)))
+                r.metric.as_ref().map_or_else(String::new, |(m, p)| format!(
+                    " · computed: {}",
+                    metric_text(*m, p)
+                ))
             );
-            let _ = writeln!(out, "\n{:<12} {:>8} {:>8} {:>5}  status", "period", "target", "actual", "%");
+            let _ = writeln!(
+                out,
+                "\n{:<12} {:>8} {:>8} {:>5}  status",
+                "period", "target", "actual", "%"
+            );
             for (i, p) in table.periods.iter().enumerate() {
                 let st = r.period_standing(&table.periods, i, table.as_of);
                 let _ = writeln!(

@@ -440,8 +440,18 @@ mod tests {
         assert_eq!(Unit::Percent.parse_value("68 %"), Ok(68.0));
         assert_eq!(Unit::Count.parse_value("12"), Ok(12.0));
         assert!(Unit::Count.parse_value("12%").is_err());
-        assert!(Unit::Count.parse_value("-1").unwrap_err().contains("negative"));
-        assert!(Unit::Count.parse_value("abc").unwrap_err().contains("not a number"));
+        assert!(
+            Unit::Count
+                .parse_value("-1")
+                .unwrap_err()
+                .contains("negative")
+        );
+        assert!(
+            Unit::Count
+                .parse_value("abc")
+                .unwrap_err()
+                .contains("not a number")
+        );
         assert_eq!(Unit::Share.edit_text(0.6800), "0.68");
         assert_eq!(Unit::Count.edit_text(45.0), "45");
     }
@@ -457,29 +467,83 @@ mod tests {
         let after = d("2026-01-10");
         use Direction::*;
         // A count accumulates: half the target by mid-year is on track.
-        assert_eq!(status(20.0, 40.0, Unit::Count, Higher, year, mid), Status::OnTrack);
-        assert_eq!(status(12.0, 40.0, Unit::Count, Higher, year, mid), Status::AtRisk);
-        assert_eq!(status(40.0, 40.0, Unit::Count, Higher, year, mid), Status::Met);
-        assert_eq!(status(39.0, 40.0, Unit::Count, Higher, year, after), Status::Missed);
+        assert_eq!(
+            status(20.0, 40.0, Unit::Count, Higher, year, mid),
+            Status::OnTrack
+        );
+        assert_eq!(
+            status(12.0, 40.0, Unit::Count, Higher, year, mid),
+            Status::AtRisk
+        );
+        assert_eq!(
+            status(40.0, 40.0, Unit::Count, Higher, year, mid),
+            Status::Met
+        );
+        assert_eq!(
+            status(39.0, 40.0, Unit::Count, Higher, year, after),
+            Status::Missed
+        );
         // A share is a level: 90% of the target is on track, less at risk.
-        assert_eq!(status(0.55, 0.6, Unit::Share, Higher, year, mid), Status::OnTrack);
-        assert_eq!(status(0.5, 0.6, Unit::Share, Higher, year, mid), Status::AtRisk);
-        assert_eq!(status(0.6, 0.6, Unit::Share, Higher, year, after), Status::Met);
-        assert_eq!(status(0.5, 0.6, Unit::Share, Higher, year, after), Status::Missed);
+        assert_eq!(
+            status(0.55, 0.6, Unit::Share, Higher, year, mid),
+            Status::OnTrack
+        );
+        assert_eq!(
+            status(0.5, 0.6, Unit::Share, Higher, year, mid),
+            Status::AtRisk
+        );
+        assert_eq!(
+            status(0.6, 0.6, Unit::Share, Higher, year, after),
+            Status::Met
+        );
+        assert_eq!(
+            status(0.5, 0.6, Unit::Share, Higher, year, after),
+            Status::Missed
+        );
         // Lower is better.
-        assert_eq!(status(2.0, 3.0, Unit::Count, Lower, year, mid), Status::OnTrack);
-        assert_eq!(status(4.0, 3.0, Unit::Count, Lower, year, mid), Status::Missed);
-        assert_eq!(status(0.1, 0.05, Unit::Share, Lower, year, mid), Status::AtRisk);
-        assert_eq!(status(0.04, 0.05, Unit::Share, Lower, year, after), Status::Met);
-        assert_eq!(status(0.1, 0.05, Unit::Share, Lower, year, after), Status::Missed);
+        assert_eq!(
+            status(2.0, 3.0, Unit::Count, Lower, year, mid),
+            Status::OnTrack
+        );
+        assert_eq!(
+            status(4.0, 3.0, Unit::Count, Lower, year, mid),
+            Status::Missed
+        );
+        assert_eq!(
+            status(0.1, 0.05, Unit::Share, Lower, year, mid),
+            Status::AtRisk
+        );
+        assert_eq!(
+            status(0.04, 0.05, Unit::Share, Lower, year, after),
+            Status::Met
+        );
+        assert_eq!(
+            status(0.1, 0.05, Unit::Share, Lower, year, after),
+            Status::Missed
+        );
         // A target of zero.
         assert_eq!(achievement_percent(0.0, 0.0, Lower), 100.0);
         assert_eq!(achievement_percent(1.0, 0.0, Lower), 0.0);
-        assert_eq!(status(0.0, 0.0, Unit::Count, Lower, year, after), Status::Met);
-        assert_eq!(status(0.0, 0.0, Unit::Count, Lower, year, mid), Status::OnTrack);
-        assert_eq!(status(1.0, 0.0, Unit::Count, Lower, year, mid), Status::Missed);
-        assert_eq!(status(1.0, 0.0, Unit::Count, Lower, year, after), Status::Missed);
-        assert_eq!(status(0.0, 0.0, Unit::Count, Higher, year, mid), Status::Met);
+        assert_eq!(
+            status(0.0, 0.0, Unit::Count, Lower, year, after),
+            Status::Met
+        );
+        assert_eq!(
+            status(0.0, 0.0, Unit::Count, Lower, year, mid),
+            Status::OnTrack
+        );
+        assert_eq!(
+            status(1.0, 0.0, Unit::Count, Lower, year, mid),
+            Status::Missed
+        );
+        assert_eq!(
+            status(1.0, 0.0, Unit::Count, Lower, year, after),
+            Status::Missed
+        );
+        assert_eq!(
+            status(0.0, 0.0, Unit::Count, Higher, year, mid),
+            Status::Met
+        );
         // Before the period starts nothing is expected of a count yet.
         assert_eq!(
             status(0.0, 10.0, Unit::Count, Higher, year, d("2024-12-01")),

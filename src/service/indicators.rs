@@ -155,16 +155,15 @@ pub fn load(conn: &store::Conn, programme: &Programme, as_of: NaiveDate) -> Resu
         let row_targets: Vec<Option<f64>> = (0..n)
             .map(|i| targets.get(&(indicator.id, i)).copied())
             .collect();
-        let actuals: Vec<Option<ActualValue>> = (0..n)
-            .map(|i| latest.remove(&(indicator.id, i)))
-            .collect();
+        let actuals: Vec<Option<ActualValue>> =
+            (0..n).map(|i| latest.remove(&(indicator.id, i))).collect();
         let metric = indicator
             .metric
             .as_deref()
             .and_then(Metric::parse)
             .map(|m| {
-                let p = MetricParams::from_json(indicator.metric_params.as_deref())
-                    .unwrap_or_default();
+                let p =
+                    MetricParams::from_json(indicator.metric_params.as_deref()).unwrap_or_default();
                 (m, p)
             });
         let number = format!(
@@ -275,7 +274,11 @@ fn period_of(conn: &Connection, programme_id: Id, period_id: Id) -> Result<Indic
     store::indicators::periods(conn, programme_id)?
         .into_iter()
         .find(|p| p.id == period_id)
-        .ok_or_else(|| invalid(format!("period {period_id} is not a period of the programme")))
+        .ok_or_else(|| {
+            invalid(format!(
+                "period {period_id} is not a period of the programme"
+            ))
+        })
 }
 
 /// An actual value as a form or `classbook indicators set` gives it.

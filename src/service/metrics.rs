@@ -45,7 +45,9 @@ pub struct Computed {
 pub enum Outcome {
     Value(Computed),
     /// Why there is no value.
-    NoData { reason: String },
+    NoData {
+        reason: String,
+    },
 }
 
 /// The windows of `from`–`to` the database holds: each school year's
@@ -252,7 +254,10 @@ fn lesson_metric(
         t.teachers.extend(w.teachers);
         t.online += w.online;
     }
-    let days: i64 = windows.iter().map(|(a, b, _)| (*b - *a).num_days() + 1).sum();
+    let days: i64 = windows
+        .iter()
+        .map(|(a, b, _)| (*b - *a).num_days() + 1)
+        .sum();
     let when = span(windows);
     let frac = |n: u64, of: u64, what: &str| {
         (of > 0).then(|| {
@@ -266,8 +271,16 @@ fn lesson_metric(
     };
     Ok(match metric {
         Metric::LessonsWithTopic => frac(t.with_topic, t.held, "lessons held have a topic"),
-        Metric::LessonsWithHomework => frac(t.with_homework, t.held, "lessons held have homework entered"),
-        Metric::LessonsWithAttendance => frac(t.with_attendance, t.held, "lessons held have attendance taken"),
+        Metric::LessonsWithHomework => frac(
+            t.with_homework,
+            t.held,
+            "lessons held have homework entered",
+        ),
+        Metric::LessonsWithAttendance => frac(
+            t.with_attendance,
+            t.held,
+            "lessons held have attendance taken",
+        ),
         Metric::MarksOnTime => frac(t.marks_on_time, t.marks, "marks entered on time"),
         Metric::OnlineLessonsPerTeacherMonth => (!t.teachers.is_empty() && days > 0).then(|| {
             let months = days as f64 / DAYS_PER_MONTH;

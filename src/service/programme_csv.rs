@@ -93,7 +93,12 @@ pub fn import(conn: &Connection, source: &str, text: &str) -> Result<Imported, S
                 "{source}:{line}: target is not a number of 0 or more"
             )));
         }
-        if let Some(m) = row.metric.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
+        if let Some(m) = row
+            .metric
+            .as_deref()
+            .map(str::trim)
+            .filter(|m| !m.is_empty())
+        {
             let metric = Metric::parse(m).ok_or_else(|| {
                 let all: Vec<&str> = Metric::ALL.iter().map(|m| m.as_str()).collect();
                 store::invalid(format!(

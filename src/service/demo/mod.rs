@@ -1727,7 +1727,12 @@ impl<'a> Gen<'a> {
                 // share of teachers who completed professional development
                 (1, 2, Metric::TeachersWithCredits, None),
                 // consultations of personalised support: mentoring sessions
-                (2, 1, Metric::TrainingSessions, Some(r#"{"format":"mentoring"}"#)),
+                (
+                    2,
+                    1,
+                    Metric::TrainingSessions,
+                    Some(r#"{"format":"mentoring"}"#),
+                ),
             ]
         } else {
             &[
