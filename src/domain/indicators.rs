@@ -463,7 +463,7 @@ mod tests {
     #[test]
     fn status_of_counts_shares_and_lower_is_better() {
         let year = (d("2025-01-01"), d("2025-12-31"));
-        let mid = d("2025-07-02"); // half the year gone
+        let mid = d("2025-07-01"); // just under half the year gone
         let after = d("2026-01-10");
         use Direction::*;
         // A count accumulates: half the target by mid-year is on track.

@@ -130,16 +130,16 @@ actions! {
     EditLesson = "edit_lesson", "lesson", "Edit the lesson record: topic, homework, mode, teacher";
     EditFinal = "edit_final", "final grade", "Enter the final period grade (2–5, na; empty clears)";
     // indicators
-    IndEnterActual = "ind_enter_actual", "enter value", "Indicators: enter an actual value (period, value, date, evidence)";
-    IndEditActual = "ind_edit_actual", "edit value", "Indicators: correct the latest entered actual value";
-    IndDeleteActual = "ind_delete_actual", "delete value", "Indicators: delete the latest actual value (entered or computed)";
-    IndTargets = "ind_targets", "targets", "Indicators: edit the indicator's target for each period";
-    IndBind = "ind_bind", "metric", "Indicators: compute the indicator from the database (choose a metric), or not";
-    IndRecompute = "ind_recompute", "recompute", "Indicators: recompute the programme's computed indicators (ƒ) as of the working date";
-    IndChart = "ind_chart", "chart", "Indicators: chart of target against actual over the periods, and every value (again: the table)";
-    IndFilter = "ind_filter", "filter", "Indicators: filter by name or number and by status";
-    IndSort = "ind_sort", "sort", "Indicators: order inside each task: number, achievement, status";
-    IndJump = "ind_jump", "data", "Indicators: the data behind a computed value (Training tab, or lessons per teacher)";
+    IndEnterActual = "ind_enter_actual", "enter value", "Enter an actual value: period, value, date, evidence";
+    IndEditActual = "ind_edit_actual", "edit value", "Correct the latest value entered by hand";
+    IndDeleteActual = "ind_delete_actual", "delete value", "Delete the latest actual value (entered or computed)";
+    IndTargets = "ind_targets", "targets", "Edit the indicator's target for each period";
+    IndBind = "ind_bind", "metric", "Compute it from the database: choose a metric (or none)";
+    IndRecompute = "ind_recompute", "recompute", "Recompute the computed indicators (ƒ) as of today";
+    IndChart = "ind_chart", "chart", "Chart of target and actual per period (again: table)";
+    IndFilter = "ind_filter", "filter", "Filter by name or number and status; choose the order";
+    IndSort = "ind_sort", "sort", "Order in each task: number, achievement, status";
+    IndJump = "ind_jump", "data", "The data behind a computed value (Training, lessons)";
 }
 
 #[cfg(test)]

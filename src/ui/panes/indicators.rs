@@ -30,9 +30,10 @@ use crate::ui::text::{fit, pad, put, width};
 
 /// Lines the help overlay adds under the Indicators keys: the status rule.
 pub fn help_notes() -> Vec<String> {
-    let mut v: Vec<String> = STATUS_RULE.iter().map(|s| s.to_string()).collect();
-    v.push("ƒ after the number: computed from the database (r recomputes).".into());
-    v
+    let mut text: Vec<String> = STATUS_RULE.iter().map(|s| s.to_string()).collect();
+    text.push("ƒ after the number: computed from the database (r recomputes).".into());
+    // The help's description column is 54 wide.
+    text.iter().flat_map(|l| super::wrap(l, 54, 8)).collect()
 }
 
 /// The Indicators tab's screens.
