@@ -509,7 +509,7 @@ fn draw_chart(app: &App, area: Rect, buf: &mut Buffer) {
         .max()
         .unwrap_or(1)
         .max(1);
-    let tail_w = 1 + value_w + 2 + 5 + 1 + 8;
+    let tail_w = 1 + value_w + 2 + 4 + 1 + 8;
     let bar_w = w.saturating_sub(label_w + 1 + 7 + tail_w).max(4) as f64;
     let max = tab
         .periods
@@ -543,37 +543,26 @@ fn draw_chart(app: &App, area: Rect, buf: &mut Buffer) {
         } else {
             tb
         };
-        let x = put(buf, area, x_bar + 7, y, bar_w as usize, &tb, t.dim);
-        put(
-            buf,
-            area,
-            x + 1,
-            y,
-            value_w + 1,
-            &value_text(unit, r.targets[i]),
-            t.text,
-        );
+        put(buf, area, x_bar + 7, y, bar_w as usize, &tb, t.dim);
+        // Values line up after the longest bar.
+        let x_val = x_bar + 7 + bar_w as u16 + 1;
+        let tv = crate::ui::text::right(&value_text(unit, r.targets[i]), value_w);
+        put(buf, area, x_val, y, value_w, &tv, t.text);
         y += 1;
         put(buf, area, x_bar, y, 7, "actual ", t.dim);
         match &r.actuals[i] {
             Some(a) => {
                 let ab = bar(scale(a.value), '█', true);
                 let style = status_style(app, st.map(|s| s.1));
-                let x = put(buf, area, x_bar + 7, y, bar_w as usize, &ab, style);
-                let x = put(
-                    buf,
-                    area,
-                    x + 1,
-                    y,
-                    value_w + 2,
-                    &unit.format(a.value),
-                    t.text,
-                );
+                put(buf, area, x_bar + 7, y, bar_w as usize, &ab, style);
+                let x_val = x_bar + 7 + bar_w as u16 + 1;
+                let av = crate::ui::text::right(&unit.format(a.value), value_w);
+                let x = put(buf, area, x_val, y, value_w, &av, t.text);
                 if let Some((ach, s)) = st {
                     put(
                         buf,
                         area,
-                        x + 1,
+                        x + 2,
                         y,
                         w.saturating_sub((x - area.x) as usize),
                         &format!("{} {}", achievement_text(Some(ach)), s.label()),
@@ -672,7 +661,7 @@ fn draw_data(app: &App, area: Rect, buf: &mut Buffer) {
         area.y + 1,
         w,
         &format!(
-            "lessons held {}–{}, per teacher who taught them, worst first (the Journal keeps them)",
+            "lessons held {}–{} per teacher who taught them, worst first",
             dates::full(d.from),
             dates::full(d.to)
         ),
@@ -1152,7 +1141,7 @@ impl App {
             let with_value = lines.iter().filter(|l| l.value.is_some()).count();
             let no_data = lines.len() - with_value;
             self.flash(format!(
-                "recomputed as of {}: {stored} new value(s), {} unchanged, {no_data} period(s) without data",
+                "recomputed as of {}: {stored} new, {} unchanged, {no_data} periods without data",
                 dates::full(as_of),
                 with_value - stored
             ));
