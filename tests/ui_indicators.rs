@@ -171,6 +171,18 @@ fn targets_binding_filter_sort_and_the_data_behind() {
     let topic: u32 = d.rows.iter().map(|k| k.with_topic).sum();
     assert!((a.value - f64::from(topic) / f64::from(held)).abs() < 1e-4);
     insta::assert_snapshot!("indicators_data_80x24", screen(&app, 80, 24));
+    // Enter on the worst teacher: their latest lesson without a topic, in
+    // the Journal.
+    let teacher = app.indicators.data.as_ref().unwrap().rows[0].teacher_id;
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.tab, classbook::ui::app::Tab::Journal, "{:?}", app.message);
+    let v = app.journal.view.as_ref().unwrap();
+    let l = &v.lessons[app.journal.col].lesson;
+    assert!(l.topic.as_deref().is_none_or(|t| t.trim().is_empty()), "{l:?}");
+    assert_eq!(l.taught_by_id.unwrap_or(l.teacher_id), teacher);
+    assert!(app.message.as_deref().unwrap().contains("without a topic"));
+    press(&mut app, KeyCode::Char('4'));
+    assert_eq!(app.indicators.screen, Screen::Data);
     press(&mut app, KeyCode::Esc);
     assert_eq!(app.indicators.screen, Screen::Table);
 

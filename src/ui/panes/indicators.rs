@@ -716,10 +716,14 @@ fn draw_data(app: &App, area: Rect, buf: &mut Buffer) {
     };
     p.data_page.set(Table::visible_rows(ta));
     table.render(ta, buf);
-    let hint = if d.metric == Metric::LessonsWithAttendance {
-        "Enter: the Attendance tab's lessons not taken · Esc: back"
-    } else {
-        "Enter: the Journal tab · Esc: back"
+    let hint = match d.metric {
+        Metric::LessonsWithAttendance => {
+            "Enter: the teacher's latest lesson without attendance, in Attendance · Esc: back"
+        }
+        Metric::OnlineLessonsPerTeacherMonth => {
+            "Enter: the teacher's latest online lesson, in the Journal · Esc: back"
+        }
+        _ => "Enter: the teacher's latest lesson missing it, in the Journal · Esc: back",
     };
     put(buf, area, area.x + 1, area.bottom() - 1, w, hint, t.dim);
 }
@@ -1461,25 +1465,105 @@ impl App {
         }
     }
 
-    /// Enter on a teacher of the data behind a lesson metric.
+    /// Enter on a teacher of the data behind a lesson metric: that
+    /// teacher's latest lesson lacking what the metric counts, in the
+    /// Journal (or, for attendance, the class's day in Attendance).
     fn indicators_data_jump(&mut self) {
+        use crate::store::metrics::Gap;
         let Some(d) = &self.indicators.data else {
             return;
         };
-        if d.metric == Metric::LessonsWithAttendance {
-            self.attendance.show = super::attendance::Show::NotTaken;
-            self.attendance.loaded = false;
+        let Some(k) = d.rows.get(self.indicators.data_row).cloned() else {
+            return;
+        };
+        let (metric, from, to) = (d.metric, d.from, d.to);
+        let gap = match metric {
+            Metric::LessonsWithTopic => Gap::Topic,
+            Metric::LessonsWithHomework => Gap::Homework,
+            Metric::LessonsWithAttendance => Gap::Attendance,
+            Metric::OnlineLessonsPerTeacherMonth => Gap::Online,
+            _ => {
+                let s = crate::store::settings::load(self.db.conn()).unwrap_or_default();
+                use crate::domain::settings::DeadlineKind::*;
+                Gap::LateMark([
+                    s.mark_deadline_days(Current),
+                    s.mark_deadline_days(Interim),
+                    s.mark_deadline_days(Written),
+                ])
+            }
+        };
+        let found = crate::store::metrics::latest_gap(self.db.conn(), k.teacher_id, from, to, gap);
+        let Some(l) = self.report_indicators("the lessons", found).flatten() else {
+            self.flash(format!(
+                "{}: no such lesson {}–{}",
+                k.teacher,
+                dates::short(from),
+                dates::short(to)
+            ));
+            return;
+        };
+        let Some(ci) = self.classes.iter().position(|c| c.id == l.class_id) else {
+            self.flash("that lesson's class is not in the current school year");
+            return;
+        };
+        self.class_idx = ci;
+        self.journal.loaded = false;
+        self.attendance.loaded = false;
+        if gap == Gap::Attendance {
+            self.attendance.show = super::attendance::Show::Day;
+            self.attendance.date = l.date;
             self.update(Action::TabAttendance);
         } else {
-            let who = d
-                .rows
-                .get(self.indicators.data_row)
-                .map(|k| k.teacher.clone())
-                .unwrap_or_default();
+            use crate::domain::PeriodKind;
+            let quarter = self
+                .periods
+                .iter()
+                .position(|p| p.kind == PeriodKind::Quarter && p.contains(l.date))
+                .or_else(|| self.periods.iter().position(|p| p.contains(l.date)));
+            if let Some(pi) = quarter {
+                self.journal.period_idx = pi;
+            }
             self.update(Action::TabJournal);
-            self.flash(format!(
-                "the Journal: c chooses the class, s the subject ({who})"
-            ));
+            if let Some(si) = self
+                .journal
+                .subjects
+                .iter()
+                .position(|s| s.id == l.subject_id)
+            {
+                self.journal.subject_idx = si;
+                self.journal.loaded = false;
+                self.ensure_loaded();
+            }
+            if let Some(c) = self
+                .journal
+                .view
+                .as_ref()
+                .and_then(|v| v.lessons.iter().position(|x| x.lesson.id == l.lesson_id))
+            {
+                self.journal.col = c;
+            }
+        }
+        self.flash(format!(
+            "{}'s latest lesson {}: {}",
+            k.teacher,
+            match gap {
+                Gap::Topic => "without a topic",
+                Gap::Homework => "without homework",
+                Gap::Attendance => "without attendance taken",
+                Gap::Online => "online",
+                Gap::LateMark(_) => "with a mark entered late",
+            },
+            dates::full(l.date)
+        ));
+    }
+
+    fn report_indicators<T>(&mut self, what: &str, r: crate::store::Result<T>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.flash(format!("could not read {what}: {e}"));
+                None
+            }
         }
     }
 }
