@@ -175,10 +175,18 @@ fn targets_binding_filter_sort_and_the_data_behind() {
     // the Journal.
     let teacher = app.indicators.data.as_ref().unwrap().rows[0].teacher_id;
     press(&mut app, KeyCode::Enter);
-    assert_eq!(app.tab, classbook::ui::app::Tab::Journal, "{:?}", app.message);
+    assert_eq!(
+        app.tab,
+        classbook::ui::app::Tab::Journal,
+        "{:?}",
+        app.message
+    );
     let v = app.journal.view.as_ref().unwrap();
     let l = &v.lessons[app.journal.col].lesson;
-    assert!(l.topic.as_deref().is_none_or(|t| t.trim().is_empty()), "{l:?}");
+    assert!(
+        l.topic.as_deref().is_none_or(|t| t.trim().is_empty()),
+        "{l:?}"
+    );
     assert_eq!(l.taught_by_id.unwrap_or(l.teacher_id), teacher);
     assert!(app.message.as_deref().unwrap().contains("without a topic"));
     press(&mut app, KeyCode::Char('4'));

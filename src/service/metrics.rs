@@ -235,13 +235,16 @@ fn lesson_tally(
     })
 }
 
+/// A value, what was counted, of how many, and the evidence line.
+type Counted = (f64, f64, Option<f64>, String);
+
 fn lesson_metric(
     conn: &store::Conn,
     settings: &Settings,
     metric: Metric,
     windows: &[(NaiveDate, NaiveDate, SchoolYear)],
     as_of: NaiveDate,
-) -> Result<Option<(f64, f64, Option<f64>, String)>> {
+) -> Result<Option<Counted>> {
     let mut t = LessonTally::default();
     for (a, b, _) in windows {
         let w = lesson_tally(conn, settings, *a, *b, as_of)?;

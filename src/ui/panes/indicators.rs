@@ -630,7 +630,10 @@ fn draw_chart(app: &App, area: Rect, buf: &mut Buffer) {
     }
 }
 
-fn data_columns(m: Metric) -> (&'static str, fn(&TeacherKeeping) -> (u32, u32)) {
+/// Counted and of how many, for one teacher.
+type Pick = fn(&TeacherKeeping) -> (u32, u32);
+
+fn data_columns(m: Metric) -> (&'static str, Pick) {
     match m {
         Metric::LessonsWithTopic => ("with topic", |k| (k.with_topic, k.lessons)),
         Metric::LessonsWithHomework => ("with homework", |k| (k.with_homework, k.lessons)),
