@@ -357,3 +357,62 @@ fn the_cli_agrees_with_the_screen() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("indicator «9.9»"), "{err}");
 }
+
+#[test]
+fn every_screen_draws_at_any_size_and_keys_without_a_programme_are_harmless() {
+    let (_dir, mut app) = demo_app();
+    press(&mut app, KeyCode::Char('4'));
+    let sizes = [
+        (80, 24),
+        (81, 25),
+        (100, 30),
+        (200, 60),
+        (80, 60),
+        (250, 24),
+    ];
+    let mut check = |app: &App, what: &str| {
+        for (w, h) in sizes {
+            let text = screen(app, w, h);
+            assert_eq!(text.lines().count(), h as usize, "{what} {w}×{h}");
+        }
+    };
+    check(&app, "table");
+    press(&mut app, KeyCode::Char('a'));
+    check(&app, "form");
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('t'));
+    check(&app, "targets");
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('c'));
+    check(&app, "chart");
+    press(&mut app, KeyCode::Char('G'));
+    check(&app, "chart of the last indicator");
+    press(&mut app, KeyCode::Char('c'));
+    // The second programme: one period.
+    press(&mut app, KeyCode::Char('p'));
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Enter);
+    assert!(
+        app.indicators
+            .table
+            .as_ref()
+            .unwrap()
+            .programme
+            .name
+            .starts_with("Kế hoạch")
+    );
+    check(&app, "seed 000 table");
+    press(&mut app, KeyCode::Char('c'));
+    check(&app, "seed 000 chart");
+
+    let (_e, db) = common::empty_db();
+    let mut empty = App::new(db, common::options(true)).unwrap();
+    press(&mut empty, KeyCode::Char('4'));
+    for c in ['a', 'e', 'D', 't', 'b', 'r', 'c', 's', '/'] {
+        press(&mut empty, KeyCode::Char(c));
+        press(&mut empty, KeyCode::Enter);
+        press(&mut empty, KeyCode::Esc);
+        check(&empty, "empty");
+    }
+    assert!(screen(&empty, 80, 24).contains("No programme in this database"));
+}
