@@ -104,6 +104,9 @@ pub enum IndicatorsCommand {
         /// Remove the period's target.
         #[arg(long, conflicts_with = "value")]
         clear_target: bool,
+        /// How to print the indicator afterwards.
+        #[arg(long, value_enum, default_value = "text")]
+        format: OutFormat,
     },
     /// Bind an indicator to a computed metric (see `indicators metrics`),
     /// or unbind it with --none.
@@ -316,6 +319,7 @@ pub fn run(path: &Path, operator: &str, cmd: IndicatorsCommand) -> anyhow::Resul
             evidence,
             target,
             clear_target: _,
+            format,
         } => {
             let p = programme(db.conn(), &which)?;
             let table = svc::load(db.conn(), &p, working)?;
@@ -339,7 +343,7 @@ pub fn run(path: &Path, operator: &str, cmd: IndicatorsCommand) -> anyhow::Resul
                     evidence,
                 };
                 let (aid, _) = db.write(|tx| svc::enter_actual(tx, operator, &input, working))?;
-                println!(
+                eprintln!(
                     "indicator {} ({}): actual {} for {} measured {} (value {aid}, audited)",
                     r.number,
                     svc::clip(&r.indicator.name, 40),
@@ -356,7 +360,7 @@ pub fn run(path: &Path, operator: &str, cmd: IndicatorsCommand) -> anyhow::Resul
                     None => None,
                 };
                 let ids = db.write(|tx| svc::set_targets(tx, operator, id, &[(per.id, t)]))?;
-                println!(
+                eprintln!(
                     "indicator {}: target for {} {}{}",
                     r.number,
                     per.label,
@@ -366,6 +370,20 @@ pub fn run(path: &Path, operator: &str, cmd: IndicatorsCommand) -> anyhow::Resul
                     ),
                     if ids.is_empty() { " (unchanged)" } else { "" }
                 );
+            }
+            // The indicator as it stands now, as `show` prints it.
+            let after = svc::load(db.conn(), &p, working)?;
+            let number = indicator.trim().to_string();
+            let only = View {
+                text: number.clone(),
+                ..View::default()
+            };
+            match format {
+                OutFormat::Json => {
+                    let r = row(&after, &number)?;
+                    println!("{}", serde_json::to_string_pretty(&row_json(&after, r))?);
+                }
+                _ => print!("{}", show_table(&after, &only, format)?),
             }
         }
         IndicatorsCommand::Bind {

@@ -641,10 +641,12 @@ pub fn direction_text(d: Direction) -> &'static str {
 /// "share of teachers with at least N training credits (min_credits=36)".
 pub fn metric_text(m: Metric, p: &MetricParams) -> String {
     let pairs = p.pairs();
-    if pairs.is_empty() {
-        m.label().to_string()
-    } else {
+    if !pairs.is_empty() {
         format!("{} ({pairs})", m.label())
+    } else if m == Metric::TeachersWithCredits {
+        format!("{} (N: the yearly minimum setting)", m.label())
+    } else {
+        m.label().to_string()
     }
 }
 
