@@ -370,7 +370,7 @@ fn every_screen_draws_at_any_size_and_keys_without_a_programme_are_harmless() {
         (80, 60),
         (250, 24),
     ];
-    let mut check = |app: &App, what: &str| {
+    let check = |app: &App, what: &str| {
         for (w, h) in sizes {
             let text = screen(app, w, h);
             assert_eq!(text.lines().count(), h as usize, "{what} {w}×{h}");
