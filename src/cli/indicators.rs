@@ -661,7 +661,7 @@ pub fn show_table(
                 for i in idx {
                     let r = &t.indicators[*i];
                     let unit = r.indicator.unit;
-                    let mut line = format!("{:<6}", number_cell(r));
+                    let mut line = format!("{:<6}", svc::number_cell(r));
                     for (v, w) in r.targets.iter().zip(&pw) {
                         let _ = write!(line, " {:>w$}", value_text(unit, *v), w = w);
                     }
@@ -683,15 +683,6 @@ pub fn show_table(
         }
     }
     Ok(out)
-}
-
-/// "1.2ƒ" for an indicator bound to a metric.
-pub fn number_cell(r: &IndicatorRow) -> String {
-    if r.metric.is_some() {
-        format!("{}ƒ", r.number)
-    } else {
-        r.number.clone()
-    }
 }
 
 fn row_json(table: &ProgrammeTable, r: &IndicatorRow) -> Value {

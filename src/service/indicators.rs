@@ -620,6 +620,15 @@ pub fn recompute(
 
 // --- text, shared by the screen and the CLI ----------------------------------
 
+/// "1.2ƒ" for an indicator bound to a metric, "1.2" otherwise.
+pub fn number_cell(r: &IndicatorRow) -> String {
+    if r.metric.is_some() {
+        format!("{}ƒ", r.number)
+    } else {
+        r.number.clone()
+    }
+}
+
 /// "—" for a missing value.
 pub fn value_text(unit: Unit, v: Option<f64>) -> String {
     v.map_or_else(|| "—".to_string(), |v| unit.format(v))

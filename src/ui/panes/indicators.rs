@@ -310,7 +310,7 @@ fn draw_table(app: &App, area: Rect, buf: &mut Buffer) {
         };
         let unit = i.indicator.unit;
         match c {
-            0 => (crate::cli::indicators::number_cell(i), t.text),
+            0 => (svc::number_cell(i), t.text),
             1 => (i.indicator.name.clone(), t.text),
             c if c < 2 + np => (value_text(unit, i.targets[c - 2]), t.text),
             c if c == 2 + np => match &i.actual {
@@ -462,11 +462,7 @@ fn draw_chart(app: &App, area: Rect, buf: &mut Buffer) {
     let w = area.width as usize - 1;
     let unit = r.indicator.unit;
     let mut y = area.y;
-    let name = format!(
-        "{}  {}",
-        crate::cli::indicators::number_cell(r),
-        r.indicator.name
-    );
+    let name = format!("{}  {}", svc::number_cell(r), r.indicator.name);
     for line in super::wrap(&name, w, 2) {
         put(buf, area, area.x + 1, y, w, &line, t.header);
         y += 1;
