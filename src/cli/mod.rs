@@ -2,6 +2,7 @@
 
 pub mod indicators;
 pub mod journal;
+pub mod review;
 pub mod training;
 
 use std::path::{Path, PathBuf};
@@ -98,6 +99,9 @@ pub enum Command {
     /// targets, bind and recompute computed metrics, import and export CSV.
     #[command(subcommand, long_about = indicators::about())]
     Indicators(indicators::IndicatorsCommand),
+    /// Check the records against the school's rules; exit 1 on errors.
+    #[command(long_about = review::ABOUT)]
+    Review(review::ReviewArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -301,6 +305,10 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Some(Command::Attendance(args)) => {
             let db = store::open(&db_path, &OpenOptions::default())?;
             attendance::run(args, db, &operator)
+        }
+        Some(Command::Review(args)) => {
+            let db = store::open(&db_path, &OpenOptions::default())?;
+            review::run(args, db, &operator)
         }
         // journal
         Some(Command::Journal { command }) => journal::run(&db_path, &operator, *command),

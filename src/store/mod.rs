@@ -19,6 +19,7 @@ pub mod metrics;
 pub mod migrate;
 pub mod people;
 pub mod reference;
+pub mod review;
 pub mod rows;
 pub mod school;
 pub mod settings;

@@ -140,6 +140,13 @@ actions! {
     IndFilter = "ind_filter", "filter", "Filter by name or number and status; choose the order";
     IndSort = "ind_sort", "sort", "Order in each task: number, achievement, status";
     IndJump = "ind_jump", "data", "The data behind a computed value (Training, lessons)";
+    // review
+    ReviewGroup = "review_group", "group by", "Group the findings by rule, teacher or class";
+    ReviewSeverity = "review_severity", "severity", "All severities, errors and warnings, or errors only";
+    ReviewShowAcked = "review_show_acked", "acknowledged", "Show or hide the acknowledged findings";
+    ReviewExpandAll = "review_expand_all", "open all", "Open every group of findings, or close them all";
+    ReviewRange = "review_range", "dates", "The dates to check (DD.MM–DD.MM)";
+    ReviewAck = "review_ack", "acknowledge", "Acknowledge the finding with a note (again: withdraw)";
 }
 
 #[cfg(test)]

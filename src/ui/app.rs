@@ -334,6 +334,11 @@ impl App {
         {
             return redraw;
         }
+        // review: the prompt (a note, a date range) takes every key
+        if self.tab == Tab::Review && self.overlay == Overlay::None && self.review.prompt.is_some()
+        {
+            return self.review_prompt_key(ev);
+        }
         let mode = self.mode();
         // training: the roll call's status keys come from the status table.
         if mode == Mode::TrainingRoll
@@ -398,6 +403,12 @@ impl App {
         }
         // journal: paste into the cell being edited
         if self.tab == Tab::Journal && self.journal_paste(&clean) {
+            return true;
+        }
+        // review: paste into the prompt
+        if self.overlay == Overlay::None && self.tab == Tab::Review && self.review.prompt.is_some()
+        {
+            self.review_paste(&clean);
             return true;
         }
         match &mut self.overlay {
@@ -490,6 +501,10 @@ impl App {
         }
         // indicators
         if self.tab == Tab::Indicators && self.indicators_update(&action) {
+            return;
+        }
+        // review
+        if self.tab == Tab::Review && self.review_update(&action) {
             return;
         }
         match action {
@@ -650,6 +665,13 @@ impl App {
             | Action::IndFilter
             | Action::IndSort
             | Action::IndJump => {}
+            // review (handled by review_update on its tab)
+            Action::ReviewGroup
+            | Action::ReviewSeverity
+            | Action::ReviewShowAcked
+            | Action::ReviewExpandAll
+            | Action::ReviewRange
+            | Action::ReviewAck => {}
         }
     }
 
@@ -821,7 +843,7 @@ impl App {
 
     /// The class changed: read its curriculum, keep the subject if it has
     /// it, and read the journal.
-    fn reload_journal(&mut self) {
+    pub(crate) fn reload_journal(&mut self) {
         self.journal.loaded = true;
         let Some(class) = self.class().cloned() else {
             self.journal.view = None;
@@ -841,7 +863,7 @@ impl App {
         self.reload_journal_view();
     }
 
-    fn reload_journal_view(&mut self) {
+    pub(crate) fn reload_journal_view(&mut self) {
         let (Some(class), Some(subject), Some(period)) = (
             self.class().cloned(),
             self.journal.subjects.get(self.journal.subject_idx).cloned(),
@@ -856,7 +878,7 @@ impl App {
         self.journal.set_view(view);
     }
 
-    fn reload_attendance(&mut self) {
+    pub(crate) fn reload_attendance(&mut self) {
         self.attendance.loaded = true;
         let (Some(class), Some(year)) = (self.class().cloned(), self.year.clone()) else {
             self.attendance.view = None;
@@ -917,12 +939,6 @@ impl App {
         if self.indicators.screen == super::panes::indicators::Screen::Chart {
             self.reload_indicator_history();
         }
-    }
-
-    fn reload_review(&mut self) {
-        self.review.loaded = true;
-        let r = service::review::summary(self.db.conn(), 500);
-        self.review.summary = self.report("the review list", r);
     }
 }
 

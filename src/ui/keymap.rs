@@ -416,6 +416,14 @@ impl Default for Keymap {
         add(Training, Action::PrevPlan, &[k('[')], true);
         add(Training, Action::NextPlan, &[k(']')], true);
         add(Indicators, Action::PickProgramme, &[k('p')], true);
+        // review
+        add(Review, Action::Confirm, &[p(Enter)], true);
+        add(Review, Action::ReviewAck, &[k('a')], true);
+        add(Review, Action::ReviewSeverity, &[k('s')], true);
+        add(Review, Action::ReviewGroup, &[k('b')], true);
+        add(Review, Action::ReviewRange, &[k('d')], true);
+        add(Review, Action::ReviewShowAcked, &[k('A')], false);
+        add(Review, Action::ReviewExpandAll, &[k('o')], false);
         // Overlays.
         add(Picker, Action::Confirm, &[p(Enter)], true);
         add(Picker, Action::Filter, &[k('/')], true);
