@@ -226,9 +226,11 @@ fn targets_binding_filter_sort_and_the_data_behind() {
         .collect();
     assert!(!shown.is_empty() && shown.len() < 16, "{shown:?}");
     insta::assert_snapshot!("indicators_filtered_80x24", screen(&app, 80, 24));
-    // s: by achievement inside each task.
+    // s: by achievement inside each task; the cursor stays on its indicator.
+    let before = app.indicators.current().unwrap().number.clone();
     press(&mut app, KeyCode::Char('s'));
     assert_eq!(app.indicators.view.sort, Sort::Achievement);
+    assert_eq!(app.indicators.current().unwrap().number, before);
     // The filter form again, emptied: everything.
     press(&mut app, KeyCode::Char('/'));
     for _ in 0..10 {

@@ -157,14 +157,26 @@ impl IndicatorsPane {
     pub(crate) fn set_table(&mut self, table: Option<ProgrammeTable>) {
         // Keep the cursor on the same indicator when it is still shown.
         let current = self.current().map(|r| r.indicator.id);
-        self.rows = table
+        self.table = table;
+        self.rebuild_rows(current);
+    }
+
+    /// The filter or the order changed: the rows again, the cursor kept on
+    /// its indicator if it is still shown.
+    pub(crate) fn refilter(&mut self) {
+        let current = self.current().map(|r| r.indicator.id);
+        self.rebuild_rows(current);
+    }
+
+    fn rebuild_rows(&mut self, current: Option<Id>) {
+        self.rows = self
+            .table
             .iter()
             .flat_map(|t| svc::visible(t, &self.view))
             .flat_map(|(ti, idx)| {
                 std::iter::once((ti, None)).chain(idx.into_iter().map(move |ii| (ti, Some(ii))))
             })
             .collect();
-        self.table = table;
         let again = current.and_then(|id| {
             (0..self.rows.len()).find(|&r| self.row_at(r).is_some_and(|x| x.indicator.id == id))
         });
@@ -966,8 +978,7 @@ impl App {
                     .position(|s| *s == self.indicators.view.sort)
                     .unwrap_or(0);
                 self.indicators.view.sort = Sort::ALL[(i + 1) % Sort::ALL.len()];
-                let table = self.indicators.table.take();
-                self.indicators.set_table(table);
+                self.indicators.refilter();
                 self.flash(format!(
                     "sorted by {} inside each task",
                     self.indicators.view.sort.label()
@@ -1223,8 +1234,7 @@ impl App {
                         show: Show::parse(form.value("Show")).unwrap_or_default(),
                         sort: Sort::parse(form.value("Order")).unwrap_or_default(),
                     };
-                    let table = self.indicators.table.take();
-                    self.indicators.set_table(table);
+                    self.indicators.refilter();
                     let d = self.indicators.view.describe();
                     Some(if d.is_empty() {
                         "showing every indicator".into()
