@@ -306,6 +306,7 @@ fn draw_table(app: &App, area: Rect, buf: &mut Buffer) {
     let rows = &p.rows;
     let ind = |r: usize| p.row_at(r);
     let np = tab.periods.len();
+    let current_period = tab.period_at(tab.as_of);
     let span = |r: usize| -> Option<(String, Style)> {
         let (ti, ii) = rows[r];
         match ii {
@@ -326,6 +327,10 @@ fn draw_table(app: &App, area: Rect, buf: &mut Buffer) {
             1 => (i.indicator.name.clone(), t.text),
             c if c < 2 + np => (value_text(unit, i.targets[c - 2]), t.text),
             c if c == 2 + np => match &i.actual {
+                // A value of an earlier period than today's is dimmed.
+                Some(a) if i.actual_period_idx != Some(current_period) => {
+                    (unit.format(a.value), t.dim)
+                }
                 Some(a) => (unit.format(a.value), t.text),
                 None if i.metric.is_some() => ("r: —".into(), t.dim),
                 None => ("—".into(), t.dim),
