@@ -245,6 +245,33 @@ fn run() -> anyhow::Result<bool> {
         )?;
     }
 
+    // review: the control events' group opened, a finding under the cursor.
+    let group = app
+        .review
+        .rows
+        .iter()
+        .position(|r| {
+            matches!(r, classbook::ui::panes::review::Row::Group { heading, .. }
+                if heading.starts_with("control.unmarked"))
+        })
+        .context("the review has no control.unmarked group")?;
+    app.review.row = group;
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Down);
+    ensure!(
+        app.review.current().is_some(),
+        "no finding under the cursor"
+    );
+    w.shoot(
+        &app,
+        &Shot {
+            name: "review-findings",
+            title: "classbook — review, a group of findings opened (80×24)",
+            width: 80,
+            height: 24,
+        },
+    )?;
+
     // indicators: recompute the seed 002 programme, then the chart of 1.2
     // (the share of teachers trained, computed from the Training tab).
     press(&mut app, KeyCode::Char('4'));
