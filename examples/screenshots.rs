@@ -272,6 +272,31 @@ fn run() -> anyhow::Result<bool> {
         },
     )?;
 
+    // indicators: recompute the seed 002 programme, then the chart of 1.2
+    // (the share of teachers trained, computed from the Training tab).
+    press(&mut app, KeyCode::Char('4'));
+    press(&mut app, KeyCode::Char('r'));
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Char('c'));
+    ensure!(
+        app.indicators.screen == classbook::ui::panes::indicators::Screen::Chart
+            && app
+                .indicators
+                .current()
+                .is_some_and(|r| r.number == "1.2" && r.actual.is_some()),
+        "the indicators chart of 1.2 is not open"
+    );
+    w.shoot(
+        &app,
+        &Shot {
+            name: "indicators-chart",
+            title: "classbook — indicator 1.2: target and actual per period (80×24)",
+            width: 80,
+            height: 24,
+        },
+    )?;
+    press(&mut app, KeyCode::Char('c'));
+
     // Help over the journal.
     press(&mut app, KeyCode::Char('1'));
     press(&mut app, KeyCode::Char('?'));

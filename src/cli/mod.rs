@@ -1,5 +1,6 @@
 //! Headless commands and the command line. `main.rs` only calls [`main`].
 
+pub mod indicators;
 pub mod journal;
 pub mod review;
 pub mod settings;
@@ -95,6 +96,10 @@ pub enum Command {
         #[command(subcommand)]
         command: Box<journal::JournalCommand>,
     },
+    /// Plan indicators: show a programme's table, enter actual values and
+    /// targets, bind and recompute computed metrics, import and export CSV.
+    #[command(subcommand, long_about = indicators::about())]
+    Indicators(indicators::IndicatorsCommand),
     /// The school's settings: deadlines, mark thresholds, rule severities.
     #[command(subcommand)]
     Settings(settings::SettingsCommand),
@@ -315,6 +320,8 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         }
         // journal
         Some(Command::Journal { command }) => journal::run(&db_path, &operator, *command),
+        // indicators
+        Some(Command::Indicators(cmd)) => indicators::run(&db_path, &operator, cmd),
     }
 }
 

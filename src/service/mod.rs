@@ -6,6 +6,7 @@ pub mod demo;
 pub mod indicators;
 pub mod journal;
 pub mod keeping;
+pub mod metrics;
 pub mod programme_csv;
 pub mod review;
 pub mod training;

@@ -1,6 +1,10 @@
-//! Programme import from CSV (one row per indicator per period target):
-//! `programme,task_no,task,indicator_no,indicator,unit,direction,period,period_start,period_end,target`.
-//! All-or-nothing: every row is checked first, and an error names its line.
+//! Programme import and export as CSV (one row per indicator per period):
+//! `programme,task_no,task,indicator_no,indicator,unit,direction,period,period_start,period_end,target[,metric,metric_params]`.
+//! An empty target is a period without a target; `metric` and
+//! `metric_params` (optional columns) bind the indicator to a computed
+//! metric. Import is all-or-nothing: every row is checked first, and an
+//! error names its line. Export writes what import reads, so a programme
+//! survives the round trip.
 
 use std::collections::BTreeMap;
 
@@ -10,8 +14,9 @@ use serde::Deserialize;
 
 use crate::domain::Id;
 use crate::domain::indicators::{
-    Direction, Indicator, IndicatorPeriod, Programme, ProgrammeTask, Unit,
+    Direction, Indicator, IndicatorPeriod, Metric, MetricParams, Programme, ProgrammeTask, Unit,
 };
+use crate::domain::text::nfc;
 use crate::store::{self, StoreError, indicators as repo};
 
 #[derive(Debug, Deserialize)]
@@ -26,8 +31,29 @@ struct Row {
     period: String,
     period_start: NaiveDate,
     period_end: NaiveDate,
-    target: f64,
+    target: Option<f64>,
+    #[serde(default)]
+    metric: Option<String>,
+    #[serde(default)]
+    metric_params: Option<String>,
 }
+
+/// The header export writes.
+pub const HEADER: [&str; 13] = [
+    "programme",
+    "task_no",
+    "task",
+    "indicator_no",
+    "indicator",
+    "unit",
+    "direction",
+    "period",
+    "period_start",
+    "period_end",
+    "target",
+    "metric",
+    "metric_params",
+];
 
 /// What an import created.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,12 +88,91 @@ pub fn import(conn: &Connection, source: &str, text: &str) -> Result<Imported, S
                 row.period
             )));
         }
-        if !row.target.is_finite() {
+        if row.target.is_some_and(|t| !t.is_finite() || t < 0.0) {
             return Err(store::invalid(format!(
-                "{source}:{line}: target is not a number"
+                "{source}:{line}: target is not a number of 0 or more"
             )));
         }
+        if let Some(m) = row
+            .metric
+            .as_deref()
+            .map(str::trim)
+            .filter(|m| !m.is_empty())
+        {
+            let metric = Metric::parse(m).ok_or_else(|| {
+                let all: Vec<&str> = Metric::ALL.iter().map(|m| m.as_str()).collect();
+                store::invalid(format!(
+                    "{source}:{line}: metric «{m}» is not one of {}",
+                    all.join(", ")
+                ))
+            })?;
+            let unit = Unit::parse(&row.unit).expect("checked above");
+            if !metric.fits(unit) {
+                return Err(store::invalid(format!(
+                    "{source}:{line}: metric {m} does not give a value in {}",
+                    row.unit
+                )));
+            }
+            MetricParams::from_json(row.metric_params.as_deref())
+                .map_err(|e| store::invalid(format!("{source}:{line}: {e}")))?;
+        } else if row
+            .metric_params
+            .as_deref()
+            .is_some_and(|p| !p.trim().is_empty())
+        {
+            return Err(store::invalid(format!(
+                "{source}:{line}: metric_params without a metric"
+            )));
+        }
+        // The same period, task and indicator read the same on every row.
+        for (j, prev) in rows.iter().enumerate() {
+            let prev: &Row = prev;
+            if prev.programme != row.programme {
+                continue;
+            }
+            let at = j + 2;
+            if prev.period == row.period
+                && (prev.period_start, prev.period_end) != (row.period_start, row.period_end)
+            {
+                return Err(store::invalid(format!(
+                    "{source}:{line}: period {} has other dates on line {at}",
+                    row.period
+                )));
+            }
+            if prev.task_no == row.task_no && prev.task != row.task {
+                return Err(store::invalid(format!(
+                    "{source}:{line}: task {} has another name on line {at}",
+                    row.task_no
+                )));
+            }
+            if (prev.task_no, prev.indicator_no) == (row.task_no, row.indicator_no) {
+                if (&prev.indicator, &prev.unit, &prev.direction, &prev.metric)
+                    != (&row.indicator, &row.unit, &row.direction, &row.metric)
+                {
+                    return Err(store::invalid(format!(
+                        "{source}:{line}: indicator {}.{} differs from line {at} (name, unit, direction or metric)",
+                        row.task_no, row.indicator_no
+                    )));
+                }
+                if prev.period == row.period {
+                    return Err(store::invalid(format!(
+                        "{source}:{line}: indicator {}.{} has period {} already on line {at}",
+                        row.task_no, row.indicator_no, row.period
+                    )));
+                }
+            }
+        }
         rows.push(row);
+    }
+    let existing = repo::programmes(conn)?;
+    for name in rows.iter().map(|r| r.programme.as_str()) {
+        if let Some(p) = existing.iter().find(|p| p.name == nfc(name)) {
+            return Err(store::invalid(format!(
+                "{source}: programme «{}» already exists (id {}); remove it or rename the one in the file",
+                crate::service::indicators::clip(name, 60),
+                p.id
+            )));
+        }
     }
     // programme → (task_no → task) , (label → dates), ((task, ind) → indicator)
     let mut programmes: BTreeMap<&str, Vec<&Row>> = BTreeMap::new();
@@ -155,8 +260,21 @@ pub fn import(conn: &Connection, source: &str, text: &str) -> Result<Imported, S
                             name: r.indicator.clone(),
                             unit: Unit::parse(&r.unit).expect("checked above"),
                             direction: Direction::parse(&r.direction).expect("checked above"),
-                            metric: None,
-                            metric_params: None,
+                            metric: r
+                                .metric
+                                .as_deref()
+                                .map(str::trim)
+                                .filter(|m| !m.is_empty())
+                                .map(str::to_string),
+                            metric_params: r
+                                .metric
+                                .as_deref()
+                                .filter(|m| !m.trim().is_empty())
+                                .and_then(|_| {
+                                    MetricParams::from_json(r.metric_params.as_deref())
+                                        .ok()
+                                        .and_then(|p| p.to_json())
+                                }),
                         },
                     )?;
                     indicators.insert((r.task_no, r.indicator_no), id);
@@ -164,9 +282,57 @@ pub fn import(conn: &Connection, source: &str, text: &str) -> Result<Imported, S
                     id
                 }
             };
-            repo::set_target(conn, ind_id, period_id, r.target)?;
-            out.targets += 1;
+            if let Some(t) = r.target {
+                repo::set_target(conn, ind_id, period_id, t)?;
+                out.targets += 1;
+            }
         }
     }
     Ok(out)
+}
+
+/// Export a programme as CSV in the import's format: one row per indicator
+/// and period (an empty target where the period has none).
+pub fn export(conn: &Connection, programme_id: Id) -> Result<String, StoreError> {
+    let programme = repo::programme(conn, programme_id)?
+        .ok_or_else(|| StoreError::NotFound(format!("programme {programme_id}")))?;
+    let tasks = repo::tasks(conn, programme_id)?;
+    let periods = repo::periods(conn, programme_id)?;
+    let targets: std::collections::HashMap<(Id, Id), f64> = repo::targets(conn, programme_id)?
+        .into_iter()
+        .map(|(i, p, t)| ((i, p), t))
+        .collect();
+    let mut w = csv::Writer::from_writer(vec![]);
+    let csv_err = |e: csv::Error| store::invalid(format!("CSV: {e}"));
+    w.write_record(HEADER).map_err(csv_err)?;
+    for ind in repo::indicators(conn, programme_id)? {
+        let Some(task) = tasks.iter().find(|t| t.id == ind.task_id) else {
+            continue;
+        };
+        for p in &periods {
+            let target = targets
+                .get(&(ind.id, p.id))
+                .map_or_else(String::new, |t| t.to_string());
+            w.write_record([
+                programme.name.clone(),
+                task.seq.to_string(),
+                task.name.clone(),
+                ind.seq.to_string(),
+                ind.name.clone(),
+                ind.unit.as_str().to_string(),
+                ind.direction.as_str().to_string(),
+                p.label.clone(),
+                p.starts_on.to_string(),
+                p.ends_on.to_string(),
+                target,
+                ind.metric.clone().unwrap_or_default(),
+                ind.metric_params.clone().unwrap_or_default(),
+            ])
+            .map_err(csv_err)?;
+        }
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| store::invalid(format!("CSV: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| store::invalid(format!("CSV: {e}")))
 }

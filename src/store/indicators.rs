@@ -1,7 +1,7 @@
 //! Programmes, tasks, indicator periods, indicators, targets and actual
 //! values.
 
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use super::Result;
 use crate::domain::Id;
@@ -89,6 +89,19 @@ pub fn insert_indicator(conn: &Connection, i: &Indicator) -> Result<Id> {
     Ok(conn.last_insert_rowid())
 }
 
+/// Bind an indicator to a metric (unaudited: for imports and the demo;
+/// the services write through the audit log).
+pub fn set_metric(
+    conn: &Connection,
+    indicator_id: Id,
+    metric: Option<&str>,
+    params: Option<&str>,
+) -> Result<()> {
+    conn.prepare_cached("UPDATE indicator SET metric = ?2, metric_params = ?3 WHERE id = ?1")?
+        .execute(params![indicator_id, metric, params])?;
+    Ok(())
+}
+
 /// Every indicator of a programme, by task and number.
 pub fn indicators(conn: &Connection, programme_id: Id) -> Result<Vec<Indicator>> {
     let mut stmt = conn.prepare_cached(
@@ -148,6 +161,92 @@ pub fn insert_actual(conn: &Connection, a: &ActualValue) -> Result<Id> {
         a.entered_at
     ])?;
     Ok(conn.last_insert_rowid())
+}
+
+fn programme_row(r: &rusqlite::Row) -> rusqlite::Result<Programme> {
+    Ok(Programme {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        owner: r.get(2)?,
+        starts_on: r.get(3)?,
+        ends_on: r.get(4)?,
+    })
+}
+
+pub fn programme(conn: &Connection, id: Id) -> Result<Option<Programme>> {
+    Ok(conn
+        .prepare_cached("SELECT id, name, owner, starts_on, ends_on FROM programme WHERE id = ?1")?
+        .query_row([id], programme_row)
+        .optional()?)
+}
+
+fn indicator_row(r: &rusqlite::Row) -> rusqlite::Result<Indicator> {
+    Ok(Indicator {
+        id: r.get(0)?,
+        task_id: r.get(1)?,
+        seq: r.get(2)?,
+        name: r.get(3)?,
+        unit: Unit::parse(&r.get::<_, String>(4)?).unwrap_or(Unit::Count),
+        direction: Direction::parse(&r.get::<_, String>(5)?).unwrap_or(Direction::Higher),
+        metric: r.get(6)?,
+        metric_params: r.get(7)?,
+    })
+}
+
+/// One indicator with the id of its programme.
+pub fn indicator(conn: &Connection, id: Id) -> Result<Option<(Indicator, Id)>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT i.id, i.task_id, i.seq, i.name, i.unit, i.direction, i.metric, i.metric_params, t.programme_id
+             FROM indicator i JOIN programme_task t ON t.id = i.task_id WHERE i.id = ?1",
+        )?
+        .query_row([id], |r| Ok((indicator_row(r)?, r.get(8)?)))
+        .optional()?)
+}
+
+fn actual_row(r: &rusqlite::Row) -> rusqlite::Result<ActualValue> {
+    Ok(ActualValue {
+        id: r.get(0)?,
+        indicator_id: r.get(1)?,
+        period_id: r.get(2)?,
+        measured_on: r.get(3)?,
+        value: r.get(4)?,
+        source: Source::parse(&r.get::<_, String>(5)?).unwrap_or(Source::Entered),
+        evidence: r.get(6)?,
+        entered_by: r.get(7)?,
+        entered_at: r.get(8)?,
+    })
+}
+
+const ACTUAL_COLS: &str =
+    "id, indicator_id, period_id, measured_on, value, source, evidence, entered_by, entered_at";
+
+/// Every actual value of an indicator, newest first.
+pub fn actuals(conn: &Connection, indicator_id: Id) -> Result<Vec<ActualValue>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {ACTUAL_COLS} FROM indicator_actual WHERE indicator_id = ?1 ORDER BY measured_on DESC, id DESC"
+    ))?;
+    Ok(stmt
+        .query_map([indicator_id], actual_row)?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn actual(conn: &Connection, id: Id) -> Result<Option<ActualValue>> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT {ACTUAL_COLS} FROM indicator_actual WHERE id = ?1"
+        ))?
+        .query_row([id], actual_row)
+        .optional()?)
+}
+
+/// The id the next actual value gets.
+pub fn next_actual_id(conn: &Connection) -> Result<Id> {
+    Ok(conn.query_row(
+        "SELECT coalesce(max(id), 0) + 1 FROM indicator_actual",
+        [],
+        |r| r.get(0),
+    )?)
 }
 
 /// The latest actual value of every indicator and period of a programme.

@@ -15,6 +15,7 @@ pub mod classes;
 pub mod curriculum;
 pub mod indicators;
 pub mod journal;
+pub mod metrics;
 pub mod migrate;
 pub mod people;
 pub mod reference;

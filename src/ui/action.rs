@@ -129,6 +129,17 @@ actions! {
     GoDate = "go_date", "date", "Go to a date: the first lesson on or after it (DD.MM)";
     EditLesson = "edit_lesson", "lesson", "Edit the lesson record: topic, homework, mode, teacher";
     EditFinal = "edit_final", "final grade", "Enter the final period grade (2–5, na; empty clears)";
+    // indicators
+    IndEnterActual = "ind_enter_actual", "enter value", "Enter an actual value: period, value, date, evidence";
+    IndEditActual = "ind_edit_actual", "edit value", "Correct the latest value entered by hand";
+    IndDeleteActual = "ind_delete_actual", "delete value", "Delete the latest actual value (entered or computed)";
+    IndTargets = "ind_targets", "targets", "Edit the indicator's target for each period";
+    IndBind = "ind_bind", "metric", "Compute it from the database: choose a metric (or none)";
+    IndRecompute = "ind_recompute", "recompute", "Recompute the computed indicators (ƒ) as of today";
+    IndChart = "ind_chart", "chart", "Chart of target and actual per period (again: table)";
+    IndFilter = "ind_filter", "filter", "Filter by name or number and status; choose the order";
+    IndSort = "ind_sort", "sort", "Order in each task: number, achievement, status";
+    IndJump = "ind_jump", "data", "The data behind a computed value (Training, lessons)";
     // review
     ReviewGroup = "review_group", "group by", "Group the findings by rule, teacher or class";
     ReviewSeverity = "review_severity", "severity", "All severities, errors and warnings, or errors only";

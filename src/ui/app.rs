@@ -307,6 +307,8 @@ impl App {
             Overlay::Picker(_) => Mode::Picker,
             // training: its screens and forms have their own modes.
             Overlay::None if self.tab == Tab::Training => self.training_mode(),
+            // indicators: the chart, the data behind a value, forms.
+            Overlay::None if self.tab == Tab::Indicators => self.indicators_mode(),
             Overlay::None => self.tab.mode(),
         }
     }
@@ -355,7 +357,9 @@ impl App {
             }
             None => match ev.code {
                 KeyCode::Char(c)
-                    if (mode == Mode::Filter || mode == Mode::TrainingForm)
+                    if (mode == Mode::Filter
+                        || mode == Mode::TrainingForm
+                        || mode == Mode::IndicatorsForm)
                         && !ev
                             .modifiers
                             .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
@@ -385,6 +389,14 @@ impl App {
         if self.overlay == Overlay::None
             && self.tab == Tab::Training
             && self.training.form.is_some()
+        {
+            self.update(Action::InsertText(clean));
+            return true;
+        }
+        // indicators: paste into an open form's field.
+        if self.overlay == Overlay::None
+            && self.tab == Tab::Indicators
+            && self.indicators.form.is_some()
         {
             self.update(Action::InsertText(clean));
             return true;
@@ -485,6 +497,10 @@ impl App {
         }
         // attendance
         if self.tab == Tab::Attendance && self.attendance_update(&action) {
+            return;
+        }
+        // indicators
+        if self.tab == Tab::Indicators && self.indicators_update(&action) {
             return;
         }
         // review
@@ -638,6 +654,17 @@ impl App {
             | Action::AttDevices
             | Action::AttCannotOnline
             | Action::AttNotTaken => {}
+            // indicators (handled by indicators_update on its tab)
+            Action::IndEnterActual
+            | Action::IndEditActual
+            | Action::IndDeleteActual
+            | Action::IndTargets
+            | Action::IndBind
+            | Action::IndRecompute
+            | Action::IndChart
+            | Action::IndFilter
+            | Action::IndSort
+            | Action::IndJump => {}
             // review (handled by review_update on its tab)
             Action::ReviewGroup
             | Action::ReviewSeverity
@@ -906,9 +933,12 @@ impl App {
             self.indicators.table = None;
             return;
         };
-        let r = service::indicators::load(self.db.conn(), &p);
+        let r = service::indicators::load(self.db.conn(), &p, self.working_date);
         let table = self.report("indicators", r);
         self.indicators.set_table(table);
+        if self.indicators.screen == super::panes::indicators::Screen::Chart {
+            self.reload_indicator_history();
+        }
     }
 }
 

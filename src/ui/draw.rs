@@ -198,6 +198,12 @@ pub fn help_lines(app: &App) -> Vec<(String, String, bool)> {
             let keys: Vec<String> = b.keys.iter().map(|k| k.to_string()).collect();
             lines.push((keys.join(" "), b.action.description().to_string(), false));
         }
+        // indicators: the status rule under the tab's keys.
+        if *mode == Mode::Indicators {
+            for note in super::panes::indicators::help_notes() {
+                lines.push((String::new(), note, false));
+            }
+        }
     }
     lines
 }

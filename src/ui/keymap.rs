@@ -42,6 +42,13 @@ pub enum Mode {
     TrainingStanding,
     /// A form on the Training tab (typing goes into the field).
     TrainingForm,
+    // indicators
+    /// The Indicators tab's chart of one indicator.
+    IndicatorsChart,
+    /// The lessons per teacher behind a computed lesson metric.
+    IndicatorsData,
+    /// A form on the Indicators tab (typing goes into the field).
+    IndicatorsForm,
 }
 
 impl Mode {
@@ -59,6 +66,9 @@ impl Mode {
         Mode::TrainingRoll,
         Mode::TrainingStanding,
         Mode::TrainingForm,
+        Mode::IndicatorsChart,
+        Mode::IndicatorsData,
+        Mode::IndicatorsForm,
     ];
 
     /// The mode's name in `keys.conf`.
@@ -76,6 +86,9 @@ impl Mode {
             Mode::TrainingRoll => "training_roll",
             Mode::TrainingStanding => "training_standing",
             Mode::TrainingForm => "training_form",
+            Mode::IndicatorsChart => "indicators_chart",
+            Mode::IndicatorsData => "indicators_data",
+            Mode::IndicatorsForm => "indicators_form",
         }
     }
 
@@ -94,6 +107,9 @@ impl Mode {
             Mode::TrainingRoll => "Training: roll call",
             Mode::TrainingStanding => "Training: standing",
             Mode::TrainingForm => "Training: a form",
+            Mode::IndicatorsChart => "Indicators: chart",
+            Mode::IndicatorsData => "Indicators: the data behind a value",
+            Mode::IndicatorsForm => "Indicators: a form",
         }
     }
 
@@ -112,6 +128,8 @@ impl Mode {
                 | Mode::Review
                 | Mode::TrainingRoll
                 | Mode::TrainingStanding
+                | Mode::IndicatorsChart
+                | Mode::IndicatorsData
         )
     }
 }
@@ -455,6 +473,42 @@ impl Default for Keymap {
         add(TrainingForm, Action::MoveLeft, &[p(Left)], false);
         add(TrainingForm, Action::MoveRight, &[p(Right)], false);
         add(TrainingForm, Action::FormErase, &[p(Backspace)], false);
+        // indicators: the table, the chart, the data behind, forms.
+        add(Indicators, Action::IndEnterActual, &[k('a')], true);
+        add(Indicators, Action::IndRecompute, &[k('r')], true);
+        add(Indicators, Action::IndChart, &[k('c')], true);
+        add(Indicators, Action::IndJump, &[p(Enter)], false);
+        add(Indicators, Action::IndEditActual, &[k('e')], false);
+        add(
+            Indicators,
+            Action::IndDeleteActual,
+            &[k('D'), p(Delete)],
+            false,
+        );
+        add(Indicators, Action::IndTargets, &[k('t')], false);
+        add(Indicators, Action::IndBind, &[k('b')], false);
+        add(Indicators, Action::IndFilter, &[k('/')], false);
+        add(Indicators, Action::IndSort, &[k('s')], false);
+        add(IndicatorsChart, Action::IndChart, &[k('c')], true);
+        add(IndicatorsChart, Action::IndEnterActual, &[k('a')], true);
+        add(IndicatorsChart, Action::IndRecompute, &[k('r')], false);
+        add(IndicatorsChart, Action::IndEditActual, &[k('e')], false);
+        add(IndicatorsChart, Action::IndTargets, &[k('t')], false);
+        add(IndicatorsChart, Action::IndJump, &[p(Enter)], false);
+        add(IndicatorsData, Action::IndJump, &[p(Enter)], true);
+        add(IndicatorsData, Action::Cancel, &[p(Esc)], true);
+        add(IndicatorsForm, Action::Confirm, &[p(Enter)], true);
+        add(IndicatorsForm, Action::Cancel, &[p(Esc)], true);
+        add(IndicatorsForm, Action::FormNext, &[p(Tab), p(Down)], true);
+        add(
+            IndicatorsForm,
+            Action::FormPrev,
+            &[p(BackTab), p(Up)],
+            false,
+        );
+        add(IndicatorsForm, Action::MoveLeft, &[p(Left)], false);
+        add(IndicatorsForm, Action::MoveRight, &[p(Right)], false);
+        add(IndicatorsForm, Action::FormErase, &[p(Backspace)], false);
         Keymap { bindings: b }
     }
 }

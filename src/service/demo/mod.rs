@@ -1762,6 +1762,49 @@ impl<'a> Gen<'a> {
         Ok(())
     }
 
+    /// Bind the seed indicators the database can compute to their metrics
+    /// (by task and indicator number); returns the indicators bound.
+    fn bind_metrics(&mut self, source: &str, programme_id: Id) -> anyhow::Result<Vec<Id>> {
+        use crate::domain::indicators::Metric;
+        let bindings: &[(u32, u32, Metric, Option<&str>)] = if source.contains("fgos") {
+            &[
+                // informal-learning events: the school's training sessions
+                (1, 1, Metric::TrainingSessions, None),
+                // share of teachers who completed professional development
+                (1, 2, Metric::TeachersWithCredits, None),
+                // consultations of personalised support: mentoring sessions
+                (
+                    2,
+                    1,
+                    Metric::TrainingSessions,
+                    Some(r#"{"format":"mentoring"}"#),
+                ),
+            ]
+        } else {
+            &[
+                // every teacher at least 2 e-lessons a month
+                (6, 3, Metric::OnlineLessonsPerTeacherMonth, None),
+                // 100% of managers and teachers trained in IT
+                (7, 1, Metric::TeachersWithCredits, None),
+            ]
+        };
+        let tasks = store::indicators::tasks(self.conn, programme_id)?;
+        let mut bound = vec![];
+        for ind in store::indicators::indicators(self.conn, programme_id)? {
+            let Some(task) = tasks.iter().find(|t| t.id == ind.task_id) else {
+                continue;
+            };
+            if let Some((_, _, m, p)) = bindings
+                .iter()
+                .find(|(t, i, _, _)| *t == task.seq && *i == ind.seq)
+            {
+                store::indicators::set_metric(self.conn, ind.id, Some(m.as_str()), *p)?;
+                bound.push(ind.id);
+            }
+        }
+        Ok(bound)
+    }
+
     fn indicators(&mut self) -> anyhow::Result<()> {
         let mut rng = self.rng.fork(17);
         for (source, text) in [
@@ -1776,12 +1819,22 @@ impl<'a> Gen<'a> {
         ] {
             let imported = crate::service::programme_csv::import(self.conn, source, text)?;
             for pid in imported.programme_ids {
+                // indicators: bind what the database can compute.
+                let bound = self.bind_metrics(source, pid)?;
+                let (year_start, year_end) = calendar::year_bounds();
                 let periods = store::indicators::periods(self.conn, pid)?;
                 let targets = store::indicators::targets(self.conn, pid)?;
                 for (indicator_id, period_id, target) in targets {
                     let Some(p) = periods.iter().find(|p| p.id == period_id) else {
                         continue;
                     };
+                    // Values the database computes are left to recompute.
+                    if bound.contains(&indicator_id)
+                        && p.starts_on <= year_end
+                        && p.ends_on >= year_start
+                    {
+                        continue;
+                    }
                     // Final values for periods already over, an interim one
                     // for the period under way.
                     let factor = if p.ends_on < self.as_of {

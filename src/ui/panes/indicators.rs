@@ -1,19 +1,133 @@
-//! Indicators: a programme's table; per task its indicators with unit,
-//! the target of every period, the latest actual value and achievement.
+//! Indicators: a programme's table (per task its indicators with the
+//! target of every period, the latest actual value, achievement and
+//! status), filtered and sorted; a chart of one indicator's target against
+//! its actual value over the periods with every value recorded; the lessons
+//! per teacher behind a computed lesson metric; and the forms that enter
+//! actual values, edit targets and bind indicators to computed metrics.
 
 use std::cell::Cell;
 
+use chrono::NaiveDate;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 
-use crate::domain::indicators::Unit;
-use crate::service::indicators::{IndicatorRow, ProgrammeTable};
+use crate::domain::Id;
+use crate::domain::indicators::{
+    ActualValue, Metric, MetricParams, STATUS_RULE, Source, Status, Unit,
+};
+use crate::service::indicators::{
+    self as svc, ActualInput, IndicatorRow, ProgrammeTable, Show, Sort, View, achievement_text,
+    direction_text, metric_text, value_text,
+};
+use crate::service::keeping::TeacherKeeping;
 use crate::ui::action::Action;
 use crate::ui::app::App;
 use crate::ui::dates;
 use crate::ui::grid::{Column, Table};
-use crate::ui::text::{put, width};
+use crate::ui::keymap::Mode;
+use crate::ui::text::{fit, pad, put, width};
+
+/// Lines the help overlay adds under the Indicators keys: the status rule.
+pub fn help_notes() -> Vec<String> {
+    let mut text: Vec<String> = STATUS_RULE.iter().map(|s| s.to_string()).collect();
+    text.push("ƒ after the number: computed from the database (r recomputes).".into());
+    // The help's description column is 54 wide.
+    text.iter().flat_map(|l| super::wrap(l, 54, 8)).collect()
+}
+
+/// The Indicators tab's screens.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    #[default]
+    Table,
+    Chart,
+    /// Lessons per teacher behind a computed lesson metric.
+    Data,
+}
+
+/// What a form does when confirmed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FormKind {
+    EnterActual {
+        indicator_id: Id,
+        unit: Unit,
+    },
+    EditActual {
+        id: Id,
+        indicator_id: Id,
+        unit: Unit,
+    },
+    DeleteActual {
+        id: Id,
+    },
+    Targets {
+        indicator_id: Id,
+        unit: Unit,
+        periods: Vec<Id>,
+    },
+    Bind {
+        indicator_id: Id,
+    },
+    Filter,
+}
+
+/// One field: free text, or one of `choices` (←/→ change it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    pub label: String,
+    pub value: String,
+    pub choices: Vec<String>,
+}
+
+impl Field {
+    fn text(label: impl Into<String>, value: impl Into<String>) -> Field {
+        Field {
+            label: label.into(),
+            value: value.into(),
+            choices: vec![],
+        }
+    }
+
+    fn choice(label: impl Into<String>, value: &str, choices: Vec<String>) -> Field {
+        Field {
+            label: label.into(),
+            value: value.to_string(),
+            choices,
+        }
+    }
+}
+
+/// A small form over the pane.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Form {
+    pub title: String,
+    pub kind: FormKind,
+    pub fields: Vec<Field>,
+    pub focus: usize,
+    pub error: Option<String>,
+    pub note: String,
+}
+
+impl Form {
+    fn value(&self, label: &str) -> &str {
+        self.fields
+            .iter()
+            .find(|f| f.label == label)
+            .map_or("", |f| f.value.trim())
+    }
+}
+
+/// The data behind a computed lesson metric: each teacher's journal
+/// keeping over the days the value counted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DataView {
+    pub metric: Metric,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub rows: Vec<TeacherKeeping>,
+    pub online: std::collections::HashMap<Id, i64>,
+}
 
 /// The indicators tab's state.
 #[derive(Debug, Default)]
@@ -27,52 +141,132 @@ pub struct IndicatorsPane {
     pub loaded: bool,
     pub(crate) offset: Cell<usize>,
     pub(crate) page: Cell<usize>,
+    /// Filter and order.
+    pub view: View,
+    pub screen: Screen,
+    pub form: Option<Form>,
+    /// Every actual value of the indicator under the cursor (the chart).
+    pub history: Vec<ActualValue>,
+    pub data: Option<DataView>,
+    pub data_row: usize,
+    pub(crate) data_offset: Cell<usize>,
+    pub(crate) data_page: Cell<usize>,
 }
 
 impl IndicatorsPane {
     pub(crate) fn set_table(&mut self, table: Option<ProgrammeTable>) {
-        self.rows = table
+        // Keep the cursor on the same indicator when it is still shown.
+        let current = self.current().map(|r| r.indicator.id);
+        self.table = table;
+        self.rebuild_rows(current);
+    }
+
+    /// The filter or the order changed: the rows again, the cursor kept on
+    /// its indicator if it is still shown.
+    pub(crate) fn refilter(&mut self) {
+        let current = self.current().map(|r| r.indicator.id);
+        self.rebuild_rows(current);
+    }
+
+    fn rebuild_rows(&mut self, current: Option<Id>) {
+        self.rows = self
+            .table
             .iter()
-            .flat_map(|t| t.tasks.iter().enumerate())
-            .flat_map(|(ti, task)| {
-                std::iter::once((ti, None))
-                    .chain((0..task.indicators.len()).map(move |ii| (ti, Some(ii))))
+            .flat_map(|t| svc::visible(t, &self.view))
+            .flat_map(|(ti, idx)| {
+                std::iter::once((ti, None)).chain(idx.into_iter().map(move |ii| (ti, Some(ii))))
             })
             .collect();
-        self.row = self.row.min(self.rows.len().saturating_sub(1));
-        self.table = table;
+        let again = current.and_then(|id| {
+            (0..self.rows.len()).find(|&r| self.row_at(r).is_some_and(|x| x.indicator.id == id))
+        });
+        self.row = again.unwrap_or_else(|| {
+            // The first indicator rather than a heading.
+            let r = self.row.min(self.rows.len().saturating_sub(1));
+            if self.rows.get(r).is_some_and(|x| x.1.is_none()) && r + 1 < self.rows.len() {
+                r + 1
+            } else {
+                r
+            }
+        });
+    }
+
+    fn row_at(&self, r: usize) -> Option<&IndicatorRow> {
+        let (ti, ii) = *self.rows.get(r)?;
+        self.table.as_ref()?.tasks.get(ti)?.indicators.get(ii?)
+    }
+
+    /// The indicator under the cursor.
+    pub fn current(&self) -> Option<&IndicatorRow> {
+        self.row_at(self.row)
     }
 
     pub(crate) fn move_cursor(&mut self, action: &Action) {
-        self.row = super::step_rows(self.row, self.rows.len(), action, self.page.get());
+        match self.screen {
+            Screen::Data => {
+                let n = self.data.as_ref().map_or(0, |d| d.rows.len());
+                self.data_row = super::step_rows(self.data_row, n, action, self.data_page.get());
+            }
+            Screen::Chart => {
+                // Indicator to indicator, skipping the task headings.
+                let ind: Vec<usize> = (0..self.rows.len())
+                    .filter(|&r| self.rows[r].1.is_some())
+                    .collect();
+                let at = ind.iter().position(|&r| r >= self.row).unwrap_or(0);
+                let next = super::step_rows(at, ind.len(), action, 5);
+                if let Some(&r) = ind.get(next) {
+                    self.row = r;
+                }
+            }
+            Screen::Table => {
+                self.row = super::step_rows(self.row, self.rows.len(), action, self.page.get());
+            }
+        }
     }
 }
 
-fn unit_label(u: Unit) -> &'static str {
-    match u {
-        Unit::Count => "count",
-        Unit::Share => "share",
-        Unit::Percent => "%",
-        Unit::PerTeacherMonth => "/t·m",
-    }
+fn short_status(s: Option<Status>) -> &'static str {
+    s.map_or("", |s| s.label())
 }
 
 /// Draw the indicators tab into `area`.
 pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
     let p = &app.indicators;
-    let Some(tab) = &p.table else {
+    if p.table.is_none() {
         put(
             buf,
             area,
             area.x + 1,
             area.y + 1,
             area.width as usize,
-            "No programme in this database.",
-            t.dim,
+            "No programme in this database: import one with `classbook indicators import FILE`.",
+            app.theme.dim,
         );
         return;
-    };
+    }
+    match p.screen {
+        Screen::Table => draw_table(app, area, buf),
+        Screen::Chart => draw_chart(app, area, buf),
+        Screen::Data => draw_data(app, area, buf),
+    }
+    if let Some(f) = &p.form {
+        draw_form(app, f, area, buf);
+    }
+}
+
+fn status_style(app: &App, s: Option<Status>) -> Style {
+    let t = &app.theme;
+    match s {
+        Some(Status::Met) | Some(Status::OnTrack) => t.good,
+        Some(Status::AtRisk) | Some(Status::Missed) => t.bad,
+        None => t.dim,
+    }
+}
+
+fn draw_table(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let p = &app.indicators;
+    let Some(tab) = &p.table else { return };
     let head = format!(
         "{} ({} of {})",
         tab.programme.name,
@@ -88,18 +282,18 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         &head,
         t.header,
     );
-    let sub = format!(
-        "{}–{} · {} tasks · {} indicators{}",
+    let mut sub = format!(
+        "{}–{} · {} tasks · {} indicators",
         dates::full(tab.programme.starts_on),
         dates::full(tab.programme.ends_on),
         tab.tasks.len(),
         tab.indicator_count(),
-        if tab.programme.owner.is_empty() {
-            String::new()
-        } else {
-            format!(" · {}", tab.programme.owner)
-        }
     );
+    if !p.view.is_plain() {
+        sub = format!("{sub} · {}", p.view.describe());
+    } else if !tab.programme.owner.is_empty() {
+        sub = format!("{sub} · {}", tab.programme.owner);
+    }
     put(
         buf,
         area,
@@ -110,11 +304,9 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         t.dim,
     );
     let rows = &p.rows;
-    let ind = |r: usize| -> Option<&IndicatorRow> {
-        let (ti, ii) = rows[r];
-        ii.and_then(|ii| tab.tasks.get(ti).and_then(|t| t.indicators.get(ii)))
-    };
+    let ind = |r: usize| p.row_at(r);
     let np = tab.periods.len();
+    let current_period = tab.period_at(tab.as_of);
     let span = |r: usize| -> Option<(String, Style)> {
         let (ti, ii) = rows[r];
         match ii {
@@ -130,39 +322,31 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
             return (String::new(), t.text);
         };
         let unit = i.indicator.unit;
-        let (ti, _) = rows[r];
-        let task_seq = tab.tasks.get(ti).map_or(0, |t| t.task.seq);
         match c {
-            0 => (format!("{task_seq}.{}", i.indicator.seq), t.text),
+            0 => (svc::number_cell(i), t.text),
             1 => (i.indicator.name.clone(), t.text),
-            2 => (unit_label(unit).into(), t.dim),
-            c if c < 3 + np => (
-                i.targets[c - 3]
-                    .map(|v| unit.format(v))
-                    .unwrap_or_else(|| "—".into()),
-                t.text,
-            ),
-            c if c == 3 + np => match &i.actual {
+            c if c < 2 + np => (value_text(unit, i.targets[c - 2]), t.text),
+            c if c == 2 + np => match &i.actual {
+                // A value of an earlier period than today's is dimmed.
+                Some(a) if i.actual_period_idx != Some(current_period) => {
+                    (unit.format(a.value), t.dim)
+                }
                 Some(a) => (unit.format(a.value), t.text),
+                None if i.metric.is_some() => ("r: —".into(), t.dim),
                 None => ("—".into(), t.dim),
             },
-            _ => match i.achievement {
-                Some(a) => (format!("{a:.0}%"), if a >= 100.0 { t.good } else { t.bad }),
-                None => (String::new(), t.dim),
-            },
+            c if c == 3 + np => (achievement_text(i.achievement), status_style(app, i.status)),
+            _ => (short_status(i.status).into(), status_style(app, i.status)),
         }
     };
-    let mut columns = vec![
-        Column::left(5, &["№"]),
-        Column::left(0, &["Indicator"]),
-        Column::left(5, &["unit"]),
-    ];
+    let mut columns = vec![Column::left(5, &["№"]), Column::left(0, &["Indicator"])];
     for per in &tab.periods {
-        let w = width(&per.label).clamp(6, 10) as u16;
+        let w = width(&per.label).clamp(5, 10) as u16;
         columns.push(Column::right(w, &[per.label.as_str()]));
     }
-    columns.push(Column::right(7, &["actual"]));
+    columns.push(Column::right(6, &["actual"]));
     columns.push(Column::right(5, &["%"]));
+    columns.push(Column::left(8, &["status"]));
     let table = Table {
         columns,
         rows: rows.len(),
@@ -180,29 +364,21 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
     };
     p.page.set(Table::visible_rows(table_area));
     table.render(table_area, buf);
+    if rows.is_empty() {
+        put(
+            buf,
+            area,
+            area.x + 2,
+            area.y + 4,
+            area.width as usize - 2,
+            "Nothing matches the filter (/ changes it).",
+            t.dim,
+        );
+    }
     // The current row in full (names are long).
     let w = area.width as usize - 1;
-    let (name, detail) = match (rows.get(p.row), rows.get(p.row).and_then(|_| ind(p.row))) {
-        (_, Some(i)) => {
-            let detail = match &i.actual {
-                Some(a) => format!(
-                    "actual {} for {} measured {} ({}{}){}",
-                    i.indicator.unit.format(a.value),
-                    i.actual_period.as_deref().unwrap_or("?"),
-                    dates::full(a.measured_on),
-                    a.source,
-                    if a.evidence.is_empty() {
-                        String::new()
-                    } else {
-                        format!(": {}", a.evidence)
-                    },
-                    i.achievement
-                        .map_or(String::new(), |x| format!(" · {x:.0}% of target")),
-                ),
-                None => "no actual value recorded yet".to_string(),
-            };
-            (i.indicator.name.clone(), detail)
-        }
+    let (name, detail) = match (rows.get(p.row), p.current()) {
+        (_, Some(i)) => (i.indicator.name.clone(), detail_line(tab, i)),
         (Some((ti, None)), _) => (
             tab.tasks
                 .get(*ti)
@@ -211,8 +387,7 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         ),
         _ => (String::new(), String::new()),
     };
-    let name_lines = super::wrap(&name, w, 2);
-    for (k, line) in name_lines.iter().enumerate() {
+    for (k, line) in super::wrap(&name, w, 2).iter().enumerate() {
         put(
             buf,
             area,
@@ -224,4 +399,1185 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         );
     }
     put(buf, area, area.x + 1, area.bottom() - 1, w, &detail, t.dim);
+}
+
+/// The line under the table: the latest value with its date, source and
+/// evidence, or what the indicator is computed from.
+fn detail_line(tab: &ProgrammeTable, i: &IndicatorRow) -> String {
+    let computed = i
+        .metric
+        .as_ref()
+        .map(|(m, p)| format!("ƒ {}", metric_text(*m, p)));
+    match &i.actual {
+        Some(a) => {
+            let mut s = format!(
+                "{} for {}, {} {}{}",
+                i.indicator.unit.format(a.value),
+                i.actual_period.as_deref().unwrap_or("?"),
+                match a.source {
+                    Source::Entered => "entered",
+                    Source::Computed => "computed",
+                },
+                dates::full(a.measured_on),
+                if a.evidence.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", a.evidence)
+                },
+            );
+            if let Some(x) = i.achievement {
+                s = format!("{s} · {x:.0}% of target");
+            }
+            if a.source == Source::Entered
+                && let Some(c) = computed
+            {
+                s = format!("{s} · {c}");
+            }
+            s
+        }
+        None => match computed {
+            Some(c) => format!(
+                "{c}: not computed yet, r recomputes (as of {})",
+                dates::full(tab.as_of)
+            ),
+            None => "no actual value yet: a enters one".to_string(),
+        },
+    }
+}
+
+/// Characters of a bar `len` cells long at `frac` (eighths at the end).
+fn bar(len: f64, full: char, partial: bool) -> String {
+    let len = len.max(0.0);
+    let whole = len.floor() as usize;
+    let mut s: String = std::iter::repeat_n(full, whole).collect();
+    if partial {
+        let eighths = ((len - whole as f64) * 8.0).round() as usize;
+        if eighths > 0 && eighths < 8 {
+            s.push(['▏', '▎', '▍', '▌', '▋', '▊', '▉'][eighths - 1]);
+        } else if eighths == 8 {
+            s.push(full);
+        }
+    }
+    s
+}
+
+fn draw_chart(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let p = &app.indicators;
+    let (Some(tab), Some(r)) = (&p.table, p.current()) else {
+        put(
+            buf,
+            area,
+            area.x + 1,
+            area.y + 1,
+            area.width as usize - 1,
+            "No indicator under the cursor.",
+            t.dim,
+        );
+        return;
+    };
+    let w = area.width as usize - 1;
+    let unit = r.indicator.unit;
+    let mut y = area.y;
+    let name = format!("{}  {}", svc::number_cell(r), r.indicator.name);
+    for line in super::wrap(&name, w, 2) {
+        put(buf, area, area.x + 1, y, w, &line, t.header);
+        y += 1;
+    }
+    let kind = format!(
+        "{} · {}{}",
+        match unit {
+            Unit::Count => "count",
+            Unit::Share => "share",
+            Unit::Percent => "percent",
+            Unit::PerTeacherMonth => "per teacher per month",
+        },
+        direction_text(r.indicator.direction),
+        r.metric.as_ref().map_or_else(
+            || " · entered by hand".to_string(),
+            |(m, pa)| format!(" · ƒ {}", metric_text(*m, pa))
+        )
+    );
+    put(buf, area, area.x + 1, y, w, &kind, t.dim);
+    y += 2;
+    // Bars: target (░) and actual (█) per period, one scale.
+    let label_w = tab
+        .periods
+        .iter()
+        .map(|p| width(&p.label))
+        .max()
+        .unwrap_or(4)
+        .clamp(4, 12);
+    let value_w = tab
+        .periods
+        .iter()
+        .enumerate()
+        .flat_map(|(i, _)| {
+            [
+                r.targets[i].map(|v| width(&unit.format(v))),
+                r.actuals[i].as_ref().map(|a| width(&unit.format(a.value))),
+            ]
+        })
+        .flatten()
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    let tail_w = 1 + value_w + 2 + 4 + 1 + 8;
+    let bar_w = w.saturating_sub(label_w + 1 + 7 + tail_w).max(4) as f64;
+    let max = tab
+        .periods
+        .iter()
+        .enumerate()
+        .flat_map(|(i, _)| [r.targets[i], r.actuals[i].as_ref().map(|a| a.value)])
+        .flatten()
+        .fold(0.0_f64, f64::max);
+    let scale = |v: f64| if max > 0.0 { v / max * bar_w } else { 0.0 };
+    let spacing =
+        tab.periods.len() * 3 <= (area.bottom().saturating_sub(y) as usize).saturating_sub(4);
+    for (i, per) in tab.periods.iter().enumerate() {
+        if y + 1 >= area.bottom() {
+            break;
+        }
+        let st = r.period_standing(&tab.periods, i, tab.as_of);
+        let x_bar = area.x + 1 + label_w as u16 + 1;
+        put(
+            buf,
+            area,
+            area.x + 1,
+            y,
+            label_w,
+            &fit(&per.label, label_w),
+            t.text,
+        );
+        put(buf, area, x_bar, y, 7, "target ", t.dim);
+        let tb = r.targets[i].map_or_else(String::new, |v| bar(scale(v), '░', false));
+        let tb = if r.targets[i].is_some_and(|v| v > 0.0) && tb.is_empty() {
+            "░".to_string()
+        } else {
+            tb
+        };
+        put(buf, area, x_bar + 7, y, bar_w as usize, &tb, t.dim);
+        // Values line up after the longest bar.
+        let x_val = x_bar + 7 + bar_w as u16 + 1;
+        let tv = crate::ui::text::right(&value_text(unit, r.targets[i]), value_w);
+        put(buf, area, x_val, y, value_w, &tv, t.text);
+        y += 1;
+        put(buf, area, x_bar, y, 7, "actual ", t.dim);
+        match &r.actuals[i] {
+            Some(a) => {
+                let ab = bar(scale(a.value), '█', true);
+                let style = status_style(app, st.map(|s| s.1));
+                put(buf, area, x_bar + 7, y, bar_w as usize, &ab, style);
+                let x_val = x_bar + 7 + bar_w as u16 + 1;
+                let av = crate::ui::text::right(&unit.format(a.value), value_w);
+                let x = put(buf, area, x_val, y, value_w, &av, t.text);
+                if let Some((ach, s)) = st {
+                    put(
+                        buf,
+                        area,
+                        x + 2,
+                        y,
+                        w.saturating_sub((x - area.x) as usize),
+                        &format!("{} {}", achievement_text(Some(ach)), s.label()),
+                        style,
+                    );
+                }
+            }
+            None => {
+                put(buf, area, x_bar + 7, y, bar_w as usize, "(no value)", t.dim);
+            }
+        }
+        y += if spacing { 2 } else { 1 };
+    }
+    if y < area.bottom() {
+        let scale_text = format!(
+            "░ target  █ actual (latest of the period)  scale 0–{}",
+            unit.format(max)
+        );
+        put(buf, area, area.x + 1, y, w, &scale_text, t.dim);
+        y += 1;
+    }
+    // Every value recorded, newest first.
+    if y + 1 < area.bottom() {
+        put(
+            buf,
+            area,
+            area.x + 1,
+            y,
+            w,
+            "Values recorded, newest first:",
+            t.header,
+        );
+        y += 1;
+    }
+    if p.history.is_empty() && y < area.bottom() {
+        put(
+            buf,
+            area,
+            area.x + 3,
+            y,
+            w - 2,
+            "(none: a enters a value)",
+            t.dim,
+        );
+    }
+    for a in &p.history {
+        if y >= area.bottom() {
+            break;
+        }
+        let label = tab
+            .periods
+            .iter()
+            .find(|x| x.id == a.period_id)
+            .map_or("", |x| x.label.as_str());
+        let line = format!(
+            "{} {:<9} {:>7} {:<8} {}",
+            dates::full(a.measured_on),
+            fit(label, 9),
+            unit.format(a.value),
+            a.source.as_str(),
+            a.evidence
+        );
+        put(buf, area, area.x + 3, y, w - 2, &line, t.text);
+        y += 1;
+    }
+}
+
+/// Counted and of how many, for one teacher.
+type Pick = fn(&TeacherKeeping) -> (u32, u32);
+
+fn data_columns(m: Metric) -> (&'static str, Pick) {
+    match m {
+        Metric::LessonsWithTopic => ("with topic", |k| (k.with_topic, k.lessons)),
+        Metric::LessonsWithHomework => ("with homework", |k| (k.with_homework, k.lessons)),
+        Metric::LessonsWithAttendance => ("attendance taken", |k| (k.with_attendance, k.lessons)),
+        Metric::MarksOnTime => ("marks on time", |k| (k.marks_on_time, k.marks)),
+        _ => ("lessons", |k| (k.lessons, k.lessons)),
+    }
+}
+
+fn draw_data(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let p = &app.indicators;
+    let Some(d) = &p.data else { return };
+    let w = area.width as usize - 1;
+    put(
+        buf,
+        area,
+        area.x + 1,
+        area.y,
+        w,
+        &format!("The data behind: {}", d.metric.label()),
+        t.header,
+    );
+    put(
+        buf,
+        area,
+        area.x + 1,
+        area.y + 1,
+        w,
+        &format!(
+            "lessons held {}–{} per teacher who taught them, worst first",
+            dates::full(d.from),
+            dates::full(d.to)
+        ),
+        t.dim,
+    );
+    let (what, pick) = data_columns(d.metric);
+    let online = d.metric == Metric::OnlineLessonsPerTeacherMonth;
+    let cell = |r: usize, c: usize| -> (String, Style) {
+        let Some(k) = d.rows.get(r) else {
+            return (String::new(), t.text);
+        };
+        let (n, of) = pick(k);
+        match c {
+            0 => (k.teacher.clone(), t.text),
+            1 => (k.lessons.to_string(), t.text),
+            2 if online => (
+                d.online
+                    .get(&k.teacher_id)
+                    .copied()
+                    .unwrap_or(0)
+                    .to_string(),
+                t.text,
+            ),
+            2 => (format!("{n} of {of}"), t.text),
+            _ if online => (String::new(), t.text),
+            _ => match crate::service::keeping::percent(n, of) {
+                Some(x) => (format!("{x:.0}%"), if x >= 100.0 { t.good } else { t.bad }),
+                None => ("—".into(), t.dim),
+            },
+        }
+    };
+    let columns = vec![
+        Column::left(0, &["Teacher"]),
+        Column::right(7, &["lessons"]),
+        Column::right(16, &[if online { "online" } else { what }]),
+        Column::right(5, &["%"]),
+    ];
+    let table = Table {
+        columns,
+        rows: d.rows.len(),
+        cell: &cell,
+        span: None,
+        cursor: (!d.rows.is_empty()).then_some(p.data_row),
+        offset: &p.data_offset,
+        theme: t,
+    };
+    let ta = Rect {
+        x: area.x,
+        y: area.y + 2,
+        width: area.width,
+        height: area.height.saturating_sub(3),
+    };
+    p.data_page.set(Table::visible_rows(ta));
+    table.render(ta, buf);
+    let hint = match d.metric {
+        Metric::LessonsWithAttendance => {
+            "Enter: the teacher's latest lesson without attendance, in Attendance · Esc: back"
+        }
+        Metric::OnlineLessonsPerTeacherMonth => {
+            "Enter: the teacher's latest online lesson, in the Journal · Esc: back"
+        }
+        _ => "Enter: the teacher's latest lesson missing it, in the Journal · Esc: back",
+    };
+    put(buf, area, area.x + 1, area.bottom() - 1, w, hint, t.dim);
+}
+
+/// A form in a box over the pane.
+fn draw_form(app: &App, f: &Form, area: Rect, buf: &mut Buffer) {
+    use ratatui::widgets::{Block, Borders, Clear, Widget};
+    let t = &app.theme;
+    let width = area.width.saturating_sub(4).min(76);
+    let height = (f.fields.len() as u16 + 5).min(area.height);
+    let r = Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    };
+    Clear.render(r, buf);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(format!(" {} ", fit(&f.title, width as usize - 4)))
+        .border_style(t.header);
+    let inner = block.inner(r);
+    block.render(r, buf);
+    let iw = inner.width as usize;
+    put(buf, inner, inner.x + 1, inner.y, iw - 1, &f.note, t.dim);
+    let label_w = f
+        .fields
+        .iter()
+        .map(|x| crate::ui::text::width(&x.label))
+        .max()
+        .unwrap_or(0)
+        + 1;
+    for (i, field) in f.fields.iter().enumerate() {
+        let y = inner.y + 1 + i as u16;
+        let focused = i == f.focus;
+        put(
+            buf,
+            inner,
+            inner.x + 1,
+            y,
+            label_w,
+            &pad(&field.label, label_w),
+            if focused { t.header } else { t.text },
+        );
+        let value = if field.choices.is_empty() {
+            if focused {
+                format!("{}▏", field.value)
+            } else {
+                field.value.clone()
+            }
+        } else {
+            format!("‹ {} ›", field.value)
+        };
+        let vw = iw.saturating_sub(label_w + 2);
+        // Keep the end of a long value (where typing happens) in view.
+        let shown = if crate::ui::text::width(&value) > vw && field.choices.is_empty() {
+            let chars: Vec<char> = value.chars().collect();
+            let mut s = String::from("…");
+            let mut start = chars.len();
+            while start > 0
+                && crate::ui::text::width(&chars[start - 1..].iter().collect::<String>()) < vw - 1
+            {
+                start -= 1;
+            }
+            s.extend(&chars[start..]);
+            s
+        } else {
+            value
+        };
+        put(
+            buf,
+            inner,
+            inner.x + 1 + label_w as u16,
+            y,
+            vw,
+            &pad(&shown, vw),
+            if focused { t.cursor } else { t.text },
+        );
+    }
+    let y = inner.y + 1 + f.fields.len() as u16;
+    if let Some(e) = &f.error {
+        put(buf, inner, inner.x + 1, y, iw - 1, e, t.bad);
+    }
+    let help = if f.fields.is_empty() {
+        "Enter: yes · Esc: no"
+    } else if f.fields.iter().any(|x| !x.choices.is_empty()) {
+        "Enter save · Esc cancel · Tab/↓ next · ←/→ choose"
+    } else {
+        "Enter save · Esc cancel · Tab/↓ next field"
+    };
+    put(
+        buf,
+        inner,
+        inner.x + 1,
+        inner.bottom().saturating_sub(1),
+        iw - 1,
+        help,
+        t.dim,
+    );
+}
+
+// --- the Indicators tab's actions --------------------------------------------
+
+fn day(s: &str, what: &str) -> Result<NaiveDate, String> {
+    crate::service::training::parse_date(s)
+        .ok_or_else(|| format!("{what} «{}»: not a date (24.12.2025)", s.trim()))
+}
+
+const NO_METRIC: &str = "(none: entered by hand)";
+
+impl App {
+    /// The keymap mode of the Indicators tab's screen or form.
+    pub(crate) fn indicators_mode(&self) -> Mode {
+        if self.indicators.form.is_some() {
+            return Mode::IndicatorsForm;
+        }
+        match self.indicators.screen {
+            Screen::Table => Mode::Indicators,
+            Screen::Chart => Mode::IndicatorsChart,
+            Screen::Data => Mode::IndicatorsData,
+        }
+    }
+
+    /// Read the values of the indicator under the cursor (for the chart).
+    pub(crate) fn reload_indicator_history(&mut self) {
+        let id = self.indicators.current().map(|r| r.indicator.id);
+        self.indicators.history = match id {
+            Some(id) => match crate::store::indicators::actuals(self.db.conn(), id) {
+                Ok(v) => v,
+                Err(e) => {
+                    self.flash(format!("could not read the values: {e}"));
+                    vec![]
+                }
+            },
+            None => vec![],
+        };
+    }
+
+    /// An action on the Indicators tab; false when it is not the pane's.
+    pub(crate) fn indicators_update(&mut self, action: &Action) -> bool {
+        if self.indicators.form.is_some() {
+            self.indicators_form_update(action.clone());
+            return true;
+        }
+        let screen = self.indicators.screen;
+        match action {
+            Action::IndChart => {
+                self.indicators.screen = if screen == Screen::Chart {
+                    Screen::Table
+                } else {
+                    Screen::Chart
+                };
+                if self.indicators.current().is_none() {
+                    self.indicators.move_cursor(&Action::MoveDown);
+                }
+                self.reload_indicator_history();
+            }
+            Action::Cancel if screen != Screen::Table => {
+                self.indicators.screen = Screen::Table;
+            }
+            Action::MoveUp
+            | Action::MoveDown
+            | Action::PageUp
+            | Action::PageDown
+            | Action::First
+            | Action::Last => {
+                self.indicators.move_cursor(action);
+                if screen == Screen::Chart {
+                    self.reload_indicator_history();
+                }
+            }
+            Action::IndEnterActual => self.actual_form(None),
+            Action::IndEditActual => {
+                let Some(r) = self.indicators.current().cloned() else {
+                    return true;
+                };
+                // The newest value entered by hand for the indicator.
+                let hist = crate::store::indicators::actuals(self.db.conn(), r.indicator.id)
+                    .unwrap_or_default();
+                match hist.into_iter().find(|a| a.source == Source::Entered) {
+                    Some(a) => self.actual_form(Some(a)),
+                    None => self.flash("no value entered by hand to correct: a enters one"),
+                }
+            }
+            Action::IndDeleteActual => {
+                let Some(r) = self.indicators.current().cloned() else {
+                    return true;
+                };
+                let Some(a) = r.actual.clone() else {
+                    self.flash("no actual value to delete");
+                    return true;
+                };
+                self.indicators.form = Some(Form {
+                    title: format!(
+                        "Delete the value {} of {}?",
+                        r.indicator.unit.format(a.value),
+                        r.number
+                    ),
+                    kind: FormKind::DeleteActual { id: a.id },
+                    fields: vec![],
+                    focus: 0,
+                    error: None,
+                    note: format!(
+                        "{} for {}, {} {} (u undoes)",
+                        r.indicator.unit.format(a.value),
+                        r.actual_period.clone().unwrap_or_default(),
+                        a.source.as_str(),
+                        dates::full(a.measured_on)
+                    ),
+                });
+            }
+            Action::IndTargets => self.targets_form(),
+            Action::IndBind => self.bind_form(),
+            Action::IndRecompute => self.recompute_indicators(),
+            Action::IndFilter => {
+                let v = &self.indicators.view;
+                self.indicators.form = Some(Form {
+                    title: "Filter and order".into(),
+                    kind: FormKind::Filter,
+                    fields: vec![
+                        Field::text("Name or number", v.text.clone()),
+                        Field::choice(
+                            "Show",
+                            v.show.label(),
+                            Show::ALL.iter().map(|s| s.label().to_string()).collect(),
+                        ),
+                        Field::choice(
+                            "Order",
+                            v.sort.label(),
+                            Sort::ALL.iter().map(|s| s.label().to_string()).collect(),
+                        ),
+                    ],
+                    focus: 0,
+                    error: None,
+                    note: "inside each task; empty name: every indicator".into(),
+                });
+            }
+            Action::IndSort => {
+                let i = Sort::ALL
+                    .iter()
+                    .position(|s| *s == self.indicators.view.sort)
+                    .unwrap_or(0);
+                self.indicators.view.sort = Sort::ALL[(i + 1) % Sort::ALL.len()];
+                self.indicators.refilter();
+                self.flash(format!(
+                    "sorted by {} inside each task",
+                    self.indicators.view.sort.label()
+                ));
+            }
+            Action::IndJump if screen == Screen::Data => self.indicators_data_jump(),
+            Action::IndJump => self.indicators_jump(),
+            _ => return false,
+        }
+        true
+    }
+
+    fn actual_form(&mut self, existing: Option<ActualValue>) {
+        let Some(r) = self.indicators.current().cloned() else {
+            self.flash("no indicator under the cursor");
+            return;
+        };
+        let Some(tab) = &self.indicators.table else {
+            return;
+        };
+        let unit = r.indicator.unit;
+        let labels: Vec<String> = tab.periods.iter().map(|p| p.label.clone()).collect();
+        let (period, value, date, evidence) = match &existing {
+            Some(a) => (
+                tab.periods
+                    .iter()
+                    .find(|p| p.id == a.period_id)
+                    .map_or(String::new(), |p| p.label.clone()),
+                unit.edit_text(a.value),
+                dates::full(a.measured_on),
+                a.evidence.clone(),
+            ),
+            None => (
+                labels
+                    .get(tab.period_at(self.working_date))
+                    .cloned()
+                    .unwrap_or_default(),
+                String::new(),
+                dates::full(self.working_date),
+                String::new(),
+            ),
+        };
+        let hint = match unit {
+            Unit::Share => "a share: 0.68 or 68%",
+            Unit::Percent => "a percentage: 68",
+            Unit::Count => "a count",
+            Unit::PerTeacherMonth => "a number per teacher per month",
+        };
+        self.indicators.form = Some(Form {
+            title: format!(
+                "{} {}: {}",
+                if existing.is_some() {
+                    "Correct"
+                } else {
+                    "Actual value of"
+                },
+                r.number,
+                svc::clip(&r.indicator.name, 40)
+            ),
+            kind: match &existing {
+                Some(a) => FormKind::EditActual {
+                    id: a.id,
+                    indicator_id: r.indicator.id,
+                    unit,
+                },
+                None => FormKind::EnterActual {
+                    indicator_id: r.indicator.id,
+                    unit,
+                },
+            },
+            fields: vec![
+                Field::choice("Period", &period, labels),
+                Field::text("Value", value),
+                Field::text("Measured on", date),
+                Field::text("Evidence", evidence),
+            ],
+            focus: 1,
+            error: None,
+            note: format!("{hint}; evidence: the report, order or list it comes from"),
+        });
+    }
+
+    fn targets_form(&mut self) {
+        let (Some(r), Some(tab)) = (self.indicators.current().cloned(), &self.indicators.table)
+        else {
+            self.flash("no indicator under the cursor");
+            return;
+        };
+        let unit = r.indicator.unit;
+        let fields = tab
+            .periods
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                Field::text(
+                    p.label.clone(),
+                    r.targets[i].map_or_else(String::new, |v| unit.edit_text(v)),
+                )
+            })
+            .collect();
+        self.indicators.form = Some(Form {
+            title: format!(
+                "Targets of {}: {}",
+                r.number,
+                svc::clip(&r.indicator.name, 40)
+            ),
+            kind: FormKind::Targets {
+                indicator_id: r.indicator.id,
+                unit,
+                periods: tab.periods.iter().map(|p| p.id).collect(),
+            },
+            fields,
+            focus: 0,
+            error: None,
+            note: format!(
+                "{}; empty: no target for the period",
+                if unit == Unit::Share {
+                    "0–1 or 60%"
+                } else {
+                    "a number"
+                }
+            ),
+        });
+    }
+
+    fn bind_form(&mut self) {
+        let Some(r) = self.indicators.current().cloned() else {
+            self.flash("no indicator under the cursor");
+            return;
+        };
+        let unit = r.indicator.unit;
+        let mut choices = vec![NO_METRIC.to_string()];
+        choices.extend(
+            Metric::ALL
+                .iter()
+                .filter(|m| m.fits(unit))
+                .map(|m| m.as_str().to_string()),
+        );
+        let (current, params) = match &r.metric {
+            Some((m, p)) => (m.as_str().to_string(), p.pairs()),
+            None => (NO_METRIC.to_string(), String::new()),
+        };
+        self.indicators.form = Some(Form {
+            title: format!("Compute {}: {}", r.number, svc::clip(&r.indicator.name, 40)),
+            kind: FormKind::Bind {
+                indicator_id: r.indicator.id,
+            },
+            fields: vec![
+                Field::choice("Metric", &current, choices),
+                Field::text("Parameters", params),
+            ],
+            focus: 0,
+            error: None,
+            note: "min_credits=40 (teachers_with_credits) · format=mentoring (training_sessions)"
+                .into(),
+        });
+    }
+
+    fn recompute_indicators(&mut self) {
+        let Some(tab) = &self.indicators.table else {
+            return;
+        };
+        let pid = tab.programme.id;
+        if !tab.rows().any(|r| r.metric.is_some()) {
+            self.flash("no indicator of this programme is computed: b binds one to a metric");
+            return;
+        }
+        let as_of = self.working_date;
+        if let Some(lines) = self.write(
+            format!("recompute as of {}", dates::full(as_of)),
+            |tx, op| svc::recompute(tx, op, pid, None, as_of),
+        ) {
+            let stored = lines.iter().filter(|l| l.stored).count();
+            let with_value = lines.iter().filter(|l| l.value.is_some()).count();
+            let no_data = lines.len() - with_value;
+            self.flash(format!(
+                "recomputed as of {}: {stored} new, {} unchanged, {no_data} periods without data",
+                dates::full(as_of),
+                with_value - stored
+            ));
+            if self.indicators.screen == Screen::Chart {
+                self.reload_indicator_history();
+            }
+        }
+    }
+
+    /// Keys while a form is open.
+    fn indicators_form_update(&mut self, action: Action) {
+        let Some(form) = self.indicators.form.as_mut() else {
+            return;
+        };
+        let n = form.fields.len();
+        match action {
+            Action::Cancel => self.indicators.form = None,
+            Action::FormNext if n > 0 => form.focus = (form.focus + 1) % n,
+            Action::FormPrev if n > 0 => form.focus = (form.focus + n - 1) % n,
+            Action::MoveLeft | Action::MoveRight => {
+                if let Some(f) = form.fields.get_mut(form.focus)
+                    && !f.choices.is_empty()
+                {
+                    let i = f.choices.iter().position(|c| *c == f.value).unwrap_or(0);
+                    let k = f.choices.len();
+                    let j = if action == Action::MoveRight {
+                        (i + 1) % k
+                    } else {
+                        (i + k - 1) % k
+                    };
+                    f.value = f.choices[j].clone();
+                }
+            }
+            Action::FormErase => {
+                if let Some(f) = form.fields.get_mut(form.focus)
+                    && f.choices.is_empty()
+                {
+                    f.value.pop();
+                }
+            }
+            Action::InsertText(t) => {
+                if let Some(f) = form.fields.get_mut(form.focus)
+                    && f.choices.is_empty()
+                {
+                    f.value.push_str(&t);
+                }
+            }
+            Action::Confirm => self.submit_indicators_form(),
+            _ => {}
+        }
+    }
+
+    fn submit_indicators_form(&mut self) {
+        let Some(form) = self.indicators.form.clone() else {
+            return;
+        };
+        let working = self.working_date;
+        let periods: Vec<(String, Id)> = self
+            .indicators
+            .table
+            .as_ref()
+            .map(|t| t.periods.iter().map(|p| (p.label.clone(), p.id)).collect())
+            .unwrap_or_default();
+        let period_id = |label: &str| -> Result<Id, String> {
+            periods
+                .iter()
+                .find(|(l, _)| l == label)
+                .map(|(_, id)| *id)
+                .ok_or_else(|| format!("period «{label}»: not a period of the programme"))
+        };
+        let result: Result<Option<String>, String> = (|| {
+            Ok(match &form.kind {
+                FormKind::Filter => {
+                    self.indicators.view = View {
+                        text: form.value("Name or number").to_string(),
+                        show: Show::parse(form.value("Show")).unwrap_or_default(),
+                        sort: Sort::parse(form.value("Order")).unwrap_or_default(),
+                    };
+                    self.indicators.refilter();
+                    let d = self.indicators.view.describe();
+                    Some(if d.is_empty() {
+                        "showing every indicator".into()
+                    } else {
+                        d
+                    })
+                }
+                FormKind::EnterActual { indicator_id, unit }
+                | FormKind::EditActual {
+                    indicator_id, unit, ..
+                } => {
+                    let value = unit
+                        .parse_value(form.value("Value"))
+                        .map_err(|e| format!("value {e}"))?;
+                    let input = ActualInput {
+                        indicator_id: *indicator_id,
+                        period_id: period_id(form.value("Period"))?,
+                        measured_on: day(form.value("Measured on"), "measured on")?,
+                        value,
+                        evidence: form.value("Evidence").to_string(),
+                    };
+                    let shown = unit.format(value);
+                    match form.kind {
+                        FormKind::EditActual { id, .. } => self
+                            .write(format!("correct value {shown}"), |tx, op| {
+                                Ok(((), svc::update_actual(tx, op, id, &input, working)?))
+                            })
+                            .map(|_| format!("value corrected to {shown}")),
+                        _ => {
+                            self.write(format!("enter value {shown}"), |tx, op| {
+                                svc::enter_actual(tx, op, &input, working)
+                            })
+                            .map(|_| format!("value {shown} recorded for {}", form.value("Period")))
+                        }
+                    }
+                }
+                FormKind::DeleteActual { id } => self
+                    .write("delete value", |tx, op| {
+                        Ok(((), svc::delete_actual(tx, op, *id)?))
+                    })
+                    .map(|_| "value deleted (u undoes)".to_string()),
+                FormKind::Targets {
+                    indicator_id,
+                    unit,
+                    periods,
+                } => {
+                    let mut targets = vec![];
+                    for (f, pid) in form.fields.iter().zip(periods) {
+                        let v = f.value.trim();
+                        let t = if v.is_empty() {
+                            None
+                        } else {
+                            Some(
+                                unit.parse_value(v)
+                                    .map_err(|e| format!("{}: {e}", f.label))?,
+                            )
+                        };
+                        targets.push((*pid, t));
+                    }
+                    let id = *indicator_id;
+                    self.write("edit targets", |tx, op| {
+                        Ok(((), svc::set_targets(tx, op, id, &targets)?))
+                    })
+                    .map(|_| "targets saved".to_string())
+                }
+                FormKind::Bind { indicator_id } => {
+                    let m = form.value("Metric");
+                    let binding = if m == NO_METRIC {
+                        None
+                    } else {
+                        let metric =
+                            Metric::parse(m).ok_or_else(|| format!("metric «{m}»: unknown"))?;
+                        let p = MetricParams::parse_pairs(metric, form.value("Parameters"))?;
+                        Some((metric, p))
+                    };
+                    let id = *indicator_id;
+                    self.write("bind metric", |tx, op| {
+                        Ok((
+                            (),
+                            svc::bind_metric(tx, op, id, binding.as_ref().map(|(m, p)| (*m, p)))?,
+                        ))
+                    })
+                    .map(|_| match &binding {
+                        Some((m, p)) => format!("computed as {}: r recomputes", metric_text(*m, p)),
+                        None => "entered by hand from now on".to_string(),
+                    })
+                }
+            })
+        })();
+        match result {
+            Ok(Some(done)) => {
+                self.indicators.form = None;
+                if self.indicators.screen == Screen::Chart {
+                    self.reload_indicator_history();
+                }
+                self.flash(done);
+            }
+            Ok(None) => {
+                if let Some(f) = self.indicators.form.as_mut() {
+                    f.error = self.message.clone();
+                }
+            }
+            Err(e) => {
+                if let Some(f) = self.indicators.form.as_mut() {
+                    f.error = Some(format!("not saved: {e}"));
+                }
+            }
+        }
+    }
+
+    /// Enter on a computed value: the data it was computed from.
+    fn indicators_jump(&mut self) {
+        let (Some(r), Some(tab)) = (
+            self.indicators.current().cloned(),
+            self.indicators.table.clone(),
+        ) else {
+            return;
+        };
+        let Some((metric, _)) = r.metric else {
+            self.flash("entered by hand: only computed values (ƒ) have data behind them");
+            return;
+        };
+        // The days the value counted: the period's covered part.
+        let pi = r
+            .actual_period_idx
+            .unwrap_or_else(|| tab.period_at(self.working_date));
+        let Some(period) = tab.periods.get(pi) else {
+            return;
+        };
+        let years = crate::store::school::years(self.db.conn()).unwrap_or_default();
+        let windows = crate::service::metrics::coverage(
+            &years,
+            period.starts_on,
+            period.ends_on,
+            self.working_date,
+        );
+        let (Some(first), Some(last)) = (windows.first(), windows.last()) else {
+            self.flash(format!(
+                "the database holds no school day of period {}",
+                period.label
+            ));
+            return;
+        };
+        let (from, to, year) = (first.0, last.1, last.2.clone());
+        match metric {
+            Metric::TrainingSessions
+            | Metric::TeachersWithCredits
+            | Metric::TeachersInGoodStanding => {
+                // The Training tab: its sessions, or the year's standing.
+                if let Some(i) = self
+                    .plans
+                    .iter()
+                    .rposition(|p| p.year_id == year.id && p.starts_on <= to)
+                {
+                    self.training.plan_idx = i;
+                }
+                if metric == Metric::TrainingSessions {
+                    self.training.screen = super::training::Screen::Sessions;
+                } else {
+                    self.training.screen = super::training::Screen::Standing;
+                    self.training.year_scope = true;
+                }
+                self.training.loaded = false;
+                self.update(Action::TabTraining);
+                self.flash(format!(
+                    "the data behind {} {}: {}",
+                    r.number,
+                    metric.label(),
+                    r.actual.map_or_else(String::new, |a| a.evidence)
+                ));
+            }
+            _ => {
+                let settings = match crate::store::settings::load(self.db.conn()) {
+                    Ok(s) => s,
+                    Err(e) => {
+                        self.flash(format!("could not read the settings: {e}"));
+                        return;
+                    }
+                };
+                let mut rows = vec![];
+                let mut online = std::collections::HashMap::new();
+                for (a, b, _) in &windows {
+                    match crate::service::keeping::journal_keeping(
+                        self.db.conn(),
+                        &settings,
+                        *a,
+                        *b,
+                        self.working_date,
+                    ) {
+                        Ok(v) => rows.extend(v),
+                        Err(e) => {
+                            self.flash(format!("could not read the journal: {e}"));
+                            return;
+                        }
+                    }
+                    for (t, n) in
+                        crate::store::metrics::online_lessons_by_teacher(self.db.conn(), *a, *b)
+                            .unwrap_or_default()
+                    {
+                        *online.entry(t).or_insert(0) += n;
+                    }
+                }
+                // One row per teacher over all windows.
+                let mut merged: Vec<TeacherKeeping> = vec![];
+                for k in rows {
+                    match merged.iter_mut().find(|m| m.teacher_id == k.teacher_id) {
+                        Some(m) => {
+                            let id = m.teacher_id;
+                            *m = TeacherKeeping::total(&k.teacher, [&*m, &k]);
+                            m.teacher_id = id;
+                        }
+                        None => merged.push(k),
+                    }
+                }
+                let (_, pick) = data_columns(metric);
+                if metric == Metric::OnlineLessonsPerTeacherMonth {
+                    merged.sort_by_key(|k| online.get(&k.teacher_id).copied().unwrap_or(0));
+                } else {
+                    merged.sort_by(|a, b| {
+                        let f = |k: &TeacherKeeping| {
+                            let (n, of) = pick(k);
+                            crate::service::keeping::percent(n, of).unwrap_or(101.0)
+                        };
+                        f(a).total_cmp(&f(b))
+                    });
+                }
+                self.indicators.data = Some(DataView {
+                    metric,
+                    from,
+                    to,
+                    rows: merged,
+                    online,
+                });
+                self.indicators.data_row = 0;
+                self.indicators.screen = Screen::Data;
+            }
+        }
+    }
+
+    /// Enter on a teacher of the data behind a lesson metric: that
+    /// teacher's latest lesson lacking what the metric counts, in the
+    /// Journal (or, for attendance, the class's day in Attendance).
+    fn indicators_data_jump(&mut self) {
+        use crate::store::metrics::Gap;
+        let Some(d) = &self.indicators.data else {
+            return;
+        };
+        let Some(k) = d.rows.get(self.indicators.data_row).cloned() else {
+            return;
+        };
+        let (metric, from, to) = (d.metric, d.from, d.to);
+        let gap = match metric {
+            Metric::LessonsWithTopic => Gap::Topic,
+            Metric::LessonsWithHomework => Gap::Homework,
+            Metric::LessonsWithAttendance => Gap::Attendance,
+            Metric::OnlineLessonsPerTeacherMonth => Gap::Online,
+            _ => {
+                let s = crate::store::settings::load(self.db.conn()).unwrap_or_default();
+                use crate::domain::settings::DeadlineKind::*;
+                Gap::LateMark([
+                    s.mark_deadline_days(Current),
+                    s.mark_deadline_days(Interim),
+                    s.mark_deadline_days(Written),
+                ])
+            }
+        };
+        let found = crate::store::metrics::latest_gap(self.db.conn(), k.teacher_id, from, to, gap);
+        let Some(l) = self.report_indicators("the lessons", found).flatten() else {
+            self.flash(format!(
+                "{}: no such lesson {}–{}",
+                k.teacher,
+                dates::short(from),
+                dates::short(to)
+            ));
+            return;
+        };
+        let Some(ci) = self.classes.iter().position(|c| c.id == l.class_id) else {
+            self.flash("that lesson's class is not in the current school year");
+            return;
+        };
+        self.class_idx = ci;
+        self.journal.loaded = false;
+        self.attendance.loaded = false;
+        if gap == Gap::Attendance {
+            self.attendance.show = super::attendance::Show::Day;
+            self.attendance.date = l.date;
+            self.update(Action::TabAttendance);
+        } else {
+            use crate::domain::PeriodKind;
+            let quarter = self
+                .periods
+                .iter()
+                .position(|p| p.kind == PeriodKind::Quarter && p.contains(l.date))
+                .or_else(|| self.periods.iter().position(|p| p.contains(l.date)));
+            if let Some(pi) = quarter {
+                self.journal.period_idx = pi;
+            }
+            self.update(Action::TabJournal);
+            if let Some(si) = self
+                .journal
+                .subjects
+                .iter()
+                .position(|s| s.id == l.subject_id)
+            {
+                self.journal.subject_idx = si;
+                self.journal.loaded = false;
+                self.ensure_loaded();
+            }
+            if let Some(c) = self
+                .journal
+                .view
+                .as_ref()
+                .and_then(|v| v.lessons.iter().position(|x| x.lesson.id == l.lesson_id))
+            {
+                self.journal.col = c;
+            }
+        }
+        self.flash(format!(
+            "{}'s latest lesson {}: {}",
+            k.teacher,
+            match gap {
+                Gap::Topic => "without a topic",
+                Gap::Homework => "without homework",
+                Gap::Attendance => "without attendance taken",
+                Gap::Online => "online",
+                Gap::LateMark(_) => "with a mark entered late",
+            },
+            dates::full(l.date)
+        ));
+    }
+
+    fn report_indicators<T>(&mut self, what: &str, r: crate::store::Result<T>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.flash(format!("could not read {what}: {e}"));
+                None
+            }
+        }
+    }
 }

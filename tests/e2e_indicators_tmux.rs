@@ -1,0 +1,181 @@
+//! End to end in a real terminal (tmux, 80×24, monochrome) on the small
+//! demo: open the seed 002 programme, enter an actual value, recompute the
+//! computed indicators, read the chart, and check `classbook indicators
+//! show` says the same. Skipped when tmux is not installed.
+
+use std::path::Path;
+use std::process::Command;
+use std::thread::sleep;
+use std::time::Duration;
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn run(&self, args: &[&str]) -> String {
+        let o = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("tmux runs");
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            self.run(&["send-keys", "-t", "e2e", k]);
+            sleep(Duration::from_millis(60));
+        }
+    }
+
+    fn text(&self, literal: &str) {
+        self.run(&["send-keys", "-t", "e2e", "-l", literal]);
+    }
+
+    fn screen(&self) -> String {
+        self.run(&["capture-pane", "-p", "-t", "e2e"])
+    }
+
+    /// Wait (up to about 10 s) until the screen contains `what`.
+    fn wait_for(&self, what: &str) -> String {
+        for _ in 0..200 {
+            let s = self.screen();
+            if s.contains(what) {
+                return s;
+            }
+            sleep(Duration::from_millis(50));
+        }
+        panic!("the screen never showed «{what}»:\n{}", self.screen());
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .output();
+    }
+}
+
+fn has_tmux() -> bool {
+    Command::new("tmux").arg("-V").output().is_ok()
+}
+
+fn cli(db: &Path, args: &[&str]) -> String {
+    let o = Command::new(env!("CARGO_BIN_EXE_classbook"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8(o.stdout).unwrap()
+}
+
+#[test]
+fn open_the_programme_enter_a_value_recompute_read_the_chart() {
+    if !has_tmux() {
+        eprintln!("tmux not installed: skipped");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.sqlite");
+    let bin = env!("CARGO_BIN_EXE_classbook");
+    let o = Command::new(bin)
+        .args(["demo", "--db"])
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let tmux = Tmux {
+        socket: format!("classbook-e2e-indicators-{}", std::process::id()),
+    };
+    let cmd = format!("{bin} --db '{}' --as e2e --no-color", db.display());
+    tmux.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "e2e",
+        "-x",
+        "80",
+        "-y",
+        "24",
+        &cmd,
+    ]);
+    tmux.wait_for("1 Journal");
+    tmux.keys(&["4"]);
+    tmux.wait_for("16 indicators");
+    // Choose the seed 002 programme through the picker.
+    tmux.keys(&["p"]);
+    tmux.wait_for("Choose the programme");
+    tmux.keys(&["/"]);
+    tmux.text("методического");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("01.01.2022–31.12.2026");
+    // From 1.1 down to 2.2: 1.2, the heading of task 2, 2.1, 2.2.
+    tmux.keys(&["j", "j", "j", "j", "a"]);
+    tmux.wait_for("Actual value of 2.2");
+    tmux.text("31%");
+    tmux.keys(&["Tab", "Tab"]);
+    tmux.text("Мониторинг, декабрь 2025");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("value 31% recorded for 2025-2026");
+    tmux.keys(&["r"]);
+    tmux.wait_for("recomputed as of 24.12.2025: 3 new");
+    let table = tmux.screen();
+    tmux.keys(&["k", "k", "k", "c"]);
+    let chart = tmux.wait_for("Values recorded, newest first");
+    tmux.keys(&["q"]);
+
+    // The table's 2.2 row and the CLI's agree.
+    let row = table.lines().find(|l| l.contains("2.2 ")).unwrap();
+    assert!(
+        row.contains("31%") && row.contains("89%") && row.contains("at risk"),
+        "{row}"
+    );
+    let text = cli(&db, &["indicators", "show", "-p", "1"]);
+    let line = text.lines().find(|l| l.starts_with("2.2 ")).unwrap();
+    assert!(
+        line.contains("31%") && line.contains("89%") && line.contains("at risk"),
+        "{line}"
+    );
+    // The chart of 1.2 and `show --indicator 1.2` agree, period by period.
+    assert!(chart.contains("1.2ƒ"), "{chart}");
+    let one = cli(
+        &db,
+        &[
+            "indicators",
+            "show",
+            "-p",
+            "1",
+            "--indicator",
+            "1.2",
+            "--format",
+            "json",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_str(&one).unwrap();
+    for p in v["periods"].as_array().unwrap() {
+        let label = p["period"].as_str().unwrap();
+        let status = p["status"].as_str().unwrap().replace('_', " ");
+        let ach = format!("{:.0}%", p["achievement"].as_f64().unwrap());
+        let target_line = chart
+            .lines()
+            .position(|l| l.trim_start().starts_with(label))
+            .unwrap();
+        let actual_line = chart.lines().nth(target_line + 1).unwrap();
+        assert!(
+            actual_line.contains(&format!("{ach} {status}")),
+            "{actual_line} / {ach} {status}"
+        );
+    }
+    assert_eq!(v["actual"]["source"], "computed");
+    assert_eq!(v["actual"]["entered_by"], "e2e");
+}
