@@ -13,6 +13,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::service::demo::{self, DemoOptions, DemoSize};
 
 pub mod attendance;
+// reports
+pub mod report;
 use crate::store::{self, Db, OpenError, OpenMode, OpenOptions};
 
 /// Exit codes, documented in the README.
@@ -93,6 +95,10 @@ pub enum Command {
         #[command(subcommand)]
         command: Box<journal::JournalCommand>,
     },
+    /// Reports to print and file: performance, attendance, keeping,
+    /// training, indicators (text, CSV, JSON or printable HTML).
+    #[command(long_about = report::ABOUT)]
+    Report(report::ReportArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -299,6 +305,8 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         }
         // journal
         Some(Command::Journal { command }) => journal::run(&db_path, &operator, *command),
+        // reports
+        Some(Command::Report(args)) => report::run(&db_path, args),
     }
 }
 

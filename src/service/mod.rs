@@ -6,5 +6,7 @@ pub mod demo;
 pub mod indicators;
 pub mod journal;
 pub mod programme_csv;
+// reports (issue 7 §3)
+pub mod reports;
 pub mod review;
 pub mod training;

@@ -129,6 +129,11 @@ actions! {
     GoDate = "go_date", "date", "Go to a date: the first lesson on or after it (DD.MM)";
     EditLesson = "edit_lesson", "lesson", "Edit the lesson record: topic, homework, mode, teacher";
     EditFinal = "edit_final", "final grade", "Enter the final period grade (2–5, na; empty clears)";
+    // reports
+    TabReports = "tab_reports", "reports", "Go to the Reports tab";
+    ReportPickKind = "report_kind", "report", "Choose the report: performance, attendance, keeping, training, indicators";
+    ReportSaveCsv = "report_save_csv", "write CSV", "Write the report shown as CSV into the current directory";
+    ReportSaveHtml = "report_save_html", "write HTML", "Write the report shown as a printable HTML file (A4, signature lines)";
 }
 
 #[cfg(test)]

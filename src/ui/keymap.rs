@@ -29,6 +29,8 @@ pub enum Mode {
     Training,
     Indicators,
     Review,
+    /// The Reports tab.
+    Reports,
     /// A picker list is open.
     Picker,
     /// Typing into a picker's filter.
@@ -53,6 +55,7 @@ impl Mode {
         Mode::Training,
         Mode::Indicators,
         Mode::Review,
+        Mode::Reports,
         Mode::Picker,
         Mode::Filter,
         Mode::Help,
@@ -70,6 +73,7 @@ impl Mode {
             Mode::Training => "training",
             Mode::Indicators => "indicators",
             Mode::Review => "review",
+            Mode::Reports => "reports",
             Mode::Picker => "picker",
             Mode::Filter => "filter",
             Mode::Help => "help",
@@ -88,6 +92,7 @@ impl Mode {
             Mode::Training => "Training",
             Mode::Indicators => "Indicators",
             Mode::Review => "Review",
+            Mode::Reports => "Reports",
             Mode::Picker => "Pickers",
             Mode::Filter => "Typing a filter",
             Mode::Help => "This help",
@@ -110,6 +115,7 @@ impl Mode {
                 | Mode::Training
                 | Mode::Indicators
                 | Mode::Review
+                | Mode::Reports
                 | Mode::TrainingRoll
                 | Mode::TrainingStanding
         )
@@ -330,6 +336,7 @@ impl Default for Keymap {
         add(Global, Action::TabTraining, &[k('3')], false);
         add(Global, Action::TabIndicators, &[k('4')], false);
         add(Global, Action::TabReview, &[k('5')], false);
+        add(Global, Action::TabReports, &[k('6')], false);
         let moves = |add: &mut AddFn, mode: Mode, letters: bool| {
             let l = |c: char, code: KeyCode| {
                 if letters {
@@ -398,6 +405,12 @@ impl Default for Keymap {
         add(Training, Action::PrevPlan, &[k('[')], true);
         add(Training, Action::NextPlan, &[k(']')], true);
         add(Indicators, Action::PickProgramme, &[k('p')], true);
+        // reports
+        add(Reports, Action::ReportPickKind, &[k('r')], true);
+        add(Reports, Action::PickClass, &[k('c')], true);
+        add(Reports, Action::PickPeriod, &[k('p')], true);
+        add(Reports, Action::ReportSaveCsv, &[k('w')], true);
+        add(Reports, Action::ReportSaveHtml, &[k('W')], true);
         // Overlays.
         add(Picker, Action::Confirm, &[p(Enter)], true);
         add(Picker, Action::Filter, &[k('/')], true);
