@@ -2,7 +2,7 @@
 //! Stored as key/value text in the `setting` table; every key is listed in
 //! [`Settings::SPEC`] with its default and its meaning.
 
-use chrono::NaiveTime;
+use chrono::{NaiveDate, NaiveTime};
 use serde::Serialize;
 use thiserror::Error;
 
@@ -34,6 +34,52 @@ pub struct Settings {
     pub training_min_session_minutes: u32,
     pub training_study_notes_chars: u32,
     pub training_open_lessons_year: u32,
+}
+
+/// Which entry deadline a form of control has (control_form.deadline_kind):
+/// a current mark, an interim-attestation mark, or a written work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeadlineKind {
+    Current,
+    Interim,
+    Written,
+}
+
+impl DeadlineKind {
+    pub fn parse(s: &str) -> Option<DeadlineKind> {
+        match s {
+            "current" => Some(DeadlineKind::Current),
+            "interim" => Some(DeadlineKind::Interim),
+            "written" => Some(DeadlineKind::Written),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeadlineKind::Current => "current",
+            DeadlineKind::Interim => "interim",
+            DeadlineKind::Written => "written",
+        }
+    }
+}
+
+impl Settings {
+    /// Days after the lesson by which a mark of this kind must be entered.
+    pub fn mark_deadline_days(&self, kind: DeadlineKind) -> u32 {
+        match kind {
+            DeadlineKind::Current => self.mark_deadline_current_days,
+            DeadlineKind::Interim => self.mark_deadline_interim_days,
+            DeadlineKind::Written => self.mark_deadline_written_days,
+        }
+    }
+
+    /// The last day a mark of this kind given at a lesson on `lesson_date`
+    /// may be entered (inclusive).
+    pub fn mark_due_by(&self, lesson_date: NaiveDate, kind: DeadlineKind) -> NaiveDate {
+        lesson_date + chrono::Days::new(u64::from(self.mark_deadline_days(kind)))
+    }
 }
 
 impl Default for Settings {

@@ -5,6 +5,7 @@ pub mod attendance;
 pub mod demo;
 pub mod indicators;
 pub mod journal;
+pub mod keeping;
 pub mod programme_csv;
 // reports (issue 7 §3)
 pub mod reports;

@@ -346,3 +346,75 @@ pub fn teaching_log(conn: &Connection, lesson_id: Id) -> Result<Option<TeachingL
         )
         .optional()?)
 }
+
+/// Journal-keeping counts of one teacher over a date range (see
+/// `service::keeping`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KeepingCounts {
+    pub teacher_id: Id,
+    pub lessons: u32,
+    pub with_topic: u32,
+    pub with_homework: u32,
+    pub with_attendance: u32,
+    pub marks: u32,
+    pub marks_on_time: u32,
+}
+
+/// Per teacher who actually taught (the substitute, else the teacher of
+/// the workload): lessons held from `from` to `to` and how many have a
+/// topic, a homework entry and attendance taken; the marks given at them
+/// and how many were entered (in local time) no later than the lesson date
+/// plus the days allowed for the form's deadline kind
+/// (`days` = current, interim, written).
+pub fn keeping_counts(
+    conn: &Connection,
+    from: NaiveDate,
+    to: NaiveDate,
+    days: [u32; 3],
+) -> Result<Vec<KeepingCounts>> {
+    let mut out: std::collections::BTreeMap<Id, KeepingCounts> = Default::default();
+    let mut stmt = conn.prepare_cached(
+        "SELECT coalesce(taught_by_id, teacher_id) AS t, count(*),
+                sum(length(trim(ifnull(topic, ''))) > 0),
+                sum(homework_kind IS NOT NULL),
+                sum(attendance_taken_at IS NOT NULL)
+         FROM lesson WHERE date BETWEEN ?1 AND ?2 GROUP BY t",
+    )?;
+    let rows = stmt.query_map(params![from, to], |r| {
+        Ok(KeepingCounts {
+            teacher_id: r.get(0)?,
+            lessons: r.get(1)?,
+            with_topic: r.get(2)?,
+            with_homework: r.get(3)?,
+            with_attendance: r.get(4)?,
+            marks: 0,
+            marks_on_time: 0,
+        })
+    })?;
+    for row in rows {
+        let row = row?;
+        out.insert(row.teacher_id, row);
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT coalesce(l.taught_by_id, l.teacher_id) AS t, count(*),
+                sum(date(m.entered_at, 'localtime') <= date(l.date, '+' ||
+                    CASE cf.deadline_kind WHEN 'current' THEN ?3 WHEN 'interim' THEN ?4 ELSE ?5 END
+                    || ' days'))
+         FROM mark m JOIN lesson l ON l.id = m.lesson_id
+         JOIN control_form cf ON cf.id = m.control_form_id
+         WHERE l.date BETWEEN ?1 AND ?2 GROUP BY t",
+    )?;
+    let rows = stmt.query_map(params![from, to, days[0], days[1], days[2]], |r| {
+        Ok((r.get::<_, Id>(0)?, r.get::<_, u32>(1)?, r.get::<_, u32>(2)?))
+    })?;
+    for row in rows {
+        let (t, marks, on_time) = row?;
+        let e = out.entry(t).or_insert_with(|| KeepingCounts {
+            teacher_id: t,
+            ..KeepingCounts::default()
+        });
+        e.marks = marks;
+        e.marks_on_time = on_time;
+    }
+    Ok(out.into_values().collect())
+}
