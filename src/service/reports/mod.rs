@@ -14,6 +14,7 @@
 
 mod attendance;
 mod indicators;
+mod keeping;
 mod performance;
 pub mod render;
 mod training;
@@ -481,9 +482,12 @@ pub fn build(conn: &store::Conn, req: &Request) -> Result<Report> {
             r
         }
         Kind::Keeping => {
-            let span = need_span()?;
-            let _ = span;
-            return refuse("the journal keeping report is not available yet");
+            let mut r = keeping::build(conn, need_span()?, req.as_of)?;
+            r.signatures = sign(&[
+                ("Deputy director", Role::Deputy),
+                ("Director", Role::Director),
+            ]);
+            r
         }
         Kind::Training => {
             let span = need_span()?;

@@ -78,6 +78,7 @@ pub fn text(r: &Report) -> String {
     let _ = writeln!(out, "as of {}", full(r.as_of));
     let _ = writeln!(out);
     let table = r.table();
+    // Long text wraps inside its column rather than running off the line.
     let widths: Vec<usize> = (0..r.columns.len())
         .map(|c| {
             table
@@ -85,16 +86,28 @@ pub fn text(r: &Report) -> String {
                 .map(|row| row.get(c).map_or(0, |s| UnicodeWidthStr::width(s.as_str())))
                 .max()
                 .unwrap_or(0)
+                .min(TEXT_WRAP)
         })
         .collect();
     for (i, row) in table.iter().enumerate() {
-        let line: Vec<String> = row
+        let cells: Vec<Vec<String>> = row
             .iter()
-            .zip(&r.columns)
             .zip(&widths)
-            .map(|((s, c), w)| pad(s, *w, c.numeric && i > 0))
+            .map(|(s, w)| wrap(s, *w))
             .collect();
-        let _ = writeln!(out, "{}", line.join("  ").trim_end());
+        let height = cells.iter().map(Vec::len).max().unwrap_or(1);
+        for k in 0..height {
+            let line: Vec<String> = cells
+                .iter()
+                .zip(&r.columns)
+                .zip(&widths)
+                .map(|((lines, c), w)| {
+                    let s = lines.get(k).map_or("", String::as_str);
+                    pad(s, *w, c.numeric && i > 0)
+                })
+                .collect();
+            let _ = writeln!(out, "{}", line.join("  ").trim_end());
+        }
         if i == 0 {
             let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
             let _ = writeln!(out, "{}", rule.join("  "));
@@ -107,6 +120,59 @@ pub fn text(r: &Report) -> String {
         }
     }
     out
+}
+
+/// The widest a text column gets in the text output before it wraps.
+const TEXT_WRAP: usize = 40;
+
+/// `s` in lines of at most `w` display columns, broken at spaces (a word
+/// longer than the line is cut). Always at least one line.
+fn wrap(s: &str, w: usize) -> Vec<String> {
+    let w = w.max(1);
+    let mut lines = vec![String::new()];
+    for word in s.split(' ').filter(|x| !x.is_empty()) {
+        let mut word = word.to_string();
+        loop {
+            let cur = lines.last().map_or(0, |l| UnicodeWidthStr::width(l.as_str()));
+            let ww = UnicodeWidthStr::width(word.as_str());
+            let sep = usize::from(cur > 0);
+            if cur + sep + ww <= w {
+                if let Some(l) = lines.last_mut() {
+                    if sep == 1 {
+                        l.push(' ');
+                    }
+                    l.push_str(&word);
+                }
+                break;
+            }
+            if cur > 0 {
+                lines.push(String::new());
+                continue;
+            }
+            // A word wider than the line: cut it.
+            let mut head = String::new();
+            let mut used = 0;
+            let mut rest = word.chars().peekable();
+            while let Some(&c) = rest.peek() {
+                let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+                if used + cw > w && !head.is_empty() {
+                    break;
+                }
+                used += cw;
+                head.push(c);
+                rest.next();
+            }
+            if let Some(l) = lines.last_mut() {
+                l.push_str(&head);
+            }
+            word = rest.collect();
+            if word.is_empty() {
+                break;
+            }
+            lines.push(String::new());
+        }
+    }
+    lines
 }
 
 /// Escape text for HTML content and attribute values.
@@ -271,6 +337,14 @@ mod tests {
             "&lt;b&gt;&quot;Tom&quot; &amp; &#39;Jerry&#39;&lt;/b&gt;"
         );
         assert_eq!(escape("Nguyễn Thị Lan 王芳 Ёлкина"), "Nguyễn Thị Lan 王芳 Ёлкина");
+    }
+
+    #[test]
+    fn wrap_breaks_at_spaces_and_cuts_long_words() {
+        assert_eq!(wrap("a bb ccc", 4), vec!["a bb", "ccc"]);
+        assert_eq!(wrap("", 4), vec![""]);
+        assert_eq!(wrap("abcdefghij", 4), vec!["abcd", "efgh", "ij"]);
+        assert_eq!(wrap("王芳王芳", 4), vec!["王芳", "王芳"]);
     }
 
     #[test]
