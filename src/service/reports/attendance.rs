@@ -100,10 +100,8 @@ pub(super) fn build(
             .into(),
     );
     if to < span.to() {
-        r.notes.push(format!(
-            "Counted to {}, the working date.",
-            full(to)
-        ));
+        r.notes
+            .push(format!("Counted to {}, the working date.", full(to)));
     }
     Ok(r)
 }

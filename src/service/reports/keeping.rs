@@ -86,7 +86,8 @@ pub(super) fn build(conn: &store::Conn, span: &Span, as_of: NaiveDate) -> Result
         settings.mark_deadline_written_days,
     ));
     if to < span.to() {
-        r.notes.push(format!("Counted to {}, the working date.", full(to)));
+        r.notes
+            .push(format!("Counted to {}, the working date.", full(to)));
     }
     Ok(r)
 }

@@ -217,12 +217,7 @@ impl Cell {
                 if *places == 0 {
                     format!("{sign}{v}")
                 } else {
-                    format!(
-                        "{sign}{}.{:0w$}",
-                        v / p,
-                        v % p,
-                        w = usize::from(*places)
-                    )
+                    format!("{sign}{}.{:0w$}", v / p, v % p, w = usize::from(*places))
                 }
             }
         }
@@ -602,12 +597,19 @@ pub fn resolve(conn: &store::Conn, kind: Kind, names: &Names, as_of: NaiveDate) 
         unused("--programme", "is not about a programme")?;
     }
     if !kind.needs_period() && (names.period.is_some() || names.from.is_some()) {
-        unused("--period, --from and --to", "covers the programme's whole span")?;
+        unused(
+            "--period, --from and --to",
+            "covers the programme's whole span",
+        )?;
     }
     if !kind.takes_range() && (names.from.is_some() || names.to.is_some()) {
         return refuse(format!(
             "the {kind} report covers a period, not dates: give --period (q1–q4, h1–h2, year{})",
-            if kind == Kind::Training { "; the standing: h1, h2 or year" } else { "" }
+            if kind == Kind::Training {
+                "; the standing: h1, h2 or year"
+            } else {
+                ""
+            }
         ));
     }
     let year = year_of(conn, as_of)?;
@@ -649,11 +651,7 @@ pub fn resolve(conn: &store::Conn, kind: Kind, names: &Names, as_of: NaiveDate) 
         None
     } else if let (Some(from), Some(to)) = (names.from, names.to) {
         if from > to {
-            return refuse(format!(
-                "--from {} is after --to {}",
-                full(from),
-                full(to)
-            ));
+            return refuse(format!("--from {} is after --to {}", full(from), full(to)));
         }
         Some(Span::Range { from, to })
     } else if names.from.is_some() || names.to.is_some() {

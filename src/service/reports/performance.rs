@@ -148,8 +148,7 @@ pub(super) fn build(
             continue;
         }
         counted += 1;
-        let attested =
-            !grades.is_empty() && grades.iter().all(|g| matches!(g, Graded::Grade(_)));
+        let attested = !grades.is_empty() && grades.iter().all(|g| matches!(g, Graded::Grade(_)));
         if !attested && !grades.is_empty() {
             unattested += 1;
         }

@@ -90,11 +90,7 @@ pub fn text(r: &Report) -> String {
         })
         .collect();
     for (i, row) in table.iter().enumerate() {
-        let cells: Vec<Vec<String>> = row
-            .iter()
-            .zip(&widths)
-            .map(|(s, w)| wrap(s, *w))
-            .collect();
+        let cells: Vec<Vec<String>> = row.iter().zip(&widths).map(|(s, w)| wrap(s, *w)).collect();
         let height = cells.iter().map(Vec::len).max().unwrap_or(1);
         for k in 0..height {
             let line: Vec<String> = cells
@@ -133,7 +129,9 @@ fn wrap(s: &str, w: usize) -> Vec<String> {
     for word in s.split(' ').filter(|x| !x.is_empty()) {
         let mut word = word.to_string();
         loop {
-            let cur = lines.last().map_or(0, |l| UnicodeWidthStr::width(l.as_str()));
+            let cur = lines
+                .last()
+                .map_or(0, |l| UnicodeWidthStr::width(l.as_str()));
             let ww = UnicodeWidthStr::width(word.as_str());
             let sep = usize::from(cur > 0);
             if cur + sep + ww <= w {
@@ -271,10 +269,11 @@ pub fn html(r: &Report, printed: NaiveDate) -> String {
         .iter()
         .enumerate()
         .map(|(i, c)| {
-            let long = r
-                .rows
-                .iter()
-                .any(|row| row.cells.get(i).is_some_and(|x| x.display().chars().count() > 15));
+            let long = r.rows.iter().any(|row| {
+                row.cells
+                    .get(i)
+                    .is_some_and(|x| x.display().chars().count() > 15)
+            });
             match (c.numeric, long) {
                 (true, _) => " class=\"n\"",
                 (false, true) => " class=\"w\"",
@@ -336,7 +335,10 @@ mod tests {
             escape(r#"<b>"Tom" & 'Jerry'</b>"#),
             "&lt;b&gt;&quot;Tom&quot; &amp; &#39;Jerry&#39;&lt;/b&gt;"
         );
-        assert_eq!(escape("Nguyễn Thị Lan 王芳 Ёлкина"), "Nguyễn Thị Lan 王芳 Ёлкина");
+        assert_eq!(
+            escape("Nguyễn Thị Lan 王芳 Ёлкина"),
+            "Nguyễn Thị Lan 王芳 Ёлкина"
+        );
     }
 
     #[test]

@@ -331,15 +331,7 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         put(buf, area, area.x + 1, area.y, w, kind.title(), t.header);
         let why = p.error.as_deref().unwrap_or("No report yet.");
         for (k, line) in super::wrap(why, w, 3).iter().enumerate() {
-            put(
-                buf,
-                area,
-                area.x + 1,
-                area.y + 2 + k as u16,
-                w,
-                line,
-                t.bad,
-            );
+            put(buf, area, area.x + 1, area.y + 2 + k as u16, w, line, t.bad);
         }
         put(
             buf,
@@ -373,10 +365,7 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         x: area.x,
         y: area.y + 2,
         width: area.width,
-        height: area
-            .height
-            .saturating_sub(2 + notes.len() as u16)
-            .max(2),
+        height: area.height.saturating_sub(2 + notes.len() as u16).max(2),
     };
     let table = &p.table;
     let frozen = r.frozen.min(r.columns.len());
