@@ -131,9 +131,9 @@ actions! {
     EditFinal = "edit_final", "final grade", "Enter the final period grade (2–5, na; empty clears)";
     // reports
     TabReports = "tab_reports", "reports", "Go to the Reports tab";
-    ReportPickKind = "report_kind", "report", "Choose the report: performance, attendance, keeping, training, indicators";
-    ReportSaveCsv = "report_save_csv", "write CSV", "Write the report shown as CSV into the current directory";
-    ReportSaveHtml = "report_save_html", "write HTML", "Write the report shown as a printable HTML file (A4, signature lines)";
+    ReportPickKind = "report_pick_kind", "report", "Choose the report: performance, attendance, keeping…";
+    ReportSaveCsv = "report_save_csv", "write CSV", "Write the report as CSV into the current directory";
+    ReportSaveHtml = "report_save_html", "write HTML", "Write the report as printable HTML (A4, signatures)";
 }
 
 #[cfg(test)]

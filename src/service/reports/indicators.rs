@@ -28,8 +28,8 @@ pub(super) fn build(conn: &store::Conn, programme: &Programme, as_of: NaiveDate)
         Column::text("task", "Task"),
         Column::text("indicator", "Indicator"),
         Column::text("period", "Period"),
-        Column::text("target", "Target"),
-        Column::text("actual", "Actual"),
+        Column::num("target", "Target"),
+        Column::num("actual", "Actual"),
         Column::text("measured_on", "Measured"),
         Column::num("achievement_percent", "Achieved %"),
     ];

@@ -86,7 +86,8 @@ pub(super) fn build(
         Column::text("final", "Final"),
         Column::text("grade", "Grade"),
     ];
-    r.frozen = 2;
+    // Number, student and subject stay in view on screen.
+    r.frozen = 3;
     // The class list is the same in every subject's grid.
     let members = store::people::class_members(conn, class.id, period.starts_on, period.ends_on)?;
     // Students counted: on the list on the period's last day (or the

@@ -346,14 +346,14 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
     };
     put(buf, area, area.x + 1, area.y, w, &r.heading(), t.header);
     let sub = format!(
-        "{} · as of {} · {} rows",
+        "{} rows · as of {} · {}",
+        r.rows.len(),
+        dates::full(r.as_of),
         if r.school.is_empty() {
             "(no school name)"
         } else {
             r.school.as_str()
         },
-        dates::full(r.as_of),
-        r.rows.len()
     );
     put(buf, area, area.x + 1, area.y + 1, w, &sub, t.dim);
     // The summary under the table: the first note, on up to two lines.
@@ -365,13 +365,20 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         x: area.x,
         y: area.y + 2,
         width: area.width,
-        height: area.height.saturating_sub(2 + notes.len() as u16).max(2),
+        // Under the table: the cell under the cursor in full, then the notes.
+        height: area.height.saturating_sub(3 + notes.len() as u16).max(2),
     };
     let table = &p.table;
     let frozen = r.frozen.min(r.columns.len());
     let column = |c: usize| -> Column {
         let col = &r.columns[c];
-        let cap = if c < frozen { 28 } else { 36 };
+        // Names get more room when they are the only wide frozen column.
+        // A wide terminal shows long names and marks whole.
+        let cap = match (area.width >= 120, c < frozen, frozen) {
+            (true, _, _) => 40,
+            (false, true, 0..=2) => 28,
+            _ => 22,
+        };
         let wd = col_width(table, c, cap);
         if col.numeric {
             Column::right(wd, &[col.title.as_str()])
@@ -421,6 +428,9 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
             t.dim,
         );
     }
+    if let Some(line) = cursor_line(r, table, p.row, frozen + p.col) {
+        put(buf, area, area.x + 1, table_area.bottom(), w, &line, t.text);
+    }
     for (k, line) in notes.iter().enumerate() {
         put(
             buf,
@@ -432,4 +442,22 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
             t.dim,
         );
     }
+}
+
+/// The cell under the cursor in full, with its row's frozen cells:
+/// "Иванова Мария · Marks: 5 4 5/4 Н 3 …".
+fn cursor_line(r: &Report, table: &[Vec<String>], row: usize, col: usize) -> Option<String> {
+    let cells = table.get(row + 1)?;
+    let title = table.first()?.get(col)?;
+    let who: Vec<&str> = cells
+        .iter()
+        .take(r.frozen)
+        .map(String::as_str)
+        .filter(|s| !s.is_empty())
+        .collect();
+    Some(format!(
+        "{} · {title}: {}",
+        who.join(" "),
+        cells.get(col).map_or("", String::as_str)
+    ))
 }
