@@ -492,3 +492,128 @@ fn names_are_looked_up_with_clear_refusals() {
         .starts_with("no programme «нет такой»")
     );
 }
+
+/// `classbook report …` on the fixture's database file.
+fn classbook(f: &reports_fixture::Fixture, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_classbook"))
+        .arg("--db")
+        .arg(f.dir.path().join("reports.sqlite"))
+        .args(args)
+        .env_remove("CLASSBOOK_DB")
+        .output()
+        .expect("classbook runs")
+}
+
+#[test]
+fn the_command_line_writes_every_format_and_refuses_with_exit_2() {
+    let f = build();
+    let r = report(&f, Kind::Performance, "q2");
+    // CSV on standard output is the table.
+    let o = classbook(
+        &f,
+        &[
+            "report",
+            "performance",
+            "--class",
+            "5A",
+            "--period",
+            "q2",
+            "--format",
+            "csv",
+        ],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(String::from_utf8(o.stdout).unwrap(), render::csv(&r));
+    // JSON and text.
+    let o = classbook(
+        &f,
+        &["report", "attendance", "--class", "5А", "--format", "json"],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["rows"][5]["attended_percent"], serde_json::json!(94.0));
+    let o = classbook(
+        &f,
+        &[
+            "report",
+            "keeping",
+            "--from",
+            "01.11.2025",
+            "--to",
+            "2025-11-30",
+        ],
+    );
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        text.contains("Journal keeping by teacher · All teachers · 01.11.2025–30.11.2025"),
+        "{text}"
+    );
+    // HTML into a file (mode 0600, as every file classbook writes).
+    let out = f.dir.path().join("perf.html");
+    let o = classbook(
+        &f,
+        &[
+            "report",
+            "performance",
+            "--class",
+            "5А",
+            "--format",
+            "html",
+            "--output",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>") && html.contains("<h1>Class performance</h1>"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+    // Refusals: one line naming what is wrong, exit 2.
+    for (args, says) in [
+        (
+            vec!["report", "performance", "--class", "9Z"],
+            "no class «9Z» in 2025/26 (classes: 5А)",
+        ),
+        (
+            vec!["report", "attendance", "--class", "5А", "--period", "x"],
+            "no period «x» in 2025/26",
+        ),
+        (
+            vec!["report", "training", "--period", "q1"],
+            "cannot cover 1 четверть",
+        ),
+        (
+            vec![
+                "report",
+                "keeping",
+                "--from",
+                "31.11.2025",
+                "--to",
+                "2025-12-01",
+            ],
+            "--from: «31.11.2025» is not a date",
+        ),
+    ] {
+        let o = classbook(&f, &args);
+        let err = String::from_utf8(o.stderr).unwrap();
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(says), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+    // A kind that does not exist is clap's usage error (exit 2).
+    assert_eq!(classbook(&f, &["report", "grades"]).status.code(), Some(2));
+    // A database that is not there: exit 3.
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_classbook"))
+        .args(["--db", "/nonexistent/x.sqlite", "report", "training"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3));
+}

@@ -430,15 +430,7 @@ fn year_of(conn: &store::Conn, d: NaiveDate) -> Result<SchoolYear> {
 /// Build the report `req` asks for.
 pub fn build(conn: &store::Conn, req: &Request) -> Result<Report> {
     let staff = store::people::staff(conn)?;
-    let sign = |roles: &[(&str, Role)]| -> Vec<Signature> {
-        roles
-            .iter()
-            .map(|(label, role)| Signature {
-                role: (*label).into(),
-                name: holder(&staff, *role),
-            })
-            .collect()
-    };
+    let sign = |roles: &[(&str, Role)]| signatures(&staff, roles);
     let need_span = || -> Result<&Span> {
         match &req.span {
             Some(s) if s.from() <= s.to() => Ok(s),
@@ -466,14 +458,14 @@ pub fn build(conn: &store::Conn, req: &Request) -> Result<Report> {
                 );
             };
             let mut r = performance::build(conn, class, period, req.as_of)?;
-            r.signatures = class_signatures(&staff, class, &sign);
+            r.signatures = class_signatures(&staff, class);
             r
         }
         Kind::Attendance => {
             let class = need_class()?;
             let span = need_span()?;
             let mut r = attendance::build(conn, class, span, req.as_of)?;
-            r.signatures = class_signatures(&staff, class, &sign);
+            r.signatures = class_signatures(&staff, class);
             r
         }
         Kind::Keeping => {
@@ -513,12 +505,20 @@ pub fn build(conn: &store::Conn, req: &Request) -> Result<Report> {
     Ok(report)
 }
 
+/// Signature lines for `roles` ("Director", Role::Director), with the
+/// names of who holds them.
+fn signatures(staff: &[crate::domain::Staff], roles: &[(&str, Role)]) -> Vec<Signature> {
+    roles
+        .iter()
+        .map(|(label, role)| Signature {
+            role: (*label).into(),
+            name: holder(staff, *role),
+        })
+        .collect()
+}
+
 /// Class teacher, deputy director, director.
-fn class_signatures(
-    staff: &[crate::domain::Staff],
-    class: &Class,
-    sign: &dyn Fn(&[(&str, Role)]) -> Vec<Signature>,
-) -> Vec<Signature> {
+fn class_signatures(staff: &[crate::domain::Staff], class: &Class) -> Vec<Signature> {
     let teacher = class
         .class_teacher_id
         .and_then(|id| staff.iter().find(|s| s.id == id))
@@ -527,10 +527,13 @@ fn class_signatures(
         role: "Class teacher".into(),
         name: teacher,
     }];
-    out.extend(sign(&[
-        ("Deputy director", Role::Deputy),
-        ("Director", Role::Director),
-    ]));
+    out.extend(signatures(
+        staff,
+        &[
+            ("Deputy director", Role::Deputy),
+            ("Director", Role::Director),
+        ],
+    ));
     out
 }
 
