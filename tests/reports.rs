@@ -367,17 +367,14 @@ fn the_html_is_escaped_printable_and_signed() {
         )
     );
     assert!(html.contains("<td>Class teacher</td>"));
-    // One <tr> per row in the body, plus the header's and the signatures'.
-    let body_rows = html
-        .split("<tbody>")
-        .nth(1)
-        .unwrap()
-        .split("</tbody>")
-        .next()
-        .unwrap()
-        .matches("<tr")
-        .count();
-    assert_eq!(body_rows, r.rows.len());
+    // One <tr> per row, grouped by student: the number and name head each
+    // student's rows instead of repeating on them.
+    assert_eq!(html.matches("</td>\n</tr>").count(), r.rows.len());
+    assert!(html.contains(
+        "<tbody class=\"group\">\n<tr class=\"group\"><th colspan=\"7\">1 · Nguyễn Thị Hương</th></tr>"
+    ));
+    assert_eq!(html.matches("<tr class=\"group\">").count(), 5);
+    assert!(!html.contains("<td class=\"w\">Nguyễn Thị Hương</td>"));
     // Wide reports print on landscape pages.
     let att = render::html(&report(&f, Kind::Attendance, "q2"), d(2026, 1, 15));
     assert!(att.contains("size: A4 landscape"));

@@ -34,6 +34,7 @@ pub(super) fn build(conn: &store::Conn, programme: &Programme, as_of: NaiveDate)
         Column::num("achievement_percent", "Achieved %"),
     ];
     r.frozen = 1;
+    r.group = vec![1];
     // Without an actual value, the target of the period the working date
     // falls in (else the last period begun).
     let current = t

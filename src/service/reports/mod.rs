@@ -327,6 +327,9 @@ pub struct Report {
     pub signatures: Vec<Signature>,
     /// Leading columns that stay in view on screen (number and name).
     pub frozen: usize,
+    /// Columns whose values group the rows (the student, the task): on
+    /// paper they head each group instead of repeating on every row.
+    pub group: Vec<usize>,
 }
 
 impl Report {
@@ -767,6 +770,7 @@ fn blank(kind: Kind, scope: String, period: String, as_of: NaiveDate) -> Report 
         notes: vec![],
         signatures: vec![],
         frozen: 2,
+        group: vec![],
     }
 }
 

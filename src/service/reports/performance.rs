@@ -88,6 +88,7 @@ pub(super) fn build(
     ];
     // Number, student and subject stay in view on screen.
     r.frozen = 3;
+    r.group = vec![0, 1];
     // The class list is the same in every subject's grid.
     let members = store::people::class_members(conn, class.id, period.starts_on, period.ends_on)?;
     // Students counted: on the list on the period's last day (or the

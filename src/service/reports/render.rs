@@ -216,6 +216,11 @@ const STYLE: &str = r#"
   table.report td.n { white-space: nowrap; }
   table.report .w { min-width: 30mm; }
   table.report tr.total td { font-weight: bold; background: #f2f2f2; }
+  table.report tbody.group { break-inside: avoid; page-break-inside: avoid; }
+  table.report tr.group th {
+    background: #f4f4f4; text-align: left; font-weight: bold;
+    break-after: avoid; page-break-after: avoid;
+  }
   table.report tbody tr:nth-child(even) td { background: #fafafa; }
   .notes { margin-top: 4mm; }
   .notes p { margin: 0 0 1.5mm; }
@@ -232,7 +237,18 @@ const STYLE: &str = r#"
 /// signature lines.
 pub fn html(r: &Report, printed: NaiveDate) -> String {
     let e = escape;
-    let landscape = r.columns.len() > PORTRAIT_COLUMNS;
+    // On paper the grouping columns (the student, the task) head their
+    // group of rows instead of repeating on every row.
+    let group: Vec<usize> = r
+        .group
+        .iter()
+        .copied()
+        .filter(|&i| i < r.columns.len())
+        .collect();
+    let shown: Vec<usize> = (0..r.columns.len())
+        .filter(|i| !group.contains(i))
+        .collect();
+    let landscape = shown.len() > PORTRAIT_COLUMNS;
     let mut out = String::new();
     let _ = write!(
         out,
@@ -282,22 +298,53 @@ pub fn html(r: &Report, printed: NaiveDate) -> String {
         })
         .collect();
     let _ = writeln!(out, "<table class=\"report\">\n<thead>\n<tr>");
-    for (c, class) in r.columns.iter().zip(&classes) {
-        let _ = writeln!(out, "<th{class}>{}</th>", e(&c.title));
+    for &i in &shown {
+        let _ = writeln!(out, "<th{}>{}</th>", classes[i], e(&r.columns[i].title));
     }
-    let _ = writeln!(out, "</tr>\n</thead>\n<tbody>");
+    let _ = writeln!(out, "</tr>\n</thead>");
+    // One <tbody> per group, kept on one page when it fits.
+    let key = |row: &super::Row| -> Vec<String> {
+        group
+            .iter()
+            .map(|&i| row.cells.get(i).map_or_else(String::new, |c| c.display()))
+            .collect()
+    };
+    let mut current: Option<Vec<String>> = None;
+    let mut open = false;
     for row in &r.rows {
+        let k = key(row);
+        if !group.is_empty() && !row.total && current.as_ref() != Some(&k) {
+            if open {
+                let _ = writeln!(out, "</tbody>");
+            }
+            let title: Vec<String> = k.iter().filter(|s| !s.is_empty()).map(|s| e(s)).collect();
+            let _ = writeln!(
+                out,
+                "<tbody class=\"group\">\n<tr class=\"group\"><th colspan=\"{}\">{}</th></tr>",
+                shown.len(),
+                title.join(" · ")
+            );
+            current = Some(k);
+            open = true;
+        } else if !open {
+            let _ = writeln!(out, "<tbody>");
+            open = true;
+        }
         let _ = writeln!(
             out,
             "<tr{}>",
             if row.total { " class=\"total\"" } else { "" }
         );
-        for (cell, class) in row.cells.iter().zip(&classes) {
-            let _ = writeln!(out, "<td{class}>{}</td>", e(&cell.display()));
+        for &i in &shown {
+            let text = row.cells.get(i).map_or_else(String::new, |c| c.display());
+            let _ = writeln!(out, "<td{}>{}</td>", classes[i], e(&text));
         }
         let _ = writeln!(out, "</tr>");
     }
-    let _ = writeln!(out, "</tbody>\n</table>");
+    if open {
+        let _ = writeln!(out, "</tbody>");
+    }
+    let _ = writeln!(out, "</table>");
     if !r.notes.is_empty() {
         let _ = writeln!(out, "<section class=\"notes\">");
         for n in &r.notes {
