@@ -142,6 +142,38 @@ fn pickers_choose_class_and_period_and_files_are_written() {
         app.message.as_deref(),
         Some("the training report is not about one class")
     );
+    // The training standing opened on the year (its default); back on the
+    // attendance report the period is the quarter again, and a period
+    // picked by hand is kept across kinds that take it.
+    assert!(
+        app.reports
+            .report
+            .as_ref()
+            .unwrap()
+            .period
+            .contains("school year")
+    );
+    choose_kind(&mut app, "attendance");
+    assert!(
+        app.reports
+            .report
+            .as_ref()
+            .unwrap()
+            .period
+            .starts_with("2 четверть")
+    );
+    press(&mut app, KeyCode::Char('p'));
+    type_keys(&mut app, "/1 пол");
+    press(&mut app, KeyCode::Enter);
+    choose_kind(&mut app, "journal keeping");
+    assert!(
+        app.reports
+            .report
+            .as_ref()
+            .unwrap()
+            .period
+            .starts_with("1 полугодие")
+    );
     // A writing error is shown, nothing panics.
     app.reports.output_dir = out.path().join("missing/dir");
     choose_kind(&mut app, "attendance");

@@ -25,8 +25,10 @@ pub struct ReportsPane {
     /// The class (index into `App::classes`), chosen on first use from the
     /// class the other tabs show.
     pub class_idx: Option<usize>,
-    /// The period (index into `App::periods`), per kind.
+    /// The period (index into `App::periods`).
     pub period_idx: Option<usize>,
+    /// The period was picked (else each kind opens on its default).
+    pub period_chosen: bool,
     /// The programme (index into `App::programmes`).
     pub programme_idx: usize,
     pub report: Option<Report>,
@@ -50,6 +52,7 @@ impl Default for ReportsPane {
             kind_idx: 0,
             class_idx: None,
             period_idx: None,
+            period_chosen: false,
             programme_idx: 0,
             report: None,
             table: vec![],
@@ -195,15 +198,18 @@ impl App {
         match target {
             PickTarget::ReportKind => {
                 self.reports.kind_idx = i.min(Kind::ALL.len() - 1);
-                // Keep the period if the new kind takes it.
+                // Keep a period the user picked if the new kind takes it;
+                // else the kind opens on its own default.
                 let kind = self.reports.kind();
-                if self
-                    .reports
-                    .period_idx
-                    .and_then(|p| self.periods.get(p))
-                    .is_some_and(|p| !kind.accepts(p))
-                {
+                let keep = self.reports.period_chosen
+                    && self
+                        .reports
+                        .period_idx
+                        .and_then(|p| self.periods.get(p))
+                        .is_some_and(|p| kind.accepts(p));
+                if !keep {
                     self.reports.period_idx = None;
+                    self.reports.period_chosen = false;
                 }
             }
             PickTarget::ReportClass => self.reports.class_idx = Some(i),
@@ -216,6 +222,7 @@ impl App {
                     .filter(|(_, p)| kind.accepts(p))
                     .nth(i)
                     .map(|(k, _)| k);
+                self.reports.period_chosen = self.reports.period_idx.is_some();
             }
             PickTarget::ReportProgramme => self.reports.programme_idx = i,
             _ => {}
