@@ -453,7 +453,10 @@ fn reference_data_is_loaded_on_creation() {
 
     // Settings: the defaults, every key stored.
     assert_eq!(store::settings::load(conn).unwrap(), Settings::default());
-    assert_eq!(count(conn, "setting"), Settings::SPEC.len() as i64);
+    assert_eq!(
+        count(conn, "setting"),
+        (Settings::SPEC.len() + classbook::domain::review::Rule::ALL.len()) as i64
+    );
 }
 
 #[test]
@@ -2472,10 +2475,19 @@ fn settings_save_and_load_round_trip() {
         training_min_session_minutes: 45,
         training_study_notes_chars: 6000,
         training_open_lessons_year: 2,
+        severity: [(
+            classbook::domain::review::Rule::FinalDiffers,
+            classbook::domain::review::Severity::Warning,
+        )]
+        .into_iter()
+        .collect(),
     };
     store::settings::save(conn, &s).unwrap();
     assert_eq!(store::settings::load(conn).unwrap(), s);
-    assert_eq!(count(conn, "setting"), Settings::SPEC.len() as i64);
+    assert_eq!(
+        count(conn, "setting"),
+        (Settings::SPEC.len() + classbook::domain::review::Rule::ALL.len()) as i64
+    );
     let stored: String = conn
         .query_row(
             "SELECT value FROM setting WHERE key = 'training_min_credits_year'",
@@ -2904,7 +2916,15 @@ fn reopening_keeps_the_schema_version_and_does_not_duplicate_reference_rows() {
         let db = store::open(&path, &create()).unwrap();
         assert_eq!(user_version(db.conn()), store::migrate::latest());
         let c = counts(db.conn());
-        assert_eq!(c, vec![65, 10, 7, Settings::SPEC.len() as i64]);
+        assert_eq!(
+            c,
+            vec![
+                65,
+                10,
+                7,
+                (Settings::SPEC.len() + classbook::domain::review::Rule::ALL.len()) as i64
+            ]
+        );
         let mut s = three_students().remove(2);
         s.id = store::people::insert_student(db.conn(), &s).unwrap();
         (c, s)

@@ -1,6 +1,7 @@
 //! Headless commands and the command line. `main.rs` only calls [`main`].
 
 pub mod journal;
+pub mod review;
 pub mod training;
 
 use std::path::{Path, PathBuf};
@@ -95,6 +96,9 @@ pub enum Command {
         #[command(subcommand)]
         command: Box<journal::JournalCommand>,
     },
+    /// Check the records against the school's rules; exit 1 on errors.
+    #[command(long_about = review::ABOUT)]
+    Review(review::ReviewArgs),
     /// Reports to print and file: performance, attendance, keeping,
     /// training, indicators (text, CSV, JSON or printable HTML).
     #[command(long_about = report::ABOUT)]
@@ -302,6 +306,10 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Some(Command::Attendance(args)) => {
             let db = store::open(&db_path, &OpenOptions::default())?;
             attendance::run(args, db, &operator)
+        }
+        Some(Command::Review(args)) => {
+            let db = store::open(&db_path, &OpenOptions::default())?;
+            review::run(args, db, &operator)
         }
         // journal
         Some(Command::Journal { command }) => journal::run(&db_path, &operator, *command),

@@ -6,6 +6,7 @@
 pub mod attendance;
 pub mod indicators;
 pub mod marks;
+pub mod review;
 pub mod school;
 pub mod settings;
 pub mod text;

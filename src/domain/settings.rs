@@ -3,7 +3,11 @@
 //! [`Settings::SPEC`] with its default and its meaning.
 
 use chrono::{NaiveDate, NaiveTime};
+use std::collections::BTreeMap;
+
 use serde::Serialize;
+
+use super::review::{Rule, Severity};
 use thiserror::Error;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -34,6 +38,8 @@ pub struct Settings {
     pub training_min_session_minutes: u32,
     pub training_study_notes_chars: u32,
     pub training_open_lessons_year: u32,
+    /// Severities that differ from the rules' defaults (`severity.<rule id>`).
+    pub severity: BTreeMap<Rule, Severity>,
 }
 
 /// Which entry deadline a form of control has (control_form.deadline_kind):
@@ -106,6 +112,7 @@ impl Default for Settings {
             training_min_session_minutes: 60,
             training_study_notes_chars: 5000,
             training_open_lessons_year: 1,
+            severity: BTreeMap::new(),
         }
     }
 }
@@ -257,11 +264,37 @@ impl Settings {
         Self::SPEC
             .iter()
             .map(|s| (s.key, self.get(s.key).expect("every SPEC key is readable")))
+            .chain(Rule::ALL.iter().map(|r| {
+                let key = r.info().setting;
+                (key, self.severity_of(*r).as_str().to_string())
+            }))
             .collect()
+    }
+
+    /// The severity a rule's findings have in this school.
+    pub fn severity_of(&self, rule: Rule) -> Severity {
+        self.severity
+            .get(&rule)
+            .copied()
+            .unwrap_or(rule.info().severity)
+    }
+
+    /// What a key means (for the settings table and listings).
+    pub fn describe(key: &str) -> Option<&'static str> {
+        if let Some(rule) = key.strip_prefix("severity.").and_then(Rule::parse) {
+            return Some(rule.info().title);
+        }
+        Self::SPEC
+            .iter()
+            .find(|s| s.key == key)
+            .map(|s| s.description)
     }
 
     /// The text value of one setting.
     pub fn get(&self, key: &str) -> Option<String> {
+        if let Some(id) = key.strip_prefix("severity.") {
+            return Rule::parse(id).map(|r| self.severity_of(r).as_str().to_string());
+        }
         let dec = |h: u32| format!("{}.{:02}", h / 100, h % 100);
         Some(match key {
             "entry_deadline" => self.entry_deadline.format("%H:%M").to_string(),
@@ -321,6 +354,20 @@ impl Settings {
 
     /// Parse one value and assign it, without the cross-field check.
     fn apply(&mut self, key: &str, value: &str) -> Result<(), SettingError> {
+        if let Some(id) = key.strip_prefix("severity.") {
+            let rule = Rule::parse(id).ok_or_else(|| SettingError::Unknown(key.into()))?;
+            let sev = Severity::parse(value).ok_or_else(|| SettingError::Invalid {
+                key: key.into(),
+                value: value.into(),
+                expected: "error, warning or info",
+            })?;
+            if sev == rule.info().severity {
+                self.severity.remove(&rule);
+            } else {
+                self.severity.insert(rule, sev);
+            }
+            return Ok(());
+        }
         let spec = Self::SPEC
             .iter()
             .find(|s| s.key == key)
@@ -432,7 +479,8 @@ mod tests {
         assert_eq!(get("grade_threshold_5"), "4.66");
         assert_eq!(get("training_fail_unexcused"), "3");
         assert_eq!(get("training_min_credits_year"), "40.00");
-        assert_eq!(pairs.len(), Settings::SPEC.len());
+        assert_eq!(pairs.len(), Settings::SPEC.len() + Rule::ALL.len());
+        assert_eq!(get("severity.training.fail"), "error");
     }
 
     #[test]

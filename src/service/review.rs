@@ -1,24 +1,752 @@
-//! The review list. The rules that find problems come with the review
-//! issue; until then the list holds what operators have acknowledged.
+//! The review: every place where the records break the school's rules
+//! (`domain::review::Rule`), with where to fix it. The Review tab and
+//! `classbook review` both call [`run`].
 
+use std::collections::HashMap;
+
+use chrono::{Datelike, Days, NaiveDate, NaiveDateTime};
 use serde::Serialize;
+use serde_json::json;
 
+use crate::domain::marks::{self, Mark, MarkSymbol};
+use crate::domain::review::{Rule, Severity};
+use crate::domain::settings::{DeadlineKind, Settings};
+use crate::domain::text::full_name;
+use crate::domain::{Id, PeriodKind};
 use crate::store::audit::ReviewAck;
 use crate::store::{self, Result};
 
-/// What the review pane shows.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ReviewSummary {
-    /// Acknowledged items in the database.
-    pub acknowledged: usize,
-    /// The newest acknowledged items (at most the limit asked for).
-    pub items: Vec<ReviewAck>,
+/// Where a finding is fixed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "pane", rename_all = "snake_case")]
+pub enum Target {
+    /// A journal cell (or, without a student, the lesson's column).
+    Journal {
+        class_id: Id,
+        subject_id: Id,
+        date: NaiveDate,
+        lesson_no: Option<u8>,
+        student_id: Option<Id>,
+    },
+    /// A student's final grade for a period.
+    JournalFinal {
+        class_id: Id,
+        subject_id: Id,
+        period_id: Id,
+        student_id: Id,
+    },
+    /// An attendance cell (or the lesson's column).
+    Attendance {
+        class_id: Id,
+        date: NaiveDate,
+        lesson_no: u8,
+        student_id: Option<Id>,
+    },
+    /// A teacher's training standing.
+    Training { teacher_id: Id },
 }
 
-/// Count the acknowledged items and read the newest `limit` of them.
-pub fn summary(conn: &store::Conn, limit: usize) -> Result<ReviewSummary> {
-    Ok(ReviewSummary {
-        acknowledged: store::audit::review_ack_count(conn)?.max(0) as usize,
-        items: store::audit::review_acks(conn, limit)?,
+/// One place where the records break a rule.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    pub rule: Rule,
+    pub severity: Severity,
+    /// The day it concerns (the lesson's date, the grades' due date…).
+    pub date: NaiveDate,
+    pub class_id: Option<Id>,
+    pub class: String,
+    pub teacher_id: Option<Id>,
+    pub teacher: String,
+    pub subject: String,
+    pub student: String,
+    /// One line saying what is wrong.
+    pub detail: String,
+    /// Identifies the item for acknowledgement ("lesson:12", "mark:40").
+    pub key: String,
+    pub target: Target,
+    /// Set when an operator acknowledged the item.
+    pub ack: Option<ReviewAck>,
+}
+
+/// What to review.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReviewQuery {
+    /// First day (default: the school year's first day).
+    pub from: Option<NaiveDate>,
+    /// Last day (default and at most: the working date).
+    pub to: Option<NaiveDate>,
+    /// The working date and the time of day: lessons of that date are due
+    /// only once the entry deadline has passed.
+    pub now: NaiveDateTime,
+}
+
+/// The review's result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Review {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub as_of: NaiveDate,
+    pub findings: Vec<Finding>,
+}
+
+impl Review {
+    /// Findings not acknowledged, of this severity.
+    pub fn open_count(&self, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.ack.is_none() && f.severity == severity)
+            .count()
+    }
+
+    /// Acknowledged findings.
+    pub fn acknowledged(&self) -> usize {
+        self.findings.iter().filter(|f| f.ack.is_some()).count()
+    }
+}
+
+/// Names the findings show.
+struct Names {
+    classes: HashMap<Id, (String, u8, Option<Id>)>,
+    subjects: HashMap<Id, String>,
+    staff: HashMap<Id, String>,
+    students: HashMap<Id, String>,
+    /// (class, subject) → teacher of the whole class.
+    teacher_of: HashMap<(Id, Id), Id>,
+}
+
+impl Names {
+    fn class(&self, id: Id) -> String {
+        self.classes
+            .get(&id)
+            .map_or_else(|| format!("class #{id}"), |c| c.0.clone())
+    }
+    fn subject(&self, id: Id) -> String {
+        self.subjects
+            .get(&id)
+            .cloned()
+            .unwrap_or_else(|| format!("subject #{id}"))
+    }
+    fn staff(&self, id: Id) -> String {
+        self.staff
+            .get(&id)
+            .cloned()
+            .unwrap_or_else(|| format!("staff #{id}"))
+    }
+    fn student(&self, id: Id) -> String {
+        self.students
+            .get(&id)
+            .cloned()
+            .unwrap_or_else(|| format!("student #{id}"))
+    }
+}
+
+/// A finding under construction.
+struct Item {
+    rule: Rule,
+    date: NaiveDate,
+    class_id: Option<Id>,
+    teacher_id: Option<Id>,
+    subject_id: Option<Id>,
+    student_id: Option<Id>,
+    detail: String,
+    key: String,
+    target: Target,
+}
+
+fn short(d: NaiveDate) -> String {
+    d.format("%d.%m").to_string()
+}
+
+/// Run every rule over the records from `q.from` to `q.to`.
+pub fn run(conn: &store::Conn, q: &ReviewQuery) -> Result<Review> {
+    let settings = store::settings::load(conn)?;
+    let as_of = q.now.date();
+    let Some(year) = store::school::current_year(conn, as_of)? else {
+        return Err(store::invalid(format!(
+            "no school year contains the working date {as_of}"
+        )));
+    };
+    let from = q.from.unwrap_or(year.starts_on).max(year.starts_on);
+    let to = q.to.unwrap_or(as_of).min(as_of);
+    // Lessons of the working date are due once the deadline has passed.
+    let due_to = if q.now.time() > settings.entry_deadline {
+        as_of
+    } else {
+        as_of.pred_opt().unwrap_or(as_of)
+    }
+    .min(to);
+    let days = [
+        settings.mark_deadline_days(DeadlineKind::Current),
+        settings.mark_deadline_days(DeadlineKind::Interim),
+        settings.mark_deadline_days(DeadlineKind::Written),
+    ];
+    let classes = store::classes::classes(conn, year.id)?;
+    let names = Names {
+        classes: classes
+            .iter()
+            .map(|c| (c.id, (c.name.clone(), c.grade, c.class_teacher_id)))
+            .collect(),
+        subjects: store::curriculum::subjects(conn)?
+            .into_iter()
+            .map(|s| (s.id, s.name))
+            .collect(),
+        staff: store::people::staff(conn)?
+            .into_iter()
+            .map(|s| (s.id, s.full_name()))
+            .collect(),
+        students: store::review::student_names(conn)?
+            .into_iter()
+            .map(|(id, f, g, p)| (id, full_name(&f, &g, p.as_deref())))
+            .collect(),
+        teacher_of: {
+            let mut m = HashMap::new();
+            for (c, s, t) in store::review::subject_teachers(conn)? {
+                m.entry((c, s)).or_insert(t);
+            }
+            m
+        },
+    };
+    let mut items: Vec<Item> = Vec::new();
+    let lessons = if from <= to {
+        store::review::held_lessons(conn, from, to)?
+    } else {
+        vec![]
+    };
+    let lesson_by_id: HashMap<Id, &store::review::HeldLesson> =
+        lessons.iter().map(|l| (l.id, l)).collect();
+
+    // Lessons without a record, or recorded after the deadline.
+    for s in store::review::missing_slots(conn, from, due_to)? {
+        items.push(Item {
+            rule: Rule::LessonUnrecorded,
+            date: s.date,
+            class_id: Some(s.class_id),
+            teacher_id: Some(s.teacher_id),
+            subject_id: Some(s.subject_id),
+            student_id: None,
+            detail: format!("lesson {}: no record", s.lesson_no),
+            key: format!("slot:{}:{}", s.timetable_id, s.date),
+            target: Target::Journal {
+                class_id: s.class_id,
+                subject_id: s.subject_id,
+                date: s.date,
+                lesson_no: Some(s.lesson_no),
+                student_id: None,
+            },
+        });
+    }
+    let deadline = settings.entry_deadline.format("%H:%M:%S").to_string();
+    for l in lessons.iter().filter(|l| l.date <= due_to) {
+        let journal = Target::Journal {
+            class_id: l.class_id,
+            subject_id: l.subject_id,
+            date: l.date,
+            lesson_no: Some(l.lesson_no),
+            student_id: None,
+        };
+        let mut push = |rule: Rule, detail: String, target: Target| {
+            items.push(Item {
+                rule,
+                date: l.date,
+                class_id: Some(l.class_id),
+                teacher_id: Some(l.teacher_id),
+                subject_id: Some(l.subject_id),
+                student_id: None,
+                detail,
+                key: format!("lesson:{}", l.id),
+                target,
+            })
+        };
+        if let Some(rec) = &l.recorded_local
+            && rec.as_str() > format!("{} {deadline}", l.date).as_str()
+        {
+            let when = NaiveDateTime::parse_from_str(rec, "%Y-%m-%d %H:%M:%S")
+                .map(|t| t.format("%d.%m %H:%M").to_string())
+                .unwrap_or_else(|_| rec.clone());
+            push(
+                Rule::LessonRecordedLate,
+                format!(
+                    "lesson {} recorded {when} (due {} that day)",
+                    l.lesson_no,
+                    settings.entry_deadline.format("%H:%M")
+                ),
+                journal.clone(),
+            );
+        }
+        if !l.attendance_taken {
+            push(
+                Rule::LessonNoAttendance,
+                format!("lesson {}: attendance not taken", l.lesson_no),
+                Target::Attendance {
+                    class_id: l.class_id,
+                    date: l.date,
+                    lesson_no: l.lesson_no,
+                    student_id: None,
+                },
+            );
+        }
+        if !l.has_topic {
+            push(
+                Rule::LessonNoTopic,
+                format!("lesson {}: no topic", l.lesson_no),
+                journal.clone(),
+            );
+        }
+        if !l.has_homework {
+            push(
+                Rule::LessonNoHomework,
+                format!("lesson {}: no homework entry", l.lesson_no),
+                journal,
+            );
+        }
+    }
+
+    // Marks.
+    let mark_item = |rule: Rule, m: &store::review::MarkRow, detail: String| -> Option<Item> {
+        let l = lesson_by_id.get(&m.lesson_id)?;
+        Some(Item {
+            rule,
+            date: l.date,
+            class_id: Some(l.class_id),
+            teacher_id: Some(l.teacher_id),
+            subject_id: Some(l.subject_id),
+            student_id: Some(m.student_id),
+            detail,
+            key: format!("mark:{}", m.id),
+            target: Target::Journal {
+                class_id: l.class_id,
+                subject_id: l.subject_id,
+                date: l.date,
+                lesson_no: Some(l.lesson_no),
+                student_id: Some(m.student_id),
+            },
+        })
+    };
+    let shown = |m: &store::review::MarkRow| match (m.symbol.as_str(), m.value) {
+        ("*", Some(v)) => format!("*{v}"),
+        (s, _) => s.to_string(),
+    };
+    for m in store::review::late_marks(conn, from, to, days)? {
+        let kind = DeadlineKind::parse(&m.deadline_kind).unwrap_or(DeadlineKind::Current);
+        let Some(l) = lesson_by_id.get(&m.lesson_id) else {
+            continue;
+        };
+        let due = settings.mark_due_by(l.date, kind);
+        let detail = format!(
+            "{} ({}) entered {}, due by {} ({} days)",
+            shown(&m),
+            m.form,
+            short(m.entered_on),
+            short(due),
+            settings.mark_deadline_days(kind)
+        );
+        items.extend(mark_item(Rule::MarkLate, &m, detail));
+    }
+    for m in store::review::marks_with_symbol(conn, "*", from, to)? {
+        if let Some(due) = m.due_on
+            && due < as_of
+        {
+            let detail = format!(
+                "{} due {}: now counts as {}; confirm or correct it",
+                shown(&m),
+                short(due),
+                m.value.map_or("?".into(), |v| v.to_string())
+            );
+            items.extend(mark_item(Rule::PendingOverdue, &m, detail));
+        }
+    }
+    let holidays = store::school::holidays(conn, year.id)?;
+    let school_days_after = |d: NaiveDate| -> u32 {
+        let mut n = 0;
+        let mut day = d;
+        while day < as_of {
+            day = day + Days::new(1);
+            let wd = day.weekday().number_from_monday();
+            if wd <= settings.school_days_per_week && !holidays.iter().any(|h| h.contains(day)) {
+                n += 1;
+            }
+        }
+        n
+    };
+    for m in store::review::marks_with_symbol(conn, "°", from, to)? {
+        let Some(l) = lesson_by_id.get(&m.lesson_id) else {
+            continue;
+        };
+        let n = school_days_after(l.date);
+        let no_comment = m.comment.as_deref().is_none_or(|c| c.trim().is_empty());
+        if n > settings.deferred_resolve_school_days || no_comment {
+            let detail = if no_comment {
+                "° without a comment".to_string()
+            } else {
+                format!(
+                    "° open {n} school days (at most {}): {}",
+                    settings.deferred_resolve_school_days,
+                    m.comment.as_deref().unwrap_or("")
+                )
+            };
+            items.extend(mark_item(Rule::DeferredStale, &m, detail));
+        }
+    }
+
+    // Control events with present students unmarked.
+    for (lesson_id, student_id) in store::review::control_unmarked(conn, from, to, as_of, days)? {
+        let Some(l) = lesson_by_id.get(&lesson_id) else {
+            continue;
+        };
+        items.push(Item {
+            rule: Rule::ControlUnmarked,
+            date: l.date,
+            class_id: Some(l.class_id),
+            teacher_id: Some(l.teacher_id),
+            subject_id: Some(l.subject_id),
+            student_id: Some(student_id),
+            detail: format!("control event, lesson {}: present, no mark", l.lesson_no),
+            key: format!("lesson:{lesson_id}:student:{student_id}"),
+            target: Target::Journal {
+                class_id: l.class_id,
+                subject_id: l.subject_id,
+                date: l.date,
+                lesson_no: Some(l.lesson_no),
+                student_id: Some(student_id),
+            },
+        });
+    }
+
+    // Absences without a reason after their day.
+    if let Some(before_today) = as_of.pred_opt() {
+        for (lesson_id, student_id) in
+            store::review::unspecified_absences(conn, from, to.min(before_today))?
+        {
+            let Some(l) = lesson_by_id.get(&lesson_id) else {
+                continue;
+            };
+            let class_teacher = names.classes.get(&l.class_id).and_then(|c| c.2);
+            items.push(Item {
+                rule: Rule::ReasonNotGiven,
+                date: l.date,
+                class_id: Some(l.class_id),
+                teacher_id: class_teacher,
+                subject_id: Some(l.subject_id),
+                student_id: Some(student_id),
+                detail: format!("lesson {}: absent, reason not given", l.lesson_no),
+                key: format!("attendance:{lesson_id}:{student_id}"),
+                target: Target::Attendance {
+                    class_id: l.class_id,
+                    date: l.date,
+                    lesson_no: l.lesson_no,
+                    student_id: Some(student_id),
+                },
+            });
+        }
+    }
+
+    // Period grades: too few marks as the due date approaches; finals
+    // that differ from the suggestion.
+    let periods = store::school::periods(conn, year.id)?;
+    for p in &periods {
+        let grades = match p.kind {
+            PeriodKind::Quarter => (2, 9),
+            PeriodKind::Half => (10, 11),
+            PeriodKind::Year => continue,
+        };
+        let due = p.ends_on - Days::new(u64::from(settings.grades_due_days_before_end));
+        let opens = due - Days::new(14);
+        if as_of < opens || p.starts_on > to || p.ends_on < from {
+            continue;
+        }
+        let required = crate::service::journal::required_marks(p.kind, &settings);
+        let on = as_of.min(p.ends_on);
+        for (class_id, student_id, subject_id, n) in store::review::too_few_marks(
+            conn,
+            year.id,
+            grades,
+            p.id,
+            p.starts_on,
+            p.ends_on,
+            on,
+            as_of,
+            required,
+        )? {
+            items.push(Item {
+                rule: Rule::NotAttestable,
+                date: due,
+                class_id: Some(class_id),
+                teacher_id: names.teacher_of.get(&(class_id, subject_id)).copied(),
+                subject_id: Some(subject_id),
+                student_id: Some(student_id),
+                detail: format!(
+                    "{}: {n} of {required} marks; grades due {}",
+                    p.label,
+                    short(due)
+                ),
+                key: format!("period:{}:student:{student_id}:subject:{subject_id}", p.id),
+                target: Target::JournalFinal {
+                    class_id,
+                    subject_id,
+                    period_id: p.id,
+                    student_id,
+                },
+            });
+        }
+    }
+    let period_by_id: HashMap<Id, &crate::domain::Period> =
+        periods.iter().map(|p| (p.id, p)).collect();
+    for f in store::review::finals_with_marks(conn, from, to)? {
+        let Some(p) = period_by_id.get(&f.period_id) else {
+            continue;
+        };
+        let ms: Vec<Mark> = f
+            .marks
+            .iter()
+            .filter_map(|(symbol, value, weight, due_on)| {
+                Some(Mark {
+                    symbol: MarkSymbol::from_stored(symbol)?,
+                    value: *value,
+                    weight: *weight,
+                    due_on: *due_on,
+                    comment: None,
+                })
+            })
+            .collect();
+        let required = crate::service::journal::required_marks(p.kind, &settings);
+        let suggestion = marks::suggest(&ms, required, as_of, &settings);
+        if !crate::service::journal::final_differs(Some(&f.final_grade), &suggestion) {
+            continue;
+        }
+        items.push(Item {
+            rule: Rule::FinalDiffers,
+            date: p.ends_on,
+            class_id: Some(f.class_id),
+            teacher_id: names.teacher_of.get(&(f.class_id, f.subject_id)).copied(),
+            subject_id: Some(f.subject_id),
+            student_id: Some(f.student_id),
+            detail: format!(
+                "{}: final {}, suggested {}",
+                p.label,
+                f.final_grade,
+                crate::service::journal::suggestion_text(&suggestion)
+            ),
+            key: format!(
+                "period:{}:student:{}:subject:{}",
+                p.id, f.student_id, f.subject_id
+            ),
+            target: Target::JournalFinal {
+                class_id: f.class_id,
+                subject_id: f.subject_id,
+                period_id: p.id,
+                student_id: f.student_id,
+            },
+        });
+    }
+
+    // Homework minutes per class and day.
+    homework_items(conn, &settings, &names, from, to, &mut items)?;
+
+    // Teachers failing training.
+    for s in crate::service::training::standing(
+        conn,
+        &year,
+        crate::service::training::Scope::Year,
+        &settings,
+    )? {
+        if s.unexcused >= settings.training_fail_unexcused {
+            items.push(Item {
+                rule: Rule::TrainingFail,
+                date: as_of,
+                class_id: None,
+                teacher_id: Some(s.staff_id),
+                subject_id: None,
+                student_id: None,
+                detail: format!(
+                    "{} absences without cause this year (fail at {})",
+                    s.unexcused, settings.training_fail_unexcused
+                ),
+                key: format!("staff:{}:year:{}", s.staff_id, year.id),
+                target: Target::Training {
+                    teacher_id: s.staff_id,
+                },
+            });
+        }
+    }
+
+    let acks: HashMap<(String, String), ReviewAck> =
+        store::audit::review_acks(conn, usize::MAX >> 1)?
+            .into_iter()
+            .map(|a| ((a.rule_id.clone(), a.item_key.clone()), a))
+            .collect();
+    let mut findings: Vec<Finding> = items
+        .into_iter()
+        .map(|i| Finding {
+            severity: settings.severity_of(i.rule),
+            ack: acks.get(&(i.rule.id().to_string(), i.key.clone())).cloned(),
+            rule: i.rule,
+            date: i.date,
+            class: i.class_id.map(|c| names.class(c)).unwrap_or_default(),
+            class_id: i.class_id,
+            teacher: i.teacher_id.map(|t| names.staff(t)).unwrap_or_default(),
+            teacher_id: i.teacher_id,
+            subject: i.subject_id.map(|s| names.subject(s)).unwrap_or_default(),
+            student: i.student_id.map(|s| names.student(s)).unwrap_or_default(),
+            detail: i.detail,
+            key: i.key,
+            target: i.target,
+        })
+        .collect();
+    findings.sort_by(|a, b| {
+        (a.rule, a.date, &a.class, &a.subject, &a.student, &a.key)
+            .cmp(&(b.rule, b.date, &b.class, &b.subject, &b.student, &b.key))
+    });
+    Ok(Review {
+        from,
+        to,
+        as_of,
+        findings,
     })
+}
+
+/// Homework above the limits of grades 1–2 (minutes a day in all) and
+/// grades 3–6 (minutes per subject a day).
+fn homework_items(
+    conn: &store::Conn,
+    settings: &Settings,
+    names: &Names,
+    from: NaiveDate,
+    to: NaiveDate,
+    items: &mut Vec<Item>,
+) -> Result<()> {
+    if to < from {
+        return Ok(());
+    }
+    // (class, date) → [(subject, minutes)]
+    type Day = ((Id, NaiveDate), Vec<(Id, u32)>);
+    let mut days: Vec<Day> = Vec::new();
+    for (class_id, date, subject_id, minutes) in store::review::homework_minutes(conn, from, to)? {
+        match days.last_mut() {
+            Some((k, v)) if *k == (class_id, date) => v.push((subject_id, minutes)),
+            _ => days.push(((class_id, date), vec![(subject_id, minutes)])),
+        }
+    }
+    for ((class_id, date), subjects) in days {
+        let Some(&(_, grade, _)) = names.classes.get(&class_id) else {
+            continue;
+        };
+        let (over, detail): (Vec<(Id, u32)>, String) = match grade {
+            1..=2 => {
+                let total: u32 = subjects.iter().map(|s| s.1).sum();
+                let limit = settings.homework_max_minutes_grades_1_2;
+                if total <= limit {
+                    continue;
+                }
+                (
+                    subjects.clone(),
+                    format!(
+                        "{total} min of homework on {} (grades 1–2: at most {limit})",
+                        short(date)
+                    ),
+                )
+            }
+            3..=6 => {
+                let limit = settings.homework_max_minutes_per_subject_grades_3_6;
+                let over: Vec<(Id, u32)> =
+                    subjects.iter().copied().filter(|s| s.1 > limit).collect();
+                if over.is_empty() {
+                    continue;
+                }
+                let list = over
+                    .iter()
+                    .map(|(s, m)| format!("{} {m}", names.subject(*s)))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                (
+                    over,
+                    format!(
+                        "{} minutes on {} (grades 3–6: at most {limit} a subject)",
+                        list,
+                        short(date)
+                    ),
+                )
+            }
+            _ => continue,
+        };
+        let subject_id = over[0].0;
+        items.push(Item {
+            rule: Rule::HomeworkOverLimit,
+            date,
+            class_id: Some(class_id),
+            teacher_id: names.teacher_of.get(&(class_id, subject_id)).copied(),
+            subject_id: Some(subject_id),
+            student_id: None,
+            detail,
+            key: format!("class:{class_id}:date:{date}"),
+            target: Target::Journal {
+                class_id,
+                subject_id,
+                date,
+                lesson_no: None,
+                student_id: None,
+            },
+        });
+    }
+    Ok(())
+}
+
+/// Acknowledge a finding with a note (kept, attributable, undoable).
+/// Returns the audit entries written.
+pub fn acknowledge(
+    tx: &store::Conn,
+    operator: &str,
+    rule: Rule,
+    key: &str,
+    note: &str,
+) -> Result<Vec<i64>> {
+    let note = note.trim();
+    if note.is_empty() {
+        return Err(store::invalid(
+            "an acknowledgement needs a note saying why the finding stands",
+        ));
+    }
+    let pk = json!({"rule_id": rule.id(), "item_key": key});
+    let row = json!({
+        "rule_id": rule.id(),
+        "item_key": key,
+        "note": crate::domain::text::nfc(note),
+        "acked_by": operator,
+        "acked_at": store::now(),
+    });
+    let entry = store::audit::write_row(
+        tx,
+        operator,
+        "acknowledge finding",
+        "review_ack",
+        pk.as_object().expect("an object"),
+        row.as_object(),
+    )?;
+    Ok(entry.into_iter().collect())
+}
+
+/// Withdraw an acknowledgement.
+pub fn unacknowledge(tx: &store::Conn, operator: &str, rule: Rule, key: &str) -> Result<Vec<i64>> {
+    let pk = json!({"rule_id": rule.id(), "item_key": key});
+    let entry = store::audit::write_row(
+        tx,
+        operator,
+        "withdraw acknowledgement",
+        "review_ack",
+        pk.as_object().expect("an object"),
+        None,
+    )?;
+    Ok(entry.into_iter().collect())
+}
+
+/// The count of each rule's open findings, in rule order (for summaries).
+pub fn counts_by_rule(review: &Review) -> Vec<(Rule, Severity, usize, usize)> {
+    Rule::ALL
+        .iter()
+        .map(|r| {
+            let of: Vec<&Finding> = review.findings.iter().filter(|f| f.rule == *r).collect();
+            let sev = of.first().map_or(r.info().severity, |f| f.severity);
+            let open = of.iter().filter(|f| f.ack.is_none()).count();
+            (*r, sev, open, of.len() - open)
+        })
+        .collect()
 }

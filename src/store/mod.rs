@@ -18,6 +18,7 @@ pub mod journal;
 pub mod migrate;
 pub mod people;
 pub mod reference;
+pub mod review;
 pub mod rows;
 pub mod school;
 pub mod settings;

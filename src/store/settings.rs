@@ -19,9 +19,8 @@ pub fn save(conn: &Connection, s: &Settings) -> Result<()> {
         "INSERT INTO setting (key, value, description) VALUES (?1, ?2, ?3)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value, description = excluded.description",
     )?;
-    for spec in Settings::SPEC {
-        let value = s.get(spec.key).expect("every SPEC key is readable");
-        stmt.execute(params![spec.key, value, spec.description])?;
+    for (key, value) in s.to_pairs() {
+        stmt.execute(params![key, value, Settings::describe(key).unwrap_or("")])?;
     }
     Ok(())
 }

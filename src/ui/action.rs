@@ -129,6 +129,13 @@ actions! {
     GoDate = "go_date", "date", "Go to a date: the first lesson on or after it (DD.MM)";
     EditLesson = "edit_lesson", "lesson", "Edit the lesson record: topic, homework, mode, teacher";
     EditFinal = "edit_final", "final grade", "Enter the final period grade (2–5, na; empty clears)";
+    // review
+    ReviewGroup = "review_group", "group by", "Group the findings by rule, teacher or class";
+    ReviewSeverity = "review_severity", "severity", "All severities, errors and warnings, or errors only";
+    ReviewShowAcked = "review_show_acked", "acknowledged", "Show or hide the acknowledged findings";
+    ReviewExpandAll = "review_expand_all", "open all", "Open every group of findings, or close them all";
+    ReviewRange = "review_range", "dates", "The dates to check (DD.MM–DD.MM)";
+    ReviewAck = "review_ack", "acknowledge", "Acknowledge the finding with a note (again: withdraw)";
     // reports
     TabReports = "tab_reports", "reports", "Go to the Reports tab";
     ReportPickKind = "report_pick_kind", "report", "Choose the report: performance, attendance, keeping…";

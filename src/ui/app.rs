@@ -345,6 +345,11 @@ impl App {
         {
             return redraw;
         }
+        // review: the prompt (a note, a date range) takes every key
+        if self.tab == Tab::Review && self.overlay == Overlay::None && self.review.prompt.is_some()
+        {
+            return self.review_prompt_key(ev);
+        }
         let mode = self.mode();
         // training: the roll call's status keys come from the status table.
         if mode == Mode::TrainingRoll
@@ -399,6 +404,12 @@ impl App {
         }
         // journal: paste into the cell being edited
         if self.tab == Tab::Journal && self.journal_paste(&clean) {
+            return true;
+        }
+        // review: paste into the prompt
+        if self.overlay == Overlay::None && self.tab == Tab::Review && self.review.prompt.is_some()
+        {
+            self.review_paste(&clean);
             return true;
         }
         match &mut self.overlay {
@@ -487,6 +498,10 @@ impl App {
         }
         // attendance
         if self.tab == Tab::Attendance && self.attendance_update(&action) {
+            return;
+        }
+        // review
+        if self.tab == Tab::Review && self.review_update(&action) {
             return;
         }
         // reports
@@ -642,6 +657,13 @@ impl App {
             | Action::AttDevices
             | Action::AttCannotOnline
             | Action::AttNotTaken => {}
+            // review (handled by review_update on its tab)
+            Action::ReviewGroup
+            | Action::ReviewSeverity
+            | Action::ReviewShowAcked
+            | Action::ReviewExpandAll
+            | Action::ReviewRange
+            | Action::ReviewAck => {}
             // reports (handled by reports_update on its tab)
             Action::ReportPickKind | Action::ReportSaveCsv | Action::ReportSaveHtml => {}
         }
@@ -822,7 +844,7 @@ impl App {
 
     /// The class changed: read its curriculum, keep the subject if it has
     /// it, and read the journal.
-    fn reload_journal(&mut self) {
+    pub(crate) fn reload_journal(&mut self) {
         self.journal.loaded = true;
         let Some(class) = self.class().cloned() else {
             self.journal.view = None;
@@ -842,7 +864,7 @@ impl App {
         self.reload_journal_view();
     }
 
-    fn reload_journal_view(&mut self) {
+    pub(crate) fn reload_journal_view(&mut self) {
         let (Some(class), Some(subject), Some(period)) = (
             self.class().cloned(),
             self.journal.subjects.get(self.journal.subject_idx).cloned(),
@@ -857,7 +879,7 @@ impl App {
         self.journal.set_view(view);
     }
 
-    fn reload_attendance(&mut self) {
+    pub(crate) fn reload_attendance(&mut self) {
         self.attendance.loaded = true;
         let (Some(class), Some(year)) = (self.class().cloned(), self.year.clone()) else {
             self.attendance.view = None;
@@ -915,12 +937,6 @@ impl App {
         let r = service::indicators::load(self.db.conn(), &p);
         let table = self.report("indicators", r);
         self.indicators.set_table(table);
-    }
-
-    fn reload_review(&mut self) {
-        self.review.loaded = true;
-        let r = service::review::summary(self.db.conn(), 500);
-        self.review.summary = self.report("the review list", r);
     }
 }
 

@@ -405,6 +405,14 @@ impl Default for Keymap {
         add(Training, Action::PrevPlan, &[k('[')], true);
         add(Training, Action::NextPlan, &[k(']')], true);
         add(Indicators, Action::PickProgramme, &[k('p')], true);
+        // review
+        add(Review, Action::Confirm, &[p(Enter)], true);
+        add(Review, Action::ReviewAck, &[k('a')], true);
+        add(Review, Action::ReviewSeverity, &[k('s')], true);
+        add(Review, Action::ReviewGroup, &[k('b')], true);
+        add(Review, Action::ReviewRange, &[k('d')], true);
+        add(Review, Action::ReviewShowAcked, &[k('A')], false);
+        add(Review, Action::ReviewExpandAll, &[k('o')], false);
         // reports
         add(Reports, Action::ReportPickKind, &[k('r')], true);
         add(Reports, Action::PickClass, &[k('c')], true);

@@ -1,33 +1,657 @@
-//! Review: the list of findings to check. The rules that find problems
-//! come with the review issue; until then this pane shows, honestly, the
-//! items operators have acknowledged (`review_ack`) and their count.
+//! Review: every finding of the school's rules, grouped by rule, teacher or
+//! class with counts, filtered by severity and date range; Enter on a
+//! finding opens the cell that fixes it; `a` acknowledges it with a note.
 
 use std::cell::Cell;
+use std::collections::BTreeSet;
 
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 
-use crate::service::review::ReviewSummary;
+use crate::domain::review::{Rule, Severity};
+use crate::service::review::{self as svc, Finding, Review, ReviewQuery, Target};
 use crate::ui::action::Action;
-use crate::ui::app::App;
+use crate::ui::app::{App, Tab};
+use crate::ui::dates;
 use crate::ui::grid::{Column, Table};
 use crate::ui::text::put;
+
+/// How findings are grouped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Grouping {
+    #[default]
+    Rule,
+    Teacher,
+    Class,
+}
+
+impl Grouping {
+    fn next(self) -> Grouping {
+        match self {
+            Grouping::Rule => Grouping::Teacher,
+            Grouping::Teacher => Grouping::Class,
+            Grouping::Class => Grouping::Rule,
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Grouping::Rule => "rule",
+            Grouping::Teacher => "teacher",
+            Grouping::Class => "class",
+        }
+    }
+
+    /// The group a finding belongs to: (sort key, heading).
+    fn of(self, f: &Finding) -> (String, String) {
+        match self {
+            Grouping::Rule => (
+                format!(
+                    "{:02}",
+                    Rule::ALL.iter().position(|r| *r == f.rule).unwrap_or(0)
+                ),
+                format!("{} · {}", f.rule.id(), f.rule.info().title),
+            ),
+            Grouping::Teacher if f.teacher.is_empty() => ("~".into(), "(no teacher)".into()),
+            Grouping::Teacher => (f.teacher.clone(), f.teacher.clone()),
+            Grouping::Class if f.class.is_empty() => ("~".into(), "(no class: staff)".into()),
+            // Classes sort by grade, then letter ("2А" before "10Б").
+            Grouping::Class => (format!("{:>4}", f.class), format!("class {}", f.class)),
+        }
+    }
+}
+
+/// A row of the list: a group heading or a finding.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Row {
+    Group {
+        key: String,
+        heading: String,
+        errors: usize,
+        warnings: usize,
+        info: usize,
+        open: bool,
+    },
+    Item(usize),
+}
+
+/// A one-line question at the bottom of the pane.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prompt {
+    pub kind: PromptKind,
+    pub text: String,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum PromptKind {
+    /// The note acknowledging the finding (rule, key).
+    Ack { rule: Rule, key: String },
+    /// The date range, "DD.MM–DD.MM".
+    Range,
+}
 
 /// The review tab's state.
 #[derive(Debug, Default)]
 pub struct ReviewPane {
-    pub summary: Option<ReviewSummary>,
+    pub review: Option<Review>,
+    pub grouping: Grouping,
+    /// The least severe severity shown (Info shows everything).
+    pub least: Option<Severity>,
+    pub show_acked: bool,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    /// Open groups, by key.
+    pub open: BTreeSet<String>,
+    pub rows: Vec<Row>,
     pub row: usize,
     pub loaded: bool,
+    pub prompt: Option<Prompt>,
+    /// Why the review could not be run.
+    pub error: Option<String>,
     pub(crate) offset: Cell<usize>,
     pub(crate) page: Cell<usize>,
 }
 
 impl ReviewPane {
     pub(crate) fn move_cursor(&mut self, action: &Action) {
-        let n = self.summary.as_ref().map_or(0, |s| s.items.len());
-        self.row = super::step_rows(self.row, n, action, self.page.get());
+        match action {
+            Action::MoveRight => self.set_open(true),
+            Action::MoveLeft => self.set_open(false),
+            _ => self.row = super::step_rows(self.row, self.rows.len(), action, self.page.get()),
+        }
+    }
+
+    fn least(&self) -> Severity {
+        self.least.unwrap_or(Severity::Info)
+    }
+
+    /// Whether the filters let a finding through.
+    fn shows(&self, f: &Finding) -> bool {
+        f.severity <= self.least() && (self.show_acked || f.ack.is_none())
+    }
+
+    /// The finding under the cursor.
+    pub fn current(&self) -> Option<&Finding> {
+        match self.rows.get(self.row) {
+            Some(Row::Item(i)) => self.review.as_ref()?.findings.get(*i),
+            _ => None,
+        }
+    }
+
+    /// The group key of the row under the cursor (a heading or an item).
+    fn current_group(&self) -> Option<String> {
+        let f = match self.rows.get(self.row)? {
+            Row::Group { key, .. } => return Some(key.clone()),
+            Row::Item(i) => self.review.as_ref()?.findings.get(*i)?,
+        };
+        Some(self.grouping.of(f).0)
+    }
+
+    fn set_open(&mut self, open: bool) {
+        let Some(key) = self.current_group() else {
+            return;
+        };
+        if open {
+            self.open.insert(key.clone());
+        } else {
+            self.open.remove(&key);
+        }
+        self.rebuild();
+        // Stay on the group's heading.
+        if let Some(i) = self
+            .rows
+            .iter()
+            .position(|r| matches!(r, Row::Group { key: k, .. } if *k == key))
+        {
+            self.row = i;
+        }
+    }
+
+    /// Open every group, or close them all if all are open.
+    pub(crate) fn toggle_all(&mut self) {
+        let keys: Vec<String> = self
+            .rows
+            .iter()
+            .filter_map(|r| match r {
+                Row::Group { key, .. } => Some(key.clone()),
+                _ => None,
+            })
+            .collect();
+        if keys.iter().all(|k| self.open.contains(k)) {
+            self.open.clear();
+        } else {
+            self.open.extend(keys);
+        }
+        let key = self.current_group();
+        self.rebuild();
+        if let Some(key) = key
+            && let Some(i) = self
+                .rows
+                .iter()
+                .position(|r| matches!(r, Row::Group { key: k, .. } if *k == key))
+        {
+            self.row = i;
+        }
+    }
+
+    /// Lay the rows out again from the review, grouping and filters.
+    pub(crate) fn rebuild(&mut self) {
+        let Some(review) = &self.review else {
+            self.rows.clear();
+            self.row = 0;
+            return;
+        };
+        let mut groups: Vec<(String, String, Vec<usize>)> = Vec::new();
+        let mut shown: Vec<(String, String, usize)> = review
+            .findings
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| self.shows(f))
+            .map(|(i, f)| {
+                let (k, h) = self.grouping.of(f);
+                (k, h, i)
+            })
+            .collect();
+        shown.sort_by(|a, b| a.0.cmp(&b.0));
+        for (k, h, i) in shown {
+            match groups.last_mut() {
+                Some((gk, _, v)) if *gk == k => v.push(i),
+                _ => groups.push((k, h, vec![i])),
+            }
+        }
+        let mut rows = Vec::new();
+        for (key, heading, items) in groups {
+            let count = |s: Severity| {
+                items
+                    .iter()
+                    .filter(|i| review.findings[**i].severity == s)
+                    .count()
+            };
+            let open = self.open.contains(&key);
+            rows.push(Row::Group {
+                errors: count(Severity::Error),
+                warnings: count(Severity::Warning),
+                info: count(Severity::Info),
+                key,
+                heading,
+                open,
+            });
+            if open {
+                rows.extend(items.into_iter().map(Row::Item));
+            }
+        }
+        self.rows = rows;
+        self.row = self.row.min(self.rows.len().saturating_sub(1));
+    }
+}
+
+/// Parse a range typed as "DD.MM–DD.MM" (or "DD.MM.YYYY-DD.MM.YYYY", one
+/// date alone = that day, empty = the whole year). Years are taken from
+/// the school year (September to August).
+pub fn parse_range(
+    s: &str,
+    year_start: NaiveDate,
+) -> Result<(Option<NaiveDate>, Option<NaiveDate>), String> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok((None, None));
+    }
+    let parts: Vec<&str> = s
+        .split(['–', '—', '-', ' '])
+        .filter(|p| !p.is_empty())
+        .collect();
+    let date = |p: &str| -> Result<NaiveDate, String> {
+        let bits: Vec<&str> = p.split(['.', '/']).collect();
+        let num = |i: usize| bits.get(i).and_then(|b| b.parse::<u32>().ok());
+        let (Some(d), Some(m)) = (num(0), num(1)) else {
+            return Err(format!("«{p}» is not a date DD.MM"));
+        };
+        let y = match num(2) {
+            Some(y) => y as i32,
+            None if m >= year_start.month() => year_start.year(),
+            None => year_start.year() + 1,
+        };
+        NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| format!("«{p}» is not a real date"))
+    };
+    match parts.as_slice() {
+        [one] => {
+            let d = date(one)?;
+            Ok((Some(d), Some(d)))
+        }
+        [a, b] => {
+            let (a, b) = (date(a)?, date(b)?);
+            if a > b {
+                return Err(format!(
+                    "the range ends ({}) before it starts ({})",
+                    dates::full(b),
+                    dates::full(a)
+                ));
+            }
+            Ok((Some(a), Some(b)))
+        }
+        _ => Err("type a range as DD.MM–DD.MM".into()),
+    }
+}
+
+impl App {
+    /// The "now" of the review: the working date at the real time of day
+    /// when the working date is today, else the end of the working date.
+    pub(crate) fn review_now(&self) -> NaiveDateTime {
+        let real = chrono::Local::now().naive_local();
+        if real.date() == self.working_date {
+            real
+        } else {
+            self.working_date.and_hms_opt(23, 59, 59).unwrap_or(real)
+        }
+    }
+
+    pub(crate) fn reload_review(&mut self) {
+        self.review.loaded = true;
+        let q = ReviewQuery {
+            from: self.review.from,
+            to: self.review.to,
+            now: self.review_now(),
+        };
+        let r = svc::run(self.db.conn(), &q);
+        match r {
+            Ok(review) => {
+                self.review.review = Some(review);
+                self.review.error = None;
+            }
+            Err(e) => {
+                self.review.review = None;
+                self.review.error = Some(format!("The review could not be run: {e}."));
+            }
+        }
+        self.review.rebuild();
+    }
+
+    /// The review tab's own actions; false when the action is not one.
+    pub(crate) fn review_update(&mut self, action: &Action) -> bool {
+        match action {
+            Action::Confirm => match self.review.rows.get(self.review.row) {
+                Some(Row::Group { open, .. }) => {
+                    let open = !*open;
+                    self.review.set_open(open);
+                }
+                Some(Row::Item(_)) => self.review_jump(),
+                None => self.flash("nothing to open: no findings with these filters"),
+            },
+            Action::ReviewGroup => {
+                self.review.grouping = self.review.grouping.next();
+                self.review.open.clear();
+                self.review.row = 0;
+                self.review.rebuild();
+                self.flash(format!("grouped by {}", self.review.grouping.label()));
+            }
+            Action::ReviewSeverity => {
+                self.review.least = match self.review.least() {
+                    Severity::Info => Some(Severity::Warning),
+                    Severity::Warning => Some(Severity::Error),
+                    Severity::Error => None,
+                };
+                self.review.rebuild();
+            }
+            Action::ReviewShowAcked => {
+                self.review.show_acked = !self.review.show_acked;
+                self.review.rebuild();
+            }
+            Action::ReviewExpandAll => self.review.toggle_all(),
+            Action::ReviewRange => {
+                let text = match (self.review.from, self.review.to) {
+                    (Some(a), Some(b)) => format!("{}–{}", dates::short(a), dates::short(b)),
+                    _ => String::new(),
+                };
+                self.review.prompt = Some(Prompt {
+                    kind: PromptKind::Range,
+                    text,
+                    error: None,
+                });
+            }
+            Action::ReviewAck => {
+                let Some(f) = self.review.current().cloned() else {
+                    self.flash("move to a finding to acknowledge it");
+                    return true;
+                };
+                if f.ack.is_some() {
+                    let desc = format!("withdrawn acknowledgement of {}", f.rule.id());
+                    let done = self.write(desc, |tx, op| {
+                        Ok(((), svc::unacknowledge(tx, op, f.rule, &f.key)?))
+                    });
+                    if done.is_some() {
+                        self.flash("acknowledgement withdrawn (u undoes)");
+                    }
+                } else {
+                    self.review.prompt = Some(Prompt {
+                        kind: PromptKind::Ack {
+                            rule: f.rule,
+                            key: f.key.clone(),
+                        },
+                        text: String::new(),
+                        error: None,
+                    });
+                }
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    /// A key while the prompt is open: typing, Backspace, Enter, Esc.
+    pub(crate) fn review_prompt_key(&mut self, ev: KeyEvent) -> bool {
+        let Some(mut p) = self.review.prompt.take() else {
+            return false;
+        };
+        match ev.code {
+            KeyCode::Esc => return true,
+            KeyCode::Enter => {
+                if let Err(e) = self.review_submit(&p) {
+                    p.error = Some(e);
+                    self.review.prompt = Some(p);
+                }
+                return true;
+            }
+            KeyCode::Backspace => {
+                p.text.pop();
+            }
+            KeyCode::Char(c) if !ev.modifiers.contains(KeyModifiers::CONTROL) => {
+                p.text.push(c);
+                p.error = None;
+            }
+            _ => {}
+        }
+        self.review.prompt = Some(p);
+        true
+    }
+
+    /// Text pasted into the prompt.
+    pub(crate) fn review_paste(&mut self, text: &str) {
+        if let Some(p) = &mut self.review.prompt {
+            p.text.push_str(&text.replace(['\n', '\r'], " "));
+        }
+    }
+
+    fn review_submit(&mut self, p: &Prompt) -> Result<(), String> {
+        match &p.kind {
+            PromptKind::Range => {
+                let start = self
+                    .year
+                    .as_ref()
+                    .map_or(self.working_date, |y| y.starts_on);
+                let (from, to) = parse_range(&p.text, start)?;
+                if let (Some(y), Some(f)) = (&self.year, from)
+                    && !(y.starts_on <= f && f <= y.ends_on)
+                {
+                    return Err(format!(
+                        "{} is outside the school year {}",
+                        dates::full(f),
+                        y.label
+                    ));
+                }
+                self.review.from = from;
+                self.review.to = to;
+                self.review.row = 0;
+                self.reload_review();
+                Ok(())
+            }
+            PromptKind::Ack { rule, key } => {
+                if p.text.trim().is_empty() {
+                    return Err("type a note: why this finding stands".into());
+                }
+                let (rule, key, note) = (*rule, key.clone(), p.text.clone());
+                let done = self.write(format!("acknowledged {}", rule.id()), |tx, op| {
+                    Ok(((), svc::acknowledge(tx, op, rule, &key, &note)?))
+                });
+                match done {
+                    Some(()) => {
+                        self.flash("acknowledged: hidden unless A shows acknowledged (u undoes)");
+                        Ok(())
+                    }
+                    None => Err(self.message.clone().unwrap_or_default()),
+                }
+            }
+        }
+    }
+
+    /// Open the pane and cell where the finding under the cursor is fixed.
+    fn review_jump(&mut self) {
+        let Some(f) = self.review.current().cloned() else {
+            return;
+        };
+        let class_of = |app: &App, id| app.classes.iter().position(|c| c.id == id);
+        match f.target {
+            Target::Journal {
+                class_id,
+                subject_id,
+                date,
+                lesson_no,
+                student_id,
+            } => {
+                let Some(ci) = class_of(self, class_id) else {
+                    self.flash(format!("class {} is not in this school year", f.class));
+                    return;
+                };
+                let period = self
+                    .periods
+                    .iter()
+                    .position(|p| p.kind == crate::domain::PeriodKind::Quarter && p.contains(date))
+                    .or_else(|| self.periods.iter().position(|p| p.contains(date)));
+                self.open_journal_at(ci, subject_id, period, date, lesson_no, student_id);
+                self.flash(format!("{} — {}", f.rule.info().title, f.detail));
+            }
+            Target::JournalFinal {
+                class_id,
+                subject_id,
+                period_id,
+                student_id,
+            } => {
+                let Some(ci) = class_of(self, class_id) else {
+                    self.flash(format!("class {} is not in this school year", f.class));
+                    return;
+                };
+                let period = self.periods.iter().position(|p| p.id == period_id);
+                let last = self.periods.get(period.unwrap_or(0)).map(|p| p.ends_on);
+                self.open_journal_at(
+                    ci,
+                    subject_id,
+                    period,
+                    last.unwrap_or(self.working_date),
+                    None,
+                    Some(student_id),
+                );
+                self.flash(format!(
+                    "{} — enter marks, or F for the final grade",
+                    f.detail
+                ));
+            }
+            Target::Attendance {
+                class_id,
+                date,
+                lesson_no,
+                student_id,
+            } => {
+                let Some(ci) = class_of(self, class_id) else {
+                    self.flash(format!("class {} is not in this school year", f.class));
+                    return;
+                };
+                self.class_idx = ci;
+                self.journal.loaded = false;
+                self.attendance.date = date;
+                self.attendance.show = Default::default();
+                self.tab = Tab::Attendance;
+                self.reload_attendance();
+                if let Some(v) = &self.attendance.view {
+                    if let Some(c) = v
+                        .lessons
+                        .iter()
+                        .position(|l| l.lesson.lesson_no == lesson_no)
+                    {
+                        self.attendance.col = c;
+                    }
+                    if let Some(s) = student_id
+                        && let Some(r) = v.students.iter().position(|st| st.student_id == s)
+                    {
+                        self.attendance.row = r;
+                    }
+                }
+                self.flash(format!("{} — {}", f.rule.info().title, f.detail));
+            }
+            Target::Training { teacher_id } => {
+                self.training.screen = crate::ui::panes::training::Screen::Standing;
+                self.training.year_scope = true;
+                self.tab = Tab::Training;
+                self.training.loaded = false;
+                self.ensure_loaded();
+                if let Some(s) = &self.training.standing
+                    && let Some(r) = s.rows.iter().position(|r| r.staff_id == teacher_id)
+                {
+                    self.training.standing_row = r;
+                }
+                self.flash(format!("{} — {}", f.teacher, f.detail));
+            }
+        }
+    }
+
+    /// Show the journal of class `ci`, subject and period, with the cursor
+    /// on the lesson (date, number) and the student.
+    fn open_journal_at(
+        &mut self,
+        ci: usize,
+        subject_id: crate::domain::Id,
+        period: Option<usize>,
+        date: NaiveDate,
+        lesson_no: Option<u8>,
+        student_id: Option<crate::domain::Id>,
+    ) {
+        self.class_idx = ci;
+        self.attendance.loaded = false;
+        if let Some(p) = period {
+            self.journal.period_idx = p;
+        }
+        self.tab = Tab::Journal;
+        // Read the class's curriculum, then choose the subject.
+        self.journal.subjects.clear();
+        self.reload_journal();
+        if let Some(si) = self
+            .journal
+            .subjects
+            .iter()
+            .position(|s| s.id == subject_id)
+        {
+            self.journal.subject_idx = si;
+            self.reload_journal_view();
+        }
+        if let Some(v) = &self.journal.view {
+            let col = v
+                .lessons
+                .iter()
+                .position(|l| {
+                    l.lesson.date == date && lesson_no.is_none_or(|n| l.lesson.lesson_no == n)
+                })
+                .or_else(|| v.lessons.iter().rposition(|l| l.lesson.date <= date));
+            if let Some(c) = col {
+                self.journal.col = c;
+            }
+            if let Some(s) = student_id
+                && let Some(r) = v.students.iter().position(|st| st.student_id == s)
+            {
+                self.journal.row = r;
+            }
+            self.journal.focus = true;
+        }
+    }
+}
+
+fn severity_style(app: &App, s: Severity) -> Style {
+    match s {
+        Severity::Error => app.theme.bad,
+        Severity::Warning => app.theme.marker,
+        Severity::Info => app.theme.dim,
+    }
+}
+
+/// "3 errors · 1 warning" (zero counts left out).
+fn counts_text(errors: usize, warnings: usize, info: usize) -> String {
+    let mut parts = Vec::new();
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    if errors > 0 {
+        parts.push(plural(errors, "error", "errors"));
+    }
+    if warnings > 0 {
+        parts.push(plural(warnings, "warning", "warnings"));
+    }
+    if info > 0 {
+        parts.push(plural(info, "note", "notes"));
+    }
+    if parts.is_empty() {
+        "none".into()
+    } else {
+        parts.join(" · ")
     }
 }
 
@@ -35,84 +659,217 @@ impl ReviewPane {
 pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
     let p = &app.review;
-    let Some(s) = &p.summary else {
-        put(
-            buf,
-            area,
-            area.x + 1,
-            area.y + 1,
-            area.width as usize,
-            "The review list could not be read.",
-            t.dim,
-        );
+    let w = area.width as usize - 1;
+    let Some(review) = &p.review else {
+        let why = p.error.as_deref().unwrap_or("The review has not been run.");
+        for (i, line) in super::wrap(why, w, 3).into_iter().enumerate() {
+            put(
+                buf,
+                area,
+                area.x + 1,
+                area.y + 1 + i as u16,
+                w,
+                &line,
+                t.dim,
+            );
+        }
         return;
     };
-    let n = s.acknowledged;
-    let head = format!("{n} acknowledged item{}", if n == 1 { "" } else { "s" });
-    put(
-        buf,
-        area,
-        area.x + 1,
-        area.y,
-        area.width as usize - 1,
-        &head,
-        t.header,
+    let head = format!(
+        "Review {}–{} · {} · {} acknowledged",
+        dates::short(review.from),
+        dates::short(review.to),
+        counts_text(
+            review.open_count(Severity::Error),
+            review.open_count(Severity::Warning),
+            review.open_count(Severity::Info)
+        ),
+        review.acknowledged()
     );
-    let why = "Items an operator has acknowledged, with their note. The rule checks themselves \
-               (missing topics, late marks, attendance not taken…) are not in this version yet.";
-    put(
-        buf,
-        area,
-        area.x + 1,
-        area.y + 1,
-        area.width as usize - 1,
-        why,
-        t.dim,
+    put(buf, area, area.x + 1, area.y, w, &head, t.header);
+    let showing = match p.least() {
+        Severity::Info => "all severities",
+        Severity::Warning => "errors and warnings",
+        Severity::Error => "errors only",
+    };
+    let sub = format!(
+        "by {} · {} · acknowledged {} · o opens all groups",
+        p.grouping.label(),
+        showing,
+        if p.show_acked { "shown" } else { "hidden (A)" }
     );
-    let items = &s.items;
+    put(buf, area, area.x + 1, area.y + 1, w, &sub, t.dim);
+
+    let findings = &review.findings;
+    let rows = &p.rows;
+    let by_teacher = p.grouping == Grouping::Teacher;
     let cell = |r: usize, c: usize| -> (String, Style) {
-        let i = &items[r];
-        let text = match c {
-            0 => i.rule_id.clone(),
-            1 => i.item_key.clone(),
-            2 => i.note.clone(),
-            3 => i.acked_by.clone(),
-            _ => i.acked_at.clone(),
+        let Row::Item(i) = &rows[r] else {
+            return (String::new(), t.text);
         };
-        (text, t.text)
+        let f = &findings[*i];
+        let style = if f.ack.is_some() { t.dim } else { t.text };
+        match c {
+            0 => (
+                match f.severity {
+                    Severity::Error => "E",
+                    Severity::Warning => "W",
+                    Severity::Info => "i",
+                }
+                .to_string()
+                    + if f.ack.is_some() { "✓" } else { "" },
+                severity_style(app, f.severity),
+            ),
+            1 => (dates::short(f.date), style),
+            2 => (f.class.clone(), style),
+            3 => (f.subject.clone(), style),
+            4 => (
+                if !f.student.is_empty() {
+                    f.student.clone()
+                } else if by_teacher {
+                    f.rule.info().title.to_string()
+                } else {
+                    f.teacher.clone()
+                },
+                style,
+            ),
+            _ => (
+                match &f.ack {
+                    Some(a) => format!("✓ {} ({}): {}", a.note, a.acked_by, f.detail),
+                    None => f.detail.clone(),
+                },
+                style,
+            ),
+        }
+    };
+    let span = |r: usize| -> Option<(String, Style)> {
+        let Row::Group {
+            heading,
+            errors,
+            warnings,
+            info,
+            open,
+            ..
+        } = &rows[r]
+        else {
+            return None;
+        };
+        let style = if *errors > 0 {
+            t.bad
+        } else if *warnings > 0 {
+            t.marker
+        } else {
+            t.header
+        };
+        Some((
+            format!(
+                "{} {heading} — {}",
+                if *open { "▾" } else { "▸" },
+                counts_text(*errors, *warnings, *info)
+            ),
+            style,
+        ))
     };
     let table = Table {
         columns: vec![
-            Column::left(16, &["Rule"]),
-            Column::left(16, &["Item"]),
-            Column::left(0, &["Note"]),
-            Column::left(10, &["By"]),
-            Column::left(20, &["At"]),
+            Column::left(2, &[""]),
+            Column::left(5, &["Date"]),
+            Column::left(5, &["Class"]),
+            Column::left(12, &["Subject"]),
+            Column::left(18, &["Student / teacher"]),
+            Column::left(0, &["What"]),
         ],
-        rows: items.len(),
+        rows: rows.len(),
         cell: &cell,
-        span: None,
-        cursor: (!items.is_empty()).then_some(p.row),
+        span: Some(&span),
+        cursor: (!rows.is_empty()).then_some(p.row),
         offset: &p.offset,
         theme: t,
     };
+    let foot = 2u16;
     let table_area = Rect {
         x: area.x,
-        y: area.y + 3,
+        y: area.y + 2,
         width: area.width,
-        height: area.height.saturating_sub(3),
+        height: area.height.saturating_sub(2 + foot),
     };
     p.page.set(Table::visible_rows(table_area));
     table.render(table_area, buf);
-    if items.is_empty() {
-        put(
-            buf,
-            area,
-            area.x + 1,
-            area.y + 4,
-            area.width as usize - 1,
-            "(none)",
-            t.dim,
-        );
+    if rows.is_empty() {
+        let none = if findings.is_empty() {
+            "No findings: the records keep every rule in this range."
+        } else {
+            "No findings with these filters (s severity, A acknowledged)."
+        };
+        put(buf, area, area.x + 2, area.y + 3, w - 1, none, t.good);
     }
+    // The foot: the prompt, or the explanation of the rule under the cursor.
+    let fy = area.bottom().saturating_sub(foot);
+    if let Some(pr) = &p.prompt {
+        let label = match pr.kind {
+            PromptKind::Ack { .. } => "Acknowledge with a note (Enter saves, Esc cancels): ",
+            PromptKind::Range => "Dates DD.MM–DD.MM (empty: the whole year; Enter, Esc): ",
+        };
+        put(buf, area, area.x + 1, fy, w, label, t.header);
+        let x = area.x + 1 + crate::ui::text::width(label).min(w) as u16;
+        let rest = (area.right().saturating_sub(x)) as usize;
+        // Show the end of a long text: that is where the typing is.
+        let typed = format!("{}▏", pr.text);
+        let mut shown: &str = &typed;
+        while crate::ui::text::width(shown) > rest.max(2) {
+            let mut chars = shown.chars();
+            chars.next();
+            shown = chars.as_str();
+        }
+        put(buf, area, x, fy, rest, shown, t.cursor);
+        if let Some(e) = &pr.error {
+            put(buf, area, area.x + 1, fy + 1, w, e, t.bad);
+        }
+        return;
+    }
+    let rule = match rows.get(p.row) {
+        Some(Row::Item(i)) => Some(findings[*i].rule),
+        Some(Row::Group { .. }) if p.grouping == Grouping::Rule => rows
+            .iter()
+            .skip(p.row + 1)
+            .find_map(|r| match r {
+                Row::Item(i) => Some(findings[*i].rule),
+                _ => None,
+            })
+            .or_else(|| {
+                let Some(Row::Group { heading, .. }) = rows.get(p.row) else {
+                    return None;
+                };
+                Rule::ALL
+                    .iter()
+                    .copied()
+                    .find(|r| heading.starts_with(&format!("{} ", r.id())))
+            }),
+        _ => None,
+    };
+    if let Some(rule) = rule {
+        let info = rule.info();
+        let text = format!(
+            "{} ({}): {}",
+            info.id,
+            app_severity(app, rule).as_str(),
+            info.explanation
+        );
+        for (i, line) in super::wrap(&text, w, foot as usize).into_iter().enumerate() {
+            put(buf, area, area.x + 1, fy + i as u16, w, &line, t.dim);
+        }
+    } else {
+        let hint = "Enter opens a group, or the cell that fixes the finding · → ← open, close";
+        put(buf, area, area.x + 1, fy, w, hint, t.dim);
+    }
+}
+
+/// The severity the school gives a rule (from the findings, else the
+/// rule's default).
+fn app_severity(app: &App, rule: Rule) -> Severity {
+    app.review
+        .review
+        .as_ref()
+        .and_then(|r| r.findings.iter().find(|f| f.rule == rule))
+        .map_or(rule.info().severity, |f| f.severity)
 }

@@ -1,0 +1,154 @@
+//! The review's rules (DOMAIN §2, §3, §5; seed 003 sections 3–8): each has
+//! a stable id, a default severity (a school may change it in the settings,
+//! key `severity.<id>`), a title and a sentence of explanation. What each
+//! rule finds is computed in `service::review`.
+
+use serde::Serialize;
+
+/// How bad a finding is. `classbook review` exits non-zero on errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 3] = [Severity::Error, Severity::Warning, Severity::Info];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Severity> {
+        Severity::ALL.into_iter().find(|v| v.as_str() == s.trim())
+    }
+}
+
+/// The rules, in the order the review lists them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Rule {
+    LessonUnrecorded,
+    LessonRecordedLate,
+    LessonNoAttendance,
+    LessonNoTopic,
+    LessonNoHomework,
+    MarkLate,
+    NotAttestable,
+    ReasonNotGiven,
+    PendingOverdue,
+    DeferredStale,
+    ControlUnmarked,
+    FinalDiffers,
+    HomeworkOverLimit,
+    TrainingFail,
+}
+
+/// A rule is written as its id.
+impl Serialize for Rule {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.id())
+    }
+}
+
+/// What the review says about a rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RuleInfo {
+    pub rule: Rule,
+    /// Stable id, used in settings, acknowledgements and the CLI.
+    pub id: &'static str,
+    /// The settings key of its severity: "severity.<id>".
+    pub setting: &'static str,
+    pub severity: Severity,
+    /// A few words for lists.
+    pub title: &'static str,
+    /// One sentence: what the rule checks and where it comes from.
+    pub explanation: &'static str,
+}
+
+macro_rules! rules {
+    ($($rule:ident = $id:literal, $sev:ident, $title:literal, $why:literal;)+) => {
+        impl Rule {
+            pub const ALL: &'static [Rule] = &[$(Rule::$rule),+];
+
+            pub fn info(self) -> RuleInfo {
+                match self {
+                    $(Rule::$rule => RuleInfo {
+                        rule: Rule::$rule,
+                        id: $id,
+                        setting: concat!("severity.", $id),
+                        severity: Severity::$sev,
+                        title: $title,
+                        explanation: $why,
+                    },)+
+                }
+            }
+        }
+    };
+}
+
+rules! {
+    LessonUnrecorded = "lesson.unrecorded", Error, "timetabled lesson not recorded",
+        "A timetabled lesson must be recorded (topic, homework, attendance, marks) on its day by the entry deadline (17:30, setting entry_deadline); this one has no record and the deadline has passed.";
+    LessonRecordedLate = "lesson.recorded_late", Warning, "lesson recorded after the deadline",
+        "A lesson is recorded on its day by the entry deadline (17:30); this record was made later. It cannot be undone: acknowledge it with a note once the reason is known.";
+    LessonNoAttendance = "lesson.no_attendance", Error, "attendance not taken",
+        "Attendance is taken by the subject teacher at every lesson, the same day by the entry deadline; this held lesson has none.";
+    LessonNoTopic = "lesson.no_topic", Warning, "lesson without a topic",
+        "Every lesson held records its topic, which should match the thematic plan; this one has none.";
+    LessonNoHomework = "lesson.no_homework", Warning, "lesson without a homework entry",
+        "Every lesson records its homework, or one of the fixed entries (not assigned, not provided, individual task); this one has no entry at all.";
+    MarkLate = "mark.late", Warning, "mark entered late",
+        "A current mark is due within 15 days of the lesson, an interim-attestation mark within 7, a written work's within 3 (settings mark_deadline_*_days); this mark was entered after that.";
+    NotAttestable = "student.not_attestable", Error, "too few marks for the period grade",
+        "A student needs at least 3 marks for a quarter and 5 for a half-year to be attested, and period grades are due 3 days before the period ends; listed from two weeks before that date until a final grade (or n/a) is set.";
+    ReasonNotGiven = "absence.no_reason", Warning, "absence without a reason",
+        "The class teacher gives the reason for an absence no later than the same day; this absence (Н, reason not given) is older than that.";
+    PendingOverdue = "mark.pending_overdue", Warning, "pending mark past its deadline",
+        "A pending mark (*) becomes the mark when its correction deadline passes; this one is past it and still pending: confirm it or enter the corrected mark.";
+    DeferredStale = "mark.deferred_stale", Warning, "deferred mark not resolved",
+        "A deferred mark (°) needs a comment and must be resolved within one school week (setting deferred_resolve_school_days); this one is older.";
+    ControlUnmarked = "control.unmarked", Error, "control event with students unmarked",
+        "In a control event (a weight-2+ form of control) every student present must receive a mark once the form's entry deadline has passed; absentees are exempt.";
+    FinalDiffers = "grade.final_differs", Info, "final grade differs from the suggestion",
+        "The teacher may set a period grade other than the one the weighted mean suggests; the journal keeps both, and the review lists them for the deputy to see.";
+    HomeworkOverLimit = "homework.over_limit", Warning, "homework above the day's limit",
+        "Grades 1–2 get no written homework; grades 3–6 at most about 20 minutes per subject a day (settings homework_max_*); the estimated minutes of this class's day are above that.";
+    TrainingFail = "training.fail", Error, "teacher failing in-service training",
+        "Three or more absences without cause from school training in a year fail a teacher (setting training_fail_unexcused); this teacher is at or past it.";
+}
+
+impl Rule {
+    pub fn id(self) -> &'static str {
+        self.info().id
+    }
+
+    /// The rule with this id.
+    pub fn parse(id: &str) -> Option<Rule> {
+        Rule::ALL.iter().copied().find(|r| r.id() == id.trim())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_and_parse_back() {
+        let mut seen = std::collections::HashSet::new();
+        for r in Rule::ALL {
+            let i = r.info();
+            assert!(seen.insert(i.id), "duplicate id {}", i.id);
+            assert_eq!(Rule::parse(i.id), Some(*r));
+            assert!(i.explanation.ends_with('.') && !i.title.is_empty());
+        }
+        assert_eq!(Rule::parse("nope"), None);
+        assert_eq!(Severity::parse("warning"), Some(Severity::Warning));
+        assert!(Severity::Error < Severity::Warning && Severity::Warning < Severity::Info);
+    }
+}

@@ -1,0 +1,391 @@
+//! The review's queries: the raw rows each rule looks at. The rules
+//! themselves (deadlines, limits, severities) are applied in
+//! `service::review`.
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, params};
+
+use super::Result;
+use crate::domain::Id;
+
+/// A lesson of the timetable with no record on a school day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MissingSlot {
+    pub timetable_id: Id,
+    pub class_id: Id,
+    pub group_id: Option<Id>,
+    pub subject_id: Id,
+    pub teacher_id: Id,
+    pub date: NaiveDate,
+    pub lesson_no: u8,
+}
+
+/// Timetabled lessons from `from` to `to` (school days: not Sunday, not a
+/// holiday of the class's year, inside the year) that have no lesson record
+/// in their slot (class, group, date, lesson number).
+pub fn missing_slots(
+    conn: &Connection,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<MissingSlot>> {
+    if to < from {
+        return Ok(vec![]);
+    }
+    let mut stmt = conn.prepare_cached(
+        "WITH RECURSIVE days(d) AS (
+             SELECT ?1 UNION ALL SELECT date(d, '+1 day') FROM days WHERE d < ?2
+         )
+         SELECT t.id, t.class_id, t.group_id, t.subject_id, t.teacher_id, days.d, t.lesson_no
+         FROM days
+         JOIN timetable t ON t.weekday = CAST(strftime('%u', days.d) AS INTEGER)
+             AND t.valid_from <= days.d AND (t.valid_to IS NULL OR days.d <= t.valid_to)
+         JOIN school_year y ON y.id = t.year_id AND days.d BETWEEN y.starts_on AND y.ends_on
+         WHERE t.weekday <> 7
+           AND NOT EXISTS (SELECT 1 FROM holiday h WHERE h.year_id = t.year_id
+                           AND days.d BETWEEN h.starts_on AND h.ends_on)
+           AND NOT EXISTS (SELECT 1 FROM lesson l WHERE l.class_id = t.class_id
+                           AND ifnull(l.group_id, 0) = ifnull(t.group_id, 0)
+                           AND l.date = days.d AND l.lesson_no = t.lesson_no)
+         ORDER BY days.d, t.class_id, t.lesson_no",
+    )?;
+    Ok(stmt
+        .query_map(params![from, to], |r| {
+            Ok(MissingSlot {
+                timetable_id: r.get(0)?,
+                class_id: r.get(1)?,
+                group_id: r.get(2)?,
+                subject_id: r.get(3)?,
+                teacher_id: r.get(4)?,
+                date: r.get(5)?,
+                lesson_no: r.get(6)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// A held lesson with what the lesson rules look at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldLesson {
+    pub id: Id,
+    pub class_id: Id,
+    pub group_id: Option<Id>,
+    pub subject_id: Id,
+    /// Who actually taught it (the substitute, else the teacher).
+    pub teacher_id: Id,
+    pub date: NaiveDate,
+    pub lesson_no: u8,
+    pub has_topic: bool,
+    pub has_homework: bool,
+    pub attendance_taken: bool,
+    /// The record's time converted to local time ("YYYY-MM-DD HH:MM:SS").
+    pub recorded_local: Option<String>,
+}
+
+/// Lessons recorded from `from` to `to`.
+pub fn held_lessons(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Vec<HeldLesson>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, class_id, group_id, subject_id, coalesce(taught_by_id, teacher_id), date, lesson_no,
+                length(trim(ifnull(topic, ''))) > 0, homework_kind IS NOT NULL,
+                attendance_taken_at IS NOT NULL, datetime(recorded_at, 'localtime')
+         FROM lesson WHERE date BETWEEN ?1 AND ?2 ORDER BY date, class_id, lesson_no",
+    )?;
+    Ok(stmt
+        .query_map(params![from, to], |r| {
+            Ok(HeldLesson {
+                id: r.get(0)?,
+                class_id: r.get(1)?,
+                group_id: r.get(2)?,
+                subject_id: r.get(3)?,
+                teacher_id: r.get(4)?,
+                date: r.get(5)?,
+                lesson_no: r.get(6)?,
+                has_topic: r.get(7)?,
+                has_homework: r.get(8)?,
+                attendance_taken: r.get(9)?,
+                recorded_local: r.get(10)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// A mark with its lesson, for the mark rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MarkRow {
+    pub id: Id,
+    pub lesson_id: Id,
+    pub student_id: Id,
+    pub symbol: String,
+    pub value: Option<u8>,
+    pub due_on: Option<NaiveDate>,
+    pub comment: Option<String>,
+    /// Local date the mark was entered.
+    pub entered_on: NaiveDate,
+    pub deadline_kind: String,
+    pub form: String,
+}
+
+const MARK_COLUMNS: &str =
+    "m.id, m.lesson_id, m.student_id, m.symbol, m.value, m.due_on, m.comment,
+     date(m.entered_at, 'localtime'), cf.deadline_kind, cf.name";
+
+fn mark_row(r: &rusqlite::Row) -> rusqlite::Result<MarkRow> {
+    Ok(MarkRow {
+        id: r.get(0)?,
+        lesson_id: r.get(1)?,
+        student_id: r.get(2)?,
+        symbol: r.get(3)?,
+        value: r.get(4)?,
+        due_on: r.get(5)?,
+        comment: r.get(6)?,
+        entered_on: r.get(7)?,
+        deadline_kind: r.get(8)?,
+        form: r.get(9)?,
+    })
+}
+
+/// Marks of lessons from `from` to `to` entered (local date) later than the
+/// lesson date plus the days allowed for their form's deadline kind
+/// (`days` = current, interim, written).
+pub fn late_marks(
+    conn: &Connection,
+    from: NaiveDate,
+    to: NaiveDate,
+    days: [u32; 3],
+) -> Result<Vec<MarkRow>> {
+    let sql = format!(
+        "SELECT {MARK_COLUMNS} FROM mark m JOIN lesson l ON l.id = m.lesson_id
+         JOIN control_form cf ON cf.id = m.control_form_id
+         WHERE l.date BETWEEN ?1 AND ?2
+           AND date(m.entered_at, 'localtime') > date(l.date, '+' ||
+               CASE cf.deadline_kind WHEN 'current' THEN ?3 WHEN 'interim' THEN ?4 ELSE ?5 END || ' days')
+         ORDER BY l.date, m.id"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    Ok(stmt
+        .query_map(params![from, to, days[0], days[1], days[2]], mark_row)?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// Marks with this symbol (`*` or `°`) at lessons from `from` to `to`.
+pub fn marks_with_symbol(
+    conn: &Connection,
+    symbol: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<MarkRow>> {
+    let sql = format!(
+        "SELECT {MARK_COLUMNS} FROM mark m JOIN lesson l ON l.id = m.lesson_id
+         JOIN control_form cf ON cf.id = m.control_form_id
+         WHERE m.symbol = ?1 AND l.date BETWEEN ?2 AND ?3 ORDER BY l.date, m.id"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    Ok(stmt
+        .query_map(params![symbol, from, to], mark_row)?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// (lesson, student) of absences whose reason is not given yet (code of
+/// category absent_unspecified) at lessons from `from` to `to`.
+pub fn unspecified_absences(
+    conn: &Connection,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<(Id, Id)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT a.lesson_id, a.student_id FROM attendance a
+         JOIN attendance_code c ON c.id = a.code_id
+         JOIN lesson l ON l.id = a.lesson_id
+         WHERE c.category = 'absent_unspecified' AND l.date BETWEEN ?1 AND ?2
+         ORDER BY l.date, l.class_id, l.lesson_no, a.student_id",
+    )?;
+    Ok(stmt
+        .query_map(params![from, to], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// (lesson, student): students enrolled (and in the lesson's group) at a
+/// lesson with a weight-2+ form of control, not absent, with no mark at it.
+/// Only lessons from `from` to `to` whose form's entry deadline (lesson
+/// date plus `days` by deadline kind) is before `as_of`.
+pub fn control_unmarked(
+    conn: &Connection,
+    from: NaiveDate,
+    to: NaiveDate,
+    as_of: NaiveDate,
+    days: [u32; 3],
+) -> Result<Vec<(Id, Id)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT l.id, e.student_id FROM lesson l
+         JOIN control_form cf ON cf.id = l.control_form_id AND cf.weight >= 2
+         JOIN enrolment e ON e.class_id = l.class_id AND e.starts_on <= l.date
+              AND (e.ends_on IS NULL OR l.date <= e.ends_on)
+         WHERE l.date BETWEEN ?1 AND ?2
+           AND date(l.date, '+' || CASE cf.deadline_kind WHEN 'current' THEN ?4
+                    WHEN 'interim' THEN ?5 ELSE ?6 END || ' days') < ?3
+           AND (l.group_id IS NULL OR EXISTS (SELECT 1 FROM group_member g
+                WHERE g.group_id = l.group_id AND g.student_id = e.student_id))
+           AND NOT EXISTS (SELECT 1 FROM mark m WHERE m.lesson_id = l.id AND m.student_id = e.student_id)
+           AND NOT EXISTS (SELECT 1 FROM attendance a JOIN attendance_code c ON c.id = a.code_id
+                WHERE a.lesson_id = l.id AND a.student_id = e.student_id
+                  AND c.category IN ('absent_excused', 'absent_unexcused', 'absent_unspecified'))
+         ORDER BY l.date, l.class_id, l.lesson_no, e.student_id",
+    )?;
+    Ok(stmt
+        .query_map(params![from, to, as_of, days[0], days[1], days[2]], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// (class, student, subject, counted marks) for students of classes of
+/// grades `grades` enrolled on `on` who have fewer than `required` counted
+/// marks in `subject` from `from` to `to` (grades, and pending marks due
+/// before `as_of`), have lessons of the subject in that range (their group's
+/// included), and no final grade for `period_id` yet.
+#[allow(clippy::too_many_arguments)]
+pub fn too_few_marks(
+    conn: &Connection,
+    year_id: Id,
+    grades: (u8, u8),
+    period_id: Id,
+    from: NaiveDate,
+    to: NaiveDate,
+    on: NaiveDate,
+    as_of: NaiveDate,
+    required: usize,
+) -> Result<Vec<(Id, Id, Id, u32)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT * FROM (
+           SELECT c.id AS class_id, e.student_id AS student_id, cu.subject_id AS subject_id,
+                  (SELECT count(*) FROM mark m JOIN lesson l ON l.id = m.lesson_id
+                   WHERE m.student_id = e.student_id AND l.class_id = c.id
+                     AND l.subject_id = cu.subject_id AND l.date BETWEEN ?4 AND ?5
+                     AND (m.symbol IN ('2', '3', '4', '5') OR (m.symbol = '*' AND m.due_on < ?7))
+                  ) AS n
+           FROM class c
+           JOIN enrolment e ON e.class_id = c.id AND e.starts_on <= ?6
+                AND (e.ends_on IS NULL OR ?6 <= e.ends_on)
+           JOIN curriculum cu ON cu.class_id = c.id
+           WHERE c.year_id = ?1 AND c.grade BETWEEN ?2 AND ?3
+             AND EXISTS (SELECT 1 FROM lesson l WHERE l.class_id = c.id AND l.subject_id = cu.subject_id
+                 AND l.date BETWEEN ?4 AND ?5
+                 AND (l.group_id IS NULL OR EXISTS (SELECT 1 FROM group_member g
+                      WHERE g.group_id = l.group_id AND g.student_id = e.student_id)))
+             AND NOT EXISTS (SELECT 1 FROM period_grade pg WHERE pg.student_id = e.student_id
+                 AND pg.subject_id = cu.subject_id AND pg.period_id = ?8 AND pg.final IS NOT NULL)
+         ) WHERE n < ?9
+         ORDER BY class_id, subject_id, student_id",
+    )?;
+    Ok(stmt
+        .query_map(
+            params![
+                year_id,
+                grades.0,
+                grades.1,
+                from,
+                to,
+                on,
+                as_of,
+                period_id,
+                required as i64
+            ],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// A final period grade 2–5 with the marks behind it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FinalWithMarks {
+    pub period_id: Id,
+    pub class_id: Id,
+    pub student_id: Id,
+    pub subject_id: Id,
+    pub final_grade: String,
+    /// (symbol, value, weight, due_on) of every mark of the period.
+    pub marks: Vec<(String, Option<u8>, u8, Option<NaiveDate>)>,
+}
+
+/// Final grades 2–5 of periods ending from `from` to `to`, with the marks
+/// of the student in the subject and class in the period.
+pub fn finals_with_marks(
+    conn: &Connection,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<FinalWithMarks>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT pg.period_id, pg.class_id, pg.student_id, pg.subject_id, pg.final,
+                m.symbol, m.value, m.weight, m.due_on
+         FROM period_grade pg JOIN period p ON p.id = pg.period_id
+         LEFT JOIN lesson l ON l.class_id = pg.class_id AND l.subject_id = pg.subject_id
+              AND l.date BETWEEN p.starts_on AND p.ends_on
+         LEFT JOIN mark m ON m.lesson_id = l.id AND m.student_id = pg.student_id
+         WHERE pg.final IN ('2', '3', '4', '5') AND p.ends_on >= ?1 AND p.starts_on <= ?2
+         ORDER BY pg.period_id, pg.class_id, pg.subject_id, pg.student_id",
+    )?;
+    let mut out: Vec<FinalWithMarks> = Vec::new();
+    let mut rows = stmt.query(params![from, to])?;
+    while let Some(r) = rows.next()? {
+        let key: (Id, Id, Id, Id) = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+        let same = out
+            .last()
+            .is_some_and(|f| (f.period_id, f.class_id, f.student_id, f.subject_id) == key);
+        if !same {
+            out.push(FinalWithMarks {
+                period_id: key.0,
+                class_id: key.1,
+                student_id: key.2,
+                subject_id: key.3,
+                final_grade: r.get(4)?,
+                marks: Vec::new(),
+            });
+        }
+        let symbol: Option<String> = r.get(5)?;
+        if let (Some(symbol), Some(f)) = (symbol, out.last_mut()) {
+            f.marks.push((symbol, r.get(6)?, r.get(7)?, r.get(8)?));
+        }
+    }
+    Ok(out)
+}
+
+/// (class, date, subject, minutes): estimated homework minutes given per
+/// class, day and subject from `from` to `to` (days with any minutes).
+pub fn homework_minutes(
+    conn: &Connection,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<(Id, NaiveDate, Id, u32)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT class_id, date, subject_id, sum(homework_minutes) FROM lesson
+         WHERE date BETWEEN ?1 AND ?2 AND homework_minutes > 0
+         GROUP BY class_id, date, subject_id ORDER BY date, class_id, subject_id",
+    )?;
+    Ok(stmt
+        .query_map(params![from, to], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// The teacher of a subject in a class (the whole-class workload first).
+pub fn subject_teachers(conn: &Connection) -> Result<Vec<(Id, Id, Id)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT class_id, subject_id, teacher_id FROM workload
+         ORDER BY class_id, subject_id, group_id IS NOT NULL, group_id",
+    )?;
+    Ok(stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// (id, family name, given name, patronymic).
+pub type NameRow = (Id, String, String, Option<String>);
+
+/// The names of every student.
+pub fn student_names(conn: &Connection) -> Result<Vec<NameRow>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT id, family_name, given_name, patronymic FROM student")?;
+    Ok(stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<rusqlite::Result<_>>()?)
+}
