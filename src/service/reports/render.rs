@@ -215,6 +215,8 @@ const STYLE: &str = r#"
   table.report .n { text-align: right; }
   table.report td.n { white-space: nowrap; }
   table.report .w { min-width: 30mm; }
+  table.report .name { min-width: 40mm; }
+  table.report.dense { font-size: 9pt; }
   table.report tr.total td { font-weight: bold; background: #f2f2f2; }
   table.report tbody.group { break-inside: avoid; page-break-inside: avoid; }
   table.report tr.group th {
@@ -292,12 +294,16 @@ pub fn html(r: &Report, printed: NaiveDate) -> String {
             });
             match (c.numeric, long) {
                 (true, _) => " class=\"n\"",
+                // the name (student, teacher) that leads each row
+                (false, _) if i < r.frozen && i > 0 => " class=\"name\"",
                 (false, true) => " class=\"w\"",
                 (false, false) => "",
             }
         })
         .collect();
-    let _ = writeln!(out, "<table class=\"report\">\n<thead>\n<tr>");
+    // Very wide tables (the training standing) in 9 pt.
+    let dense = if shown.len() > 12 { " dense" } else { "" };
+    let _ = writeln!(out, "<table class=\"report{dense}\">\n<thead>\n<tr>");
     for &i in &shown {
         let _ = writeln!(out, "<th{}>{}</th>", classes[i], e(&r.columns[i].title));
     }
