@@ -122,6 +122,109 @@ fn performance_by_hand() {
 }
 
 #[test]
+fn a_subject_of_a_group_counts_only_for_its_members() {
+    use classbook::domain::marks::Mark;
+    use classbook::domain::{ClassGroup, CurriculumLine, Lesson, LessonMode, Subject};
+    use classbook::store;
+    let f = build();
+    let conn = f.db.conn();
+    // Немецкий язык, taught to a group of one: Иванова, one lesson, a 5.
+    let mut subject = Subject {
+        id: 0,
+        name: "Немецкий язык".into(),
+        short_name: "Нем. яз.".into(),
+    };
+    subject.id = store::curriculum::insert_subject(conn, &subject).unwrap();
+    store::curriculum::insert_curriculum(
+        conn,
+        &CurriculumLine {
+            class_id: f.class.id,
+            subject_id: subject.id,
+            hours_per_week: 1.0,
+        },
+    )
+    .unwrap();
+    let group = store::classes::insert_group(
+        conn,
+        &ClassGroup {
+            id: 0,
+            class_id: f.class.id,
+            name: "Нем.".into(),
+        },
+    )
+    .unwrap();
+    store::classes::add_group_member(conn, group, f.students["Иванова"]).unwrap();
+    let lesson = store::journal::insert_lesson(
+        conn,
+        &Lesson {
+            id: 0,
+            class_id: f.class.id,
+            group_id: Some(group),
+            subject_id: subject.id,
+            teacher_id: f.teacher,
+            taught_by_id: None,
+            date: d(2025, 11, 11),
+            lesson_no: 1,
+            timetable_id: None,
+            plan_topic_id: None,
+            control_form_id: None,
+            topic: Some("Тема".into()),
+            homework: None,
+            homework_kind: None,
+            homework_minutes: None,
+            mode: LessonMode::InClass,
+            recorded_at: None,
+            attendance_taken_at: None,
+        },
+    )
+    .unwrap();
+    let oral = store::curriculum::control_forms(conn)
+        .unwrap()
+        .into_iter()
+        .find(|x| x.name == "Устный ответ")
+        .unwrap()
+        .id;
+    store::journal::insert_mark(
+        conn,
+        &store::journal::StoredMark {
+            id: 0,
+            lesson_id: lesson,
+            student_id: f.students["Иванова"],
+            seq: 1,
+            control_form_id: oral,
+            mark: Mark::grade(5, 1),
+            entered_at: "2025-11-11T12:00:00Z".into(),
+            entered_by: "tester".into(),
+        },
+    )
+    .unwrap();
+    let r = report(&f, Kind::Performance, "q2");
+    let german: Vec<Vec<String>> = body(&r)
+        .into_iter()
+        .filter(|x| x[2] == "Немецкий язык")
+        .collect();
+    // Only the group's member has the subject; one mark is too few, so
+    // Иванова is not attested and counts in neither percentage now.
+    assert_eq!(
+        german,
+        vec![row(&[
+            "2",
+            "Иванова Мария Сергеевна",
+            "Немецкий язык",
+            "5",
+            "1",
+            "5.00",
+            "n/a",
+            "",
+            "n/a"
+        ])]
+    );
+    assert_eq!(figure(&r, "quality_students"), "1");
+    assert_eq!(figure(&r, "success_students"), "2");
+    assert_eq!(figure(&r, "not_attested_students"), "1");
+}
+
+#[test]
 fn performance_without_graded_subjects_rates_nothing() {
     let f = build();
     // The first quarter has no lessons at all.

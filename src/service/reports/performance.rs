@@ -107,6 +107,11 @@ pub(super) fn build(
             let Some(s) = v.students.iter().find(|s| s.student_id == sid) else {
                 continue;
             };
+            // Not on the list of any of the subject's lessons (a group the
+            // student is not in): the student does not take it.
+            if s.final_grade.is_none() && s.cells.iter().all(|c| *c == MarkCell::NotEnrolled) {
+                continue;
+            }
             let marks: Vec<&str> = s
                 .cells
                 .iter()
