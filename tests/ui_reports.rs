@@ -97,9 +97,17 @@ fn pickers_choose_class_and_period_and_files_are_written() {
     assert!(r.period.starts_with("1 четверть"), "{}", r.period);
     assert!(r.rows.is_empty());
     assert!(screen(&app, 80, 24).contains("(no rows)"));
-    press(&mut app, KeyCode::Char('p'));
-    type_keys(&mut app, "/2 чет");
-    press(&mut app, KeyCode::Enter);
+    // ] and [ step from quarter to quarter.
+    press(&mut app, KeyCode::Char(']'));
+    let r = app.reports.report.clone().unwrap();
+    assert!(r.period.starts_with("2 четверть"), "{}", r.period);
+    press(&mut app, KeyCode::Char(']'));
+    assert_eq!(
+        app.message.as_deref(),
+        Some("no later period of this kind than 2 четверть")
+    );
+    press(&mut app, KeyCode::Char('['));
+    press(&mut app, KeyCode::Char(']'));
     // The class picker.
     press(&mut app, KeyCode::Char('c'));
     type_keys(&mut app, "/5a");

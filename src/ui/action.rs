@@ -141,6 +141,8 @@ actions! {
     ReportPickKind = "report_pick_kind", "report", "Choose the report: performance, attendance, keeping…";
     ReportSaveCsv = "report_save_csv", "write CSV", "Write the report as CSV into the current directory";
     ReportSaveHtml = "report_save_html", "write HTML", "Write the report as printable HTML (A4, signatures)";
+    ReportPrevPeriod = "report_prev_period", "prev period", "The report for the previous quarter (half-year)";
+    ReportNextPeriod = "report_next_period", "next period", "The report for the next quarter (half-year)";
 }
 
 #[cfg(test)]

@@ -665,7 +665,11 @@ impl App {
             | Action::ReviewRange
             | Action::ReviewAck => {}
             // reports (handled by reports_update on its tab)
-            Action::ReportPickKind | Action::ReportSaveCsv | Action::ReportSaveHtml => {}
+            Action::ReportPickKind
+            | Action::ReportSaveCsv
+            | Action::ReportSaveHtml
+            | Action::ReportPrevPeriod
+            | Action::ReportNextPeriod => {}
         }
     }
 

@@ -419,6 +419,8 @@ impl Default for Keymap {
         add(Reports, Action::PickPeriod, &[k('p')], true);
         add(Reports, Action::ReportSaveCsv, &[k('w')], true);
         add(Reports, Action::ReportSaveHtml, &[k('W')], true);
+        add(Reports, Action::ReportPrevPeriod, &[k('[')], false);
+        add(Reports, Action::ReportNextPeriod, &[k(']')], false);
         // Overlays.
         add(Picker, Action::Confirm, &[p(Enter)], true);
         add(Picker, Action::Filter, &[k('/')], true);

@@ -186,6 +186,9 @@ impl App {
                     .unwrap_or(0);
                 self.open_picker(PickTarget::ReportPeriod, "Choose the period", items, cur);
             }
+            Action::ReportPrevPeriod | Action::ReportNextPeriod => {
+                self.step_report_period(*action == Action::ReportNextPeriod)
+            }
             Action::ReportSaveCsv => self.write_report(render::Format::Csv),
             Action::ReportSaveHtml => self.write_report(render::Format::Html),
             _ => return false,
@@ -230,6 +233,54 @@ impl App {
         self.reports.row = 0;
         self.reports.col = 0;
         self.reports.loaded = false;
+    }
+
+    /// The next (or previous) period of the same kind: quarter to quarter,
+    /// half-year to half-year.
+    fn step_report_period(&mut self, forward: bool) {
+        let kind = self.reports.kind();
+        let Some(cur) = self
+            .reports
+            .period_idx
+            .and_then(|i| self.periods.get(i))
+            .cloned()
+        else {
+            self.flash(format!("the {kind} report has no period"));
+            return;
+        };
+        let next = self
+            .periods
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.kind == cur.kind && kind.accepts(p))
+            .filter(|(_, p)| {
+                if forward {
+                    p.number > cur.number
+                } else {
+                    p.number < cur.number
+                }
+            })
+            .min_by_key(|(_, p)| {
+                if forward {
+                    i32::from(p.number)
+                } else {
+                    -i32::from(p.number)
+                }
+            })
+            .map(|(i, _)| i);
+        match next {
+            Some(i) => {
+                self.reports.period_idx = Some(i);
+                self.reports.period_chosen = true;
+                self.reports.loaded = false;
+                self.reload_reports();
+            }
+            None => self.flash(format!(
+                "no {} period of this kind than {}",
+                if forward { "later" } else { "earlier" },
+                cur.label
+            )),
+        }
     }
 
     /// What the pane's choices ask for.
