@@ -207,6 +207,8 @@ fn main() -> anyhow::Result<()> {
     );
     // attendance
     attendance_bench(&path)?;
+    // review
+    review_bench(&path)?;
     if let Some(kib) = peak_rss_kib() {
         println!(
             "peak memory (whole run)        {:>8.1} MB",
@@ -321,6 +323,39 @@ fn attendance_bench(path: &std::path::Path) -> anyhow::Result<()> {
     println!(
         "period grid 7А whole year      {:>8.2} ms",
         y.as_secs_f64() * 1e3
+    );
+    Ok(())
+}
+
+// review: every rule over the whole school year of the large demo, as
+// `classbook review` and the Review tab run it.
+fn review_bench(path: &std::path::Path) -> anyhow::Result<()> {
+    use classbook::service::review::{ReviewQuery, run};
+    let db = store::open(path, &OpenOptions::default())?;
+    let conn = db.conn();
+    let as_of = store::school::working_date(conn, chrono::Local::now().date_naive())?;
+    let q = ReviewQuery {
+        from: None,
+        to: None,
+        now: as_of.and_hms_opt(23, 59, 59).expect("a time"),
+    };
+    let review = run(conn, &q)?;
+    let took = time(3, || run(conn, &q).map(|r| r.findings.len()));
+    println!(
+        "review, whole year (large)     {:>8.2} ms ({} findings, {}–{})",
+        took.as_secs_f64() * 1e3,
+        review.findings.len(),
+        review.from,
+        review.to
+    );
+    let month = ReviewQuery {
+        from: Some(as_of - chrono::Days::new(30)),
+        ..q.clone()
+    };
+    let took = time(3, || run(conn, &month).map(|r| r.findings.len()));
+    println!(
+        "review, last 30 days (large)   {:>8.2} ms",
+        took.as_secs_f64() * 1e3
     );
     Ok(())
 }

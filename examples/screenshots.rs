@@ -245,6 +245,33 @@ fn run() -> anyhow::Result<bool> {
         )?;
     }
 
+    // review: the control events' group opened, a finding under the cursor.
+    let group = app
+        .review
+        .rows
+        .iter()
+        .position(|r| {
+            matches!(r, classbook::ui::panes::review::Row::Group { heading, .. }
+                if heading.starts_with("control.unmarked"))
+        })
+        .context("the review has no control.unmarked group")?;
+    app.review.row = group;
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Down);
+    ensure!(
+        app.review.current().is_some(),
+        "no finding under the cursor"
+    );
+    w.shoot(
+        &app,
+        &Shot {
+            name: "review-findings",
+            title: "classbook — review, a group of findings opened (80×24)",
+            width: 80,
+            height: 24,
+        },
+    )?;
+
     // reports: the performance report of 7А, then its attendance at 160×48.
     press(&mut app, KeyCode::Char('6'));
     ensure!(app.tab == Tab::Reports, "key 6 did not open Reports");

@@ -178,6 +178,7 @@ fn unrecorded_timetable_lessons_are_due_after_the_deadline_of_their_day() {
             subject_id: 1,
             date: d("2025-09-08"),
             lesson_no: Some(1),
+            lesson_id: None,
             student_id: None
         }
     );
@@ -251,6 +252,7 @@ fn held_lessons_need_attendance_a_topic_and_a_homework_entry() {
             class_id: 1,
             date: d("2025-09-01"),
             lesson_no: 1,
+            lesson_id: 1,
             student_id: None
         }
     );

@@ -78,6 +78,7 @@ fn enter_opens_the_journal_cell_and_fixing_the_mark_clears_the_finding() {
     let Target::Journal {
         date,
         lesson_no,
+        lesson_id,
         student_id,
         ..
     } = f.target.clone()
@@ -91,6 +92,7 @@ fn enter_opens_the_journal_cell_and_fixing_the_mark_clears_the_finding() {
     assert_eq!(v.subject.name, f.subject);
     let lesson = &v.lessons[app.journal.col].lesson;
     assert_eq!((lesson.date, Some(lesson.lesson_no)), (date, lesson_no));
+    assert_eq!(Some(lesson.id), lesson_id);
     assert_eq!(Some(v.students[app.journal.row].student_id), student_id);
     // Type the confirmed mark over the pending one.
     type_keys(&mut app, "5");
@@ -116,6 +118,7 @@ fn enter_opens_the_attendance_cell_of_an_absence_without_reason() {
     let Target::Attendance {
         date,
         lesson_no,
+        lesson_id,
         student_id,
         ..
     } = f.target
@@ -125,6 +128,7 @@ fn enter_opens_the_attendance_cell_of_an_absence_without_reason() {
     assert_eq!(app.attendance.date, date);
     let v = app.attendance.view.as_ref().expect("day shown");
     assert_eq!(v.lessons[app.attendance.col].lesson.lesson_no, lesson_no);
+    assert_eq!(v.lessons[app.attendance.col].lesson.id, lesson_id);
     assert_eq!(Some(v.students[app.attendance.row].student_id), student_id);
 }
 
@@ -228,4 +232,90 @@ fn severity_filter_grouping_and_date_range() {
             .filter(|f| matches!(f.rule, Rule::LessonNoTopic | Rule::MarkLate))
             .all(|f| from <= f.date && f.date <= to)
     );
+}
+
+/// Where the cursor is after Enter, checked against the finding's target.
+fn assert_lands(app: &App, f: &Finding) {
+    match &f.target {
+        Target::Journal {
+            date,
+            lesson_no,
+            lesson_id,
+            student_id,
+            ..
+        } => {
+            assert_eq!(app.tab, Tab::Journal, "{}", f.rule.id());
+            let v = app.journal.view.as_ref().expect("journal shown");
+            assert_eq!(
+                (v.class.name.as_str(), v.subject.name.as_str()),
+                (f.class.as_str(), f.subject.as_str())
+            );
+            let l = &v.lessons[app.journal.col];
+            assert_eq!(l.lesson.date, *date, "{}", f.rule.id());
+            if let Some(n) = lesson_no {
+                assert_eq!(l.lesson.lesson_no, *n, "{}", f.rule.id());
+            }
+            if let Some(id) = lesson_id {
+                assert_eq!(l.lesson.id, *id, "{}", f.rule.id());
+            }
+            if let Some(s) = student_id {
+                assert_eq!(
+                    v.students[app.journal.row].student_id,
+                    *s,
+                    "{}",
+                    f.rule.id()
+                );
+            }
+        }
+        Target::JournalFinal {
+            period_id,
+            student_id,
+            ..
+        } => {
+            assert_eq!(app.tab, Tab::Journal, "{}", f.rule.id());
+            let v = app.journal.view.as_ref().expect("journal shown");
+            assert_eq!(v.period.id, *period_id);
+            assert_eq!(v.subject.name, f.subject);
+            assert_eq!(v.students[app.journal.row].student_id, *student_id);
+        }
+        Target::Attendance {
+            date,
+            lesson_id,
+            student_id,
+            ..
+        } => {
+            assert_eq!(app.tab, Tab::Attendance, "{}", f.rule.id());
+            assert_eq!(app.attendance.date, *date);
+            let v = app.attendance.view.as_ref().expect("day shown");
+            assert_eq!(v.lessons[app.attendance.col].lesson.id, *lesson_id);
+            if let Some(s) = student_id {
+                assert_eq!(v.students[app.attendance.row].student_id, *s);
+            }
+        }
+        Target::Training { teacher_id } => {
+            assert_eq!(app.tab, Tab::Training);
+            let s = app.training.standing.as_ref().expect("standing shown");
+            assert_eq!(s.rows[app.training.standing_row].staff_id, *teacher_id);
+        }
+    }
+}
+
+#[test]
+fn enter_lands_on_the_cell_of_a_finding_of_every_rule() {
+    let (_dir, mut app) = demo_app();
+    for rule in Rule::ALL {
+        // The last finding of each rule (the first is checked elsewhere).
+        press(&mut app, KeyCode::Char('5'));
+        let last = findings(&app)
+            .into_iter()
+            .filter(|f| f.rule == *rule)
+            .last()
+            .expect("a finding");
+        let f = select(&mut app, *rule, |g| g.key == last.key);
+        press(&mut app, KeyCode::Enter);
+        assert_lands(&app, &f);
+        // Leave the marks grid before switching tabs with a digit.
+        press(&mut app, KeyCode::Esc);
+        app.review.open.clear();
+    }
 }

@@ -26,6 +26,8 @@ pub enum Target {
         subject_id: Id,
         date: NaiveDate,
         lesson_no: Option<u8>,
+        /// The recorded lesson (two groups may share a slot).
+        lesson_id: Option<Id>,
         student_id: Option<Id>,
     },
     /// A student's final grade for a period.
@@ -40,6 +42,7 @@ pub enum Target {
         class_id: Id,
         date: NaiveDate,
         lesson_no: u8,
+        lesson_id: Id,
         student_id: Option<Id>,
     },
     /// A teacher's training standing.
@@ -231,6 +234,7 @@ pub fn run(conn: &store::Conn, q: &ReviewQuery) -> Result<Review> {
                 subject_id: s.subject_id,
                 date: s.date,
                 lesson_no: Some(s.lesson_no),
+                lesson_id: None,
                 student_id: None,
             },
         });
@@ -242,6 +246,7 @@ pub fn run(conn: &store::Conn, q: &ReviewQuery) -> Result<Review> {
             subject_id: l.subject_id,
             date: l.date,
             lesson_no: Some(l.lesson_no),
+            lesson_id: Some(l.id),
             student_id: None,
         };
         let mut push = |rule: Rule, detail: String, target: Target| {
@@ -281,6 +286,7 @@ pub fn run(conn: &store::Conn, q: &ReviewQuery) -> Result<Review> {
                     class_id: l.class_id,
                     date: l.date,
                     lesson_no: l.lesson_no,
+                    lesson_id: l.id,
                     student_id: None,
                 },
             );
@@ -318,6 +324,7 @@ pub fn run(conn: &store::Conn, q: &ReviewQuery) -> Result<Review> {
                 subject_id: l.subject_id,
                 date: l.date,
                 lesson_no: Some(l.lesson_no),
+                lesson_id: Some(l.id),
                 student_id: Some(m.student_id),
             },
         })
@@ -400,13 +407,14 @@ pub fn run(conn: &store::Conn, q: &ReviewQuery) -> Result<Review> {
             teacher_id: Some(l.teacher_id),
             subject_id: Some(l.subject_id),
             student_id: Some(student_id),
-            detail: format!("control event, lesson {}: present, no mark", l.lesson_no),
+            detail: format!("lesson {}: present, no mark", l.lesson_no),
             key: format!("lesson:{lesson_id}:student:{student_id}"),
             target: Target::Journal {
                 class_id: l.class_id,
                 subject_id: l.subject_id,
                 date: l.date,
                 lesson_no: Some(l.lesson_no),
+                lesson_id: Some(l.id),
                 student_id: Some(student_id),
             },
         });
@@ -434,6 +442,7 @@ pub fn run(conn: &store::Conn, q: &ReviewQuery) -> Result<Review> {
                     class_id: l.class_id,
                     date: l.date,
                     lesson_no: l.lesson_no,
+                    lesson_id: l.id,
                     student_id: Some(student_id),
                 },
             });
@@ -683,6 +692,7 @@ fn homework_items(
                 subject_id,
                 date,
                 lesson_no: None,
+                lesson_id: None,
                 student_id: None,
             },
         });

@@ -156,6 +156,8 @@ pub fn late_marks(
         "SELECT {MARK_COLUMNS} FROM mark m JOIN lesson l ON l.id = m.lesson_id
          JOIN control_form cf ON cf.id = m.control_form_id
          WHERE l.date BETWEEN ?1 AND ?2
+           AND substr(m.entered_at, 1, 10) >= date(l.date, '+' ||
+               CASE cf.deadline_kind WHEN 'current' THEN ?3 WHEN 'interim' THEN ?4 ELSE ?5 END || ' days')
            AND date(m.entered_at, 'localtime') > date(l.date, '+' ||
                CASE cf.deadline_kind WHEN 'current' THEN ?3 WHEN 'interim' THEN ?4 ELSE ?5 END || ' days')
          ORDER BY l.date, m.id"
@@ -306,43 +308,68 @@ pub struct FinalWithMarks {
     pub marks: Vec<(String, Option<u8>, u8, Option<NaiveDate>)>,
 }
 
-/// Final grades 2–5 of periods ending from `from` to `to`, with the marks
-/// of the student in the subject and class in the period.
+/// Final grades 2–5 of periods overlapping `from`–`to`, with the marks of
+/// the student in the subject and class in the period. (Two passes, the
+/// finals and then the marks of those periods' lessons, rather than one
+/// join per final: on a large school the join re-reads every lesson of a
+/// subject once per student.)
 pub fn finals_with_marks(
     conn: &Connection,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<FinalWithMarks>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT pg.period_id, pg.class_id, pg.student_id, pg.subject_id, pg.final,
-                m.symbol, m.value, m.weight, m.due_on
+        "SELECT pg.period_id, pg.class_id, pg.student_id, pg.subject_id, pg.final
          FROM period_grade pg JOIN period p ON p.id = pg.period_id
-         LEFT JOIN lesson l ON l.class_id = pg.class_id AND l.subject_id = pg.subject_id
-              AND l.date BETWEEN p.starts_on AND p.ends_on
-         LEFT JOIN mark m ON m.lesson_id = l.id AND m.student_id = pg.student_id
          WHERE pg.final IN ('2', '3', '4', '5') AND p.ends_on >= ?1 AND p.starts_on <= ?2
          ORDER BY pg.period_id, pg.class_id, pg.subject_id, pg.student_id",
     )?;
-    let mut out: Vec<FinalWithMarks> = Vec::new();
-    let mut rows = stmt.query(params![from, to])?;
-    while let Some(r) = rows.next()? {
-        let key: (Id, Id, Id, Id) = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
-        let same = out
-            .last()
-            .is_some_and(|f| (f.period_id, f.class_id, f.student_id, f.subject_id) == key);
-        if !same {
-            out.push(FinalWithMarks {
-                period_id: key.0,
-                class_id: key.1,
-                student_id: key.2,
-                subject_id: key.3,
+    let mut out: Vec<FinalWithMarks> = stmt
+        .query_map(params![from, to], |r| {
+            Ok(FinalWithMarks {
+                period_id: r.get(0)?,
+                class_id: r.get(1)?,
+                student_id: r.get(2)?,
+                subject_id: r.get(3)?,
                 final_grade: r.get(4)?,
                 marks: Vec::new(),
-            });
-        }
-        let symbol: Option<String> = r.get(5)?;
-        if let (Some(symbol), Some(f)) = (symbol, out.last_mut()) {
-            f.marks.push((symbol, r.get(6)?, r.get(7)?, r.get(8)?));
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let index: std::collections::HashMap<(Id, Id, Id, Id), usize> = out
+        .iter()
+        .enumerate()
+        .map(|(i, f)| ((f.period_id, f.class_id, f.student_id, f.subject_id), i))
+        .collect();
+    // Every mark of the range once; the periods are few.
+    let periods: Vec<(Id, NaiveDate, NaiveDate)> = {
+        let mut stmt = conn.prepare_cached(
+            "SELECT id, starts_on, ends_on FROM period WHERE ends_on >= ?1 AND starts_on <= ?2",
+        )?;
+        stmt.query_map(params![from, to], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?
+    };
+    let (Some(first), Some(last)) = (
+        periods.iter().map(|p| p.1).min(),
+        periods.iter().map(|p| p.2).max(),
+    ) else {
+        return Ok(out);
+    };
+    let mut stmt = conn.prepare_cached(
+        "SELECT l.date, l.class_id, m.student_id, l.subject_id, m.symbol, m.value, m.weight, m.due_on
+         FROM mark m JOIN lesson l ON l.id = m.lesson_id
+         WHERE l.date BETWEEN ?1 AND ?2",
+    )?;
+    let mut rows = stmt.query(params![first, last])?;
+    while let Some(r) = rows.next()? {
+        let date: NaiveDate = r.get(0)?;
+        let (class, student, subject): (Id, Id, Id) = (r.get(1)?, r.get(2)?, r.get(3)?);
+        for p in periods.iter().filter(|p| p.1 <= date && date <= p.2) {
+            if let Some(&i) = index.get(&(p.0, class, student, subject)) {
+                out[i]
+                    .marks
+                    .push((r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?));
+            }
         }
     }
     Ok(out)

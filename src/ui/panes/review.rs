@@ -489,6 +489,7 @@ impl App {
                 subject_id,
                 date,
                 lesson_no,
+                lesson_id,
                 student_id,
             } => {
                 let Some(ci) = class_of(self, class_id) else {
@@ -500,7 +501,13 @@ impl App {
                     .iter()
                     .position(|p| p.kind == crate::domain::PeriodKind::Quarter && p.contains(date))
                     .or_else(|| self.periods.iter().position(|p| p.contains(date)));
-                self.open_journal_at(ci, subject_id, period, date, lesson_no, student_id);
+                self.open_journal_at(
+                    ci,
+                    subject_id,
+                    period,
+                    (date, lesson_no, lesson_id),
+                    student_id,
+                );
                 self.flash(format!("{} — {}", f.rule.info().title, f.detail));
             }
             Target::JournalFinal {
@@ -519,8 +526,7 @@ impl App {
                     ci,
                     subject_id,
                     period,
-                    last.unwrap_or(self.working_date),
-                    None,
+                    (last.unwrap_or(self.working_date), None, None),
                     Some(student_id),
                 );
                 self.flash(format!(
@@ -532,6 +538,7 @@ impl App {
                 class_id,
                 date,
                 lesson_no,
+                lesson_id,
                 student_id,
             } => {
                 let Some(ci) = class_of(self, class_id) else {
@@ -583,8 +590,7 @@ impl App {
         ci: usize,
         subject_id: crate::domain::Id,
         period: Option<usize>,
-        date: NaiveDate,
-        lesson_no: Option<u8>,
+        (date, lesson_no, lesson_id): (NaiveDate, Option<u8>, Option<crate::domain::Id>),
         student_id: Option<crate::domain::Id>,
     ) {
         self.class_idx = ci;
