@@ -736,3 +736,53 @@ fn the_cli_exits_1_on_errors_and_0_when_only_warnings_remain() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("31.02.2025"));
 }
+
+#[test]
+fn settings_change_a_rules_severity_from_the_command_line() {
+    let (dir, db) = school();
+    exec(&db, "UPDATE school SET as_of = '2025-09-05'");
+    lesson(&db, 1, 1, 1, 1, "2025-09-01", 1);
+    exec(&db, "UPDATE lesson SET topic = NULL WHERE id = 1");
+    drop(db);
+    let path = dir.path().join("school.sqlite");
+    let bin = env!("CARGO_BIN_EXE_classbook");
+    let cb = |args: &[&str]| {
+        let mut all = vec!["--db", path.to_str().expect("utf-8"), "--as", "admin"];
+        all.extend_from_slice(args);
+        std::process::Command::new(bin)
+            .args(&all)
+            .output()
+            .expect("runs")
+    };
+    let out = cb(&["settings", "set", "severity.lesson.no_topic", "fatal"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("error, warning or info"));
+    let out = cb(&["settings", "set", "severity.lesson.no_topic", "error"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = cb(&["settings", "show"]);
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("severity.lesson.no_topic") && l.contains(" error ")),
+        "{text}"
+    );
+    // The missing topic is now an error: exit 1.
+    let out = cb(&["review", "--rule", "lesson.no_topic"]);
+    assert_eq!(out.status.code(), Some(1));
+    // The change is in the audit log with who made it.
+    let db = store::open(&path, &OpenOptions::default()).expect("opens");
+    let (operator, entity): (String, String) = db
+        .conn()
+        .query_row(
+            "SELECT operator, entity FROM audit_log ORDER BY id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("an audit entry");
+    assert_eq!((operator.as_str(), entity.as_str()), ("admin", "setting"));
+}

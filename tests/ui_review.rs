@@ -308,8 +308,7 @@ fn enter_lands_on_the_cell_of_a_finding_of_every_rule() {
         press(&mut app, KeyCode::Char('5'));
         let last = findings(&app)
             .into_iter()
-            .filter(|f| f.rule == *rule)
-            .last()
+            .rfind(|f| f.rule == *rule)
             .expect("a finding");
         let f = select(&mut app, *rule, |g| g.key == last.key);
         press(&mut app, KeyCode::Enter);

@@ -2,6 +2,7 @@
 
 pub mod journal;
 pub mod review;
+pub mod settings;
 pub mod training;
 
 use std::path::{Path, PathBuf};
@@ -96,6 +97,9 @@ pub enum Command {
         #[command(subcommand)]
         command: Box<journal::JournalCommand>,
     },
+    /// The school's settings: deadlines, mark thresholds, rule severities.
+    #[command(subcommand)]
+    Settings(settings::SettingsCommand),
     /// Check the records against the school's rules; exit 1 on errors.
     #[command(long_about = review::ABOUT)]
     Review(review::ReviewArgs),
@@ -306,6 +310,10 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Some(Command::Attendance(args)) => {
             let db = store::open(&db_path, &OpenOptions::default())?;
             attendance::run(args, db, &operator)
+        }
+        Some(Command::Settings(cmd)) => {
+            let db = store::open(&db_path, &OpenOptions::default())?;
+            settings::run(cmd, db, &operator)
         }
         Some(Command::Review(args)) => {
             let db = store::open(&db_path, &OpenOptions::default())?;

@@ -552,11 +552,16 @@ impl App {
                 self.tab = Tab::Attendance;
                 self.reload_attendance();
                 if let Some(v) = &self.attendance.view {
-                    if let Some(c) = v
+                    let col = v
                         .lessons
                         .iter()
-                        .position(|l| l.lesson.lesson_no == lesson_no)
-                    {
+                        .position(|l| l.lesson.id == lesson_id)
+                        .or_else(|| {
+                            v.lessons
+                                .iter()
+                                .position(|l| l.lesson.lesson_no == lesson_no)
+                        });
+                    if let Some(c) = col {
                         self.attendance.col = c;
                     }
                     if let Some(s) = student_id
@@ -615,8 +620,11 @@ impl App {
             let col = v
                 .lessons
                 .iter()
-                .position(|l| {
-                    l.lesson.date == date && lesson_no.is_none_or(|n| l.lesson.lesson_no == n)
+                .position(|l| l.recorded && Some(l.lesson.id) == lesson_id)
+                .or_else(|| {
+                    v.lessons.iter().position(|l| {
+                        l.lesson.date == date && lesson_no.is_none_or(|n| l.lesson.lesson_no == n)
+                    })
                 })
                 .or_else(|| v.lessons.iter().rposition(|l| l.lesson.date <= date));
             if let Some(c) = col {

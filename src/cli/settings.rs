@@ -1,0 +1,74 @@
+//! `classbook settings`: list the school's settings, or change one (checked,
+//! audit-logged, one transaction).
+
+use clap::Subcommand;
+use serde_json::json;
+
+use super::{TextOrJson, exit};
+use crate::domain::settings::Settings;
+use crate::store::{self, Db};
+
+#[derive(Debug, Subcommand)]
+pub enum SettingsCommand {
+    /// Every setting with its value and meaning.
+    Show {
+        #[arg(long, value_enum, default_value = "text")]
+        format: TextOrJson,
+    },
+    /// Change one setting, e.g. `set entry_deadline 18:00` or
+    /// `set severity.mark.late info`.
+    Set { key: String, value: String },
+}
+
+pub fn run(cmd: SettingsCommand, mut db: Db, operator: &str) -> anyhow::Result<u8> {
+    match cmd {
+        SettingsCommand::Show { format } => {
+            let s = store::settings::load(db.conn())?;
+            let pairs = s.to_pairs();
+            match format {
+                TextOrJson::Json => {
+                    let map: serde_json::Map<String, serde_json::Value> = pairs
+                        .iter()
+                        .map(|(k, v)| (k.to_string(), json!(v)))
+                        .collect();
+                    println!("{}", serde_json::to_string_pretty(&map)?);
+                }
+                TextOrJson::Text => {
+                    let w = pairs.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+                    for (k, v) in &pairs {
+                        println!("{k:<w$}  {v:<8}  {}", Settings::describe(k).unwrap_or(""));
+                    }
+                }
+            }
+            Ok(exit::OK)
+        }
+        SettingsCommand::Set { key, value } => {
+            let mut s = store::settings::load(db.conn())?;
+            if let Err(e) = s.set(&key, &value) {
+                eprintln!("classbook: {e}");
+                return Ok(exit::USAGE);
+            }
+            let stored = s.get(&key).unwrap_or_default();
+            let entry = db.write(|tx| {
+                store::audit::write_row(
+                    tx,
+                    operator,
+                    "set setting",
+                    "setting",
+                    json!({ "key": key }).as_object().expect("an object"),
+                    json!({
+                        "key": key,
+                        "value": stored,
+                        "description": Settings::describe(&key).unwrap_or(""),
+                    })
+                    .as_object(),
+                )
+            })?;
+            match entry {
+                Some(id) => println!("{key} = {stored} (audit entry {id})"),
+                None => println!("{key} is already {stored}"),
+            }
+            Ok(exit::OK)
+        }
+    }
+}
