@@ -93,7 +93,8 @@ impl ReportsPane {
     }
 }
 
-/// A file name from the report: "performance_7А_2-четверть.csv".
+/// A file name from the report: "performance_7А_2025-11-03_2025-12-28.csv"
+/// (the kind, the class or programme, the dates).
 pub fn file_name(r: &Report, ext: &str) -> String {
     let what = match r.kind {
         Kind::Performance | Kind::Attendance => r.scope.trim_start_matches("Class ").to_string(),
