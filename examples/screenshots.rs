@@ -297,6 +297,39 @@ fn run() -> anyhow::Result<bool> {
     )?;
     press(&mut app, KeyCode::Char('c'));
 
+    // reports: the performance report of 7А, then its attendance at 160×48.
+    press(&mut app, KeyCode::Char('6'));
+    ensure!(app.tab == Tab::Reports, "key 6 did not open Reports");
+    keys(&mut app, "c/7а");
+    press(&mut app, KeyCode::Enter);
+    ensure!(
+        app.reports
+            .report
+            .as_ref()
+            .is_some_and(|r| r.scope == "Class 7А" && !r.rows.is_empty()),
+        "the performance report of 7А is empty"
+    );
+    w.shoot(
+        &app,
+        &Shot {
+            name: "reports",
+            title: "classbook — reports: class performance, 7А, 2nd quarter (80×24)",
+            width: 80,
+            height: 24,
+        },
+    )?;
+    keys(&mut app, "r/attend");
+    press(&mut app, KeyCode::Enter);
+    w.shoot(
+        &app,
+        &Shot {
+            name: "reports-attendance-wide",
+            title: "classbook — reports: class attendance, 7А, 2nd quarter (160×48)",
+            width: 160,
+            height: 48,
+        },
+    )?;
+
     // Help over the journal.
     press(&mut app, KeyCode::Char('1'));
     press(&mut app, KeyCode::Char('?'));

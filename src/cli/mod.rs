@@ -16,6 +16,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::service::demo::{self, DemoOptions, DemoSize};
 
 pub mod attendance;
+// reports
+pub mod report;
 use crate::store::{self, Db, OpenError, OpenMode, OpenOptions};
 
 /// Exit codes, documented in the README.
@@ -106,6 +108,10 @@ pub enum Command {
     /// Check the records against the school's rules; exit 1 on errors.
     #[command(long_about = review::ABOUT)]
     Review(review::ReviewArgs),
+    /// Reports to print and file: performance, attendance, keeping,
+    /// training, indicators (text, CSV, JSON or printable HTML).
+    #[command(long_about = report::ABOUT)]
+    Report(report::ReportArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -322,6 +328,8 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Some(Command::Journal { command }) => journal::run(&db_path, &operator, *command),
         // indicators
         Some(Command::Indicators(cmd)) => indicators::run(&db_path, &operator, cmd),
+        // reports
+        Some(Command::Report(args)) => report::run(&db_path, args),
     }
 }
 

@@ -8,5 +8,7 @@ pub mod journal;
 pub mod keeping;
 pub mod metrics;
 pub mod programme_csv;
+// reports (issue 7 §3)
+pub mod reports;
 pub mod review;
 pub mod training;

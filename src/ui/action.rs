@@ -147,6 +147,13 @@ actions! {
     ReviewExpandAll = "review_expand_all", "open all", "Open every group of findings, or close them all";
     ReviewRange = "review_range", "dates", "The dates to check (DD.MM–DD.MM)";
     ReviewAck = "review_ack", "acknowledge", "Acknowledge the finding with a note (again: withdraw)";
+    // reports
+    TabReports = "tab_reports", "reports", "Go to the Reports tab";
+    ReportPickKind = "report_pick_kind", "report", "Choose the report: performance, attendance, keeping…";
+    ReportSaveCsv = "report_save_csv", "write CSV", "Write the report as CSV into the current directory";
+    ReportSaveHtml = "report_save_html", "write HTML", "Write the report as printable HTML (A4, signatures)";
+    ReportPrevPeriod = "report_prev_period", "prev period", "The report for the previous quarter (half-year)";
+    ReportNextPeriod = "report_next_period", "next period", "The report for the next quarter (half-year)";
 }
 
 #[cfg(test)]

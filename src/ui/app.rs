@@ -11,6 +11,7 @@ use super::keymap::{Keymap, Mode};
 use super::panes::attendance::AttendancePane;
 use super::panes::indicators::IndicatorsPane;
 use super::panes::journal::JournalPane;
+use super::panes::reports::ReportsPane;
 use super::panes::review::ReviewPane;
 use super::panes::training::TrainingPane;
 use super::theme::Theme;
@@ -29,16 +30,18 @@ pub enum Tab {
     Training,
     Indicators,
     Review,
+    Reports,
 }
 
 impl Tab {
     /// In tab-bar order.
-    pub const ALL: [Tab; 5] = [
+    pub const ALL: [Tab; 6] = [
         Tab::Journal,
         Tab::Attendance,
         Tab::Training,
         Tab::Indicators,
         Tab::Review,
+        Tab::Reports,
     ];
 
     /// The tab's title.
@@ -49,6 +52,7 @@ impl Tab {
             Tab::Training => "Training",
             Tab::Indicators => "Indicators",
             Tab::Review => "Review",
+            Tab::Reports => "Reports",
         }
     }
 
@@ -60,6 +64,7 @@ impl Tab {
             Tab::Training => Action::TabTraining,
             Tab::Indicators => Action::TabIndicators,
             Tab::Review => Action::TabReview,
+            Tab::Reports => Action::TabReports,
         }
     }
 
@@ -71,6 +76,7 @@ impl Tab {
             Tab::Training => Mode::Training,
             Tab::Indicators => Mode::Indicators,
             Tab::Review => Mode::Review,
+            Tab::Reports => Mode::Reports,
         }
     }
 
@@ -92,6 +98,11 @@ pub enum PickTarget {
     // journal
     ControlForm,
     Substitute,
+    // reports
+    ReportKind,
+    ReportClass,
+    ReportPeriod,
+    ReportProgramme,
 }
 
 /// A list to choose from, with type-to-filter.
@@ -188,6 +199,7 @@ pub struct App {
     pub training: TrainingPane,
     pub indicators: IndicatorsPane,
     pub review: ReviewPane,
+    pub reports: ReportsPane,
     /// A one-line message (error, warning) shown until the next key.
     pub message: Option<String>,
     /// This session's changes, newest last, for `u`; undone ones for Ctrl-r.
@@ -261,6 +273,7 @@ impl App {
             training,
             indicators: IndicatorsPane::default(),
             review: ReviewPane::default(),
+            reports: ReportsPane::default(),
             message: None,
             undo_stack: Vec::new(),
             redo_stack: Vec::new(),
@@ -507,6 +520,10 @@ impl App {
         if self.tab == Tab::Review && self.review_update(&action) {
             return;
         }
+        // reports
+        if self.tab == Tab::Reports && self.reports_update(&action) {
+            return;
+        }
         match action {
             Action::Quit => self.quit = true,
             Action::Help => self.overlay = Overlay::Help { scroll: 0 },
@@ -521,6 +538,7 @@ impl App {
             Action::TabTraining => self.switch_tab(Tab::Training),
             Action::TabIndicators => self.switch_tab(Tab::Indicators),
             Action::TabReview => self.switch_tab(Tab::Review),
+            Action::TabReports => self.switch_tab(Tab::Reports),
             Action::PickClass => {
                 let items = self.classes.iter().map(|c| c.name.clone()).collect();
                 self.open_picker(PickTarget::Class, "Choose the class", items, self.class_idx);
@@ -608,6 +626,7 @@ impl App {
                 Tab::Training => self.training.move_cursor(&action),
                 Tab::Indicators => self.indicators.move_cursor(&action),
                 Tab::Review => self.review.move_cursor(&action),
+                Tab::Reports => self.reports.move_cursor(&action),
             },
             Action::Undo => self.undo(),
             Action::Redo => self.redo(),
@@ -672,6 +691,12 @@ impl App {
             | Action::ReviewExpandAll
             | Action::ReviewRange
             | Action::ReviewAck => {}
+            // reports (handled by reports_update on its tab)
+            Action::ReportPickKind
+            | Action::ReportSaveCsv
+            | Action::ReportSaveHtml
+            | Action::ReportPrevPeriod
+            | Action::ReportNextPeriod => {}
         }
     }
 
@@ -713,6 +738,11 @@ impl App {
             // journal
             PickTarget::ControlForm => self.journal_pick_form(i),
             PickTarget::Substitute => self.journal_pick_substitute(i),
+            // reports
+            PickTarget::ReportKind
+            | PickTarget::ReportClass
+            | PickTarget::ReportPeriod
+            | PickTarget::ReportProgramme => self.reports_pick(target, i),
         }
         self.ensure_loaded();
     }
@@ -816,6 +846,7 @@ impl App {
         self.training.loaded = false;
         self.indicators.loaded = false;
         self.review.loaded = false;
+        self.reports.loaded = false;
         self.ensure_loaded();
     }
 
@@ -827,6 +858,7 @@ impl App {
             Tab::Training if !self.training.loaded => self.reload_training(),
             Tab::Indicators if !self.indicators.loaded => self.reload_indicators(),
             Tab::Review if !self.review.loaded => self.reload_review(),
+            Tab::Reports if !self.reports.loaded => self.reload_reports(),
             _ => {}
         }
     }

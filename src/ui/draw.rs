@@ -54,6 +54,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         Tab::Training => super::panes::training::draw(app, body, buf),
         Tab::Indicators => super::panes::indicators::draw(app, body, buf),
         Tab::Review => super::panes::review::draw(app, body, buf),
+        Tab::Reports => super::panes::reports::draw(app, body, buf),
     }
     status_bar(
         app,

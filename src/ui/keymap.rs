@@ -29,6 +29,8 @@ pub enum Mode {
     Training,
     Indicators,
     Review,
+    /// The Reports tab.
+    Reports,
     /// A picker list is open.
     Picker,
     /// Typing into a picker's filter.
@@ -60,6 +62,7 @@ impl Mode {
         Mode::Training,
         Mode::Indicators,
         Mode::Review,
+        Mode::Reports,
         Mode::Picker,
         Mode::Filter,
         Mode::Help,
@@ -80,6 +83,7 @@ impl Mode {
             Mode::Training => "training",
             Mode::Indicators => "indicators",
             Mode::Review => "review",
+            Mode::Reports => "reports",
             Mode::Picker => "picker",
             Mode::Filter => "filter",
             Mode::Help => "help",
@@ -101,6 +105,7 @@ impl Mode {
             Mode::Training => "Training",
             Mode::Indicators => "Indicators",
             Mode::Review => "Review",
+            Mode::Reports => "Reports",
             Mode::Picker => "Pickers",
             Mode::Filter => "Typing a filter",
             Mode::Help => "This help",
@@ -126,6 +131,7 @@ impl Mode {
                 | Mode::Training
                 | Mode::Indicators
                 | Mode::Review
+                | Mode::Reports
                 | Mode::TrainingRoll
                 | Mode::TrainingStanding
                 | Mode::IndicatorsChart
@@ -348,6 +354,7 @@ impl Default for Keymap {
         add(Global, Action::TabTraining, &[k('3')], false);
         add(Global, Action::TabIndicators, &[k('4')], false);
         add(Global, Action::TabReview, &[k('5')], false);
+        add(Global, Action::TabReports, &[k('6')], false);
         let moves = |add: &mut AddFn, mode: Mode, letters: bool| {
             let l = |c: char, code: KeyCode| {
                 if letters {
@@ -424,6 +431,14 @@ impl Default for Keymap {
         add(Review, Action::ReviewRange, &[k('d')], true);
         add(Review, Action::ReviewShowAcked, &[k('A')], false);
         add(Review, Action::ReviewExpandAll, &[k('o')], false);
+        // reports
+        add(Reports, Action::ReportPickKind, &[k('r')], true);
+        add(Reports, Action::PickClass, &[k('c')], true);
+        add(Reports, Action::PickPeriod, &[k('p')], true);
+        add(Reports, Action::ReportSaveCsv, &[k('w')], true);
+        add(Reports, Action::ReportSaveHtml, &[k('W')], true);
+        add(Reports, Action::ReportPrevPeriod, &[k('[')], false);
+        add(Reports, Action::ReportNextPeriod, &[k(']')], false);
         // Overlays.
         add(Picker, Action::Confirm, &[p(Enter)], true);
         add(Picker, Action::Filter, &[k('/')], true);

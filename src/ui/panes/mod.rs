@@ -5,6 +5,7 @@ pub mod indicators;
 pub mod journal;
 pub mod journal_edit;
 pub mod journal_lesson;
+pub mod reports;
 pub mod review;
 pub mod training;
 

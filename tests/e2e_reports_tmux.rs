@@ -1,0 +1,143 @@
+//! End to end in a real terminal (tmux, 80×24): open the Reports tab on the
+//! demo, choose class 7А's attendance, write it as CSV and HTML, and check
+//! the files are `classbook report …`'s own output. Skipped when tmux is
+//! not installed.
+
+use std::path::Path;
+use std::process::Command;
+use std::thread::sleep;
+use std::time::{Duration, Instant};
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn run(&self, args: &[&str]) -> String {
+        let o = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .env_remove("TMUX")
+            .output()
+            .expect("tmux runs");
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            self.run(&["send-keys", "-t", "e2e", k]);
+            sleep(Duration::from_millis(60));
+        }
+    }
+
+    fn screen(&self) -> String {
+        self.run(&["capture-pane", "-p", "-t", "e2e"])
+    }
+
+    /// Poll until the screen shows `what` (20 s at most: CI may be slow;
+    /// nothing is asserted about speed).
+    fn wait_for(&self, what: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if s.contains(what) {
+                return s;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "timed out waiting for «{what}»; screen:\n{s}"
+            );
+            sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        self.run(&["kill-server"]);
+    }
+}
+
+fn classbook(db: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_classbook"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("CLASSBOOK_DB")
+        .output()
+        .expect("classbook runs")
+}
+
+#[test]
+fn write_a_report_from_the_tab_in_a_real_terminal() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        eprintln!("tmux is not installed: skipped");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.sqlite");
+    assert!(classbook(&db, &["demo"]).status.success());
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let t = Tmux {
+        socket: format!("classbook-e2e-reports-{}", std::process::id()),
+    };
+    // Started in the output directory: files are written there.
+    let cmd = format!(
+        "cd '{}' && env -u CLASSBOOK_DB XDG_CONFIG_HOME='{}' '{}' --db '{}'",
+        out.display(),
+        dir.path().join("config").display(),
+        env!("CARGO_BIN_EXE_classbook"),
+        db.display()
+    );
+    t.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "e2e",
+        "-x",
+        "80",
+        "-y",
+        "24",
+        &cmd,
+    ]);
+    t.wait_for("1 Journal");
+    t.keys(&["6"]);
+    t.wait_for("Class performance");
+    t.keys(&["r", "/", "a", "t", "t", "Enter"]);
+    t.wait_for("Class attendance");
+    t.keys(&["c", "/", "7", "a", "Enter"]);
+    let screen = t.wait_for("Class 7А");
+    assert!(screen.contains("Class total"), "{screen}");
+    t.keys(&["w"]);
+    let screen = t.wait_for("written ");
+    assert!(screen.contains(".csv (25 rows)"), "{screen}");
+    t.keys(&["W"]);
+    t.wait_for(".html (25 rows)");
+    t.keys(&["q"]);
+    let mut files: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(
+        files,
+        vec![
+            "attendance_7А_2025-11-03_2025-12-24.csv",
+            "attendance_7А_2025-11-03_2025-12-24.html"
+        ]
+    );
+    // The file from the tab is the command line's CSV, byte for byte.
+    let cli = classbook(
+        &db,
+        &["report", "attendance", "--class", "7А", "--format", "csv"],
+    );
+    assert_eq!(
+        std::fs::read(out.join(&files[0])).unwrap(),
+        cli.stdout,
+        "the tab and `classbook report` agree"
+    );
+    let html = std::fs::read_to_string(out.join(&files[1])).unwrap();
+    assert!(html.contains("<h1>Class attendance</h1>") && html.contains("Class 7А"));
+}
