@@ -786,3 +786,39 @@ fn settings_change_a_rules_severity_from_the_command_line() {
         .expect("an audit entry");
     assert_eq!((operator.as_str(), entity.as_str()), ("admin", "setting"));
 }
+
+#[test]
+fn a_reader_that_stops_early_ends_the_output_quietly() {
+    use std::io::Read;
+    let (dir, db) = school();
+    exec(&db, "UPDATE school SET as_of = '2025-12-24'");
+    // Far more output than a pipe holds: 1,200 bare lessons.
+    exec(
+        &db,
+        "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 1199)
+         INSERT INTO lesson (class_id, subject_id, teacher_id, date, lesson_no)
+         SELECT 1, 1, 1, date('2025-09-01', '+' || (i / 12) || ' days'), i % 12 + 1 FROM n",
+    );
+    drop(db);
+    let path = dir.path().join("school.sqlite");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_classbook"))
+        .args(["--db", path.to_str().expect("utf-8"), "review"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("runs");
+    // Read one byte, then hang up (as `| head -c1` would).
+    let mut out = child.stdout.take().expect("a pipe");
+    let mut one = [0u8; 1];
+    out.read_exact(&mut one).expect("some output");
+    drop(out);
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .expect("a pipe")
+        .read_to_string(&mut err)
+        .expect("reads");
+    child.wait().expect("ends");
+    assert!(err.is_empty(), "{err}");
+}

@@ -183,6 +183,13 @@ pub fn demo_db_path() -> PathBuf {
 /// Parse the command line, run, and turn the outcome into an exit code.
 pub fn main() -> ExitCode {
     store::restrict_umask();
+    // `classbook review | head`: end quietly when the reader goes away, as
+    // Unix tools do, rather than panic on a failed print.
+    // SAFETY: setting a signal's disposition to the default at start-up,
+    // before any thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
