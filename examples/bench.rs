@@ -209,6 +209,8 @@ fn main() -> anyhow::Result<()> {
     attendance_bench(&path)?;
     // review
     review_bench(&path)?;
+    // indicators and reports
+    indicators_reports_bench(&path)?;
     if let Some(kib) = peak_rss_kib() {
         println!(
             "peak memory (whole run)        {:>8.1} MB",
@@ -357,5 +359,53 @@ fn review_bench(path: &std::path::Path) -> anyhow::Result<()> {
         "review, last 30 days (large)   {:>8.2} ms",
         took.as_secs_f64() * 1e3
     );
+    Ok(())
+}
+
+// indicators: recompute every bound indicator of the seed 002 programme
+// (rolled back after each run); reports: each kind for 7А / the year.
+fn indicators_reports_bench(path: &std::path::Path) -> anyhow::Result<()> {
+    use classbook::service::reports::{self, Kind, Names};
+    let mut db = store::open(path, &OpenOptions::default())?;
+    let as_of = store::school::working_date(db.conn(), chrono::Local::now().date_naive())?;
+    let programme = classbook::service::indicators::find_programme(db.conn(), "методического")?;
+    let took = time(3, || {
+        // Refusing at the end rolls the transaction back: every run
+        // recomputes from the same state.
+        let r: Result<(), store::StoreError> = db.write(|tx| {
+            classbook::service::indicators::recompute(tx, "bench", programme.id, None, as_of)?;
+            Err(store::StoreError::Invalid("rolled back".into()))
+        });
+        r.is_err()
+    });
+    println!(
+        "indicators: recompute seed 002 {:>8.2} ms (every bound metric, large)",
+        took.as_secs_f64() * 1e3
+    );
+    let conn = db.conn();
+    for (kind, class, period, programme) in [
+        (Kind::Performance, Some("7А"), Some("year"), None),
+        (Kind::Attendance, Some("7А"), Some("year"), None),
+        (Kind::Keeping, None, Some("year"), None),
+        (Kind::Training, None, Some("year"), None),
+        (Kind::Indicators, None, None, Some("методического")),
+    ] {
+        let names = Names {
+            class: class.map(str::to_string),
+            period: period.map(str::to_string),
+            from: None,
+            to: None,
+            programme: programme.map(str::to_string),
+        };
+        let req = reports::resolve(conn, kind, &names, as_of)?;
+        let rows = reports::build(conn, &req)?.rows.len();
+        let took = time(3, || reports::build(conn, &req).map(|r| r.rows.len()));
+        println!(
+            "report {:<12} {:>8.2} ms ({rows} rows{})",
+            format!("{kind:?}"),
+            took.as_secs_f64() * 1e3,
+            class.map_or(String::new(), |c| format!(", {c}"))
+        );
+    }
     Ok(())
 }
