@@ -11,6 +11,7 @@ pub mod action;
 pub mod app;
 pub mod dates;
 pub mod draw;
+pub mod form;
 pub mod grid;
 pub mod keymap;
 pub mod panes;

@@ -26,7 +26,7 @@ use crate::ui::app::App;
 use crate::ui::dates;
 use crate::ui::grid::{Column, Table};
 use crate::ui::keymap::Mode;
-use crate::ui::text::{fit, pad, put, width};
+use crate::ui::text::{fit, put, width};
 
 /// Lines the help overlay adds under the Indicators keys: the status rule.
 pub fn help_notes() -> Vec<String> {
@@ -72,51 +72,9 @@ pub enum FormKind {
     Filter,
 }
 
-/// One field: free text, or one of `choices` (←/→ change it).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Field {
-    pub label: String,
-    pub value: String,
-    pub choices: Vec<String>,
-}
-
-impl Field {
-    fn text(label: impl Into<String>, value: impl Into<String>) -> Field {
-        Field {
-            label: label.into(),
-            value: value.into(),
-            choices: vec![],
-        }
-    }
-
-    fn choice(label: impl Into<String>, value: &str, choices: Vec<String>) -> Field {
-        Field {
-            label: label.into(),
-            value: value.to_string(),
-            choices,
-        }
-    }
-}
-
-/// A small form over the pane.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Form {
-    pub title: String,
-    pub kind: FormKind,
-    pub fields: Vec<Field>,
-    pub focus: usize,
-    pub error: Option<String>,
-    pub note: String,
-}
-
-impl Form {
-    fn value(&self, label: &str) -> &str {
-        self.fields
-            .iter()
-            .find(|f| f.label == label)
-            .map_or("", |f| f.value.trim())
-    }
-}
+/// A form over the pane; confirming it does what its kind says.
+pub type Form = crate::ui::form::Form<FormKind>;
+pub use crate::ui::form::Field;
 
 /// The data behind a computed lesson metric: each teacher's journal
 /// keeping over the days the value counted.
@@ -250,7 +208,7 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         Screen::Data => draw_data(app, area, buf),
     }
     if let Some(f) = &p.form {
-        draw_form(app, f, area, buf);
+        crate::ui::form::draw(&app.theme, f, 76, area, buf);
     }
 }
 
@@ -744,103 +702,6 @@ fn draw_data(app: &App, area: Rect, buf: &mut Buffer) {
     put(buf, area, area.x + 1, area.bottom() - 1, w, hint, t.dim);
 }
 
-/// A form in a box over the pane.
-fn draw_form(app: &App, f: &Form, area: Rect, buf: &mut Buffer) {
-    use ratatui::widgets::{Block, Borders, Clear, Widget};
-    let t = &app.theme;
-    let width = area.width.saturating_sub(4).min(76);
-    let height = (f.fields.len() as u16 + 5).min(area.height);
-    let r = Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height - height) / 2,
-        width,
-        height,
-    };
-    Clear.render(r, buf);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(format!(" {} ", fit(&f.title, width as usize - 4)))
-        .border_style(t.header);
-    let inner = block.inner(r);
-    block.render(r, buf);
-    let iw = inner.width as usize;
-    put(buf, inner, inner.x + 1, inner.y, iw - 1, &f.note, t.dim);
-    let label_w = f
-        .fields
-        .iter()
-        .map(|x| crate::ui::text::width(&x.label))
-        .max()
-        .unwrap_or(0)
-        + 1;
-    for (i, field) in f.fields.iter().enumerate() {
-        let y = inner.y + 1 + i as u16;
-        let focused = i == f.focus;
-        put(
-            buf,
-            inner,
-            inner.x + 1,
-            y,
-            label_w,
-            &pad(&field.label, label_w),
-            if focused { t.header } else { t.text },
-        );
-        let value = if field.choices.is_empty() {
-            if focused {
-                format!("{}▏", field.value)
-            } else {
-                field.value.clone()
-            }
-        } else {
-            format!("‹ {} ›", field.value)
-        };
-        let vw = iw.saturating_sub(label_w + 2);
-        // Keep the end of a long value (where typing happens) in view.
-        let shown = if crate::ui::text::width(&value) > vw && field.choices.is_empty() {
-            let chars: Vec<char> = value.chars().collect();
-            let mut s = String::from("…");
-            let mut start = chars.len();
-            while start > 0
-                && crate::ui::text::width(&chars[start - 1..].iter().collect::<String>()) < vw - 1
-            {
-                start -= 1;
-            }
-            s.extend(&chars[start..]);
-            s
-        } else {
-            value
-        };
-        put(
-            buf,
-            inner,
-            inner.x + 1 + label_w as u16,
-            y,
-            vw,
-            &pad(&shown, vw),
-            if focused { t.cursor } else { t.text },
-        );
-    }
-    let y = inner.y + 1 + f.fields.len() as u16;
-    if let Some(e) = &f.error {
-        put(buf, inner, inner.x + 1, y, iw - 1, e, t.bad);
-    }
-    let help = if f.fields.is_empty() {
-        "Enter: yes · Esc: no"
-    } else if f.fields.iter().any(|x| !x.choices.is_empty()) {
-        "Enter save · Esc cancel · Tab/↓ next · ←/→ choose"
-    } else {
-        "Enter save · Esc cancel · Tab/↓ next field"
-    };
-    put(
-        buf,
-        inner,
-        inner.x + 1,
-        inner.bottom().saturating_sub(1),
-        iw - 1,
-        help,
-        t.dim,
-    );
-}
-
 // --- the Indicators tab's actions --------------------------------------------
 
 fn day(s: &str, what: &str) -> Result<NaiveDate, String> {
@@ -964,12 +825,12 @@ impl App {
                         Field::choice(
                             "Show",
                             v.show.label(),
-                            Show::ALL.iter().map(|s| s.label().to_string()).collect(),
+                            &Show::ALL.iter().map(|s| s.label()).collect::<Vec<_>>(),
                         ),
                         Field::choice(
                             "Order",
                             v.sort.label(),
-                            Sort::ALL.iter().map(|s| s.label().to_string()).collect(),
+                            &Sort::ALL.iter().map(|s| s.label()).collect::<Vec<_>>(),
                         ),
                     ],
                     focus: 0,
@@ -1055,7 +916,7 @@ impl App {
                 },
             },
             fields: vec![
-                Field::choice("Period", &period, labels),
+                Field::choice("Period", &period, &labels),
                 Field::text("Value", value),
                 Field::text("Measured on", date),
                 Field::text("Evidence", evidence),
@@ -1132,7 +993,7 @@ impl App {
                 indicator_id: r.indicator.id,
             },
             fields: vec![
-                Field::choice("Metric", &current, choices),
+                Field::choice("Metric", &current, &choices),
                 Field::text("Parameters", params),
             ],
             focus: 0,
@@ -1175,41 +1036,10 @@ impl App {
         let Some(form) = self.indicators.form.as_mut() else {
             return;
         };
-        let n = form.fields.len();
-        match action {
-            Action::Cancel => self.indicators.form = None,
-            Action::FormNext if n > 0 => form.focus = (form.focus + 1) % n,
-            Action::FormPrev if n > 0 => form.focus = (form.focus + n - 1) % n,
-            Action::MoveLeft | Action::MoveRight => {
-                if let Some(f) = form.fields.get_mut(form.focus)
-                    && !f.choices.is_empty()
-                {
-                    let i = f.choices.iter().position(|c| *c == f.value).unwrap_or(0);
-                    let k = f.choices.len();
-                    let j = if action == Action::MoveRight {
-                        (i + 1) % k
-                    } else {
-                        (i + k - 1) % k
-                    };
-                    f.value = f.choices[j].clone();
-                }
-            }
-            Action::FormErase => {
-                if let Some(f) = form.fields.get_mut(form.focus)
-                    && f.choices.is_empty()
-                {
-                    f.value.pop();
-                }
-            }
-            Action::InsertText(t) => {
-                if let Some(f) = form.fields.get_mut(form.focus)
-                    && f.choices.is_empty()
-                {
-                    f.value.push_str(&t);
-                }
-            }
-            Action::Confirm => self.submit_indicators_form(),
-            _ => {}
+        match form.handle(&action) {
+            crate::ui::form::Outcome::Cancel => self.indicators.form = None,
+            crate::ui::form::Outcome::Submit => self.submit_indicators_form(),
+            crate::ui::form::Outcome::Open => {}
         }
     }
 

@@ -20,6 +20,7 @@ use crate::service::training::{
 use crate::ui::action::Action;
 use crate::ui::app::App;
 use crate::ui::dates;
+use crate::ui::form::Outcome;
 use crate::ui::grid::{Column, Grid, Table};
 use crate::ui::keymap::Mode;
 use crate::ui::text::put;
@@ -103,53 +104,9 @@ pub enum FormKind {
     },
 }
 
-/// One field: free text, or one of `choices` (←/→ change it).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Field {
-    pub label: &'static str,
-    pub value: String,
-    pub choices: Vec<String>,
-}
-
-impl Field {
-    fn text(label: &'static str, value: impl Into<String>) -> Field {
-        Field {
-            label,
-            value: value.into(),
-            choices: vec![],
-        }
-    }
-
-    fn choice(label: &'static str, value: &str, choices: &[&str]) -> Field {
-        Field {
-            label,
-            value: value.to_string(),
-            choices: choices.iter().map(|c| c.to_string()).collect(),
-        }
-    }
-}
-
-/// A small form over the pane: fields, the focused one, the last refusal.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Form {
-    pub title: String,
-    pub kind: FormKind,
-    pub fields: Vec<Field>,
-    pub focus: usize,
-    /// Why the last Enter was refused (the form stays open).
-    pub error: Option<String>,
-    /// A line of explanation under the title.
-    pub note: String,
-}
-
-impl Form {
-    fn value(&self, label: &str) -> &str {
-        self.fields
-            .iter()
-            .find(|f| f.label == label)
-            .map_or("", |f| f.value.trim())
-    }
-}
+/// A form over the pane; confirming it does what its kind says.
+pub type Form = crate::ui::form::Form<FormKind>;
+pub use crate::ui::form::Field;
 
 impl TrainingPane {
     pub(crate) fn set_view(&mut self, view: Option<PlanView>) {
@@ -204,7 +161,7 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         Screen::Standing => draw_standing(app, area, buf),
     }
     if let Some(f) = &app.training.form {
-        draw_form(app, f, area, buf);
+        crate::ui::form::draw(&app.theme, f, 72, area, buf);
     }
 }
 
@@ -770,89 +727,6 @@ fn draw_standing(app: &App, area: Rect, buf: &mut Buffer) {
     }
 }
 
-/// A form in a box over the pane.
-fn draw_form(app: &App, f: &Form, area: Rect, buf: &mut Buffer) {
-    use ratatui::widgets::{Block, Borders, Clear, Widget};
-    let t = &app.theme;
-    let width = area.width.saturating_sub(4).min(72);
-    let height = (f.fields.len() as u16 + 5).min(area.height);
-    let r = Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height - height) / 2,
-        width,
-        height,
-    };
-    Clear.render(r, buf);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(format!(" {} ", f.title))
-        .border_style(t.header);
-    let inner = block.inner(r);
-    block.render(r, buf);
-    let iw = inner.width as usize;
-    put(buf, inner, inner.x + 1, inner.y, iw - 1, &f.note, t.dim);
-    let label_w = f
-        .fields
-        .iter()
-        .map(|x| x.label.chars().count())
-        .max()
-        .unwrap_or(0)
-        + 1;
-    for (i, field) in f.fields.iter().enumerate() {
-        let y = inner.y + 1 + i as u16;
-        let focused = i == f.focus;
-        put(
-            buf,
-            inner,
-            inner.x + 1,
-            y,
-            label_w,
-            &crate::ui::text::pad(field.label, label_w),
-            if focused { t.header } else { t.text },
-        );
-        let value = if field.choices.is_empty() {
-            if focused {
-                format!("{}▏", field.value)
-            } else {
-                field.value.clone()
-            }
-        } else {
-            format!("‹ {} ›", field.value)
-        };
-        let vw = iw.saturating_sub(label_w + 2);
-        let shown = crate::ui::text::pad(&value, vw);
-        put(
-            buf,
-            inner,
-            inner.x + 1 + label_w as u16,
-            y,
-            vw,
-            &shown,
-            if focused { t.cursor } else { t.text },
-        );
-    }
-    let y = inner.y + 1 + f.fields.len() as u16;
-    if let Some(e) = &f.error {
-        put(buf, inner, inner.x + 1, y, iw - 1, e, t.bad);
-    }
-    let help = if f.fields.is_empty() {
-        "Enter: yes · Esc: no"
-    } else if f.fields.iter().any(|x| !x.choices.is_empty()) {
-        "Enter save · Esc cancel · Tab/↓ next · ←/→ choose"
-    } else {
-        "Enter save · Esc cancel · Tab/↓ next field"
-    };
-    put(
-        buf,
-        inner,
-        inner.x + 1,
-        inner.bottom().saturating_sub(1),
-        iw - 1,
-        help,
-        t.dim,
-    );
-}
-
 // --- the Training tab's actions ---------------------------------------------
 
 /// "1,5" or "1.5"; blank is `None`.
@@ -1329,41 +1203,10 @@ impl App {
         let Some(form) = self.training.form.as_mut() else {
             return;
         };
-        let n = form.fields.len();
-        match action {
-            Action::Cancel => self.training.form = None,
-            Action::FormNext if n > 0 => form.focus = (form.focus + 1) % n,
-            Action::FormPrev if n > 0 => form.focus = (form.focus + n - 1) % n,
-            Action::MoveLeft | Action::MoveRight => {
-                if let Some(f) = form.fields.get_mut(form.focus)
-                    && !f.choices.is_empty()
-                {
-                    let i = f.choices.iter().position(|c| *c == f.value).unwrap_or(0);
-                    let k = f.choices.len();
-                    let j = if action == Action::MoveRight {
-                        (i + 1) % k
-                    } else {
-                        (i + k - 1) % k
-                    };
-                    f.value = f.choices[j].clone();
-                }
-            }
-            Action::FormErase => {
-                if let Some(f) = form.fields.get_mut(form.focus)
-                    && f.choices.is_empty()
-                {
-                    f.value.pop();
-                }
-            }
-            Action::InsertText(t) => {
-                if let Some(f) = form.fields.get_mut(form.focus)
-                    && f.choices.is_empty()
-                {
-                    f.value.push_str(&t);
-                }
-            }
-            Action::Confirm => self.submit_form(),
-            _ => {}
+        match form.handle(&action) {
+            Outcome::Cancel => self.training.form = None,
+            Outcome::Submit => self.submit_form(),
+            Outcome::Open => {}
         }
     }
 
