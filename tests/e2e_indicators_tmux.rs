@@ -5,63 +5,9 @@
 
 use std::path::Path;
 use std::process::Command;
-use std::thread::sleep;
-use std::time::Duration;
 
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn run(&self, args: &[&str]) -> String {
-        let o = Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .args(args)
-            .output()
-            .expect("tmux runs");
-        String::from_utf8_lossy(&o.stdout).into_owned()
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        for k in keys {
-            self.run(&["send-keys", "-t", "e2e", k]);
-            sleep(Duration::from_millis(60));
-        }
-    }
-
-    fn text(&self, literal: &str) {
-        self.run(&["send-keys", "-t", "e2e", "-l", literal]);
-    }
-
-    fn screen(&self) -> String {
-        self.run(&["capture-pane", "-p", "-t", "e2e"])
-    }
-
-    /// Wait (up to about 10 s) until the screen contains `what`.
-    fn wait_for(&self, what: &str) -> String {
-        for _ in 0..200 {
-            let s = self.screen();
-            if s.contains(what) {
-                return s;
-            }
-            sleep(Duration::from_millis(50));
-        }
-        panic!("the screen never showed «{what}»:\n{}", self.screen());
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["-L", &self.socket, "kill-server"])
-            .output();
-    }
-}
-
-fn has_tmux() -> bool {
-    Command::new("tmux").arg("-V").output().is_ok()
-}
+mod common;
+use common::tmux::{Tmux, has_tmux};
 
 fn cli(db: &Path, args: &[&str]) -> String {
     let o = Command::new(env!("CARGO_BIN_EXE_classbook"))
@@ -94,9 +40,7 @@ fn open_the_programme_enter_a_value_recompute_read_the_chart() {
         .output()
         .unwrap();
     assert!(o.status.success());
-    let tmux = Tmux {
-        socket: format!("classbook-e2e-indicators-{}", std::process::id()),
-    };
+    let tmux = Tmux::new("indicators");
     let cmd = format!("{bin} --db '{}' --as e2e --no-color", db.display());
     tmux.run(&[
         "new-session",

@@ -5,59 +5,9 @@
 
 use std::path::Path;
 use std::process::Command;
-use std::thread::sleep;
-use std::time::{Duration, Instant};
 
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn run(&self, args: &[&str]) -> String {
-        let o = Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .args(args)
-            .env_remove("TMUX")
-            .output()
-            .expect("tmux runs");
-        String::from_utf8_lossy(&o.stdout).into_owned()
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        for k in keys {
-            self.run(&["send-keys", "-t", "e2e", k]);
-            sleep(Duration::from_millis(60));
-        }
-    }
-
-    fn screen(&self) -> String {
-        self.run(&["capture-pane", "-p", "-t", "e2e"])
-    }
-
-    /// Poll until the screen shows `what` (20 s at most: CI may be slow;
-    /// nothing is asserted about speed).
-    fn wait_for(&self, what: &str) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if s.contains(what) {
-                return s;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(20),
-                "timed out waiting for «{what}»; screen:\n{s}"
-            );
-            sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        self.run(&["kill-server"]);
-    }
-}
+mod common;
+use common::tmux::{Tmux, has_tmux};
 
 fn classbook(db: &Path, args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_classbook"))
@@ -71,7 +21,7 @@ fn classbook(db: &Path, args: &[&str]) -> std::process::Output {
 
 #[test]
 fn write_a_report_from_the_tab_in_a_real_terminal() {
-    if Command::new("tmux").arg("-V").output().is_err() {
+    if !has_tmux() {
         eprintln!("tmux is not installed: skipped");
         return;
     }
@@ -80,9 +30,7 @@ fn write_a_report_from_the_tab_in_a_real_terminal() {
     assert!(classbook(&db, &["demo"]).status.success());
     let out = dir.path().join("out");
     std::fs::create_dir(&out).unwrap();
-    let t = Tmux {
-        socket: format!("classbook-e2e-reports-{}", std::process::id()),
-    };
+    let t = Tmux::new("reports");
     // Started in the output directory: files are written there.
     let cmd = format!(
         "cd '{}' && env -u CLASSBOOK_DB XDG_CONFIG_HOME='{}' '{}' --db '{}'",

@@ -5,63 +5,9 @@
 
 use std::path::Path;
 use std::process::Command;
-use std::thread::sleep;
-use std::time::Duration;
 
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn run(&self, args: &[&str]) -> String {
-        let o = Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .args(args)
-            .output()
-            .expect("tmux runs");
-        String::from_utf8_lossy(&o.stdout).into_owned()
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        for k in keys {
-            self.run(&["send-keys", "-t", "e2e", k]);
-            sleep(Duration::from_millis(60));
-        }
-    }
-
-    fn text(&self, literal: &str) {
-        self.run(&["send-keys", "-t", "e2e", "-l", literal]);
-    }
-
-    fn screen(&self) -> String {
-        self.run(&["capture-pane", "-p", "-t", "e2e"])
-    }
-
-    /// Wait (up to about 10 s) until the screen contains `what`.
-    fn wait_for(&self, what: &str) -> String {
-        for _ in 0..200 {
-            let s = self.screen();
-            if s.contains(what) {
-                return s;
-            }
-            sleep(Duration::from_millis(50));
-        }
-        panic!("the screen never showed «{what}»:\n{}", self.screen());
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["-L", &self.socket, "kill-server"])
-            .output();
-    }
-}
-
-fn has_tmux() -> bool {
-    Command::new("tmux").arg("-V").output().is_ok()
-}
+mod common;
+use common::tmux::{Tmux, has_tmux};
 
 fn standing_json(db: &Path) -> serde_json::Value {
     let o = Command::new(env!("CARGO_BIN_EXE_classbook"))
@@ -96,9 +42,7 @@ fn add_a_session_roll_call_and_standing_agree_with_the_cli() {
         .output()
         .unwrap();
     assert!(o.status.success());
-    let tmux = Tmux {
-        socket: format!("classbook-e2e-training-{}", std::process::id()),
-    };
+    let tmux = Tmux::new("training");
     let cmd = format!("{bin} --db '{}' --as e2e", db.display());
     tmux.run(&[
         "new-session",
