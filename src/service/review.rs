@@ -14,6 +14,7 @@ use crate::domain::settings::{DeadlineKind, Settings};
 use crate::domain::text::full_name;
 use crate::domain::{Id, PeriodKind};
 use crate::store::audit::ReviewAck;
+use crate::store::review::HeldLesson;
 use crate::store::{self, Result};
 
 /// Where a finding is fixed.
@@ -160,6 +161,53 @@ fn short(d: NaiveDate) -> String {
     d.format("%d.%m").to_string()
 }
 
+/// The journal column of a held lesson (and the student's cell).
+fn journal_at(l: &HeldLesson, student_id: Option<Id>) -> Target {
+    Target::Journal {
+        class_id: l.class_id,
+        subject_id: l.subject_id,
+        date: l.date,
+        lesson_no: Some(l.lesson_no),
+        lesson_id: Some(l.id),
+        student_id,
+    }
+}
+
+/// The attendance column of a held lesson (and the student's cell).
+fn attendance_at(l: &HeldLesson, student_id: Option<Id>) -> Target {
+    Target::Attendance {
+        class_id: l.class_id,
+        date: l.date,
+        lesson_no: l.lesson_no,
+        lesson_id: l.id,
+        student_id,
+    }
+}
+
+impl Item {
+    /// A finding at a held lesson, the teacher who taught it answering.
+    fn at(
+        rule: Rule,
+        l: &HeldLesson,
+        student_id: Option<Id>,
+        detail: String,
+        key: String,
+        target: Target,
+    ) -> Item {
+        Item {
+            rule,
+            date: l.date,
+            class_id: Some(l.class_id),
+            teacher_id: Some(l.teacher_id),
+            subject_id: Some(l.subject_id),
+            student_id,
+            detail,
+            key,
+            target,
+        }
+    }
+}
+
 /// Run every rule over the records from `q.from` to `q.to`.
 pub fn run(conn: &store::Conn, q: &ReviewQuery) -> Result<Review> {
     let settings = store::settings::load(conn)?;
@@ -215,8 +263,7 @@ pub fn run(conn: &store::Conn, q: &ReviewQuery) -> Result<Review> {
     } else {
         vec![]
     };
-    let lesson_by_id: HashMap<Id, &store::review::HeldLesson> =
-        lessons.iter().map(|l| (l.id, l)).collect();
+    let lesson_by_id: HashMap<Id, &HeldLesson> = lessons.iter().map(|l| (l.id, l)).collect();
 
     // Lessons without a record, or recorded after the deadline.
     for s in store::review::missing_slots(conn, from, due_to)? {
@@ -241,26 +288,16 @@ pub fn run(conn: &store::Conn, q: &ReviewQuery) -> Result<Review> {
     }
     let deadline = settings.entry_deadline.format("%H:%M:%S").to_string();
     for l in lessons.iter().filter(|l| l.date <= due_to) {
-        let journal = Target::Journal {
-            class_id: l.class_id,
-            subject_id: l.subject_id,
-            date: l.date,
-            lesson_no: Some(l.lesson_no),
-            lesson_id: Some(l.id),
-            student_id: None,
-        };
+        let journal = journal_at(l, None);
         let mut push = |rule: Rule, detail: String, target: Target| {
-            items.push(Item {
+            items.push(Item::at(
                 rule,
-                date: l.date,
-                class_id: Some(l.class_id),
-                teacher_id: Some(l.teacher_id),
-                subject_id: Some(l.subject_id),
-                student_id: None,
+                l,
+                None,
                 detail,
-                key: format!("lesson:{}", l.id),
+                format!("lesson:{}", l.id),
                 target,
-            })
+            ))
         };
         if let Some(rec) = &l.recorded_local
             && rec.as_str() > format!("{} {deadline}", l.date).as_str()
@@ -282,13 +319,7 @@ pub fn run(conn: &store::Conn, q: &ReviewQuery) -> Result<Review> {
             push(
                 Rule::LessonNoAttendance,
                 format!("lesson {}: attendance not taken", l.lesson_no),
-                Target::Attendance {
-                    class_id: l.class_id,
-                    date: l.date,
-                    lesson_no: l.lesson_no,
-                    lesson_id: l.id,
-                    student_id: None,
-                },
+                attendance_at(l, None),
             );
         }
         if !l.has_topic {
@@ -310,24 +341,9 @@ pub fn run(conn: &store::Conn, q: &ReviewQuery) -> Result<Review> {
     // Marks.
     let mark_item = |rule: Rule, m: &store::review::MarkRow, detail: String| -> Option<Item> {
         let l = lesson_by_id.get(&m.lesson_id)?;
-        Some(Item {
-            rule,
-            date: l.date,
-            class_id: Some(l.class_id),
-            teacher_id: Some(l.teacher_id),
-            subject_id: Some(l.subject_id),
-            student_id: Some(m.student_id),
-            detail,
-            key: format!("mark:{}", m.id),
-            target: Target::Journal {
-                class_id: l.class_id,
-                subject_id: l.subject_id,
-                date: l.date,
-                lesson_no: Some(l.lesson_no),
-                lesson_id: Some(l.id),
-                student_id: Some(m.student_id),
-            },
-        })
+        let key = format!("mark:{}", m.id);
+        let target = journal_at(l, Some(m.student_id));
+        Some(Item::at(rule, l, Some(m.student_id), detail, key, target))
     };
     let shown = |m: &store::review::MarkRow| match (m.symbol.as_str(), m.value) {
         ("*", Some(v)) => format!("*{v}"),
@@ -400,24 +416,14 @@ pub fn run(conn: &store::Conn, q: &ReviewQuery) -> Result<Review> {
         let Some(l) = lesson_by_id.get(&lesson_id) else {
             continue;
         };
-        items.push(Item {
-            rule: Rule::ControlUnmarked,
-            date: l.date,
-            class_id: Some(l.class_id),
-            teacher_id: Some(l.teacher_id),
-            subject_id: Some(l.subject_id),
-            student_id: Some(student_id),
-            detail: format!("lesson {}: present, no mark", l.lesson_no),
-            key: format!("lesson:{lesson_id}:student:{student_id}"),
-            target: Target::Journal {
-                class_id: l.class_id,
-                subject_id: l.subject_id,
-                date: l.date,
-                lesson_no: Some(l.lesson_no),
-                lesson_id: Some(l.id),
-                student_id: Some(student_id),
-            },
-        });
+        items.push(Item::at(
+            Rule::ControlUnmarked,
+            l,
+            Some(student_id),
+            format!("lesson {}: present, no mark", l.lesson_no),
+            format!("lesson:{lesson_id}:student:{student_id}"),
+            journal_at(l, Some(student_id)),
+        ));
     }
 
     // Absences without a reason after their day.
@@ -428,23 +434,17 @@ pub fn run(conn: &store::Conn, q: &ReviewQuery) -> Result<Review> {
             let Some(l) = lesson_by_id.get(&lesson_id) else {
                 continue;
             };
-            let class_teacher = names.classes.get(&l.class_id).and_then(|c| c.2);
             items.push(Item {
-                rule: Rule::ReasonNotGiven,
-                date: l.date,
-                class_id: Some(l.class_id),
-                teacher_id: class_teacher,
-                subject_id: Some(l.subject_id),
-                student_id: Some(student_id),
-                detail: format!("lesson {}: absent, reason not given", l.lesson_no),
-                key: format!("attendance:{lesson_id}:{student_id}"),
-                target: Target::Attendance {
-                    class_id: l.class_id,
-                    date: l.date,
-                    lesson_no: l.lesson_no,
-                    lesson_id: l.id,
-                    student_id: Some(student_id),
-                },
+                // The class teacher gives reasons.
+                teacher_id: names.classes.get(&l.class_id).and_then(|c| c.2),
+                ..Item::at(
+                    Rule::ReasonNotGiven,
+                    l,
+                    Some(student_id),
+                    format!("lesson {}: absent, reason not given", l.lesson_no),
+                    format!("attendance:{lesson_id}:{student_id}"),
+                    attendance_at(l, Some(student_id)),
+                )
             });
         }
     }

@@ -482,20 +482,28 @@ impl App {
         let Some(f) = self.review.current().cloned() else {
             return;
         };
-        let class_of = |app: &App, id| app.classes.iter().position(|c| c.id == id);
+        // Every target but training's is in a class of the working year.
+        let class_id = match f.target {
+            Target::Journal { class_id, .. }
+            | Target::JournalFinal { class_id, .. }
+            | Target::Attendance { class_id, .. } => Some(class_id),
+            Target::Training { .. } => None,
+        };
+        let ci = class_id.map(|id| self.classes.iter().position(|c| c.id == id));
+        if let Some(None) = ci {
+            self.flash(format!("class {} is not in this school year", f.class));
+            return;
+        }
+        let ci = ci.flatten().unwrap_or(self.class_idx);
         match f.target {
             Target::Journal {
-                class_id,
+                class_id: _,
                 subject_id,
                 date,
                 lesson_no,
                 lesson_id,
                 student_id,
             } => {
-                let Some(ci) = class_of(self, class_id) else {
-                    self.flash(format!("class {} is not in this school year", f.class));
-                    return;
-                };
                 let period = self
                     .periods
                     .iter()
@@ -511,15 +519,11 @@ impl App {
                 self.flash(format!("{} — {}", f.rule.info().title, f.detail));
             }
             Target::JournalFinal {
-                class_id,
+                class_id: _,
                 subject_id,
                 period_id,
                 student_id,
             } => {
-                let Some(ci) = class_of(self, class_id) else {
-                    self.flash(format!("class {} is not in this school year", f.class));
-                    return;
-                };
                 let period = self.periods.iter().position(|p| p.id == period_id);
                 let last = self.periods.get(period.unwrap_or(0)).map(|p| p.ends_on);
                 self.open_journal_at(
@@ -535,16 +539,12 @@ impl App {
                 ));
             }
             Target::Attendance {
-                class_id,
+                class_id: _,
                 date,
                 lesson_no,
                 lesson_id,
                 student_id,
             } => {
-                let Some(ci) = class_of(self, class_id) else {
-                    self.flash(format!("class {} is not in this school year", f.class));
-                    return;
-                };
                 self.class_idx = ci;
                 self.journal.loaded = false;
                 self.attendance.date = date;
