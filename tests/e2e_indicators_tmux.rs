@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::Command;
 
 mod common;
-use common::tmux::{Tmux, has_tmux};
+use common::tmux::{Tmux, demo_file, has_tmux};
 
 fn cli(db: &Path, args: &[&str]) -> String {
     let o = Command::new(env!("CARGO_BIN_EXE_classbook"))
@@ -31,29 +31,11 @@ fn open_the_programme_enter_a_value_recompute_read_the_chart() {
         eprintln!("tmux not installed: skipped");
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("demo.sqlite");
+    let (_dir, db) = demo_file();
     let bin = env!("CARGO_BIN_EXE_classbook");
-    let o = Command::new(bin)
-        .args(["demo", "--db"])
-        .arg(&db)
-        .output()
-        .unwrap();
-    assert!(o.status.success());
     let tmux = Tmux::new("indicators");
     let cmd = format!("{bin} --db '{}' --as e2e --no-color", db.display());
-    tmux.run(&[
-        "new-session",
-        "-d",
-        "-s",
-        "e2e",
-        "-x",
-        "80",
-        "-y",
-        "24",
-        &cmd,
-    ]);
-    tmux.wait_for("1 Journal");
+    tmux.start(&cmd);
     tmux.keys(&["4"]);
     tmux.wait_for("16 indicators");
     // Choose the seed 002 programme through the picker.

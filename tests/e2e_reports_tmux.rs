@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::Command;
 
 mod common;
-use common::tmux::{Tmux, has_tmux};
+use common::tmux::{Tmux, demo_file, has_tmux};
 
 fn classbook(db: &Path, args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_classbook"))
@@ -25,9 +25,7 @@ fn write_a_report_from_the_tab_in_a_real_terminal() {
         eprintln!("tmux is not installed: skipped");
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("demo.sqlite");
-    assert!(classbook(&db, &["demo"]).status.success());
+    let (dir, db) = demo_file();
     let out = dir.path().join("out");
     std::fs::create_dir(&out).unwrap();
     let t = Tmux::new("reports");
@@ -39,18 +37,7 @@ fn write_a_report_from_the_tab_in_a_real_terminal() {
         env!("CARGO_BIN_EXE_classbook"),
         db.display()
     );
-    t.run(&[
-        "new-session",
-        "-d",
-        "-s",
-        "e2e",
-        "-x",
-        "80",
-        "-y",
-        "24",
-        &cmd,
-    ]);
-    t.wait_for("1 Journal");
+    t.start(&cmd);
     t.keys(&["6"]);
     t.wait_for("Class performance");
     t.keys(&["r", "/", "a", "t", "t", "Enter"]);

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::Command;
 
 mod common;
-use common::tmux::{Tmux, has_tmux};
+use common::tmux::{Tmux, demo_file, has_tmux};
 
 fn standing_json(db: &Path) -> serde_json::Value {
     let o = Command::new(env!("CARGO_BIN_EXE_classbook"))
@@ -33,29 +33,11 @@ fn add_a_session_roll_call_and_standing_agree_with_the_cli() {
         eprintln!("tmux not installed: skipped");
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("demo.sqlite");
+    let (_dir, db) = demo_file();
     let bin = env!("CARGO_BIN_EXE_classbook");
-    let o = Command::new(bin)
-        .args(["demo", "--db"])
-        .arg(&db)
-        .output()
-        .unwrap();
-    assert!(o.status.success());
     let tmux = Tmux::new("training");
     let cmd = format!("{bin} --db '{}' --as e2e", db.display());
-    tmux.run(&[
-        "new-session",
-        "-d",
-        "-s",
-        "e2e",
-        "-x",
-        "80",
-        "-y",
-        "24",
-        &cmd,
-    ]);
-    tmux.wait_for("1 Journal");
+    tmux.start(&cmd);
     tmux.keys(&["3"]);
     tmux.wait_for("15 sessions");
     tmux.keys(&["a"]);

@@ -22,6 +22,23 @@ impl Tmux {
         }
     }
 
+    /// Start the session `e2e` at 80×24 running the shell command `cmd`,
+    /// and wait for classbook's tab bar.
+    pub fn start(&self, cmd: &str) {
+        self.run(&[
+            "new-session",
+            "-d",
+            "-s",
+            "e2e",
+            "-x",
+            "80",
+            "-y",
+            "24",
+            cmd,
+        ]);
+        self.wait_for("1 Journal");
+    }
+
     /// Run a tmux command on this server; its standard output.
     pub fn run(&self, args: &[&str]) -> String {
         let o = Command::new("tmux")
@@ -67,6 +84,21 @@ impl Tmux {
             sleep(Duration::from_millis(50));
         }
     }
+}
+
+/// A fresh small demo school in a temporary directory (kept as long as
+/// the returned guard): the directory and the database file.
+pub fn demo_file() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("demo.sqlite");
+    let o = Command::new(env!("CARGO_BIN_EXE_classbook"))
+        .args(["demo", "--db"])
+        .arg(&db)
+        .env_remove("CLASSBOOK_DB")
+        .output()
+        .expect("classbook runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    (dir, db)
 }
 
 impl Drop for Tmux {
