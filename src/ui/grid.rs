@@ -253,6 +253,28 @@ impl Table<'_> {
     }
 
     /// Rows that fit under the header in `area`.
+    /// Render into the full width of `area` from `top` rows down, leaving
+    /// `area.height - sub` rows, and record how many rows fit in `page`
+    /// (for PgUp/PgDn). Returns the rectangle drawn into.
+    pub fn render_below(
+        &self,
+        area: Rect,
+        top: u16,
+        sub: u16,
+        page: &Cell<usize>,
+        buf: &mut Buffer,
+    ) -> Rect {
+        let r = Rect {
+            x: area.x,
+            y: area.y + top,
+            width: area.width,
+            height: area.height.saturating_sub(sub),
+        };
+        page.set(Table::visible_rows(r));
+        self.render(r, buf);
+        r
+    }
+
     pub fn visible_rows(area: Rect) -> usize {
         area.height.saturating_sub(1) as usize
     }

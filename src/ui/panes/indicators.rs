@@ -314,14 +314,7 @@ fn draw_table(app: &App, area: Rect, buf: &mut Buffer) {
         offset: &p.offset,
         theme: t,
     };
-    let table_area = Rect {
-        x: area.x,
-        y: area.y + 2,
-        width: area.width,
-        height: area.height.saturating_sub(5),
-    };
-    p.page.set(Table::visible_rows(table_area));
-    table.render(table_area, buf);
+    table.render_below(area, 2, 5, &p.page, buf);
     if rows.is_empty() {
         put(
             buf,
@@ -682,14 +675,7 @@ fn draw_data(app: &App, area: Rect, buf: &mut Buffer) {
         offset: &p.data_offset,
         theme: t,
     };
-    let ta = Rect {
-        x: area.x,
-        y: area.y + 2,
-        width: area.width,
-        height: area.height.saturating_sub(3),
-    };
-    p.data_page.set(Table::visible_rows(ta));
-    table.render(ta, buf);
+    table.render_below(area, 2, 3, &p.data_page, buf);
     let hint = match d.metric {
         Metric::LessonsWithAttendance => {
             "Enter: the teacher's latest lesson without attendance, in Attendance · Esc: back"

@@ -801,14 +801,7 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         theme: t,
     };
     let foot = 2u16;
-    let table_area = Rect {
-        x: area.x,
-        y: area.y + 2,
-        width: area.width,
-        height: area.height.saturating_sub(2 + foot),
-    };
-    p.page.set(Table::visible_rows(table_area));
-    table.render(table_area, buf);
+    table.render_below(area, 2, 2 + foot, &p.page, buf);
     if rows.is_empty() {
         let none = if findings.is_empty() {
             "No findings: the records keep every rule in this range."

@@ -273,14 +273,7 @@ fn draw_sessions(app: &App, area: Rect, buf: &mut Buffer) {
         offset: &p.offset,
         theme: t,
     };
-    let table_area = Rect {
-        x: area.x,
-        y: area.y + 2,
-        width: area.width,
-        height: area.height.saturating_sub(4),
-    };
-    p.page.set(Table::visible_rows(table_area));
-    table.render(table_area, buf);
+    table.render_below(area, 2, 4, &p.page, buf);
     if let Some(s) = sessions.get(p.row) {
         let x = &s.session;
         let line1 = format!("{} · {} · {}", x.topic, x.format.label(), s.presenter);
@@ -678,14 +671,7 @@ fn draw_standing(app: &App, area: Rect, buf: &mut Buffer) {
         offset: &p.standing_offset,
         theme: t,
     };
-    let table_area = Rect {
-        x: area.x,
-        y: area.y + 2,
-        width: area.width,
-        height: area.height.saturating_sub(4),
-    };
-    p.standing_page.set(Table::visible_rows(table_area));
-    table.render(table_area, buf);
+    table.render_below(area, 2, 4, &p.standing_page, buf);
     if let Some(s) = rows.get(p.standing_row) {
         let verdict = if s.pass {
             "pass".to_string()
