@@ -87,6 +87,7 @@ actions! {
     FilterBackspace = "filter_backspace", "erase", "Erase the last character of the filter";
     Undo = "undo", "undo", "Undo your last change";
     Redo = "redo", "redo", "Redo the change you last undid";
+    History = "history", "history", "Change history (who, when, old → new); Enter undoes one";
     // training
     TrainingSessions = "training_sessions", "sessions", "Training: show the semester's sessions";
     TrainingRollCall = "training_roll_call", "roll call", "Training: show the roll call (teachers × sessions)";

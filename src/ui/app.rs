@@ -174,6 +174,8 @@ pub enum Overlay {
         scroll: usize,
     },
     Picker(Picker),
+    /// The change history (audit log), with its cursor.
+    History(super::history::History),
 }
 
 /// The whole application state.
@@ -318,6 +320,7 @@ impl App {
             Overlay::Help { .. } => Mode::Help,
             Overlay::Picker(p) if p.filtering => Mode::Filter,
             Overlay::Picker(_) => Mode::Picker,
+            Overlay::History(_) => Mode::History,
             // training: its screens and forms have their own modes.
             Overlay::None if self.tab == Tab::Training => self.training_mode(),
             // indicators: the chart, the data behind a value, forms.
@@ -460,6 +463,7 @@ impl App {
                 };
             }
             Overlay::Picker(p) => self.update_picker(p, action),
+            Overlay::History(h) => self.update_history(h, action),
             Overlay::None => self.update_main(action),
         }
     }
@@ -629,6 +633,7 @@ impl App {
                 Tab::Reports => self.reports.move_cursor(&action),
             },
             Action::Undo => self.undo(),
+            Action::History => self.open_history(),
             Action::Redo => self.redo(),
             // journal
             Action::EditCell

@@ -69,6 +69,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         Overlay::None => {}
         Overlay::Help { scroll } => help(app, *scroll, area, buf),
         Overlay::Picker(p) => picker(app, p, area, buf),
+        Overlay::History(h) => super::history::draw(app, h, area, buf),
     }
 }
 
@@ -159,7 +160,7 @@ fn status_bar(app: &App, area: Rect, buf: &mut Buffer) {
 }
 
 /// A box centred in `area`, cleared, with a title.
-fn popup(app: &App, w: u16, h: u16, title: &str, area: Rect, buf: &mut Buffer) -> Rect {
+pub(crate) fn popup(app: &App, w: u16, h: u16, title: &str, area: Rect, buf: &mut Buffer) -> Rect {
     let w = w.min(area.width);
     let h = h.min(area.height);
     let r = Rect {

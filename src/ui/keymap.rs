@@ -37,6 +37,8 @@ pub enum Mode {
     Filter,
     /// The help overlay is open.
     Help,
+    /// The change history is open.
+    History,
     // training
     /// The Training tab's roll call (status keys come from the status table).
     TrainingRoll,
@@ -66,6 +68,7 @@ impl Mode {
         Mode::Picker,
         Mode::Filter,
         Mode::Help,
+        Mode::History,
         Mode::TrainingRoll,
         Mode::TrainingStanding,
         Mode::TrainingForm,
@@ -87,6 +90,7 @@ impl Mode {
             Mode::Picker => "picker",
             Mode::Filter => "filter",
             Mode::Help => "help",
+            Mode::History => "history",
             Mode::TrainingRoll => "training_roll",
             Mode::TrainingStanding => "training_standing",
             Mode::TrainingForm => "training_form",
@@ -109,6 +113,7 @@ impl Mode {
             Mode::Picker => "Pickers",
             Mode::Filter => "Typing a filter",
             Mode::Help => "This help",
+            Mode::History => "Change history",
             Mode::TrainingRoll => "Training: roll call",
             Mode::TrainingStanding => "Training: standing",
             Mode::TrainingForm => "Training: a form",
@@ -450,6 +455,10 @@ impl Default for Keymap {
         moves(&mut add, Filter, false);
         add(Help, Action::Cancel, &[p(Esc), k('?'), k('q')], true);
         moves(&mut add, Help, true);
+        add(Global, Action::History, &[k('H')], false);
+        add(History, Action::Confirm, &[p(Enter)], true);
+        add(History, Action::Cancel, &[p(Esc), k('H'), k('q')], true);
+        moves(&mut add, History, true);
         // training: the sessions list, the roll call, the standing, forms.
         add(Training, Action::AddSession, &[k('a')], true);
         add(Training, Action::EditSession, &[k('e')], false);

@@ -13,6 +13,7 @@ pub mod dates;
 pub mod draw;
 pub mod form;
 pub mod grid;
+pub mod history;
 pub mod keymap;
 pub mod panes;
 pub mod svg;
