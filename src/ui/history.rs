@@ -71,10 +71,13 @@ pub fn changes(e: &AuditEntry) -> String {
     }
 }
 
-/// A row in a few words: its text and number fields, ids left out.
+/// A row in a few words: its fields, leaving out ids and the who and when
+/// the entry's own line shows.
 fn summary(m: &serde_json::Map<String, Value>) -> String {
     m.iter()
-        .filter(|(k, v)| !k.ends_with("id") && !v.is_null())
+        .filter(|(k, v)| {
+            !k.ends_with("id") && !k.ends_with("_at") && !k.ends_with("_by") && !v.is_null()
+        })
         .map(|(k, v)| format!("{k}={}", scalar(Some(v))))
         .collect::<Vec<_>>()
         .join(" ")
