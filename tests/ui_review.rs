@@ -318,3 +318,51 @@ fn enter_lands_on_the_cell_of_a_finding_of_every_rule() {
         app.review.open.clear();
     }
 }
+
+#[test]
+fn a_text_filter_shows_only_the_findings_containing_it() {
+    let (_dir, mut app) = demo_app();
+    press(&mut app, KeyCode::Char('5'));
+    press(&mut app, KeyCode::Char('/'));
+    type_keys(&mut app, "СОЛОВЬЁВА Вероника");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.review.prompt.is_none());
+    let r = app.review.review.clone().expect("ran");
+    let items: Vec<&Finding> = app
+        .review
+        .rows
+        .iter()
+        .filter_map(|row| match row {
+            Row::Item(i) => Some(&r.findings[*i]),
+            _ => None,
+        })
+        .collect();
+    // The groups open by themselves; every finding listed is hers.
+    assert!(items.iter().any(|f| f.rule == Rule::TrainingFail));
+    assert!(
+        items
+            .iter()
+            .all(|f| f.teacher == "Соловьёва Вероника Викторовна"
+                || f.student.contains("Соловьёва Вероника")),
+        "{:?}",
+        items.iter().map(|f| &f.teacher).collect::<Vec<_>>()
+    );
+    let screen = screen(&app, 80, 24);
+    assert!(
+        screen.contains("containing «соловьёва вероника»"),
+        "{screen}"
+    );
+    // An empty filter shows everything again.
+    press(&mut app, KeyCode::Char('/'));
+    for _ in 0.."соловьёва вероника".chars().count() {
+        press(&mut app, KeyCode::Backspace);
+    }
+    press(&mut app, KeyCode::Enter);
+    assert!(app.review.filter.is_empty());
+    assert!(
+        app.review
+            .rows
+            .iter()
+            .all(|r| matches!(r, Row::Group { .. }))
+    );
+}

@@ -435,6 +435,7 @@ impl Default for Keymap {
         add(Review, Action::ReviewGroup, &[k('b')], true);
         add(Review, Action::ReviewRange, &[k('d')], true);
         add(Review, Action::ReviewShowAcked, &[k('A')], false);
+        add(Review, Action::Filter, &[k('/')], false);
         add(Review, Action::ReviewExpandAll, &[k('o')], false);
         // reports
         add(Reports, Action::ReportPickKind, &[k('r')], true);

@@ -92,6 +92,9 @@ pub enum PromptKind {
     Ack { rule: Rule, key: String },
     /// The date range, "DD.MM–DD.MM".
     Range,
+    /// Words every finding shown must contain (class, subject, teacher,
+    /// student, rule or detail).
+    Filter,
 }
 
 /// The review tab's state.
@@ -102,6 +105,8 @@ pub struct ReviewPane {
     /// The least severe severity shown (Info shows everything).
     pub least: Option<Severity>,
     pub show_acked: bool,
+    /// The text filter (`/`), lower-cased words.
+    pub filter: String,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
     /// Open groups, by key.
@@ -131,7 +136,22 @@ impl ReviewPane {
 
     /// Whether the filters let a finding through.
     fn shows(&self, f: &Finding) -> bool {
-        f.severity <= self.least() && (self.show_acked || f.ack.is_none())
+        f.severity <= self.least()
+            && (self.show_acked || f.ack.is_none())
+            && (self.filter.is_empty() || {
+                let hay = format!(
+                    "{} {} {} {} {} {} {}",
+                    f.rule.id(),
+                    f.rule.info().title,
+                    f.class,
+                    f.subject,
+                    f.teacher,
+                    f.student,
+                    f.detail
+                )
+                .to_lowercase();
+                self.filter.split_whitespace().all(|w| hay.contains(w))
+            })
     }
 
     /// The finding under the cursor.
@@ -356,6 +376,13 @@ impl App {
                 };
                 self.review.rebuild();
             }
+            Action::Filter => {
+                self.review.prompt = Some(Prompt {
+                    kind: PromptKind::Filter,
+                    text: self.review.filter.clone(),
+                    error: None,
+                });
+            }
             Action::ReviewShowAcked => {
                 self.review.show_acked = !self.review.show_acked;
                 self.review.rebuild();
@@ -437,6 +464,17 @@ impl App {
 
     fn review_submit(&mut self, p: &Prompt) -> Result<(), String> {
         match &p.kind {
+            PromptKind::Filter => {
+                self.review.filter = crate::domain::text::nfc(p.text.trim()).to_lowercase();
+                self.review.open.clear();
+                self.review.row = 0;
+                self.review.rebuild();
+                // With a filter, open the groups: what matches is what to see.
+                if !self.review.filter.is_empty() {
+                    self.review.toggle_all();
+                }
+                Ok(())
+            }
             PromptKind::Range => {
                 let start = self
                     .year
@@ -706,12 +744,19 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         Severity::Warning => "errors and warnings",
         Severity::Error => "errors only",
     };
-    let sub = format!(
-        "by {} · {} · acknowledged {} · o opens all groups",
-        p.grouping.label(),
-        showing,
-        if p.show_acked { "shown" } else { "hidden (A)" }
-    );
+    let acked = if p.show_acked { "shown" } else { "hidden (A)" };
+    let sub = if p.filter.is_empty() {
+        format!(
+            "by {} · {showing} · acknowledged {acked} · / filter · o open all",
+            p.grouping.label()
+        )
+    } else {
+        format!(
+            "containing «{}» · by {} · {showing} · acknowledged {acked}",
+            p.filter,
+            p.grouping.label()
+        )
+    };
     put(buf, area, area.x + 1, area.y + 1, w, &sub, t.dim);
 
     let findings = &review.findings;
@@ -816,6 +861,7 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         let label = match pr.kind {
             PromptKind::Ack { .. } => "Acknowledge with a note (Enter saves, Esc cancels): ",
             PromptKind::Range => "Dates DD.MM–DD.MM (empty: the whole year; Enter, Esc): ",
+            PromptKind::Filter => "Show findings containing (empty: all; Enter, Esc): ",
         };
         put(buf, area, area.x + 1, fy, w, label, t.header);
         let x = area.x + 1 + crate::ui::text::width(label).min(w) as u16;
