@@ -624,8 +624,9 @@ fn journal_keeping_counts_per_teacher_who_taught() {
     assert_eq!((l.lessons, l.with_homework, l.with_attendance), (1, 0, 0));
     let t = row("Trần Văn Nam");
     assert_eq!((t.lessons, t.with_topic), (1, 0));
-    assert_eq!(t.topic_percent(), Some(0.0));
-    assert_eq!(p.marks_on_time_percent(), Some(50.0));
+    use classbook::service::keeping::percent;
+    assert_eq!(percent(t.with_topic, t.lessons), Some(0.0));
+    assert_eq!(percent(p.marks_on_time, p.marks), Some(50.0));
 }
 
 #[test]

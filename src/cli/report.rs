@@ -103,13 +103,11 @@ impl std::fmt::Display for Refused {
 impl std::error::Error for Refused {}
 
 fn parse_date(flag: &str, s: &str) -> Result<NaiveDate, Refused> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(s.trim(), "%d.%m.%Y"))
-        .map_err(|_| {
-            Refused(format!(
-                "{flag}: «{s}» is not a date (YYYY-MM-DD or DD.MM.YYYY)"
-            ))
-        })
+    crate::service::training::parse_date(s).ok_or_else(|| {
+        Refused(format!(
+            "{flag}: «{s}» is not a date (YYYY-MM-DD or DD.MM.YYYY)"
+        ))
+    })
 }
 
 /// Run `classbook report`; what is refused prints one line and exits 2.

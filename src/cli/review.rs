@@ -4,8 +4,7 @@
 
 use std::io::Write;
 
-use anyhow::Context;
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 
 use super::exit;
@@ -123,13 +122,9 @@ pub fn run(args: ReviewArgs, mut db: Db, operator: &str) -> anyhow::Result<u8> {
         }
         return Ok(exit::OK);
     }
-    let today = chrono::Local::now().naive_local();
-    let working = store::school::working_date(db.conn(), today.date())?;
-    let now: NaiveDateTime = if working == today.date() {
-        today
-    } else {
-        working.and_hms_opt(23, 59, 59).context("a time of day")?
-    };
+    let real = chrono::Local::now().naive_local();
+    let working = store::school::working_date(db.conn(), real.date())?;
+    let now = svc::now_at(working, real);
     if let (Some(a), Some(b)) = (args.from, args.to)
         && a > b
     {

@@ -33,19 +33,6 @@ pub fn percent(part: u32, whole: u32) -> Option<f64> {
 }
 
 impl TeacherKeeping {
-    pub fn topic_percent(&self) -> Option<f64> {
-        percent(self.with_topic, self.lessons)
-    }
-    pub fn homework_percent(&self) -> Option<f64> {
-        percent(self.with_homework, self.lessons)
-    }
-    pub fn attendance_percent(&self) -> Option<f64> {
-        percent(self.with_attendance, self.lessons)
-    }
-    pub fn marks_on_time_percent(&self) -> Option<f64> {
-        percent(self.marks_on_time, self.marks)
-    }
-
     /// The sum of several teachers' counts (the school's total), named `name`.
     pub fn total<'a>(name: &str, rows: impl IntoIterator<Item = &'a TeacherKeeping>) -> Self {
         rows.into_iter().fold(

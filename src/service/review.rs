@@ -208,6 +208,17 @@ impl Item {
     }
 }
 
+/// The "now" a review judges deadlines at: the real local time when the
+/// working date is today, else the end of the working date (a school read
+/// "as of" an earlier day, like the demo).
+pub fn now_at(working: NaiveDate, real: NaiveDateTime) -> NaiveDateTime {
+    if real.date() == working {
+        real
+    } else {
+        working.and_hms_opt(23, 59, 59).unwrap_or(real)
+    }
+}
+
 /// Run every rule over the records from `q.from` to `q.to`.
 pub fn run(conn: &store::Conn, q: &ReviewQuery) -> Result<Review> {
     let settings = store::settings::load(conn)?;
@@ -365,7 +376,11 @@ pub fn run(conn: &store::Conn, q: &ReviewQuery) -> Result<Review> {
         );
         items.extend(mark_item(Rule::MarkLate, &m, detail));
     }
-    for m in store::review::marks_with_symbol(conn, "*", from, to)? {
+    let (pending, deferred): (Vec<_>, Vec<_>) =
+        store::review::pending_and_deferred(conn, from, to)?
+            .into_iter()
+            .partition(|m| m.symbol == "*");
+    for m in pending {
         if let Some(due) = m.due_on
             && due < as_of
         {
@@ -391,7 +406,7 @@ pub fn run(conn: &store::Conn, q: &ReviewQuery) -> Result<Review> {
         }
         n
     };
-    for m in store::review::marks_with_symbol(conn, "°", from, to)? {
+    for m in deferred {
         let Some(l) = lesson_by_id.get(&m.lesson_id) else {
             continue;
         };
@@ -746,17 +761,4 @@ pub fn unacknowledge(tx: &store::Conn, operator: &str, rule: Rule, key: &str) ->
         None,
     )?;
     Ok(entry.into_iter().collect())
-}
-
-/// The count of each rule's open findings, in rule order (for summaries).
-pub fn counts_by_rule(review: &Review) -> Vec<(Rule, Severity, usize, usize)> {
-    Rule::ALL
-        .iter()
-        .map(|r| {
-            let of: Vec<&Finding> = review.findings.iter().filter(|f| f.rule == *r).collect();
-            let sev = of.first().map_or(r.info().severity, |f| f.severity);
-            let open = of.iter().filter(|f| f.ack.is_none()).count();
-            (*r, sev, open, of.len() - open)
-        })
-        .collect()
 }

@@ -260,18 +260,6 @@ pub fn latest_actuals(conn: &Connection, programme_id: Id) -> Result<Vec<ActualV
          ORDER BY a.indicator_id, p.starts_on",
     )?;
     Ok(stmt
-        .query_map([programme_id], |r| {
-            Ok(ActualValue {
-                id: r.get(0)?,
-                indicator_id: r.get(1)?,
-                period_id: r.get(2)?,
-                measured_on: r.get(3)?,
-                value: r.get(4)?,
-                source: Source::parse(&r.get::<_, String>(5)?).unwrap_or(Source::Entered),
-                evidence: r.get(6)?,
-                entered_by: r.get(7)?,
-                entered_at: r.get(8)?,
-            })
-        })?
+        .query_map([programme_id], actual_row)?
         .collect::<rusqlite::Result<_>>()?)
 }

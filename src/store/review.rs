@@ -168,21 +168,20 @@ pub fn late_marks(
         .collect::<rusqlite::Result<_>>()?)
 }
 
-/// Marks with this symbol (`*` or `°`) at lessons from `from` to `to`.
-pub fn marks_with_symbol(
+/// Pending (`*`) and deferred (`°`) marks at lessons from `from` to `to`.
+pub fn pending_and_deferred(
     conn: &Connection,
-    symbol: &str,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<MarkRow>> {
     let sql = format!(
         "SELECT {MARK_COLUMNS} FROM mark m JOIN lesson l ON l.id = m.lesson_id
          JOIN control_form cf ON cf.id = m.control_form_id
-         WHERE m.symbol = ?1 AND l.date BETWEEN ?2 AND ?3 ORDER BY l.date, m.id"
+         WHERE m.symbol IN ('*', '°') AND l.date BETWEEN ?1 AND ?2 ORDER BY l.date, m.id"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     Ok(stmt
-        .query_map(params![symbol, from, to], mark_row)?
+        .query_map(params![from, to], mark_row)?
         .collect::<rusqlite::Result<_>>()?)
 }
 

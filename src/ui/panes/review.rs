@@ -321,12 +321,7 @@ impl App {
     /// The "now" of the review: the working date at the real time of day
     /// when the working date is today, else the end of the working date.
     pub(crate) fn review_now(&self) -> NaiveDateTime {
-        let real = chrono::Local::now().naive_local();
-        if real.date() == self.working_date {
-            real
-        } else {
-            self.working_date.and_hms_opt(23, 59, 59).unwrap_or(real)
-        }
+        svc::now_at(self.working_date, chrono::Local::now().naive_local())
     }
 
     pub(crate) fn reload_review(&mut self) {
