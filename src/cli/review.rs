@@ -216,7 +216,7 @@ fn write_csv(out: &mut impl Write, shown: &[&Finding]) -> anyhow::Result<()> {
 }
 
 fn write_text(out: &mut impl Write, review: &Review, shown: &[&Finding]) -> anyhow::Result<()> {
-    let d = |d: NaiveDate| d.format("%d.%m.%Y").to_string();
+    let d = crate::domain::text::date_full;
     writeln!(
         out,
         "Review {}–{} (as of {}): {} errors, {} warnings, {} notes; {} acknowledged",

@@ -4,6 +4,16 @@
 
 use unicode_normalization::UnicodeNormalization;
 
+/// A date as the school's documents write it: "22.12.2025".
+pub fn date_full(d: chrono::NaiveDate) -> String {
+    d.format("%d.%m.%Y").to_string()
+}
+
+/// A date without the year: "22.12".
+pub fn date_short(d: chrono::NaiveDate) -> String {
+    d.format("%d.%m").to_string()
+}
+
 /// Trim and normalise to NFC, the form everything is stored in.
 pub fn nfc(s: &str) -> String {
     s.trim().nfc().collect()

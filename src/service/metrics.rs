@@ -68,9 +68,7 @@ pub fn coverage(
         .collect()
 }
 
-fn day(d: NaiveDate) -> String {
-    d.format("%d.%m.%Y").to_string()
-}
+use crate::domain::text::date_full as day;
 
 fn span(windows: &[(NaiveDate, NaiveDate, SchoolYear)]) -> String {
     windows

@@ -157,9 +157,7 @@ struct Item {
     target: Target,
 }
 
-fn short(d: NaiveDate) -> String {
-    d.format("%d.%m").to_string()
-}
+use crate::domain::text::date_short as short;
 
 /// The journal column of a held lesson (and the student's cell).
 fn journal_at(l: &HeldLesson, student_id: Option<Id>) -> Target {

@@ -4,12 +4,12 @@ use chrono::{Datelike, NaiveDate};
 
 /// "22.12".
 pub fn short(d: NaiveDate) -> String {
-    d.format("%d.%m").to_string()
+    crate::domain::text::date_short(d)
 }
 
 /// "22.12.2025".
 pub fn full(d: NaiveDate) -> String {
-    d.format("%d.%m.%Y").to_string()
+    crate::domain::text::date_full(d)
 }
 
 /// "Mo".

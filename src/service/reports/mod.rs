@@ -395,9 +395,7 @@ impl Serialize for Report {
 }
 
 /// "24.12.2025".
-pub(crate) fn full(d: NaiveDate) -> String {
-    d.format("%d.%m.%Y").to_string()
-}
+pub(crate) use crate::domain::text::date_full as full;
 
 /// `part` of `whole` in tenths of a percent, rounded half-up (exact
 /// integers, so every output agrees); `None` when `whole` is 0.
