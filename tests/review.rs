@@ -736,6 +736,21 @@ fn the_cli_exits_1_on_errors_and_0_when_only_warnings_remain() {
         .expect("runs");
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("31.02.2025"));
+    // So is a range that ends before it starts.
+    let out = std::process::Command::new(bin)
+        .args([
+            "--db",
+            path.to_str().expect("utf-8"),
+            "review",
+            "--from",
+            "2025-09-10",
+            "--to",
+            "2025-09-01",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--from 2025-09-10 is after --to"));
 }
 
 #[test]
