@@ -253,7 +253,10 @@ fn keys_resize_and_quit_in_a_real_terminal() {
     let db = demo_db(dir.path());
     let t = Tmux::start("keys", dir.path(), &db, &[("TERM", "xterm-256color")]);
 
-    let first = t.wait_for_text(TAB_BAR);
+    // The whole first frame: tmux may be read while it is still drawing.
+    let first = t.wait_for("the first frame with its status bar", |s| {
+        s.contains(TAB_BAR) && s.contains("demo.sqlite")
+    });
     assert!(first.contains("2 Attendance"), "{first}");
     assert!(first.contains("demo.sqlite"), "status bar: {first}");
 
@@ -282,7 +285,9 @@ fn keys_resize_and_quit_in_a_real_terminal() {
     let small = t.wait_for_text("terminal too small");
     assert!(!small.contains(TAB_BAR), "{small}");
     t.resize(80, 24);
-    let back = t.wait_for_text(TAB_BAR);
+    let back = t.wait_for("the full screen again", |s| {
+        s.contains(TAB_BAR) && s.contains("sessions")
+    });
     assert!(back.contains("sessions"), "still on Training: {back}");
     assert!(!back.contains("terminal too small"), "{back}");
 
