@@ -6,7 +6,16 @@ use rusqlite::{Connection, TransactionBehavior};
 use super::{Result, reference};
 
 /// Each migration's SQL; migration N (1-based) brings the schema to version N.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_init.sql"),
+    include_str!("migrations/0002_setup.sql"),
+];
+
+/// A migration that rebuilds a table others refer to says so with this
+/// line: it runs with foreign keys off (SQLite's table-rebuild procedure;
+/// the pragma has no effect inside a transaction) and commits only if
+/// `PRAGMA foreign_key_check` then finds nothing.
+const FOREIGN_KEYS_OFF: &str = "-- foreign_keys: off";
 
 pub fn latest() -> i64 {
     MIGRATIONS.len() as i64
@@ -16,17 +25,48 @@ pub fn latest() -> i64 {
 /// new database also gets the reference data of `data/` in the first one.
 pub fn apply(conn: &mut Connection) -> Result<()> {
     loop {
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        // Re-read inside the lock: another process may have migrated.
-        let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if version >= latest() {
             return Ok(());
         }
-        tx.execute_batch(MIGRATIONS[version as usize])?;
-        if version == 0 {
-            reference::load_defaults(&tx)?;
+        let fk_off = MIGRATIONS[version as usize].contains(FOREIGN_KEYS_OFF);
+        if fk_off {
+            conn.execute_batch("PRAGMA foreign_keys = OFF")?;
         }
-        tx.pragma_update(None, "user_version", version + 1)?;
-        tx.commit()?;
+        let out = step(conn);
+        if fk_off {
+            conn.execute_batch("PRAGMA foreign_keys = ON")?;
+        }
+        out?;
     }
+}
+
+/// Apply the next migration, if another process has not already.
+fn step(conn: &mut Connection) -> Result<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    // Re-read inside the lock: another process may have migrated.
+    let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version >= latest() {
+        return Ok(());
+    }
+    let sql = MIGRATIONS[version as usize];
+    tx.execute_batch(sql)?;
+    if version == 0 {
+        reference::load_defaults(&tx)?;
+    }
+    if sql.contains(FOREIGN_KEYS_OFF) {
+        let broken: i64 =
+            tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })?;
+        if broken > 0 {
+            return Err(super::invalid(format!(
+                "migration {} would leave {broken} rows referring to rows that do not exist",
+                version + 1
+            )));
+        }
+    }
+    tx.pragma_update(None, "user_version", version + 1)?;
+    tx.commit()?;
+    Ok(())
 }

@@ -81,7 +81,7 @@ pub fn insert_student(conn: &Connection, s: &Student) -> Result<Id> {
         nfc(&s.given_name),
         opt_nfc(&s.patronymic),
         s.birth_date,
-        s.sex.as_str(),
+        s.sex.map(Sex::as_str),
         s.phone,
         s.email,
         opt_nfc(&s.address)
@@ -98,7 +98,10 @@ fn student_row(r: &rusqlite::Row) -> rusqlite::Result<Student> {
         given_name: r.get(2)?,
         patronymic: r.get(3)?,
         birth_date: r.get(4)?,
-        sex: Sex::parse(&r.get::<_, String>(5)?).unwrap_or(Sex::F),
+        sex: r
+            .get::<_, Option<String>>(5)?
+            .as_deref()
+            .and_then(Sex::parse),
         phone: r.get(6)?,
         email: r.get(7)?,
         address: r.get(8)?,

@@ -142,3 +142,32 @@ pub fn holidays(conn: &Connection, year_id: Id) -> Result<Vec<Holiday>> {
 pub fn working_date(conn: &Connection, today: NaiveDate) -> Result<NaiveDate> {
     Ok(school(conn)?.and_then(|s| s.as_of).unwrap_or(today))
 }
+
+/// The tables whose rows carry a global id (`uid`), in a fixed order.
+pub const UID_TABLES: &[&str] = &[
+    "school",
+    "school_year",
+    "period",
+    "staff",
+    "student",
+    "enrolment",
+    "class",
+    "class_group",
+    "guardian",
+    "subject",
+    "workload",
+];
+
+/// Replace the random global ids with ones derived from `seed`, the table
+/// and the row id, so that a generated school (the demo) is the same
+/// database byte for byte from the same seed. Real schools keep the
+/// random UUIDs their rows get on insert.
+pub fn derive_uids(conn: &Connection, seed: u64) -> Result<()> {
+    for (i, t) in UID_TABLES.iter().enumerate() {
+        conn.execute(
+            &format!("UPDATE {t} SET uid = printf('%08x-%04x-4000-8000-%012x', ?1, ?2, rowid)"),
+            rusqlite::params![(seed & 0xffff_ffff) as i64, i as i64],
+        )?;
+    }
+    Ok(())
+}

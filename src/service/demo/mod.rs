@@ -98,6 +98,7 @@ pub fn generate(db: &mut Db, opts: &DemoOptions) -> anyhow::Result<DemoStats> {
     db.write(|tx| -> anyhow::Result<DemoStats> {
         let mut g = Gen::new(tx, opts);
         g.run().context("generating the demo school")?;
+        store::school::derive_uids(tx, opts.seed)?;
         store::audit::record(
             tx,
             DEMO_OPERATOR,
@@ -476,8 +477,8 @@ impl<'a> Gen<'a> {
                             family_name: n.family.clone(),
                             given_name: n.given,
                             patronymic: n.patronymic,
-                            birth_date: birth,
-                            sex,
+                            birth_date: Some(birth),
+                            sex: Some(sex),
                             phone: None,
                             email: None,
                             address: Some(format!(
@@ -556,8 +557,8 @@ impl<'a> Gen<'a> {
                             class_id,
                             starts_on,
                             start_reason,
-                            start_order_no: start_order.0,
-                            start_order_date: start_order.1,
+                            start_order_no: Some(start_order.0),
+                            start_order_date: Some(start_order.1),
                             ends_on: ends.as_ref().map(|e| e.0),
                             end_reason: ends.as_ref().map(|e| e.1),
                             end_order_no: ends.as_ref().map(|e| e.2.clone()),
@@ -660,8 +661,8 @@ impl<'a> Gen<'a> {
                     class_id: self.classes[to].id,
                     starts_on: moved_on,
                     start_reason: StartReason::Transfer,
-                    start_order_no: "318-у".into(),
-                    start_order_date: moved_on - Duration::days(3),
+                    start_order_no: Some("318-у".into()),
+                    start_order_date: Some(moved_on - Duration::days(3)),
                     ends_on: None,
                     end_reason: None,
                     end_order_no: None,
