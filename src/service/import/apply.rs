@@ -230,6 +230,9 @@ struct EnrolRow {
     start_order: Option<(String, String)>,
 }
 
+/// A timetable row of the file with its group, subject and teacher resolved.
+type SlotIn<'b> = (&'b TimetableIn, Option<Id>, Id, Id);
+
 struct SlotRow {
     id: Id,
     group_id: Option<Id>,
@@ -271,11 +274,7 @@ struct Applier<'a> {
 }
 
 impl<'a> Applier<'a> {
-    fn new(
-        tx: &'a Conn,
-        operator: &str,
-        today: NaiveDate,
-    ) -> Result<Self, StoreError> {
+    fn new(tx: &'a Conn, operator: &str, today: NaiveDate) -> Result<Self, StoreError> {
         let today = store::school::working_date(tx, today)?;
         let mut next_id = HashMap::new();
         for t in [
@@ -292,10 +291,11 @@ impl<'a> Applier<'a> {
             "workload",
             "timetable",
         ] {
-            let n: Id =
-                tx.query_row(&format!("SELECT ifnull(max(id), 0) + 1 FROM {t}"), [], |r| {
-                    r.get(0)
-                })?;
+            let n: Id = tx.query_row(
+                &format!("SELECT ifnull(max(id), 0) + 1 FROM {t}"),
+                [],
+                |r| r.get(0),
+            )?;
             next_id.insert(t, n);
         }
         let mut ap = Applier {
@@ -354,7 +354,8 @@ impl<'a> Applier<'a> {
             let (id, name) = r?;
             self.subject_by_name.insert(name.to_lowercase(), id);
         }
-        let mut st = tx.prepare("SELECT id, login, family_name, given_name, patronymic FROM staff")?;
+        let mut st =
+            tx.prepare("SELECT id, login, family_name, given_name, patronymic FROM staff")?;
         for r in st.query_map([], |r| {
             Ok((
                 r.get::<_, Id>(0)?,
@@ -445,14 +446,8 @@ impl<'a> Applier<'a> {
             store::rows::snapshot(self.tx, &info, key)?.is_some()
         };
         let action = format!("import.{table}");
-        let id = store::audit::write_row(
-            self.tx,
-            &self.operator,
-            &action,
-            table,
-            key,
-            Some(&full),
-        )?;
+        let id =
+            store::audit::write_row(self.tx, &self.operator, &action, table, key, Some(&full))?;
         let change = match (existed, id) {
             (false, _) => Change::Added,
             (true, Some(_)) => Change::Changed,
@@ -472,7 +467,13 @@ impl<'a> Applier<'a> {
 
     /// Like [`Self::put`], for a write that ends something (a stay, a
     /// timetable slot): counted as closed.
-    fn close(&mut self, kind: &'static str, table: &str, key: &Row, fields: &Row) -> Result<(), StoreError> {
+    fn close(
+        &mut self,
+        kind: &'static str,
+        table: &str,
+        key: &Row,
+        fields: &Row,
+    ) -> Result<(), StoreError> {
         if self.put(kind, table, key, fields)? == Change::Changed {
             let c = self.count(kind);
             c.changed -= 1;
@@ -615,7 +616,12 @@ impl<'a> Applier<'a> {
     }
 
     /// The year a row names (its key or label), else the default one.
-    fn year_of(&mut self, at: &Origin, col: &str, k: Option<&str>) -> Result<Option<Id>, StoreError> {
+    fn year_of(
+        &mut self,
+        at: &Origin,
+        col: &str,
+        k: Option<&str>,
+    ) -> Result<Option<Id>, StoreError> {
         match k {
             Some(k) => {
                 if let Some(id) = self.years.get(k) {
@@ -807,7 +813,10 @@ impl<'a> Applier<'a> {
                 self.error(&bell.at, "ends_at", "the lesson ends before it starts");
                 continue;
             }
-            let k = row(&[("year_id", json!(year)), ("lesson_no", json!(bell.lesson_no))]);
+            let k = row(&[
+                ("year_id", json!(year)),
+                ("lesson_no", json!(bell.lesson_no)),
+            ]);
             let f = row(&[
                 ("starts_at", json!(bell.starts_at)),
                 ("ends_at", json!(bell.ends_at)),
@@ -869,7 +878,11 @@ impl<'a> Applier<'a> {
         if let Some(id) = self.subject_by_name.get(&k.to_lowercase()) {
             return Ok(Some(*id));
         }
-        self.error(at, col, format!("no subject «{k}» in the files or the database"));
+        self.error(
+            at,
+            col,
+            format!("no subject «{k}» in the files or the database"),
+        );
         Ok(None)
     }
 
@@ -960,7 +973,11 @@ impl<'a> Applier<'a> {
         if let Some(id) = self.staff_by_login.get(&k.to_lowercase()) {
             return Ok(Some(*id));
         }
-        let n = k.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+        let n = k
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase();
         match self.staff_by_name.get(&n).map(Vec::as_slice) {
             Some([id]) => return Ok(Some(*id)),
             Some([_, _, ..]) => {
@@ -1047,6 +1064,16 @@ impl<'a> Applier<'a> {
     fn student(&mut self, at: &Origin, col: &str, k: &str) -> Result<Option<Id>, StoreError> {
         if let Some(id) = self.students.get(k) {
             return Ok(Some(*id));
+        }
+        // "#12": the database's own id (rows typed by hand).
+        if let Some(n) = k.strip_prefix('#').and_then(|n| n.parse::<Id>().ok()) {
+            let found: Option<Id> = self
+                .tx
+                .query_row("SELECT id FROM student WHERE id = ?1", [n], |r| r.get(0))
+                .optional()?;
+            if found.is_some() {
+                return Ok(found);
+            }
         }
         if let Some(id) = self.id_by_ext("student", k)? {
             return Ok(Some(id));
@@ -1155,8 +1182,11 @@ impl<'a> Applier<'a> {
                 Some(e) => self.id_by_ext("class", e)?,
                 None => None,
             };
-            let found =
-                found.or_else(|| self.class_by_name.get(&(year, name.to_lowercase())).copied());
+            let found = found.or_else(|| {
+                self.class_by_name
+                    .get(&(year, name.to_lowercase()))
+                    .copied()
+            });
             if let Some(other) = self.class_by_name.get(&(year, name.to_lowercase()))
                 && Some(*other) != found
             {
@@ -1237,8 +1267,11 @@ impl<'a> Applier<'a> {
                 Some(e) => self.id_by_ext("class_group", e)?,
                 None => None,
             };
-            let found =
-                found.or_else(|| self.group_by_name.get(&(class, g.name.to_lowercase())).copied());
+            let found = found.or_else(|| {
+                self.group_by_name
+                    .get(&(class, g.name.to_lowercase()))
+                    .copied()
+            });
             let id = found.unwrap_or_else(|| self.new_id("class_group"));
             let mut f = row(&[("class_id", json!(class)), ("name", json!(g.name))]);
             if let Some(e) = &g.ext_id {
@@ -1246,7 +1279,8 @@ impl<'a> Applier<'a> {
             }
             self.put("groups", "class_group", &key(id), &f)?;
             self.groups.insert(g.key.clone(), id);
-            self.group_by_name.insert((class, g.name.to_lowercase()), id);
+            self.group_by_name
+                .insert((class, g.name.to_lowercase()), id);
         }
         Ok(())
     }
@@ -1306,7 +1340,10 @@ impl<'a> Applier<'a> {
             ) else {
                 continue;
             };
-            let Some(year) = self.class_year.get(&cid).and_then(|y| self.year_rows.get(y))
+            let Some(year) = self
+                .class_year
+                .get(&cid)
+                .and_then(|y| self.year_rows.get(y))
             else {
                 continue;
             };
@@ -1325,7 +1362,10 @@ impl<'a> Applier<'a> {
                 self.error(
                     &e.at,
                     "starts_on",
-                    format!("{} is after the class's school year", starts.format("%d.%m.%Y")),
+                    format!(
+                        "{} is after the class's school year",
+                        starts.format("%d.%m.%Y")
+                    ),
                 );
                 continue;
             }
@@ -1339,9 +1379,8 @@ impl<'a> Applier<'a> {
             }
             let order = e.order_no.clone().zip(e.order_date);
             let stays = self.stays(sid)?;
-            let in_year = |s: &&EnrolRow| {
-                self.class_year.get(&s.class_id) == self.class_year.get(&cid)
-            };
+            let in_year =
+                |s: &&EnrolRow| self.class_year.get(&s.class_id) == self.class_year.get(&cid);
             let same: Option<&EnrolRow> = match &e.ext_id {
                 Some(x) => {
                     let id = self.id_by_ext("enrolment", x)?;
@@ -1365,7 +1404,9 @@ impl<'a> Applier<'a> {
                     f.insert("starts_on".into(), date(starts));
                 }
                 if let Some((no, d)) = &order
-                    && s.start_order.as_ref().map(|(n, dd)| (n.as_str(), dd.as_str()))
+                    && s.start_order
+                        .as_ref()
+                        .map(|(n, dd)| (n.as_str(), dd.as_str()))
                         != Some((no.as_str(), date(*d).as_str().unwrap_or_default()))
                 {
                     f.insert("start_order_no".into(), json!(no));
@@ -1403,7 +1444,11 @@ impl<'a> Applier<'a> {
                 .filter(|s| s.class_id != cid && s.ends_on.is_none_or(|d| d >= starts))
                 .map(|s| (s.id, s.starts_on))
                 .next();
-            let mut reason = if starts == ys { "start_of_year" } else { "arrival" };
+            let mut reason = if starts == ys {
+                "start_of_year"
+            } else {
+                "arrival"
+            };
             if let Some((old, old_start)) = open_other {
                 if old_start >= starts {
                     self.error(
@@ -1598,7 +1643,7 @@ impl<'a> Applier<'a> {
     /// A class's slots that a file listing that class no longer has are
     /// closed the same way.
     fn timetable(&mut self, b: &Bundle) -> Result<(), StoreError> {
-        let mut by_class: BTreeMap<Id, Vec<(&TimetableIn, Option<Id>, Id, Id)>> = BTreeMap::new();
+        let mut by_class: BTreeMap<Id, Vec<SlotIn>> = BTreeMap::new();
         let mut partial: HashSet<Id> = HashSet::new();
         let mut seen_slot: HashMap<(Id, Option<Id>, u8, u8, NaiveDate), &Origin> = HashMap::new();
         for t in &b.timetable {
@@ -1619,7 +1664,11 @@ impl<'a> Applier<'a> {
                 continue;
             };
             if !(1..=7).contains(&t.weekday) {
-                self.error(&t.at, "weekday", format!("weekday {} is not 1 to 7", t.weekday));
+                self.error(
+                    &t.at,
+                    "weekday",
+                    format!("weekday {} is not 1 to 7", t.weekday),
+                );
                 continue;
             }
             let year = self.class_year[&cid];
@@ -1648,7 +1697,10 @@ impl<'a> Applier<'a> {
                 self.error(
                     &t.at,
                     "valid_from",
-                    format!("{} is outside the class's school year", from.format("%d.%m.%Y")),
+                    format!(
+                        "{} is outside the class's school year",
+                        from.format("%d.%m.%Y")
+                    ),
                 );
                 continue;
             }
@@ -1694,9 +1746,8 @@ impl<'a> Applier<'a> {
                         && s.valid_to.is_none_or(|d| d >= from)
                         && !kept.contains(&s.id)
                 });
-                let same_content = |s: &SlotRow| {
-                    s.subject_id == sub && s.teacher_id == tid && s.room == t.room
-                };
+                let same_content =
+                    |s: &SlotRow| s.subject_id == sub && s.teacher_id == tid && s.room == t.room;
                 match cur {
                     Some(s) if same_content(s) => {
                         kept.insert(s.id);
@@ -1826,7 +1877,10 @@ impl<'a> Applier<'a> {
                     let Some(cid) = self.class(&m.at, "class", ck)? else {
                         continue;
                     };
-                    let Some(yr) = self.class_year.get(&cid).and_then(|y| self.year_rows.get(y))
+                    let Some(yr) = self
+                        .class_year
+                        .get(&cid)
+                        .and_then(|y| self.year_rows.get(y))
                     else {
                         continue;
                     };
@@ -1843,7 +1897,10 @@ impl<'a> Applier<'a> {
                         );
                         continue;
                     }
-                    if stays.iter().any(|s| s.class_id == cid && s.starts_on == m.date) {
+                    if stays
+                        .iter()
+                        .any(|s| s.class_id == cid && s.starts_on == m.date)
+                    {
                         self.count("movements").unchanged += 1;
                         continue;
                     }
@@ -1976,10 +2033,7 @@ impl<'a> Applier<'a> {
                 continue;
             }
             let k = row(&[("student_id", json!(sid))]);
-            let f = row(&[
-                ("noticed_on", json!(today)),
-                ("source", json!(b.source)),
-            ]);
+            let f = row(&[("noticed_on", json!(today)), ("source", json!(b.source))]);
             let existed: Option<i64> = self
                 .tx
                 .query_row(
