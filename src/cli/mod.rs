@@ -3,6 +3,7 @@
 pub mod indicators;
 pub mod journal;
 pub mod review;
+pub mod school;
 pub mod settings;
 pub mod training;
 
@@ -108,6 +109,17 @@ pub enum Command {
     /// Check the records against the school's rules; exit 1 on errors.
     #[command(long_about = review::ABOUT)]
     Review(review::ReviewArgs),
+    /// Set the school up by hand: years, periods, holidays, bells, subjects,
+    /// staff, classes, groups, curriculum (`school show` says what is missing).
+    #[command(subcommand)]
+    School(school::SchoolCommand),
+    /// Students: list, add, correct, arrive, leave, transfer (with orders),
+    /// groups, guardians.
+    #[command(subcommand)]
+    Student(school::StudentCommand),
+    /// The timetable: a class's week, a lesson set or cleared from a date.
+    #[command(subcommand)]
+    Timetable(school::TimetableCommand),
     /// Reports to print and file: performance, attendance, keeping,
     /// training, indicators (text, CSV, JSON or printable HTML).
     #[command(long_about = report::ABOUT)]
@@ -337,6 +349,18 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Some(Command::Indicators(cmd)) => indicators::run(&db_path, &operator, cmd),
         // reports
         Some(Command::Report(args)) => report::run(&db_path, args),
+        Some(Command::School(cmd)) => {
+            let db = store::open(&db_path, &OpenOptions::default())?;
+            school::run_school(cmd, db, &operator)
+        }
+        Some(Command::Student(cmd)) => {
+            let db = store::open(&db_path, &OpenOptions::default())?;
+            school::run_student(cmd, db, &operator)
+        }
+        Some(Command::Timetable(cmd)) => {
+            let db = store::open(&db_path, &OpenOptions::default())?;
+            school::run_timetable(cmd, db, &operator)
+        }
     }
 }
 

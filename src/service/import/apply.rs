@@ -1348,7 +1348,7 @@ impl<'a> Applier<'a> {
                 continue;
             };
             let (ys, ye) = (year.starts_on, year.ends_on);
-            let starts = e.starts_on.unwrap_or(ys).max(ys);
+            let mut starts = e.starts_on.unwrap_or(ys).max(ys);
             // An end on or after the year's last day is the year running
             // its course, not a departure.
             let ends = e.ends_on.filter(|d| *d < ye);
@@ -1437,7 +1437,16 @@ impl<'a> Applier<'a> {
                 continue;
             }
             // A new stay. An open stay in another class of the same year
-            // that began before: this is a transfer.
+            // that began before: this is a transfer (from today when the
+            // file gives no date).
+            if e.starts_on.is_none()
+                && stays
+                    .iter()
+                    .filter(in_year)
+                    .any(|s| s.class_id != cid && s.ends_on.is_none())
+            {
+                starts = self.today.clamp(ys, ye);
+            }
             let open_other: Option<(Id, NaiveDate)> = stays
                 .iter()
                 .filter(in_year)
@@ -1628,6 +1637,15 @@ impl<'a> Applier<'a> {
         Ok(rows)
     }
 
+    fn last_lesson_of_slot(&self, slot: Id) -> Result<Option<NaiveDate>, StoreError> {
+        let d: Option<String> = self.tx.query_row(
+            "SELECT max(date) FROM lesson WHERE timetable_id = ?1",
+            [slot],
+            |r| r.get(0),
+        )?;
+        Ok(d.as_deref().and_then(parse_db_date))
+    }
+
     fn lessons_of_slot(&self, slot: Id, from: NaiveDate) -> Result<i64, StoreError> {
         Ok(self.tx.query_row(
             "SELECT count(*) FROM lesson WHERE timetable_id = ?1 AND date >= ?2",
@@ -1735,17 +1753,23 @@ impl<'a> Applier<'a> {
                 let yr = &self.year_rows[&self.class_year[&cid]];
                 let from = t.valid_from.unwrap_or(yr.starts_on);
                 // The slot's row in force on `from` (or starting later).
-                let cur = existing.iter().find(|s| {
-                    match (&t.ext_id, &s.ext_id) {
-                        (Some(a), Some(b)) if a == b => return true,
-                        _ => {}
-                    }
-                    s.group_id == gid
-                        && s.weekday == t.weekday
-                        && s.lesson_no == t.lesson_no
-                        && s.valid_to.is_none_or(|d| d >= from)
-                        && !kept.contains(&s.id)
-                });
+                // The slot's row in force from `from` on: the latest one
+                // (an earlier row closed by a change is history).
+                let cur = existing
+                    .iter()
+                    .filter(|s| {
+                        if let (Some(a), Some(b)) = (&t.ext_id, &s.ext_id)
+                            && a == b
+                        {
+                            return true;
+                        }
+                        s.group_id == gid
+                            && s.weekday == t.weekday
+                            && s.lesson_no == t.lesson_no
+                            && s.valid_to.is_none_or(|d| d >= from)
+                            && !kept.contains(&s.id)
+                    })
+                    .max_by_key(|s| s.valid_from);
                 let same_content =
                     |s: &SlotRow| s.subject_id == sub && s.teacher_id == tid && s.room == t.room;
                 match cur {
@@ -1764,7 +1788,11 @@ impl<'a> Applier<'a> {
                         kept.insert(s.id);
                         // Changed: from the row's date, never before today,
                         // so that what is recorded keeps its slot.
-                        let mut eff = from.max(self.today).max(s.valid_from);
+                        let asked = t.valid_from.unwrap_or(self.today).max(from);
+                        let mut eff = asked.max(s.valid_from);
+                        if let Some(last) = self.last_lesson_of_slot(s.id)? {
+                            eff = eff.max(last + Duration::days(1));
+                        }
                         let recorded = self.lessons_of_slot(s.id, s.valid_from)?;
                         if eff == s.valid_from && recorded == 0 {
                             // Not begun: change it in place.
@@ -1799,6 +1827,9 @@ impl<'a> Applier<'a> {
                     continue;
                 }
                 let mut eff = self.today.max(s.valid_from);
+                if let Some(last) = self.last_lesson_of_slot(s.id)? {
+                    eff = eff.max(last + Duration::days(1));
+                }
                 let recorded = self.lessons_of_slot(s.id, s.valid_from)?;
                 if eff == s.valid_from && recorded == 0 {
                     if let Some(id) = store::audit::write_row(
