@@ -6,6 +6,7 @@
 mod common;
 
 use chrono::NaiveDate;
+use classbook::domain::review::Rule;
 use classbook::domain::{PeriodKind, Role, School, Sex};
 use classbook::service::demo;
 use classbook::service::import::apply::{self, ImportError};
@@ -450,6 +451,27 @@ fn a_reimport_updates_and_loses_nothing_recorded() {
         )
         .expect("closed");
     assert_eq!(closed, "2025-10-19");
+
+    // The review lists the stays without orders and the departure to confirm.
+    let review = classbook::service::review::run(
+        db.conn(),
+        &classbook::service::review::ReviewQuery {
+            from: None,
+            to: None,
+            now: d(2025, 10, 20).and_hms_opt(12, 0, 0).expect("a time"),
+        },
+    )
+    .expect("review");
+    let of = |r: Rule| review.findings.iter().filter(|f| f.rule == r).count();
+    // s1, s2, s3 in 7А and s3 in 8А began without orders; s3 left 7А without one.
+    assert_eq!(of(Rule::OrderMissing), 5);
+    assert_eq!(of(Rule::DepartureUnconfirmed), 1);
+    let dep = review
+        .findings
+        .iter()
+        .find(|f| f.rule == Rule::DepartureUnconfirmed)
+        .expect("the departure");
+    assert_eq!(dep.student, "Lê Thị Lan");
 
     // The same roster again: nothing to do.
     let r = apply::apply(&mut db, OP, &roster(true), d(2025, 10, 20), false).expect("again");
