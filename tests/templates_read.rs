@@ -98,6 +98,19 @@ fn windows_1251_is_read_with_one_warning_and_bad_lines_keep_their_numbers() {
 }
 
 #[test]
+fn a_utf8_file_with_a_few_stray_bytes_names_their_lines() {
+    let mut bytes = "id,family_name,given_name\nS-1,Иванова,Анна\nS-2,Петров,"
+        .as_bytes()
+        .to_vec();
+    bytes.extend_from_slice(&[0xCF, 0xB8, 0xF2, 0xF0]); // «Пётр» in Windows-1251
+    bytes.extend_from_slice("\nS-3,Nguyễn,Thị Hoa\nS-4,欧阳,明\n".as_bytes());
+    let b = templates::read_str(Kind::Students, "s.csv", &bytes);
+    assert_eq!(issues(&b, Severity::Error), vec![at(3, "")]);
+    assert!(b.issues[0].message.contains("not UTF-8"), "{}", b.issues[0]);
+    assert!(b.students.is_empty());
+}
+
+#[test]
 fn utf16_with_a_bom_and_tabs_as_excel_unicode_text_writes_it() {
     let text = "lesson_no\tstarts_at\tends_at\r\n1\t8:30\t9:15\r\n2\t9:25\t10:10\r\n";
     let mut bytes = vec![0xFF, 0xFE];

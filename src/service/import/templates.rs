@@ -222,6 +222,30 @@ fn decode(file: &str, bytes: &[u8], issues: &mut Vec<Issue>) -> Option<String> {
     if let Ok(text) = std::str::from_utf8(bytes) {
         return Some(text.to_string());
     }
+    // Mostly UTF-8 with a few stray bytes (a cell pasted from elsewhere):
+    // reading it all as Windows-1251 would garble every name, so the lines
+    // with the stray bytes are refused instead.
+    let (mut letters, mut stray, mut offset) = (0usize, vec![], 0usize);
+    for chunk in bytes.utf8_chunks() {
+        letters += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        offset += chunk.valid().len();
+        if !chunk.invalid().is_empty() {
+            stray.push(bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1);
+            offset += chunk.invalid().len();
+        }
+    }
+    if letters > 4 * stray.len() {
+        stray.dedup();
+        for line in stray {
+            issues.push(Issue::error(
+                Origin::new(file, line),
+                "",
+                "holds bytes that are not UTF-8, though the rest of the file is: \
+                 type the line again, or save the file as «CSV UTF-8»",
+            ));
+        }
+        return None;
+    }
     let (text, bad) = encoding_rs::WINDOWS_1251.decode_without_bom_handling(bytes);
     if bad {
         issues.push(whole(
@@ -2238,9 +2262,11 @@ fn timetable(t: &Table, b: &mut Bundle) {
     };
     let mut issues = vec![];
     let group = |x: &TimetableIn| x.group.clone().unwrap_or_else(|| "the whole class".into());
-    for (j, c) in b.timetable.iter().enumerate() {
-        let before = &b.timetable[..j];
-        let clash = before.iter().find(|a| {
+    // Rows by (weekday, lesson): only rows of one slot can clash.
+    let mut slots: HashMap<(u8, u8), Vec<&TimetableIn>> = HashMap::new();
+    for c in &b.timetable {
+        let slot = slots.entry((c.weekday, c.lesson_no)).or_default();
+        let clash = slot.iter().copied().find(|a| {
             overlap(a, c)
                 && a.class == c.class
                 && (a.group.is_none() || c.group.is_none() || a.group == c.group)
@@ -2265,8 +2291,9 @@ fn timetable(t: &Table, b: &mut Bundle) {
                     group(a)
                 ),
             ));
-        } else if let Some(a) = before
+        } else if let Some(a) = slot
             .iter()
+            .copied()
             .find(|a| overlap(a, c) && a.teacher == c.teacher && a.class != c.class)
         {
             issues.push(t.warning(
@@ -2278,6 +2305,7 @@ fn timetable(t: &Table, b: &mut Bundle) {
                 ),
             ));
         }
+        slot.push(c);
     }
     b.issues.extend(issues);
 }
