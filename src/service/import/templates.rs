@@ -9,7 +9,8 @@
 //! way spreadsheets write them: `,`, `;` or tab as the delimiter (told by
 //! the header line, or by an Excel `sep=;` line), UTF-8 with or without a
 //! byte-order mark, UTF-16 with one, and anything else as Windows-1251 (the
-//! Russian Excel default) with a warning. Headers may be the canonical
+//! Russian Excel default) with a warning (a UTF-8 file with a few stray
+//! bytes is refused, naming their lines). Headers may be the canonical
 //! English names or the usual Russian ones ("Фамилия", "Дата рождения").
 //! Every bad cell of every line is reported as `file:line: column: what is
 //! wrong («value»)`; nothing in a file makes the reader panic.
