@@ -2,3 +2,4 @@
 //! [`model::Bundle`], and [`apply`] writes a bundle into the database.
 
 pub mod model;
+pub mod oneroster;
