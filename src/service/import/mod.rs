@@ -3,4 +3,5 @@
 
 pub mod apply;
 pub mod model;
+pub mod oneroster;
 pub mod templates;
