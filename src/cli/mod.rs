@@ -2,6 +2,7 @@
 
 pub mod indicators;
 pub mod journal;
+pub mod import;
 pub mod review;
 pub mod school;
 pub mod settings;
@@ -109,6 +110,13 @@ pub enum Command {
     /// Check the records against the school's rules; exit 1 on errors.
     #[command(long_about = review::ABOUT)]
     Review(review::ReviewArgs),
+    /// Import a school's data from OneRoster CSV or the plain CSV templates
+    /// (all or nothing; a re-import is an update).
+    #[command(long_about = import::ABOUT)]
+    Import(import::ImportArgs),
+    /// Print a CSV template to fill in (calendar, periods, bells, classes,
+    /// staff, students, guardians, curriculum, timetable, movements).
+    Template(import::TemplateArgs),
     /// Set the school up by hand: years, periods, holidays, bells, subjects,
     /// staff, classes, groups, curriculum (`school show` says what is missing).
     #[command(subcommand)]
@@ -349,6 +357,11 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Some(Command::Indicators(cmd)) => indicators::run(&db_path, &operator, cmd),
         // reports
         Some(Command::Report(args)) => report::run(&db_path, args),
+        Some(Command::Import(args)) => {
+            let db = store::open(&db_path, &OpenOptions::default())?;
+            import::run(args, db, &operator)
+        }
+        Some(Command::Template(args)) => import::template(args),
         Some(Command::School(cmd)) => {
             let db = store::open(&db_path, &OpenOptions::default())?;
             school::run_school(cmd, db, &operator)

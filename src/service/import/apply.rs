@@ -840,12 +840,14 @@ impl<'a> Applier<'a> {
             let found = found.or_else(|| self.subject_by_name.get(&s.name.to_lowercase()).copied());
             let id = found.unwrap_or_else(|| self.new_id("subject"));
             let mut f = row(&[("name", json!(s.name))]);
-            let short = if s.short_name.trim().is_empty() {
+            let short = if s.short_name.trim().is_empty() || s.short_name == s.name {
                 short_subject(&s.name)
             } else {
                 s.short_name.clone()
             };
-            if found.is_none() || !s.short_name.trim().is_empty() {
+            // A file that knows only the name (a timetable) gives the name
+            // as the short name: it never replaces a better one.
+            if found.is_none() || !s.short_name.trim().is_empty() && s.short_name != s.name {
                 f.insert("short_name".into(), json!(short));
             }
             if let Some(e) = &s.ext_id {
@@ -1736,7 +1738,9 @@ impl<'a> Applier<'a> {
                 );
                 continue;
             }
-            if t.valid_from.is_some() {
+            // A row from a date after the year's start is a change, not
+            // the whole timetable.
+            if t.valid_from.is_some_and(|f| f > self.year_rows[&self.class_year[&cid]].starts_on) {
                 partial.insert(cid);
             }
             by_class.entry(cid).or_default().push((t, gid, sub, tid));
