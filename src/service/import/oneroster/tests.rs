@@ -645,6 +645,7 @@ e3,c1,u4,student,2025-09-01,2025-08-01,false,,
 e4,c1,u4,student,,,perhaps,,
 e5,c1,u4,student,,,,15,
 e6,c1,u4,student,,,,,2025-08-30
+e1,c1,u4,student,,,,,
 ";
     let demographics = "sourcedId,birthDate,sex\nu1,2013-02-30,female\n";
     // Windows line ends in one file: line numbers must not drift.
@@ -674,6 +675,7 @@ e6,c1,u4,student,,,,,2025-08-30
         "enrollments.csv:5: primary: neither true nor false: «perhaps»",
         "enrollments.csv:6: metadata.orderDate: order «15» has no date (give both the order number and its date, or neither)",
         "enrollments.csv:7: metadata.orderNo: an order date without an order number (give both, or neither)",
+        "enrollments.csv:8: sourcedId: «e1» is already used on line 2",
         "demographics.csv:2: birthDate: not a date: «2013-02-30»",
     ];
     want.sort();
@@ -1479,4 +1481,35 @@ fn reading_is_deterministic() {
     let dir = export(&files_12());
     let p: &Path = dir.path();
     assert_eq!(read(p), read(p));
+}
+
+#[test]
+fn a_subject_taken_for_want_of_a_course_is_said_once_with_a_count() {
+    let classes = "sourcedId,title,classType,grades,subjects,courseSourcedId
+hr-7a,7А,homeroom,07,,
+m1,Music 7А (1),scheduled,07,Music,
+m2,Music 7А (2),scheduled,07,Music,
+h1,История 7А,scheduled,07,,c-gone
+";
+    let dir = export(&[("users.csv", USERS_SPLIT), ("classes.csv", classes)]);
+    let b = read(dir.path());
+    no_errors(&b);
+    let said: Vec<String> = warnings(&b)
+        .into_iter()
+        .filter(|w| w.contains("courseSourcedId"))
+        .collect();
+    assert_eq!(
+        said,
+        vec![
+            "classes.csv:3: courseSourcedId: warning: no course; the subject is taken from its subjects column: «Music» (2 classes)",
+            "classes.csv:5: courseSourcedId: warning: course «c-gone» is not in courses.csv; the subject is taken from its title: «История 7А»",
+        ]
+    );
+    assert_eq!(
+        b.subjects
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect::<Vec<_>>(),
+        vec!["Music", "История 7А"]
+    );
 }
