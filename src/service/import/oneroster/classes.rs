@@ -438,6 +438,7 @@ pub(super) fn read_classes(
 
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut left_out = 0usize;
+    let mut fallback: Vec<Fallback> = Vec::new();
     for row in &t.rows {
         let issues = &mut bundle.issues;
         if !t.keep(row, issues) {
@@ -572,11 +573,21 @@ pub(super) fn read_classes(
                     } else {
                         format!("course «{course}» is not in courses.csv")
                     };
-                    issues.push(t.warning(
-                        row,
-                        "courseSourcedId",
-                        format!("{why}; the subject is taken from {from}: «{name}»"),
-                    ));
+                    // Said once per reason and subject, with how many
+                    // classes: an export without courses has hundreds.
+                    let said = fallback
+                        .iter_mut()
+                        .find(|f| f.why == why && f.from == from && f.name == name);
+                    match said {
+                        Some(f) => f.count += 1,
+                        None => fallback.push(Fallback {
+                            at: t.at(row),
+                            why,
+                            from,
+                            name: name.clone(),
+                            count: 1,
+                        }),
+                    }
                 }
                 subjects.add(bundle, t.at(row), None, &name, "")
             }
@@ -598,6 +609,21 @@ pub(super) fn read_classes(
             teachers: Vec::new(),
         });
     }
+    for f in fallback {
+        let classes = if f.count > 1 {
+            format!(" ({} classes)", f.count)
+        } else {
+            String::new()
+        };
+        bundle.issues.push(Issue::warning(
+            f.at,
+            t.col("courseSourcedId"),
+            format!(
+                "{}; the subject is taken from {}: «{}»{classes}",
+                f.why, f.from, f.name
+            ),
+        ));
+    }
     if left_out > 0 {
         bundle.issues.push(Issue::warning(
             Origin::new(t.file.clone(), 0),
@@ -606,6 +632,15 @@ pub(super) fn read_classes(
         ));
     }
     out
+}
+
+/// A subject taken from a class for want of its course, said once.
+struct Fallback {
+    at: Origin,
+    why: String,
+    from: &'static str,
+    name: String,
+    count: usize,
 }
 
 /// The teacher of a class: the primary one, else the first.
@@ -625,10 +660,23 @@ pub(super) fn read_enrollments(
 ) {
     let mut class_teachers: HashMap<String, Vec<(bool, String)>> = HashMap::new();
     let mut other_roles: BTreeMap<String, (Origin, usize)> = BTreeMap::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
     for row in &t.rows {
         let issues = &mut bundle.issues;
         if !t.keep(row, issues) {
             continue;
+        }
+        let id = t.get(row, "sourcedId");
+        if !id.is_empty() {
+            if let Some(first) = seen.get(id) {
+                issues.push(t.error(
+                    row,
+                    "sourcedId",
+                    format!("«{id}» is already used on line {first}"),
+                ));
+                continue;
+            }
+            seen.insert(id.to_string(), row.line);
         }
         let class = t.required(row, "classSourcedId", issues);
         let user = t.required(row, "userSourcedId", issues);

@@ -13,7 +13,7 @@
 //! How OneRoster maps onto the school:
 //! - the org of type `school` is the school;
 //! - `schoolYear` sessions are years; terms and semesters are halves,
-//!   grading periods quarters (see [`sessions`]);
+//!   grading periods quarters, numbered by date within their year;
 //! - `homeroom` classes are the school's classes ("7А"), their students'
 //!   enrolments its stays, their (primary) teacher the class teacher;
 //! - a `scheduled` class is a subject taught to a homeroom, or to a group of
