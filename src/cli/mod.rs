@@ -1,8 +1,8 @@
 //! Headless commands and the command line. `main.rs` only calls [`main`].
 
+pub mod import;
 pub mod indicators;
 pub mod journal;
-pub mod import;
 pub mod review;
 pub mod school;
 pub mod settings;

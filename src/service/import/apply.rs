@@ -1740,7 +1740,9 @@ impl<'a> Applier<'a> {
             }
             // A row from a date after the year's start is a change, not
             // the whole timetable.
-            if t.valid_from.is_some_and(|f| f > self.year_rows[&self.class_year[&cid]].starts_on) {
+            if t.valid_from
+                .is_some_and(|f| f > self.year_rows[&self.class_year[&cid]].starts_on)
+            {
                 partial.insert(cid);
             }
             by_class.entry(cid).or_default().push((t, gid, sub, tid));
