@@ -135,9 +135,9 @@ pub fn apply(
     today: NaiveDate,
     dry_run: bool,
 ) -> Result<ImportReport, ImportError> {
-    if bundle.has_errors() {
-        return Err(ImportError::Refused(bundle.issues.clone()));
-    }
+    // Even when the reader found errors, the rows it could read are tried
+    // (in a transaction that is then rolled back), so that every problem of
+    // the file is reported at once, those of its references too.
     let res = db.write(|tx| {
         let mut ap = Applier::new(tx, operator, today)?;
         ap.run(bundle)?;
@@ -898,6 +898,25 @@ impl<'a> Applier<'a> {
                 && let Some(l) = &s.login
             {
                 found = self.staff_by_login.get(&l.to_lowercase()).copied();
+                // Someone else's login: a person with another external id.
+                if let (Some(id), Some(e)) = (found, &s.ext_id) {
+                    let theirs: Option<String> =
+                        self.tx
+                            .query_row("SELECT ext_id FROM staff WHERE id = ?1", [id], |r| {
+                                r.get(0)
+                            })?;
+                    if theirs.as_ref().is_some_and(|t| t != e) {
+                        self.error(
+                            &s.at,
+                            "login",
+                            format!(
+                                "the login «{l}» already belongs to «{}»",
+                                theirs.unwrap_or_default()
+                            ),
+                        );
+                        continue;
+                    }
+                }
             }
             if found.is_none() && s.ext_id.is_none() {
                 let n = full_name(&s.family_name, &s.given_name, s.patronymic.as_deref())
