@@ -225,3 +225,79 @@ fn a_write_while_another_process_writes_reports_locked_and_keeps_data() {
     other.execute_batch("ROLLBACK;").unwrap();
     assert_eq!(store::audit::count(db.conn()).unwrap(), 0);
 }
+
+/// A database as the previous classbook (schema 1) left it, with a school,
+/// a class, a student with a stay and its order, a lesson and a mark:
+/// opening it brings it to the current schema and keeps every row; the
+/// rebuilt tables keep their references, and every row gets its uid.
+#[test]
+fn a_schema_1_database_is_brought_up_to_date_with_nothing_lost() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v1.sqlite");
+    {
+        let mut c = rusqlite::Connection::open(&path).unwrap();
+        c.execute_batch("PRAGMA foreign_keys = ON").unwrap();
+        migrate::apply_up_to(&mut c, 1).unwrap();
+        c.execute_batch(
+            "INSERT INTO school (id, name, short_name) VALUES (1, 'Школа № 12', 'Школа');
+             INSERT INTO school_year (id, label, starts_on, ends_on) VALUES (1, '2025/26', '2025-09-01', '2026-05-31');
+             INSERT INTO staff (id, family_name, given_name, login) VALUES (1, 'Иванова', 'Анна', 'ivanova');
+             INSERT INTO class (id, year_id, grade, letter, name, class_teacher_id) VALUES (1, 1, 7, 'А', '7А', 1);
+             INSERT INTO student (id, family_name, given_name, birth_date, sex) VALUES (1, 'Nguyễn', 'Thị Hoa', '2012-03-04', 'F');
+             INSERT INTO enrolment (id, student_id, class_id, starts_on, start_reason, start_order_no, start_order_date)
+                 VALUES (1, 1, 1, '2025-09-01', 'start_of_year', '12-у', '2025-08-28');
+             INSERT INTO subject (id, name, short_name) VALUES (1, 'Математика', 'Мат');
+             INSERT INTO lesson (id, class_id, subject_id, teacher_id, date, lesson_no) VALUES (1, 1, 1, 1, '2025-09-01', 1);
+             INSERT INTO mark (lesson_id, student_id, symbol, value, control_form_id, weight, entered_at, entered_by)
+                 VALUES (1, 1, '5', 5, (SELECT min(id) FROM control_form), 1, '2025-09-01T10:00:00Z', 'тест');",
+        )
+        .unwrap();
+        assert_eq!(
+            c.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))
+                .unwrap(),
+            1
+        );
+    }
+    let db = store::open(&path, &existing()).expect("migrated and opened");
+    let c = db.conn();
+    let n = |sql: &str| -> i64 { c.query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(n("PRAGMA user_version"), migrate::latest());
+    assert_eq!(n("SELECT count(*) FROM mark WHERE student_id = 1"), 1);
+    assert_eq!(
+        n(
+            "SELECT count(*) FROM enrolment WHERE start_order_no = '12-у' AND start_order_date = '2025-08-28'"
+        ),
+        1
+    );
+    assert_eq!(n("SELECT count(*) FROM pragma_foreign_key_check"), 0);
+    for t in [
+        "school",
+        "school_year",
+        "staff",
+        "class",
+        "student",
+        "enrolment",
+        "subject",
+    ] {
+        assert_eq!(
+            n(&format!("SELECT count(*) FROM {t} WHERE uid IS NULL")),
+            0,
+            "{t} rows without a uid"
+        );
+    }
+    // Unknown birth date and sex, and an order to be entered, may now be stored.
+    c.execute(
+        "INSERT INTO student (id, family_name, given_name) VALUES (2, '欧阳', '明')",
+        [],
+    )
+    .unwrap();
+    c.execute(
+        "INSERT INTO enrolment (student_id, class_id, starts_on, start_reason) VALUES (2, 1, '2025-10-06', 'arrival')",
+        [],
+    )
+    .unwrap();
+    let uid: String = c
+        .query_row("SELECT uid FROM student WHERE id = 2", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(uid.len(), 36, "{uid}");
+}
