@@ -3,3 +3,4 @@
 
 pub mod model;
 pub mod apply;
+pub mod oneroster;
