@@ -60,7 +60,12 @@ fn the_small_demo_has_findings_of_every_rule() {
     let (_dir, mut app) = demo_app();
     press(&mut app, KeyCode::Char('5'));
     let all = findings(&app);
-    for rule in Rule::ALL {
+    // The demo's stays all have their orders and no roster was imported:
+    // those two rules are tested in tests/setup_import.rs.
+    for rule in Rule::ALL
+        .iter()
+        .filter(|r| !matches!(r, Rule::OrderMissing | Rule::DepartureUnconfirmed))
+    {
         assert!(
             all.iter().any(|f| f.rule == *rule),
             "no finding of {}",
@@ -292,6 +297,9 @@ fn assert_lands(app: &App, f: &Finding) {
                 assert_eq!(v.students[app.attendance.row].student_id, *s);
             }
         }
+        Target::Student { .. } => {
+            assert_eq!(app.tab, Tab::Review);
+        }
         Target::Training { teacher_id } => {
             assert_eq!(app.tab, Tab::Training);
             let s = app.training.standing.as_ref().expect("standing shown");
@@ -306,10 +314,16 @@ fn enter_lands_on_the_cell_of_a_finding_of_every_rule() {
     for rule in Rule::ALL {
         // The last finding of each rule (the first is checked elsewhere).
         press(&mut app, KeyCode::Char('5'));
-        let last = findings(&app)
-            .into_iter()
-            .rfind(|f| f.rule == *rule)
-            .expect("a finding");
+        let Some(last) = findings(&app).into_iter().rfind(|f| f.rule == *rule) else {
+            // The demo's stays all have their orders and no roster was
+            // imported: these two are tested in tests/setup_import.rs.
+            assert!(
+                matches!(rule, Rule::OrderMissing | Rule::DepartureUnconfirmed),
+                "no finding of {}",
+                rule.id()
+            );
+            continue;
+        };
         let f = select(&mut app, *rule, |g| g.key == last.key);
         press(&mut app, KeyCode::Enter);
         assert_lands(&app, &f);

@@ -2,7 +2,9 @@
 
 pub mod indicators;
 pub mod journal;
+pub mod import;
 pub mod review;
+pub mod school;
 pub mod settings;
 pub mod training;
 
@@ -108,6 +110,24 @@ pub enum Command {
     /// Check the records against the school's rules; exit 1 on errors.
     #[command(long_about = review::ABOUT)]
     Review(review::ReviewArgs),
+    /// Import a school's data from OneRoster CSV or the plain CSV templates
+    /// (all or nothing; a re-import is an update).
+    #[command(long_about = import::ABOUT)]
+    Import(import::ImportArgs),
+    /// Print a CSV template to fill in (calendar, periods, bells, classes,
+    /// staff, students, guardians, curriculum, timetable, movements).
+    Template(import::TemplateArgs),
+    /// Set the school up by hand: years, periods, holidays, bells, subjects,
+    /// staff, classes, groups, curriculum (`school show` says what is missing).
+    #[command(subcommand)]
+    School(school::SchoolCommand),
+    /// Students: list, add, correct, arrive, leave, transfer (with orders),
+    /// groups, guardians.
+    #[command(subcommand)]
+    Student(school::StudentCommand),
+    /// The timetable: a class's week, a lesson set or cleared from a date.
+    #[command(subcommand)]
+    Timetable(school::TimetableCommand),
     /// Reports to print and file: performance, attendance, keeping,
     /// training, indicators (text, CSV, JSON or printable HTML).
     #[command(long_about = report::ABOUT)]
@@ -337,6 +357,23 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Some(Command::Indicators(cmd)) => indicators::run(&db_path, &operator, cmd),
         // reports
         Some(Command::Report(args)) => report::run(&db_path, args),
+        Some(Command::Import(args)) => {
+            let db = store::open(&db_path, &OpenOptions::default())?;
+            import::run(args, db, &operator)
+        }
+        Some(Command::Template(args)) => import::template(args),
+        Some(Command::School(cmd)) => {
+            let db = store::open(&db_path, &OpenOptions::default())?;
+            school::run_school(cmd, db, &operator)
+        }
+        Some(Command::Student(cmd)) => {
+            let db = store::open(&db_path, &OpenOptions::default())?;
+            school::run_student(cmd, db, &operator)
+        }
+        Some(Command::Timetable(cmd)) => {
+            let db = store::open(&db_path, &OpenOptions::default())?;
+            school::run_timetable(cmd, db, &operator)
+        }
     }
 }
 

@@ -46,6 +46,8 @@ pub enum Rule {
     ControlUnmarked,
     FinalDiffers,
     HomeworkOverLimit,
+    OrderMissing,
+    DepartureUnconfirmed,
     TrainingFail,
 }
 
@@ -119,6 +121,10 @@ rules! {
         "The teacher may set a period grade other than the one the weighted mean suggests; the journal keeps both, and the review lists them for the deputy to see.";
     HomeworkOverLimit = "homework.over_limit", Warning, "homework above the day's limit",
         "Grades 1–2 get no written homework; grades 3–6 at most about 20 minutes per subject a day (settings homework_max_*); the estimated minutes of this class's day are above that.";
+    OrderMissing = "stay.order_missing", Warning, "stay without its order",
+        "Every arrival, transfer and departure of a student rests on an order with its number and date; this stay was imported or entered without one: enter it (School tab, or classbook student set-order).";
+    DepartureUnconfirmed = "student.departure_unconfirmed", Warning, "departure to confirm",
+        "The last full roster imported no longer lists this student, who is still enrolled: record the departure with its order (classbook student leave) or, if the student stays, dismiss it (classbook student stays).";
     TrainingFail = "training.fail", Error, "teacher failing in-service training",
         "Three or more absences without cause from school training in a year fail a teacher (setting training_fail_unexcused); this teacher is at or past it.";
 }

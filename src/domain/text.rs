@@ -47,6 +47,13 @@ pub fn short_name(family: &str, given: &str, patronymic: Option<&str>) -> String
     out
 }
 
+/// `s` padded with spaces to `width` terminal columns (a Chinese character
+/// takes two), for aligned plain-text output.
+pub fn pad(s: &str, width: usize) -> String {
+    let w = unicode_width::UnicodeWidthStr::width(s);
+    format!("{s}{}", " ".repeat(width.saturating_sub(w)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,4 +12,5 @@ pub mod programme_csv;
 // reports (issue 7 §3)
 pub mod reports;
 pub mod review;
+pub mod setup;
 pub mod training;

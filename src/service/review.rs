@@ -11,7 +11,7 @@ use serde_json::json;
 use crate::domain::marks::{self, Mark, MarkSymbol};
 use crate::domain::review::{Rule, Severity};
 use crate::domain::settings::{DeadlineKind, Settings};
-use crate::domain::text::full_name;
+use crate::domain::text::{date_full, full_name};
 use crate::domain::{Id, PeriodKind};
 use crate::store::audit::ReviewAck;
 use crate::store::review::HeldLesson;
@@ -48,6 +48,8 @@ pub enum Target {
     },
     /// A teacher's training standing.
     Training { teacher_id: Id },
+    /// A student's record (their stays and orders, in the School tab).
+    Student { class_id: Id, student_id: Id },
 }
 
 /// One place where the records break a rule.
@@ -557,6 +559,49 @@ pub fn run(conn: &store::Conn, q: &ReviewQuery) -> Result<Review> {
                 subject_id: f.subject_id,
                 period_id: p.id,
                 student_id: f.student_id,
+            },
+        });
+    }
+
+    // Stays without their orders, and departures to confirm.
+    for o in store::review::stays_to_complete(conn, year.id)? {
+        let (rule, detail, key) = match o.missing {
+            store::review::StayGap::StartOrder => (
+                Rule::OrderMissing,
+                format!(
+                    "{} from {}: order to be entered",
+                    o.class_name,
+                    date_full(o.starts_on)
+                ),
+                format!("stay:{}:start", o.enrolment_id),
+            ),
+            store::review::StayGap::EndOrder => (
+                Rule::OrderMissing,
+                format!(
+                    "left {} on {}: order to be entered",
+                    o.class_name,
+                    o.ends_on.map(date_full).unwrap_or_default()
+                ),
+                format!("stay:{}:end", o.enrolment_id),
+            ),
+            store::review::StayGap::Departure(noticed) => (
+                Rule::DepartureUnconfirmed,
+                format!("not in the roster imported on {}", date_full(noticed)),
+                format!("departure:{}", o.student_id),
+            ),
+        };
+        items.push(Item {
+            rule,
+            date: o.date,
+            class_id: Some(o.class_id),
+            teacher_id: None,
+            subject_id: None,
+            student_id: Some(o.student_id),
+            detail,
+            key,
+            target: Target::Student {
+                class_id: o.class_id,
+                student_id: o.student_id,
             },
         });
     }

@@ -116,7 +116,20 @@ pub fn write_row(
 ) -> Result<Option<i64>> {
     let info = super::rows::table_info(conn, table)?;
     let old = super::rows::snapshot(conn, &info, key)?;
-    super::rows::restore(conn, &info, key, new)?;
+    // Columns `new` leaves out keep their value. (Merged here rather than
+    // left to the UPSERT: SQLite checks NOT NULL before the conflict, so a
+    // partial row would fail on an existing row's required columns.)
+    let merged = match (&old, new) {
+        (Some(old), Some(new)) => {
+            let mut m = old.clone();
+            for (k, v) in new {
+                m.insert(k.clone(), v.clone());
+            }
+            Some(m)
+        }
+        _ => None,
+    };
+    super::rows::restore(conn, &info, key, merged.as_ref().or(new))?;
     // Read back what the database holds (defaults and normalisation applied).
     let stored = super::rows::snapshot(conn, &info, key)?;
     if stored == old {

@@ -1,6 +1,7 @@
 //! Classes and their groups.
 
-use rusqlite::{Connection, params};
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, params};
 
 use super::Result;
 use crate::domain::text::nfc;
@@ -85,4 +86,56 @@ pub fn group_members(conn: &Connection, group_id: Id) -> Result<Vec<Id>> {
     Ok(stmt
         .query_map([group_id], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?)
+}
+
+/// A class named "7А" (spaces ignored, any case) in the year containing
+/// `on`, else in the latest year that has it.
+pub fn class_named(conn: &Connection, name: &str, on: NaiveDate) -> Result<Option<Class>> {
+    // Compared in Rust: SQLite's lower() folds ASCII only (7А is Cyrillic).
+    let norm = |s: &str| s.split_whitespace().collect::<String>().to_lowercase();
+    let want = norm(name);
+    let mut st = conn.prepare_cached(
+        "SELECT c.id, c.name FROM class c JOIN school_year y ON y.id = c.year_id
+         ORDER BY (y.starts_on <= ?1 AND ?1 <= y.ends_on) DESC, y.starts_on DESC",
+    )?;
+    let found = st
+        .query_map(params![on], |r| {
+            Ok((r.get::<_, Id>(0)?, r.get::<_, String>(1)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?
+        .into_iter()
+        .find(|(_, n)| norm(n) == want)
+        .map(|(id, _)| id);
+    found.map(|id| class(conn, id)).transpose()
+}
+
+/// The first day of the school year of the class named `name`.
+pub fn year_start_of(conn: &Connection, name: &str, on: NaiveDate) -> Result<Option<NaiveDate>> {
+    let Some(c) = class_named(conn, name, on)? else {
+        return Ok(None);
+    };
+    Ok(conn
+        .query_row(
+            "SELECT starts_on FROM school_year WHERE id = ?1",
+            [c.year_id],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// The group called `name` of the class a student is (or was last) in.
+pub fn student_group(conn: &Connection, student: Id, name: &str) -> Result<Option<Id>> {
+    let want = name.trim().to_lowercase();
+    let mut st = conn.prepare_cached(
+        "SELECT g.id, g.name FROM class_group g JOIN enrolment e ON e.class_id = g.class_id
+         WHERE e.student_id = ?1 ORDER BY e.starts_on DESC",
+    )?;
+    Ok(st
+        .query_map(params![student], |r| {
+            Ok((r.get::<_, Id>(0)?, r.get::<_, String>(1)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?
+        .into_iter()
+        .find(|(_, n)| n.to_lowercase() == want)
+        .map(|(id, _)| id))
 }

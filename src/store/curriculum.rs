@@ -1,7 +1,8 @@
 //! Subjects, curriculum, workload, bell schedule, timetable, control forms
 //! and the thematic plan.
 
-use rusqlite::{Connection, params};
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use super::Result;
@@ -240,4 +241,98 @@ pub fn timetable_slot(conn: &Connection, id: Id) -> Result<Option<TimetableSlot>
             })
         })
         .optional()?)
+}
+
+/// The slot of a class's week (a group's, with `group`) in force on `on`.
+pub fn slot_in_force(
+    conn: &Connection,
+    class: &str,
+    group: Option<&str>,
+    weekday: u8,
+    lesson_no: u8,
+    on: NaiveDate,
+) -> Result<Option<Id>> {
+    let Some(c) = super::classes::class_named(conn, class, on)? else {
+        return Ok(None);
+    };
+    let group_id = match group {
+        Some(g) => match super::classes::groups(conn, c.id)?
+            .into_iter()
+            .find(|x| x.name.to_lowercase() == g.trim().to_lowercase())
+        {
+            Some(x) => Some(x.id),
+            None => return Ok(None),
+        },
+        None => None,
+    };
+    Ok(conn
+        .query_row(
+            "SELECT id FROM timetable
+             WHERE class_id = ?1 AND weekday = ?2 AND lesson_no = ?3 AND group_id IS ?4
+               AND valid_from <= ?5 AND (valid_to IS NULL OR valid_to >= ?5)
+             ORDER BY valid_from DESC LIMIT 1",
+            params![c.id, weekday, lesson_no, group_id, on],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// A class's week in force on `on` as lines of text: one line per lesson
+/// number, one column per school day (subject, group, teacher, room).
+pub fn week_text(conn: &Connection, class: &str, on: NaiveDate) -> Result<Vec<String>> {
+    let Some(c) = super::classes::class_named(conn, class, on)? else {
+        return Err(super::invalid(format!("no class «{class}»")));
+    };
+    let mut st = conn.prepare(
+        "SELECT t.weekday, t.lesson_no, s.short_name, ifnull(g.name, ''),
+                st.family_name, t.room, b.starts_at
+         FROM timetable t JOIN subject s ON s.id = t.subject_id
+         JOIN staff st ON st.id = t.teacher_id
+         LEFT JOIN class_group g ON g.id = t.group_id
+         LEFT JOIN bell b ON b.year_id = t.year_id AND b.lesson_no = t.lesson_no
+         WHERE t.class_id = ?1 AND t.valid_from <= ?2 AND (t.valid_to IS NULL OR t.valid_to >= ?2)
+         ORDER BY t.lesson_no, t.weekday, g.name",
+    )?;
+    #[allow(clippy::type_complexity)]
+    let rows: Vec<(u8, u8, String, String, String, String, Option<String>)> = st
+        .query_map(params![c.id, on], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut out = vec![format!(
+        "{} timetable in force on {}",
+        c.name,
+        on.format("%d.%m.%Y")
+    )];
+    if rows.is_empty() {
+        out.push("(no lessons)".into());
+        return Ok(out);
+    }
+    for (wd, no, subj, group, teacher, room, at) in rows {
+        const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+        let day = DAYS.get(usize::from(wd).saturating_sub(1)).unwrap_or(&"?");
+        let group = if group.is_empty() {
+            String::new()
+        } else {
+            format!(" [{group}]")
+        };
+        let room = if room.is_empty() {
+            String::new()
+        } else {
+            format!(", room {room}")
+        };
+        out.push(format!(
+            "{day} {no} {}  {subj}{group}  {teacher}{room}",
+            at.unwrap_or_default()
+        ));
+    }
+    Ok(out)
 }

@@ -39,7 +39,7 @@ pub use rusqlite::Connection as Conn;
 #[derive(Debug, Error)]
 pub enum OpenError {
     #[error(
-        "{0}: no such database (create one with `classbook init --db {0}` or `classbook demo --db {0}`)"
+        "{0}: no such database (create one with `classbook init --db {0} --school NAME` or `classbook demo --db {0}`)"
     )]
     NotFound(PathBuf),
     #[error("{0}: not a classbook database (the file is not SQLite)")]

@@ -254,3 +254,53 @@ pub fn guardians(conn: &Connection, student_id: Id) -> Result<Vec<(Guardian, Rel
         })?
         .collect::<rusqlite::Result<_>>()?)
 }
+
+/// Students with their stays (ids, dates, orders) as lines of text, of one
+/// class or of all, for `classbook student list`.
+pub fn stay_list(conn: &Connection, class: Option<&str>) -> Result<Vec<String>> {
+    let norm = |s: &str| s.split_whitespace().collect::<String>().to_lowercase();
+    let want = class.map(norm);
+    let mut st = conn.prepare(
+        "SELECT s.id, s.family_name || ' ' || s.given_name || ifnull(' ' || s.patronymic, ''),
+                e.id, c.name, y.label, e.starts_on, ifnull(e.ends_on, ''),
+                ifnull(e.start_order_no || ' of ' || e.start_order_date, 'order to be entered'),
+                CASE WHEN e.ends_on IS NULL THEN ''
+                     ELSE ifnull(' (' || e.end_reason || ', order ' || e.end_order_no || ' of '
+                          || e.end_order_date || ')', ' (' || e.end_reason || ', order to be entered)') END,
+                EXISTS (SELECT 1 FROM departure_pending d WHERE d.student_id = s.id)
+         FROM student s JOIN enrolment e ON e.student_id = s.id
+         JOIN class c ON c.id = e.class_id JOIN school_year y ON y.id = c.year_id
+         ORDER BY y.starts_on, c.grade, c.letter, s.family_name, s.given_name, s.id, e.starts_on",
+    )?;
+    let rows = st
+        .query_map([], |r| {
+            let pending: bool = r.get(9)?;
+            let class: String = r.get(3)?;
+            Ok((
+                class,
+                format!(
+                    "{:>5}  {} stay {:<5} {} {}  {} – {}  {}{}{}",
+                    r.get::<_, Id>(0)?,
+                    crate::domain::text::pad(&r.get::<_, String>(1)?, 36),
+                    r.get::<_, Id>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, String>(6)?,
+                    r.get::<_, String>(7)?,
+                    r.get::<_, String>(8)?,
+                    if pending {
+                        "  [not in the last roster: departure to confirm]"
+                    } else {
+                        ""
+                    }
+                ),
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows
+        .into_iter()
+        .filter(|(c, _)| want.as_ref().is_none_or(|w| norm(c) == *w))
+        .map(|(_, line)| line)
+        .collect())
+}

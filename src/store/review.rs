@@ -415,3 +415,98 @@ pub fn student_names(conn: &Connection) -> Result<Vec<NameRow>> {
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
         .collect::<rusqlite::Result<_>>()?)
 }
+
+/// What a stay still lacks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StayGap {
+    /// The order that began it ("to be entered").
+    StartOrder,
+    /// The order that ended it.
+    EndOrder,
+    /// The student is missing from the last full roster imported (noticed
+    /// on that day).
+    Departure(NaiveDate),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StayToComplete {
+    pub enrolment_id: Id,
+    pub student_id: Id,
+    pub class_id: Id,
+    pub class_name: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: Option<NaiveDate>,
+    /// The day the finding is dated.
+    pub date: NaiveDate,
+    pub missing: StayGap,
+}
+
+/// Stays of the year's classes without their orders, and students of the
+/// year that the last full roster no longer listed.
+pub fn stays_to_complete(conn: &Connection, year_id: Id) -> Result<Vec<StayToComplete>> {
+    let mut st = conn.prepare_cached(
+        "SELECT e.id, e.student_id, e.class_id, c.name, e.starts_on, e.ends_on,
+                e.start_order_no IS NULL,
+                e.ends_on IS NOT NULL AND e.end_reason <> 'end_of_year' AND e.end_order_no IS NULL,
+                d.noticed_on
+         FROM enrolment e JOIN class c ON c.id = e.class_id
+         LEFT JOIN departure_pending d ON d.student_id = e.student_id AND e.ends_on IS NULL
+         WHERE c.year_id = ?1
+         ORDER BY c.grade, c.letter, e.student_id, e.starts_on",
+    )?;
+    let rows = st.query_map([year_id], |r| {
+        Ok((
+            r.get::<_, Id>(0)?,
+            r.get::<_, Id>(1)?,
+            r.get::<_, Id>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, NaiveDate>(4)?,
+            r.get::<_, Option<NaiveDate>>(5)?,
+            r.get::<_, bool>(6)?,
+            r.get::<_, bool>(7)?,
+            r.get::<_, Option<NaiveDate>>(8)?,
+        ))
+    })?;
+    let mut out = vec![];
+    for row in rows {
+        let (
+            enrolment_id,
+            student_id,
+            class_id,
+            class_name,
+            starts_on,
+            ends_on,
+            no_start,
+            no_end,
+            noticed,
+        ) = row?;
+        let base = StayToComplete {
+            enrolment_id,
+            student_id,
+            class_id,
+            class_name,
+            starts_on,
+            ends_on,
+            date: starts_on,
+            missing: StayGap::StartOrder,
+        };
+        if no_start {
+            out.push(base.clone());
+        }
+        if no_end && let Some(e) = ends_on {
+            out.push(StayToComplete {
+                date: e,
+                missing: StayGap::EndOrder,
+                ..base.clone()
+            });
+        }
+        if let Some(n) = noticed {
+            out.push(StayToComplete {
+                date: n,
+                missing: StayGap::Departure(n),
+                ..base
+            });
+        }
+    }
+    Ok(out)
+}

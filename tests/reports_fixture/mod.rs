@@ -247,7 +247,7 @@ pub fn build() -> Fixture {
                 starts_on: d(2025, 9, 1),
                 start_reason: StartReason::StartOfYear,
                 start_order_no: Some("1-у".into()),
-                start_order_date: d(2025, 8, 29),
+                start_order_date: Some(d(2025, 8, 29)),
                 ends_on: ends,
                 end_reason: ends.map(|_| classbook::domain::EndReason::Departure),
                 end_order_no: ends.map(|_| "15-у".to_string()),

@@ -230,6 +230,9 @@ struct EnrolRow {
     start_order: Option<(String, String)>,
 }
 
+/// A timetable row of the file with its group, subject and teacher resolved.
+type SlotIn<'b> = (&'b TimetableIn, Option<Id>, Id, Id);
+
 struct SlotRow {
     id: Id,
     group_id: Option<Id>,
@@ -271,11 +274,7 @@ struct Applier<'a> {
 }
 
 impl<'a> Applier<'a> {
-    fn new(
-        tx: &'a Conn,
-        operator: &str,
-        today: NaiveDate,
-    ) -> Result<Self, StoreError> {
+    fn new(tx: &'a Conn, operator: &str, today: NaiveDate) -> Result<Self, StoreError> {
         let today = store::school::working_date(tx, today)?;
         let mut next_id = HashMap::new();
         for t in [
@@ -292,10 +291,11 @@ impl<'a> Applier<'a> {
             "workload",
             "timetable",
         ] {
-            let n: Id =
-                tx.query_row(&format!("SELECT ifnull(max(id), 0) + 1 FROM {t}"), [], |r| {
-                    r.get(0)
-                })?;
+            let n: Id = tx.query_row(
+                &format!("SELECT ifnull(max(id), 0) + 1 FROM {t}"),
+                [],
+                |r| r.get(0),
+            )?;
             next_id.insert(t, n);
         }
         let mut ap = Applier {
@@ -354,7 +354,8 @@ impl<'a> Applier<'a> {
             let (id, name) = r?;
             self.subject_by_name.insert(name.to_lowercase(), id);
         }
-        let mut st = tx.prepare("SELECT id, login, family_name, given_name, patronymic FROM staff")?;
+        let mut st =
+            tx.prepare("SELECT id, login, family_name, given_name, patronymic FROM staff")?;
         for r in st.query_map([], |r| {
             Ok((
                 r.get::<_, Id>(0)?,
@@ -445,14 +446,8 @@ impl<'a> Applier<'a> {
             store::rows::snapshot(self.tx, &info, key)?.is_some()
         };
         let action = format!("import.{table}");
-        let id = store::audit::write_row(
-            self.tx,
-            &self.operator,
-            &action,
-            table,
-            key,
-            Some(&full),
-        )?;
+        let id =
+            store::audit::write_row(self.tx, &self.operator, &action, table, key, Some(&full))?;
         let change = match (existed, id) {
             (false, _) => Change::Added,
             (true, Some(_)) => Change::Changed,
@@ -472,7 +467,13 @@ impl<'a> Applier<'a> {
 
     /// Like [`Self::put`], for a write that ends something (a stay, a
     /// timetable slot): counted as closed.
-    fn close(&mut self, kind: &'static str, table: &str, key: &Row, fields: &Row) -> Result<(), StoreError> {
+    fn close(
+        &mut self,
+        kind: &'static str,
+        table: &str,
+        key: &Row,
+        fields: &Row,
+    ) -> Result<(), StoreError> {
         if self.put(kind, table, key, fields)? == Change::Changed {
             let c = self.count(kind);
             c.changed -= 1;
@@ -615,7 +616,12 @@ impl<'a> Applier<'a> {
     }
 
     /// The year a row names (its key or label), else the default one.
-    fn year_of(&mut self, at: &Origin, col: &str, k: Option<&str>) -> Result<Option<Id>, StoreError> {
+    fn year_of(
+        &mut self,
+        at: &Origin,
+        col: &str,
+        k: Option<&str>,
+    ) -> Result<Option<Id>, StoreError> {
         match k {
             Some(k) => {
                 if let Some(id) = self.years.get(k) {
@@ -807,7 +813,10 @@ impl<'a> Applier<'a> {
                 self.error(&bell.at, "ends_at", "the lesson ends before it starts");
                 continue;
             }
-            let k = row(&[("year_id", json!(year)), ("lesson_no", json!(bell.lesson_no))]);
+            let k = row(&[
+                ("year_id", json!(year)),
+                ("lesson_no", json!(bell.lesson_no)),
+            ]);
             let f = row(&[
                 ("starts_at", json!(bell.starts_at)),
                 ("ends_at", json!(bell.ends_at)),
@@ -831,12 +840,14 @@ impl<'a> Applier<'a> {
             let found = found.or_else(|| self.subject_by_name.get(&s.name.to_lowercase()).copied());
             let id = found.unwrap_or_else(|| self.new_id("subject"));
             let mut f = row(&[("name", json!(s.name))]);
-            let short = if s.short_name.trim().is_empty() {
+            let short = if s.short_name.trim().is_empty() || s.short_name == s.name {
                 short_subject(&s.name)
             } else {
                 s.short_name.clone()
             };
-            if found.is_none() || !s.short_name.trim().is_empty() {
+            // A file that knows only the name (a timetable) gives the name
+            // as the short name: it never replaces a better one.
+            if found.is_none() || !s.short_name.trim().is_empty() && s.short_name != s.name {
                 f.insert("short_name".into(), json!(short));
             }
             if let Some(e) = &s.ext_id {
@@ -869,7 +880,11 @@ impl<'a> Applier<'a> {
         if let Some(id) = self.subject_by_name.get(&k.to_lowercase()) {
             return Ok(Some(*id));
         }
-        self.error(at, col, format!("no subject «{k}» in the files or the database"));
+        self.error(
+            at,
+            col,
+            format!("no subject «{k}» in the files or the database"),
+        );
         Ok(None)
     }
 
@@ -960,7 +975,11 @@ impl<'a> Applier<'a> {
         if let Some(id) = self.staff_by_login.get(&k.to_lowercase()) {
             return Ok(Some(*id));
         }
-        let n = k.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+        let n = k
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase();
         match self.staff_by_name.get(&n).map(Vec::as_slice) {
             Some([id]) => return Ok(Some(*id)),
             Some([_, _, ..]) => {
@@ -1047,6 +1066,16 @@ impl<'a> Applier<'a> {
     fn student(&mut self, at: &Origin, col: &str, k: &str) -> Result<Option<Id>, StoreError> {
         if let Some(id) = self.students.get(k) {
             return Ok(Some(*id));
+        }
+        // "#12": the database's own id (rows typed by hand).
+        if let Some(n) = k.strip_prefix('#').and_then(|n| n.parse::<Id>().ok()) {
+            let found: Option<Id> = self
+                .tx
+                .query_row("SELECT id FROM student WHERE id = ?1", [n], |r| r.get(0))
+                .optional()?;
+            if found.is_some() {
+                return Ok(found);
+            }
         }
         if let Some(id) = self.id_by_ext("student", k)? {
             return Ok(Some(id));
@@ -1155,8 +1184,11 @@ impl<'a> Applier<'a> {
                 Some(e) => self.id_by_ext("class", e)?,
                 None => None,
             };
-            let found =
-                found.or_else(|| self.class_by_name.get(&(year, name.to_lowercase())).copied());
+            let found = found.or_else(|| {
+                self.class_by_name
+                    .get(&(year, name.to_lowercase()))
+                    .copied()
+            });
             if let Some(other) = self.class_by_name.get(&(year, name.to_lowercase()))
                 && Some(*other) != found
             {
@@ -1237,8 +1269,11 @@ impl<'a> Applier<'a> {
                 Some(e) => self.id_by_ext("class_group", e)?,
                 None => None,
             };
-            let found =
-                found.or_else(|| self.group_by_name.get(&(class, g.name.to_lowercase())).copied());
+            let found = found.or_else(|| {
+                self.group_by_name
+                    .get(&(class, g.name.to_lowercase()))
+                    .copied()
+            });
             let id = found.unwrap_or_else(|| self.new_id("class_group"));
             let mut f = row(&[("class_id", json!(class)), ("name", json!(g.name))]);
             if let Some(e) = &g.ext_id {
@@ -1246,7 +1281,8 @@ impl<'a> Applier<'a> {
             }
             self.put("groups", "class_group", &key(id), &f)?;
             self.groups.insert(g.key.clone(), id);
-            self.group_by_name.insert((class, g.name.to_lowercase()), id);
+            self.group_by_name
+                .insert((class, g.name.to_lowercase()), id);
         }
         Ok(())
     }
@@ -1306,12 +1342,15 @@ impl<'a> Applier<'a> {
             ) else {
                 continue;
             };
-            let Some(year) = self.class_year.get(&cid).and_then(|y| self.year_rows.get(y))
+            let Some(year) = self
+                .class_year
+                .get(&cid)
+                .and_then(|y| self.year_rows.get(y))
             else {
                 continue;
             };
             let (ys, ye) = (year.starts_on, year.ends_on);
-            let starts = e.starts_on.unwrap_or(ys).max(ys);
+            let mut starts = e.starts_on.unwrap_or(ys).max(ys);
             // An end on or after the year's last day is the year running
             // its course, not a departure.
             let ends = e.ends_on.filter(|d| *d < ye);
@@ -1325,7 +1364,10 @@ impl<'a> Applier<'a> {
                 self.error(
                     &e.at,
                     "starts_on",
-                    format!("{} is after the class's school year", starts.format("%d.%m.%Y")),
+                    format!(
+                        "{} is after the class's school year",
+                        starts.format("%d.%m.%Y")
+                    ),
                 );
                 continue;
             }
@@ -1339,9 +1381,8 @@ impl<'a> Applier<'a> {
             }
             let order = e.order_no.clone().zip(e.order_date);
             let stays = self.stays(sid)?;
-            let in_year = |s: &&EnrolRow| {
-                self.class_year.get(&s.class_id) == self.class_year.get(&cid)
-            };
+            let in_year =
+                |s: &&EnrolRow| self.class_year.get(&s.class_id) == self.class_year.get(&cid);
             let same: Option<&EnrolRow> = match &e.ext_id {
                 Some(x) => {
                     let id = self.id_by_ext("enrolment", x)?;
@@ -1365,7 +1406,9 @@ impl<'a> Applier<'a> {
                     f.insert("starts_on".into(), date(starts));
                 }
                 if let Some((no, d)) = &order
-                    && s.start_order.as_ref().map(|(n, dd)| (n.as_str(), dd.as_str()))
+                    && s.start_order
+                        .as_ref()
+                        .map(|(n, dd)| (n.as_str(), dd.as_str()))
                         != Some((no.as_str(), date(*d).as_str().unwrap_or_default()))
                 {
                     f.insert("start_order_no".into(), json!(no));
@@ -1396,14 +1439,27 @@ impl<'a> Applier<'a> {
                 continue;
             }
             // A new stay. An open stay in another class of the same year
-            // that began before: this is a transfer.
+            // that began before: this is a transfer (from today when the
+            // file gives no date).
+            if e.starts_on.is_none()
+                && stays
+                    .iter()
+                    .filter(in_year)
+                    .any(|s| s.class_id != cid && s.ends_on.is_none())
+            {
+                starts = self.today.clamp(ys, ye);
+            }
             let open_other: Option<(Id, NaiveDate)> = stays
                 .iter()
                 .filter(in_year)
                 .filter(|s| s.class_id != cid && s.ends_on.is_none_or(|d| d >= starts))
                 .map(|s| (s.id, s.starts_on))
                 .next();
-            let mut reason = if starts == ys { "start_of_year" } else { "arrival" };
+            let mut reason = if starts == ys {
+                "start_of_year"
+            } else {
+                "arrival"
+            };
             if let Some((old, old_start)) = open_other {
                 if old_start >= starts {
                     self.error(
@@ -1583,6 +1639,15 @@ impl<'a> Applier<'a> {
         Ok(rows)
     }
 
+    fn last_lesson_of_slot(&self, slot: Id) -> Result<Option<NaiveDate>, StoreError> {
+        let d: Option<String> = self.tx.query_row(
+            "SELECT max(date) FROM lesson WHERE timetable_id = ?1",
+            [slot],
+            |r| r.get(0),
+        )?;
+        Ok(d.as_deref().and_then(parse_db_date))
+    }
+
     fn lessons_of_slot(&self, slot: Id, from: NaiveDate) -> Result<i64, StoreError> {
         Ok(self.tx.query_row(
             "SELECT count(*) FROM lesson WHERE timetable_id = ?1 AND date >= ?2",
@@ -1598,7 +1663,7 @@ impl<'a> Applier<'a> {
     /// A class's slots that a file listing that class no longer has are
     /// closed the same way.
     fn timetable(&mut self, b: &Bundle) -> Result<(), StoreError> {
-        let mut by_class: BTreeMap<Id, Vec<(&TimetableIn, Option<Id>, Id, Id)>> = BTreeMap::new();
+        let mut by_class: BTreeMap<Id, Vec<SlotIn>> = BTreeMap::new();
         let mut partial: HashSet<Id> = HashSet::new();
         let mut seen_slot: HashMap<(Id, Option<Id>, u8, u8, NaiveDate), &Origin> = HashMap::new();
         for t in &b.timetable {
@@ -1619,7 +1684,11 @@ impl<'a> Applier<'a> {
                 continue;
             };
             if !(1..=7).contains(&t.weekday) {
-                self.error(&t.at, "weekday", format!("weekday {} is not 1 to 7", t.weekday));
+                self.error(
+                    &t.at,
+                    "weekday",
+                    format!("weekday {} is not 1 to 7", t.weekday),
+                );
                 continue;
             }
             let year = self.class_year[&cid];
@@ -1648,7 +1717,10 @@ impl<'a> Applier<'a> {
                 self.error(
                     &t.at,
                     "valid_from",
-                    format!("{} is outside the class's school year", from.format("%d.%m.%Y")),
+                    format!(
+                        "{} is outside the class's school year",
+                        from.format("%d.%m.%Y")
+                    ),
                 );
                 continue;
             }
@@ -1666,7 +1738,9 @@ impl<'a> Applier<'a> {
                 );
                 continue;
             }
-            if t.valid_from.is_some() {
+            // A row from a date after the year's start is a change, not
+            // the whole timetable.
+            if t.valid_from.is_some_and(|f| f > self.year_rows[&self.class_year[&cid]].starts_on) {
                 partial.insert(cid);
             }
             by_class.entry(cid).or_default().push((t, gid, sub, tid));
@@ -1683,20 +1757,25 @@ impl<'a> Applier<'a> {
                 let yr = &self.year_rows[&self.class_year[&cid]];
                 let from = t.valid_from.unwrap_or(yr.starts_on);
                 // The slot's row in force on `from` (or starting later).
-                let cur = existing.iter().find(|s| {
-                    match (&t.ext_id, &s.ext_id) {
-                        (Some(a), Some(b)) if a == b => return true,
-                        _ => {}
-                    }
-                    s.group_id == gid
-                        && s.weekday == t.weekday
-                        && s.lesson_no == t.lesson_no
-                        && s.valid_to.is_none_or(|d| d >= from)
-                        && !kept.contains(&s.id)
-                });
-                let same_content = |s: &SlotRow| {
-                    s.subject_id == sub && s.teacher_id == tid && s.room == t.room
-                };
+                // The slot's row in force from `from` on: the latest one
+                // (an earlier row closed by a change is history).
+                let cur = existing
+                    .iter()
+                    .filter(|s| {
+                        if let (Some(a), Some(b)) = (&t.ext_id, &s.ext_id)
+                            && a == b
+                        {
+                            return true;
+                        }
+                        s.group_id == gid
+                            && s.weekday == t.weekday
+                            && s.lesson_no == t.lesson_no
+                            && s.valid_to.is_none_or(|d| d >= from)
+                            && !kept.contains(&s.id)
+                    })
+                    .max_by_key(|s| s.valid_from);
+                let same_content =
+                    |s: &SlotRow| s.subject_id == sub && s.teacher_id == tid && s.room == t.room;
                 match cur {
                     Some(s) if same_content(s) => {
                         kept.insert(s.id);
@@ -1713,7 +1792,11 @@ impl<'a> Applier<'a> {
                         kept.insert(s.id);
                         // Changed: from the row's date, never before today,
                         // so that what is recorded keeps its slot.
-                        let mut eff = from.max(self.today).max(s.valid_from);
+                        let asked = t.valid_from.unwrap_or(self.today).max(from);
+                        let mut eff = asked.max(s.valid_from);
+                        if let Some(last) = self.last_lesson_of_slot(s.id)? {
+                            eff = eff.max(last + Duration::days(1));
+                        }
                         let recorded = self.lessons_of_slot(s.id, s.valid_from)?;
                         if eff == s.valid_from && recorded == 0 {
                             // Not begun: change it in place.
@@ -1748,6 +1831,9 @@ impl<'a> Applier<'a> {
                     continue;
                 }
                 let mut eff = self.today.max(s.valid_from);
+                if let Some(last) = self.last_lesson_of_slot(s.id)? {
+                    eff = eff.max(last + Duration::days(1));
+                }
                 let recorded = self.lessons_of_slot(s.id, s.valid_from)?;
                 if eff == s.valid_from && recorded == 0 {
                     if let Some(id) = store::audit::write_row(
@@ -1826,7 +1912,10 @@ impl<'a> Applier<'a> {
                     let Some(cid) = self.class(&m.at, "class", ck)? else {
                         continue;
                     };
-                    let Some(yr) = self.class_year.get(&cid).and_then(|y| self.year_rows.get(y))
+                    let Some(yr) = self
+                        .class_year
+                        .get(&cid)
+                        .and_then(|y| self.year_rows.get(y))
                     else {
                         continue;
                     };
@@ -1843,7 +1932,10 @@ impl<'a> Applier<'a> {
                         );
                         continue;
                     }
-                    if stays.iter().any(|s| s.class_id == cid && s.starts_on == m.date) {
+                    if stays
+                        .iter()
+                        .any(|s| s.class_id == cid && s.starts_on == m.date)
+                    {
                         self.count("movements").unchanged += 1;
                         continue;
                     }
@@ -1976,10 +2068,7 @@ impl<'a> Applier<'a> {
                 continue;
             }
             let k = row(&[("student_id", json!(sid))]);
-            let f = row(&[
-                ("noticed_on", json!(today)),
-                ("source", json!(b.source)),
-            ]);
+            let f = row(&[("noticed_on", json!(today)), ("source", json!(b.source))]);
             let existed: Option<i64> = self
                 .tx
                 .query_row(

@@ -519,7 +519,8 @@ impl App {
         let class_id = match f.target {
             Target::Journal { class_id, .. }
             | Target::JournalFinal { class_id, .. }
-            | Target::Attendance { class_id, .. } => Some(class_id),
+            | Target::Attendance { class_id, .. }
+            | Target::Student { class_id, .. } => Some(class_id),
             Target::Training { .. } => None,
         };
         let ci = class_id.map(|id| self.classes.iter().position(|c| c.id == id));
@@ -604,6 +605,12 @@ impl App {
                     }
                 }
                 self.flash(format!("{} — {}", f.rule.info().title, f.detail));
+            }
+            Target::Student { .. } => {
+                self.flash(format!(
+                    "{} ({}): {} — enter it in the School tab (7) or with classbook student",
+                    f.student, f.class, f.detail
+                ));
             }
             Target::Training { teacher_id } => {
                 self.training.screen = crate::ui::panes::training::Screen::Standing;
