@@ -17,7 +17,8 @@
 //!
 //! Only classbook's own exports can be read back: the journal needs what
 //! OneRoster has no column for (the lesson number, the mark's symbol),
-//! which classbook writes in `metadata.classbook.*` columns.
+//! which classbook writes in `metadata.classbook.*` columns. The export is
+//! read from its folder (a `.zip` must be unpacked first).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
