@@ -3,6 +3,7 @@
 
 pub mod attendance;
 pub mod demo;
+pub mod export;
 pub mod import;
 pub mod indicators;
 pub mod journal;

@@ -4,4 +4,5 @@
 pub mod apply;
 pub mod model;
 pub mod oneroster;
+pub mod results;
 pub mod templates;
