@@ -313,6 +313,9 @@ fn roster(v2: bool) -> Bundle {
             ends_on: None,
             order_no: None,
             order_date: None,
+            end_reason: None,
+            end_order_no: None,
+            end_order_date: None,
         });
     }
     b.timetable.push(TimetableIn {

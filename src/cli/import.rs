@@ -10,8 +10,8 @@ use clap::Args;
 use super::exit;
 use crate::service::import::apply::{self, ImportError};
 use crate::service::import::model::Bundle;
-use crate::service::import::{oneroster, templates};
-use crate::store::Db;
+use crate::service::import::{oneroster, results, templates};
+use crate::store::{self, Db};
 
 pub const ABOUT: &str = "\
 Import a school's data: all or nothing, matched to what is already there by
@@ -99,10 +99,36 @@ pub fn run(args: ImportArgs, mut db: Db, operator: &str) -> anyhow::Result<u8> {
         bundle.full_roster = false;
     }
     let today = chrono::Local::now().date_naive();
+    // A OneRoster export with a gradebook (lineItems.csv, as `classbook
+    // export oneroster` writes it) brings marks, period grades and
+    // attendance too, after the roster they refer to.
+    let gradebook = args.kind.eq_ignore_ascii_case("oneroster")
+        && args.path.is_dir()
+        && args.path.join("lineItems.csv").exists();
     match apply::apply(&mut db, operator, &bundle, today, args.dry_run) {
-        Ok(r) => {
+        Ok(mut r) => {
             for l in r.lines() {
                 println!("{l}");
+            }
+            if gradebook && args.dry_run {
+                println!(
+                    "the gradebook (lineItems, results, attendance) is checked once the roster is imported"
+                );
+            } else if gradebook {
+                match results::import(&mut db, operator, &args.path, false) {
+                    Ok(g) => {
+                        for l in g.lines().iter().skip(1) {
+                            println!("{l}");
+                        }
+                        r.audit_ids.extend(g.audit_ids);
+                    }
+                    Err(e) => {
+                        // All or nothing: the roster goes too.
+                        let ids = r.audit_ids.clone();
+                        db.write(|tx| store::audit::undo_group(tx, operator, &ids))?;
+                        return refused(e, &args);
+                    }
+                }
             }
             if !args.dry_run && !r.audit_ids.is_empty() {
                 println!(
@@ -113,7 +139,13 @@ pub fn run(args: ImportArgs, mut db: Db, operator: &str) -> anyhow::Result<u8> {
             }
             Ok(exit::OK)
         }
-        Err(ImportError::Refused(issues)) => {
+        Err(e) => refused(e, &args),
+    }
+}
+
+fn refused(e: ImportError, args: &ImportArgs) -> anyhow::Result<u8> {
+    match e {
+        ImportError::Refused(issues) => {
             let errors = issues
                 .iter()
                 .filter(|i| i.severity == crate::service::import::model::Severity::Error)
@@ -127,6 +159,6 @@ pub fn run(args: ImportArgs, mut db: Db, operator: &str) -> anyhow::Result<u8> {
             );
             Ok(exit::FINDINGS)
         }
-        Err(ImportError::Store(e)) => Err(e.into()),
+        ImportError::Store(e) => Err(e.into()),
     }
 }

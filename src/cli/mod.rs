@@ -1,5 +1,6 @@
 //! Headless commands and the command line. `main.rs` only calls [`main`].
 
+pub mod export;
 pub mod import;
 pub mod indicators;
 pub mod journal;
@@ -114,6 +115,10 @@ pub enum Command {
     /// (all or nothing; a re-import is an update).
     #[command(long_about = import::ABOUT)]
     Import(import::ImportArgs),
+    /// Hand the school's data to another system: OneRoster 1.2 CSV of one
+    /// school year (roster, marks and period grades, attendance).
+    #[command(subcommand)]
+    Export(export::ExportCommand),
     /// Print a CSV template to fill in (calendar, periods, bells, classes,
     /// staff, students, guardians, curriculum, timetable, movements).
     Template(import::TemplateArgs),
@@ -362,6 +367,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             import::run(args, db, &operator)
         }
         Some(Command::Template(args)) => import::template(args),
+        Some(Command::Export(cmd)) => export::run(&db_path, cmd),
         Some(Command::School(cmd)) => {
             let db = store::open(&db_path, &OpenOptions::default())?;
             school::run_school(cmd, db, &operator)

@@ -281,6 +281,9 @@ pub fn student(
             ends_on: None,
             order_no: order.as_ref().map(|o| nfc(&o.0)),
             order_date: order.map(|o| o.1),
+            end_reason: None,
+            end_order_no: None,
+            end_order_date: None,
         }],
         ..Bundle::default()
     })

@@ -45,6 +45,9 @@ pub const META_GROUP: &str = "metadata.classbook.group";
 /// The order that authorised a stay (enrollments of students in homerooms).
 pub const META_ORDER_NO: &str = "metadata.orderNo";
 pub const META_ORDER_DATE: &str = "metadata.orderDate";
+pub const META_END_ORDER_NO: &str = "metadata.endOrderNo";
+pub const META_END_ORDER_DATE: &str = "metadata.endOrderDate";
+pub const META_END_REASON: &str = "metadata.classbook.endReason";
 
 /// The columns of the OneRoster 1.2 CSV binding, in its order.
 pub const ORGS: &[&str] = &[
@@ -471,6 +474,9 @@ struct StayRow {
     ends_on: Option<NaiveDate>,
     order_no: Option<String>,
     order_date: Option<NaiveDate>,
+    end_reason: Option<String>,
+    end_order_no: Option<String>,
+    end_order_date: Option<NaiveDate>,
 }
 
 struct GuardianRow {
@@ -736,7 +742,8 @@ impl Roster {
         let stays = query(
             conn,
             "SELECT e.id, e.student_id, e.class_id, e.starts_on, e.ends_on, e.start_order_no,
-                    e.start_order_date, e.ext_id, e.uid
+                    e.start_order_date, e.ext_id, e.uid, e.end_reason, e.end_order_no,
+                    e.end_order_date
              FROM enrolment e JOIN class c ON c.id = e.class_id WHERE c.year_id = ?1",
             [year.id],
             |r| {
@@ -748,6 +755,9 @@ impl Roster {
                     order_no: r.get(5)?,
                     order_date: r.get(6)?,
                     sid: sid("enrolment", r.get(0)?, r.get(7)?, r.get(8)?),
+                    end_reason: r.get(9)?,
+                    end_order_no: r.get(10)?,
+                    end_order_date: r.get(11)?,
                 })
             },
         )?;
@@ -1372,7 +1382,13 @@ fn roster_files(r: &Roster, modified: &str) -> Result<Vec<Csv>, ExportError> {
     let mut enrollments = Csv::new(
         "enrollments.csv",
         ENROLLMENTS,
-        &[META_ORDER_NO, META_ORDER_DATE],
+        &[
+            META_ORDER_NO,
+            META_ORDER_DATE,
+            META_END_ORDER_NO,
+            META_END_ORDER_DATE,
+            META_END_REASON,
+        ],
     );
     for (_, c) in &homerooms {
         if let Some(t) = c.class_teacher.and_then(|t| r.staff_sid.get(&t)) {
@@ -1416,6 +1432,7 @@ fn roster_files(r: &Roster, modified: &str) -> Result<Vec<Csv>, ExportError> {
                 what: format!("stays of students {first} and {}", s.student_id),
             });
         }
+        let ended = r.stay_end(s).is_some();
         let (no, on) = match (&s.order_no, s.order_date) {
             (Some(n), Some(d)) => (n.clone(), date(d)),
             _ => (String::new(), String::new()),
@@ -1432,6 +1449,27 @@ fn roster_files(r: &Roster, modified: &str) -> Result<Vec<Csv>, ExportError> {
                 ("endDate", opt_date(r.stay_end(s))),
                 (META_ORDER_NO, no),
                 (META_ORDER_DATE, on),
+                (
+                    META_END_ORDER_NO,
+                    ended
+                        .then(|| s.end_order_no.clone())
+                        .flatten()
+                        .unwrap_or_default(),
+                ),
+                (
+                    META_END_ORDER_DATE,
+                    ended
+                        .then(|| s.end_order_date.map(date))
+                        .flatten()
+                        .unwrap_or_default(),
+                ),
+                (
+                    META_END_REASON,
+                    ended
+                        .then(|| s.end_reason.clone())
+                        .flatten()
+                        .unwrap_or_default(),
+                ),
             ],
         ));
     }

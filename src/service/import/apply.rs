@@ -227,6 +227,7 @@ struct EnrolRow {
     class_id: Id,
     starts_on: NaiveDate,
     ends_on: Option<NaiveDate>,
+    end_reason: Option<String>,
     start_order: Option<(String, String)>,
 }
 
@@ -1332,7 +1333,7 @@ impl<'a> Applier<'a> {
 
     fn stays(&self, student: Id) -> Result<Vec<EnrolRow>, StoreError> {
         let mut st = self.tx.prepare_cached(
-            "SELECT id, class_id, starts_on, ends_on, start_order_no, start_order_date
+            "SELECT id, class_id, starts_on, ends_on, start_order_no, start_order_date, end_reason
              FROM enrolment WHERE student_id = ?1 ORDER BY starts_on",
         )?;
         let rows = st
@@ -1347,6 +1348,7 @@ impl<'a> Applier<'a> {
                     starts_on: parse_db_date(&s).unwrap_or_default(),
                     ends_on: e.as_deref().and_then(parse_db_date),
                     start_order: no.zip(od),
+                    end_reason: r.get(6)?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -1433,11 +1435,20 @@ impl<'a> Applier<'a> {
                     f.insert("start_order_no".into(), json!(no));
                     f.insert("start_order_date".into(), date(*d));
                 }
+                if let (Some(_), Some(no), Some(d)) = (ends, &e.end_order_no, e.end_order_date) {
+                    f.insert("end_order_no".into(), json!(no));
+                    f.insert("end_order_date".into(), date(d));
+                }
+                if ends.is_some()
+                    && let Some(r) = e.end_reason
+                {
+                    f.insert("end_reason".into(), json!(r.as_str()));
+                }
                 if ends != s.ends_on {
                     match ends {
                         Some(d) => {
                             f.insert("ends_on".into(), date(d));
-                            f.insert("end_reason".into(), json!("departure"));
+                            f.entry("end_reason").or_insert_with(|| json!("departure"));
                         }
                         None if s.ends_on.is_some_and(|d| d < ye) && e.ends_on.is_none() => {
                             // The file has no end: keep the recorded one.
@@ -1474,7 +1485,15 @@ impl<'a> Applier<'a> {
                 .filter(|s| s.class_id != cid && s.ends_on.is_none_or(|d| d >= starts))
                 .map(|s| (s.id, s.starts_on))
                 .next();
-            let mut reason = if starts == ys {
+            // Right after a stay that ended in a transfer: a transfer.
+            let after_transfer = stays.iter().filter(in_year).any(|s| {
+                s.class_id != cid
+                    && s.ends_on == starts.pred_opt()
+                    && s.end_reason.as_deref() == Some("transfer")
+            });
+            let mut reason = if after_transfer {
+                "transfer"
+            } else if starts == ys {
                 "start_of_year"
             } else {
                 "arrival"
@@ -1511,7 +1530,12 @@ impl<'a> Applier<'a> {
             ]);
             if let Some(d) = ends {
                 f.insert("ends_on".into(), date(d));
-                f.insert("end_reason".into(), json!("departure"));
+                let r = e.end_reason.unwrap_or(EndReason::Departure);
+                f.insert("end_reason".into(), json!(r.as_str()));
+                if let (Some(no), Some(od)) = (&e.end_order_no, e.end_order_date) {
+                    f.insert("end_order_no".into(), json!(no));
+                    f.insert("end_order_date".into(), date(od));
+                }
             }
             self.put("stays", "enrolment", &key(id), &f)?;
         }

@@ -252,6 +252,11 @@ pub struct EnrolmentIn {
     /// entered (listed by the review).
     pub order_no: Option<String>,
     pub order_date: Option<NaiveDate>,
+    /// Why the stay ended (with `ends_on`; `None`: a departure) and the
+    /// order that ended it.
+    pub end_reason: Option<EndReason>,
+    pub end_order_no: Option<String>,
+    pub end_order_date: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

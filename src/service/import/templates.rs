@@ -2006,6 +2006,9 @@ fn students(t: &Table, b: &mut Bundle) {
                 ends_on: None,
                 order_no,
                 order_date,
+                end_reason: None,
+                end_order_no: None,
+                end_order_date: None,
             });
         }
         b.students.push(StudentIn {

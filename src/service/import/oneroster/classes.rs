@@ -2,6 +2,7 @@
 //! subjects, classes (homerooms), enrolments, class teachers, and who
 //! teaches what to which class or group (scheduled classes).
 
+use crate::domain::EndReason;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
@@ -51,6 +52,9 @@ pub(super) const ENROLLMENTS: Spec = Spec {
         "endDate",
         META_ORDER_NO,
         META_ORDER_DATE,
+        META_END_ORDER_NO,
+        META_END_ORDER_DATE,
+        META_END_REASON,
     ],
 };
 
@@ -60,6 +64,9 @@ const META_CLASS: &str = "metadata.classbook.class";
 const META_GROUP: &str = "metadata.classbook.group";
 const META_ORDER_NO: &str = "metadata.orderNo";
 const META_ORDER_DATE: &str = "metadata.orderDate";
+const META_END_ORDER_NO: &str = "metadata.endOrderNo";
+const META_END_ORDER_DATE: &str = "metadata.endOrderDate";
+const META_END_REASON: &str = "metadata.classbook.endReason";
 
 fn deleted(t: &Table, row: &super::table::Row) -> bool {
     t.get(row, "status").eq_ignore_ascii_case("tobedeleted")
@@ -686,11 +693,46 @@ pub(super) fn read_enrollments(
         let end = t.date(row, "endDate", issues);
         let order_no = t.get(row, META_ORDER_NO);
         let order_date = t.date(row, META_ORDER_DATE, issues);
-        let (Some(class), Some(user), Some(role), Ok(primary), Ok(begin), Ok(end), Ok(order_date)) =
-            (class, user, role, primary, begin, end, order_date)
+        let end_no = t.get(row, META_END_ORDER_NO).to_string();
+        let end_date = t.date(row, META_END_ORDER_DATE, issues);
+        let end_reason = match t.get(row, META_END_REASON) {
+            "" => Ok(None),
+            r => match EndReason::parse(r) {
+                Some(r) => Ok(Some(r)),
+                None => {
+                    issues.push(t.error(
+                        row,
+                        META_END_REASON,
+                        format!("«{r}» is not departure, transfer, graduation or end_of_year"),
+                    ));
+                    Err(())
+                }
+            },
+        };
+        let (
+            Some(class),
+            Some(user),
+            Some(role),
+            Ok(primary),
+            Ok(begin),
+            Ok(end),
+            Ok(order_date),
+            Ok(end_date),
+            Ok(end_reason),
+        ) = (
+            class, user, role, primary, begin, end, order_date, end_date, end_reason,
+        )
         else {
             continue;
         };
+        if end_no.is_empty() != end_date.is_none() {
+            issues.push(t.error(
+                row,
+                META_END_ORDER_NO,
+                "give both the end order's number and its date, or neither",
+            ));
+            continue;
+        }
         if let (Some(b), Some(e)) = (begin, end)
             && e < b
         {
@@ -767,6 +809,9 @@ pub(super) fn read_enrollments(
                 ends_on: end,
                 order_no: order.0,
                 order_date: order.1,
+                end_reason,
+                end_order_no: Some(end_no.clone()).filter(|n| !n.is_empty()),
+                end_order_date: end_date,
             }),
             (true, _, false) => class_teachers
                 .entry(class.to_string())
@@ -843,7 +888,14 @@ fn workload(t: &Table, classes: &Classes, bundle: &mut Bundle) {
                     .students
                     .iter()
                     .cloned()
-                    .partition(|st| home.get(st) == Some(h));
+                    // Any stay in that class counts: a student who moved
+                    // on mid-year keeps the group they were in there.
+                    .partition(|st| {
+                        bundle
+                            .enrolments
+                            .iter()
+                            .any(|e| &e.student == st && &e.class == h)
+                    });
                 if !outside.is_empty() {
                     issues.push(Issue::warning(
                         class_at.clone(),
