@@ -21,8 +21,7 @@
 //!
 //! What OneRoster has no place for is left out and named in the summary:
 //! the timetable, bells, holidays, curriculum, thematic plans, teaching
-//! logs, device census, training and plan indicators, the end-of-stay
-//! orders, and the staff roles OneRoster cannot express (journal
+//! logs, device census, training and plan indicators, and the staff roles OneRoster cannot express (journal
 //! administrator, medical, HR, training lead).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -203,7 +202,6 @@ pub const LEFT_OUT: &[&str] = &[
     "teacher training",
     "plan indicators",
     "students' addresses",
-    "end-of-stay reasons and orders",
     "staff roles journal administrator, medical, HR and training lead",
 ];
 

@@ -325,7 +325,12 @@ pub(super) fn read(
             .chain(spec.used)
             .any(|c| c.to_lowercase() == key)
             || SILENT.contains(&key.as_str());
-        if !known {
+        // An unused column is named only when it holds something: the
+        // spec's optional columns left empty are no news.
+        let holds = rows
+            .iter()
+            .any(|r: &Row| r.cells.get(i).is_some_and(|c| !c.trim().is_empty()));
+        if !known && holds {
             issues.push(Issue::warning(
                 Origin::new(file, 1),
                 h.clone(),
