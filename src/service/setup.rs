@@ -563,7 +563,7 @@ pub fn move_to_group(
             "group.join",
             "group_member",
             &k,
-            Some(Map::new()),
+            Some(k.clone()),
         )?);
         Ok(ids)
     })
