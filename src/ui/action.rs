@@ -155,6 +155,26 @@ actions! {
     ReportSaveHtml = "report_save_html", "write HTML", "Write the report as printable HTML (A4, signatures)";
     ReportPrevPeriod = "report_prev_period", "prev period", "The report for the previous quarter (half-year)";
     ReportNextPeriod = "report_next_period", "next period", "The report for the next quarter (half-year)";
+    // school
+    TabSchool = "tab_school", "school", "Go to the School tab: year, classes, students, staff, curriculum, timetable";
+    SchoolPrevSection = "school_prev_section", "prev section", "School: the previous section";
+    SchoolNextSection = "school_next_section", "section", "School: the next section (Year, Classes, Students, Staff, Curriculum, Timetable)";
+    SchoolAdd = "school_add", "add", "School: add a row to the section (in Year: of the kind under the cursor)";
+    SchoolEdit = "school_edit", "edit", "School: correct the row under the cursor (a form)";
+    SchoolAddYear = "school_add_year", "year", "School: add a school year";
+    SchoolAddPeriod = "school_add_period", "period", "School: add a quarter or half-year";
+    SchoolAddHoliday = "school_add_holiday", "holiday", "School: add a holiday or non-school day";
+    SchoolAddBell = "school_add_bell", "bell", "School: set a lesson's bell times";
+    SchoolOrder = "school_order", "order", "School: enter the student's missing order (number and date)";
+    SchoolMovement = "school_movement", "arrive/leave", "School: the student arrives, leaves or moves class, with the order";
+    SchoolGroup = "school_group", "group", "School: Classes: add a group to the class; Students: put the student in a group";
+    SchoolGuardian = "school_guardian", "guardian", "School: add a parent or guardian of the student";
+    SchoolDismiss = "school_dismiss", "not leaving", "School: the student is not leaving after all (dismiss the departure to confirm)";
+    SchoolClearSlot = "school_clear_slot", "clear from", "School: no lesson in this cell from a date on";
+    FormEnter = "form_enter", "next/save", "Next field; on the last field save; on an empty list field open the list";
+    FormSave = "form_save", "save", "Save the form from any field";
+    FormPick = "form_pick", "list", "Choose the field's value from a list (classes, subjects, teachers, groups)";
+    FormClear = "form_clear", "clear field", "Clear the field";
 }
 
 #[cfg(test)]
