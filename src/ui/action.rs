@@ -156,24 +156,24 @@ actions! {
     ReportPrevPeriod = "report_prev_period", "prev period", "The report for the previous quarter (half-year)";
     ReportNextPeriod = "report_next_period", "next period", "The report for the next quarter (half-year)";
     // school
-    TabSchool = "tab_school", "school", "Go to the School tab: year, classes, students, staff, curriculum, timetable";
-    SchoolPrevSection = "school_prev_section", "prev section", "School: the previous section";
-    SchoolNextSection = "school_next_section", "section", "School: the next section (Year, Classes, Students, Staff, Curriculum, Timetable)";
-    SchoolAdd = "school_add", "add", "School: add a row to the section (in Year: of the kind under the cursor)";
-    SchoolEdit = "school_edit", "edit", "School: correct the row under the cursor (a form)";
-    SchoolAddYear = "school_add_year", "year", "School: add a school year";
-    SchoolAddPeriod = "school_add_period", "period", "School: add a quarter or half-year";
-    SchoolAddHoliday = "school_add_holiday", "holiday", "School: add a holiday or non-school day";
-    SchoolAddBell = "school_add_bell", "bell", "School: set a lesson's bell times";
-    SchoolOrder = "school_order", "order", "School: enter the student's missing order (number and date)";
-    SchoolMovement = "school_movement", "arrive/leave", "School: the student arrives, leaves or moves class, with the order";
-    SchoolGroup = "school_group", "group", "School: Classes: add a group to the class; Students: put the student in a group";
-    SchoolGuardian = "school_guardian", "guardian", "School: add a parent or guardian of the student";
-    SchoolDismiss = "school_dismiss", "not leaving", "School: the student is not leaving after all (dismiss the departure to confirm)";
-    SchoolClearSlot = "school_clear_slot", "clear from", "School: no lesson in this cell from a date on";
-    FormEnter = "form_enter", "next/save", "Next field; on the last field save; on an empty list field open the list";
+    TabSchool = "tab_school", "school", "Go to the School tab: set the school up";
+    SchoolPrevSection = "school_prev_section", "prev section", "The previous section of the School tab";
+    SchoolNextSection = "school_next_section", "section", "The next section: Year, Classes … Timetable";
+    SchoolAdd = "school_add", "add", "Add a row (Year: of the kind under the cursor)";
+    SchoolEdit = "school_edit", "edit", "Correct the row under the cursor (a form)";
+    SchoolAddYear = "school_add_year", "year", "Add a school year";
+    SchoolAddPeriod = "school_add_period", "period", "Add a quarter or half-year";
+    SchoolAddHoliday = "school_add_holiday", "holiday", "Add a holiday or non-school day";
+    SchoolAddBell = "school_add_bell", "bell", "Set a lesson's bell times";
+    SchoolOrder = "school_order", "order", "Enter the student's missing order (number, date)";
+    SchoolMovement = "school_movement", "arrive/leave", "The student arrives, leaves or changes class";
+    SchoolGroup = "school_group", "group", "Classes: add a group; Students: put in a group";
+    SchoolGuardian = "school_guardian", "guardian", "Add a parent or guardian of the student";
+    SchoolDismiss = "school_dismiss", "not leaving", "Not leaving after all: dismiss the departure";
+    SchoolClearSlot = "school_clear_slot", "clear from", "No lesson in this cell from a date on";
+    FormEnter = "form_enter", "next/save", "Next field; save on the last; open an empty list";
     FormSave = "form_save", "save", "Save the form from any field";
-    FormPick = "form_pick", "list", "Choose the field's value from a list (classes, subjects, teachers, groups)";
+    FormPick = "form_pick", "list", "Choose the value from a list (teachers, subjects…)";
     FormClear = "form_clear", "clear field", "Clear the field";
 }
 

@@ -101,6 +101,20 @@ pub fn draw_first_run(app: &App, area: Rect, buf: &mut Buffer) -> bool {
         );
         y += 1;
     }
+    // What the tab itself needs besides the school.
+    let own = match app.tab {
+        Tab::Indicators if app.programmes.is_empty() => Some(
+            "No programme in this database: import one with `classbook indicators import FILE`.",
+        ),
+        Tab::Training if app.plans.is_empty() => Some("No training plan in this school year."),
+        _ => None,
+    };
+    if let Some(own) = own
+        && y + 1 < area.bottom()
+    {
+        y += 1;
+        put(buf, area, area.x + 1, y, w, own, t.text);
+    }
     if y + 1 < area.bottom() {
         put(
             buf,
