@@ -723,3 +723,78 @@ fn forms_refuse_bad_input_and_keep_what_was_typed() {
     app.update(Action::SchoolPrevSection);
     assert_eq!(app.school_pane.section, Section::Classes);
 }
+
+#[test]
+fn the_week_shows_the_lesson_in_force_and_the_change_to_come() {
+    use classbook::service::setup::{self, PersonIn};
+    let (_dir, mut db) = empty_db();
+    let today = common::today();
+    let add = |db: &mut store::Db, b| {
+        setup::add(db, "tester", today, b).expect("added");
+    };
+    add(&mut db, setup::year(None, d(2025, 9, 1), d(2026, 5, 31)));
+    add(&mut db, setup::bell(1, "08:30", "09:15").unwrap());
+    add(&mut db, setup::class("7А", None).unwrap());
+    let teacher = PersonIn {
+        family_name: "Trần".into(),
+        given_name: "Thu".into(),
+        ..PersonIn::default()
+    };
+    add(&mut db, setup::staff(&teacher, Some("tran"), &[]).unwrap());
+    for s in ["Математика", "История"] {
+        let mut b = setup::curriculum("7А", s, 2.0, Some("tran"), None);
+        b.subjects = setup::subject(s, None).subjects;
+        add(&mut db, b);
+    }
+    // Monday 1: mathematics from September, history from 19.01.2026.
+    add(
+        &mut db,
+        setup::slot("7А", None, 1, 1, "Математика", "tran", "", d(2025, 9, 1)),
+    );
+    add(
+        &mut db,
+        setup::slot("7А", None, 1, 1, "История", "tran", "", d(2026, 1, 19)),
+    );
+    let conn = db.conn();
+    let class = store::classes::classes(conn, 1).unwrap().remove(0);
+    let on = |day| {
+        setup::week(conn, class.id, day)
+            .unwrap()
+            .into_iter()
+            .map(|s| (s.subject, s.slot.valid_from, s.slot.valid_to))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        on(d(2026, 1, 15)),
+        [(
+            "Математика".to_string(),
+            d(2025, 9, 1),
+            Some(d(2026, 1, 18))
+        )]
+    );
+    assert_eq!(
+        on(d(2026, 1, 19)),
+        [("История".to_string(), d(2026, 1, 19), None)]
+    );
+    // A cell with only a lesson to come says from when.
+    add(
+        &mut db,
+        setup::slot("7А", None, 2, 1, "История", "tran", "", d(2026, 2, 2)),
+    );
+    let mut app = App::new(db, options(false)).expect("app starts");
+    press(&mut app, KeyCode::Char('7'));
+    app.update(Action::SchoolPrevSection);
+    assert_eq!(app.school_pane.section, Section::Timetable);
+    let s = screen(&app);
+    let row = s
+        .lines()
+        .find(|l| l.starts_with(" 08:30"))
+        .expect("the first lesson's second line");
+    assert!(row.contains("Trần T.") && row.contains("from 02.02"), "{s}");
+    press(&mut app, KeyCode::Char('l'));
+    assert!(
+        screen(&app).contains("Tu lesson 1 08:30–09:15: История, Trần T., from 02.02.2026"),
+        "{}",
+        screen(&app)
+    );
+}

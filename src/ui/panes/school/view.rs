@@ -738,15 +738,20 @@ fn draw_timetable(app: &App, area: Rect, buf: &mut Buffer) {
                     } else {
                         s.subject_short.clone()
                     };
-                    if let Some(g) = &s.group {
-                        l1 = format!("{l1}/{g}");
-                    }
-                    if slots.len() > 1 {
+                    let one_subject = slots.iter().all(|x| x.slot.subject_id == s.slot.subject_id);
+                    if slots.len() > 1 && one_subject {
+                        // The groups of a split lesson: "Англ ×2".
+                        l1 = format!("{} ×{}", fit(&l1, w.saturating_sub(3)), slots.len());
+                    } else if slots.len() > 1 {
                         l1 = format!("{} +{}", fit(&l1, w.saturating_sub(3)), slots.len() - 1);
+                    } else if let Some(g) = &s.group {
+                        l1 = format!("{l1}/{g}");
                     }
                     let future = s.slot.valid_from > day;
                     let l2 = if future {
                         format!("from {}", dates::short(s.slot.valid_from))
+                    } else if slots.iter().any(|x| x.slot.teacher_id != s.slot.teacher_id) {
+                        format!("{} teachers", slots.len())
                     } else {
                         s.teacher.clone()
                     };
