@@ -798,3 +798,57 @@ fn the_week_shows_the_lesson_in_force_and_the_change_to_come() {
         screen(&app)
     );
 }
+
+#[test]
+fn a_year_corrected_and_a_departure_to_confirm_dismissed() {
+    use classbook::service::setup::{self, PersonIn};
+    let (_dir, mut db) = empty_db();
+    let today = common::today();
+    let add = |db: &mut store::Db, b| {
+        setup::add(db, "tester", today, b).expect("added");
+    };
+    add(&mut db, setup::year(None, d(2025, 9, 1), d(2026, 5, 31)));
+    add(&mut db, setup::class("7А", None).unwrap());
+    let p = PersonIn {
+        family_name: "Nguyễn".into(),
+        given_name: "Thị Lan".into(),
+        ..PersonIn::default()
+    };
+    add(
+        &mut db,
+        setup::student(&p, None, None, "7А", None, None).unwrap(),
+    );
+    // As a re-imported roster without her would leave it.
+    db.conn()
+        .execute(
+            "INSERT INTO departure_pending (student_id, noticed_on, source)
+             VALUES (1, '2026-01-14', 'OneRoster 1.2 (./export)')",
+            [],
+        )
+        .expect("listed");
+    let mut app = App::new(db, options(false)).expect("app starts");
+    press(&mut app, KeyCode::Char('7'));
+    // Enter on the year: its dates, the label kept.
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Enter);
+    assert!(screen(&app).contains("School year 2025/26"));
+    tab(&mut app);
+    field(&mut app, "30.06.2026");
+    save(&mut app);
+    assert_eq!(
+        app.year.as_ref().map(|y| (y.label.as_str(), y.ends_on)),
+        Some(("2025/26", d(2026, 6, 30)))
+    );
+    assert_eq!(count(&app, "SELECT count(*) FROM school_year"), 1);
+    // The Students section marks her; X asks, Enter dismisses.
+    press(&mut app, KeyCode::Char(']'));
+    press(&mut app, KeyCode::Char(']'));
+    assert!(screen(&app).contains("Nguyễn Thị Lan (leaving?)"));
+    press(&mut app, KeyCode::Char('X'));
+    assert!(screen(&app).contains("Nguyễn Thị Lan is not leaving?"));
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(count(&app, "SELECT count(*) FROM departure_pending"), 0);
+    assert!(!app.school_pane.roster[0].departure_pending);
+    press(&mut app, KeyCode::Char('u'));
+    assert_eq!(count(&app, "SELECT count(*) FROM departure_pending"), 1);
+}
