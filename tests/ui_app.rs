@@ -224,7 +224,7 @@ fn help_lists_every_binding_of_the_keymap() {
     press(&mut app, KeyCode::Char('?'));
     assert!(matches!(app.overlay, Overlay::Help { .. }));
     insta::assert_snapshot!("help_80x24", screen(&app, 80, 24));
-    let text = screen(&app, 120, 220);
+    let text = screen(&app, 120, 320);
     for b in app.keymap().bindings() {
         let keys: Vec<String> = b.keys.iter().map(|k| k.to_string()).collect();
         let line = text

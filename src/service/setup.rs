@@ -566,7 +566,7 @@ pub fn move_to_group(
             "group.join",
             "group_member",
             &k,
-            Some(Map::new()),
+            Some(k.clone()),
         )?);
         Ok(ids)
     })
@@ -731,4 +731,276 @@ pub fn departure_kind(graduation: bool) -> MovementKind {
     } else {
         EndReason::Departure
     })
+}
+
+// ---- what the School tab reads (read-only) ----
+
+/// A group of a class with its members' short names.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupSummary {
+    pub group: crate::domain::ClassGroup,
+    /// "Иванова А. П.", by family name.
+    pub members: Vec<String>,
+}
+
+/// A class of a year as the School tab lists it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClassSummary {
+    pub class: crate::domain::Class,
+    /// The class teacher's full name.
+    pub teacher: Option<String>,
+    /// Students whose stay covers the day asked for.
+    pub students: usize,
+    pub groups: Vec<GroupSummary>,
+}
+
+/// The classes of `year` with their class teachers, how many students
+/// are in each on `on`, and their groups with members.
+pub fn class_summaries(
+    conn: &Conn,
+    year: &crate::domain::SchoolYear,
+    on: NaiveDate,
+) -> Result<Vec<ClassSummary>, StoreError> {
+    let staff: std::collections::HashMap<Id, String> = store::people::staff(conn)?
+        .into_iter()
+        .map(|s| (s.id, s.full_name()))
+        .collect();
+    let mut out = vec![];
+    for class in store::classes::classes(conn, year.id)? {
+        let members = store::people::class_members(conn, class.id, year.starts_on, year.ends_on)?;
+        let students = members.iter().filter(|m| m.enrolled_on(on)).count();
+        let mut groups = vec![];
+        for group in store::classes::groups(conn, class.id)? {
+            let ids = store::classes::group_members(conn, group.id)?;
+            let mut names: Vec<(String, String)> = vec![];
+            for id in ids {
+                let s = match members.iter().find(|m| m.student.id == id) {
+                    Some(m) => m.student.clone(),
+                    None => store::people::student(conn, id)?,
+                };
+                names.push((
+                    s.full_name(),
+                    crate::domain::text::short_name(
+                        &s.family_name,
+                        &s.given_name,
+                        s.patronymic.as_deref(),
+                    ),
+                ));
+            }
+            names.sort();
+            groups.push(GroupSummary {
+                group,
+                members: names.into_iter().map(|n| n.1).collect(),
+            });
+        }
+        out.push(ClassSummary {
+            teacher: class.class_teacher_id.and_then(|t| staff.get(&t).cloned()),
+            class,
+            students,
+            groups,
+        });
+    }
+    Ok(out)
+}
+
+/// A student of a class in a year: their stays in that class (oldest
+/// first), the class's groups they are in, their guardians, and whether a
+/// re-imported roster listed them as a departure to confirm.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RosterRow {
+    pub student: crate::domain::Student,
+    pub stays: Vec<crate::domain::Enrolment>,
+    pub groups: Vec<String>,
+    pub guardians: Vec<(crate::domain::Guardian, Relation)>,
+    pub departure_pending: bool,
+}
+
+impl RosterRow {
+    /// The stay in force on `d`, else the latest one.
+    pub fn stay_on(&self, d: NaiveDate) -> Option<&crate::domain::Enrolment> {
+        self.stays
+            .iter()
+            .find(|e| e.covers(d))
+            .or_else(|| self.stays.last())
+    }
+
+    /// Stays whose order is still to be entered: (stay, end order?).
+    pub fn orders_to_enter(&self) -> Vec<(&crate::domain::Enrolment, bool)> {
+        let mut out = vec![];
+        for e in &self.stays {
+            if e.start_order_no.is_none() {
+                out.push((e, false));
+            }
+            if e.ends_on.is_some()
+                && e.end_reason != Some(EndReason::EndOfYear)
+                && e.end_order_no.is_none()
+            {
+                out.push((e, true));
+            }
+        }
+        out
+    }
+}
+
+/// Every student with a stay in `class` during `year`, by name.
+pub fn roster(
+    conn: &Conn,
+    class: &crate::domain::Class,
+    year: &crate::domain::SchoolYear,
+) -> Result<Vec<RosterRow>, StoreError> {
+    let groups = store::classes::groups(conn, class.id)?;
+    let mut member_of: std::collections::HashMap<Id, Vec<String>> =
+        std::collections::HashMap::new();
+    for g in &groups {
+        for s in store::classes::group_members(conn, g.id)? {
+            member_of.entry(s).or_default().push(g.name.clone());
+        }
+    }
+    let pending: std::collections::HashSet<Id> = {
+        let mut st = conn.prepare_cached("SELECT student_id FROM departure_pending")?;
+        st.query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?
+    };
+    let mut out = vec![];
+    for m in store::people::class_members(conn, class.id, year.starts_on, year.ends_on)? {
+        let id = m.student.id;
+        let stays = store::people::enrolments(conn, id)?
+            .into_iter()
+            .filter(|e| e.class_id == class.id)
+            .collect();
+        out.push(RosterRow {
+            stays,
+            groups: member_of.remove(&id).unwrap_or_default(),
+            guardians: store::people::guardians(conn, id)?,
+            departure_pending: pending.contains(&id),
+            student: m.student,
+        });
+    }
+    Ok(out)
+}
+
+/// A subject of a class's curriculum (or taught to it without hours) with
+/// who teaches it: (group, teacher's full name).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CurriculumRow {
+    pub subject: crate::domain::Subject,
+    /// None: taught (in the workload) but not in the curriculum.
+    pub hours: Option<f64>,
+    pub teaching: Vec<(Option<String>, String)>,
+}
+
+/// A class's curriculum with its teachers, by subject name.
+pub fn curriculum_rows(conn: &Conn, class_id: Id) -> Result<Vec<CurriculumRow>, StoreError> {
+    let subjects: std::collections::HashMap<Id, crate::domain::Subject> =
+        store::curriculum::subjects(conn)?
+            .into_iter()
+            .map(|s| (s.id, s))
+            .collect();
+    let staff: std::collections::HashMap<Id, String> = store::people::staff(conn)?
+        .into_iter()
+        .map(|s| (s.id, s.full_name()))
+        .collect();
+    let groups: std::collections::HashMap<Id, String> = store::classes::groups(conn, class_id)?
+        .into_iter()
+        .map(|g| (g.id, g.name))
+        .collect();
+    let mut rows: std::collections::BTreeMap<Id, CurriculumRow> = Default::default();
+    for line in store::curriculum::curriculum(conn, class_id)? {
+        if let Some(s) = subjects.get(&line.subject_id) {
+            rows.insert(
+                s.id,
+                CurriculumRow {
+                    subject: s.clone(),
+                    hours: Some(line.hours_per_week),
+                    teaching: vec![],
+                },
+            );
+        }
+    }
+    for w in store::curriculum::workload(conn, class_id)? {
+        let Some(s) = subjects.get(&w.subject_id) else {
+            continue;
+        };
+        let row = rows.entry(s.id).or_insert_with(|| CurriculumRow {
+            subject: s.clone(),
+            hours: None,
+            teaching: vec![],
+        });
+        row.teaching.push((
+            w.group_id.and_then(|g| groups.get(&g).cloned()),
+            staff
+                .get(&w.teacher_id)
+                .cloned()
+                .unwrap_or_else(|| format!("#{}", w.teacher_id)),
+        ));
+    }
+    let mut out: Vec<CurriculumRow> = rows.into_values().collect();
+    out.sort_by(|a, b| a.subject.name.cmp(&b.subject.name));
+    Ok(out)
+}
+
+/// A timetable slot with the names the week grid shows.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SlotView {
+    pub slot: crate::domain::TimetableSlot,
+    pub subject: String,
+    pub subject_short: String,
+    /// "Иванова А. П."
+    pub teacher: String,
+    pub group: Option<String>,
+}
+
+/// A class's week on `on`: for every weekday, lesson and group, the slot
+/// in force that day, else the first one starting later; by weekday,
+/// lesson and group.
+pub fn week(conn: &Conn, class_id: Id, on: NaiveDate) -> Result<Vec<SlotView>, StoreError> {
+    let subjects: std::collections::HashMap<Id, crate::domain::Subject> =
+        store::curriculum::subjects(conn)?
+            .into_iter()
+            .map(|s| (s.id, s))
+            .collect();
+    let staff: std::collections::HashMap<Id, String> = store::people::staff(conn)?
+        .into_iter()
+        .map(|s| (s.id, s.short_name()))
+        .collect();
+    let groups: std::collections::HashMap<Id, String> = store::classes::groups(conn, class_id)?
+        .into_iter()
+        .map(|g| (g.id, g.name))
+        .collect();
+    let mut best: std::collections::BTreeMap<(u8, u8, Id), crate::domain::TimetableSlot> =
+        Default::default();
+    for s in store::curriculum::timetable(conn, class_id)? {
+        if s.valid_to.is_some_and(|t| t < on) {
+            continue;
+        }
+        let k = (s.weekday, s.lesson_no, s.group_id.unwrap_or(0));
+        let in_force = |x: &crate::domain::TimetableSlot| x.valid_from <= on;
+        let better = match best.get(&k) {
+            None => true,
+            Some(b) if in_force(b) => in_force(&s) && s.valid_from > b.valid_from,
+            Some(b) => in_force(&s) || s.valid_from < b.valid_from,
+        };
+        if better {
+            best.insert(k, s);
+        }
+    }
+    Ok(best
+        .into_values()
+        .map(|slot| {
+            let (subject, subject_short) = subjects.get(&slot.subject_id).map_or_else(
+                || (format!("#{}", slot.subject_id), String::new()),
+                |s| (s.name.clone(), s.short_name.clone()),
+            );
+            SlotView {
+                teacher: staff
+                    .get(&slot.teacher_id)
+                    .cloned()
+                    .unwrap_or_else(|| format!("#{}", slot.teacher_id)),
+                group: slot.group_id.and_then(|g| groups.get(&g).cloned()),
+                subject,
+                subject_short,
+                slot,
+            }
+        })
+        .collect())
 }

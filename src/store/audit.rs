@@ -197,13 +197,14 @@ pub fn undo(conn: &Connection, operator: &str, entry_id: i64) -> Result<i64> {
 
 /// Undo a group of entries written by one user action (one transaction),
 /// newest first, so that the action is undone as a whole. Returns the new
-/// undo entries (oldest first), which `undo_group` again will redo.
+/// undo entries in the order they were written (oldest first), which
+/// `undo_group` again will redo newest first: a student's stay is put
+/// back after the student it refers to.
 pub fn undo_group(conn: &Connection, operator: &str, entries: &[i64]) -> Result<Vec<i64>> {
     let mut undone = Vec::with_capacity(entries.len());
     for id in entries.iter().rev() {
         undone.push(undo(conn, operator, *id)?);
     }
-    undone.reverse();
     Ok(undone)
 }
 

@@ -155,6 +155,26 @@ actions! {
     ReportSaveHtml = "report_save_html", "write HTML", "Write the report as printable HTML (A4, signatures)";
     ReportPrevPeriod = "report_prev_period", "prev period", "The report for the previous quarter (half-year)";
     ReportNextPeriod = "report_next_period", "next period", "The report for the next quarter (half-year)";
+    // school
+    TabSchool = "tab_school", "school", "Go to the School tab: set the school up";
+    SchoolPrevSection = "school_prev_section", "prev section", "The previous section of the School tab";
+    SchoolNextSection = "school_next_section", "section", "The next section: Year, Classes … Timetable";
+    SchoolAdd = "school_add", "add", "Add a row (Year: of the kind under the cursor)";
+    SchoolEdit = "school_edit", "edit", "Correct the row under the cursor (a form)";
+    SchoolAddYear = "school_add_year", "year", "Add a school year";
+    SchoolAddPeriod = "school_add_period", "period", "Add a quarter or half-year";
+    SchoolAddHoliday = "school_add_holiday", "holiday", "Add a holiday or non-school day";
+    SchoolAddBell = "school_add_bell", "bell", "Set a lesson's bell times";
+    SchoolOrder = "school_order", "order", "Enter the student's missing order (number, date)";
+    SchoolMovement = "school_movement", "arrive/leave", "The student arrives, leaves or changes class";
+    SchoolGroup = "school_group", "group", "Classes: add a group; Students: put in a group";
+    SchoolGuardian = "school_guardian", "guardian", "Add a parent or guardian of the student";
+    SchoolDismiss = "school_dismiss", "not leaving", "Not leaving after all: dismiss the departure";
+    SchoolClearSlot = "school_clear_slot", "clear from", "No lesson in this cell from a date on";
+    FormEnter = "form_enter", "next/save", "Next field; save on the last; open an empty list";
+    FormSave = "form_save", "save", "Save the form from any field";
+    FormPick = "form_pick", "list", "Choose the value from a list (teachers, subjects…)";
+    FormClear = "form_clear", "clear field", "Clear the field";
 }
 
 #[cfg(test)]

@@ -13,16 +13,17 @@ use super::panes::indicators::IndicatorsPane;
 use super::panes::journal::JournalPane;
 use super::panes::reports::ReportsPane;
 use super::panes::review::ReviewPane;
+use super::panes::school::SchoolPane;
 use super::panes::training::TrainingPane;
 use super::theme::Theme;
 use super::{UiOptions, dates};
 use crate::domain::indicators::Programme;
 use crate::domain::training::TrainingPlan;
-use crate::domain::{Class, Period, PeriodKind, School, SchoolYear};
+use crate::domain::{Class, Id, Period, PeriodKind, School, SchoolYear};
 use crate::service;
 use crate::store::{self, Db};
 
-/// The five tabs.
+/// The seven tabs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Tab {
     Journal,
@@ -31,17 +32,21 @@ pub enum Tab {
     Indicators,
     Review,
     Reports,
+    /// Setting the school up by hand: year, classes, students, staff,
+    /// curriculum, timetable.
+    School,
 }
 
 impl Tab {
     /// In tab-bar order.
-    pub const ALL: [Tab; 6] = [
+    pub const ALL: [Tab; 7] = [
         Tab::Journal,
         Tab::Attendance,
         Tab::Training,
         Tab::Indicators,
         Tab::Review,
         Tab::Reports,
+        Tab::School,
     ];
 
     /// The tab's title.
@@ -53,6 +58,7 @@ impl Tab {
             Tab::Indicators => "Indicators",
             Tab::Review => "Review",
             Tab::Reports => "Reports",
+            Tab::School => "School",
         }
     }
 
@@ -65,6 +71,7 @@ impl Tab {
             Tab::Indicators => Action::TabIndicators,
             Tab::Review => Action::TabReview,
             Tab::Reports => Action::TabReports,
+            Tab::School => Action::TabSchool,
         }
     }
 
@@ -77,6 +84,7 @@ impl Tab {
             Tab::Indicators => Mode::Indicators,
             Tab::Review => Mode::Review,
             Tab::Reports => Mode::Reports,
+            Tab::School => Mode::SchoolYear,
         }
     }
 
@@ -103,6 +111,11 @@ pub enum PickTarget {
     ReportClass,
     ReportPeriod,
     ReportProgramme,
+    // school
+    /// A value for the School tab's open form (its focused field).
+    SchoolField,
+    /// The group to put the School tab's student in.
+    SchoolGroup,
 }
 
 /// A list to choose from, with type-to-filter.
@@ -202,6 +215,10 @@ pub struct App {
     pub indicators: IndicatorsPane,
     pub review: ReviewPane,
     pub reports: ReportsPane,
+    pub school_pane: SchoolPane,
+    /// How far the school's set-up has come (what the first-run screens
+    /// say is missing); read again after every write.
+    pub setup: service::setup::Overview,
     /// A one-line message (error, warning) shown until the next key.
     pub message: Option<String>,
     /// This session's changes, newest last, for `u`; undone ones for Ctrl-r.
@@ -276,6 +293,8 @@ impl App {
             indicators: IndicatorsPane::default(),
             review: ReviewPane::default(),
             reports: ReportsPane::default(),
+            school_pane: SchoolPane::default(),
+            setup: service::setup::Overview::default(),
             message: None,
             undo_stack: Vec::new(),
             redo_stack: Vec::new(),
@@ -285,6 +304,7 @@ impl App {
         app.attendance.date = app.year.as_ref().map_or(app.working_date, |y| {
             app.working_date.clamp(y.starts_on, y.ends_on)
         });
+        app.setup = service::setup::overview(app.db.conn(), app.opts.today)?;
         app.ensure_loaded();
         Ok(app)
     }
@@ -325,6 +345,8 @@ impl App {
             Overlay::None if self.tab == Tab::Training => self.training_mode(),
             // indicators: the chart, the data behind a value, forms.
             Overlay::None if self.tab == Tab::Indicators => self.indicators_mode(),
+            // school: one mode per section, and its forms.
+            Overlay::None if self.tab == Tab::School => self.school_mode(),
             Overlay::None => self.tab.mode(),
         }
     }
@@ -375,7 +397,8 @@ impl App {
                 KeyCode::Char(c)
                     if (mode == Mode::Filter
                         || mode == Mode::TrainingForm
-                        || mode == Mode::IndicatorsForm)
+                        || mode == Mode::IndicatorsForm
+                        || mode == Mode::SchoolForm)
                         && !ev
                             .modifiers
                             .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
@@ -413,6 +436,14 @@ impl App {
         if self.overlay == Overlay::None
             && self.tab == Tab::Indicators
             && self.indicators.form.is_some()
+        {
+            self.update(Action::InsertText(clean));
+            return true;
+        }
+        // school: paste into an open form's field.
+        if self.overlay == Overlay::None
+            && self.tab == Tab::School
+            && self.school_pane.form.is_some()
         {
             self.update(Action::InsertText(clean));
             return true;
@@ -528,6 +559,10 @@ impl App {
         if self.tab == Tab::Reports && self.reports_update(&action) {
             return;
         }
+        // school
+        if self.tab == Tab::School && self.school_update(&action) {
+            return;
+        }
         match action {
             Action::Quit => self.quit = true,
             Action::Help => self.overlay = Overlay::Help { scroll: 0 },
@@ -543,6 +578,7 @@ impl App {
             Action::TabIndicators => self.switch_tab(Tab::Indicators),
             Action::TabReview => self.switch_tab(Tab::Review),
             Action::TabReports => self.switch_tab(Tab::Reports),
+            Action::TabSchool => self.switch_tab(Tab::School),
             Action::PickClass => {
                 let items = self.classes.iter().map(|c| c.name.clone()).collect();
                 self.open_picker(PickTarget::Class, "Choose the class", items, self.class_idx);
@@ -631,6 +667,7 @@ impl App {
                 Tab::Indicators => self.indicators.move_cursor(&action),
                 Tab::Review => self.review.move_cursor(&action),
                 Tab::Reports => self.reports.move_cursor(&action),
+                Tab::School => self.school_pane.move_cursor(&action),
             },
             Action::Undo => self.undo(),
             Action::History => self.open_history(),
@@ -702,6 +739,25 @@ impl App {
             | Action::ReportSaveHtml
             | Action::ReportPrevPeriod
             | Action::ReportNextPeriod => {}
+            // school (handled by school_update on its tab)
+            Action::SchoolPrevSection
+            | Action::SchoolNextSection
+            | Action::SchoolAdd
+            | Action::SchoolEdit
+            | Action::SchoolAddYear
+            | Action::SchoolAddPeriod
+            | Action::SchoolAddHoliday
+            | Action::SchoolAddBell
+            | Action::SchoolOrder
+            | Action::SchoolMovement
+            | Action::SchoolGroup
+            | Action::SchoolGuardian
+            | Action::SchoolDismiss
+            | Action::SchoolClearSlot
+            | Action::FormEnter
+            | Action::FormSave
+            | Action::FormPick
+            | Action::FormClear => {}
         }
     }
 
@@ -725,6 +781,7 @@ impl App {
                 self.class_idx = i;
                 self.journal.loaded = false;
                 self.attendance.loaded = false;
+                self.school_pane.loaded = false;
             }
             PickTarget::Subject => {
                 self.journal.subject_idx = i;
@@ -748,6 +805,8 @@ impl App {
             | PickTarget::ReportClass
             | PickTarget::ReportPeriod
             | PickTarget::ReportProgramme => self.reports_pick(target, i),
+            // school
+            PickTarget::SchoolField | PickTarget::SchoolGroup => self.school_pick(target, i),
         }
         self.ensure_loaded();
     }
@@ -845,7 +904,12 @@ impl App {
     }
 
     /// Forget what every pane has read, and read the current one again.
+    /// The school's structure (year, classes, periods, plans, programmes)
+    /// is read again too: a write or an undo may have added or removed a
+    /// year or a class (the School tab, the change history).
     pub fn invalidate(&mut self) {
+        self.reload_structure();
+        self.school_pane.loaded = false;
         self.journal.loaded = false;
         self.attendance.loaded = false;
         self.training.loaded = false;
@@ -853,6 +917,92 @@ impl App {
         self.review.loaded = false;
         self.reports.loaded = false;
         self.ensure_loaded();
+    }
+
+    /// Read the school, its year, classes, periods, training plans and
+    /// programmes again, keeping each pane's choice (by id) when it is
+    /// still there, and the set-up overview.
+    pub(crate) fn reload_structure(&mut self) {
+        let conn = self.db.conn();
+        let read = || -> store::Result<_> {
+            let school = store::school::school(conn)?;
+            let year = store::school::current_year(conn, self.working_date)?;
+            let (classes, periods, plans) = match &year {
+                Some(y) => (
+                    store::classes::classes(conn, y.id)?,
+                    store::school::periods(conn, y.id)?,
+                    store::training::plans(conn, y.id)?,
+                ),
+                None => (vec![], vec![], vec![]),
+            };
+            let programmes = store::indicators::programmes(conn)?;
+            let setup = service::setup::overview(conn, self.opts.today)?;
+            Ok((school, year, classes, periods, plans, programmes, setup))
+        };
+        let r = read();
+        let Some((school, year, classes, periods, plans, programmes, setup)) =
+            self.report("the school", r)
+        else {
+            return;
+        };
+        let same_year = year.as_ref().map(|y| y.id) == self.year.as_ref().map(|y| y.id);
+        // Indexes into the old lists, as ids, and back into the new ones.
+        fn keep<T>(old: &[T], idx: usize, new: &[T], id: impl Fn(&T) -> Id) -> Option<usize> {
+            let want = old.get(idx).map(&id)?;
+            new.iter().position(|x| id(x) == want)
+        }
+        let class_idx = keep(&self.classes, self.class_idx, &classes, |c| c.id)
+            .unwrap_or_else(|| classes.iter().position(|c| c.grade >= 2).unwrap_or(0));
+        let reports_class = self
+            .reports
+            .class_idx
+            .and_then(|i| keep(&self.classes, i, &classes, |c| c.id));
+        // The period the journal opened on by default follows the default
+        // (a quarter added by hand replaces the whole year).
+        let on_default =
+            self.journal.period_idx == default_period(&self.periods, self.working_date);
+        let period_idx = keep(&self.periods, self.journal.period_idx, &periods, |p| p.id)
+            .filter(|_| !on_default)
+            .unwrap_or_else(|| default_period(&periods, self.working_date));
+        let reports_period = self
+            .reports
+            .period_idx
+            .and_then(|i| keep(&self.periods, i, &periods, |p| p.id));
+        let plan_idx =
+            keep(&self.plans, self.training.plan_idx, &plans, |p| p.id).unwrap_or_else(|| {
+                plans
+                    .iter()
+                    .rposition(|p| p.starts_on <= self.working_date)
+                    .unwrap_or(0)
+            });
+        let programme_idx =
+            keep(&self.programmes, self.indicators.idx, &programmes, |p| p.id).unwrap_or(0);
+        let reports_programme = keep(
+            &self.programmes,
+            self.reports.programme_idx,
+            &programmes,
+            |p| p.id,
+        )
+        .unwrap_or(0);
+        self.class_idx = class_idx;
+        self.reports.class_idx = reports_class;
+        self.journal.period_idx = period_idx;
+        self.reports.period_idx = reports_period;
+        self.training.plan_idx = plan_idx;
+        self.indicators.idx = programme_idx;
+        self.reports.programme_idx = reports_programme;
+        if !same_year {
+            self.attendance.date = year.as_ref().map_or(self.working_date, |y| {
+                self.working_date.clamp(y.starts_on, y.ends_on)
+            });
+        }
+        self.school = school;
+        self.year = year;
+        self.classes = classes;
+        self.periods = periods;
+        self.plans = plans;
+        self.programmes = programmes;
+        self.setup = setup;
     }
 
     /// Read what the current tab shows if it has not been read yet.
@@ -864,6 +1014,7 @@ impl App {
             Tab::Indicators if !self.indicators.loaded => self.reload_indicators(),
             Tab::Review if !self.review.loaded => self.reload_review(),
             Tab::Reports if !self.reports.loaded => self.reload_reports(),
+            Tab::School if !self.school_pane.loaded => self.reload_school(),
             _ => {}
         }
     }

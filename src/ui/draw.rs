@@ -48,13 +48,17 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         height: area.height - 3,
         ..area
     };
-    match app.tab {
-        Tab::Journal => super::panes::journal::draw(app, body, buf),
-        Tab::Attendance => super::panes::attendance::draw(app, body, buf),
-        Tab::Training => super::panes::training::draw(app, body, buf),
-        Tab::Indicators => super::panes::indicators::draw(app, body, buf),
-        Tab::Review => super::panes::review::draw(app, body, buf),
-        Tab::Reports => super::panes::reports::draw(app, body, buf),
+    // A school with nothing set up: the tab says what is missing.
+    if !super::panes::school::draw_first_run(app, body, buf) {
+        match app.tab {
+            Tab::Journal => super::panes::journal::draw(app, body, buf),
+            Tab::Attendance => super::panes::attendance::draw(app, body, buf),
+            Tab::Training => super::panes::training::draw(app, body, buf),
+            Tab::Indicators => super::panes::indicators::draw(app, body, buf),
+            Tab::Review => super::panes::review::draw(app, body, buf),
+            Tab::Reports => super::panes::reports::draw(app, body, buf),
+            Tab::School => super::panes::school::draw(app, body, buf),
+        }
     }
     status_bar(
         app,
@@ -75,19 +79,43 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
 
 fn tab_bar(app: &App, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
+    let labels: Vec<(Tab, String)> = Tab::ALL
+        .iter()
+        .map(|&tab| {
+            let key = app
+                .keymap
+                .keys(Mode::Global, &tab.action())
+                .first()
+                .map(|k| k.to_string())
+                .unwrap_or_default();
+            (tab, format!(" {key} {} ", tab.title()))
+        })
+        .collect();
+    // A space between the tabs when they fit so; at 80 columns the tabs
+    // share one space between them (the current tab drawn last, whole).
+    let roomy: usize = labels.iter().map(|(_, l)| width(l) + 1).sum();
+    let step = |l: &str| {
+        if roomy <= area.width as usize {
+            width(l) as u16 + 1
+        } else {
+            width(l) as u16 - 1
+        }
+    };
     let mut x = area.x;
-    for tab in Tab::ALL {
-        let key = app
-            .keymap
-            .keys(Mode::Global, &tab.action())
-            .first()
-            .map(|k| k.to_string())
-            .unwrap_or_default();
-        let label = format!(" {key} {} ", tab.title());
-        let style = if tab == app.tab { t.tab_active } else { t.tab };
-        x = put(buf, area, x, area.y, area.width as usize, &label, style);
-        x = put(buf, area, x, area.y, 1, " ", t.tab);
+    let mut end = x;
+    let mut active = None;
+    for (tab, label) in &labels {
+        if *tab == app.tab {
+            active = Some((x, label));
+        }
+        end = put(buf, area, x, area.y, area.width as usize, label, t.tab);
+        x += step(label);
     }
+    if let Some((ax, label)) = active {
+        put(buf, area, ax, area.y, width(label), label, t.tab_active);
+    }
+    // Where the old layout put the next tab: after a one-space gap.
+    let x = end + 1;
     let name = "classbook";
     let nx = area.right().saturating_sub(width(name) as u16 + 1);
     if nx > x {
@@ -107,7 +135,7 @@ fn status_bar(app: &App, area: Rect, buf: &mut Buffer) {
     let year = app
         .year
         .as_ref()
-        .map_or("(no school year)", |y| y.label.as_str());
+        .map_or("no school year yet", |y| y.label.as_str());
     let date = if app.working_date == app.opts.today {
         dates::long(app.working_date)
     } else {
@@ -141,7 +169,13 @@ fn status_bar(app: &App, area: Rect, buf: &mut Buffer) {
         return;
     }
     let mut x = area.x + 1;
-    for (key, label) in app.keymap.hints(app.mode()) {
+    // A first-run screen has none of its tab's keys: only the global ones.
+    let mode = if app.overlay == Overlay::None && super::panes::school::first_run_active(app) {
+        Mode::Global
+    } else {
+        app.mode()
+    };
+    for (key, label) in app.keymap.hints(mode) {
         let need = (width(&key) + width(label) + 3) as u16;
         if x + need > area.right() {
             break;

@@ -53,6 +53,21 @@ pub enum Mode {
     IndicatorsData,
     /// A form on the Indicators tab (typing goes into the field).
     IndicatorsForm,
+    // school
+    /// The School tab's Year section: the year, periods, holidays, bells.
+    SchoolYear,
+    /// The School tab's Classes section.
+    SchoolClasses,
+    /// The School tab's Students section.
+    SchoolStudents,
+    /// The School tab's Staff section.
+    SchoolStaff,
+    /// The School tab's Curriculum section.
+    SchoolCurriculum,
+    /// The School tab's Timetable section.
+    SchoolTimetable,
+    /// A form on the School tab (typing goes into the field).
+    SchoolForm,
 }
 
 impl Mode {
@@ -75,6 +90,13 @@ impl Mode {
         Mode::IndicatorsChart,
         Mode::IndicatorsData,
         Mode::IndicatorsForm,
+        Mode::SchoolYear,
+        Mode::SchoolClasses,
+        Mode::SchoolStudents,
+        Mode::SchoolStaff,
+        Mode::SchoolCurriculum,
+        Mode::SchoolTimetable,
+        Mode::SchoolForm,
     ];
 
     /// The mode's name in `keys.conf`.
@@ -97,6 +119,13 @@ impl Mode {
             Mode::IndicatorsChart => "indicators_chart",
             Mode::IndicatorsData => "indicators_data",
             Mode::IndicatorsForm => "indicators_form",
+            Mode::SchoolYear => "school_year",
+            Mode::SchoolClasses => "school_classes",
+            Mode::SchoolStudents => "school_students",
+            Mode::SchoolStaff => "school_staff",
+            Mode::SchoolCurriculum => "school_curriculum",
+            Mode::SchoolTimetable => "school_timetable",
+            Mode::SchoolForm => "school_form",
         }
     }
 
@@ -120,6 +149,13 @@ impl Mode {
             Mode::IndicatorsChart => "Indicators: chart",
             Mode::IndicatorsData => "Indicators: the data behind a value",
             Mode::IndicatorsForm => "Indicators: a form",
+            Mode::SchoolYear => "School: year, periods, holidays, bells",
+            Mode::SchoolClasses => "School: classes and groups",
+            Mode::SchoolStudents => "School: students",
+            Mode::SchoolStaff => "School: staff",
+            Mode::SchoolCurriculum => "School: curriculum",
+            Mode::SchoolTimetable => "School: timetable",
+            Mode::SchoolForm => "School: a form",
         }
     }
 
@@ -141,6 +177,12 @@ impl Mode {
                 | Mode::TrainingStanding
                 | Mode::IndicatorsChart
                 | Mode::IndicatorsData
+                | Mode::SchoolYear
+                | Mode::SchoolClasses
+                | Mode::SchoolStudents
+                | Mode::SchoolStaff
+                | Mode::SchoolCurriculum
+                | Mode::SchoolTimetable
         )
     }
 }
@@ -360,6 +402,7 @@ impl Default for Keymap {
         add(Global, Action::TabIndicators, &[k('4')], false);
         add(Global, Action::TabReview, &[k('5')], false);
         add(Global, Action::TabReports, &[k('6')], false);
+        add(Global, Action::TabSchool, &[k('7')], false);
         let moves = |add: &mut AddFn, mode: Mode, letters: bool| {
             let l = |c: char, code: KeyCode| {
                 if letters {
@@ -534,6 +577,69 @@ impl Default for Keymap {
         add(IndicatorsForm, Action::MoveLeft, &[p(Left)], false);
         add(IndicatorsForm, Action::MoveRight, &[p(Right)], false);
         add(IndicatorsForm, Action::FormErase, &[p(Backspace)], false);
+        // school: six sections, each a mode, and the form.
+        let ctrl = |c: char| Key {
+            code: Char(c),
+            mods: KeyModifiers::CONTROL,
+        };
+        let sections = [
+            SchoolYear,
+            SchoolClasses,
+            SchoolStudents,
+            SchoolStaff,
+            SchoolCurriculum,
+            SchoolTimetable,
+        ];
+        for mode in sections {
+            if mode != SchoolTimetable {
+                add(mode, Action::SchoolAdd, &[k('a')], true);
+            }
+            match mode {
+                SchoolYear => {
+                    add(mode, Action::SchoolEdit, &[k('e'), p(Enter)], true);
+                    add(mode, Action::SchoolAddPeriod, &[k('p')], true);
+                    add(mode, Action::SchoolAddHoliday, &[k('v')], true);
+                    add(mode, Action::SchoolAddBell, &[k('b')], true);
+                    add(mode, Action::SchoolAddYear, &[k('y')], false);
+                }
+                SchoolClasses => {
+                    add(mode, Action::SchoolEdit, &[k('e'), p(Enter)], true);
+                    add(mode, Action::SchoolGroup, &[k('r')], true);
+                }
+                SchoolStudents => {
+                    add(mode, Action::PickClass, &[k('c')], true);
+                    add(mode, Action::SchoolEdit, &[k('e'), p(Enter)], true);
+                    add(mode, Action::SchoolOrder, &[k('o')], true);
+                    add(mode, Action::SchoolMovement, &[k('m')], true);
+                    add(mode, Action::SchoolGroup, &[k('r')], false);
+                    add(mode, Action::SchoolGuardian, &[k('f')], false);
+                    add(mode, Action::SchoolDismiss, &[k('X')], false);
+                }
+                SchoolStaff => {}
+                SchoolCurriculum => {
+                    add(mode, Action::PickClass, &[k('c')], true);
+                    add(mode, Action::SchoolEdit, &[k('e'), p(Enter)], true);
+                }
+                SchoolTimetable => {
+                    add(mode, Action::PickClass, &[k('c')], true);
+                    add(mode, Action::SchoolEdit, &[p(Enter), k('e')], true);
+                    add(mode, Action::SchoolClearSlot, &[k('d'), p(Delete)], true);
+                }
+                _ => {}
+            }
+            add(mode, Action::SchoolNextSection, &[k(']')], true);
+            add(mode, Action::SchoolPrevSection, &[k('[')], false);
+        }
+        add(SchoolForm, Action::FormEnter, &[p(Enter)], true);
+        add(SchoolForm, Action::FormSave, &[ctrl('s')], true);
+        add(SchoolForm, Action::Cancel, &[p(Esc)], true);
+        add(SchoolForm, Action::FormNext, &[p(Tab), p(Down)], true);
+        add(SchoolForm, Action::FormPick, &[ctrl('p')], true);
+        add(SchoolForm, Action::FormPrev, &[p(BackTab), p(Up)], false);
+        add(SchoolForm, Action::MoveLeft, &[p(Left)], false);
+        add(SchoolForm, Action::MoveRight, &[p(Right)], false);
+        add(SchoolForm, Action::FormErase, &[p(Backspace)], false);
+        add(SchoolForm, Action::FormClear, &[ctrl('u')], false);
         Keymap { bindings: b }
     }
 }

@@ -1,4 +1,4 @@
-//! The five panes: each has its state, its cursor moves, and its drawing.
+//! The seven panes: each has its state, its cursor moves, and its drawing.
 
 pub mod attendance;
 pub mod indicators;
@@ -7,6 +7,7 @@ pub mod journal_edit;
 pub mod journal_lesson;
 pub mod reports;
 pub mod review;
+pub mod school;
 pub mod training;
 
 use crate::ui::action::Action;
