@@ -330,6 +330,31 @@ fn run() -> anyhow::Result<bool> {
         },
     )?;
 
+    // The School tab on the demo: a class's students with stays and orders,
+    // then its week timetable.
+    press(&mut app, KeyCode::Char('7'));
+    ensure!(app.tab == Tab::School, "key 7 did not open School");
+    keys(&mut app, "]]");
+    w.shoot(
+        &app,
+        &Shot {
+            name: "school-students",
+            title: "classbook — School tab: a class's students, stays and orders (80×24)",
+            width: 80,
+            height: 24,
+        },
+    )?;
+    keys(&mut app, "]]]");
+    w.shoot(
+        &app,
+        &Shot {
+            name: "school-timetable",
+            title: "classbook — School tab: a class's week timetable (80×24)",
+            width: 80,
+            height: 24,
+        },
+    )?;
+
     // Help over the journal.
     press(&mut app, KeyCode::Char('1'));
     press(&mut app, KeyCode::Char('?'));

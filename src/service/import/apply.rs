@@ -138,21 +138,56 @@ pub fn apply(
     // Even when the reader found errors, the rows it could read are tried
     // (in a transaction that is then rolled back), so that every problem of
     // the file is reported at once, those of its references too.
-    let res = db.write(|tx| {
+    in_one_transaction(db, &bundle.source, &bundle.issues, dry_run, |tx| {
         let mut ap = Applier::new(tx, operator, today)?;
         ap.run(bundle)?;
-        let mut issues = bundle.issues.clone();
-        issues.extend(ap.issues.iter().cloned());
+        Ok(Written {
+            counts: ap.counts,
+            issues: ap.issues,
+            audit: ap.audit,
+            departures: ap.departures,
+        })
+    })
+}
+
+/// What an import's writer did and found.
+pub(crate) struct Written {
+    pub counts: BTreeMap<&'static str, Counts>,
+    pub issues: Vec<Issue>,
+    pub audit: Vec<i64>,
+    pub departures: Vec<String>,
+}
+
+impl From<rusqlite::Error> for ImportError {
+    fn from(e: rusqlite::Error) -> Self {
+        ImportError::Store(e.into())
+    }
+}
+
+/// Run an import's writer in one IMMEDIATE transaction, and commit it only
+/// when neither the reader (`read_issues`) nor the writer found an error
+/// and this is not a dry run; the report names everything found.
+pub(crate) fn in_one_transaction(
+    db: &mut Db,
+    source: &str,
+    read_issues: &[Issue],
+    dry_run: bool,
+    write: impl FnOnce(&Conn) -> Result<Written, ImportError>,
+) -> Result<ImportReport, ImportError> {
+    let res = db.write(|tx| {
+        let w = write(tx).map_err(Outcome::Failed)?;
+        let mut issues = read_issues.to_vec();
+        issues.extend(w.issues);
         if issues.iter().any(|i| i.severity == Severity::Error) {
             return Err(Outcome::Failed(ImportError::Refused(issues)));
         }
         let report = ImportReport {
-            source: bundle.source.clone(),
+            source: source.to_string(),
             dry_run,
-            counts: ap.counts,
-            departures_to_confirm: ap.departures,
+            counts: w.counts,
+            departures_to_confirm: w.departures,
             warnings: issues,
-            audit_ids: if dry_run { vec![] } else { ap.audit },
+            audit_ids: if dry_run { vec![] } else { w.audit },
         };
         if dry_run {
             Err(Outcome::DryRun(Box::new(report)))

@@ -29,14 +29,14 @@ use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use super::apply::{Counts, ImportError, ImportReport};
+use super::apply::{Counts, ImportError, ImportReport, Written, in_one_transaction};
 use super::model::{Issue, Origin, Severity, parse_date};
 use crate::domain::marks::MarkSymbol;
 use crate::domain::text::nfc;
 use crate::domain::{HomeworkKind, Id, LessonMode};
 use crate::service::export::gradebook::{ATTENDANCE_FILE, PERIOD_CATEGORY, meta};
 use crate::service::export::oneroster::instant;
-use crate::store::{self, Conn, Db, StoreError};
+use crate::store::{self, Conn, Db};
 
 /// A form of control as the export names it (a category).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -1079,23 +1079,6 @@ pub fn read(dir: &Path) -> ResultsBundle {
 // ---------------------------------------------------------------------------
 // Writing into the database
 
-enum Outcome {
-    Failed(ImportError),
-    DryRun(Box<ImportReport>),
-}
-
-impl From<StoreError> for Outcome {
-    fn from(e: StoreError) -> Self {
-        Outcome::Failed(ImportError::Store(e))
-    }
-}
-
-impl From<rusqlite::Error> for Outcome {
-    fn from(e: rusqlite::Error) -> Self {
-        Outcome::Failed(ImportError::Store(e.into()))
-    }
-}
-
 /// Read the gradebook of the export in `dir` and write it (see [`apply`]).
 pub fn import(
     db: &mut Db,
@@ -1115,36 +1098,18 @@ pub fn apply(
     b: &ResultsBundle,
     dry_run: bool,
 ) -> Result<ImportReport, ImportError> {
-    if b.has_errors() {
-        return Err(ImportError::Refused(b.issues.clone()));
-    }
-    let res = db.write(|tx| {
+    // As the roster's import: the rows that could be read are tried too,
+    // so that every problem is reported at once.
+    in_one_transaction(db, &b.source, &b.issues, dry_run, |tx| {
         let mut w = Writer::new(tx, operator)?;
         w.run(b)?;
-        let mut issues = b.issues.clone();
-        issues.extend(w.issues.iter().cloned());
-        if issues.iter().any(|i| i.severity == Severity::Error) {
-            return Err(Outcome::Failed(ImportError::Refused(issues)));
-        }
-        let report = ImportReport {
-            source: b.source.clone(),
-            dry_run,
+        Ok(Written {
             counts: w.counts,
-            departures_to_confirm: vec![],
-            warnings: issues,
-            audit_ids: if dry_run { vec![] } else { w.audit },
-        };
-        if dry_run {
-            Err(Outcome::DryRun(Box::new(report)))
-        } else {
-            Ok(report)
-        }
-    });
-    match res {
-        Ok(r) => Ok(r),
-        Err(Outcome::DryRun(r)) => Ok(*r),
-        Err(Outcome::Failed(e)) => Err(e),
-    }
+            issues: w.issues,
+            audit: w.audit,
+            departures: vec![],
+        })
+    })
 }
 
 type Json = Map<String, Value>;
@@ -1194,8 +1159,8 @@ struct Writer<'a> {
 }
 
 impl<'a> Writer<'a> {
-    fn new(tx: &'a Conn, operator: &str) -> Result<Self, Outcome> {
-        let map = |sql: &str| -> Result<HashMap<String, Id>, Outcome> {
+    fn new(tx: &'a Conn, operator: &str) -> Result<Self, ImportError> {
+        let map = |sql: &str| -> Result<HashMap<String, Id>, ImportError> {
             let mut st = tx.prepare(sql)?;
             let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Id>(1)?)))?;
             Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -1283,7 +1248,7 @@ impl<'a> Writer<'a> {
             let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
             rows.collect::<rusqlite::Result<Vec<_>>>()?
         };
-        let next = |t: &str| -> Result<Id, Outcome> {
+        let next = |t: &str| -> Result<Id, ImportError> {
             Ok(tx.query_row(
                 &format!("SELECT ifnull(max(id), 0) + 1 FROM {t}"),
                 [],
@@ -1322,7 +1287,7 @@ impl<'a> Writer<'a> {
         table: &str,
         key: &Json,
         row: Option<&Json>,
-    ) -> Result<(), Outcome> {
+    ) -> Result<(), ImportError> {
         let info = store::rows::table_info(self.tx, table)?;
         let existed = store::rows::snapshot(self.tx, &info, key)?.is_some();
         let id = store::audit::write_row(
@@ -1383,7 +1348,7 @@ impl<'a> Writer<'a> {
 
     /// The forms of control of the categories: by name; a form the
     /// catalogue lacks is added (with a warning) when marks use it.
-    fn categories(&mut self, b: &ResultsBundle) -> Result<(), Outcome> {
+    fn categories(&mut self, b: &ResultsBundle) -> Result<(), ImportError> {
         let mut used: HashSet<&str> = b.marks.iter().map(|m| m.form.as_str()).collect();
         used.extend(b.lessons.iter().filter_map(|l| l.form.as_deref()));
         for c in &b.categories {
@@ -1426,7 +1391,7 @@ impl<'a> Writer<'a> {
         Ok(())
     }
 
-    fn run(&mut self, b: &ResultsBundle) -> Result<(), Outcome> {
+    fn run(&mut self, b: &ResultsBundle) -> Result<(), ImportError> {
         self.categories(b)?;
         let lesson_ids = self.lessons(b)?;
         self.marks(b, &lesson_ids)?;
@@ -1435,7 +1400,7 @@ impl<'a> Writer<'a> {
         Ok(())
     }
 
-    fn lessons(&mut self, b: &ResultsBundle) -> Result<HashMap<String, Id>, Outcome> {
+    fn lessons(&mut self, b: &ResultsBundle) -> Result<HashMap<String, Id>, ImportError> {
         let mut out = HashMap::new();
         let mut slots: HashMap<(Id, Option<Id>, NaiveDate, u8), &Origin> = HashMap::new();
         for l in &b.lessons {
@@ -1560,7 +1525,11 @@ impl<'a> Writer<'a> {
         Ok(out)
     }
 
-    fn marks(&mut self, b: &ResultsBundle, lessons: &HashMap<String, Id>) -> Result<(), Outcome> {
+    fn marks(
+        &mut self,
+        b: &ResultsBundle,
+        lessons: &HashMap<String, Id>,
+    ) -> Result<(), ImportError> {
         for m in &b.marks {
             let student = self.lookup(&m.at, "studentSourcedId", Ref::Student, &m.student);
             let form = self.categories.get(&m.form).copied();
@@ -1608,7 +1577,7 @@ impl<'a> Writer<'a> {
         Ok(())
     }
 
-    fn period_grades(&mut self, b: &ResultsBundle) -> Result<(), Outcome> {
+    fn period_grades(&mut self, b: &ResultsBundle) -> Result<(), ImportError> {
         for g in &b.period_grades {
             let n = self.issues.len();
             let class = self.class(&g.at, "lineItemSourcedId", &g.class);
@@ -1715,7 +1684,7 @@ impl<'a> Writer<'a> {
         &mut self,
         b: &ResultsBundle,
         lessons: &HashMap<String, Id>,
-    ) -> Result<(), Outcome> {
+    ) -> Result<(), ImportError> {
         for a in &b.attendance {
             let student = self.lookup(&a.at, "studentSourcedId", Ref::Student, &a.student);
             let code = self.code(&a.at, "code", &a.code);
