@@ -461,7 +461,7 @@ fn actual_values_and_targets_are_checked_audited_and_undoable() {
     let e = db
         .write(|tx| svc::enter_actual(tx, OP, &input(1.5, as_of()), as_of()))
         .unwrap_err();
-    assert!(e.to_string().contains("a share, 0–1"), "{e}");
+    assert!(e.to_string().contains("a share is 0–1"), "{e}");
     let e = db
         .write(|tx| svc::enter_actual(tx, OP, &input(0.3, d(2024, 12, 31)), as_of()))
         .unwrap_err();
@@ -526,7 +526,7 @@ fn actual_values_and_targets_are_checked_audited_and_undoable() {
     let e = db
         .write(|tx| svc::set_targets(tx, OP, r.indicator.id, &[(period.id, Some(30.0))]))
         .unwrap_err();
-    assert!(e.to_string().contains("more than 1"), "{e}");
+    assert!(e.to_string().contains("a share is 0–1"), "{e}");
     db.write(|tx| store::audit::undo_group(tx, OP, &targets))
         .unwrap();
     let t5 = svc::load(db.conn(), &p, as_of()).unwrap();

@@ -44,15 +44,37 @@ impl Unit {
         if v < 0.0 {
             return Err(format!("«{t}» is negative"));
         }
-        match self {
-            Unit::Share if pct => Ok(v / 100.0),
-            Unit::Share if v > 1.0 => Err(format!(
-                "«{t}»: a share is 0–1 (or a percentage such as {t}%)"
-            )),
-            _ if pct && self != Unit::Percent => {
-                Err(format!("«{t}»: this indicator is not a percentage"))
+        let v = match self {
+            Unit::Share if pct => v / 100.0,
+            Unit::Share if v > 1.0 => {
+                return Err(format!(
+                    "«{t}»: a share is 0–1 (or a percentage such as {t}%)"
+                ));
             }
-            _ => Ok(v),
+            _ if pct && self != Unit::Percent => {
+                return Err(format!("«{t}»: this indicator is not a percentage"));
+            }
+            _ => v,
+        };
+        self.check(v)
+            .map_err(|e| format!("«{t}»: {}", e.split_once(": ").map_or(e.as_str(), |x| x.1)))?;
+        Ok(v)
+    }
+
+    /// Whether `v` can be a value (or a target) of this unit: 0 or more, a
+    /// whole number for a count, at most 100 for a percentage, at most 1 for
+    /// a share.
+    pub fn check(self, v: f64) -> Result<(), String> {
+        if !v.is_finite() || v < 0.0 {
+            return Err(format!("{v} is not a number of 0 or more"));
+        }
+        match self {
+            Unit::Count if v.fract() != 0.0 => Err(format!("{v}: a count is a whole number")),
+            Unit::Percent if v > 100.0 => Err(format!("{v}%: a percentage is 0–100")),
+            Unit::Share if v > 1.0 => {
+                Err(format!("{v}: a share is 0–1 (or a percentage up to 100%)"))
+            }
+            _ => Ok(()),
         }
     }
 
@@ -452,6 +474,26 @@ mod tests {
                 .unwrap_err()
                 .contains("not a number")
         );
+        // A count is whole, a percentage at most 100, a share at most 1.
+        assert!(
+            Unit::Count
+                .parse_value("5,5")
+                .unwrap_err()
+                .contains("whole number")
+        );
+        assert!(
+            Unit::Percent
+                .parse_value("150")
+                .unwrap_err()
+                .contains("0–100")
+        );
+        assert!(Unit::Percent.parse_value("150%").is_err());
+        assert_eq!(Unit::Percent.parse_value("100"), Ok(100.0));
+        assert!(Unit::Share.parse_value("150%").is_err());
+        assert_eq!(Unit::Share.parse_value("100%"), Ok(1.0));
+        assert_eq!(Unit::PerTeacherMonth.parse_value("1,5"), Ok(1.5));
+        assert!(Unit::Count.check(0.0).is_ok());
+        assert!(Unit::Count.check(f64::NAN).is_err());
         assert_eq!(Unit::Share.edit_text(0.6800), "0.68");
         assert_eq!(Unit::Count.edit_text(45.0), "45");
     }

@@ -298,13 +298,9 @@ fn check_actual(
 ) -> Result<(Indicator, IndicatorPeriod)> {
     let (ind, programme_id) = indicator_of(conn, input.indicator_id)?;
     let period = period_of(conn, programme_id, input.period_id)?;
-    let v = input.value;
-    if !v.is_finite() || v < 0.0 {
-        return Err(invalid(format!("value {v}: not a number of 0 or more")));
-    }
-    if ind.unit == Unit::Share && v > 1.0 {
+    if let Err(e) = ind.unit.check(input.value) {
         return Err(invalid(format!(
-            "value {v}: indicator «{}» is a share, 0–1",
+            "value {e} (indicator «{}»)",
             clip(&ind.name, 40)
         )));
     }
@@ -423,19 +419,10 @@ pub fn set_targets(
     let mut ids = vec![];
     for (period_id, target) in targets {
         let period = period_of(conn, programme_id, *period_id)?;
-        if let Some(t) = target {
-            if !t.is_finite() || *t < 0.0 {
-                return Err(invalid(format!(
-                    "target for {}: {t} is not a number of 0 or more",
-                    period.label
-                )));
-            }
-            if ind.unit == Unit::Share && *t > 1.0 {
-                return Err(invalid(format!(
-                    "target for {}: {t} is more than 1 (the indicator is a share, 0–1)",
-                    period.label
-                )));
-            }
+        if let Some(t) = target
+            && let Err(e) = ind.unit.check(*t)
+        {
+            return Err(invalid(format!("target for {}: {e}", period.label)));
         }
         let key = obj(vec![
             ("indicator_id", indicator_id.into()),
