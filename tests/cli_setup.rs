@@ -169,6 +169,38 @@ fn a_school_from_nothing_by_script() {
             "5",
         ],
     );
+    // Attendance the same day, lesson 1 (already recorded by the mark) and
+    // then the whole day: no lesson needs a record first.
+    ok(
+        db,
+        &[
+            "attendance",
+            "set",
+            "--class",
+            "7А",
+            "--date",
+            &iso(monday),
+            "--lesson",
+            "1",
+            "--student",
+            "欧阳 明",
+            "--code",
+            "Н",
+        ],
+    );
+    let day = ok(
+        db,
+        &[
+            "attendance",
+            "set",
+            "--class",
+            "7А",
+            "--date",
+            &iso(monday - Duration::days(7)),
+            "--present",
+        ],
+    );
+    assert!(day.contains("1 lesson(s) marked taken"), "{day}");
     // 欧阳 明's order is still to be entered: the review says so.
     let o = classbook(
         db,

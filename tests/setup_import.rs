@@ -531,3 +531,94 @@ fn a_dry_run_reports_and_writes_nothing_and_an_import_can_be_undone() {
     assert_eq!(count(&db, "SELECT count(*) FROM student"), 0);
     assert_eq!(count(&db, "SELECT count(*) FROM school_year"), 0);
 }
+
+/// On a school just set up nothing is recorded yet: the attendance day
+/// lists the timetable's lessons, and entering a code (or taking the whole
+/// day) records the lesson in the same transaction.
+#[test]
+fn attendance_is_taken_on_timetable_lessons_not_yet_recorded() {
+    use classbook::service::attendance as att;
+    let (_dir, mut db) = common::empty_db();
+    let today = d(2025, 10, 15);
+    as_of(&mut db, today);
+    for b in [
+        setup::year(None, d(2025, 9, 1), d(2026, 5, 31)),
+        setup::bell(1, "8:30", "9:15").expect("bell"),
+        setup::bell(2, "9:25", "10:10").expect("bell"),
+        setup::staff(
+            &person("Иванова", "Анна", Some("Петровна")),
+            Some("ivanova"),
+            &[],
+        )
+        .expect("staff"),
+        setup::class("7А", None).expect("class"),
+        setup::student(
+            &person("Nguyễn", "Thị Hoa", None),
+            None,
+            None,
+            "7А",
+            None,
+            None,
+        )
+        .expect("student"),
+        setup::student(&person("欧阳", "明", None), None, None, "7А", None, None).expect("student"),
+        setup::subject("Математика", None),
+        setup::subject("Физика", None),
+        setup::slot("7А", None, 1, 1, "Математика", "ivanova", "", d(2025, 9, 1)),
+        setup::slot("7А", None, 1, 2, "Физика", "ivanova", "", d(2025, 9, 1)),
+    ] {
+        setup::add(&mut db, OP, today, b).expect("step saved");
+    }
+    let class = store::classes::class_named(db.conn(), "7А", today)
+        .expect("query")
+        .expect("7А");
+    let year = store::school::current_year(db.conn(), today)
+        .expect("query")
+        .expect("the year");
+    let monday = d(2025, 10, 13);
+    let v = att::load(db.conn(), &class, &year, monday).expect("day");
+    assert_eq!(v.lessons.len(), 2);
+    assert!(v.lessons.iter().all(|l| l.lesson.id == 0 && !l.taken));
+    assert_eq!(count(&db, "SELECT count(*) FROM lesson"), 0);
+
+    // Н for Hoa at lesson 1: the lesson gets its record.
+    let hoa = count(&db, "SELECT id FROM student WHERE family_name = 'Nguyễn'");
+    let absent = store::attendance::codes(db.conn(), false)
+        .expect("codes")
+        .into_iter()
+        .find(|c| c.category.is_absent())
+        .expect("an absence code");
+    let cells = vec![(v.lessons[0].lesson.clone(), hoa)];
+    db.write(|tx| {
+        let (cells, mut ids) = att::record_cells(tx, OP, &cells)?;
+        ids.extend(att::set_range(tx, OP, today, &cells, Some(absent.id))?.1);
+        Ok::<_, store::StoreError>(ids)
+    })
+    .expect("saved");
+    assert_eq!(count(&db, "SELECT count(*) FROM lesson"), 1);
+    assert_eq!(count(&db, "SELECT count(*) FROM attendance"), 1);
+    let v = att::load(db.conn(), &class, &year, monday).expect("day");
+    assert_eq!(v.lessons.len(), 2, "the same two lessons, one now recorded");
+    assert!(v.lessons[0].lesson.id != 0 && v.lessons[1].lesson.id == 0);
+    assert_eq!(v.students.iter().map(|s| s.absences).sum::<usize>(), 1);
+
+    // The whole day taken: lesson 2 is recorded and both are taken.
+    db.write(|tx| att::take_day(tx, OP, today, class.id, monday))
+        .expect("taken");
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM lesson WHERE attendance_taken_at IS NOT NULL"
+        ),
+        2
+    );
+    // A lesson of a day still to come cannot be recorded.
+    let later = att::load(db.conn(), &class, &year, d(2025, 10, 20)).expect("day");
+    let cells = vec![(later.lessons[0].lesson.clone(), hoa)];
+    let refused = db.write(|tx| {
+        let (cells, _) = att::record_cells(tx, OP, &cells)?;
+        att::set_range(tx, OP, today, &cells, Some(absent.id))
+    });
+    assert!(refused.is_err());
+    assert_eq!(count(&db, "SELECT count(*) FROM lesson"), 2);
+}

@@ -649,7 +649,7 @@ fn lessons_numbered(
     date: NaiveDate,
     no: u8,
 ) -> anyhow::Result<Vec<Lesson>> {
-    let ls: Vec<Lesson> = store::journal::lessons_on(c.db.conn(), class.id, date)?
+    let ls: Vec<Lesson> = att::day_lessons(c.db.conn(), class, date)?
         .into_iter()
         .filter(|l| l.lesson_no == no)
         .collect();
@@ -740,7 +740,9 @@ pub fn run(args: AttendanceArgs, db: Db, operator: &str) -> anyhow::Result<u8> {
                 let ids = c.db.write(|tx| -> store::Result<Vec<i64>> {
                     let mut ids = vec![];
                     for l in &lessons {
-                        ids.extend(att::set_mode(tx, operator, l.id, mode)?);
+                        let (id, made) = att::record_lesson(tx, operator, l)?;
+                        ids.extend(made);
+                        ids.extend(att::set_mode(tx, operator, id, mode)?);
                     }
                     Ok(ids)
                 })?;
@@ -758,26 +760,29 @@ pub fn run(args: AttendanceArgs, db: Db, operator: &str) -> anyhow::Result<u8> {
             };
             let lessons = match lesson {
                 Some(n) => lessons_numbered(&c, &class, date, n)?,
-                None => store::journal::lessons_on(c.db.conn(), class.id, date)?,
+                None => att::day_lessons(c.db.conn(), &class, date)?,
             };
             let codes = store::attendance::codes(c.db.conn(), true)?;
             let code = code.as_deref().map(|s| find_code(&codes, s)).transpose()?;
             let (sid, name) = match (&student, present) {
                 (None, true) => {
-                    let ids = c.db.write(|tx| -> store::Result<Vec<i64>> {
+                    let taken = c.db.write(|tx| -> store::Result<usize> {
                         att::day_refusal(tx, date, working)?
                             .map_or(Ok(()), |why| Err(store::invalid(why)))?;
-                        let mut ids = vec![];
+                        let mut taken = 0;
                         for l in &lessons {
-                            ids.extend(att::take_lesson(tx, operator, working, l.id)?);
+                            let (id, _) = att::record_lesson(tx, operator, l)?;
+                            if !att::take_lesson(tx, operator, working, id)?.is_empty() {
+                                taken += 1;
+                            }
                         }
-                        Ok(ids)
+                        Ok(taken)
                     })?;
                     println!(
                         "{} {date}: {} lesson(s) marked taken ({} already were); students without a code were present",
                         class.name,
-                        ids.len(),
-                        lessons.len() - ids.len()
+                        taken,
+                        lessons.len() - taken
                     );
                     return Ok(exit::OK);
                 }
@@ -794,7 +799,9 @@ pub fn run(args: AttendanceArgs, db: Db, operator: &str) -> anyhow::Result<u8> {
                     att::load(c.db.conn(), &class, &c.year, date)
                         .ok()
                         .and_then(|v| {
-                            let col = v.lessons.iter().position(|x| x.lesson.id == l.id)?;
+                            let col = v.lessons.iter().position(|x| {
+                                (x.lesson.lesson_no, x.lesson.group_id) == (l.lesson_no, l.group_id)
+                            })?;
                             let row = v.students.iter().find(|s| s.student_id == sid)?;
                             Some(row.cells[col] != DayCell::NotEnrolled)
                         })
@@ -804,18 +811,23 @@ pub fn run(args: AttendanceArgs, db: Db, operator: &str) -> anyhow::Result<u8> {
                 .cloned()
                 .with_context(|| format!("{} has no lesson {no} on {date}", class.name))?;
             let (ids, what) = c.db.write(|tx| -> store::Result<(Vec<i64>, String)> {
+                if clear && !present && lesson.id == 0 {
+                    // A lesson without a record has nothing to clear.
+                    return Ok((vec![], "cleared".into()));
+                }
+                // A timetable lesson without a record gets one now.
+                let (lesson_id, mut ids) = att::record_lesson(tx, operator, &lesson)?;
                 if present || clear {
-                    let mut ids = att::clear(tx, operator, working, lesson.id, sid)?;
+                    ids.extend(att::clear(tx, operator, working, lesson_id, sid)?);
                     if present {
-                        ids.extend(att::take_lesson(tx, operator, working, lesson.id)?);
+                        ids.extend(att::take_lesson(tx, operator, working, lesson_id)?);
                     }
                     return Ok((ids, if present { "present" } else { "cleared" }.into()));
                 }
-                let mut ids = vec![];
                 let mut what = vec![];
                 if let Some(code) = &code {
                     ids.extend(att::set_code(
-                        tx, operator, working, lesson.id, sid, code.id,
+                        tx, operator, working, lesson_id, sid, code.id,
                     )?);
                     what.push(format!("{} ({})", code.code, code.label));
                 }
@@ -828,7 +840,7 @@ pub fn run(args: AttendanceArgs, db: Db, operator: &str) -> anyhow::Result<u8> {
                         tx,
                         operator,
                         working,
-                        lesson.id,
+                        lesson_id,
                         sid,
                         annotation,
                         Some(text),

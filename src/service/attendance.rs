@@ -106,6 +106,81 @@ pub fn step_school_day(
     }
 }
 
+/// The class's lessons on `date`: those recorded, and the timetable's
+/// lessons of that day that have no record yet (`id` 0, `timetable_id`
+/// set), by lesson number. A lesson without a record gets one when
+/// attendance is first entered for it ([`record_lesson`]).
+pub fn day_lessons(conn: &store::Conn, class: &Class, date: NaiveDate) -> Result<Vec<Lesson>> {
+    let mut lessons = store::journal::lessons_on(conn, class.id, date)?;
+    let held: HashSet<(u8, Id)> = lessons
+        .iter()
+        .map(|l| (l.lesson_no, l.group_id.unwrap_or(0)))
+        .collect();
+    let weekday = date.weekday().number_from_monday() as u8;
+    for slot in store::curriculum::timetable(conn, class.id)? {
+        if slot.weekday == weekday
+            && slot.valid_from <= date
+            && slot.valid_to.is_none_or(|t| date <= t)
+            && !held.contains(&(slot.lesson_no, slot.group_id.unwrap_or(0)))
+        {
+            lessons.push(crate::service::journal::slot_lesson(&slot, date));
+        }
+    }
+    lessons.sort_by_key(|l| (l.lesson_no, l.group_id.unwrap_or(0)));
+    Ok(lessons)
+}
+
+/// The id of `lesson`, creating its record from the timetable (audited)
+/// when it has none yet. Returns the id and the audit entries written.
+pub fn record_lesson(
+    conn: &store::Conn,
+    operator: &str,
+    lesson: &Lesson,
+) -> Result<(Id, Vec<i64>)> {
+    if lesson.id != 0 {
+        return Ok((lesson.id, vec![]));
+    }
+    let Some(timetable_id) = lesson.timetable_id else {
+        return Err(invalid("a lesson without a record or a timetable slot"));
+    };
+    let (l, ids) = crate::service::journal::ensure_lesson(
+        conn,
+        operator,
+        crate::service::journal::LessonRef::Slot {
+            timetable_id,
+            date: lesson.date,
+        },
+    )?;
+    Ok((l.id, ids))
+}
+
+/// The (lesson id, student) cells of a selection, recording the lessons
+/// that have no record yet. Returns the cells and the audit entries.
+pub fn record_cells(
+    conn: &store::Conn,
+    operator: &str,
+    cells: &[(Lesson, Id)],
+) -> Result<(Vec<(Id, Id)>, Vec<i64>)> {
+    let mut made: HashMap<Id, Id> = HashMap::new();
+    let mut ids = vec![];
+    let mut out = Vec::with_capacity(cells.len());
+    for (l, s) in cells {
+        let id = match (l.id, l.timetable_id) {
+            (0, Some(t)) if made.contains_key(&t) => made[&t],
+            _ => {
+                let (id, a) = record_lesson(conn, operator, l)?;
+                ids.extend(a);
+                if let (0, Some(t)) = (l.id, l.timetable_id) {
+                    made.insert(t, id);
+                }
+                id
+            }
+        };
+        out.push((id, *s));
+    }
+    Ok((out, ids))
+}
+
 /// Load the attendance grid of `class` on `date`.
 pub fn load(
     conn: &store::Conn,
@@ -129,7 +204,11 @@ pub fn load(
         .into_iter()
         .map(|c| (c.id, (c.code, c.category)))
         .collect();
-    let lessons = store::journal::lessons_on(conn, class.id, date)?;
+    let lessons = if holiday.is_some() || weekend || !year.contains(date) {
+        store::journal::lessons_on(conn, class.id, date)?
+    } else {
+        day_lessons(conn, class, date)?
+    };
     let mut members_of: HashMap<Id, HashSet<Id>> = HashMap::new();
     for l in &lessons {
         if let Some(g) = l.group_id
@@ -527,10 +606,22 @@ pub fn take_day(
 ) -> Result<Vec<i64>> {
     check_day(conn, date, working_date)?;
     let mut ids = Vec::new();
-    for l in store::journal::lessons_on(conn, class_id, date)? {
+    let class = store::classes::class(conn, class_id)?;
+    for l in day_lessons(conn, &class, date)? {
+        let (id, made) = record_lesson(conn, operator, &l)?;
+        ids.extend(made);
+        let l = if made_any(&l) {
+            store::journal::lesson(conn, id)?
+        } else {
+            l
+        };
         ids.extend(take_checked(conn, operator, &l)?);
     }
     Ok(ids)
+}
+
+fn made_any(l: &Lesson) -> bool {
+    l.id == 0
 }
 
 /// Switch a lesson between in class and online (distance) teaching.

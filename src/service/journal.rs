@@ -274,7 +274,8 @@ fn timetable_lessons(
     Ok(out)
 }
 
-fn slot_lesson(s: &TimetableSlot, date: NaiveDate) -> Lesson {
+/// The lesson a timetable slot gives on `date`, not recorded yet (`id` 0).
+pub fn slot_lesson(s: &TimetableSlot, date: NaiveDate) -> Lesson {
     Lesson {
         id: 0,
         class_id: s.class_id,

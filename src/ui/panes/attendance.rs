@@ -673,11 +673,13 @@ impl App {
             return;
         }
         let ((r0, r1), (c0, c1)) = p.selection();
-        let mut cells: Vec<(Id, Id)> = Vec::new();
+        // Lessons of the timetable without a record yet get one in the
+        // same transaction as the first code entered for them.
+        let mut cells: Vec<(crate::domain::Lesson, Id)> = Vec::new();
         for s in v.students.iter().take(r1 + 1).skip(r0) {
             for (c, l) in s.cells.iter().zip(&v.lessons).take(c1 + 1).skip(c0) {
                 if *c != DayCell::NotEnrolled {
-                    cells.push((l.lesson.id, s.student_id));
+                    cells.push((l.lesson.clone(), s.student_id));
                 }
             }
         }
@@ -717,7 +719,7 @@ impl App {
         let result = if annotation {
             // A parent's comment goes beside each selected cell's code.
             self.write(desc.clone(), |tx, op| {
-                let mut ids = Vec::new();
+                let (cells, mut ids) = att::record_cells(tx, op, &cells)?;
                 for (l, s) in &cells {
                     ids.extend(att::set_comment(tx, op, working, *l, *s, code_id, None)?);
                 }
@@ -731,7 +733,10 @@ impl App {
             })
         } else {
             self.write(desc.clone(), |tx, op| {
-                att::set_range(tx, op, working, &cells, code_id)
+                let (cells, mut ids) = att::record_cells(tx, op, &cells)?;
+                let (r, set) = att::set_range(tx, op, working, &cells, code_id)?;
+                ids.extend(set);
+                Ok((r, ids))
             })
         };
         if let Some(r) = result {
@@ -805,8 +810,12 @@ impl App {
             self.flash("no lessons on this day");
             return;
         };
-        let (id, no, subject, taken) =
-            (l.lesson.id, l.lesson.lesson_no, l.subject.clone(), l.taken);
+        let (lesson, no, subject, taken) = (
+            l.lesson.clone(),
+            l.lesson.lesson_no,
+            l.subject.clone(),
+            l.taken,
+        );
         if taken {
             self.flash(format!("lesson {no} {subject}: attendance already taken"));
             return;
@@ -815,7 +824,9 @@ impl App {
         let desc = format!("lesson {no} {subject} taken");
         if self
             .write(desc.clone(), |tx, op| {
-                Ok(((), att::take_lesson(tx, op, working, id)?))
+                let (id, mut ids) = att::record_lesson(tx, op, &lesson)?;
+                ids.extend(att::take_lesson(tx, op, working, id)?);
+                Ok(((), ids))
             })
             .is_some()
         {
@@ -850,7 +861,7 @@ impl App {
             LessonMode::InClass => LessonMode::Online,
             LessonMode::Online => LessonMode::InClass,
         };
-        let id = l.lesson.id;
+        let lesson = l.lesson.clone();
         let desc = format!(
             "lesson {} {} {}",
             l.lesson.lesson_no,
@@ -863,7 +874,9 @@ impl App {
         );
         if self
             .write(desc.clone(), |tx, op| {
-                Ok(((), att::set_mode(tx, op, id, mode)?))
+                let (id, mut ids) = att::record_lesson(tx, op, &lesson)?;
+                ids.extend(att::set_mode(tx, op, id, mode)?);
+                Ok(((), ids))
             })
             .is_some()
         {
