@@ -154,13 +154,16 @@ pub fn record_lesson(
     Ok((l.id, ids))
 }
 
+/// A cell of the day grid by ids: (lesson, student).
+pub type Cell = (Id, Id);
+
 /// The (lesson id, student) cells of a selection, recording the lessons
 /// that have no record yet. Returns the cells and the audit entries.
 pub fn record_cells(
     conn: &store::Conn,
     operator: &str,
     cells: &[(Lesson, Id)],
-) -> Result<(Vec<(Id, Id)>, Vec<i64>)> {
+) -> Result<(Vec<Cell>, Vec<i64>)> {
     let mut made: HashMap<Id, Id> = HashMap::new();
     let mut ids = vec![];
     let mut out = Vec::with_capacity(cells.len());
