@@ -5,6 +5,8 @@
 //! respect the review's date range. For each, a small hand-built school
 //! where the rule fires and where it must not, the boundary included.
 
+mod common;
+
 use chrono::{NaiveDate, NaiveDateTime};
 use tempfile::TempDir;
 
@@ -656,4 +658,54 @@ fn no_finding_of_any_rule_is_dated_outside_the_range() {
             .count();
         assert_eq!(r.findings.len(), inside, "{from}–{to}");
     }
+}
+
+/// The case on the small demo (records up to 24.12): the range
+/// 05.11–06.11, reviewed after quarter 2's grades were due (25.12), listed
+/// hundreds of "too few marks" findings dated 25.12.
+#[test]
+fn the_small_demo_reviewed_for_two_days_of_november_lists_only_those_days() {
+    let (_dir, db) = common::demo_db();
+    let (from, to) = (d("2025-11-05"), d("2025-11-06"));
+    for now in ["2025-12-24 23:59", "2025-12-27 18:00"] {
+        let whole = run_range(&db, now, None, None);
+        assert!(
+            whole
+                .findings
+                .iter()
+                .any(|f| f.rule == Rule::NotAttestable && f.date > to),
+            "{now}: the demo has too few marks late in the year"
+        );
+        let r = run_range(&db, now, Some("2025-11-05"), Some("2025-11-06"));
+        assert!(!r.findings.is_empty(), "{now}");
+        for f in &r.findings {
+            assert!(
+                from <= f.date && f.date <= to,
+                "{now}: {} dated {}",
+                f.rule.id(),
+                f.date
+            );
+        }
+        assert!(keys(&r.findings, Rule::NotAttestable).is_empty(), "{now}");
+        let inside = whole
+            .findings
+            .iter()
+            .filter(|f| from <= f.date && f.date <= to)
+            .count();
+        assert_eq!(r.findings.len(), inside, "{now}");
+    }
+    // After quarter 2's due date every grade not set is overdue, dated 25.12.
+    let r = run_range(
+        &db,
+        "2025-12-27 18:00",
+        Some("2025-12-25"),
+        Some("2025-12-25"),
+    );
+    assert!(!keys(&r.findings, Rule::GradeOverdue).is_empty());
+    assert!(
+        r.findings
+            .iter()
+            .filter(|f| f.rule == Rule::GradeOverdue)
+            .all(|f| f.date == d("2025-12-25"))
+    );
 }
