@@ -57,7 +57,9 @@ pub enum Target {
 pub struct Finding {
     pub rule: Rule,
     pub severity: Severity,
-    /// The day it concerns (the lesson's date, the grades' due date…).
+    /// The day it concerns (the lesson's date, the grades' due date, the
+    /// day judged for a warning ahead of a due date…); the review lists
+    /// only findings dated inside its range.
     pub date: NaiveDate,
     pub class_id: Option<Id>,
     pub class: String,
@@ -219,7 +221,8 @@ pub fn now_at(working: NaiveDate, real: NaiveDateTime) -> NaiveDateTime {
     }
 }
 
-/// Run every rule over the records from `q.from` to `q.to`.
+/// Run every rule over the records from `q.from` to `q.to`: only findings
+/// dated inside that range are listed, whatever the rule.
 pub fn run(conn: &store::Conn, q: &ReviewQuery) -> Result<Review> {
     let settings = store::settings::load(conn)?;
     let as_of = q.now.date();
