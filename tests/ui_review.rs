@@ -61,11 +61,15 @@ fn the_small_demo_has_findings_of_every_rule() {
     press(&mut app, KeyCode::Char('5'));
     let all = findings(&app);
     // The demo's stays all have their orders and no roster was imported:
-    // those two rules are tested in tests/setup_import.rs.
-    for rule in Rule::ALL
-        .iter()
-        .filter(|r| !matches!(r, Rule::OrderMissing | Rule::DepartureUnconfirmed))
-    {
+    // those two rules are tested in tests/setup_import.rs. Its period
+    // grades are all set by their due dates: grade.overdue is tested in
+    // tests/review_rules.rs.
+    for rule in Rule::ALL.iter().filter(|r| {
+        !matches!(
+            r,
+            Rule::OrderMissing | Rule::DepartureUnconfirmed | Rule::GradeOverdue
+        )
+    }) {
         assert!(
             all.iter().any(|f| f.rule == *rule),
             "no finding of {}",
@@ -316,9 +320,14 @@ fn enter_lands_on_the_cell_of_a_finding_of_every_rule() {
         press(&mut app, KeyCode::Char('5'));
         let Some(last) = findings(&app).into_iter().rfind(|f| f.rule == *rule) else {
             // The demo's stays all have their orders and no roster was
-            // imported: these two are tested in tests/setup_import.rs.
+            // imported: these two are tested in tests/setup_import.rs; its
+            // period grades are all set by their due dates (grade.overdue,
+            // tested in tests/review_rules.rs).
             assert!(
-                matches!(rule, Rule::OrderMissing | Rule::DepartureUnconfirmed),
+                matches!(
+                    rule,
+                    Rule::OrderMissing | Rule::DepartureUnconfirmed | Rule::GradeOverdue
+                ),
                 "no finding of {}",
                 rule.id()
             );

@@ -40,6 +40,7 @@ pub enum Rule {
     LessonNoHomework,
     MarkLate,
     NotAttestable,
+    GradeOverdue,
     ReasonNotGiven,
     PendingOverdue,
     DeferredStale,
@@ -106,9 +107,11 @@ rules! {
     LessonNoHomework = "lesson.no_homework", Warning, "lesson without a homework entry",
         "Every lesson records its homework, or one of the fixed entries (not assigned, not provided, individual task); this one has no entry at all.";
     MarkLate = "mark.late", Warning, "mark entered late",
-        "A current mark is due within 15 days of the lesson, an interim-attestation mark within 7, a written work's within 3 (settings mark_deadline_*_days); this mark was entered after that.";
+        "A current mark is due within 15 days of the lesson, an interim-attestation mark within 7, and a written work's (every form of control the catalogue marks written: dictations, essays, written answers, tests, control works…) within 3 (settings mark_deadline_*_days); this mark was entered after that.";
     NotAttestable = "student.not_attestable", Error, "too few marks for the period grade",
         "A student needs at least 3 marks for a quarter and 5 for a half-year to be attested, and period grades are due 3 days before the period ends; listed from two weeks before that date until a final grade (or n/a) is set.";
+    GradeOverdue = "grade.overdue", Error, "period grade not set by its due date",
+        "Quarter, half-year and year grades are due 3 days before the period ends (setting grades_due_days_before_end), by the entry deadline of that day; this student had lessons of the subject in the period and still has no final grade (or n/a). Listed from the due date until one is set.";
     ReasonNotGiven = "absence.no_reason", Warning, "absence without a reason",
         "The class teacher gives the reason for an absence no later than the same day; this absence (Н, reason not given) is older than that.";
     PendingOverdue = "mark.pending_overdue", Warning, "pending mark past its deadline",

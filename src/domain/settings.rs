@@ -62,6 +62,13 @@ impl DeadlineKind {
         }
     }
 
+    /// The deadline a form of control's marks get: a written work
+    /// (`control_form.written`, seed 003 §5.5) always gets the written
+    /// deadline; any other form its own kind.
+    pub fn of_form(kind: DeadlineKind, written: bool) -> DeadlineKind {
+        if written { DeadlineKind::Written } else { kind }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             DeadlineKind::Current => "current",

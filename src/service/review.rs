@@ -57,7 +57,9 @@ pub enum Target {
 pub struct Finding {
     pub rule: Rule,
     pub severity: Severity,
-    /// The day it concerns (the lesson's date, the grades' due date…).
+    /// The day it concerns (the lesson's date, the grades' due date, the
+    /// day judged for a warning ahead of a due date…); the review lists
+    /// only findings dated inside its range.
     pub date: NaiveDate,
     pub class_id: Option<Id>,
     pub class: String,
@@ -219,7 +221,8 @@ pub fn now_at(working: NaiveDate, real: NaiveDateTime) -> NaiveDateTime {
     }
 }
 
-/// Run every rule over the records from `q.from` to `q.to`.
+/// Run every rule over the records from `q.from` to `q.to`: only findings
+/// dated inside that range are listed, whatever the rule.
 pub fn run(conn: &store::Conn, q: &ReviewQuery) -> Result<Review> {
     let settings = store::settings::load(conn)?;
     let as_of = q.now.date();
@@ -361,7 +364,10 @@ pub fn run(conn: &store::Conn, q: &ReviewQuery) -> Result<Review> {
         (s, _) => s.to_string(),
     };
     for m in store::review::late_marks(conn, from, to, days)? {
-        let kind = DeadlineKind::parse(&m.deadline_kind).unwrap_or(DeadlineKind::Current);
+        let kind = DeadlineKind::of_form(
+            DeadlineKind::parse(&m.deadline_kind).unwrap_or(DeadlineKind::Current),
+            m.written,
+        );
         let Some(l) = lesson_by_id.get(&m.lesson_id) else {
             continue;
         };
@@ -493,7 +499,9 @@ pub fn run(conn: &store::Conn, q: &ReviewQuery) -> Result<Review> {
         )? {
             items.push(Item {
                 rule: Rule::NotAttestable,
-                date: due,
+                // A warning before the due date is dated the day it is
+                // judged; after it, the due date.
+                date: due.min(as_of),
                 class_id: Some(class_id),
                 teacher_id: names.teacher_of.get(&(class_id, subject_id)).copied(),
                 subject_id: Some(subject_id),
@@ -502,6 +510,45 @@ pub fn run(conn: &store::Conn, q: &ReviewQuery) -> Result<Review> {
                     "{}: {n} of {required} marks; grades due {}",
                     p.label,
                     short(due)
+                ),
+                key: format!("period:{}:student:{student_id}:subject:{subject_id}", p.id),
+                target: Target::JournalFinal {
+                    class_id,
+                    subject_id,
+                    period_id: p.id,
+                    student_id,
+                },
+            });
+        }
+    }
+    // Period grades not set by their due date (by the entry deadline of
+    // that day), until they are.
+    for p in &periods {
+        let grades = match p.kind {
+            PeriodKind::Quarter => (2, 9),
+            PeriodKind::Half => (10, 11),
+            PeriodKind::Year => (2, 11),
+        };
+        let due = p.ends_on - Days::new(u64::from(settings.grades_due_days_before_end));
+        let due = due.max(p.starts_on);
+        if q.now <= due.and_time(settings.entry_deadline) || due < from || due > to {
+            continue;
+        }
+        for (class_id, student_id, subject_id) in
+            store::review::finals_not_set(conn, year.id, grades, p.id, p.starts_on, due, due)?
+        {
+            items.push(Item {
+                rule: Rule::GradeOverdue,
+                date: due,
+                class_id: Some(class_id),
+                teacher_id: names.teacher_of.get(&(class_id, subject_id)).copied(),
+                subject_id: Some(subject_id),
+                student_id: Some(student_id),
+                detail: format!(
+                    "{}: no final grade; due {} ({} days before the period ends)",
+                    p.label,
+                    short(due),
+                    settings.grades_due_days_before_end
                 ),
                 key: format!("period:{}:student:{student_id}:subject:{subject_id}", p.id),
                 target: Target::JournalFinal {
@@ -539,7 +586,8 @@ pub fn run(conn: &store::Conn, q: &ReviewQuery) -> Result<Review> {
         }
         items.push(Item {
             rule: Rule::FinalDiffers,
-            date: p.ends_on,
+            // The period's end, or the day it is judged if that is earlier.
+            date: p.ends_on.min(as_of),
             class_id: Some(f.class_id),
             teacher_id: names.teacher_of.get(&(f.class_id, f.subject_id)).copied(),
             subject_id: Some(f.subject_id),
@@ -609,7 +657,12 @@ pub fn run(conn: &store::Conn, q: &ReviewQuery) -> Result<Review> {
     // Homework minutes per class and day.
     homework_items(conn, &settings, &names, from, to, &mut items)?;
 
-    // Teachers failing training.
+    // Teachers failing training, dated the day of the absence that reached
+    // the limit.
+    let mut unexcused: HashMap<Id, Vec<NaiveDate>> = HashMap::new();
+    for (staff, date) in store::review::unexcused_training_dates(conn, year.id)? {
+        unexcused.entry(staff).or_default().push(date);
+    }
     for s in crate::service::training::standing(
         conn,
         &year,
@@ -617,9 +670,13 @@ pub fn run(conn: &store::Conn, q: &ReviewQuery) -> Result<Review> {
         &settings,
     )? {
         if s.unexcused >= settings.training_fail_unexcused {
+            let reached = unexcused.get(&s.staff_id).and_then(|d| {
+                let nth = (settings.training_fail_unexcused as usize).saturating_sub(1);
+                d.get(nth).or(d.last()).copied()
+            });
             items.push(Item {
                 rule: Rule::TrainingFail,
-                date: as_of,
+                date: reached.unwrap_or(as_of).min(as_of),
                 class_id: None,
                 teacher_id: Some(s.staff_id),
                 subject_id: None,
@@ -641,8 +698,10 @@ pub fn run(conn: &store::Conn, q: &ReviewQuery) -> Result<Review> {
             .into_iter()
             .map(|a| ((a.rule_id.clone(), a.item_key.clone()), a))
             .collect();
+    // Only findings dated inside the range (every rule's, issue 15).
     let mut findings: Vec<Finding> = items
         .into_iter()
+        .filter(|i| from <= i.date && i.date <= to)
         .map(|i| Finding {
             severity: settings.severity_of(i.rule),
             ack: acks.get(&(i.rule.id().to_string(), i.key.clone())).cloned(),

@@ -9,7 +9,12 @@ use super::{Result, reference};
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_setup.sql"),
+    include_str!("migrations/0003_written_forms.sql"),
 ];
+
+/// The migration after which the written works of `data/control_forms.csv`
+/// are marked (`reference::set_written_forms`).
+const WRITTEN_FORMS: i64 = 3;
 
 /// A migration that rebuilds a table others refer to says so with this
 /// line: it runs with foreign keys off (SQLite's table-rebuild procedure;
@@ -60,6 +65,9 @@ fn step(conn: &mut Connection) -> Result<()> {
     tx.execute_batch(sql)?;
     if version == 0 {
         reference::load_defaults(&tx)?;
+    }
+    if version + 1 == WRITTEN_FORMS {
+        reference::set_written_forms(&tx, reference::CONTROL_FORMS_CSV)?;
     }
     if sql.contains(FOREIGN_KEYS_OFF) {
         let broken: i64 =

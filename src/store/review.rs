@@ -121,12 +121,14 @@ pub struct MarkRow {
     /// Local date the mark was entered.
     pub entered_on: NaiveDate,
     pub deadline_kind: String,
+    /// The form is a written work (the written deadline applies).
+    pub written: bool,
     pub form: String,
 }
 
 const MARK_COLUMNS: &str =
     "m.id, m.lesson_id, m.student_id, m.symbol, m.value, m.due_on, m.comment,
-     date(m.entered_at, 'localtime'), cf.deadline_kind, cf.name";
+     date(m.entered_at, 'localtime'), cf.deadline_kind, cf.name, cf.written";
 
 fn mark_row(r: &rusqlite::Row) -> rusqlite::Result<MarkRow> {
     Ok(MarkRow {
@@ -140,26 +142,36 @@ fn mark_row(r: &rusqlite::Row) -> rusqlite::Result<MarkRow> {
         entered_on: r.get(7)?,
         deadline_kind: r.get(8)?,
         form: r.get(9)?,
+        written: r.get(10)?,
     })
 }
 
+/// The days a form's marks are allowed, in SQL: a written work
+/// (`cf.written`) gets the written deadline, any other form its deadline
+/// kind's (`?{c}`, `?{i}`, `?{w}` = current, interim, written).
+fn days_allowed(c: u8, i: u8, w: u8) -> String {
+    format!(
+        "CASE WHEN cf.written = 1 OR cf.deadline_kind = 'written' THEN ?{w}
+              WHEN cf.deadline_kind = 'interim' THEN ?{i} ELSE ?{c} END"
+    )
+}
+
 /// Marks of lessons from `from` to `to` entered (local date) later than the
-/// lesson date plus the days allowed for their form's deadline kind
-/// (`days` = current, interim, written).
+/// lesson date plus the days allowed for their form (`days` = current,
+/// interim, written; a written work always gets the written days).
 pub fn late_marks(
     conn: &Connection,
     from: NaiveDate,
     to: NaiveDate,
     days: [u32; 3],
 ) -> Result<Vec<MarkRow>> {
+    let allowed = days_allowed(3, 4, 5);
     let sql = format!(
         "SELECT {MARK_COLUMNS} FROM mark m JOIN lesson l ON l.id = m.lesson_id
          JOIN control_form cf ON cf.id = m.control_form_id
          WHERE l.date BETWEEN ?1 AND ?2
-           AND substr(m.entered_at, 1, 10) >= date(l.date, '+' ||
-               CASE cf.deadline_kind WHEN 'current' THEN ?3 WHEN 'interim' THEN ?4 ELSE ?5 END || ' days')
-           AND date(m.entered_at, 'localtime') > date(l.date, '+' ||
-               CASE cf.deadline_kind WHEN 'current' THEN ?3 WHEN 'interim' THEN ?4 ELSE ?5 END || ' days')
+           AND substr(m.entered_at, 1, 10) >= date(l.date, '+' || {allowed} || ' days')
+           AND date(m.entered_at, 'localtime') > date(l.date, '+' || {allowed} || ' days')
          ORDER BY l.date, m.id"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
@@ -207,7 +219,8 @@ pub fn unspecified_absences(
 /// (lesson, student): students enrolled (and in the lesson's group) at a
 /// lesson with a weight-2+ form of control, not absent, with no mark at it.
 /// Only lessons from `from` to `to` whose form's entry deadline (lesson
-/// date plus `days` by deadline kind) is before `as_of`.
+/// date plus `days` by deadline kind, the written days for a written work)
+/// is before `as_of`.
 pub fn control_unmarked(
     conn: &Connection,
     from: NaiveDate,
@@ -215,22 +228,23 @@ pub fn control_unmarked(
     as_of: NaiveDate,
     days: [u32; 3],
 ) -> Result<Vec<(Id, Id)>> {
-    let mut stmt = conn.prepare_cached(
+    let allowed = days_allowed(4, 5, 6);
+    let sql = format!(
         "SELECT l.id, e.student_id FROM lesson l
          JOIN control_form cf ON cf.id = l.control_form_id AND cf.weight >= 2
          JOIN enrolment e ON e.class_id = l.class_id AND e.starts_on <= l.date
               AND (e.ends_on IS NULL OR l.date <= e.ends_on)
          WHERE l.date BETWEEN ?1 AND ?2
-           AND date(l.date, '+' || CASE cf.deadline_kind WHEN 'current' THEN ?4
-                    WHEN 'interim' THEN ?5 ELSE ?6 END || ' days') < ?3
+           AND date(l.date, '+' || {allowed} || ' days') < ?3
            AND (l.group_id IS NULL OR EXISTS (SELECT 1 FROM group_member g
                 WHERE g.group_id = l.group_id AND g.student_id = e.student_id))
            AND NOT EXISTS (SELECT 1 FROM mark m WHERE m.lesson_id = l.id AND m.student_id = e.student_id)
            AND NOT EXISTS (SELECT 1 FROM attendance a JOIN attendance_code c ON c.id = a.code_id
                 WHERE a.lesson_id = l.id AND a.student_id = e.student_id
                   AND c.category IN ('absent_excused', 'absent_unexcused', 'absent_unspecified'))
-         ORDER BY l.date, l.class_id, l.lesson_no, e.student_id",
-    )?;
+         ORDER BY l.date, l.class_id, l.lesson_no, e.student_id"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
     Ok(stmt
         .query_map(params![from, to, as_of, days[0], days[1], days[2]], |r| {
             Ok((r.get(0)?, r.get(1)?))
@@ -292,6 +306,60 @@ pub fn too_few_marks(
             ],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// (class, student, subject) for students of classes of grades `grades`
+/// enrolled on `on` who had lessons of a subject of their class's
+/// curriculum from `from` to `to` (their group's included) and have no final
+/// grade (2–5 or n/a) for `period_id`.
+#[allow(clippy::too_many_arguments)]
+pub fn finals_not_set(
+    conn: &Connection,
+    year_id: Id,
+    grades: (u8, u8),
+    period_id: Id,
+    from: NaiveDate,
+    to: NaiveDate,
+    on: NaiveDate,
+) -> Result<Vec<(Id, Id, Id)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT c.id, e.student_id, cu.subject_id
+         FROM class c
+         JOIN enrolment e ON e.class_id = c.id AND e.starts_on <= ?6
+              AND (e.ends_on IS NULL OR ?6 <= e.ends_on)
+         JOIN curriculum cu ON cu.class_id = c.id
+         WHERE c.year_id = ?1 AND c.grade BETWEEN ?2 AND ?3
+           AND EXISTS (SELECT 1 FROM lesson l WHERE l.class_id = c.id AND l.subject_id = cu.subject_id
+               AND l.date BETWEEN ?4 AND ?5
+               AND (l.group_id IS NULL OR EXISTS (SELECT 1 FROM group_member g
+                    WHERE g.group_id = l.group_id AND g.student_id = e.student_id)))
+           AND NOT EXISTS (SELECT 1 FROM period_grade pg WHERE pg.student_id = e.student_id
+               AND pg.subject_id = cu.subject_id AND pg.period_id = ?7 AND pg.final IS NOT NULL)
+         ORDER BY c.id, cu.subject_id, e.student_id",
+    )?;
+    Ok(stmt
+        .query_map(
+            params![year_id, grades.0, grades.1, from, to, on, period_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// (staff, session date) of every absence without cause (status of
+/// category unexcused) from the training sessions of the year's plans, in
+/// date order per teacher.
+pub fn unexcused_training_dates(conn: &Connection, year_id: Id) -> Result<Vec<(Id, NaiveDate)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT a.staff_id, s.date FROM training_attendance a
+         JOIN training_session s ON s.id = a.session_id
+         JOIN training_plan p ON p.id = s.plan_id
+         JOIN training_status st ON st.code = a.status
+         WHERE p.year_id = ?1 AND st.category = 'unexcused'
+         ORDER BY a.staff_id, s.date, s.starts_at, s.id",
+    )?;
+    Ok(stmt
+        .query_map([year_id], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?)
 }
 
