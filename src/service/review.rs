@@ -609,14 +609,16 @@ pub fn run(conn: &store::Conn, q: &ReviewQuery) -> Result<Review> {
     // Homework minutes per class and day.
     homework_items(conn, &settings, &names, from, to, &mut items)?;
 
-    // Teachers failing training.
-    for s in crate::service::training::standing(
+    // Teachers failing training: the Training tab's verdict on the working
+    // date (the credits minimum fails only once the year is over).
+    for s in crate::service::training::standing_on(
         conn,
         &year,
         crate::service::training::Scope::Year,
         &settings,
+        as_of,
     )? {
-        if s.unexcused >= settings.training_fail_unexcused {
+        if !s.pass {
             items.push(Item {
                 rule: Rule::TrainingFail,
                 date: as_of,
@@ -624,10 +626,7 @@ pub fn run(conn: &store::Conn, q: &ReviewQuery) -> Result<Review> {
                 teacher_id: Some(s.staff_id),
                 subject_id: None,
                 student_id: None,
-                detail: format!(
-                    "{} absences without cause this year (fail at {})",
-                    s.unexcused, settings.training_fail_unexcused
-                ),
+                detail: s.reasons.join("; "),
                 key: format!("staff:{}:year:{}", s.staff_id, year.id),
                 target: Target::Training {
                     teacher_id: s.staff_id,
