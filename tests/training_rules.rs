@@ -247,3 +247,232 @@ fn publishing_in_december_freezes_behind_not_fail() {
         of(&p.standing, lan).verdict_text()
     );
 }
+
+// --- the command line ----------------------------------------------------
+
+fn cli(f: &Fixture, args: &[&str]) -> serde_json::Value {
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_classbook"))
+        .arg("--db")
+        .arg(&f.path)
+        .args(args)
+        .env_remove("CLASSBOOK_DB")
+        .env("USER", "tester")
+        .output()
+        .expect("the binary runs");
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    if args.contains(&"json") {
+        serde_json::from_slice(&o.stdout).expect("JSON")
+    } else {
+        serde_json::Value::Null
+    }
+}
+
+fn cli_teacher(v: &serde_json::Value, name: &str) -> serde_json::Value {
+    v["teachers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == name)
+        .cloned()
+        .unwrap_or_else(|| panic!("{name} in {v}"))
+}
+
+#[test]
+fn the_cli_counts_personal_leave_without_approval_as_unexcused() {
+    let mut f = build();
+    f.set("s_a", "unexcused_2", "absent");
+    f.set("s_b", "unexcused_2", "absent");
+    let args = ["training", "standing", "--year", "--format", "json"];
+    cli(
+        &f,
+        &[
+            "training",
+            "set",
+            "--session",
+            "19.11.2025",
+            "--teacher",
+            "王 芳",
+            "--status",
+            "personal_leave",
+        ],
+    );
+    let v = cli(&f, &args);
+    let w = cli_teacher(&v, "王 芳");
+    assert_eq!(
+        (&w["unexcused"], &w["verdict"]),
+        (&3.into(), &"fail".into())
+    );
+    assert_eq!(
+        w["reasons"][0],
+        "3 unexcused absences (fail from 3); 1 of them personal leave, not approved"
+    );
+    // The service says the same.
+    let rows = svc::standing(
+        f.db.conn(),
+        &f.year,
+        Scope::Year,
+        &store::settings::load(f.db.conn()).unwrap(),
+    )
+    .unwrap();
+    assert!(!of(&rows, f.t["unexcused_2"]).pass);
+    // With the approval the leave is excused: two absences, a pass.
+    cli(
+        &f,
+        &[
+            "training",
+            "set",
+            "--session",
+            "19.11.2025",
+            "--teacher",
+            "王 芳",
+            "--status",
+            "personal_leave",
+            "--approved-by",
+            "Смирнова Ольга",
+        ],
+    );
+    let w = cli_teacher(&cli(&f, &args), "王 芳");
+    assert_eq!(
+        (&w["unexcused"], &w["verdict"]),
+        (&2.into(), &"pass".into())
+    );
+    assert_eq!(w["personal_leave"], 1);
+}
+
+// --- the Training tab --------------------------------------------------------
+
+mod common;
+
+use classbook::ui::App;
+use classbook::ui::keymap::Mode;
+use classbook::ui::panes::training::Screen;
+use common::{demo_app, press, type_keys};
+use crossterm::event::KeyCode;
+
+fn text(app: &App) -> String {
+    classbook::ui::render_text(app, 160, 48).expect("renders")
+}
+
+#[test]
+fn the_training_tab_shows_leave_not_approved_and_agrees_with_the_review() {
+    let (_dir, mut app) = demo_app();
+    press(&mut app, KeyCode::Char('3'));
+    press(&mut app, KeyCode::Char('a'));
+    type_keys(
+        &mut app,
+        "Педсовет: Иванова Анна Петровна, Nguyễn Thị Hoa, 欧阳 明",
+    );
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.training.form, None, "{:?}", app.message);
+    let session_id = {
+        let v = app.training.view.as_ref().unwrap();
+        v.sessions[app.training.row].session.id
+    };
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.training.screen, Screen::RollCall);
+    let teacher = app.training.roll.as_ref().unwrap().teachers[0].clone();
+    let before = app
+        .training
+        .standing
+        .as_ref()
+        .unwrap()
+        .rows
+        .iter()
+        .find(|s| s.staff_id == teacher.0)
+        .unwrap()
+        .clone();
+    // v: personal leave; the approver left blank (not yet approved).
+    press(&mut app, KeyCode::Char('v'));
+    assert_eq!(app.mode(), Mode::TrainingForm);
+    for _ in 0..80 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.training.form, None, "{:?}", app.message);
+    let a = store::training::attendance(app.db().conn(), session_id, teacher.0)
+        .unwrap()
+        .expect("the entry is written");
+    assert_eq!(
+        (a.status.as_str(), a.approved_by_id),
+        ("personal_leave", None)
+    );
+    press(&mut app, KeyCode::Char('k'));
+    let screen = text(&app);
+    assert!(
+        screen.contains("personal, not approved: counts as an absence without cause!"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("(1 personal leave, not approved)"),
+        "{screen}"
+    );
+    let after = app
+        .training
+        .standing
+        .as_ref()
+        .unwrap()
+        .rows
+        .iter()
+        .find(|s| s.staff_id == teacher.0)
+        .unwrap()
+        .clone();
+    assert_eq!(after.unexcused, before.unexcused + 1);
+    assert_eq!(
+        after.personal_leave_unapproved,
+        before.personal_leave_unapproved + 1
+    );
+    assert_eq!(after.personal_leave, before.personal_leave);
+
+    // The standing: the tab's verdicts are the service's on the working
+    // date, no teacher fails for credits in December, and the review flags
+    // exactly the teachers failing the year.
+    press(&mut app, KeyCode::Char('T'));
+    assert_eq!(app.training.screen, Screen::Standing);
+    let screen = text(&app);
+    assert!(screen.contains("verdict"), "{screen}");
+    assert!(screen.contains("on track"), "{screen}");
+    assert!(!screen.contains("credits of 40.00 required"), "{screen}");
+    let conn = app.db().conn();
+    let year = app.year.clone().unwrap();
+    let settings = store::settings::load(conn).unwrap();
+    let working = app.working_date;
+    let tab = &app.training.standing.as_ref().unwrap().rows;
+    let scope = app.training.standing.as_ref().unwrap().scope;
+    let service = svc::standing_on(conn, &year, scope, &settings, working).unwrap();
+    assert_eq!(tab, &service);
+    let yearly = svc::standing_on(conn, &year, Scope::Year, &settings, working).unwrap();
+    assert!(
+        yearly
+            .iter()
+            .all(|s| s.reasons.iter().all(|r| !r.contains("credits")))
+    );
+    let mut failing: Vec<Id> = yearly
+        .iter()
+        .filter(|s| !s.pass)
+        .map(|s| s.staff_id)
+        .collect();
+    failing.sort();
+    let r = review::run(
+        conn,
+        &ReviewQuery {
+            from: None,
+            to: None,
+            now: working.and_hms_opt(18, 0, 0).unwrap(),
+        },
+    )
+    .unwrap();
+    let mut flagged: Vec<Id> = r
+        .findings
+        .iter()
+        .filter(|x| x.rule == Rule::TrainingFail)
+        .filter_map(|x| x.teacher_id)
+        .collect();
+    flagged.sort();
+    assert!(!failing.is_empty());
+    assert_eq!(flagged, failing);
+}
