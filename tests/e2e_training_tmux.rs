@@ -63,15 +63,25 @@ fn add_a_session_roll_call_and_standing_agree_with_the_cli() {
     let rows: Vec<&str> = screen
         .lines()
         .map(str::trim_end)
-        .filter(|l| l.ends_with("FAIL") || l.ends_with("pass"))
+        .filter(|l| {
+            ["FAIL", "pass", "on track", "behind"]
+                .iter()
+                .any(|v| l.ends_with(v))
+        })
         .collect();
     let teachers = v["teachers"].as_array().unwrap();
     for (line, t) in rows.iter().zip(teachers).take(2) {
         let name: String = t["name"].as_str().unwrap().chars().take(12).collect();
         assert!(line.contains(&name), "{line} / {name}");
         assert_eq!(t["sessions"], 16, "{line}");
-        let verdict = if t["pass"] == true { "pass" } else { "FAIL" };
-        assert!(line.contains(verdict), "{line}");
+        // Passing so far: "pass", or "on track" / "behind" while the
+        // year's credits minimum is not yet due.
+        let verdicts: &[&str] = if t["pass"] == true {
+            &["pass", "on track", "behind"]
+        } else {
+            &["FAIL"]
+        };
+        assert!(verdicts.iter().any(|v| line.ends_with(v)), "{line}");
         let credits = t["credits"].as_f64().unwrap();
         let shown = if credits.fract() == 0.0 {
             format!(" {credits:.0} ")

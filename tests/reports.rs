@@ -360,18 +360,10 @@ fn training_by_hand() {
     assert_eq!(
         by_name("Иванова Анна")[2..],
         row(&[
-            "2",
-            "1",
-            "0",
-            "0",
-            "0",
-            "0",
-            "1",
-            "0",
-            "39.50",
-            "40.00",
-            "fail",
-            "39.50 credits of 40.00 required"
+            "2", "1", "0", "0", "0", "0", "1", "0", "39.50", "40.00",
+            // 24 December: the year is not over, the minimum does not fail
+            // yet (issue 15, item 7).
+            "pass", ""
         ])
     );
     assert_eq!(
@@ -397,7 +389,7 @@ fn training_by_hand() {
     // The training lead does not teach: not listed.
     assert!(body(&r).iter().all(|x| !x[1].starts_with("Смирнова")));
     assert!(
-        r.notes[0].contains("7 teachers: 5 pass, 2 fail"),
+        r.notes[0].contains("7 teachers: 6 pass, 1 fail"),
         "{}",
         r.notes[0]
     );

@@ -140,7 +140,7 @@ pub fn compute(
         Metric::TeachersWithCredits | Metric::TeachersInGoodStanding => {
             // The Training tab's year standing of the latest year covered.
             let year = &last.2;
-            let rows = training::standing(conn, year, Scope::Year, settings)?;
+            let rows = training::standing_on(conn, year, Scope::Year, settings, d_to)?;
             if rows.is_empty() {
                 return Ok(Outcome::NoData {
                     reason: format!("school year {} has no teacher on the roll", year.label),

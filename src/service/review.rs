@@ -657,23 +657,28 @@ pub fn run(conn: &store::Conn, q: &ReviewQuery) -> Result<Review> {
     // Homework minutes per class and day.
     homework_items(conn, &settings, &names, from, to, &mut items)?;
 
-    // Teachers failing training, dated the day of the absence that reached
-    // the limit.
+    // Teachers failing training: the Training tab's verdict on the working
+    // date (the credits minimum fails only once the year is over), dated the
+    // day of the absence that reached the limit when that is the reason.
     let mut unexcused: HashMap<Id, Vec<NaiveDate>> = HashMap::new();
     for (staff, date) in store::review::unexcused_training_dates(conn, year.id)? {
         unexcused.entry(staff).or_default().push(date);
     }
-    for s in crate::service::training::standing(
+    for s in crate::service::training::standing_on(
         conn,
         &year,
         crate::service::training::Scope::Year,
         &settings,
+        as_of,
     )? {
-        if s.unexcused >= settings.training_fail_unexcused {
-            let reached = unexcused.get(&s.staff_id).and_then(|d| {
-                let nth = (settings.training_fail_unexcused as usize).saturating_sub(1);
-                d.get(nth).or(d.last()).copied()
-            });
+        if !s.pass {
+            let reached = (s.unexcused >= settings.training_fail_unexcused)
+                .then(|| unexcused.get(&s.staff_id))
+                .flatten()
+                .and_then(|d| {
+                    let nth = (settings.training_fail_unexcused as usize).saturating_sub(1);
+                    d.get(nth).or(d.last()).copied()
+                });
             items.push(Item {
                 rule: Rule::TrainingFail,
                 date: reached.unwrap_or(as_of).min(as_of),
@@ -681,10 +686,7 @@ pub fn run(conn: &store::Conn, q: &ReviewQuery) -> Result<Review> {
                 teacher_id: Some(s.staff_id),
                 subject_id: None,
                 student_id: None,
-                detail: format!(
-                    "{} absences without cause this year (fail at {})",
-                    s.unexcused, settings.training_fail_unexcused
-                ),
+                detail: s.reasons.join("; "),
                 key: format!("staff:{}:year:{}", s.staff_id, year.id),
                 target: Target::Training {
                     teacher_id: s.staff_id,

@@ -93,8 +93,8 @@ use serde_json::{Map, Value};
 use crate::domain::settings::Settings;
 use crate::domain::text::nfc;
 use crate::domain::training::{
-    ExternalTraining, FailReason, Format, Requirement, TrainingAttendance, TrainingStatus,
-    credits_hundredths, judge,
+    CreditsProgress, ExternalTraining, FailReason, Format, Requirement, TrainingAttendance,
+    TrainingStatus, counted_category, credits_hundredths, unapproved, verdict,
 };
 use crate::domain::{Role, SchoolYear, Staff};
 use crate::store::invalid;
@@ -129,10 +129,15 @@ pub struct Standing {
     pub late: u32,
     pub left_early: u32,
     pub official_leave: u32,
+    /// Personal leave with its written request approved (excused).
     pub personal_leave: u32,
     pub sick_leave: u32,
-    /// Absences without cause (statuses of category "unexcused").
+    /// Absences without cause: statuses of category "unexcused", and
+    /// personal leave not approved.
     pub unexcused: u32,
+    /// Personal leave without an approval: counted in `unexcused`.
+    #[serde(default)]
+    pub personal_leave_unapproved: u32,
     /// Credits from school sessions attended, in hundredths.
     pub credits_school: u32,
     /// Credits from external training ending in the period, in hundredths.
@@ -150,15 +155,57 @@ pub struct Standing {
     /// Credits required: the yearly minimum less the official-leave credits
     /// of the year so far, in hundredths.
     pub required: u32,
+    /// No fail so far: fewer unexcused absences than the limit, and the
+    /// credits minimum earned or the year not over yet.
     pub pass: bool,
     /// Why the teacher fails (empty when passing).
     pub reasons: Vec<String>,
+    /// What the elapsed share of the year requires by the standing's date
+    /// (the whole `required` once the year is over), in hundredths.
+    #[serde(default)]
+    pub credits_expected: u32,
+    /// How far the credits are behind `credits_expected` while the year is
+    /// not over (0: on track or met), in hundredths.
+    #[serde(default)]
+    pub credits_behind: u32,
+    /// The credits minimum before the year is over: "on track" or "behind by
+    /// 4.50 credits"; empty when it is met or the year is over (a shortfall
+    /// then is a fail reason).
+    #[serde(default)]
+    pub credits_progress: String,
     /// Study notes written in the period, characters (shown, not judged).
     #[serde(default)]
     pub study_notes: u32,
     /// Open lessons given in the period (shown, not judged).
     #[serde(default)]
     pub open_lessons: u32,
+}
+
+impl Standing {
+    /// The verdict in words: "FAIL: …" with the reasons, else "behind by
+    /// 4.5 credits" or "on track" while the year is not over, else "pass".
+    pub fn verdict_text(&self) -> String {
+        if !self.pass {
+            format!("FAIL: {}", self.reasons.join("; "))
+        } else if !self.credits_progress.is_empty() {
+            self.credits_progress.clone()
+        } else {
+            "pass".to_string()
+        }
+    }
+
+    /// The verdict in a word: "FAIL", "behind", "on track" or "pass".
+    pub fn verdict_word(&self) -> &'static str {
+        if !self.pass {
+            "FAIL"
+        } else if self.credits_behind > 0 {
+            "behind"
+        } else if !self.credits_progress.is_empty() {
+            "on track"
+        } else {
+            "pass"
+        }
+    }
 }
 
 /// Hours or credits as "1.5", "2" when whole, "1.25" when needed.
@@ -189,6 +236,7 @@ struct Tally {
     by_status: BTreeMap<String, u32>,
     attended: u32,
     unexcused: u32,
+    unapproved: u32,
     school: u32,
     external: u32,
     excused_credits: u32,
@@ -245,9 +293,17 @@ fn tally(
             let t = out.entry(a.staff_id).or_default();
             let c = credits.get(&a.session_id).copied().unwrap_or(0);
             t.sessions += 1;
-            *t.by_status.entry(a.status.clone()).or_default() += 1;
-            if let Some(s) = by_code.get(a.status.as_str()) {
-                match s.category {
+            let Some(s) = by_code.get(a.status.as_str()) else {
+                *t.by_status.entry(a.status.clone()).or_default() += 1;
+                continue;
+            };
+            if unapproved(s, &a) {
+                t.unapproved += 1;
+            } else {
+                *t.by_status.entry(a.status.clone()).or_default() += 1;
+            }
+            {
+                match counted_category(s, &a) {
                     StatusCategory::Attended => t.attended += 1,
                     StatusCategory::Unexcused => t.unexcused += 1,
                     StatusCategory::Excused => {}
@@ -300,20 +356,37 @@ pub fn trainees(conn: &Connection) -> Result<Vec<Staff>> {
 }
 
 /// The standing of every teacher for `scope` of `year`, judged by
-/// `settings`. The screen and `classbook training standing` both call this.
+/// `settings` on the working date (the school's as-of date, else today).
+/// `classbook training standing` calls this; see [`standing_on`].
 pub fn standing(
     conn: &Connection,
     year: &SchoolYear,
     scope: Scope,
     settings: &Settings,
 ) -> Result<Vec<Standing>> {
+    let on = store::school::working_date(conn, chrono::Local::now().date_naive())?;
+    standing_on(conn, year, scope, settings, on)
+}
+
+/// The standing of every teacher for `scope` of `year`, judged by
+/// `settings` on the date `on` with [`verdict`], the one verdict the
+/// Training tab, `classbook training standing` and the review's
+/// `training.fail` share. The credits minimum fails only once the year is
+/// over; before, it reads "on track" or "behind by N credits".
+pub fn standing_on(
+    conn: &Connection,
+    year: &SchoolYear,
+    scope: Scope,
+    settings: &Settings,
+    on: NaiveDate,
+) -> Result<Vec<Standing>> {
     let plans = year_plans(conn, year)?;
     let statuses = store::training::statuses(conn)?;
-    let (period, ytd) = match scope {
+    let (period, ytd, counted_to) = match scope {
         Scope::Year => {
             let all: Vec<&TrainingPlan> = plans.iter().collect();
             let t = tally(conn, &all, &statuses, (year.starts_on, year.ends_on))?;
-            (t.clone(), t)
+            (t.clone(), t, year.ends_on)
         }
         Scope::Semester(n) => {
             let Some(plan) = plans.iter().find(|p| p.semester == n) else {
@@ -326,7 +399,7 @@ pub fn standing(
             let sem = tally(conn, &[plan], &statuses, range)?;
             let so_far: Vec<&TrainingPlan> = plans.iter().filter(|p| p.semester <= n).collect();
             let ytd = tally(conn, &so_far, &statuses, (year.starts_on, range.1))?;
-            (sem, ytd)
+            (sem, ytd, range.1)
         }
     };
     let staff = store::people::staff(conn)?;
@@ -343,9 +416,25 @@ pub fn standing(
         let required = settings
             .training_min_credits_year
             .saturating_sub(y.excused_credits);
-        let mut rules = settings.clone();
-        rules.training_min_credits_year = required;
-        let reasons = judge(y.unexcused, verdict_credits, &rules);
+        let v = verdict(
+            y.unexcused,
+            verdict_credits,
+            required,
+            (year.starts_on, year.ends_on),
+            counted_to,
+            on,
+            settings,
+        );
+        let reasons = &v.fails;
+        let (credits_expected, credits_behind, credits_progress) = match v.credits {
+            CreditsProgress::Met | CreditsProgress::Short => (required, 0, String::new()),
+            CreditsProgress::OnTrack { expected } => (expected, 0, "on track".to_string()),
+            CreditsProgress::Behind { by, expected } => (
+                expected,
+                by,
+                format!("behind by {} credits", credits_short(by)),
+            ),
+        };
         out.push(Standing {
             staff_id: s.id,
             name: s.full_name(),
@@ -358,6 +447,7 @@ pub fn standing(
             personal_leave: count("personal_leave"),
             sick_leave: count("sick_leave"),
             unexcused: t.unexcused,
+            personal_leave_unapproved: t.unapproved,
             credits_school: t.school,
             credits_external: t.external,
             credits: t.school + t.external,
@@ -374,9 +464,15 @@ pub fn standing(
                         credits_text(settings.training_min_credits_year),
                         credits_text(y.excused_credits)
                     ),
+                    FailReason::UnexcusedAbsences { .. } if y.unapproved > 0 => {
+                        format!("{r}; {} of them personal leave, not approved", y.unapproved)
+                    }
                     _ => r.to_string(),
                 })
                 .collect(),
+            credits_expected,
+            credits_behind,
+            credits_progress,
             study_notes: t.study_notes,
             open_lessons: t.open_lessons,
         });
@@ -1024,7 +1120,8 @@ pub fn publish(
             year.label
         )));
     };
-    let standing = standing(conn, year, Scope::Semester(semester), &settings)?;
+    let as_of = store::school::working_date(conn, today)?;
+    let standing = standing_on(conn, year, Scope::Semester(semester), &settings, as_of)?;
     let id = next_id(conn, "training_publication")?;
     let p = Publication {
         id,
@@ -1032,7 +1129,7 @@ pub fn publish(
         semester,
         published_at: store::now(),
         published_by: operator.to_string(),
-        as_of: store::school::working_date(conn, today)?,
+        as_of,
         standing,
     };
     let snapshot = serde_json::to_string(&p).map_err(|e| invalid(e.to_string()))?;
@@ -1096,6 +1193,11 @@ pub fn differences(published: &[Standing], now: &[Standing]) -> Vec<Difference> 
             ("left early", o.left_early, n.left_early),
             ("official leave", o.official_leave, n.official_leave),
             ("personal leave", o.personal_leave, n.personal_leave),
+            (
+                "personal leave, not approved",
+                o.personal_leave_unapproved,
+                n.personal_leave_unapproved,
+            ),
             ("sick leave", o.sick_leave, n.sick_leave),
             ("unexcused", o.unexcused, n.unexcused),
         ];
@@ -1114,6 +1216,15 @@ pub fn differences(published: &[Standing], now: &[Standing]) -> Vec<Difference> 
         if o.pass != n.pass {
             let v = |p: bool| if p { "pass" } else { "fail" };
             c.push(format!("{} → {}", v(o.pass), v(n.pass)));
+        } else if o.pass && o.credits_progress != n.credits_progress {
+            let v = |s: &Standing| {
+                if s.credits_progress.is_empty() {
+                    "pass".to_string()
+                } else {
+                    s.credits_progress.clone()
+                }
+            };
+            c.push(format!("{} → {}", v(o), v(n)));
         }
         if !c.is_empty() {
             out.push(Difference {

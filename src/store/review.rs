@@ -346,16 +346,18 @@ pub fn finals_not_set(
         .collect::<rusqlite::Result<_>>()?)
 }
 
-/// (staff, session date) of every absence without cause (status of
-/// category unexcused) from the training sessions of the year's plans, in
-/// date order per teacher.
+/// (staff, session date) of every absence without cause (a status of
+/// category unexcused, or personal leave with no approval recorded) from
+/// the training sessions of the year's plans, in date order per teacher.
 pub fn unexcused_training_dates(conn: &Connection, year_id: Id) -> Result<Vec<(Id, NaiveDate)>> {
     let mut stmt = conn.prepare_cached(
         "SELECT a.staff_id, s.date FROM training_attendance a
          JOIN training_session s ON s.id = a.session_id
          JOIN training_plan p ON p.id = s.plan_id
          JOIN training_status st ON st.code = a.status
-         WHERE p.year_id = ?1 AND st.category = 'unexcused'
+         WHERE p.year_id = ?1
+           AND (st.category = 'unexcused'
+                OR (st.requires = 'approval' AND a.approved_by_id IS NULL))
          ORDER BY a.staff_id, s.date, s.starts_at, s.id",
     )?;
     Ok(stmt

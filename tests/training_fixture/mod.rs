@@ -185,6 +185,14 @@ impl Fixture {
             .unwrap_or_else(|e| panic!("{session} {teacher} {status}: {e}"));
     }
 
+    /// Set a status with its paperwork in its own transaction.
+    pub fn set_with(&mut self, session: &str, teacher: &str, status: &str, paperwork: &Paperwork) {
+        let (s, t) = (self.s[session], self.t[teacher]);
+        self.db
+            .write(|tx| svc::set_attendance(tx, OP, s, t, status, paperwork, today()))
+            .unwrap_or_else(|e| panic!("{session} {teacher} {status}: {e}"));
+    }
+
     /// Register external training for a case.
     pub fn external(&mut self, teacher: &str, from: NaiveDate, to: NaiveDate, credits: f64) {
         let e = ExternalTraining {
@@ -224,9 +232,14 @@ impl Fixture {
         for s in ["s_a", "s_b", "s_c"] {
             self.set(s, "official", "official_leave");
         }
-        // Personal leave three times: excused, not unexcused.
+        // Personal leave three times, each request approved by the
+        // training lead: excused, not unexcused.
+        let approved = Paperwork {
+            approved_by_id: Some(self.lead),
+            ..Paperwork::default()
+        };
         for s in ["s_a", "s_b", "s_c"] {
-            self.set(s, "personal", "personal_leave");
+            self.set_with(s, "personal", "personal_leave", &approved);
         }
         // External: 40 credits from one course ending in semester 1, and
         // nothing at school.

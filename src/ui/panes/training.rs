@@ -404,7 +404,7 @@ fn draw_roll(app: &App, area: Rect, buf: &mut Buffer) {
                 let st = roll.status(&a.status);
                 let key = st.map_or("?", |x| x.key.as_str());
                 let missing = st.is_some_and(|x| paperwork_missing(x.requires, a));
-                let style = match st.map(|x| x.category) {
+                let style = match st.map(|x| crate::domain::training::counted_category(x, a)) {
                     Some(crate::domain::training::StatusCategory::Attended)
                         if a.status == "present" =>
                     {
@@ -467,7 +467,7 @@ fn draw_roll(app: &App, area: Rect, buf: &mut Buffer) {
             match st.map(|x| x.requires) {
                 Some(Requirement::Approval) => line.push_str(&match a.approved_by_id {
                     Some(id) => format!(", approved by {}", name_of(id)),
-                    None => ", approval missing!".into(),
+                    None => ", not approved: counts as an absence without cause!".into(),
                 }),
                 Some(Requirement::Certificate) => line.push_str(match a.certificate {
                     Some(true) => ", certificate given",
@@ -506,7 +506,7 @@ fn draw_roll(app: &App, area: Rect, buf: &mut Buffer) {
             .map(|r| (sv, r))
     }) {
         Some((sv, r)) => format!(
-            "{}: {} sessions, late {}, sick {}, unexcused {}, {} credits · {}",
+            "{}: {} sessions, late {}, sick {}, unexcused {}{}, {} credits · {}",
             match sv.scope {
                 Scope::Year => "year",
                 Scope::Semester(_) => "semester",
@@ -515,8 +515,16 @@ fn draw_roll(app: &App, area: Rect, buf: &mut Buffer) {
             r.late,
             r.sick_leave,
             r.unexcused,
+            if r.personal_leave_unapproved > 0 {
+                format!(
+                    " ({} personal leave, not approved)",
+                    r.personal_leave_unapproved
+                )
+            } else {
+                String::new()
+            },
             credits_short(r.credits),
-            if r.pass { "pass" } else { "FAIL" }
+            r.verdict_word()
         ),
         None => topic.clone(),
     };
@@ -557,6 +565,11 @@ fn draw_standing(app: &App, area: Rect, buf: &mut Buffer) {
         return;
     };
     let failing = sv.rows.iter().filter(|s| !s.pass).count();
+    let behind = sv
+        .rows
+        .iter()
+        .filter(|s| s.verdict_word() == "behind")
+        .count();
     let scope = match sv.scope {
         Scope::Year => "the year".to_string(),
         Scope::Semester(n) => format!("semester {n} (verdict: the year so far)"),
@@ -568,9 +581,14 @@ fn draw_standing(app: &App, area: Rect, buf: &mut Buffer) {
         area.y,
         w - 1,
         &format!(
-            "Standing · {scope} · {} teachers, {} pass, {failing} fail",
+            "Standing · {scope} · {} teachers, {} pass{}, {failing} fail",
             sv.rows.len(),
-            sv.rows.len() - failing
+            sv.rows.len() - failing,
+            if behind > 0 {
+                format!(" ({behind} behind on credits)")
+            } else {
+                String::new()
+            }
         ),
         t.header,
     );
@@ -634,19 +652,20 @@ fn draw_standing(app: &App, area: Rect, buf: &mut Buffer) {
             9 => n(0),
             10 => (
                 credits_short(s.credits),
-                if s.verdict_credits < s.required {
+                if s.verdict_credits >= s.required {
+                    t.good
+                } else if s.credits_behind > 0 || !s.pass {
                     t.bad
                 } else {
-                    t.good
+                    t.text
                 },
             ),
-            _ => {
-                if s.pass {
-                    ("pass".into(), t.good)
-                } else {
-                    ("FAIL".into(), t.bad)
-                }
-            }
+            _ => match s.verdict_word() {
+                "pass" => ("pass".into(), t.good),
+                "on track" => ("on track".into(), t.text),
+                "behind" => ("behind".into(), t.marker),
+                w => (w.into(), t.bad),
+            },
         }
     };
     let table = Table {
@@ -662,7 +681,7 @@ fn draw_standing(app: &App, area: Rect, buf: &mut Buffer) {
             Column::right(4, &["sick"]),
             Column::right(4, &["unex"]),
             Column::right(6, &["cred"]),
-            Column::left(4, &["    "]),
+            Column::left(8, &["verdict"]),
         ],
         rows: rows.len(),
         cell: &cell,
@@ -673,12 +692,7 @@ fn draw_standing(app: &App, area: Rect, buf: &mut Buffer) {
     };
     table.render_below(area, 2, 4, &p.standing_page, buf);
     if let Some(s) = rows.get(p.standing_row) {
-        let verdict = if s.pass {
-            "pass".to_string()
-        } else {
-            format!("FAIL: {}", s.reasons.join("; "))
-        };
-        let mut line1 = format!("{} · {verdict}", s.name);
+        let mut line1 = format!("{} · {}", s.name, s.verdict_text());
         if s.pass {
             line1.push_str(&format!(
                 " · study notes {} chars · open lessons {}",
@@ -698,7 +712,19 @@ fn draw_standing(app: &App, area: Rect, buf: &mut Buffer) {
         if s.credits_excused > 0 {
             line2.push_str(&format!(" ({} excused)", credits_text(s.credits_excused)));
         }
+        if !s.credits_progress.is_empty() {
+            line2.push_str(&format!(
+                ", {} due by now",
+                credits_text(s.credits_expected)
+            ));
+        }
         line2.push_str(&format!(" · year: {} unexcused", s.verdict_unexcused));
+        if s.personal_leave_unapproved > 0 {
+            line2.push_str(&format!(
+                " · {} personal leave, not approved (counted unexcused)",
+                s.personal_leave_unapproved
+            ));
+        }
         let y = area.bottom().saturating_sub(2);
         put(
             buf,
@@ -796,9 +822,10 @@ impl App {
             Scope::Semester(plan.semester)
         };
         let conn = self.db.conn();
+        let working = self.working_date;
         let r = (|| -> crate::store::Result<StandingView> {
             let settings = crate::store::settings::load(conn)?;
-            let rows = svc::standing(conn, &year, scope, &settings)?;
+            let rows = svc::standing_on(conn, &year, scope, &settings, working)?;
             let published = match scope {
                 Scope::Semester(_) => svc::latest_publication(conn, plan.id)?,
                 Scope::Year => None,
