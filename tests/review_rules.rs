@@ -709,3 +709,68 @@ fn the_small_demo_reviewed_for_two_days_of_november_lists_only_those_days() {
             .all(|f| f.date == d("2025-12-25"))
     );
 }
+
+// ---------------------------------------------------------------------------
+// Attendance entered after the day's deadline (seed 003 §3.6)
+
+/// Sets lesson `id`'s attendance as taken at local time `local`
+/// ("YYYY-MM-DD HH:MM:SS"), stored in UTC as the application stores it.
+fn attendance_taken(db: &Db, id: i64, local: &str) {
+    exec(
+        db,
+        &format!(
+            "UPDATE lesson SET attendance_taken_at =
+                 strftime('%Y-%m-%dT%H:%M:%SZ', '{local}', 'utc') WHERE id = {id}"
+        ),
+    );
+}
+
+#[test]
+fn attendance_entered_after_17_30_of_the_lesson_day_is_listed_and_stays_listed() {
+    let (_dir, db) = school();
+    lesson(&db, 1, 1, 1, 1, "2025-11-05", 1);
+    lesson(&db, 2, 1, 2, 2, "2025-11-05", 2);
+    lesson(&db, 3, 1, 1, 1, "2025-11-06", 1);
+    lesson(&db, 4, 2, 1, 3, "2025-11-06", 2);
+    // On the day, before and exactly at the deadline: on time.
+    attendance_taken(&db, 1, "2025-11-05 17:29:59");
+    attendance_taken(&db, 2, "2025-11-05 17:30:00");
+    // One second late, and a year late.
+    attendance_taken(&db, 3, "2025-11-06 17:30:01");
+    attendance_taken(&db, 4, "2026-11-06 09:00:00");
+    let findings = run(&db, "2026-11-07 10:00");
+    let mut late = keys(&findings, Rule::AttendanceLate);
+    late.sort();
+    assert_eq!(late, vec!["lesson:3".to_string(), "lesson:4".to_string()]);
+    // Taking it a year later cleared "not taken" but not the lateness.
+    assert!(keys(&findings, Rule::LessonNoAttendance).is_empty());
+    let late = findings
+        .iter()
+        .find(|f| f.rule == Rule::AttendanceLate && f.key == "lesson:4")
+        .expect("lesson 4 is listed");
+    assert_eq!(late.date, d("2025-11-06"));
+    assert_eq!(late.severity, Severity::Warning);
+    assert!(late.detail.contains("06.11.2026 09:00"), "{}", late.detail);
+    assert!(late.detail.contains("due 17:30"), "{}", late.detail);
+    assert!(
+        matches!(late.target, Target::Attendance { .. }),
+        "{:?}",
+        late.target
+    );
+}
+
+#[test]
+fn the_attendance_deadline_follows_the_entry_deadline_setting() {
+    let (_dir, db) = school();
+    lesson(&db, 1, 1, 1, 1, "2025-11-05", 1);
+    attendance_taken(&db, 1, "2025-11-05 18:10:00");
+    assert_eq!(
+        keys(&run(&db, "2025-11-10 10:00"), Rule::AttendanceLate).len(),
+        1
+    );
+    exec(
+        &db,
+        "INSERT OR REPLACE INTO setting (key, value) VALUES ('entry_deadline', '18:30')",
+    );
+    assert!(keys(&run(&db, "2025-11-10 10:00"), Rule::AttendanceLate).is_empty());
+}

@@ -18,17 +18,22 @@ Rules (id, default severity; change one with the setting severity.<id>):
   lesson.unrecorded       error    timetabled lesson with no record by 17:30 that day
   lesson.recorded_late    warning  lesson recorded after 17:30 of its day
   lesson.no_attendance    error    held lesson without attendance taken
+  attendance.taken_late   warning  attendance entered after 17:30 of the lesson's day
   lesson.no_topic         warning  held lesson without a topic
   lesson.no_homework      warning  held lesson without a homework entry
   mark.late               warning  mark entered after 15 / 7 / 3 days (current / interim / written)
   student.not_attestable  error    too few marks (3 a quarter, 5 a half) from two weeks before grades are due
+  grade.overdue           error    period grade not set 3 days before the period ends
   absence.no_reason       warning  absence whose reason was not given the same day
   mark.pending_overdue    warning  pending * past its deadline
   mark.deferred_stale     warning  deferred ° older than a school week
   control.unmarked        error    control event with a present student unmarked
   grade.final_differs     info     final period grade differs from the suggestion
   homework.over_limit     warning  homework minutes above the limit of grades 1–2 / 3–6
-  training.fail           error    teacher at or past the training fail threshold
+  stay.order_missing      warning  arrival, transfer or departure without its order
+  student.departure_unconfirmed
+                          warning  enrolled student missing from the last full roster
+  training.fail           error    teacher failing training (absences; credits once the year is over)
 
 Exit status: 0 no errors, 1 errors found (acknowledged ones do not count),
 2 usage, 3 database, 4 other.";

@@ -36,6 +36,7 @@ pub enum Rule {
     LessonUnrecorded,
     LessonRecordedLate,
     LessonNoAttendance,
+    AttendanceLate,
     LessonNoTopic,
     LessonNoHomework,
     MarkLate,
@@ -102,6 +103,8 @@ rules! {
         "A lesson is recorded on its day by the entry deadline (17:30); this record was made later. It cannot be undone: acknowledge it with a note once the reason is known.";
     LessonNoAttendance = "lesson.no_attendance", Error, "attendance not taken",
         "Attendance is taken by the subject teacher at every lesson, the same day by the entry deadline; this held lesson has none.";
+    AttendanceLate = "attendance.taken_late", Warning, "attendance taken after the deadline",
+        "Attendance is taken at the lesson and entered the same day by the entry deadline (17:30, setting entry_deadline; seed 003 §3.6); this lesson's attendance was entered later. Taking it clears \"not taken\" but not this: acknowledge it with a note once the reason is known.";
     LessonNoTopic = "lesson.no_topic", Warning, "lesson without a topic",
         "Every lesson held records its topic, which should match the thematic plan; this one has none.";
     LessonNoHomework = "lesson.no_homework", Warning, "lesson without a homework entry",

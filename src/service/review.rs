@@ -329,6 +329,22 @@ pub fn run(conn: &store::Conn, q: &ReviewQuery) -> Result<Review> {
                 journal.clone(),
             );
         }
+        if let Some(at) = &l.attendance_local
+            && at.as_str() > format!("{} {deadline}", l.date).as_str()
+        {
+            let when = NaiveDateTime::parse_from_str(at, "%Y-%m-%d %H:%M:%S")
+                .map(|t| t.format("%d.%m.%Y %H:%M").to_string())
+                .unwrap_or_else(|_| at.clone());
+            push(
+                Rule::AttendanceLate,
+                format!(
+                    "lesson {}: attendance taken {when} (due {} that day)",
+                    l.lesson_no,
+                    settings.entry_deadline.format("%H:%M")
+                ),
+                attendance_at(l, None),
+            );
+        }
         if !l.attendance_taken {
             push(
                 Rule::LessonNoAttendance,

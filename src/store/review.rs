@@ -79,6 +79,8 @@ pub struct HeldLesson {
     pub attendance_taken: bool,
     /// The record's time converted to local time ("YYYY-MM-DD HH:MM:SS").
     pub recorded_local: Option<String>,
+    /// When attendance was taken, in local time ("YYYY-MM-DD HH:MM:SS").
+    pub attendance_local: Option<String>,
 }
 
 /// Lessons recorded from `from` to `to`.
@@ -86,7 +88,8 @@ pub fn held_lessons(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result
     let mut stmt = conn.prepare_cached(
         "SELECT id, class_id, group_id, subject_id, coalesce(taught_by_id, teacher_id), date, lesson_no,
                 length(trim(ifnull(topic, ''))) > 0, homework_kind IS NOT NULL,
-                attendance_taken_at IS NOT NULL, datetime(recorded_at, 'localtime')
+                attendance_taken_at IS NOT NULL, datetime(recorded_at, 'localtime'),
+                datetime(attendance_taken_at, 'localtime')
          FROM lesson WHERE date BETWEEN ?1 AND ?2 ORDER BY date, class_id, lesson_no",
     )?;
     Ok(stmt
@@ -103,6 +106,7 @@ pub fn held_lessons(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result
                 has_homework: r.get(8)?,
                 attendance_taken: r.get(9)?,
                 recorded_local: r.get(10)?,
+                attendance_local: r.get(11)?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?)
