@@ -111,8 +111,8 @@ fn picking_a_class_and_moving_the_cursor() {
     press(&mut app, KeyCode::Char('c'));
     assert!(matches!(app.overlay, Overlay::Picker(_)));
     insta::assert_snapshot!("class_picker_80x24", screen(&app, 80, 24));
-    // Type to filter: Latin "9b" finds the Cyrillic "9Б".
-    type_keys(&mut app, "/9b");
+    // Type to filter from the first key: Latin "9b" finds the Cyrillic "9Б".
+    type_keys(&mut app, "9b");
     insta::assert_snapshot!("class_picker_filtered_80x24", screen(&app, 80, 24));
     press(&mut app, KeyCode::Enter);
     assert_eq!(app.overlay, Overlay::None);
@@ -125,10 +125,14 @@ fn picking_a_class_and_moving_the_cursor() {
             .nth(1)
             .is_some_and(|l| l.starts_with(" 9Б · "))
     );
-    // Esc in a picker cancels without changing the class.
+    // Esc in a picker clears what was typed, then cancels without
+    // changing the class.
     press(&mut app, KeyCode::Char('c'));
-    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Char('5'));
     press(&mut app, KeyCode::Esc);
+    assert!(matches!(&app.overlay, Overlay::Picker(p) if p.filter.is_empty()));
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.overlay, Overlay::None);
     assert_eq!(app.class().map(|c| c.name.as_str()), Some("9Б"));
 
     journal_5a_maths(&mut app);

@@ -161,21 +161,65 @@ impl Picker {
             cursor: current.min(items.len().saturating_sub(1)),
             items,
             filter: String::new(),
-            filtering: false,
+            // Typing filters from the first key.
+            filtering: true,
             offset: Cell::new(0),
         }
     }
 
-    /// Indexes of the items matching the filter.
+    /// Indexes of the items matching the filter, best match first: the
+    /// whole item starting with it, then a word starting with it (words
+    /// split at spaces and punctuation, so "контр" finds "Контрольная
+    /// работа" before "Дневник самоконтроля", and "2" finds "2 четверть"
+    /// before the dates "03.11–28.12"), then anywhere; the list's own order
+    /// within each rank. Every word of the filter must be found.
     pub fn matches(&self) -> Vec<usize> {
         let f = fold(&crate::domain::text::nfc(&self.filter));
-        self.items
+        let words: Vec<&str> = f.split_whitespace().collect();
+        if words.is_empty() {
+            return (0..self.items.len()).collect();
+        }
+        let mut ranked: Vec<(u8, usize)> = self
+            .items
             .iter()
             .enumerate()
-            .filter(|(_, s)| f.is_empty() || fold(s).contains(&f))
-            .map(|(i, _)| i)
-            .collect()
+            .filter_map(|(i, s)| {
+                let item = fold(s);
+                let mut worst = 0u8;
+                for w in &words {
+                    worst = worst.max(match_rank(&item, w)?);
+                }
+                let whole = item.starts_with(f.trim());
+                Some((if whole { 0 } else { worst.max(1) }, i))
+            })
+            .collect();
+        ranked.sort();
+        ranked.into_iter().map(|(_, i)| i).collect()
     }
+}
+
+/// How well `word` matches `item` (both folded): 1 at the start of a word,
+/// 2 anywhere, None not at all. A number matches only at the start of a
+/// word set off by a space, never inside a date: "2" finds "2 четверть",
+/// not "03.11–28.12".
+fn match_rank(item: &str, word: &str) -> Option<u8> {
+    let numeric = word.chars().all(|c| c.is_ascii_digit());
+    let mut best = None;
+    for (at, _) in item.match_indices(word) {
+        let before = item[..at].chars().next_back();
+        let start_of_word = if numeric {
+            before.is_none_or(char::is_whitespace)
+        } else {
+            before.is_none_or(|c| !c.is_alphanumeric())
+        };
+        if start_of_word {
+            return Some(1);
+        }
+        if !numeric {
+            best = Some(2);
+        }
+    }
+    best
 }
 
 /// An overlay above the tabs.
@@ -503,13 +547,15 @@ impl App {
         let n = p.matches().len();
         let page = 10;
         match action {
-            Action::Cancel if p.filtering => {
-                p.filtering = false;
+            // Esc clears what was typed, then closes.
+            Action::Cancel if !p.filter.is_empty() => {
                 p.filter.clear();
                 p.cursor = 0;
             }
             Action::Cancel => return,
             Action::Filter => p.filtering = true,
+            // The old habit of `/` before typing changes nothing.
+            Action::InsertText(s) if p.filter.is_empty() && s == "/" => {}
             Action::InsertText(s) => {
                 p.filtering = true;
                 p.filter.push_str(&s);
@@ -1143,4 +1189,63 @@ fn default_period(periods: &[Period], d: NaiveDate) -> usize {
         .find(|(_, p)| p.contains(d))
         .or_else(|| quarters().rfind(|(_, p)| p.starts_on <= d))
         .map_or(0, |(i, _)| i)
+}
+
+#[cfg(test)]
+mod picker_tests {
+    use super::*;
+
+    fn picker(items: &[&str]) -> Picker {
+        Picker::new(
+            PickTarget::Class,
+            "t",
+            items.iter().map(|s| s.to_string()).collect(),
+            0,
+        )
+    }
+
+    fn found(p: &mut Picker, filter: &str) -> Vec<String> {
+        p.filter = filter.to_string();
+        p.matches().iter().map(|&i| p.items[i].clone()).collect()
+    }
+
+    #[test]
+    fn the_best_match_comes_first() {
+        let mut p = picker(&[
+            "Дневник самоконтроля",
+            "Самостоятельная работа",
+            "Контрольная работа",
+        ]);
+        assert!(p.filtering, "typing filters from the first key");
+        assert_eq!(
+            found(&mut p, "контр"),
+            ["Контрольная работа", "Дневник самоконтроля"]
+        );
+        assert_eq!(
+            found(&mut p, "РАБ"),
+            ["Самостоятельная работа", "Контрольная работа"]
+        );
+        assert_eq!(found(&mut p, "работа сам"), ["Самостоятельная работа"]);
+        assert_eq!(found(&mut p, ""), p.items.clone());
+    }
+
+    #[test]
+    fn a_number_does_not_match_inside_dates() {
+        let mut p = picker(&[
+            "1 четверть 01.09–24.10",
+            "2 четверть 03.11–28.12",
+            "1 полугодие 01.09–28.12",
+            "Год 2025/26",
+        ]);
+        assert_eq!(
+            found(&mut p, "2"),
+            ["2 четверть 03.11–28.12", "Год 2025/26"]
+        );
+        assert_eq!(found(&mut p, "2025"), ["Год 2025/26"]);
+        // Latin letters find Cyrillic classes.
+        let mut c = picker(&["10Б", "5А", "Nguyễn Thị Hoa", "王 俊杰"]);
+        assert_eq!(found(&mut c, "5a"), ["5А"]);
+        assert_eq!(found(&mut c, "thị"), ["Nguyễn Thị Hoa"]);
+        assert_eq!(found(&mut c, "俊"), ["王 俊杰"]);
+    }
 }

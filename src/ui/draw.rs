@@ -311,7 +311,9 @@ fn picker(app: &App, p: &Picker, area: Rect, buf: &mut Buffer) {
     if inner.height < 2 {
         return;
     }
-    let filter_line = if p.filtering {
+    let filter_line = if p.filtering && p.filter.is_empty() {
+        "type to filter_".to_string()
+    } else if p.filtering {
         format!("/{}_", p.filter)
     } else if p.filter.is_empty() {
         "/ to filter".to_string()

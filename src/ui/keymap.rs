@@ -140,7 +140,7 @@ impl Mode {
             Mode::Review => "Review",
             Mode::Reports => "Reports",
             Mode::Picker => "Pickers",
-            Mode::Filter => "Typing a filter",
+            Mode::Filter => "Pickers and filters (type to filter, best match first)",
             Mode::Help => "This help",
             Mode::History => "Change history",
             Mode::TrainingRoll => "Training: roll call",
@@ -489,14 +489,14 @@ impl Default for Keymap {
         add(Reports, Action::ReportPrevPeriod, &[k('[')], false);
         add(Reports, Action::ReportNextPeriod, &[k(']')], false);
         // Overlays.
-        add(Picker, Action::Confirm, &[p(Enter)], true);
-        add(Picker, Action::Filter, &[k('/')], true);
-        add(Picker, Action::Cancel, &[p(Esc)], true);
-        moves(&mut add, Picker, true);
+        // A picker takes typing as its filter from the first key (mode
+        // Filter); letters never move in it.
         add(Filter, Action::Confirm, &[p(Enter)], true);
         add(Filter, Action::FilterBackspace, &[p(Backspace)], false);
         add(Filter, Action::Cancel, &[p(Esc)], true);
         moves(&mut add, Filter, false);
+        add(Filter, Action::First, &[p(Home)], false);
+        add(Filter, Action::Last, &[p(End)], false);
         add(Help, Action::Cancel, &[p(Esc), k('?'), k('q')], true);
         moves(&mut add, Help, true);
         add(Global, Action::History, &[k('H')], false);
