@@ -389,3 +389,101 @@ fn a_text_filter_shows_only_the_findings_containing_it() {
             .all(|r| matches!(r, Row::Group { .. }))
     );
 }
+
+#[test]
+fn groups_come_worst_first_and_a_whole_group_is_acknowledged_in_one_undoable_step() {
+    let (_dir, mut app) = demo_app();
+    press(&mut app, KeyCode::Char('5'));
+    let r = app.review.review.clone().expect("ran");
+    let counts: Vec<(usize, usize, usize)> = app
+        .review
+        .rows
+        .iter()
+        .filter_map(|row| match row {
+            Row::Group {
+                errors,
+                warnings,
+                info,
+                ..
+            } => Some((*errors, *warnings, *info)),
+            _ => None,
+        })
+        .collect();
+    assert!(counts.len() > 3);
+    let mut sorted = counts.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(counts, sorted, "most errors first, then most warnings");
+
+    // The heading of mark.late (hundreds of warnings): one note for all.
+    let at = app
+        .review
+        .rows
+        .iter()
+        .position(
+            |row| matches!(row, Row::Group { heading, .. } if heading.starts_with("mark.late ")),
+        )
+        .expect("a mark.late group");
+    app.review.row = at;
+    let late = r
+        .findings
+        .iter()
+        .filter(|f| f.rule == Rule::MarkLate && f.ack.is_none())
+        .count();
+    assert!(late > 100, "{late}");
+    let before = r.acknowledged();
+    press(&mut app, KeyCode::Char('a'));
+    assert!(
+        screen(&app, 80, 24).contains(&format!("Acknowledge all {late} shown")),
+        "{}",
+        screen(&app, 80, 24)
+    );
+    type_keys(
+        &mut app,
+        "оценки выставлены после проверки работ: приказ № 14",
+    );
+    press(&mut app, KeyCode::Enter);
+    assert!(app.review.prompt.is_none());
+    let r = app.review.review.as_ref().expect("ran");
+    assert_eq!(r.acknowledged(), before + late);
+    assert!(
+        r.findings
+            .iter()
+            .filter(|f| f.rule == Rule::MarkLate)
+            .all(|f| f
+                .ack
+                .as_ref()
+                .is_some_and(|a| a.note.contains("приказ № 14")))
+    );
+    assert!(
+        !app.review.rows.iter().any(
+            |row| matches!(row, Row::Group { heading, .. } if heading.starts_with("mark.late "))
+        )
+    );
+    // One u brings them all back.
+    press(&mut app, KeyCode::Char('u'));
+    assert_eq!(
+        app.review.review.as_ref().expect("ran").acknowledged(),
+        before
+    );
+}
+
+#[test]
+fn the_finding_under_the_cursor_is_shown_whole_at_the_foot() {
+    let (_dir, mut app) = demo_app();
+    let f = select(&mut app, Rule::MarkLate, |_| true);
+    let s = screen(&app, 80, 24);
+    let foot: String = s
+        .lines()
+        .rev()
+        .skip(2)
+        .take(2)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(foot.contains("mark.late"), "{s}");
+    assert!(foot.contains(&f.student), "{s}");
+    assert!(foot.contains(&f.detail), "{foot}");
+}

@@ -90,6 +90,12 @@ pub struct Prompt {
 pub enum PromptKind {
     /// The note acknowledging the finding (rule, key).
     Ack { rule: Rule, key: String },
+    /// One note acknowledging every unacknowledged finding shown in a
+    /// group (the heading under the cursor), in one undoable step.
+    AckGroup {
+        heading: String,
+        items: Vec<(Rule, String)>,
+    },
     /// The date range, "DD.MM–DD.MM".
     Range,
     /// Words every finding shown must contain (class, subject, teacher,
@@ -160,6 +166,20 @@ impl ReviewPane {
             Some(Row::Item(i)) => self.review.as_ref()?.findings.get(*i),
             _ => None,
         }
+    }
+
+    /// (rule, key) of every finding shown in group `key` that is not
+    /// acknowledged.
+    fn group_unacked(&self, key: &str) -> Vec<(Rule, String)> {
+        let Some(review) = &self.review else {
+            return Vec::new();
+        };
+        review
+            .findings
+            .iter()
+            .filter(|f| f.ack.is_none() && self.shows(f) && self.grouping.of(f).0 == key)
+            .map(|f| (f.rule, f.key.clone()))
+            .collect()
     }
 
     /// The group key of the row under the cursor (a heading or an item).
@@ -243,6 +263,21 @@ impl ReviewPane {
                 _ => groups.push((k, h, vec![i])),
             }
         }
+        // Worst first: most errors, then most warnings, then most notes;
+        // ties keep the grouping's own order (rule, name, class).
+        let tally = |items: &[usize], s: Severity| {
+            items
+                .iter()
+                .filter(|i| review.findings[**i].severity == s)
+                .count()
+        };
+        groups.sort_by_key(|(_, _, items)| {
+            std::cmp::Reverse((
+                tally(items, Severity::Error),
+                tally(items, Severity::Warning),
+                tally(items, Severity::Info),
+            ))
+        });
         let mut rows = Vec::new();
         for (key, heading, items) in groups {
             let count = |s: Severity| {
@@ -395,6 +430,21 @@ impl App {
                 });
             }
             Action::ReviewAck => {
+                if let Some(Row::Group { key, heading, .. }) =
+                    self.review.rows.get(self.review.row).cloned()
+                {
+                    let items = self.review.group_unacked(&key);
+                    if items.is_empty() {
+                        self.flash("every finding of this group is acknowledged");
+                    } else {
+                        self.review.prompt = Some(Prompt {
+                            kind: PromptKind::AckGroup { heading, items },
+                            text: String::new(),
+                            error: None,
+                        });
+                    }
+                    return true;
+                }
                 let Some(f) = self.review.current().cloned() else {
                     self.flash("move to a finding to acknowledge it");
                     return true;
@@ -490,6 +540,31 @@ impl App {
                 self.review.row = 0;
                 self.reload_review();
                 Ok(())
+            }
+            PromptKind::AckGroup { heading, items } => {
+                if p.text.trim().is_empty() {
+                    return Err("type a note: why these findings stand".into());
+                }
+                let (items, note, n) = (items.clone(), p.text.clone(), items.len());
+                let done = self.write(
+                    format!("acknowledged {n} findings of {heading}"),
+                    |tx, op| {
+                        let mut ids = Vec::new();
+                        for (rule, key) in &items {
+                            ids.extend(svc::acknowledge(tx, op, *rule, key, &note)?);
+                        }
+                        Ok(((), ids))
+                    },
+                );
+                match done {
+                    Some(()) => {
+                        self.flash(format!(
+                            "{n} findings acknowledged in one step (u undoes them all)"
+                        ));
+                        Ok(())
+                    }
+                    None => Err(self.message.clone().unwrap_or_default()),
+                }
             }
             PromptKind::Ack { rule, key } => {
                 if p.text.trim().is_empty() {
@@ -860,8 +935,16 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
     // The foot: the prompt, or the explanation of the rule under the cursor.
     let fy = area.bottom().saturating_sub(foot);
     if let Some(pr) = &p.prompt {
-        let label = match pr.kind {
+        let group_label;
+        let label: &str = match pr.kind {
             PromptKind::Ack { .. } => "Acknowledge with a note (Enter saves, Esc cancels): ",
+            PromptKind::AckGroup { ref items, .. } => {
+                group_label = format!(
+                    "Acknowledge all {} shown with one note (Enter, Esc): ",
+                    items.len()
+                );
+                &group_label
+            }
             PromptKind::Range => "Dates DD.MM–DD.MM (empty: the whole year; Enter, Esc): ",
             PromptKind::Filter => "Show findings containing (empty: all; Enter, Esc): ",
         };
@@ -879,6 +962,31 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         put(buf, area, x, fy, rest, shown, t.cursor);
         if let Some(e) = &pr.error {
             put(buf, area, area.x + 1, fy + 1, w, e, t.bad);
+        }
+        return;
+    }
+    // On a finding: the whole of it, however narrow the terminal (the
+    // table's line is cut at its width); the rule's explanation is on its
+    // group's heading.
+    if let Some(Row::Item(i)) = rows.get(p.row) {
+        let f = &findings[*i];
+        let who: Vec<&str> = [f.class.as_str(), f.subject.as_str(), f.student.as_str()]
+            .into_iter()
+            .chain((f.student.is_empty() || f.teacher.is_empty()).then_some(f.teacher.as_str()))
+            .filter(|s| !s.is_empty())
+            .collect();
+        let mut text = format!(
+            "{} {} · {}: {}",
+            dates::short(f.date),
+            f.rule.id(),
+            who.join(" · "),
+            f.detail
+        );
+        if let Some(a) = &f.ack {
+            text.push_str(&format!(" · acknowledged: {}", a.note));
+        }
+        for (i, line) in super::wrap(&text, w, foot as usize).into_iter().enumerate() {
+            put(buf, area, area.x + 1, fy + i as u16, w, &line, t.text);
         }
         return;
     }
