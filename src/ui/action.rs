@@ -147,7 +147,7 @@ actions! {
     ReviewShowAcked = "review_show_acked", "acknowledged", "Show or hide the acknowledged findings";
     ReviewExpandAll = "review_expand_all", "open all", "Open every group of findings, or close them all";
     ReviewRange = "review_range", "dates", "The dates to check (DD.MM–DD.MM)";
-    ReviewAck = "review_ack", "acknowledge", "Acknowledge with a note (again: withdraw); a heading: all";
+    ReviewAck = "review_ack", "acknowledge", "Acknowledge with a note (again: withdraw; group: all)";
     // reports
     TabReports = "tab_reports", "reports", "Go to the Reports tab";
     ReportPickKind = "report_pick_kind", "report", "Choose the report: performance, attendance, keeping…";
