@@ -510,3 +510,35 @@ fn not_taken_yet_lists_the_working_days_lessons_per_teacher() {
     press(&mut app, KeyCode::Esc);
     assert_eq!(app.attendance.show, Show::Day);
 }
+
+#[test]
+fn d_goes_to_a_typed_day_and_refuses_bad_or_outside_dates() {
+    let (_dir, mut app) = demo_app();
+    press(&mut app, KeyCode::Char('2'));
+    assert_eq!(app.attendance.date, date(2025, 12, 24));
+    press(&mut app, KeyCode::Char('d'));
+    type_keys(&mut app, "10.12");
+    assert!(screen(&app, 80, 24).contains("Go to the day DD.MM"));
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.attendance.date, date(2025, 12, 10));
+    assert!(app.attendance.date_input.is_none());
+    assert!(screen(&app, 80, 24).contains("10.12.2025"));
+    // A date that does not exist: the prompt stays with the reason.
+    press(&mut app, KeyCode::Char('d'));
+    type_keys(&mut app, "31.02");
+    press(&mut app, KeyCode::Enter);
+    let (_, err) = app.attendance.date_input.clone().expect("still open");
+    assert!(err.expect("an error").contains("not a real date"));
+    // Outside the school year.
+    for _ in 0..5 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    type_keys(&mut app, "15.08.2025");
+    press(&mut app, KeyCode::Enter);
+    let (_, err) = app.attendance.date_input.clone().expect("still open");
+    assert!(err.expect("an error").contains("outside the school year"));
+    // Esc leaves the day as it was.
+    press(&mut app, KeyCode::Esc);
+    assert!(app.attendance.date_input.is_none());
+    assert_eq!(app.attendance.date, date(2025, 12, 10));
+}

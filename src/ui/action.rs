@@ -127,7 +127,7 @@ actions! {
     SelectRange = "select_range", "select", "Select cells: move to extend; again or Esc drops it";
     FillDown = "fill_down", "fill down", "Fill down the selection's top cell (or the one above)";
     SetSelected = "set_selected", "set selected", "Set selected: type marks once for all selected cells";
-    GoDate = "go_date", "date", "Go to a date: the first lesson on or after it (DD.MM)";
+    GoDate = "go_date", "date", "Go to a date (DD.MM; journal: first lesson from it)";
     EditLesson = "edit_lesson", "lesson", "Edit the lesson record: topic, homework, mode, teacher";
     EditFinal = "edit_final", "final grade", "Enter the final period grade (2–5, na; empty clears)";
     // indicators

@@ -674,6 +674,9 @@ impl App {
             }
             Action::PrevDay | Action::NextDay => self.step_day(action == Action::NextDay),
             Action::GoToday if self.tab == Tab::Journal => self.journal_action(action),
+            Action::GoDate if self.tab == Tab::Attendance => {
+                self.attendance.date_input = Some((String::new(), None));
+            }
             Action::GoToday => {
                 self.attendance.date = self.year.as_ref().map_or(self.working_date, |y| {
                     self.working_date.clamp(y.starts_on, y.ends_on)

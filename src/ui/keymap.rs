@@ -448,6 +448,7 @@ impl Default for Keymap {
         add(Attendance, Action::PrevDay, &[k('[')], true);
         add(Attendance, Action::NextDay, &[k(']')], true);
         add(Attendance, Action::GoToday, &[k('t')], true);
+        add(Attendance, Action::GoDate, &[k('d')], false);
         // attendance: editing (code keys come from the code table)
         add(Attendance, Action::AttReasons, &[k('r')], true);
         add(Attendance, Action::AttPeriodGrid, &[k('P')], true);

@@ -131,6 +131,8 @@ impl CodeForm {
 #[derive(Debug, Default)]
 pub struct AttendancePane {
     pub date: NaiveDate,
+    /// The date being typed after `d` (go to a date), with its error.
+    pub date_input: Option<(String, Option<String>)>,
     pub view: Option<DayView>,
     pub row: usize,
     pub col: usize,
@@ -214,7 +216,7 @@ impl AttendancePane {
 
     /// A form is open and takes every key.
     pub fn takes_keys(&self) -> bool {
-        self.form.is_some() || self.followup.is_some()
+        self.form.is_some() || self.followup.is_some() || self.date_input.is_some()
     }
 
     /// The selected block (rows, columns), inclusive: the range from the
@@ -426,6 +428,28 @@ impl App {
             }
         }
         true
+    }
+
+    /// Go to the day typed (DD.MM, DD.MM.YYYY, YYYY-MM-DD) inside the
+    /// school year: the day grid of that date.
+    pub(crate) fn attendance_go_date(&mut self, text: &str) -> Result<(), String> {
+        let Some(y) = self.year.clone() else {
+            return Err("no school year".into());
+        };
+        let date = crate::ui::dates::parse_in_year(text, y.starts_on, y.ends_on)?;
+        if !(y.starts_on <= date && date <= y.ends_on) {
+            return Err(format!(
+                "{} is outside the school year {} ({}–{})",
+                crate::ui::dates::full(date),
+                y.label,
+                crate::ui::dates::full(y.starts_on),
+                crate::ui::dates::full(y.ends_on)
+            ));
+        }
+        self.attendance.date = date;
+        self.attendance.show = Show::Day;
+        self.reload_attendance();
+        Ok(())
     }
 
     /// Read what the attendance tab shows besides the day grid.
@@ -956,6 +980,31 @@ impl App {
         if self.attendance.followup.is_some() {
             return self.followup_form_key(ev);
         }
+        if let Some((mut text, _)) = self.attendance.date_input.take() {
+            match ev.code {
+                KeyCode::Esc => return true,
+                KeyCode::Enter => {
+                    if let Err(e) = self.attendance_go_date(&text) {
+                        self.attendance.date_input = Some((text, Some(e)));
+                    }
+                    return true;
+                }
+                KeyCode::Backspace => {
+                    text.pop();
+                }
+                KeyCode::Char(c)
+                    if !ev
+                        .modifiers
+                        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+                        && text.chars().count() < 20 =>
+                {
+                    text.push(c)
+                }
+                _ => {}
+            }
+            self.attendance.date_input = Some((text, None));
+            return true;
+        }
         let Some(mut form) = self.attendance.form.take() else {
             return false;
         };
@@ -1192,6 +1241,39 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         Show::Codes => draw_codes(app, area, buf),
         Show::Online => draw_online(app, area, buf),
         Show::NotTaken => draw_not_taken(app, area, buf),
+    }
+    // The date being typed after `d`, over the pane's last line.
+    if let Some((text, error)) = &p.date_input
+        && area.height > 0
+    {
+        let y = area.bottom() - 1;
+        let w = area.width as usize;
+        for x in area.x..area.right() {
+            buf[(x, y)].reset();
+        }
+        let label = "Go to the day DD.MM (Enter, Esc): ";
+        let x = put(
+            buf,
+            area,
+            area.x + 1,
+            y,
+            w.saturating_sub(1),
+            label,
+            t.header,
+        );
+        let typed = format!("{text}▏");
+        let x = put(buf, area, x, y, 12, &typed, t.cursor);
+        if let Some(e) = error {
+            put(
+                buf,
+                area,
+                x + 1,
+                y,
+                area.right().saturating_sub(x + 1) as usize,
+                e,
+                t.bad,
+            );
+        }
     }
 }
 
