@@ -542,3 +542,38 @@ fn d_goes_to_a_typed_day_and_refuses_bad_or_outside_dates() {
     assert!(app.attendance.date_input.is_none());
     assert_eq!(app.attendance.date, date(2025, 12, 10));
 }
+
+#[test]
+fn the_five_kinds_of_n_are_written_differently_without_colour() {
+    let (_dir, mut app) = demo_app();
+    press(&mut app, KeyCode::Char('2'));
+    let p = &app.attendance;
+    let n: Vec<String> = p
+        .codes
+        .iter()
+        .filter(|c| c.code == "Н" && !c.hidden)
+        .map(|c| p.shown_code(c.id, &c.code))
+        .collect();
+    assert_eq!(n.len(), 5, "{n:?}");
+    let mut distinct = n.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(distinct.len(), 5, "{n:?}");
+    assert!(n.iter().all(|s| s.starts_with('Н')), "{n:?}");
+    assert!(
+        n.contains(&"Нз".to_string()) && n.contains(&"Ну".to_string()),
+        "{n:?}"
+    );
+    // A symbol of its own stays as it is.
+    let o = p.codes.iter().find(|c| c.code == "О").expect("О");
+    assert_eq!(p.shown_code(o.id, &o.code), "О");
+    // The grid and its legend use them: 7Б's absences on 22.12.
+    press(&mut app, KeyCode::Char('c'));
+    type_keys(&mut app, "7б");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('d'));
+    type_keys(&mut app, "22.12");
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&app, 160, 48);
+    assert!(s.contains("Нн Отсутствие, причина не указана"), "{s}");
+}

@@ -232,6 +232,21 @@ impl AttendancePane {
     /// The code a typed character stands for: the code table's key itself
     /// (any case), else the Cyrillic letter on the same physical key of a
     /// ЙЦУКЕН keyboard.
+    /// How a recorded code is written in the grid: its symbol, and when
+    /// several codes share the symbol (five kinds of Н), the symbol with
+    /// the code's key after it ("Нз" excused for health, "Ну" without
+    /// cause), so they differ without colour.
+    pub fn shown_code(&self, code_id: Id, code: &str) -> String {
+        let Some(c) = self.codes.iter().find(|k| k.id == code_id) else {
+            return code.to_string();
+        };
+        let shared = self.codes.iter().filter(|k| k.code == c.code).count() > 1;
+        match &c.key {
+            Some(key) if shared => format!("{}{key}", c.code),
+            _ => c.code.clone(),
+        }
+    }
+
     pub fn code_for_key(&self, c: char) -> Option<&AttendanceCode> {
         let lower: String = c.to_lowercase().collect();
         let visible = || self.codes.iter().filter(|k| !k.hidden);
@@ -1787,14 +1802,15 @@ fn draw_day(app: &App, area: Rect, buf: &mut Buffer) {
             DayCell::Present => (String::new(), t.text),
             DayCell::NotTaken => ("?".into(), t.dim),
             DayCell::Code {
+                code_id,
                 code,
                 category,
                 comment,
-                ..
             } => {
+                let code = p.shown_code(*code_id, code);
                 let text = match comment {
                     Some(k) => format!("{code}+{k}"),
-                    None => code.clone(),
+                    None => code,
                 };
                 (
                     text,
@@ -1856,20 +1872,30 @@ fn draw_day(app: &App, area: Rect, buf: &mut Buffer) {
     p.page.set(grid_area.height.saturating_sub(3) as usize);
     grid.render(grid_area, buf);
     // Legend: the codes of this day, from the code table, and the markers.
-    let mut seen: Vec<(String, Category)> = Vec::new();
+    let mut seen: Vec<(String, String)> = Vec::new();
     for s in students {
         for c in &s.cells {
-            if let DayCell::Code { code, category, .. } = c
-                && !seen.iter().any(|(k, cat)| k == code && cat == category)
+            if let DayCell::Code {
+                code_id,
+                code,
+                category,
+                ..
+            } = c
             {
-                seen.push((code.clone(), *category));
+                let shown = p.shown_code(*code_id, code);
+                let what = p
+                    .codes
+                    .iter()
+                    .find(|k| k.id == *code_id)
+                    .filter(|k| shown != k.code)
+                    .map_or_else(|| category.label().to_string(), |k| k.label.clone());
+                if !seen.iter().any(|(k, _)| *k == shown) {
+                    seen.push((shown, what));
+                }
             }
         }
     }
-    let mut legend: Vec<String> = seen
-        .iter()
-        .map(|(c, cat)| format!("{c} {}", cat.label()))
-        .collect();
+    let mut legend: Vec<String> = seen.iter().map(|(c, what)| format!("{c} {what}")).collect();
     let comments: Vec<String> = students
         .iter()
         .flat_map(|s| s.cells.iter())
