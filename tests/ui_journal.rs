@@ -486,3 +486,52 @@ fn a_control_event_set_on_the_lesson_weighs_its_marks() {
     press(&mut app, KeyCode::Enter);
     assert_eq!(stored(&app, row, col), vec![("5".into(), 2)]);
 }
+
+#[test]
+fn the_info_line_shows_each_marks_form_weight_deadline_and_comment() {
+    let (_dir, mut app) = demo_app();
+    algebra_7a(&mut app);
+    let v = app.journal.view.clone().expect("journal loaded");
+    // A cell with a pending mark, else any mark: its details are in the view.
+    let mut found = None;
+    for (r, s) in v.students.iter().enumerate() {
+        for (c, d) in s.details.iter().enumerate() {
+            if !d.is_empty() && (found.is_none() || d.iter().any(|m| m.due_on.is_some())) {
+                found = Some((r, c));
+            }
+        }
+    }
+    let (r, c) = found.expect("7А algebra has marks");
+    let details = &v.students[r].details[c];
+    assert_eq!(
+        details
+            .iter()
+            .map(|m| m.mark.as_str())
+            .collect::<Vec<_>>()
+            .join("/"),
+        match &v.students[r].cells[c] {
+            MarkCell::Marks(t) => t.clone(),
+            other => panic!("{other:?}"),
+        }
+    );
+    while app.journal.row > r {
+        press(&mut app, KeyCode::Up);
+    }
+    while app.journal.row < r {
+        press(&mut app, KeyCode::Down);
+    }
+    while app.journal.col > c {
+        press(&mut app, KeyCode::Left);
+    }
+    while app.journal.col < c {
+        press(&mut app, KeyCode::Right);
+    }
+    assert_eq!((app.journal.row, app.journal.col), (r, c));
+    let s = screen(&app, 160, 48);
+    let line = details[0].line();
+    assert!(line.contains("weight"), "{line}");
+    assert!(s.contains(&line), "{line}\n{s}");
+    if let Some(d) = details.iter().find_map(|m| m.due_on) {
+        assert!(s.contains(&format!("due {}", d.format("%d.%m.%Y"))), "{s}");
+    }
+}

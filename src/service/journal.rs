@@ -79,6 +79,40 @@ pub struct JournalStudent {
     pub final_grade: Option<String>,
     /// One cell per lesson, in lesson order.
     pub cells: Vec<MarkCell>,
+    /// The marks behind each cell (same order as `cells`; empty where
+    /// there is none): form of control, weight, deadline, comment, who.
+    pub details: Vec<Vec<MarkDetail>>,
+}
+
+/// One mark of a cell in full.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MarkDetail {
+    /// As the grid shows it ("5", "*4", "°", "Н").
+    pub mark: String,
+    /// The form of control ("Контрольная работа").
+    pub form: String,
+    pub weight: u8,
+    /// A pending mark's correction deadline.
+    pub due_on: Option<NaiveDate>,
+    /// A deferred mark's comment.
+    pub comment: Option<String>,
+    pub entered_at: String,
+    pub entered_by: String,
+}
+
+impl MarkDetail {
+    /// One line: "5 Контрольная работа, weight 2" with the deadline of a
+    /// pending mark and the comment of a deferred one.
+    pub fn line(&self) -> String {
+        let mut s = format!("{} {}, weight {}", self.mark, self.form, self.weight);
+        if let Some(d) = self.due_on {
+            s.push_str(&format!(", due {}", crate::domain::text::date_full(d)));
+        }
+        if let Some(c) = &self.comment {
+            s.push_str(&format!(", «{c}»"));
+        }
+        s
+    }
 }
 
 /// The journal of one class, subject and period.
@@ -176,8 +210,24 @@ pub fn load(
         .map(|(i, l)| (l.lesson.id, i))
         .collect();
     let mut by_cell: HashMap<(Id, usize), Vec<Mark>> = HashMap::new();
+    let mut detail_of: HashMap<(Id, usize), Vec<MarkDetail>> = HashMap::new();
     for m in store::journal::marks(conn, class.id, subject.id, period.starts_on, period.ends_on)? {
         if let Some(&i) = index.get(&m.lesson_id) {
+            detail_of
+                .entry((m.student_id, i))
+                .or_default()
+                .push(MarkDetail {
+                    mark: m.mark.display(),
+                    form: forms
+                        .get(&m.control_form_id)
+                        .cloned()
+                        .unwrap_or_else(|| format!("form #{}", m.control_form_id)),
+                    weight: m.mark.weight,
+                    due_on: m.mark.due_on,
+                    comment: m.mark.comment.clone(),
+                    entered_at: m.entered_at,
+                    entered_by: m.entered_by,
+                });
             by_cell.entry((m.student_id, i)).or_default().push(m.mark);
         }
     }
@@ -193,6 +243,9 @@ pub fn load(
         .map(|m| {
             let sid = m.student.id;
             let mut all: Vec<Mark> = Vec::new();
+            let details = (0..lessons.len())
+                .map(|i| detail_of.remove(&(sid, i)).unwrap_or_default())
+                .collect();
             let cells = lessons
                 .iter()
                 .enumerate()
@@ -223,6 +276,7 @@ pub fn load(
                 suggestion: marks::suggest(&all, required, today, &settings),
                 final_grade: finals.get(&sid).cloned().flatten(),
                 cells,
+                details,
             }
         })
         .collect();

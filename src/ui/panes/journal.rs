@@ -284,6 +284,22 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
             dates::long(l.lesson.date),
             l.lesson.lesson_no
         )];
+        // On a cell with marks: each mark's form, weight, deadline and
+        // comment first (the grid shows only the symbols).
+        let marks: Vec<String> = p
+            .current_student()
+            .filter(|_| p.focus)
+            .and_then(|s| s.details.get(p.col))
+            .map(|d| d.iter().map(|m| m.line()).collect())
+            .unwrap_or_default();
+        if !marks.is_empty() {
+            parts = vec![format!(
+                "{} {}: {}",
+                dates::short(l.lesson.date),
+                l.lesson.lesson_no,
+                marks.join(" / ")
+            )];
+        }
         if l.online() {
             parts.push("O online".into());
         }
