@@ -469,6 +469,9 @@ pub fn finals_with_marks(
     Ok(out)
 }
 
+/// (class, date, subject, student, minutes).
+pub type HomeworkRow = (Id, NaiveDate, Id, Id, u32);
+
 /// (class, date, subject, student, minutes): estimated homework minutes a
 /// student gets per class, day and subject from `from` to `to`: the sum over
 /// the lessons the student attends (whole-class lessons and those of the
@@ -478,7 +481,7 @@ pub fn homework_minutes(
     conn: &Connection,
     from: NaiveDate,
     to: NaiveDate,
-) -> Result<Vec<(Id, NaiveDate, Id, Id, u32)>> {
+) -> Result<Vec<HomeworkRow>> {
     let mut stmt = conn.prepare_cached(
         "SELECT l.class_id, l.date, l.subject_id, e.student_id, sum(l.homework_minutes)
          FROM lesson l
