@@ -27,7 +27,7 @@ Rules (id, default severity; change one with the setting severity.<id>):
   mark.deferred_stale     warning  deferred ° older than a school week
   control.unmarked        error    control event with a present student unmarked
   grade.final_differs     info     final period grade differs from the suggestion
-  homework.over_limit     warning  homework minutes above the limit of grades 1–2 / 3–6
+  homework.over_limit     warning  a student's homework minutes above the limit of grades 1–2 / 3–6
   training.fail           error    teacher at or past the training fail threshold
 
 Exit status: 0 no errors, 1 errors found (acknowledged ones do not count),
