@@ -383,6 +383,12 @@ fn every_present_student_of_a_control_event_is_marked() {
 /// 王 (student 3) absent excused at 5А's lessons on `days`; a written
 /// control work on Monday 15.09 marks the two others.
 fn control_after_absence(db: &Db, days: &[&str]) -> Vec<String> {
+    control_on_after_absence(db, "2025-09-15", days)
+}
+
+/// The same with the control work on `control` (after 12.09, no lessons
+/// between), reviewed five days later.
+fn control_on_after_absence(db: &Db, control: &str, days: &[&str]) -> Vec<String> {
     for (i, day) in [
         "2025-09-08",
         "2025-09-09",
@@ -406,15 +412,21 @@ fn control_after_absence(db: &Db, days: &[&str]) -> Vec<String> {
             );
         }
     }
-    lesson(db, 1, 1, 1, 1, "2025-09-15", 1);
+    lesson(db, 1, 1, 1, 1, control, 1);
+    let control_date = d(control);
     let control = form(db, 2, "written");
     exec(
         db,
         &format!("UPDATE lesson SET control_form_id = {control} WHERE id = 1"),
     );
-    mark(db, 1, 1, 1, "5", control, "2025-09-15T12:00:00Z");
-    mark(db, 2, 1, 2, "4", control, "2025-09-15T12:00:00Z");
-    keys(&run(db, "2025-09-19 18:00"), Rule::ControlUnmarked)
+    let entered = format!("{control_date}T12:00:00Z");
+    mark(db, 1, 1, 1, "5", control, &entered);
+    mark(db, 2, 1, 2, "4", control, &entered);
+    let review_at = control_date + chrono::Days::new(5);
+    keys(
+        &run(db, &format!("{review_at} 18:00")),
+        Rule::ControlUnmarked,
+    )
 }
 
 #[test]
@@ -448,6 +460,24 @@ fn a_student_back_from_a_long_excused_absence_is_exempt_from_a_control_work() {
         "INSERT OR REPLACE INTO setting (key, value) VALUES ('control_exempt_absence_school_days', '4')",
     );
     assert!(control_after_absence(&db, &all[1..]).is_empty());
+    // Absent excused on the work's day itself (at another lesson): exempt.
+    let (_dir, db) = school();
+    lesson(&db, 20, 1, 2, 2, "2025-09-15", 2);
+    exec(
+        &db,
+        "INSERT INTO attendance (lesson_id, student_id, code_id, set_by, set_at)
+         SELECT 20, 3, id, 'test', '2025-09-15T07:00:00Z' FROM attendance_code
+         WHERE category = 'absent_excused' ORDER BY id LIMIT 1",
+    );
+    assert!(control_after_absence(&db, &[]).is_empty());
+    // The absence must have ended within a week (7 days) before the work.
+    let (_dir, db) = school();
+    assert!(control_on_after_absence(&db, "2025-09-19", &all).is_empty());
+    let (_dir, db) = school();
+    assert_eq!(
+        control_on_after_absence(&db, "2025-09-22", &all),
+        ["lesson:1:student:3"]
+    );
 }
 
 #[test]
