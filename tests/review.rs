@@ -380,6 +380,106 @@ fn every_present_student_of_a_control_event_is_marked() {
     assert!(keys(&f, Rule::ControlUnmarked).is_empty());
 }
 
+/// 王 (student 3) absent excused at 5А's lessons on `days`; a written
+/// control work on Monday 15.09 marks the two others.
+fn control_after_absence(db: &Db, days: &[&str]) -> Vec<String> {
+    control_on_after_absence(db, "2025-09-15", days)
+}
+
+/// The same with the control work on `control` (after 12.09, no lessons
+/// between), reviewed five days later.
+fn control_on_after_absence(db: &Db, control: &str, days: &[&str]) -> Vec<String> {
+    for (i, day) in [
+        "2025-09-08",
+        "2025-09-09",
+        "2025-09-10",
+        "2025-09-11",
+        "2025-09-12",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let id = 10 + i as i64;
+        lesson(db, id, 1, 1, 1, day, 1);
+        if days.contains(day) {
+            exec(
+                db,
+                &format!(
+                    "INSERT INTO attendance (lesson_id, student_id, code_id, set_by, set_at)
+                     SELECT {id}, 3, id, 'test', '{day}T06:00:00Z' FROM attendance_code
+                     WHERE category = 'absent_excused' ORDER BY id LIMIT 1"
+                ),
+            );
+        }
+    }
+    lesson(db, 1, 1, 1, 1, control, 1);
+    let control_date = d(control);
+    let control = form(db, 2, "written");
+    exec(
+        db,
+        &format!("UPDATE lesson SET control_form_id = {control} WHERE id = 1"),
+    );
+    let entered = format!("{control_date}T12:00:00Z");
+    mark(db, 1, 1, 1, "5", control, &entered);
+    mark(db, 2, 1, 2, "4", control, &entered);
+    let review_at = control_date + chrono::Days::new(5);
+    keys(
+        &run(db, &format!("{review_at} 18:00")),
+        Rule::ControlUnmarked,
+    )
+}
+
+#[test]
+fn a_student_back_from_a_long_excused_absence_is_exempt_from_a_control_work() {
+    // Five school days away (the default of control_exempt_absence_school_days).
+    let (_dir, db) = school();
+    let all = [
+        "2025-09-08",
+        "2025-09-09",
+        "2025-09-10",
+        "2025-09-11",
+        "2025-09-12",
+    ];
+    assert!(control_after_absence(&db, &all).is_empty());
+    // Four are not long.
+    let (_dir, db) = school();
+    assert_eq!(
+        control_after_absence(&db, &all[1..]),
+        ["lesson:1:student:3"]
+    );
+    // Nor five with a day at school between.
+    let (_dir, db) = school();
+    assert_eq!(
+        control_after_absence(&db, &all[..4]),
+        ["lesson:1:student:3"]
+    );
+    // The number is a setting.
+    let (_dir, db) = school();
+    exec(
+        &db,
+        "INSERT OR REPLACE INTO setting (key, value) VALUES ('control_exempt_absence_school_days', '4')",
+    );
+    assert!(control_after_absence(&db, &all[1..]).is_empty());
+    // Absent excused on the work's day itself (at another lesson): exempt.
+    let (_dir, db) = school();
+    lesson(&db, 20, 1, 2, 2, "2025-09-15", 2);
+    exec(
+        &db,
+        "INSERT INTO attendance (lesson_id, student_id, code_id, set_by, set_at)
+         SELECT 20, 3, id, 'test', '2025-09-15T07:00:00Z' FROM attendance_code
+         WHERE category = 'absent_excused' ORDER BY id LIMIT 1",
+    );
+    assert!(control_after_absence(&db, &[]).is_empty());
+    // The absence must have ended within a week (7 days) before the work.
+    let (_dir, db) = school();
+    assert!(control_on_after_absence(&db, "2025-09-19", &all).is_empty());
+    let (_dir, db) = school();
+    assert_eq!(
+        control_on_after_absence(&db, "2025-09-22", &all),
+        ["lesson:1:student:3"]
+    );
+}
+
 #[test]
 fn too_few_marks_show_from_two_weeks_before_grades_are_due() {
     let (_dir, db) = school();
@@ -479,6 +579,70 @@ fn homework_minutes_above_the_grade_band_limit() {
     assert_eq!(
         keys(&f, Rule::HomeworkOverLimit),
         ["class:2:date:2025-09-08", "class:1:date:2025-09-08"]
+    );
+}
+
+#[test]
+fn homework_limits_are_a_students_so_parallel_groups_count_once() {
+    let (_dir, db) = school();
+    // 5А Русский in two parallel groups: Иванова and Nguyễn in group 1, 王 in 2.
+    exec(
+        &db,
+        "INSERT INTO class_group (id, class_id, name) VALUES (1, 1, '1 гр.'), (2, 1, '2 гр.');
+         INSERT INTO group_member (group_id, student_id) VALUES (1, 1), (1, 2), (2, 3);",
+    );
+    lesson(&db, 3, 1, 2, 2, "2025-09-08", 2);
+    exec(
+        &db,
+        "UPDATE lesson SET group_id = 1, homework_minutes = 20 WHERE id = 3",
+    );
+    lesson(&db, 4, 1, 2, 2, "2025-09-08", 2);
+    exec(
+        &db,
+        "UPDATE lesson SET group_id = 2, homework_minutes = 20 WHERE id = 4",
+    );
+    // 20 + 20 across the groups, but 20 for every student: at the limit.
+    let f = run(&db, "2025-09-09 18:00");
+    assert!(keys(&f, Rule::HomeworkOverLimit).is_empty());
+    // A whole-class lesson of the subject the same day: group 1 gets 10 + 20
+    // (over), group 2, its homework cut to 10, gets 10 + 10 (at the limit).
+    lesson(&db, 5, 1, 2, 2, "2025-09-08", 1);
+    exec(
+        &db,
+        "UPDATE lesson SET homework_minutes = 10 WHERE id IN (4, 5)",
+    );
+    let f = run(&db, "2025-09-09 18:00");
+    let over: Vec<&Finding> = f
+        .iter()
+        .filter(|x| x.rule == Rule::HomeworkOverLimit)
+        .collect();
+    assert_eq!(over.len(), 1);
+    assert_eq!(over[0].key, "class:1:date:2025-09-08");
+    assert!(
+        over[0].detail.contains("30 min for 2 students"),
+        "{}",
+        over[0].detail
+    );
+    // Exactly at the limit for group 1 (whole-class 0 + 20): no finding; the
+    // other group at 10 + 10 neither.
+    exec(
+        &db,
+        "UPDATE lesson SET homework_minutes = 10 WHERE id IN (3, 4)",
+    );
+    let f = run(&db, "2025-09-09 18:00");
+    assert!(keys(&f, Rule::HomeworkOverLimit).is_empty());
+    // One minute more for group 2 only: 王 alone is over.
+    exec(&db, "UPDATE lesson SET homework_minutes = 11 WHERE id = 4");
+    let f = run(&db, "2025-09-09 18:00");
+    let over: Vec<&Finding> = f
+        .iter()
+        .filter(|x| x.rule == Rule::HomeworkOverLimit)
+        .collect();
+    assert_eq!(over.len(), 1);
+    assert!(
+        over[0].detail.contains("21 min for 1 student"),
+        "{}",
+        over[0].detail
     );
 }
 

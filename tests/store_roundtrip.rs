@@ -2465,6 +2465,7 @@ fn settings_save_and_load_round_trip() {
         grade_threshold_5: 450,
         grades_due_days_before_end: 2,
         deferred_resolve_school_days: 7,
+        control_exempt_absence_school_days: 3,
         school_days_per_week: 6,
         homework_max_minutes_grades_1_2: 0,
         homework_max_minutes_per_subject_grades_3_6: 25,

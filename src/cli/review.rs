@@ -29,7 +29,7 @@ Rules (id, default severity; change one with the setting severity.<id>):
   mark.deferred_stale     warning  deferred ° older than a school week
   control.unmarked        error    control event with a present student unmarked
   grade.final_differs     info     final period grade differs from the suggestion
-  homework.over_limit     warning  homework minutes above the limit of grades 1–2 / 3–6
+  homework.over_limit     warning  a student's homework minutes above the limit of grades 1–2 / 3–6
   stay.order_missing      warning  arrival, transfer or departure without its order
   student.departure_unconfirmed
                           warning  enrolled student missing from the last full roster

@@ -122,11 +122,11 @@ rules! {
     DeferredStale = "mark.deferred_stale", Warning, "deferred mark not resolved",
         "A deferred mark (°) needs a comment and must be resolved within one school week (setting deferred_resolve_school_days); this one is older.";
     ControlUnmarked = "control.unmarked", Error, "control event with students unmarked",
-        "In a control event (a weight-2+ form of control) every student present must receive a mark once the form's entry deadline has passed; absentees are exempt.";
+        "In a control event (a weight-2+ form of control) every student present must receive a mark once the form's entry deadline has passed; absentees are exempt, and so is a student back within a week from an excused absence of at least 5 consecutive school days (seed 003 §4.5, setting control_exempt_absence_school_days).";
     FinalDiffers = "grade.final_differs", Info, "final grade differs from the suggestion",
         "The teacher may set a period grade other than the one the weighted mean suggests; the journal keeps both, and the review lists them for the deputy to see.";
     HomeworkOverLimit = "homework.over_limit", Warning, "homework above the day's limit",
-        "Grades 1–2 get no written homework; grades 3–6 at most about 20 minutes per subject a day (settings homework_max_*); the estimated minutes of this class's day are above that.";
+        "Grades 1–2 get no written homework; grades 3–6 at most about 20 minutes per subject a day (settings homework_max_*); the limit is a student's (the lessons the student attends: whole-class and the student's groups, so parallel groups count once), and the most loaded student of this class's day is above it.";
     OrderMissing = "stay.order_missing", Warning, "stay without its order",
         "Every arrival, transfer and departure of a student rests on an order with its number and date; this stay was imported or entered without one: enter it (School tab, or classbook student set-order).";
     DepartureUnconfirmed = "student.departure_unconfirmed", Warning, "departure to confirm",

@@ -26,6 +26,11 @@ pub struct Settings {
     pub grades_due_days_before_end: u32,
     /// A deferred mark must be resolved within this many school days.
     pub deferred_resolve_school_days: u32,
+    /// A student back from an excused absence of at least this many
+    /// consecutive school days is exempt from the control events of the
+    /// following school week (seed 003 §4.5: no mark is required of a
+    /// student long absent for a good reason).
+    pub control_exempt_absence_school_days: u32,
     pub school_days_per_week: u32,
     pub homework_max_minutes_grades_1_2: u32,
     pub homework_max_minutes_per_subject_grades_3_6: u32,
@@ -109,6 +114,10 @@ impl Default for Settings {
             grade_threshold_5: 466,
             grades_due_days_before_end: 3,
             deferred_resolve_school_days: 5,
+            // Seed 003 §4.5 says "долгое время" without a number; one school
+            // week (5 days, the week it also allows to make up a deferred
+            // task) is the shortest absence that is "long".
+            control_exempt_absence_school_days: 5,
             school_days_per_week: 5,
             homework_max_minutes_grades_1_2: 0,
             homework_max_minutes_per_subject_grades_3_6: 20,
@@ -218,6 +227,11 @@ impl Settings {
             Count,
             "school days to resolve a deferred mark (°)"
         ),
+        spec!(
+            control_exempt_absence_school_days,
+            Count,
+            "consecutive school days of excused absence that exempt a student from a control work's mark"
+        ),
         spec!(school_days_per_week, Count, "school days a week (5 or 6)"),
         spec!(
             homework_max_minutes_grades_1_2,
@@ -315,6 +329,9 @@ impl Settings {
             "grade_threshold_5" => dec(self.grade_threshold_5),
             "grades_due_days_before_end" => self.grades_due_days_before_end.to_string(),
             "deferred_resolve_school_days" => self.deferred_resolve_school_days.to_string(),
+            "control_exempt_absence_school_days" => {
+                self.control_exempt_absence_school_days.to_string()
+            }
             "school_days_per_week" => self.school_days_per_week.to_string(),
             "homework_max_minutes_grades_1_2" => self.homework_max_minutes_grades_1_2.to_string(),
             "homework_max_minutes_per_subject_grades_3_6" => {
@@ -411,6 +428,9 @@ impl Settings {
                     "min_marks_half" => this.min_marks_half = n as usize,
                     "grades_due_days_before_end" => this.grades_due_days_before_end = n,
                     "deferred_resolve_school_days" => this.deferred_resolve_school_days = n,
+                    "control_exempt_absence_school_days" => {
+                        this.control_exempt_absence_school_days = n
+                    }
                     "school_days_per_week" if (5..=6).contains(&n) => this.school_days_per_week = n,
                     "school_days_per_week" => return Err(invalid("5 or 6")),
                     "homework_max_minutes_grades_1_2" => this.homework_max_minutes_grades_1_2 = n,

@@ -453,6 +453,15 @@ pub fn run(conn: &store::Conn, q: &ReviewQuery) -> Result<Review> {
         let Some(l) = lesson_by_id.get(&lesson_id) else {
             continue;
         };
+        if exempt_after_long_absence(
+            conn,
+            l.class_id,
+            student_id,
+            l.date,
+            settings.control_exempt_absence_school_days,
+        )? {
+            continue;
+        }
         items.push(Item::at(
             Rule::ControlUnmarked,
             l,
@@ -748,8 +757,70 @@ pub fn run(conn: &store::Conn, q: &ReviewQuery) -> Result<Review> {
     })
 }
 
+/// Calendar days before a control event within which a long absence must
+/// have ended to exempt the student: one school week, the time seed 003
+/// §4.5 gives a student back from a long illness to make up a task.
+const EXEMPT_AFTER_ABSENCE_DAYS: u64 = 7;
+
+/// Is a student exempt from a control event's mark on `date` (seed 003
+/// §4.5): absent excused that day, or back from an excused absence of at
+/// least `long` consecutive school days of the class (days with lessons)
+/// whose last day is within a week before `date`. `long` 0 exempts nobody
+/// for an earlier absence.
+fn exempt_after_long_absence(
+    conn: &store::Conn,
+    class_id: Id,
+    student_id: Id,
+    date: NaiveDate,
+    long: u32,
+) -> Result<bool> {
+    let window = date
+        .checked_sub_days(Days::new(EXEMPT_AFTER_ABSENCE_DAYS))
+        .unwrap_or(NaiveDate::MIN);
+    let limit = long.saturating_add(EXEMPT_AFTER_ABSENCE_DAYS as u32 + 1);
+    let days = store::review::excused_days_until(conn, class_id, student_id, date, limit)?;
+    let mut run = 0;
+    for (d, excused) in days {
+        if d == date {
+            if excused {
+                return Ok(true);
+            }
+            continue;
+        }
+        if run == 0 {
+            if d < window || long == 0 {
+                break;
+            }
+            if excused {
+                run = 1;
+            }
+        } else if excused {
+            run += 1;
+        } else {
+            break;
+        }
+        if run >= long {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// "for 1 student", "for 3 students".
+fn for_students(n: usize) -> String {
+    if n == 1 {
+        "for 1 student".to_string()
+    } else {
+        format!("for {n} students")
+    }
+}
+
 /// Homework above the limits of grades 1–2 (minutes a day in all) and
-/// grades 3–6 (minutes per subject a day).
+/// grades 3–6 (minutes per subject a day). The limits are a student's: each
+/// student's load is the sum over the lessons that student attends
+/// (whole-class lessons and those of the student's groups), so two parallel
+/// groups of 20 minutes each are 20 for every student, not 40. A class's
+/// day is over when its most loaded student is above the limit.
 fn homework_items(
     conn: &store::Conn,
     settings: &Settings,
@@ -761,58 +832,85 @@ fn homework_items(
     if to < from {
         return Ok(());
     }
-    // (class, date) → [(subject, minutes)]
-    type Day = ((Id, NaiveDate), Vec<(Id, u32)>);
+    // (class, date) → [(subject, student, minutes)], by subject and student.
+    type Day = ((Id, NaiveDate), Vec<(Id, Id, u32)>);
     let mut days: Vec<Day> = Vec::new();
-    for (class_id, date, subject_id, minutes) in store::review::homework_minutes(conn, from, to)? {
+    for (class_id, date, subject_id, student_id, minutes) in
+        store::review::homework_minutes(conn, from, to)?
+    {
+        let row = (subject_id, student_id, minutes);
         match days.last_mut() {
-            Some((k, v)) if *k == (class_id, date) => v.push((subject_id, minutes)),
-            _ => days.push(((class_id, date), vec![(subject_id, minutes)])),
+            Some((k, v)) if *k == (class_id, date) => v.push(row),
+            _ => days.push(((class_id, date), vec![row])),
         }
     }
-    for ((class_id, date), subjects) in days {
+    for ((class_id, date), rows) in days {
         let Some(&(_, grade, _)) = names.classes.get(&class_id) else {
             continue;
         };
-        let (over, detail): (Vec<(Id, u32)>, String) = match grade {
+        let (over, detail): (Vec<Id>, String) = match grade {
             1..=2 => {
-                let total: u32 = subjects.iter().map(|s| s.1).sum();
                 let limit = settings.homework_max_minutes_grades_1_2;
-                if total <= limit {
+                // Each student's day: all subjects together.
+                let mut per_student: HashMap<Id, u32> = HashMap::new();
+                for &(_, student, m) in &rows {
+                    *per_student.entry(student).or_default() += m;
+                }
+                let max = per_student.values().copied().max().unwrap_or(0);
+                if max <= limit {
                     continue;
                 }
+                let n = per_student.values().filter(|m| **m > limit).count();
+                let mut subjects: Vec<Id> = Vec::new();
+                for &(subject, student, _) in &rows {
+                    if per_student[&student] > limit && !subjects.contains(&subject) {
+                        subjects.push(subject);
+                    }
+                }
                 (
-                    subjects.clone(),
+                    subjects,
                     format!(
-                        "{total} min of homework on {} (grades 1–2: at most {limit})",
-                        short(date)
+                        "{max} min of homework on {} {} (grades 1–2: at most {limit})",
+                        short(date),
+                        for_students(n)
                     ),
                 )
             }
             3..=6 => {
                 let limit = settings.homework_max_minutes_per_subject_grades_3_6;
-                let over: Vec<(Id, u32)> =
-                    subjects.iter().copied().filter(|s| s.1 > limit).collect();
+                // (subject, most minutes of a student, students over).
+                let mut per_subject: Vec<(Id, u32, usize)> = Vec::new();
+                for &(subject, _, m) in &rows {
+                    let above = usize::from(m > limit);
+                    match per_subject.last_mut() {
+                        Some(e) if e.0 == subject => {
+                            e.1 = e.1.max(m);
+                            e.2 += above;
+                        }
+                        _ => per_subject.push((subject, m, above)),
+                    }
+                }
+                let over: Vec<(Id, u32, usize)> =
+                    per_subject.into_iter().filter(|e| e.1 > limit).collect();
                 if over.is_empty() {
                     continue;
                 }
                 let list = over
                     .iter()
-                    .map(|(s, m)| format!("{} {m}", names.subject(*s)))
+                    .map(|(s, m, n)| format!("{} {m} min {}", names.subject(*s), for_students(*n)))
                     .collect::<Vec<_>>()
                     .join(", ");
                 (
-                    over,
+                    over.iter().map(|e| e.0).collect(),
                     format!(
-                        "{} minutes on {} (grades 3–6: at most {limit} a subject)",
-                        list,
+                        "{list} on {} (grades 3–6: at most {limit} a subject)",
                         short(date)
                     ),
                 )
             }
             _ => continue,
         };
-        let subject_id = over[0].0;
+        let subject_id = over[0];
         items.push(Item {
             rule: Rule::HomeworkOverLimit,
             date,

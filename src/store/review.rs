@@ -256,6 +256,31 @@ pub fn control_unmarked(
         .collect::<rusqlite::Result<_>>()?)
 }
 
+/// (date, excused): the class's school days (days with a lesson recorded)
+/// up to and including `on`, latest first, at most `limit`, each with
+/// whether `student_id` has an excused absence at a lesson of that day.
+pub fn excused_days_until(
+    conn: &Connection,
+    class_id: Id,
+    student_id: Id,
+    on: NaiveDate,
+    limit: u32,
+) -> Result<Vec<(NaiveDate, bool)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT l.date, max(EXISTS (SELECT 1 FROM attendance a
+                 JOIN attendance_code c ON c.id = a.code_id
+                 WHERE a.lesson_id = l.id AND a.student_id = ?2
+                   AND c.category = 'absent_excused'))
+         FROM lesson l WHERE l.class_id = ?1 AND l.date <= ?3
+         GROUP BY l.date ORDER BY l.date DESC LIMIT ?4",
+    )?;
+    Ok(stmt
+        .query_map(params![class_id, student_id, on, limit], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
 /// (class, student, subject, counted marks) for students of classes of
 /// grades `grades` enrolled on `on` who have fewer than `required` counted
 /// marks in `subject` from `from` to `to` (grades, and pending marks due
@@ -448,21 +473,33 @@ pub fn finals_with_marks(
     Ok(out)
 }
 
-/// (class, date, subject, minutes): estimated homework minutes given per
-/// class, day and subject from `from` to `to` (days with any minutes).
+/// (class, date, subject, student, minutes).
+pub type HomeworkRow = (Id, NaiveDate, Id, Id, u32);
+
+/// (class, date, subject, student, minutes): estimated homework minutes a
+/// student gets per class, day and subject from `from` to `to`: the sum over
+/// the lessons the student attends (whole-class lessons and those of the
+/// student's groups, while enrolled in the class), so parallel groups of a
+/// subject count once per student. Only days with any minutes.
 pub fn homework_minutes(
     conn: &Connection,
     from: NaiveDate,
     to: NaiveDate,
-) -> Result<Vec<(Id, NaiveDate, Id, u32)>> {
+) -> Result<Vec<HomeworkRow>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT class_id, date, subject_id, sum(homework_minutes) FROM lesson
-         WHERE date BETWEEN ?1 AND ?2 AND homework_minutes > 0
-         GROUP BY class_id, date, subject_id ORDER BY date, class_id, subject_id",
+        "SELECT l.class_id, l.date, l.subject_id, e.student_id, sum(l.homework_minutes)
+         FROM lesson l
+         JOIN enrolment e ON e.class_id = l.class_id AND e.starts_on <= l.date
+              AND (e.ends_on IS NULL OR l.date <= e.ends_on)
+         WHERE l.date BETWEEN ?1 AND ?2 AND l.homework_minutes > 0
+           AND (l.group_id IS NULL OR EXISTS (SELECT 1 FROM group_member g
+                WHERE g.group_id = l.group_id AND g.student_id = e.student_id))
+         GROUP BY l.class_id, l.date, l.subject_id, e.student_id
+         ORDER BY l.date, l.class_id, l.subject_id, e.student_id",
     )?;
     Ok(stmt
         .query_map(params![from, to], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
         })?
         .collect::<rusqlite::Result<_>>()?)
 }
