@@ -152,25 +152,13 @@ pub enum JournalCommand {
     ImportPlan { file: PathBuf },
 }
 
-/// A refusal of what the command line asked for (exit 2).
-#[derive(Debug)]
-struct Refused(String);
-
-impl std::fmt::Display for Refused {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for Refused {}
-
-fn refuse<T>(msg: impl Into<String>) -> anyhow::Result<T> {
-    Err(Refused(msg.into()).into())
-}
+use super::input::{Refused, refuse};
 
 /// Run a journal command; refusals print one line and exit 2.
 pub fn run(db_path: &Path, operator: &str, cmd: JournalCommand) -> anyhow::Result<u8> {
     let mut db = store::open(db_path, &OpenOptions::default())?;
+    // Only a command that writes may say that nothing was saved.
+    let writes = !matches!(cmd, JournalCommand::Show { .. });
     match run_on(&mut db, operator, cmd) {
         Ok(code) => Ok(code),
         Err(e) => {
@@ -192,8 +180,12 @@ pub fn run(db_path: &Path, operator: &str, cmd: JournalCommand) -> anyhow::Resul
                 None
             };
             match refused {
-                Some(m) => {
+                Some(m) if writes => {
                     eprintln!("classbook: not saved: {m}");
+                    Ok(exit::USAGE)
+                }
+                Some(m) => {
+                    eprintln!("classbook: {m}");
                     Ok(exit::USAGE)
                 }
                 None => Err(e),
@@ -209,10 +201,10 @@ fn today(db: &Db) -> anyhow::Result<NaiveDate> {
     )?)
 }
 
-fn parse_date(s: &str) -> anyhow::Result<NaiveDate> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(s.trim(), "%d.%m.%Y"))
-        .or_else(|_| refuse(format!("«{s}» is not a date (YYYY-MM-DD or DD.MM.YYYY)")))
+/// A date of `arg`; DD.MM is in the school year of `within`.
+fn parse_date(arg: &str, s: &str, within: NaiveDate) -> anyhow::Result<NaiveDate> {
+    let start = super::input::school_year_start_of(within);
+    Ok(super::input::parse_date(arg, s, start)?)
 }
 
 /// Fold Latin look-alikes into Cyrillic so that "7A" finds "7А".
@@ -332,7 +324,7 @@ fn student_id(view: &JournalView, name: &str) -> anyhow::Result<Id> {
 }
 
 fn find_lesson<'a>(view: &'a JournalView, at: &LessonArgs) -> anyhow::Result<&'a JournalLesson> {
-    let date = parse_date(&at.date)?;
+    let date = parse_date("--date", &at.date, view.period.starts_on)?;
     let on_day: Vec<&JournalLesson> = view
         .lessons
         .iter()
@@ -520,7 +512,10 @@ fn run_on(db: &mut Db, operator: &str, cmd: JournalCommand) -> anyhow::Result<u8
                 text: marks,
                 form_id,
                 intended,
-                deadline: deadline.as_deref().map(parse_date).transpose()?,
+                deadline: deadline
+                    .as_deref()
+                    .map(|d| parse_date("--deadline", d, year.starts_on))
+                    .transpose()?,
                 comment,
             };
             let written = db.write(|tx| svc::set_cell(tx, operator, lesson, sid, &input))?;

@@ -58,7 +58,7 @@ impl SeverityArg {
 }
 
 fn date_arg(s: &str) -> Result<NaiveDate, String> {
-    super::attendance::parse_date(s).map_err(|e| e.to_string())
+    super::input::date_value(s)
 }
 
 fn rule_arg(s: &str) -> Result<Rule, String> {

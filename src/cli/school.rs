@@ -12,7 +12,7 @@ use crate::service::setup::{self, PersonIn};
 use crate::store::{self, Db};
 
 fn date_arg(s: &str) -> Result<NaiveDate, String> {
-    super::attendance::parse_date(s).map_err(|e| e.to_string())
+    super::input::date_value(s)
 }
 
 fn role_arg(s: &str) -> Result<Role, String> {
