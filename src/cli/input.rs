@@ -146,6 +146,11 @@ mod tests {
         );
         assert_eq!(parse_date("--date", "01.09", start).unwrap(), d(2025, 9, 1));
         assert_eq!(parse_date("--date", "1.9", start).unwrap(), d(2025, 9, 1));
+        // A trailing dot, as "22.12." is often typed.
+        assert_eq!(
+            parse_date("--date", "22.12.", start).unwrap(),
+            d(2025, 12, 22)
+        );
     }
 
     #[test]
@@ -157,7 +162,7 @@ mod tests {
             "2025-13-01",
             "",
             "q2",
-            "22.12.",
+            "22..12",
             "1.2.3.4",
             "123.1",
         ] {
