@@ -23,6 +23,9 @@ use super::exit;
 pub enum GridFormat {
     Csv,
     Json,
+    /// Aligned columns for reading; a lesson's column is headed by its date
+    /// (DD.MM).
+    Text,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -450,9 +453,55 @@ fn grid_json(v: &JournalView) -> JsonGrid<'_> {
     }
 }
 
+/// The grid's rows as aligned text: a lesson column ("2025-11-03 #1 …") is
+/// headed by its date as the school writes it (03.11); the other columns
+/// keep their names.
+fn grid_text(rows: &[Vec<String>]) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let Some((head, body)) = rows.split_first() else {
+        return String::new();
+    };
+    let head: Vec<String> = head
+        .iter()
+        .map(|h| {
+            match h
+                .get(..10)
+                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+            {
+                Some(d) => crate::domain::text::date_short(d),
+                None => h.clone(),
+            }
+        })
+        .collect();
+    let mut widths: Vec<usize> = head.iter().map(|h| h.width()).collect();
+    for r in body {
+        for (i, c) in r.iter().enumerate() {
+            if let Some(w) = widths.get_mut(i) {
+                *w = (*w).max(c.width());
+            }
+        }
+    }
+    let line = |cells: &[String]| -> String {
+        let mut out = String::new();
+        for (i, c) in cells.iter().enumerate() {
+            let w = widths.get(i).copied().unwrap_or(0);
+            out.push_str(c);
+            out.push_str(&" ".repeat(w.saturating_sub(c.width())));
+            out.push_str("  ");
+        }
+        format!("{}\n", out.trim_end())
+    };
+    let mut out = line(&head);
+    for r in body {
+        out.push_str(&line(r));
+    }
+    out
+}
+
 fn print_grid(v: &JournalView, format: GridFormat) -> anyhow::Result<()> {
     match format {
         GridFormat::Json => println!("{}", serde_json::to_string_pretty(&grid_json(v))?),
+        GridFormat::Text => print!("{}", grid_text(&svc::grid_table(v))),
         GridFormat::Csv => {
             let mut w = csv::Writer::from_writer(std::io::stdout().lock());
             for row in svc::grid_table(v) {
