@@ -24,7 +24,7 @@ use super::exit;
 summary), set or clear a code, mark lessons present, give reasons for absences, \
 list the lessons whose attendance is not taken yet.
 
-Dates are YYYY-MM-DD or DD.MM.YYYY; without --date the working date is used \
+Dates are YYYY-MM-DD, DD.MM.YYYY or DD.MM; without --date the working date is used \
 (the school's as-of date, else today). Future dates, holidays and students not \
 enrolled that day are refused and nothing is saved.
 

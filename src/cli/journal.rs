@@ -54,7 +54,7 @@ pub struct LessonArgs {
     /// The subject, by name or short name.
     #[arg(long)]
     pub subject: String,
-    /// The lesson's date (YYYY-MM-DD or DD.MM.YYYY).
+    /// The lesson's date (YYYY-MM-DD, DD.MM.YYYY or DD.MM).
     #[arg(long)]
     pub date: String,
     /// The lesson number, when the subject has several lessons that day.

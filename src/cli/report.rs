@@ -20,7 +20,7 @@ in a period or between dates: lessons, present, remote, absences by category), k
 teacher's journal keeping), training (each teacher's training standing for a half-year or the \
 year) and indicators (a programme's targets, actual values and achievement). The period is a \
 label (\"2 четверть\") or q1–q4, h1–h2, year; by default the quarter of the working date (the \
-year for training). Dates are 2025-12-24 or 24.12.2025. --format html writes one self-contained \
+year for training). Dates are 2025-12-24, 24.12.2025 or 24.12. --format html writes one self-contained \
 page to print on A4 (signature lines included). Exit 2 when something named is not there.";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

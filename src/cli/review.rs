@@ -66,7 +66,7 @@ fn rule_arg(s: &str) -> Result<Rule, String> {
 
 #[derive(Debug, Args)]
 pub struct ReviewArgs {
-    /// First day to check (YYYY-MM-DD or DD.MM.YYYY; default: the year's start).
+    /// First day to check (YYYY-MM-DD, DD.MM.YYYY or DD.MM; default: the year's start).
     #[arg(long)]
     pub from: Option<String>,
     /// Last day to check (default: the working date).

@@ -26,7 +26,7 @@ external training and each teacher's standing: pass, or fail with the reason (3 
 unexcused absences in the year; fewer than 40 credits a year; both are settings). Official \
 leave is never penalised: its sessions' credits are taken off the credits required. \
 Sessions are chosen by id or by date; teachers by \"Фамилия Имя\" or a unique prefix. \
-Dates are 2025-12-24 or 24.12.2025.";
+Dates are 2025-12-24, 24.12.2025 or 24.12.";
 
 /// Output formats of the training commands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
