@@ -426,7 +426,7 @@ fn refusals_are_one_line_and_save_nothing() {
         ),
     ] {
         let o = classbook(&db, &args);
-        assert_eq!(o.status.code(), Some(4), "{args:?}");
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
         let e = err(&o);
         assert!(e.contains(needle), "{args:?}: {e}");
         assert_eq!(e.trim_end().lines().count(), 1, "{e}");

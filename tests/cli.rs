@@ -45,7 +45,7 @@ fn demo_then_check_passes_and_refuses_to_overwrite() {
     // A second demo into the same file is refused and changes nothing.
     let before = fs::read(&path).unwrap();
     let again = classbook(&["demo", "--db", p]);
-    assert_eq!(again.status.code(), Some(4));
+    assert_eq!(again.status.code(), Some(2));
     assert!(stderr(&again).contains("add --force"), "{}", stderr(&again));
     assert_eq!(stderr(&again).lines().count(), 1);
     assert_eq!(fs::read(&path).unwrap(), before);
@@ -122,7 +122,7 @@ fn init_creates_an_empty_school_and_records_who() {
     assert_eq!(name, "Trường Tiểu học Thạch Bàn A");
     assert_eq!(who, "Nguyễn Văn An");
     let again = classbook(&["init", "--db", p, "--school", "x"]);
-    assert_eq!(again.status.code(), Some(4));
+    assert_eq!(again.status.code(), Some(2));
 }
 
 #[test]

@@ -248,7 +248,7 @@ fn a_school_from_nothing_by_script() {
             &iso(monday),
         ],
     );
-    assert_eq!(o.status.code(), Some(4));
+    assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("no class «7Б»"), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");

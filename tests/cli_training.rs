@@ -310,7 +310,7 @@ fn bad_input_is_one_line_exit_4_and_changes_nothing() {
         ),
     ] {
         let o = run(&f, args);
-        assert_eq!(o.status.code(), Some(4), "{args:?}: {}", err(&o));
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", err(&o));
         assert_eq!(err(&o).lines().count(), 1, "{}", err(&o));
         assert!(err(&o).contains(expect), "{args:?}: {}", err(&o));
     }
@@ -451,7 +451,7 @@ fn external_training_list_add_and_edit() {
             "ИРО-77",
         ],
     );
-    assert_eq!(again.status.code(), Some(4));
+    assert_eq!(again.status.code(), Some(2));
     assert!(
         err(&again).contains("already registered"),
         "{}",

@@ -31,7 +31,7 @@ fn ok(db: &Path, args: &[&str]) -> String {
 
 fn refused(db: &Path, args: &[&str]) -> String {
     let o = run(db, args);
-    assert_eq!(o.status.code(), Some(4), "{args:?}");
+    assert_eq!(o.status.code(), Some(2), "{args:?}");
     assert!(o.stdout.is_empty());
     String::from_utf8(o.stderr).unwrap()
 }

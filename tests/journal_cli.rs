@@ -311,3 +311,46 @@ fn pending_deferred_final_lesson_and_plan_from_the_command_line() {
         assert!(text.contains(cmd), "{cmd} in\n{text}");
     }
 }
+
+#[test]
+fn show_as_a_text_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.sqlite");
+    let p = path.to_str().unwrap();
+    demo(&path);
+    let show = |format: &str| {
+        let o = classbook(&[
+            "journal",
+            "show",
+            "--db",
+            p,
+            "--class",
+            "7А",
+            "--subject",
+            "Алгебра",
+            "--period",
+            "q2",
+            "--format",
+            format,
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+        out(&o)
+    };
+    let csv = show("csv");
+    let text = show("text");
+    // The same rows; lessons headed by DD.MM; the columns aligned.
+    assert_eq!(csv.lines().count(), text.lines().count(), "{text}");
+    let head = text.lines().next().unwrap();
+    assert!(head.starts_with("student "), "{head}");
+    assert!(head.contains("  03.11  "), "{head}");
+    assert!(!head.contains("2025-11-03"), "{head}");
+    assert!(!text.contains(','), "{text}");
+    let duy = text
+        .lines()
+        .find(|l| l.starts_with("Bùi Khánh Duy"))
+        .unwrap();
+    let col = |l: &str, s: &str| l.find(s).map(|b| l[..b].chars().count());
+    // The mean lines up under its heading.
+    let mean_at = col(head, "mean").unwrap();
+    assert_eq!(col(duy, "3.5"), Some(mean_at), "{head}\n{duy}");
+}

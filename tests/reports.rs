@@ -691,7 +691,7 @@ fn the_command_line_writes_every_format_and_refuses_with_exit_2() {
                 "--to",
                 "2025-12-01",
             ],
-            "--from: «31.11.2025» is not a date",
+            "--from \"31.11.2025\": not a date (use YYYY-MM-DD, DD.MM.YYYY or DD.MM)",
         ),
     ] {
         let o = classbook(&f, &args);

@@ -355,7 +355,7 @@ fn the_cli_agrees_with_the_screen() {
         ])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(4));
+    assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("indicator «9.9»"), "{err}");
 }

@@ -24,7 +24,7 @@ use super::exit;
 summary), set or clear a code, mark lessons present, give reasons for absences, \
 list the lessons whose attendance is not taken yet.
 
-Dates are YYYY-MM-DD or DD.MM.YYYY; without --date the working date is used \
+Dates are YYYY-MM-DD, DD.MM.YYYY or DD.MM; without --date the working date is used \
 (the school's as-of date, else today). Future dates, holidays and students not \
 enrolled that day are refused and nothing is saved.
 
@@ -180,12 +180,10 @@ pub enum AttendanceCommand {
     },
 }
 
-/// Parse YYYY-MM-DD or DD.MM.YYYY.
-pub fn parse_date(s: &str) -> anyhow::Result<NaiveDate> {
-    let s = s.trim();
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(s, "%d.%m.%Y"))
-        .with_context(|| format!("«{s}» is not a date (use YYYY-MM-DD or DD.MM.YYYY)"))
+/// A date of `arg`: YYYY-MM-DD, DD.MM.YYYY or DD.MM (in the current school
+/// year).
+fn parse_date(c: &Ctx, arg: &str, s: &str) -> anyhow::Result<NaiveDate> {
+    Ok(super::input::parse_date(arg, s, c.year.starts_on)?)
 }
 
 struct Ctx {
@@ -222,7 +220,7 @@ fn find_class(c: &Ctx, name: &str) -> anyhow::Result<Class> {
 
 fn date_or_working(c: &Ctx, d: Option<&str>) -> anyhow::Result<NaiveDate> {
     match d {
-        Some(s) => parse_date(s),
+        Some(s) => parse_date(c, "--date", s),
         None => Ok(c.working),
     }
 }
@@ -291,21 +289,21 @@ fn find_code(codes: &[AttendanceCode], s: &str) -> anyhow::Result<AttendanceCode
         })
 }
 
-/// The period named by `--period`: a label of the year's periods, or FROM..TO.
+/// The period named by `--period`: a label of the year's periods, a short
+/// name as `journal` takes them (q1–q4, h1–h2, year), or FROM..TO.
 fn find_period(c: &Ctx, p: &str) -> anyhow::Result<(NaiveDate, NaiveDate, String)> {
     if let Some((a, b)) = p.split_once("..") {
-        let (from, to) = (parse_date(a)?, parse_date(b)?);
+        let (from, to) = (parse_date(c, "--period", a)?, parse_date(c, "--period", b)?);
         if from > to {
-            bail!("the period {p} ends before it starts");
+            bail!("--period {p}: ends before it starts");
         }
         return Ok((from, to, format!("{from}..{to}")));
     }
-    let want = nfc(p).to_lowercase();
     let periods = store::school::periods(c.db.conn(), c.year.id)?;
-    match periods.iter().find(|x| x.label.to_lowercase() == want) {
+    match crate::service::journal::find_period(&periods, p) {
         Some(x) => Ok((x.starts_on, x.ends_on, x.label.clone())),
         None => bail!(
-            "no period «{p}» in {}; periods: {} (or FROM..TO)",
+            "--period: no period «{p}» in {}; periods: {} (or q1–q4, h1–h2, year, FROM..TO)",
             c.year.label,
             periods
                 .iter()

@@ -154,9 +154,10 @@ fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
 }
 
-fn date(s: &str, what: &str) -> anyhow::Result<NaiveDate> {
-    crate::service::training::parse_date(s)
-        .with_context(|| format!("{what} «{s}»: not a date (2025-12-24 or 24.12.2025)"))
+/// A date of the command line; DD.MM is in the school year of `working`.
+fn date(s: &str, what: &str, working: NaiveDate) -> anyhow::Result<NaiveDate> {
+    let start = super::input::school_year_start_of(working);
+    Ok(super::input::parse_date(what, s, start)?)
 }
 
 fn csv_line(fields: &[String]) -> anyhow::Result<String> {
@@ -336,7 +337,7 @@ pub fn run(path: &Path, operator: &str, cmd: IndicatorsCommand) -> anyhow::Resul
                     indicator_id: id,
                     period_id: per.id,
                     measured_on: match &when {
-                        Some(d) => date(d, "--date")?,
+                        Some(d) => date(d, "--date", working)?,
                         None => working,
                     },
                     value,

@@ -23,6 +23,9 @@ use super::exit;
 pub enum GridFormat {
     Csv,
     Json,
+    /// Aligned columns for reading; a lesson's column is headed by its date
+    /// (DD.MM).
+    Text,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -51,7 +54,7 @@ pub struct LessonArgs {
     /// The subject, by name or short name.
     #[arg(long)]
     pub subject: String,
-    /// The lesson's date (YYYY-MM-DD or DD.MM.YYYY).
+    /// The lesson's date (YYYY-MM-DD, DD.MM.YYYY or DD.MM).
     #[arg(long)]
     pub date: String,
     /// The lesson number, when the subject has several lessons that day.
@@ -152,25 +155,13 @@ pub enum JournalCommand {
     ImportPlan { file: PathBuf },
 }
 
-/// A refusal of what the command line asked for (exit 2).
-#[derive(Debug)]
-struct Refused(String);
-
-impl std::fmt::Display for Refused {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for Refused {}
-
-fn refuse<T>(msg: impl Into<String>) -> anyhow::Result<T> {
-    Err(Refused(msg.into()).into())
-}
+use super::input::{Refused, refuse};
 
 /// Run a journal command; refusals print one line and exit 2.
 pub fn run(db_path: &Path, operator: &str, cmd: JournalCommand) -> anyhow::Result<u8> {
     let mut db = store::open(db_path, &OpenOptions::default())?;
+    // Only a command that writes may say that nothing was saved.
+    let writes = !matches!(cmd, JournalCommand::Show { .. });
     match run_on(&mut db, operator, cmd) {
         Ok(code) => Ok(code),
         Err(e) => {
@@ -192,8 +183,12 @@ pub fn run(db_path: &Path, operator: &str, cmd: JournalCommand) -> anyhow::Resul
                 None
             };
             match refused {
-                Some(m) => {
+                Some(m) if writes => {
                     eprintln!("classbook: not saved: {m}");
+                    Ok(exit::USAGE)
+                }
+                Some(m) => {
+                    eprintln!("classbook: {m}");
                     Ok(exit::USAGE)
                 }
                 None => Err(e),
@@ -209,10 +204,10 @@ fn today(db: &Db) -> anyhow::Result<NaiveDate> {
     )?)
 }
 
-fn parse_date(s: &str) -> anyhow::Result<NaiveDate> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(s.trim(), "%d.%m.%Y"))
-        .or_else(|_| refuse(format!("«{s}» is not a date (YYYY-MM-DD or DD.MM.YYYY)")))
+/// A date of `arg`; DD.MM is in the school year of `within`.
+fn parse_date(arg: &str, s: &str, within: NaiveDate) -> anyhow::Result<NaiveDate> {
+    let start = super::input::school_year_start_of(within);
+    Ok(super::input::parse_date(arg, s, start)?)
 }
 
 /// Fold Latin look-alikes into Cyrillic so that "7A" finds "7А".
@@ -332,7 +327,7 @@ fn student_id(view: &JournalView, name: &str) -> anyhow::Result<Id> {
 }
 
 fn find_lesson<'a>(view: &'a JournalView, at: &LessonArgs) -> anyhow::Result<&'a JournalLesson> {
-    let date = parse_date(&at.date)?;
+    let date = parse_date("--date", &at.date, view.period.starts_on)?;
     let on_day: Vec<&JournalLesson> = view
         .lessons
         .iter()
@@ -458,9 +453,55 @@ fn grid_json(v: &JournalView) -> JsonGrid<'_> {
     }
 }
 
+/// The grid's rows as aligned text: a lesson column ("2025-11-03 #1 …") is
+/// headed by its date as the school writes it (03.11); the other columns
+/// keep their names.
+fn grid_text(rows: &[Vec<String>]) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let Some((head, body)) = rows.split_first() else {
+        return String::new();
+    };
+    let head: Vec<String> = head
+        .iter()
+        .map(|h| {
+            match h
+                .get(..10)
+                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+            {
+                Some(d) => crate::domain::text::date_short(d),
+                None => h.clone(),
+            }
+        })
+        .collect();
+    let mut widths: Vec<usize> = head.iter().map(|h| h.width()).collect();
+    for r in body {
+        for (i, c) in r.iter().enumerate() {
+            if let Some(w) = widths.get_mut(i) {
+                *w = (*w).max(c.width());
+            }
+        }
+    }
+    let line = |cells: &[String]| -> String {
+        let mut out = String::new();
+        for (i, c) in cells.iter().enumerate() {
+            let w = widths.get(i).copied().unwrap_or(0);
+            out.push_str(c);
+            out.push_str(&" ".repeat(w.saturating_sub(c.width())));
+            out.push_str("  ");
+        }
+        format!("{}\n", out.trim_end())
+    };
+    let mut out = line(&head);
+    for r in body {
+        out.push_str(&line(r));
+    }
+    out
+}
+
 fn print_grid(v: &JournalView, format: GridFormat) -> anyhow::Result<()> {
     match format {
         GridFormat::Json => println!("{}", serde_json::to_string_pretty(&grid_json(v))?),
+        GridFormat::Text => print!("{}", grid_text(&svc::grid_table(v))),
         GridFormat::Csv => {
             let mut w = csv::Writer::from_writer(std::io::stdout().lock());
             for row in svc::grid_table(v) {
@@ -520,7 +561,10 @@ fn run_on(db: &mut Db, operator: &str, cmd: JournalCommand) -> anyhow::Result<u8
                 text: marks,
                 form_id,
                 intended,
-                deadline: deadline.as_deref().map(parse_date).transpose()?,
+                deadline: deadline
+                    .as_deref()
+                    .map(|d| parse_date("--deadline", d, year.starts_on))
+                    .transpose()?,
                 comment,
             };
             let written = db.write(|tx| svc::set_cell(tx, operator, lesson, sid, &input))?;

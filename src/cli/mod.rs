@@ -19,9 +19,10 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::service::demo::{self, DemoOptions, DemoSize};
 
 pub mod attendance;
+pub mod input;
 // reports
 pub mod report;
-use crate::store::{self, Db, OpenError, OpenMode, OpenOptions};
+use crate::store::{self, Db, OpenMode, OpenOptions};
 
 /// Exit codes, documented in the README.
 pub mod exit {
@@ -229,11 +230,7 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            let code = if e.downcast_ref::<OpenError>().is_some() {
-                exit::DATABASE
-            } else {
-                exit::ERROR
-            };
+            let code = input::exit_code(&e);
             eprintln!("classbook: {e:#}");
             ExitCode::from(code)
         }

@@ -20,7 +20,7 @@ in a period or between dates: lessons, present, remote, absences by category), k
 teacher's journal keeping), training (each teacher's training standing for a half-year or the \
 year) and indicators (a programme's targets, actual values and achievement). The period is a \
 label (\"2 четверть\") or q1–q4, h1–h2, year; by default the quarter of the working date (the \
-year for training). Dates are 2025-12-24 or 24.12.2025. --format html writes one self-contained \
+year for training). Dates are 2025-12-24, 24.12.2025 or 24.12. --format html writes one self-contained \
 page to print on A4 (signature lines included). Exit 2 when something named is not there.";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -90,24 +90,12 @@ pub struct ReportArgs {
     pub output: Option<PathBuf>,
 }
 
-/// A refusal of what the command line asked for (exit 2).
-#[derive(Debug)]
-struct Refused(String);
-
-impl std::fmt::Display for Refused {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for Refused {}
+use super::input::Refused;
 
 fn parse_date(flag: &str, s: &str) -> Result<NaiveDate, Refused> {
-    crate::service::training::parse_date(s).ok_or_else(|| {
-        Refused(format!(
-            "{flag}: «{s}» is not a date (YYYY-MM-DD or DD.MM.YYYY)"
-        ))
-    })
+    let today = chrono::Local::now().date_naive();
+    super::input::parse_date(flag, s, super::input::school_year_start_of(today))
+        .map_err(|r| Refused(r.0))
 }
 
 /// Run `classbook report`; what is refused prints one line and exits 2.

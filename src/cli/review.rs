@@ -62,10 +62,6 @@ impl SeverityArg {
     }
 }
 
-fn date_arg(s: &str) -> Result<NaiveDate, String> {
-    super::attendance::parse_date(s).map_err(|e| e.to_string())
-}
-
 fn rule_arg(s: &str) -> Result<Rule, String> {
     Rule::parse(s).ok_or_else(|| {
         let ids: Vec<&str> = Rule::ALL.iter().map(|r| r.id()).collect();
@@ -75,12 +71,12 @@ fn rule_arg(s: &str) -> Result<Rule, String> {
 
 #[derive(Debug, Args)]
 pub struct ReviewArgs {
-    /// First day to check (YYYY-MM-DD or DD.MM.YYYY; default: the year's start).
-    #[arg(long, value_parser = date_arg)]
-    pub from: Option<NaiveDate>,
+    /// First day to check (YYYY-MM-DD, DD.MM.YYYY or DD.MM; default: the year's start).
+    #[arg(long)]
+    pub from: Option<String>,
     /// Last day to check (default: the working date).
-    #[arg(long, value_parser = date_arg)]
-    pub to: Option<NaiveDate>,
+    #[arg(long)]
+    pub to: Option<String>,
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
     /// Show only findings at least this severe.
@@ -130,20 +126,23 @@ pub fn run(args: ReviewArgs, mut db: Db, operator: &str) -> anyhow::Result<u8> {
     let real = chrono::Local::now().naive_local();
     let working = store::school::working_date(db.conn(), real.date())?;
     let now = svc::now_at(working, real);
-    if let (Some(a), Some(b)) = (args.from, args.to)
+    // DD.MM is in the current school year.
+    let start = store::school::current_year(db.conn(), working)?
+        .map(|y| y.starts_on)
+        .unwrap_or_else(|| super::input::school_year_start_of(working));
+    let date = |arg: &str, s: &Option<String>| -> anyhow::Result<Option<NaiveDate>> {
+        Ok(s.as_deref()
+            .map(|s| super::input::parse_date(arg, s, start))
+            .transpose()?)
+    };
+    let (from, to) = (date("--from", &args.from)?, date("--to", &args.to)?);
+    if let (Some(a), Some(b)) = (from, to)
         && a > b
     {
         eprintln!("classbook: --from {a} is after --to {b}");
         return Ok(exit::USAGE);
     }
-    let review = svc::run(
-        db.conn(),
-        &ReviewQuery {
-            from: args.from,
-            to: args.to,
-            now,
-        },
-    )?;
+    let review = svc::run(db.conn(), &ReviewQuery { from, to, now })?;
     let least = args.severity.severity();
     let shown: Vec<&Finding> = review
         .findings

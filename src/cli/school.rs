@@ -12,7 +12,7 @@ use crate::service::setup::{self, PersonIn};
 use crate::store::{self, Db};
 
 fn date_arg(s: &str) -> Result<NaiveDate, String> {
-    super::attendance::parse_date(s).map_err(|e| e.to_string())
+    super::input::date_value(s)
 }
 
 fn role_arg(s: &str) -> Result<Role, String> {
@@ -515,6 +515,24 @@ pub fn run_student(cmd: StudentCommand, mut db: Db, operator: &str) -> anyhow::R
     let b = match cmd {
         StudentCommand::List { class } => {
             let rows = store::people::stay_list(db.conn(), class.as_deref())?;
+            if let Some(c) = class.as_deref()
+                && rows.is_empty()
+            {
+                let working =
+                    store::school::working_date(db.conn(), chrono::Local::now().date_naive())?;
+                let known = match store::school::current_year(db.conn(), working)? {
+                    Some(y) => store::classes::class_by_name(
+                        db.conn(),
+                        y.id,
+                        &crate::domain::text::nfc(c),
+                    )?
+                    .is_some(),
+                    None => false,
+                };
+                if !known {
+                    anyhow::bail!("--class: no class «{c}»");
+                }
+            }
             if rows.is_empty() {
                 println!(
                     "no students{}",

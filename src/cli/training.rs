@@ -26,7 +26,7 @@ external training and each teacher's standing: pass, or fail with the reason (3 
 unexcused absences in the year; fewer than 40 credits a year; both are settings). Official \
 leave is never penalised: its sessions' credits are taken off the credits required. \
 Sessions are chosen by id or by date; teachers by \"Фамилия Имя\" or a unique prefix. \
-Dates are 2025-12-24 or 24.12.2025.";
+Dates are 2025-12-24, 24.12.2025 or 24.12.";
 
 /// Output formats of the training commands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -220,9 +220,9 @@ pub struct SessionFields {
     pub credits: Option<f64>,
 }
 
-fn date(s: &str, what: &str) -> anyhow::Result<NaiveDate> {
-    svc::parse_date(s)
-        .with_context(|| format!("{what} «{s}»: not a date (2025-12-24 or 24.12.2025)"))
+/// A date of the command line; DD.MM is in the school year starting `start`.
+fn date(s: &str, what: &str, start: NaiveDate) -> anyhow::Result<NaiveDate> {
+    Ok(super::input::parse_date(what, s, start)?)
 }
 
 fn time(s: &str, what: &str) -> anyhow::Result<NaiveTime> {
@@ -356,7 +356,7 @@ pub fn run(path: &Path, operator: &str, cmd: TrainingCommand) -> anyhow::Result<
                 },
                 made_up_on: made_up
                     .as_deref()
-                    .map(|m| date(m, "--made-up"))
+                    .map(|m| date(m, "--made-up", year.starts_on))
                     .transpose()?,
             };
             let ids = db.write(|tx| {
@@ -386,7 +386,7 @@ pub fn run(path: &Path, operator: &str, cmd: TrainingCommand) -> anyhow::Result<
         }
         TrainingCommand::AddSession(a) => {
             let conn = db.conn();
-            let d = date(&a.date, "--date")?;
+            let d = date(&a.date, "--date", year.starts_on)?;
             let plan = match a.plan {
                 Some(n) => pick_plan(conn, &year, working, Some(n))?,
                 // The plan containing the date; else the current one, whose
@@ -424,7 +424,7 @@ pub fn run(path: &Path, operator: &str, cmd: TrainingCommand) -> anyhow::Result<
             let s = svc::find_session(conn, &year, &session)?;
             let mut input = SessionInput::of(&s);
             if let Some(v) = &fields.date {
-                input.date = date(v, "--date")?;
+                input.date = date(v, "--date", year.starts_on)?;
             }
             if let Some(v) = &fields.start {
                 input.starts_at = time(v, "--start")?;
@@ -499,8 +499,8 @@ pub fn run(path: &Path, operator: &str, cmd: TrainingCommand) -> anyhow::Result<
             let e = ExternalTraining {
                 id: 0,
                 staff_id: t.id,
-                starts_on: date(&from, "--from")?,
-                ends_on: date(&to, "--to")?,
+                starts_on: date(&from, "--from", year.starts_on)?,
+                ends_on: date(&to, "--to", year.starts_on)?,
                 provider,
                 title,
                 hours,
@@ -546,10 +546,10 @@ pub fn run(path: &Path, operator: &str, cmd: TrainingCommand) -> anyhow::Result<
             let mut e = store::training::external_by_id(conn, id)?
                 .with_context(|| format!("--id {id}: no external training {id}"))?;
             if let Some(v) = &from {
-                e.starts_on = date(v, "--from")?;
+                e.starts_on = date(v, "--from", year.starts_on)?;
             }
             if let Some(v) = &to {
-                e.ends_on = date(v, "--to")?;
+                e.ends_on = date(v, "--to", year.starts_on)?;
             }
             if let Some(v) = provider {
                 e.provider = v;

@@ -1,0 +1,201 @@
+//! What the command line gives, read the same way by every command: dates
+//! (YYYY-MM-DD, DD.MM.YYYY, DD.MM), refusals and the exit code of an error.
+
+use chrono::{Datelike, NaiveDate};
+
+use super::exit;
+use crate::store::{OpenError, StoreError};
+
+/// A refusal of what the command line asked for: an unknown name, a bad
+/// date, a value the rules refuse (exit 2).
+#[derive(Debug)]
+pub struct Refused(pub String);
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Refused {}
+
+/// Refuse with one line (exit 2).
+pub fn refuse<T>(msg: impl Into<String>) -> anyhow::Result<T> {
+    Err(Refused(msg.into()).into())
+}
+
+/// The first day of the school year `d` falls in (1 September).
+pub fn school_year_start_of(d: NaiveDate) -> NaiveDate {
+    let y = if d.month() >= 9 {
+        d.year()
+    } else {
+        d.year() - 1
+    };
+    NaiveDate::from_ymd_opt(y, 9, 1).expect("1 September exists")
+}
+
+/// A date given as `arg`: YYYY-MM-DD, DD.MM.YYYY, or DD.MM in the school
+/// year that starts on `year_start` (the months from its start month on
+/// are in its first calendar year, the others in the next). Anything else
+/// is refused naming the argument and the accepted forms.
+pub fn parse_date(arg: &str, s: &str, year_start: NaiveDate) -> Result<NaiveDate, Refused> {
+    let t = s.trim();
+    let refused = || {
+        Refused(format!(
+            "{arg} \"{s}\": not a date (use YYYY-MM-DD, DD.MM.YYYY or DD.MM)"
+        ))
+    };
+    if let Ok(d) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+        return Ok(d);
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(t, "%d.%m.%Y") {
+        return Ok(d);
+    }
+    let parts: Vec<&str> = t.split('.').collect();
+    let short = match parts.as_slice() {
+        [d, m] | [d, m, ""] => Some((*d, *m)),
+        _ => None,
+    };
+    let (d, m) = short.ok_or_else(refused)?;
+    let ok = |x: &str| !x.is_empty() && x.len() <= 2 && x.chars().all(|c| c.is_ascii_digit());
+    if !ok(d) || !ok(m) {
+        return Err(refused());
+    }
+    let (d, m): (u32, u32) = (
+        d.parse().map_err(|_| refused())?,
+        m.parse().map_err(|_| refused())?,
+    );
+    let y = if (m, d) >= (year_start.month(), year_start.day()) {
+        year_start.year()
+    } else {
+        year_start.year() + 1
+    };
+    NaiveDate::from_ymd_opt(y, m, d).ok_or_else(refused)
+}
+
+/// A clap value parser for date options read before the database is open:
+/// DD.MM is in the school year of today.
+pub fn date_value(s: &str) -> Result<NaiveDate, String> {
+    let start = school_year_start_of(chrono::Local::now().date_naive());
+    parse_date("date", s, start)
+        .map_err(|_| "not a date (use YYYY-MM-DD, DD.MM.YYYY or DD.MM)".into())
+}
+
+/// The exit code of an error, one table for every command (README, "Exit
+/// codes"): the database cannot be opened 3; a database or file failure 4;
+/// anything else is a refusal of what was asked (an unknown name, a bad
+/// date or value, what the rules refuse) 2.
+pub fn exit_code(e: &anyhow::Error) -> u8 {
+    if e.downcast_ref::<OpenError>().is_some() {
+        return exit::DATABASE;
+    }
+    for cause in e.chain() {
+        if cause.is::<Refused>() {
+            return exit::USAGE;
+        }
+        if let Some(s) = cause.downcast_ref::<StoreError>() {
+            return match s {
+                StoreError::Invalid(_) | StoreError::NotFound(_) => exit::USAGE,
+                StoreError::Locked | StoreError::Sqlite(_) => exit::ERROR,
+            };
+        }
+        if cause.is::<rusqlite::Error>()
+            || cause.is::<std::io::Error>()
+            || cause.is::<serde_json::Error>()
+            || cause.is::<csv::Error>()
+        {
+            return exit::ERROR;
+        }
+    }
+    // The rest are the commands' own one-line messages about what was asked
+    // (bail!/context on a lookup): refusals.
+    exit::USAGE
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn the_three_forms() {
+        let start = d(2025, 9, 1);
+        assert_eq!(
+            parse_date("--date", "2025-12-22", start).unwrap(),
+            d(2025, 12, 22)
+        );
+        assert_eq!(
+            parse_date("--date", "22.12.2025", start).unwrap(),
+            d(2025, 12, 22)
+        );
+        assert_eq!(
+            parse_date("--date", "22.12", start).unwrap(),
+            d(2025, 12, 22)
+        );
+        // DD.MM: the months before September are in the next calendar year.
+        assert_eq!(
+            parse_date("--date", "15.01", start).unwrap(),
+            d(2026, 1, 15)
+        );
+        assert_eq!(
+            parse_date("--date", "31.08", start).unwrap(),
+            d(2026, 8, 31)
+        );
+        assert_eq!(parse_date("--date", "01.09", start).unwrap(), d(2025, 9, 1));
+        assert_eq!(parse_date("--date", "1.9", start).unwrap(), d(2025, 9, 1));
+        // A trailing dot, as "22.12." is often typed.
+        assert_eq!(
+            parse_date("--date", "22.12.", start).unwrap(),
+            d(2025, 12, 22)
+        );
+    }
+
+    #[test]
+    fn bad_dates_name_the_argument_and_the_forms() {
+        let start = d(2025, 9, 1);
+        for bad in [
+            "31.02",
+            "29.02",
+            "2025-13-01",
+            "",
+            "q2",
+            "22..12",
+            "1.2.3.4",
+            "123.1",
+        ] {
+            let e = parse_date("--date", bad, start).unwrap_err().0;
+            assert_eq!(
+                e,
+                format!("--date \"{bad}\": not a date (use YYYY-MM-DD, DD.MM.YYYY or DD.MM)"),
+                "{bad}"
+            );
+        }
+        // 29.02 in a school year whose spring is a leap year.
+        assert_eq!(
+            parse_date("--date", "29.02", d(2027, 9, 1)).unwrap(),
+            d(2028, 2, 29)
+        );
+    }
+
+    #[test]
+    fn school_year_of_a_day() {
+        assert_eq!(school_year_start_of(d(2026, 8, 31)), d(2025, 9, 1));
+        assert_eq!(school_year_start_of(d(2026, 9, 1)), d(2026, 9, 1));
+    }
+
+    #[test]
+    fn exit_codes() {
+        let refused: anyhow::Error = Refused("x".into()).into();
+        assert_eq!(exit_code(&refused), exit::USAGE);
+        assert_eq!(exit_code(&anyhow::anyhow!("no class «9Я»")), exit::USAGE);
+        let inv: anyhow::Error = StoreError::Invalid("mark 7".into()).into();
+        assert_eq!(exit_code(&inv), exit::USAGE);
+        let io: anyhow::Error = std::io::Error::other("disk").into();
+        assert_eq!(exit_code(&io.context("writing")), exit::ERROR);
+        let sql: anyhow::Error = StoreError::Sqlite(rusqlite::Error::InvalidQuery).into();
+        assert_eq!(exit_code(&sql), exit::ERROR);
+    }
+}
