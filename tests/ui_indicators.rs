@@ -392,7 +392,7 @@ fn every_screen_draws_at_any_size_and_keys_without_a_programme_are_harmless() {
     press(&mut app, KeyCode::Char('c'));
     // The second programme: one period.
     press(&mut app, KeyCode::Char('p'));
-    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Down);
     press(&mut app, KeyCode::Enter);
     assert!(
         app.indicators
