@@ -131,6 +131,35 @@ fn show_and_set_mark_round_trip() {
         .unwrap();
     assert_eq!(s["cells"][col - 1], "5/4");
     assert_eq!(s["marks"], count);
+    // Each mark in full: form of control, weight, who entered it.
+    let d = s["details"][col - 1]
+        .as_array()
+        .expect("details per lesson");
+    assert_eq!(d.len(), 2);
+    assert_eq!(d[0]["mark"], "5");
+    assert_eq!(d[1]["mark"], "4");
+    for m in d {
+        assert!(m["form"].as_str().is_some_and(|f| !f.is_empty()), "{m}");
+        assert!((1..=3).contains(&m["weight"].as_u64().unwrap()), "{m}");
+        assert_eq!(m["entered_by"], "tester");
+    }
+    // A pending mark's deadline and a deferred mark's comment are there.
+    let all: Vec<&serde_json::Value> = v["students"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["details"].as_array().unwrap().iter())
+        .flat_map(|c| c.as_array().unwrap().iter())
+        .collect();
+    assert!(
+        all.iter()
+            .any(|m| m["mark"].as_str().is_some_and(|x| x.starts_with('*'))
+                && m["due_on"].is_string())
+    );
+    assert!(
+        all.iter()
+            .any(|m| m["mark"] == "°" && m["comment"].is_string())
+    );
     // The change is attributed.
     let o = classbook(&["check", "--db", p]);
     assert!(o.status.success());

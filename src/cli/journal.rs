@@ -392,6 +392,9 @@ struct JsonStudent<'a> {
     suggested: String,
     final_grade: Option<&'a str>,
     differs: bool,
+    /// One per lesson: each mark in full (form of control, weight, a
+    /// pending mark's deadline, a deferred mark's comment, who and when).
+    details: &'a [Vec<svc::MarkDetail>],
 }
 
 #[derive(Serialize)]
@@ -447,6 +450,7 @@ fn grid_json(v: &JournalView) -> JsonGrid<'_> {
                 suggested: svc::suggestion_text(&s.suggestion),
                 final_grade: s.final_grade.as_deref(),
                 differs: svc::final_differs(s.final_grade.as_deref(), &s.suggestion),
+                details: &s.details,
             })
             .collect(),
         plan: &v.progress,
