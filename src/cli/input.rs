@@ -39,38 +39,11 @@ pub fn school_year_start_of(d: NaiveDate) -> NaiveDate {
 /// are in its first calendar year, the others in the next). Anything else
 /// is refused naming the argument and the accepted forms.
 pub fn parse_date(arg: &str, s: &str, year_start: NaiveDate) -> Result<NaiveDate, Refused> {
-    let t = s.trim();
-    let refused = || {
+    crate::domain::text::parse_school_date(s, year_start).map_err(|_| {
         Refused(format!(
             "{arg} \"{s}\": not a date (use YYYY-MM-DD, DD.MM.YYYY or DD.MM)"
         ))
-    };
-    if let Ok(d) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
-        return Ok(d);
-    }
-    if let Ok(d) = NaiveDate::parse_from_str(t, "%d.%m.%Y") {
-        return Ok(d);
-    }
-    let parts: Vec<&str> = t.split('.').collect();
-    let short = match parts.as_slice() {
-        [d, m] | [d, m, ""] => Some((*d, *m)),
-        _ => None,
-    };
-    let (d, m) = short.ok_or_else(refused)?;
-    let ok = |x: &str| !x.is_empty() && x.len() <= 2 && x.chars().all(|c| c.is_ascii_digit());
-    if !ok(d) || !ok(m) {
-        return Err(refused());
-    }
-    let (d, m): (u32, u32) = (
-        d.parse().map_err(|_| refused())?,
-        m.parse().map_err(|_| refused())?,
-    );
-    let y = if (m, d) >= (year_start.month(), year_start.day()) {
-        year_start.year()
-    } else {
-        year_start.year() + 1
-    };
-    NaiveDate::from_ymd_opt(y, m, d).ok_or_else(refused)
+    })
 }
 
 /// A clap value parser for date options read before the database is open:

@@ -9,6 +9,51 @@ pub fn date_full(d: chrono::NaiveDate) -> String {
     d.format("%d.%m.%Y").to_string()
 }
 
+/// Why a typed date was not taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BadDate {
+    /// Not YYYY-MM-DD, DD.MM.YYYY or DD.MM.
+    Form,
+    /// The right form, but no such day (31.02).
+    NoSuchDay,
+}
+
+/// A date typed as YYYY-MM-DD, DD.MM.YYYY, or DD.MM (a trailing dot
+/// allowed) in the school year that starts on `year_start`: the days from
+/// its start on are in its first calendar year, the others in the next.
+/// The one reading of typed dates for the CLI and the TUI.
+pub fn parse_school_date(
+    s: &str,
+    year_start: chrono::NaiveDate,
+) -> Result<chrono::NaiveDate, BadDate> {
+    use chrono::{Datelike, NaiveDate};
+    let t = s.trim();
+    if let Ok(d) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+        return Ok(d);
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(t, "%d.%m.%Y") {
+        return Ok(d);
+    }
+    let (d, m) = match t.split('.').collect::<Vec<_>>().as_slice() {
+        [d, m] | [d, m, ""] => (*d, *m),
+        _ => return Err(BadDate::Form),
+    };
+    let num = |x: &str| {
+        (!x.is_empty() && x.len() <= 2 && x.chars().all(|c| c.is_ascii_digit()))
+            .then(|| x.parse::<u32>().ok())
+            .flatten()
+    };
+    let (Some(d), Some(m)) = (num(d), num(m)) else {
+        return Err(BadDate::Form);
+    };
+    let y = if (m, d) >= (year_start.month(), year_start.day()) {
+        year_start.year()
+    } else {
+        year_start.year() + 1
+    };
+    NaiveDate::from_ymd_opt(y, m, d).ok_or(BadDate::NoSuchDay)
+}
+
 /// A date without the year: "22.12".
 pub fn date_short(d: chrono::NaiveDate) -> String {
     d.format("%d.%m").to_string()

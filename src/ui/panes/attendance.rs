@@ -451,7 +451,7 @@ impl App {
         let Some(y) = self.year.clone() else {
             return Err("no school year".into());
         };
-        let date = crate::ui::dates::parse_in_year(text, y.starts_on, y.ends_on)?;
+        let date = crate::ui::dates::parse_in_year(text, y.starts_on)?;
         if !(y.starts_on <= date && date <= y.ends_on) {
             return Err(format!(
                 "{} is outside the school year {} ({}–{})",
