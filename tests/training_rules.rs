@@ -388,7 +388,7 @@ fn the_training_tab_shows_leave_not_approved_and_agrees_with_the_review() {
         .clone();
     // v: personal leave; the approver left blank (not yet approved).
     press(&mut app, KeyCode::Char('v'));
-    assert_eq!(app.mode(), Mode::TrainingForm);
+    assert_eq!(app.mode(), Mode::Form);
     for _ in 0..80 {
         press(&mut app, KeyCode::Backspace);
     }

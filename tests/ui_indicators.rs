@@ -43,7 +43,7 @@ fn enter_a_value_recompute_and_read_the_chart() {
     // Enter 31% for 2.2 with its evidence.
     go_to(&mut app, "2.2");
     press(&mut app, KeyCode::Char('a'));
-    assert_eq!(app.mode(), Mode::IndicatorsForm);
+    assert_eq!(app.mode(), Mode::Form);
     type_keys(&mut app, "31%");
     press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::Tab);

@@ -111,7 +111,7 @@ fn every_tab_says_what_is_missing_on_a_new_database() {
     }
     // On the School tab `a` adds exactly what is missing: the year.
     press(&mut app, KeyCode::Char('a'));
-    assert_eq!(app.mode(), Mode::SchoolForm);
+    assert_eq!(app.mode(), Mode::Form);
     assert!(screen(&app).contains("Add a school year"));
 }
 

@@ -29,7 +29,7 @@ fn standing(app: &App, scope: Scope) -> Vec<svc::Standing> {
 /// Add a session on the working date (24.12.2025) through the form.
 fn add_session(app: &mut App, topic: &str) {
     press(app, KeyCode::Char('a'));
-    assert_eq!(app.mode(), Mode::TrainingForm);
+    assert_eq!(app.mode(), Mode::Form);
     type_keys(app, topic);
     press(app, KeyCode::Enter);
     assert_eq!(app.training.form, None, "{:?}", app.message);
@@ -71,7 +71,7 @@ fn add_a_session_take_its_roll_call_and_watch_the_standing() {
     // One late (l, the cursor moves down), one sick leave with its form.
     press(&mut app, KeyCode::Char('l'));
     press(&mut app, KeyCode::Char('s'));
-    assert_eq!(app.mode(), Mode::TrainingForm);
+    assert_eq!(app.mode(), Mode::Form);
     insta::assert_snapshot!("training_sick_leave_form_80x24", screen(&app));
     press(&mut app, KeyCode::Enter);
     let conn = app.db().conn();
@@ -276,7 +276,7 @@ fn external_training_from_the_standing_counts_once() {
     press(&mut app, KeyCode::Char('T'));
     let before = app.training.standing.as_ref().unwrap().rows[0].clone();
     press(&mut app, KeyCode::Char('E'));
-    assert_eq!(app.mode(), Mode::TrainingForm);
+    assert_eq!(app.mode(), Mode::Form);
     type_keys(&mut app, "ГАОУ ДПО «Институт развития образования»");
     press(&mut app, KeyCode::Tab);
     type_keys(&mut app, "Đổi mới phương pháp dạy học");

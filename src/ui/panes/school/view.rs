@@ -58,7 +58,7 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         }
     }
     if let Some(f) = &p.form {
-        crate::ui::form::draw(t, f, FORM_WIDTH, area, buf);
+        crate::ui::widgets::form::draw(t, f, FORM_WIDTH, area, buf);
         form_footer(app, f, area, buf);
     }
 }
