@@ -247,7 +247,13 @@ impl App {
         );
         self.journal.lesson_form = Some(LessonForm {
             lesson: l.reference(),
-            form: Form::new(format!("Lesson record: {title}"), (), fields),
+            form: Form::new(format!("Lesson record: {title}"), (), fields).with_note(
+                if next_topic.is_some() {
+                    "Enter in Topic and Task: a new line · Ctrl-t: the plan's next topic"
+                } else {
+                    "Enter in Topic and Task: a new line"
+                },
+            ),
             title,
             next_topic,
             teacher,

@@ -399,7 +399,7 @@ pub fn footer<K>(f: &Form<K>) -> String {
     } else {
         "Ctrl-u clear"
     };
-    format!("{enter} · Ctrl-s save · Tab next · {what} · Esc close")
+    format!("{enter} · Ctrl-s save · {what} · Esc close")
 }
 
 /// Draw the form in a box (at most `max_width` wide) centred in `area`.
