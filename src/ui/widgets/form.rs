@@ -752,6 +752,48 @@ mod tests {
     }
 
     #[test]
+    fn space_is_text_in_a_text_field_and_a_change_in_a_choice() {
+        let mut f = form(vec![
+            Field::text("Name", "Ли"),
+            Field::choice("Mode", "a", &["a", "b"]),
+        ]);
+        typed(&mut f, " Вэй");
+        assert_eq!(f.value("Name"), "Ли Вэй");
+        f.handle(&Action::FormNext);
+        typed(&mut f, " ");
+        assert_eq!(f.value("Mode"), "b");
+    }
+
+    #[test]
+    fn a_long_value_scrolls_to_keep_the_cursor_in_view() {
+        let theme = Theme::new(true);
+        let long: String = "Программа развития ".repeat(4);
+        let mut f = form(vec![Field::text("N", long.trim_end())]);
+        let area = Rect::new(0, 0, 40, 8);
+        let row = |buf: &Buffer| -> String {
+            (6..38).map(|x| buf[(x, 3)].symbol().to_string()).collect()
+        };
+        // The cursor at the end: the end is shown after "…", with the bar.
+        let mut buf = Buffer::empty(area);
+        draw(&theme, &f, 40, area, &mut buf);
+        let end = row(&buf);
+        assert!(end.starts_with('…'), "{end}");
+        assert!(end.contains("развития▏"), "{end}");
+        // The cursor at the start: the start is shown, cut at the right.
+        f.handle(&Action::FormHome);
+        let mut buf = Buffer::empty(area);
+        draw(&theme, &f, 40, area, &mut buf);
+        let start = row(&buf);
+        assert!(start.starts_with("Программа"), "{start}");
+        assert!(buf[(6, 3)].modifier.contains(Modifier::UNDERLINED));
+        // A short value does not scroll.
+        let f = form(vec![Field::text("N", "王")]);
+        let mut buf = Buffer::empty(area);
+        draw(&theme, &f, 40, area, &mut buf);
+        assert!(row(&buf).starts_with("王"), "{}", row(&buf));
+    }
+
+    #[test]
     fn the_cursor_is_drawn_at_its_display_column() {
         let theme = Theme::new(true);
         let mut f = form(vec![Field::text("N", "王俊杰")]);
