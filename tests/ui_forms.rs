@@ -329,3 +329,42 @@ fn lesson_form_enter_moves_on_outside_the_text_and_a_paste_goes_to_the_cursor() 
     assert_eq!(l.homework.as_deref(), Some("№ 512, № 515"));
     assert_eq!(l.homework_minutes, Some(20));
 }
+
+#[test]
+fn lesson_form_list_fields_open_with_space_and_clear_with_ctrl_u() {
+    let (_dir, mut app, id) = lesson_form_app();
+    let lf = |app: &App| {
+        let f = app.journal.lesson_form.as_ref().unwrap();
+        (
+            f.form.focus,
+            f.taught_by.clone(),
+            f.form.value("Homework").to_string(),
+        )
+    };
+    // Ctrl-u on a choice changes nothing.
+    press(&mut app, KeyCode::Tab);
+    let kind = lf(&app).2;
+    ctrl(&mut app, 'u');
+    assert_eq!(lf(&app).2, kind);
+    // On to "Taught by"; Enter moves on from a list field, Space opens it.
+    for _ in 0..4 {
+        press(&mut app, KeyCode::Tab);
+    }
+    assert_eq!(lf(&app).0, 5);
+    press(&mut app, KeyCode::Char(' '));
+    assert!(matches!(app.overlay, classbook::ui::Overlay::Picker(_)));
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    let chosen = lf(&app).1.expect("a substitute");
+    assert!(screen(&app).contains("substitute for"), "{}", screen(&app));
+    // Ctrl-u: back to the timetable's teacher.
+    ctrl(&mut app, 'u');
+    assert_eq!(lf(&app).1, None, "was {chosen:?}");
+    assert!(screen(&app).contains("(timetable)"), "{}", screen(&app));
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(lf(&app).0, 6, "Enter on a list field moves on");
+    ctrl(&mut app, 's');
+    assert!(app.journal.lesson_form.is_none(), "{:?}", app.message);
+    let l = store::journal::lesson(app.db().conn(), id).unwrap();
+    assert_eq!(l.taught_by_id, None);
+}

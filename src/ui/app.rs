@@ -463,8 +463,9 @@ impl App {
         }
     }
 
-    /// Bracketed paste: text for a picker's filter (opening the filter if
-    /// a picker is open); ignored elsewhere.
+    /// Bracketed paste: text at the cursor of an open form's field, or for
+    /// a picker's filter (opening the filter if a picker is open), the
+    /// journal's cell editor, the review's prompt; ignored elsewhere.
     pub fn handle_paste(&mut self, text: &str) -> bool {
         // forms: paste at the cursor of the open form's field (line breaks
         // kept in a multi-line field, spaces elsewhere).

@@ -286,6 +286,32 @@ impl App {
             }
             return;
         }
+        // Ctrl-u on a list field: back to no substitute, no control event.
+        let label = lf
+            .form
+            .focused()
+            .map(|f| f.label.clone())
+            .unwrap_or_default();
+        if action == Action::FormClear && !lf.form.asking {
+            match label.as_str() {
+                TAUGHT_BY => {
+                    lf.taught_by = None;
+                    let shown = taught_by_label(&lf.teacher.1, None);
+                    if let Some(f) = lf.form.field_mut(TAUGHT_BY) {
+                        f.set(shown);
+                    }
+                    return;
+                }
+                CONTROL => {
+                    lf.control = None;
+                    if let Some(f) = lf.form.field_mut(CONTROL) {
+                        f.set(control_label(None));
+                    }
+                    return;
+                }
+                _ => {}
+            }
+        }
         match lf.form.handle(&action) {
             Outcome::Cancel => {
                 self.journal.lesson_form = None;
