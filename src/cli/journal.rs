@@ -149,6 +149,14 @@ pub enum JournalCommand {
         log_effect: Option<String>,
         #[arg(long)]
         log_feedback: Option<String>,
+        /// Minutes an online lesson keeps its students online (seed 001:
+        /// grades 4–6 at most 90 a day); "-" for its bell's length.
+        #[arg(long, allow_hyphen_values = true)]
+        online_minutes: Option<String>,
+        /// Whether the online lesson is live, synchronous (true, the
+        /// default; at most 30 minutes) or recorded (false).
+        #[arg(long)]
+        live: Option<bool>,
     },
     /// Import thematic plans from CSV (class,subject,seq,topic,hours,control_form):
     /// all or nothing, errors as file:line.
@@ -639,7 +647,21 @@ fn run_on(db: &mut Db, operator: &str, cmd: JournalCommand) -> anyhow::Result<u8
             log_form,
             log_effect,
             log_feedback,
+            online_minutes,
+            live,
         } => {
+            let online_minutes = match online_minutes.as_deref().map(str::trim) {
+                None => None,
+                Some("-") | Some("") => Some(None),
+                Some(m) => match m.parse::<u32>() {
+                    Ok(n) => Some(Some(n)),
+                    Err(_) => {
+                        return refuse(format!(
+                            "--online-minutes «{m}» is not a whole number of minutes (or - for the bell's length)"
+                        ));
+                    }
+                },
+            };
             let ctx = context(db, &at.class, &at.subject)?;
             let year = year_period(&ctx)?;
             let view = svc::load(db.conn(), &ctx.class, &ctx.subject, &year, today)?;
@@ -739,6 +761,8 @@ fn run_on(db: &mut Db, operator: &str, cmd: JournalCommand) -> anyhow::Result<u8
                 }),
                 taught_by,
                 log,
+                online_minutes,
+                online_live: live,
             };
             let reference = jl.reference();
             let (l, ids) = db.write(|tx| svc::set_lesson(tx, operator, reference, &edit))?;

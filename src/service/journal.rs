@@ -904,6 +904,79 @@ pub struct LessonEdit {
     pub control_form: Option<Option<Id>>,
     /// The teaching log of an online lesson.
     pub log: Option<TeachingLog>,
+    /// Minutes an online lesson keeps its students online (Some(None):
+    /// back to its bell's length).
+    pub online_minutes: Option<Option<u32>>,
+    /// Whether an online lesson is live (synchronous) or recorded.
+    pub online_live: Option<bool>,
+}
+
+/// Refuse to put a lesson of a class below `online_from_grade` online
+/// (seed 001: grades 1–3 are not taught online).
+pub fn check_online_allowed(conn: &store::Conn, class_id: Id) -> Result<()> {
+    let settings = store::settings::load(conn)?;
+    let class = store::classes::class(conn, class_id)?;
+    if u32::from(class.grade) < settings.online_from_grade {
+        return Err(store::invalid(format!(
+            "{} is in grade {}: grades below {} are not taught online (seed 001; setting online_from_grade)",
+            class.name, class.grade, settings.online_from_grade
+        )));
+    }
+    Ok(())
+}
+
+/// The longest online lesson that can be recorded, minutes.
+pub const ONLINE_MINUTES_MAX: u32 = 240;
+
+/// Record how long an online lesson keeps its students online and whether
+/// it is live: `minutes` None keeps the recorded length (else the bell's),
+/// `Some(None)` goes back to the bell's; `live` None keeps it (else live).
+pub fn set_online_length(
+    tx: &store::Conn,
+    operator: &str,
+    lesson_id: Id,
+    minutes: Option<Option<u32>>,
+    live: Option<bool>,
+) -> Result<Vec<i64>> {
+    let old = store::journal::online_length(tx, lesson_id)?;
+    if let Some(Some(m)) = minutes
+        && !(1..=ONLINE_MINUTES_MAX).contains(&m)
+    {
+        return Err(store::invalid(format!(
+            "online minutes must be between 1 and {ONLINE_MINUTES_MAX}"
+        )));
+    }
+    let mut k = Map::new();
+    k.insert("lesson_id".into(), json!(lesson_id));
+    let live = live.or(old.map(|o| o.live)).unwrap_or(true);
+    let minutes = match minutes {
+        Some(m) => m,
+        None => old.map(|o| o.minutes),
+    };
+    let row = match minutes {
+        // The bell's length, live: no row needed.
+        None if live => None,
+        m => {
+            let l = store::journal::lesson(tx, lesson_id)?;
+            let m = match m {
+                Some(m) => m,
+                None => store::journal::bell_minutes(tx, l.class_id, l.lesson_no)?.unwrap_or(45),
+            };
+            Some(obj(
+                json!({ "lesson_id": lesson_id, "minutes": m, "live": i64::from(live) }),
+            ))
+        }
+    };
+    Ok(store::audit::write_row(
+        tx,
+        operator,
+        "lesson.online",
+        "lesson_online",
+        &k,
+        row.as_ref(),
+    )?
+    .into_iter()
+    .collect())
 }
 
 /// Update a lesson record (creating it from the timetable if needed).
@@ -950,6 +1023,9 @@ pub fn set_lesson(
         l.homework_minutes = m;
     }
     if let Some(mode) = edit.mode {
+        if mode == LessonMode::Online && l.mode != LessonMode::Online {
+            check_online_allowed(tx, l.class_id)?;
+        }
         l.mode = mode;
     }
     if let Some(f) = edit.control_form {
@@ -1012,6 +1088,20 @@ pub fn set_lesson(
             "teaching_log",
             &k,
             Some(&row),
+        )?);
+    }
+    if edit.online_minutes.is_some() || edit.online_live.is_some() {
+        if l.mode != LessonMode::Online {
+            return Err(store::invalid(
+                "online minutes and live are kept for online lessons only: set the mode to online first",
+            ));
+        }
+        audit.extend(set_online_length(
+            tx,
+            operator,
+            l.id,
+            edit.online_minutes,
+            edit.online_live,
         )?);
     }
     Ok((l, audit))

@@ -1207,6 +1207,16 @@ impl<'a> Gen<'a> {
                 )?;
                 self.stats.lessons += 1;
                 if online {
+                    // Seed 001: live lessons of 30 minutes; the younger
+                    // grades 15, so that a day stays within 90 minutes.
+                    store::journal::insert_online_length(
+                        self.conn,
+                        &store::journal::OnlineLength {
+                            lesson_id,
+                            minutes: if class.grade <= 6 { 15 } else { 30 },
+                            live: true,
+                        },
+                    )?;
                     let (content, form, effect, feedback) = *rng.choose(content::TEACHING_LOG);
                     store::journal::set_teaching_log(
                         self.conn,
@@ -1713,9 +1723,12 @@ impl<'a> Gen<'a> {
                     )?;
                 }
             }
-            // Study notes every semester; open lessons for some.
+            // Study notes every semester (seed 004: at least 5,000
+            // characters; about one teacher in eleven falls short); open
+            // lessons for some.
             for &t in &teachers {
-                let chars = 3000 + rng.below(6500) as i64;
+                let r = rng.below(6500) as i64;
+                let chars = if r < 600 { 4200 + r } else { 5000 + r };
                 store::training::insert_record(
                     self.conn,
                     t,
