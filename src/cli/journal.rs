@@ -74,6 +74,10 @@ pub enum JournalCommand {
         /// The period: its name ("2 четверть") or q1–q4, h1–h2, year.
         #[arg(long)]
         period: String,
+        /// One group of a subject taught in split groups ("Англ. 1"): its
+        /// lessons and the whole class's, its students, its plan progress.
+        #[arg(long)]
+        group: Option<String>,
         #[arg(long, value_enum, default_value = "csv")]
         format: GridFormat,
     },
@@ -303,6 +307,30 @@ fn year_period(ctx: &Ctx) -> anyhow::Result<Period> {
     }
 }
 
+/// A group of the class by name (case and Latin look-alikes aside); the
+/// groups the subject is split into are offered when it is not one.
+fn group_id(db: &Db, ctx: &Ctx, name: &str) -> anyhow::Result<Id> {
+    let groups = store::classes::groups(db.conn(), ctx.class.id)?;
+    if let Some(g) = groups.iter().find(|g| fold(&g.name) == fold(name)) {
+        return Ok(g.id);
+    }
+    let split = store::journal::subject_groups(db.conn(), ctx.class.id, ctx.subject.id)?;
+    if split.is_empty() {
+        refuse(format!(
+            "{} has no group «{name}»; {} is taught to the whole class",
+            ctx.class.name, ctx.subject.name
+        ))
+    } else {
+        let names: Vec<&str> = split.iter().map(|g| g.1.as_str()).collect();
+        refuse(format!(
+            "{} has no group «{name}» (groups of {}: {})",
+            ctx.class.name,
+            ctx.subject.name,
+            names.join(", ")
+        ))
+    }
+}
+
 fn student_id(view: &JournalView, name: &str) -> anyhow::Result<Id> {
     let want = nfc(name).to_lowercase();
     let exact: Vec<_> = view
@@ -410,6 +438,8 @@ struct JsonGrid<'a> {
     class: &'a str,
     subject: &'a str,
     period: &'a str,
+    /// The group shown (`--group`), else null: the whole class.
+    group: Option<&'a str>,
     required_marks: usize,
     lessons: Vec<JsonLesson<'a>>,
     students: Vec<JsonStudent<'a>>,
@@ -421,6 +451,7 @@ fn grid_json(v: &JournalView) -> JsonGrid<'_> {
         class: &v.class.name,
         subject: &v.subject.name,
         period: &v.period.label,
+        group: v.group.as_ref().map(|g| g.1.as_str()),
         required_marks: v.required_marks,
         lessons: v
             .lessons
@@ -532,11 +563,16 @@ fn run_on(db: &mut Db, operator: &str, cmd: JournalCommand) -> anyhow::Result<u8
             class,
             subject,
             period: p,
+            group,
             format,
         } => {
             let ctx = context(db, &class, &subject)?;
             let period = period(&ctx, &p)?;
-            let v = svc::load(db.conn(), &ctx.class, &ctx.subject, period, today)?;
+            let group = match group {
+                None => None,
+                Some(g) => Some(group_id(db, &ctx, &g)?),
+            };
+            let v = svc::load_group(db.conn(), &ctx.class, &ctx.subject, period, group, today)?;
             print_grid(&v, format)?;
             Ok(exit::OK)
         }

@@ -1005,7 +1005,8 @@ fn online_items(
                     .get(&first.class_id)
                     .and_then(|c| c.2)
                     .or(Some(first.teacher_id)),
-                subject_id: None,
+                // The subject of the first online lesson (where Enter goes).
+                subject_id: Some(first.subject_id),
                 student_id: None,
                 detail: format!(
                     "{} on {} (lessons {numbers}) in grade {grade}: grades below {} are not taught online",
@@ -1085,7 +1086,7 @@ fn online_items(
                 .get(&class_id)
                 .and_then(|c| c.2)
                 .or(Some(first.teacher_id)),
-            subject_id: None,
+            subject_id: Some(first.subject_id),
             student_id: None,
             detail: format!(
                 "{max} min online on {} ({}) {} (grades 4–6: at most {day_max} a day)",

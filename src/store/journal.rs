@@ -475,3 +475,24 @@ pub fn bell_minutes(conn: &Connection, class_id: Id, lesson_no: u8) -> Result<Op
         None => None,
     })
 }
+
+/// The groups of a class a subject is taught in (split groups): those of
+/// its workload, timetable or recorded lessons, by name.
+pub fn subject_groups(
+    conn: &Connection,
+    class_id: Id,
+    subject_id: Id,
+) -> Result<Vec<(Id, String)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT g.id, g.name FROM class_group g WHERE g.class_id = ?1 AND (
+             EXISTS (SELECT 1 FROM workload w WHERE w.class_id = ?1 AND w.subject_id = ?2 AND w.group_id = g.id)
+             OR EXISTS (SELECT 1 FROM timetable t WHERE t.class_id = ?1 AND t.subject_id = ?2 AND t.group_id = g.id)
+             OR EXISTS (SELECT 1 FROM lesson l WHERE l.class_id = ?1 AND l.subject_id = ?2 AND l.group_id = g.id))
+         ORDER BY g.name, g.id",
+    )?;
+    Ok(stmt
+        .query_map(params![class_id, subject_id], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?)
+}
