@@ -44,7 +44,8 @@ fn school() -> (TempDir, Db) {
         "INSERT INTO school (id, name, short_name) VALUES (1, 'Школа № 1', 'Школа 1');
          INSERT INTO school_year (id, label, starts_on, ends_on) VALUES (1, '2025/26', '2025-09-01', '2026-05-31');
          INSERT INTO period (id, year_id, kind, number, label, starts_on, ends_on) VALUES
-           (1, 1, 'quarter', 2, '2 четверть', '2025-11-03', '2025-12-28');
+           (1, 1, 'quarter', 2, '2 четверть', '2025-11-03', '2025-12-28'),
+           (2, 1, 'year', 1, 'Год', '2025-09-01', '2026-05-31');
          INSERT INTO bell (year_id, lesson_no, starts_at, ends_at) VALUES
            (1, 1, '08:30', '09:15'), (1, 2, '09:25', '10:10'), (1, 3, '10:30', '11:15'),
            (1, 4, '11:35', '12:20'), (1, 5, '12:30', '13:15'), (1, 6, '13:25', '14:10');
@@ -490,5 +491,71 @@ fn one_open_lesson_a_year_is_enough_and_none_is_listed_once_the_year_is_over() {
     assert_eq!(
         of(&run(&db, "2026-06-01 09:00"), Rule::TrainingOpenLesson).len(),
         3
+    );
+}
+
+fn classbook(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_classbook"))
+        .args(args)
+        .env_remove("CLASSBOOK_DB")
+        .env("USER", "tester")
+        .output()
+        .expect("the binary runs")
+}
+
+#[test]
+fn journal_set_lesson_records_the_online_length_and_refuses_grade_2() {
+    let (dir, db) = school();
+    lesson(&db, 1, 3, 0, 1, "2025-11-17", 1);
+    lesson(&db, 2, 1, 0, 1, "2025-11-17", 1);
+    drop(db);
+    let path = dir.path().join("school.sqlite");
+    let p = path.to_str().unwrap();
+    let set = |class: &str, extra: &[&str]| {
+        let mut args = vec![
+            "journal",
+            "set-lesson",
+            "--db",
+            p,
+            "--class",
+            class,
+            "--subject",
+            "Математика",
+            "--date",
+            "17.11.2025",
+        ];
+        args.extend_from_slice(extra);
+        classbook(&args)
+    };
+    let o = set(
+        "8В",
+        &[
+            "--mode",
+            "online",
+            "--online-minutes",
+            "25",
+            "--live",
+            "false",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let db = store::open(&path, &OpenOptions::default()).unwrap();
+    let stored = store::journal::online_length(db.conn(), 1)
+        .unwrap()
+        .unwrap();
+    assert_eq!((stored.minutes, stored.live), (25, false));
+    drop(db);
+    let o = set("8В", &["--online-minutes", "двадцать"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("not a whole number of minutes"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let o = set("2А", &["--mode", "online"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr).trim(),
+        "classbook: not saved: 2А is in grade 2: grades below 4 are not taught online (seed 001; setting online_from_grade)"
     );
 }

@@ -330,11 +330,19 @@ fn enter_lands_on_the_cell_of_a_finding_of_every_rule() {
             // The demo's stays all have their orders and no roster was
             // imported: these two are tested in tests/setup_import.rs; its
             // period grades are all set by their due dates (grade.overdue,
-            // tested in tests/review_rules.rs).
+            // tested in tests/review_rules.rs); its online week keeps to
+            // seed 001's minutes and no training semester or year is over
+            // on its working date (tests/review_online_training.rs).
             assert!(
                 matches!(
                     rule,
-                    Rule::OrderMissing | Rule::DepartureUnconfirmed | Rule::GradeOverdue
+                    Rule::OrderMissing
+                        | Rule::DepartureUnconfirmed
+                        | Rule::GradeOverdue
+                        | Rule::OnlineOverDay
+                        | Rule::OnlineLiveTooLong
+                        | Rule::TrainingStudyNotes
+                        | Rule::TrainingOpenLesson
                 ),
                 "no finding of {}",
                 rule.id()

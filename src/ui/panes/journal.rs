@@ -136,7 +136,8 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
     let subject = match p.view.as_ref() {
         Some(v) if !v.groups.is_empty() => match &v.group {
             Some((_, g)) => format!("{subject_name}, {g}"),
-            None => format!("{subject_name}, all groups"),
+            None if area.width >= 120 => format!("{subject_name}, all groups"),
+            None => subject_name,
         },
         _ => subject_name,
     };
@@ -187,11 +188,15 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
     if pr.planned > 0 && !pr.groups.is_empty() {
         // Each group goes through the whole plan: never added up.
         let held: Vec<String> = pr.groups.iter().map(|g| g.held.to_string()).collect();
-        count.push_str(&format!(
-            "{sep}plan {} of {} by group",
-            held.join(", "),
-            pr.planned
-        ));
+        if area.width >= 120 {
+            count.push_str(&format!(
+                "{sep}plan {} of {} by group",
+                held.join(", "),
+                pr.planned
+            ));
+        } else {
+            count.push_str(&format!("{sep}plan {}/{}", held.join(", "), pr.planned));
+        }
         if pr.behind > 0 {
             count.push_str(&format!(", {} behind", pr.behind));
         }
