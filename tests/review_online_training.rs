@@ -559,3 +559,84 @@ fn journal_set_lesson_records_the_online_length_and_refuses_grade_2() {
         "classbook: not saved: 2А is in grade 2: grades below 4 are not taught online (seed 001; setting online_from_grade)"
     );
 }
+
+#[test]
+fn training_add_record_brings_a_teacher_to_the_minimum() {
+    let (dir, db) = school();
+    record(&db, 2, 1, "study_notes", "2025-12-01", 4999);
+    assert_eq!(
+        of(&run(&db, "2025-12-29 09:00"), Rule::TrainingStudyNotes)
+            .iter()
+            .filter(|f| f.teacher == "Trần Văn Nam")
+            .count(),
+        1
+    );
+    drop(db);
+    let path = dir.path().join("school.sqlite");
+    let p = path.to_str().unwrap();
+    let add = |extra: &[&str]| {
+        let mut args = vec!["training", "add-record", "--db", p, "--teacher", "Trần"];
+        args.extend_from_slice(extra);
+        classbook(&args)
+    };
+    // One character more: exactly 5,000.
+    let o = add(&[
+        "--kind",
+        "study-notes",
+        "--amount",
+        "1",
+        "--date",
+        "2025-12-20",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout).trim(),
+        "recorded 1 character of study notes for Trần Văn Nam on 20.12.2025 (record 2)"
+    );
+    let o = add(&["--kind", "open-lesson", "--date", "2026-03-02"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // Refused: no amount of notes, a day no plan covers, nothing.
+    for (extra, said) in [
+        (
+            vec!["--kind", "study-notes", "--date", "2025-12-20"],
+            "needs --amount",
+        ),
+        (
+            vec!["--kind", "open-lesson", "--date", "2026-01-05"],
+            "05.01.2026: no training plan (semester) covers that day",
+        ),
+        (
+            vec![
+                "--kind",
+                "study-notes",
+                "--amount",
+                "0",
+                "--date",
+                "2025-12-20",
+            ],
+            "0 is not between 1 and 1000000",
+        ),
+    ] {
+        let o = add(&extra);
+        assert_eq!(o.status.code(), Some(2), "{extra:?}");
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains(said),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    let db = store::open(&path, &OpenOptions::default()).unwrap();
+    let f = run(&db, "2025-12-29 09:00");
+    assert!(
+        of(&f, Rule::TrainingStudyNotes)
+            .iter()
+            .all(|f| f.teacher != "Trần Văn Nam"),
+        "5,000 exactly is enough"
+    );
+    let f = run(&db, "2026-06-01 09:00");
+    let open: Vec<&str> = of(&f, Rule::TrainingOpenLesson)
+        .iter()
+        .map(|f| f.teacher.as_str())
+        .collect();
+    assert_eq!(open, vec!["Петрова Анна Викторовна", "李 华"]);
+}
