@@ -171,6 +171,29 @@ impl App {
             self.flash("no journal to edit: choose a class, subject and period");
             return;
         }
+        // Choosing a group leaves the grid's focus as it was.
+        if action == Action::PickGroup {
+            let groups = self
+                .journal
+                .view
+                .as_ref()
+                .map(|v| v.groups.clone())
+                .unwrap_or_default();
+            if groups.is_empty() {
+                self.flash("this subject is taught to the whole class: no groups to choose");
+                return;
+            }
+            let current = self
+                .journal
+                .group
+                .and_then(|g| groups.iter().position(|x| x.0 == g))
+                .map_or(0, |i| i + 1);
+            let items = std::iter::once("All groups".to_string())
+                .chain(groups.into_iter().map(|g| g.1))
+                .collect();
+            self.open_picker(PickTarget::JournalGroup, "Choose the group", items, current);
+            return;
+        }
         self.journal.focus = true;
         match action {
             Action::EditCell => {
@@ -215,27 +238,6 @@ impl App {
             }
             Action::FillDown => self.journal_fill_down(),
             Action::EditLesson => self.journal_open_lesson_form(),
-            Action::PickGroup => {
-                let groups = self
-                    .journal
-                    .view
-                    .as_ref()
-                    .map(|v| v.groups.clone())
-                    .unwrap_or_default();
-                if groups.is_empty() {
-                    self.flash("this subject is taught to the whole class: no groups to choose");
-                    return;
-                }
-                let current = self
-                    .journal
-                    .group
-                    .and_then(|g| groups.iter().position(|x| x.0 == g))
-                    .map_or(0, |i| i + 1);
-                let items = std::iter::once("All groups".to_string())
-                    .chain(groups.into_iter().map(|g| g.1))
-                    .collect();
-                self.open_picker(PickTarget::JournalGroup, "Choose the group", items, current);
-            }
             Action::GoDate => {
                 self.journal.edit = Some(CellEdit {
                     target: EditTarget::Date,
