@@ -2469,6 +2469,7 @@ fn settings_save_and_load_round_trip() {
         school_days_per_week: 6,
         homework_max_minutes_grades_1_2: 0,
         homework_max_minutes_per_subject_grades_3_6: 25,
+        online_from_grade: 5,
         online_max_minutes_per_day_grades_4_6: 120,
         live_lesson_minutes: 35,
         training_fail_unexcused: 4,

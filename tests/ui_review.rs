@@ -63,11 +63,19 @@ fn the_small_demo_has_findings_of_every_rule() {
     // The demo's stays all have their orders and no roster was imported:
     // those two rules are tested in tests/setup_import.rs. Its period
     // grades are all set by their due dates: grade.overdue is tested in
-    // tests/review_rules.rs.
+    // tests/review_rules.rs. Its online week keeps to the minutes of
+    // seed 001, and on its working date no training semester or year is
+    // over: those rules are tested in tests/review_online_training.rs.
     for rule in Rule::ALL.iter().filter(|r| {
         !matches!(
             r,
-            Rule::OrderMissing | Rule::DepartureUnconfirmed | Rule::GradeOverdue
+            Rule::OrderMissing
+                | Rule::DepartureUnconfirmed
+                | Rule::GradeOverdue
+                | Rule::OnlineOverDay
+                | Rule::OnlineLiveTooLong
+                | Rule::TrainingStudyNotes
+                | Rule::TrainingOpenLesson
         )
     }) {
         assert!(
@@ -324,11 +332,19 @@ fn enter_lands_on_the_cell_of_a_finding_of_every_rule() {
             // The demo's stays all have their orders and no roster was
             // imported: these two are tested in tests/setup_import.rs; its
             // period grades are all set by their due dates (grade.overdue,
-            // tested in tests/review_rules.rs).
+            // tested in tests/review_rules.rs); its online week keeps to
+            // seed 001's minutes and no training semester or year is over
+            // on its working date (tests/review_online_training.rs).
             assert!(
                 matches!(
                     rule,
-                    Rule::OrderMissing | Rule::DepartureUnconfirmed | Rule::GradeOverdue
+                    Rule::OrderMissing
+                        | Rule::DepartureUnconfirmed
+                        | Rule::GradeOverdue
+                        | Rule::OnlineOverDay
+                        | Rule::OnlineLiveTooLong
+                        | Rule::TrainingStudyNotes
+                        | Rule::TrainingOpenLesson
                 ),
                 "no finding of {}",
                 rule.id()

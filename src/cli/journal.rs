@@ -74,6 +74,10 @@ pub enum JournalCommand {
         /// The period: its name ("2 четверть") or q1–q4, h1–h2, year.
         #[arg(long)]
         period: String,
+        /// One group of a subject taught in split groups ("Англ. 1"): its
+        /// lessons and the whole class's, its students, its plan progress.
+        #[arg(long)]
+        group: Option<String>,
         #[arg(long, value_enum, default_value = "csv")]
         format: GridFormat,
     },
@@ -149,6 +153,14 @@ pub enum JournalCommand {
         log_effect: Option<String>,
         #[arg(long)]
         log_feedback: Option<String>,
+        /// Minutes an online lesson keeps its students online (seed 001:
+        /// grades 4–6 at most 90 a day); "-" for its bell's length.
+        #[arg(long, allow_hyphen_values = true)]
+        online_minutes: Option<String>,
+        /// Whether the online lesson is live, synchronous (true, the
+        /// default; at most 30 minutes) or recorded (false).
+        #[arg(long)]
+        live: Option<bool>,
     },
     /// Import thematic plans from CSV (class,subject,seq,topic,hours,control_form):
     /// all or nothing, errors as file:line.
@@ -295,6 +307,30 @@ fn year_period(ctx: &Ctx) -> anyhow::Result<Period> {
     }
 }
 
+/// A group of the class by name (case and Latin look-alikes aside); the
+/// groups the subject is split into are offered when it is not one.
+fn group_id(db: &Db, ctx: &Ctx, name: &str) -> anyhow::Result<Id> {
+    let groups = store::classes::groups(db.conn(), ctx.class.id)?;
+    if let Some(g) = groups.iter().find(|g| fold(&g.name) == fold(name)) {
+        return Ok(g.id);
+    }
+    let split = store::journal::subject_groups(db.conn(), ctx.class.id, ctx.subject.id)?;
+    if split.is_empty() {
+        refuse(format!(
+            "{} has no group «{name}»; {} is taught to the whole class",
+            ctx.class.name, ctx.subject.name
+        ))
+    } else {
+        let names: Vec<&str> = split.iter().map(|g| g.1.as_str()).collect();
+        refuse(format!(
+            "{} has no group «{name}» (groups of {}: {})",
+            ctx.class.name,
+            ctx.subject.name,
+            names.join(", ")
+        ))
+    }
+}
+
 fn student_id(view: &JournalView, name: &str) -> anyhow::Result<Id> {
     let want = nfc(name).to_lowercase();
     let exact: Vec<_> = view
@@ -402,6 +438,8 @@ struct JsonGrid<'a> {
     class: &'a str,
     subject: &'a str,
     period: &'a str,
+    /// The group shown (`--group`), else null: the whole class.
+    group: Option<&'a str>,
     required_marks: usize,
     lessons: Vec<JsonLesson<'a>>,
     students: Vec<JsonStudent<'a>>,
@@ -413,6 +451,7 @@ fn grid_json(v: &JournalView) -> JsonGrid<'_> {
         class: &v.class.name,
         subject: &v.subject.name,
         period: &v.period.label,
+        group: v.group.as_ref().map(|g| g.1.as_str()),
         required_marks: v.required_marks,
         lessons: v
             .lessons
@@ -524,11 +563,16 @@ fn run_on(db: &mut Db, operator: &str, cmd: JournalCommand) -> anyhow::Result<u8
             class,
             subject,
             period: p,
+            group,
             format,
         } => {
             let ctx = context(db, &class, &subject)?;
             let period = period(&ctx, &p)?;
-            let v = svc::load(db.conn(), &ctx.class, &ctx.subject, period, today)?;
+            let group = match group {
+                None => None,
+                Some(g) => Some(group_id(db, &ctx, &g)?),
+            };
+            let v = svc::load_group(db.conn(), &ctx.class, &ctx.subject, period, group, today)?;
             print_grid(&v, format)?;
             Ok(exit::OK)
         }
@@ -639,7 +683,21 @@ fn run_on(db: &mut Db, operator: &str, cmd: JournalCommand) -> anyhow::Result<u8
             log_form,
             log_effect,
             log_feedback,
+            online_minutes,
+            live,
         } => {
+            let online_minutes = match online_minutes.as_deref().map(str::trim) {
+                None => None,
+                Some("-") | Some("") => Some(None),
+                Some(m) => match m.parse::<u32>() {
+                    Ok(n) => Some(Some(n)),
+                    Err(_) => {
+                        return refuse(format!(
+                            "--online-minutes «{m}» is not a whole number of minutes (or - for the bell's length)"
+                        ));
+                    }
+                },
+            };
             let ctx = context(db, &at.class, &at.subject)?;
             let year = year_period(&ctx)?;
             let view = svc::load(db.conn(), &ctx.class, &ctx.subject, &year, today)?;
@@ -739,6 +797,8 @@ fn run_on(db: &mut Db, operator: &str, cmd: JournalCommand) -> anyhow::Result<u8
                 }),
                 taught_by,
                 log,
+                online_minutes,
+                online_live: live,
             };
             let reference = jl.reference();
             let (l, ids) = db.write(|tx| svc::set_lesson(tx, operator, reference, &edit))?;

@@ -30,10 +30,16 @@ Rules (id, default severity; change one with the setting severity.<id>):
   control.unmarked        error    control event with a present student unmarked
   grade.final_differs     info     final period grade differs from the suggestion
   homework.over_limit     warning  a student's homework minutes above the limit of grades 1–2 / 3–6
+  online.young_grade      warning  online lessons in a class below grade 4 (seed 001)
+  online.over_day_limit   warning  a student of grades 4–6 online more than 90 minutes a day
+  online.live_too_long    warning  a live online lesson longer than 30 minutes
   stay.order_missing      warning  arrival, transfer or departure without its order
   student.departure_unconfirmed
                           warning  enrolled student missing from the last full roster
   training.fail           error    teacher failing training (absences; credits once the year is over)
+  training.study_notes_short
+                          warning  under 5,000 characters of study notes in a semester that has ended
+  training.no_open_lesson warning  no open lesson in a school year that is over
 
 Exit status: 0 no errors, 1 errors found (acknowledged ones do not count),
 2 usage, 3 database, 4 other.";

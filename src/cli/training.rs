@@ -29,6 +29,13 @@ Sessions are chosen by id or by date; teachers by \"Фамилия Имя\" or a
 Dates are 2025-12-24, 24.12.2025 or 24.12.";
 
 /// Output formats of the training commands.
+/// What `training add-record` records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RecordKindArg {
+    StudyNotes,
+    OpenLesson,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutFormat {
     Text,
@@ -129,6 +136,22 @@ pub enum TrainingCommand {
         credits: f64,
         #[arg(long, default_value = "")]
         certificate_no: String,
+    },
+    /// Record a teacher's study notes (characters written, seed 004: at
+    /// least 5,000 a semester) or an open lesson (one a year), in the
+    /// semester whose plan covers the date.
+    AddRecord {
+        #[arg(long)]
+        teacher: String,
+        #[arg(long, value_enum)]
+        kind: RecordKindArg,
+        #[arg(long, value_name = "DATE")]
+        date: String,
+        /// Characters of study notes; open lessons (default 1).
+        #[arg(long)]
+        amount: Option<i64>,
+        #[arg(long, default_value = "")]
+        note: String,
     },
     /// List the external training of the current school year (by the date
     /// it ended), optionally of one teacher.
@@ -512,6 +535,41 @@ pub fn run(path: &Path, operator: &str, cmd: TrainingCommand) -> anyhow::Result<
                 "registered external training {id} for {}: {} credits",
                 t.full_name(),
                 num(e.credits)
+            );
+        }
+        TrainingCommand::AddRecord {
+            teacher,
+            kind,
+            date: on,
+            amount,
+            note,
+        } => {
+            let t = svc::find_teacher(db.conn(), &teacher)?;
+            let (kind, amount) = match (kind, amount) {
+                (RecordKindArg::StudyNotes, Some(n)) => (svc::RecordKind::StudyNotes, n),
+                (RecordKindArg::StudyNotes, None) => {
+                    return Err(crate::store::invalid(
+                        "--kind study-notes needs --amount (characters written)",
+                    )
+                    .into());
+                }
+                (RecordKindArg::OpenLesson, n) => (svc::RecordKind::OpenLesson, n.unwrap_or(1)),
+            };
+            let on = date(&on, "--date", year.starts_on)?;
+            let (id, _) =
+                db.write(|tx| svc::add_record(tx, operator, t.id, kind, on, amount, &note))?;
+            println!(
+                "recorded {} for {} on {} (record {id})",
+                match kind {
+                    svc::RecordKind::StudyNotes if amount == 1 => {
+                        "1 character of study notes".to_string()
+                    }
+                    svc::RecordKind::StudyNotes => format!("{amount} characters of study notes"),
+                    svc::RecordKind::OpenLesson if amount == 1 => "an open lesson".to_string(),
+                    svc::RecordKind::OpenLesson => format!("{amount} open lessons"),
+                },
+                t.full_name(),
+                on.format("%d.%m.%Y")
             );
         }
         TrainingCommand::External { teacher, format } => {

@@ -48,9 +48,14 @@ pub enum Rule {
     ControlUnmarked,
     FinalDiffers,
     HomeworkOverLimit,
+    OnlineYoungGrade,
+    OnlineOverDay,
+    OnlineLiveTooLong,
     OrderMissing,
     DepartureUnconfirmed,
     TrainingFail,
+    TrainingStudyNotes,
+    TrainingOpenLesson,
 }
 
 /// A rule is written as its id.
@@ -127,12 +132,22 @@ rules! {
         "The teacher may set a period grade other than the one the weighted mean suggests; the journal keeps both, and the review lists them for the deputy to see.";
     HomeworkOverLimit = "homework.over_limit", Warning, "homework above the day's limit",
         "Grades 1–2 get no written homework; grades 3–6 at most about 20 minutes per subject a day (settings homework_max_*); the limit is a student's (the lessons the student attends: whole-class and the student's groups, so parallel groups count once), and the most loaded student of this class's day is above it.";
+    OnlineYoungGrade = "online.young_grade", Warning, "online lessons in grades 1–3",
+        "Seed 001: grades 1–3 are in principle not taught online (setting online_from_grade, 4); this class of a lower grade had online lessons that day. Acknowledge it with a note when the closure left no other way.";
+    OnlineOverDay = "online.over_day_limit", Warning, "online time above the day's limit",
+        "Seed 001: grades 4–6 spend at most 90 minutes a day online (setting online_max_minutes_per_day_grades_4_6); the limit is a student's (the online lessons the student attends, so parallel groups count once), each lesson counting its recorded online minutes, else its bell; the most loaded student of this class's day is above it.";
+    OnlineLiveTooLong = "online.live_too_long", Warning, "live online lesson too long",
+        "Seed 001: a live (synchronous) online lesson lasts at most 30 minutes (setting live_lesson_minutes); this one is longer (its recorded online minutes, else its bell). Record a shorter length, or mark it recorded (not live), in the lesson record.";
     OrderMissing = "stay.order_missing", Warning, "stay without its order",
         "Every arrival, transfer and departure of a student rests on an order with its number and date; this stay was imported or entered without one: enter it (School tab, or classbook student set-order).";
     DepartureUnconfirmed = "student.departure_unconfirmed", Warning, "departure to confirm",
         "The last full roster imported no longer lists this student, who is still enrolled: record the departure with its order (classbook student leave) or, if the student stays, dismiss it (classbook student stays).";
     TrainingFail = "training.fail", Error, "teacher failing in-service training",
         "Three or more absences without cause from school training in a year fail a teacher (setting training_fail_unexcused); this teacher is at or past it.";
+    TrainingStudyNotes = "training.study_notes_short", Warning, "too few study notes in a semester",
+        "Seed 004: a teacher writes at least 5,000 characters of study notes a semester (setting training_study_notes_chars); this semester is over and this teacher recorded fewer. Dated the semester's last day.";
+    TrainingOpenLesson = "training.no_open_lesson", Warning, "no open lesson in the year",
+        "Seed 004: every teacher gives an open lesson in the school a year (setting training_open_lessons_year); the year is over and this teacher recorded fewer. Dated the year's last day.";
 }
 
 impl Rule {

@@ -34,7 +34,11 @@ pub struct Settings {
     pub school_days_per_week: u32,
     pub homework_max_minutes_grades_1_2: u32,
     pub homework_max_minutes_per_subject_grades_3_6: u32,
+    /// The lowest grade that may be taught online (seed 001: grades 1–3
+    /// in principle not online, so 4).
+    pub online_from_grade: u32,
     pub online_max_minutes_per_day_grades_4_6: u32,
+    /// The longest a live (synchronous) online lesson may be, minutes.
     pub live_lesson_minutes: u32,
     pub training_fail_unexcused: u32,
     /// Hundredths of a credit (40 credits → 4000), so 39.5 is exact.
@@ -121,6 +125,7 @@ impl Default for Settings {
             school_days_per_week: 5,
             homework_max_minutes_grades_1_2: 0,
             homework_max_minutes_per_subject_grades_3_6: 20,
+            online_from_grade: 4,
             online_max_minutes_per_day_grades_4_6: 90,
             live_lesson_minutes: 30,
             training_fail_unexcused: 3,
@@ -244,6 +249,11 @@ impl Settings {
             "homework minutes per subject a day in grades 3–6"
         ),
         spec!(
+            online_from_grade,
+            Count,
+            "lowest grade taught online (grades below it: no online lessons)"
+        ),
+        spec!(
             online_max_minutes_per_day_grades_4_6,
             Count,
             "online minutes a day in grades 4–6"
@@ -251,7 +261,7 @@ impl Settings {
         spec!(
             live_lesson_minutes,
             Count,
-            "length of a live online lesson, minutes"
+            "longest live online lesson, minutes"
         ),
         spec!(
             training_fail_unexcused,
@@ -337,6 +347,7 @@ impl Settings {
             "homework_max_minutes_per_subject_grades_3_6" => {
                 self.homework_max_minutes_per_subject_grades_3_6.to_string()
             }
+            "online_from_grade" => self.online_from_grade.to_string(),
             "online_max_minutes_per_day_grades_4_6" => {
                 self.online_max_minutes_per_day_grades_4_6.to_string()
             }
@@ -437,6 +448,8 @@ impl Settings {
                     "homework_max_minutes_per_subject_grades_3_6" => {
                         this.homework_max_minutes_per_subject_grades_3_6 = n
                     }
+                    "online_from_grade" if (1..=12).contains(&n) => this.online_from_grade = n,
+                    "online_from_grade" => return Err(invalid("a grade from 1 to 12")),
                     "online_max_minutes_per_day_grades_4_6" => {
                         this.online_max_minutes_per_day_grades_4_6 = n
                     }

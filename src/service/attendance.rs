@@ -637,6 +637,12 @@ pub fn set_mode(
     let key = lesson_key(lesson_id);
     let mut new = row(conn, "lesson", &key)?
         .ok_or_else(|| store::StoreError::NotFound(format!("lesson {lesson_id}")))?;
+    if mode == crate::domain::LessonMode::Online
+        && new.get("mode").and_then(|m| m.as_str()) != Some("online")
+        && let Some(class_id) = new.get("class_id").and_then(|c| c.as_i64())
+    {
+        crate::service::journal::check_online_allowed(conn, class_id)?;
+    }
     new.insert("mode".into(), json!(mode.as_str()));
     Ok(
         store::audit::write_row(conn, operator, "lesson.mode", "lesson", &key, Some(&new))?

@@ -127,6 +127,12 @@ pub struct JournalView {
     pub required_marks: usize,
     /// How far the lessons held are from the thematic plan.
     pub progress: PlanProgress,
+    /// The group shown (id, name): its lessons and the whole class's, and
+    /// its students only. `None`: the whole class, every group's lessons.
+    pub group: Option<(Id, String)>,
+    /// The groups the subject is split into in this class (empty when it
+    /// is taught to the whole class only).
+    pub groups: Vec<(Id, String)>,
 }
 
 /// Marks needed for a period grade: the quarter rule for quarters, the
@@ -148,7 +154,37 @@ pub fn load(
     period: &Period,
     today: NaiveDate,
 ) -> Result<JournalView> {
+    load_group(conn, class, subject, period, None, today)
+}
+
+/// The journal of one group of `class` (`group` Some): the whole-class
+/// lessons and that group's, its students only, and its own progress
+/// through the plan. `None` is [`load`]: the whole class.
+pub fn load_group(
+    conn: &store::Conn,
+    class: &Class,
+    subject: &Subject,
+    period: &Period,
+    group: Option<Id>,
+    today: NaiveDate,
+) -> Result<JournalView> {
     let settings = store::settings::load(conn)?;
+    let split = store::journal::subject_groups(conn, class.id, subject.id)?;
+    let group = match group {
+        None => None,
+        Some(g) => {
+            let name = store::classes::groups(conn, class.id)?
+                .into_iter()
+                .find(|cg| cg.id == g)
+                .map(|cg| cg.name)
+                .ok_or_else(|| store::invalid(format!("{} has no group #{g}", class.name)))?;
+            Some((g, name))
+        }
+    };
+    let in_group = |l: &Lesson| match &group {
+        None => true,
+        Some((g, _)) => l.group_id.is_none_or(|x| x == *g),
+    };
     let staff: HashMap<Id, String> = store::people::staff(conn)?
         .into_iter()
         .map(|s| (s.id, s.short_name()))
@@ -175,6 +211,7 @@ pub fn load(
         .into_iter()
         .map(|l| (l, true))
         .chain(gaps.into_iter().map(|l| (l, false)))
+        .filter(|(l, _)| in_group(l))
         .collect();
     lessons.sort_by_key(|(l, _)| (l.date, l.lesson_no, l.group_id.unwrap_or(0)));
     let mut members_of: HashMap<Id, HashSet<Id>> = HashMap::new();
@@ -237,7 +274,14 @@ pub fn load(
             .map(|g| (g.student_id, g.final_grade))
             .collect();
     let required = required_marks(period.kind, &settings);
-    let members = store::people::class_members(conn, class.id, period.starts_on, period.ends_on)?;
+    let mut members =
+        store::people::class_members(conn, class.id, period.starts_on, period.ends_on)?;
+    if let Some((g, _)) = &group {
+        let of_group: HashSet<Id> = store::classes::group_members(conn, *g)?
+            .into_iter()
+            .collect();
+        members.retain(|m| of_group.contains(&m.student.id));
+    }
     let students = members
         .into_iter()
         .map(|m| {
@@ -280,7 +324,7 @@ pub fn load(
             }
         })
         .collect();
-    let progress = plan_progress(conn, class, subject, today)?;
+    let progress = plan_progress(conn, class, subject, group.as_ref().map(|g| g.0), today)?;
     Ok(JournalView {
         class: class.clone(),
         subject: subject.clone(),
@@ -289,6 +333,8 @@ pub fn load(
         students,
         required_marks: required,
         progress,
+        group,
+        groups: split,
     })
 }
 
@@ -388,17 +434,30 @@ pub struct PlanProgress {
     pub behind: u32,
     /// The next planned topic (after the last one a lesson took up).
     pub next_topic: Option<String>,
+    /// Whose progress this is: a group's (each group of a split subject
+    /// goes through the whole plan on its own), or the whole class's.
+    #[serde(default)]
+    pub group: Option<String>,
+    /// For the whole class of a subject taught in split groups, each
+    /// group's progress; the figures above are then the group furthest
+    /// behind (never the groups' lessons added up).
+    #[serde(default)]
+    pub groups: Vec<PlanProgress>,
 }
 
-/// How far the class and subject are through the thematic plan on `today`.
+/// How far the class and subject (or one group of it, `group` Some) are
+/// through the thematic plan on `today`. A group counts the whole-class
+/// lessons and its own. The whole class of a subject taught in split
+/// groups is judged group by group: its figures are those of the group
+/// furthest behind, with every group's in `groups`.
 pub fn plan_progress(
     conn: &store::Conn,
     class: &Class,
     subject: &Subject,
+    group: Option<Id>,
     today: NaiveDate,
 ) -> Result<PlanProgress> {
     let plan = store::curriculum::plan(conn, class.id, subject.id)?;
-    let planned: u32 = plan.iter().map(|p| p.hours).sum();
     let Some(year) = store::school::years(conn)?
         .into_iter()
         .find(|y| y.id == class.year_id)
@@ -407,11 +466,43 @@ pub fn plan_progress(
     };
     let until = today.min(year.ends_on);
     let lessons = store::journal::lessons(conn, class.id, subject.id, year.starts_on, until)?;
+    let slots = timetable_lessons(conn, class, subject, year.starts_on, until)?;
+    let split = store::journal::subject_groups(conn, class.id, subject.id)?;
+    let name_of = |g: Id| split.iter().find(|s| s.0 == g).map(|s| s.1.clone());
+    if let Some(g) = group {
+        return Ok(group_progress(&plan, &lessons, &slots, Some(g), name_of(g)));
+    }
+    if split.is_empty() {
+        return Ok(group_progress(&plan, &lessons, &slots, None, None));
+    }
+    let groups: Vec<PlanProgress> = split
+        .iter()
+        .map(|(g, name)| group_progress(&plan, &lessons, &slots, Some(*g), Some(name.clone())))
+        .collect();
+    let worst = groups
+        .iter()
+        .max_by_key(|p| (p.behind, std::cmp::Reverse(p.held)))
+        .cloned()
+        .unwrap_or_default();
+    Ok(PlanProgress { groups, ..worst })
+}
+
+/// One group's (or, `group` None, every lesson's) progress through `plan`.
+fn group_progress(
+    plan: &[crate::domain::PlanTopic],
+    lessons: &[Lesson],
+    slots: &[Lesson],
+    group: Option<Id>,
+    name: Option<String>,
+) -> PlanProgress {
+    let mine = |l: &&Lesson| group.is_none_or(|g| l.group_id.is_none_or(|x| x == g));
+    let lessons: Vec<&Lesson> = lessons.iter().filter(mine).collect();
+    let planned: u32 = plan.iter().map(|p| p.hours).sum();
     let held = lessons
         .iter()
         .filter(|l| l.topic.as_deref().is_some_and(|t| !t.trim().is_empty()))
         .count() as u32;
-    let scheduled = timetable_lessons(conn, class, subject, year.starts_on, until)?.len() as u32;
+    let scheduled = slots.iter().filter(mine).count() as u32;
     let due = scheduled.min(planned);
     // The next topic: after the furthest planned topic a lesson took up,
     // else by the count of lessons held.
@@ -425,13 +516,15 @@ pub fn plan_progress(
         None => plan.get(held as usize),
     }
     .map(|p| p.topic.clone());
-    Ok(PlanProgress {
+    PlanProgress {
         planned,
         due,
         held,
         behind: due.saturating_sub(held),
         next_topic,
-    })
+        group: name,
+        groups: vec![],
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -904,6 +997,79 @@ pub struct LessonEdit {
     pub control_form: Option<Option<Id>>,
     /// The teaching log of an online lesson.
     pub log: Option<TeachingLog>,
+    /// Minutes an online lesson keeps its students online (Some(None):
+    /// back to its bell's length).
+    pub online_minutes: Option<Option<u32>>,
+    /// Whether an online lesson is live (synchronous) or recorded.
+    pub online_live: Option<bool>,
+}
+
+/// Refuse to put a lesson of a class below `online_from_grade` online
+/// (seed 001: grades 1–3 are not taught online).
+pub fn check_online_allowed(conn: &store::Conn, class_id: Id) -> Result<()> {
+    let settings = store::settings::load(conn)?;
+    let class = store::classes::class(conn, class_id)?;
+    if u32::from(class.grade) < settings.online_from_grade {
+        return Err(store::invalid(format!(
+            "{} is in grade {}: grades below {} are not taught online (seed 001; setting online_from_grade)",
+            class.name, class.grade, settings.online_from_grade
+        )));
+    }
+    Ok(())
+}
+
+/// The longest online lesson that can be recorded, minutes.
+pub const ONLINE_MINUTES_MAX: u32 = 240;
+
+/// Record how long an online lesson keeps its students online and whether
+/// it is live: `minutes` None keeps the recorded length (else the bell's),
+/// `Some(None)` goes back to the bell's; `live` None keeps it (else live).
+pub fn set_online_length(
+    tx: &store::Conn,
+    operator: &str,
+    lesson_id: Id,
+    minutes: Option<Option<u32>>,
+    live: Option<bool>,
+) -> Result<Vec<i64>> {
+    let old = store::journal::online_length(tx, lesson_id)?;
+    if let Some(Some(m)) = minutes
+        && !(1..=ONLINE_MINUTES_MAX).contains(&m)
+    {
+        return Err(store::invalid(format!(
+            "online minutes must be between 1 and {ONLINE_MINUTES_MAX}"
+        )));
+    }
+    let mut k = Map::new();
+    k.insert("lesson_id".into(), json!(lesson_id));
+    let live = live.or(old.map(|o| o.live)).unwrap_or(true);
+    let minutes = match minutes {
+        Some(m) => m,
+        None => old.map(|o| o.minutes),
+    };
+    let row = match minutes {
+        // The bell's length, live: no row needed.
+        None if live => None,
+        m => {
+            let l = store::journal::lesson(tx, lesson_id)?;
+            let m = match m {
+                Some(m) => m,
+                None => store::journal::bell_minutes(tx, l.class_id, l.lesson_no)?.unwrap_or(45),
+            };
+            Some(obj(
+                json!({ "lesson_id": lesson_id, "minutes": m, "live": i64::from(live) }),
+            ))
+        }
+    };
+    Ok(store::audit::write_row(
+        tx,
+        operator,
+        "lesson.online",
+        "lesson_online",
+        &k,
+        row.as_ref(),
+    )?
+    .into_iter()
+    .collect())
 }
 
 /// Update a lesson record (creating it from the timetable if needed).
@@ -950,6 +1116,9 @@ pub fn set_lesson(
         l.homework_minutes = m;
     }
     if let Some(mode) = edit.mode {
+        if mode == LessonMode::Online && l.mode != LessonMode::Online {
+            check_online_allowed(tx, l.class_id)?;
+        }
         l.mode = mode;
     }
     if let Some(f) = edit.control_form {
@@ -1012,6 +1181,20 @@ pub fn set_lesson(
             "teaching_log",
             &k,
             Some(&row),
+        )?);
+    }
+    if edit.online_minutes.is_some() || edit.online_live.is_some() {
+        if l.mode != LessonMode::Online {
+            return Err(store::invalid(
+                "online minutes and live are kept for online lessons only: set the mode to online first",
+            ));
+        }
+        audit.extend(set_online_length(
+            tx,
+            operator,
+            l.id,
+            edit.online_minutes,
+            edit.online_live,
         )?);
     }
     Ok((l, audit))

@@ -681,6 +681,8 @@ pub fn run(conn: &store::Conn, q: &ReviewQuery) -> Result<Review> {
 
     // Homework minutes per class and day.
     homework_items(conn, &settings, &names, from, to, &mut items)?;
+    // Online lessons: grades, minutes a day, live lessons' length.
+    online_items(conn, &settings, &names, from, to, &mut items)?;
 
     // Teachers failing training: the Training tab's verdict on the working
     // date (the credits minimum fails only once the year is over), dated the
@@ -719,6 +721,9 @@ pub fn run(conn: &store::Conn, q: &ReviewQuery) -> Result<Review> {
             });
         }
     }
+
+    // Study notes of each semester over, open lessons of a year over.
+    training_record_items(conn, &year, &settings, as_of, &mut items)?;
 
     let acks: HashMap<(String, String), ReviewAck> =
         store::audit::review_acks(conn, usize::MAX >> 1)?
@@ -929,6 +934,235 @@ fn homework_items(
                 student_id: None,
             },
         });
+    }
+    Ok(())
+}
+
+/// "1 online lesson", "3 online lessons".
+fn online_lessons_text(n: u32) -> String {
+    if n == 1 {
+        "1 online lesson".to_string()
+    } else {
+        format!("{n} online lessons")
+    }
+}
+
+/// Seed 001's online limits: no online lessons below grade
+/// `online_from_grade` (one finding a class and day), at most
+/// `online_max_minutes_per_day_grades_4_6` minutes online a day for each
+/// student of grades 4–6 (the lessons the student attends, so parallel
+/// groups count once; one finding a class and day), and live lessons of at
+/// most `live_lesson_minutes` (one finding a lesson). A lesson counts its
+/// recorded online minutes, else its bell.
+fn online_items(
+    conn: &store::Conn,
+    settings: &Settings,
+    names: &Names,
+    from: NaiveDate,
+    to: NaiveDate,
+    items: &mut Vec<Item>,
+) -> Result<()> {
+    if to < from {
+        return Ok(());
+    }
+    let lessons = store::review::online_lessons(conn, from, to)?;
+    let grade_of = |class_id: Id| names.classes.get(&class_id).map(|c| u32::from(c.1));
+    let journal = |l: &store::review::OnlineLesson| Target::Journal {
+        class_id: l.class_id,
+        subject_id: l.subject_id,
+        date: l.date,
+        lesson_no: Some(l.lesson_no),
+        lesson_id: Some(l.id),
+        student_id: None,
+    };
+    // Below the lowest grade taught online: one finding a class and day,
+    // at its first online lesson.
+    let mut i = 0;
+    while i < lessons.len() {
+        let first = &lessons[i];
+        let n = lessons[i..]
+            .iter()
+            .take_while(|l| l.class_id == first.class_id && l.date == first.date)
+            .count();
+        if let Some(grade) = grade_of(first.class_id)
+            && grade < settings.online_from_grade
+        {
+            let mut numbers: Vec<String> = Vec::new();
+            for l in &lessons[i..i + n] {
+                let no = l.lesson_no.to_string();
+                if !numbers.contains(&no) {
+                    numbers.push(no);
+                }
+            }
+            let numbers = numbers.join(", ");
+            items.push(Item {
+                rule: Rule::OnlineYoungGrade,
+                date: first.date,
+                class_id: Some(first.class_id),
+                // The class teacher answers for the class's day.
+                teacher_id: names
+                    .classes
+                    .get(&first.class_id)
+                    .and_then(|c| c.2)
+                    .or(Some(first.teacher_id)),
+                // The subject of the first online lesson (where Enter goes).
+                subject_id: Some(first.subject_id),
+                student_id: None,
+                detail: format!(
+                    "{} on {} (lessons {numbers}) in grade {grade}: grades below {} are not taught online",
+                    online_lessons_text(n as u32),
+                    short(first.date),
+                    settings.online_from_grade
+                ),
+                key: format!("online:class:{}:date:{}", first.class_id, first.date),
+                target: journal(first),
+            });
+        }
+        i += n;
+    }
+    // Live lessons longer than the limit.
+    let live_max = settings.live_lesson_minutes;
+    for l in lessons.iter().filter(|l| l.live && l.minutes > live_max) {
+        let source = if l.recorded {
+            ""
+        } else {
+            " (its bell: no online length recorded)"
+        };
+        items.push(Item {
+            rule: Rule::OnlineLiveTooLong,
+            date: l.date,
+            class_id: Some(l.class_id),
+            teacher_id: Some(l.teacher_id),
+            subject_id: Some(l.subject_id),
+            student_id: None,
+            detail: format!(
+                "lesson {} on {}: live online lesson of {} min{source}, at most {live_max}",
+                l.lesson_no,
+                short(l.date),
+                l.minutes
+            ),
+            key: format!("lesson:{}", l.id),
+            target: journal(l),
+        });
+    }
+    // Minutes a day of each student in grades 4–6 (from online_from_grade,
+    // at least 4, to 6).
+    let day_max = settings.online_max_minutes_per_day_grades_4_6;
+    // (class, date) → [(minutes, online lessons)] of each student.
+    type Day = ((Id, NaiveDate), Vec<(u32, u32)>);
+    let mut days: Vec<Day> = Vec::new();
+    for (class_id, date, _student, minutes, count) in
+        store::review::online_minutes_per_student(conn, from, to)?
+    {
+        match days.last_mut() {
+            Some((k, v)) if *k == (class_id, date) => v.push((minutes, count)),
+            _ => days.push(((class_id, date), vec![(minutes, count)])),
+        }
+    }
+    for ((class_id, date), students) in days {
+        let Some(grade) = grade_of(class_id) else {
+            continue;
+        };
+        if !(4..=6).contains(&grade) || grade < settings.online_from_grade {
+            continue;
+        }
+        let (max, count) = students.iter().copied().max().unwrap_or((0, 0));
+        if max <= day_max {
+            continue;
+        }
+        let over = students.iter().filter(|(m, _)| *m > day_max).count();
+        let Some(first) = lessons
+            .iter()
+            .find(|l| l.class_id == class_id && l.date == date)
+        else {
+            continue;
+        };
+        items.push(Item {
+            rule: Rule::OnlineOverDay,
+            date,
+            class_id: Some(class_id),
+            teacher_id: names
+                .classes
+                .get(&class_id)
+                .and_then(|c| c.2)
+                .or(Some(first.teacher_id)),
+            subject_id: Some(first.subject_id),
+            student_id: None,
+            detail: format!(
+                "{max} min online on {} ({}) {} (grades 4–6: at most {day_max} a day)",
+                short(date),
+                online_lessons_text(count),
+                for_students(over)
+            ),
+            key: format!("online:class:{class_id}:date:{date}"),
+            target: journal(first),
+        });
+    }
+    Ok(())
+}
+
+/// Seed 004's study notes (characters a semester, judged once the
+/// semester's plan has ended) and open lessons (a year, judged once the
+/// year is over) of every teacher on the training roll.
+fn training_record_items(
+    conn: &store::Conn,
+    year: &crate::domain::SchoolYear,
+    settings: &Settings,
+    as_of: NaiveDate,
+    items: &mut Vec<Item>,
+) -> Result<()> {
+    use crate::service::training::{Scope, standing_on, trainees};
+    let roll: Vec<Id> = trainees(conn)?.into_iter().map(|s| s.id).collect();
+    let key_of = |staff: Id| Target::Training { teacher_id: staff };
+    let min_notes = settings.training_study_notes_chars;
+    for plan in store::training::plans(conn, year.id)? {
+        if plan.ends_on >= as_of || min_notes == 0 {
+            continue;
+        }
+        for s in standing_on(conn, year, Scope::Semester(plan.semester), settings, as_of)? {
+            if !roll.contains(&s.staff_id) || s.study_notes >= min_notes {
+                continue;
+            }
+            items.push(Item {
+                rule: Rule::TrainingStudyNotes,
+                date: plan.ends_on,
+                class_id: None,
+                teacher_id: Some(s.staff_id),
+                subject_id: None,
+                student_id: None,
+                detail: format!(
+                    "semester {} ({}–{}): {} characters of study notes, at least {min_notes}",
+                    plan.semester,
+                    short(plan.starts_on),
+                    short(plan.ends_on),
+                    s.study_notes
+                ),
+                key: format!("staff:{}:plan:{}:notes", s.staff_id, plan.id),
+                target: key_of(s.staff_id),
+            });
+        }
+    }
+    let min_open = settings.training_open_lessons_year;
+    if year.ends_on < as_of && min_open > 0 {
+        for s in standing_on(conn, year, Scope::Year, settings, as_of)? {
+            if !roll.contains(&s.staff_id) || s.open_lessons >= min_open {
+                continue;
+            }
+            items.push(Item {
+                rule: Rule::TrainingOpenLesson,
+                date: year.ends_on,
+                class_id: None,
+                teacher_id: Some(s.staff_id),
+                subject_id: None,
+                student_id: None,
+                detail: format!(
+                    "school year {}: {} open lessons, at least {min_open}",
+                    year.label, s.open_lessons
+                ),
+                key: format!("staff:{}:year:{}:open_lessons", s.staff_id, year.id),
+                target: key_of(s.staff_id),
+            });
+        }
     }
     Ok(())
 }

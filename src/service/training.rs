@@ -1250,6 +1250,91 @@ pub fn differences(published: &[Standing], now: &[Standing]) -> Vec<Difference> 
 
 /// A teacher by name: "Фамилия Имя", a full name, or a unique prefix of
 /// one (case and Unicode form ignored).
+/// What a teacher's training record is (seed 004): characters of study
+/// notes written, or an open lesson given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordKind {
+    StudyNotes,
+    OpenLesson,
+}
+
+impl RecordKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecordKind::StudyNotes => "study_notes",
+            RecordKind::OpenLesson => "open_lesson",
+        }
+    }
+}
+
+/// The most characters of study notes one record may hold (a typo guard).
+pub const STUDY_NOTES_MAX: i64 = 1_000_000;
+
+/// Record study notes (`amount` characters) or open lessons (`amount`
+/// lessons, usually 1) of a teacher on `date`, in the training plan (the
+/// semester) that covers that date. Returns the record's id and the audit
+/// entries.
+pub fn add_record(
+    conn: &Connection,
+    operator: &str,
+    staff_id: Id,
+    kind: RecordKind,
+    date: NaiveDate,
+    amount: i64,
+    note: &str,
+) -> Result<(Id, Vec<i64>)> {
+    if !store::people::staff(conn)?.iter().any(|s| s.id == staff_id) {
+        return Err(invalid(format!("teacher: no staff member {staff_id}")));
+    }
+    let max = match kind {
+        RecordKind::StudyNotes => STUDY_NOTES_MAX,
+        RecordKind::OpenLesson => 10,
+    };
+    if !(1..=max).contains(&amount) {
+        return Err(invalid(format!(
+            "{}: {amount} is not between 1 and {max}",
+            match kind {
+                RecordKind::StudyNotes => "characters of study notes",
+                RecordKind::OpenLesson => "open lessons",
+            }
+        )));
+    }
+    let mut plan = None;
+    for y in store::school::years(conn)? {
+        if let Some(p) = store::training::plans(conn, y.id)?
+            .into_iter()
+            .find(|p| p.starts_on <= date && date <= p.ends_on)
+        {
+            plan = Some(p);
+        }
+    }
+    let Some(plan) = plan else {
+        return Err(invalid(format!(
+            "{}: no training plan (semester) covers that day",
+            date.format("%d.%m.%Y")
+        )));
+    };
+    let id = next_id(conn, "training_record")?;
+    let row = obj(vec![
+        ("id", id.into()),
+        ("staff_id", staff_id.into()),
+        ("plan_id", plan.id.into()),
+        ("kind", kind.as_str().into()),
+        ("date", date.to_string().into()),
+        ("amount", amount.into()),
+        ("note", nfc(note).into()),
+    ]);
+    let ids = store::audit::write_row(
+        conn,
+        operator,
+        "training.record.add",
+        "training_record",
+        &key(vec![("id", id.into())]),
+        Some(&row),
+    )?;
+    Ok((id, ids.into_iter().collect()))
+}
+
 pub fn find_teacher(conn: &Connection, query: &str) -> Result<Staff> {
     let q = nfc(query).to_lowercase();
     if q.is_empty() {

@@ -425,3 +425,74 @@ pub fn keeping_counts(
     }
     Ok(out.into_values().collect())
 }
+
+/// How long an online lesson keeps its students online and whether it is
+/// live (table `lesson_online`, migration 4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct OnlineLength {
+    pub lesson_id: Id,
+    pub minutes: u32,
+    pub live: bool,
+}
+
+/// The recorded online length of a lesson, if any (without one an online
+/// lesson is live and lasts its bell).
+pub fn online_length(conn: &Connection, lesson_id: Id) -> Result<Option<OnlineLength>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT minutes, live FROM lesson_online WHERE lesson_id = ?1")?;
+    let mut rows = stmt.query([lesson_id])?;
+    Ok(match rows.next()? {
+        Some(r) => Some(OnlineLength {
+            lesson_id,
+            minutes: r.get(0)?,
+            live: r.get::<_, i64>(1)? != 0,
+        }),
+        None => None,
+    })
+}
+
+/// Record an online lesson's length (the demo and imports; the services
+/// write through the audit log).
+pub fn insert_online_length(conn: &Connection, o: &OnlineLength) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO lesson_online (lesson_id, minutes, live) VALUES (?1, ?2, ?3)
+         ON CONFLICT (lesson_id) DO UPDATE SET minutes = excluded.minutes, live = excluded.live",
+    )?
+    .execute(params![o.lesson_id, o.minutes, i64::from(o.live)])?;
+    Ok(())
+}
+
+/// The minutes of a class's year's bell for a lesson number (`None`
+/// without a bell).
+pub fn bell_minutes(conn: &Connection, class_id: Id, lesson_no: u8) -> Result<Option<u32>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT (strftime('%s', '2000-01-01 ' || b.ends_at) - strftime('%s', '2000-01-01 ' || b.starts_at)) / 60
+         FROM class c JOIN bell b ON b.year_id = c.year_id AND b.lesson_no = ?2 WHERE c.id = ?1",
+    )?;
+    let mut rows = stmt.query(params![class_id, lesson_no])?;
+    Ok(match rows.next()? {
+        Some(r) => Some(r.get::<_, i64>(0)?.max(0) as u32),
+        None => None,
+    })
+}
+
+/// The groups of a class a subject is taught in (split groups): those of
+/// its workload, timetable or recorded lessons, by name.
+pub fn subject_groups(
+    conn: &Connection,
+    class_id: Id,
+    subject_id: Id,
+) -> Result<Vec<(Id, String)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT g.id, g.name FROM class_group g WHERE g.class_id = ?1 AND (
+             EXISTS (SELECT 1 FROM workload w WHERE w.class_id = ?1 AND w.subject_id = ?2 AND w.group_id = g.id)
+             OR EXISTS (SELECT 1 FROM timetable t WHERE t.class_id = ?1 AND t.subject_id = ?2 AND t.group_id = g.id)
+             OR EXISTS (SELECT 1 FROM lesson l WHERE l.class_id = ?1 AND l.subject_id = ?2 AND l.group_id = g.id))
+         ORDER BY g.name, g.id",
+    )?;
+    Ok(stmt
+        .query_map(params![class_id, subject_id], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?)
+}

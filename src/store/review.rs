@@ -621,3 +621,99 @@ pub fn stays_to_complete(conn: &Connection, year_id: Id) -> Result<Vec<StayToCom
     }
     Ok(out)
 }
+
+/// A lesson held online, with its length: the recorded `lesson_online`
+/// minutes, else its bell's, else 45; live unless recorded otherwise.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OnlineLesson {
+    pub id: Id,
+    pub class_id: Id,
+    pub group_id: Option<Id>,
+    pub subject_id: Id,
+    /// Who actually taught it (the substitute, else the teacher).
+    pub teacher_id: Id,
+    pub date: NaiveDate,
+    pub lesson_no: u8,
+    pub minutes: u32,
+    pub live: bool,
+    /// The length was recorded (not taken from the bell).
+    pub recorded: bool,
+}
+
+/// The length of an online lesson as SQL over `l` (lesson), `o`
+/// (lesson_online) and `b` (bell).
+const ONLINE_MINUTES: &str = "coalesce(o.minutes,
+    (strftime('%s', '2000-01-01 ' || b.ends_at) - strftime('%s', '2000-01-01 ' || b.starts_at)) / 60, 45)";
+
+/// Lessons held online from `from` to `to`, by date, class and number.
+pub fn online_lessons(
+    conn: &Connection,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<OnlineLesson>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT l.id, l.class_id, l.group_id, l.subject_id, coalesce(l.taught_by_id, l.teacher_id), l.date,
+                l.lesson_no, {ONLINE_MINUTES}, coalesce(o.live, 1), o.minutes IS NOT NULL
+         FROM lesson l
+         JOIN class c ON c.id = l.class_id
+         LEFT JOIN lesson_online o ON o.lesson_id = l.id
+         LEFT JOIN bell b ON b.year_id = c.year_id AND b.lesson_no = l.lesson_no
+         WHERE l.mode = 'online' AND l.date BETWEEN ?1 AND ?2
+         ORDER BY l.date, l.class_id, l.lesson_no, ifnull(l.group_id, 0)"
+    ))?;
+    Ok(stmt
+        .query_map(params![from, to], |r| {
+            Ok(OnlineLesson {
+                id: r.get(0)?,
+                class_id: r.get(1)?,
+                group_id: r.get(2)?,
+                subject_id: r.get(3)?,
+                teacher_id: r.get(4)?,
+                date: r.get(5)?,
+                lesson_no: r.get(6)?,
+                minutes: r.get::<_, i64>(7)?.max(0) as u32,
+                live: r.get::<_, i64>(8)? != 0,
+                recorded: r.get(9)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// (class, date, student, online minutes, online lessons) per student and
+/// day: the online lessons the student attends (whole-class lessons and
+/// those of the student's groups), while enrolled in the class.
+pub type OnlineDayRow = (Id, NaiveDate, Id, u32, u32);
+
+/// Each student's online minutes a day from `from` to `to`, by date,
+/// class and student.
+pub fn online_minutes_per_student(
+    conn: &Connection,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<OnlineDayRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT l.class_id, l.date, e.student_id, sum({ONLINE_MINUTES}), count(*)
+         FROM lesson l
+         JOIN class c ON c.id = l.class_id
+         LEFT JOIN lesson_online o ON o.lesson_id = l.id
+         LEFT JOIN bell b ON b.year_id = c.year_id AND b.lesson_no = l.lesson_no
+         JOIN enrolment e ON e.class_id = l.class_id AND e.starts_on <= l.date
+              AND (e.ends_on IS NULL OR l.date <= e.ends_on)
+         WHERE l.mode = 'online' AND l.date BETWEEN ?1 AND ?2
+           AND (l.group_id IS NULL OR EXISTS (SELECT 1 FROM group_member g
+                WHERE g.group_id = l.group_id AND g.student_id = e.student_id))
+         GROUP BY l.class_id, l.date, e.student_id
+         ORDER BY l.date, l.class_id, e.student_id"
+    ))?;
+    Ok(stmt
+        .query_map(params![from, to], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get::<_, i64>(3)?.max(0) as u32,
+                r.get(4)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?)
+}

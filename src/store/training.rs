@@ -346,6 +346,7 @@ pub fn next_id(conn: &Connection, table: &str) -> Result<Id> {
         "training_session" => "SELECT coalesce(max(id), 0) + 1 FROM training_session",
         "external_training" => "SELECT coalesce(max(id), 0) + 1 FROM external_training",
         "training_publication" => "SELECT coalesce(max(id), 0) + 1 FROM training_publication",
+        "training_record" => "SELECT coalesce(max(id), 0) + 1 FROM training_record",
         other => return Err(super::invalid(format!("no id sequence for «{other}»"))),
     };
     Ok(conn.query_row(sql, [], |r| r.get(0))?)

@@ -76,6 +76,7 @@ actions! {
     PickClass = "pick_class", "class", "Choose the class";
     PickSubject = "pick_subject", "subject", "Choose the subject (from the class's curriculum)";
     PickPeriod = "pick_period", "period", "Choose the period (quarter, half-year, year)";
+    PickGroup = "pick_group", "group", "Choose the group of a split subject, or all groups";
     PickProgramme = "pick_programme", "programme", "Choose the programme";
     PrevDay = "prev_day", "prev day", "Go to the previous school day (holidays skipped)";
     NextDay = "next_day", "next day", "Go to the next school day (holidays skipped)";

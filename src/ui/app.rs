@@ -106,6 +106,7 @@ pub enum PickTarget {
     // journal
     ControlForm,
     Substitute,
+    JournalGroup,
     // reports
     ReportKind,
     ReportClass,
@@ -748,6 +749,7 @@ impl App {
             | Action::EditFinal
             | Action::EditLesson
             | Action::MarkEntry
+            | Action::PickGroup
             | Action::GoDate => self.journal_action(action),
             Action::Confirm | Action::Filter | Action::FilterBackspace | Action::InsertText(_) => {}
             // training
@@ -899,6 +901,7 @@ impl App {
             // journal
             PickTarget::ControlForm => self.journal_pick_form(i),
             PickTarget::Substitute => self.journal_pick_substitute(i),
+            PickTarget::JournalGroup => self.journal_pick_group(i),
             // reports
             PickTarget::ReportKind
             | PickTarget::ReportClass
@@ -1159,8 +1162,21 @@ impl App {
             self.journal.view = None;
             return;
         };
-        let r =
-            service::journal::load(self.db.conn(), &class, &subject, &period, self.working_date);
+        // The group shown, while the subject is split into it.
+        let split = store::journal::subject_groups(self.db.conn(), class.id, subject.id);
+        let split = self.report("the groups", split).unwrap_or_default();
+        self.journal.group = self
+            .journal
+            .group
+            .filter(|g| split.iter().any(|s| s.0 == *g));
+        let r = service::journal::load_group(
+            self.db.conn(),
+            &class,
+            &subject,
+            &period,
+            self.journal.group,
+            self.working_date,
+        );
         let view = self.report("the journal", r);
         self.journal.set_view(view);
     }

@@ -423,6 +423,7 @@ impl Default for Keymap {
         add(Journal, Action::PickClass, &[k('c')], true);
         add(Journal, Action::PickSubject, &[k('s')], true);
         add(Journal, Action::PickPeriod, &[k('p')], true);
+        add(Journal, Action::PickGroup, &[k('R')], false);
         // journal: editing
         add(Journal, Action::EditCell, &[p(Enter), k('e')], true);
         add(Journal, Action::MarkEntry, &[k('i')], true);

@@ -90,6 +90,10 @@ pub mod meta {
     pub const HOMEWORK: &str = "metadata.classbook.homework";
     pub const HOMEWORK_MINUTES: &str = "metadata.classbook.homeworkMinutes";
     pub const MODE: &str = "metadata.classbook.mode";
+    /// An online lesson's recorded length (minutes) and whether it is live
+    /// (1) or recorded (0); empty: its bell's length, live.
+    pub const ONLINE_MINUTES: &str = "metadata.classbook.onlineMinutes";
+    pub const ONLINE_LIVE: &str = "metadata.classbook.onlineLive";
     pub const RECORDED_AT: &str = "metadata.classbook.recordedAt";
     pub const ATTENDANCE_TAKEN_AT: &str = "metadata.classbook.attendanceTakenAt";
 
@@ -126,6 +130,8 @@ pub mod meta {
         HOMEWORK,
         HOMEWORK_MINUTES,
         MODE,
+        ONLINE_MINUTES,
+        ONLINE_LIVE,
         RECORDED_AT,
         ATTENDANCE_TAKEN_AT,
     ];
@@ -228,6 +234,8 @@ struct LessonRow {
     mode: String,
     recorded_at: Option<String>,
     attendance_taken_at: Option<String>,
+    online_minutes: Option<i64>,
+    online_live: Option<i64>,
 }
 
 struct MarkRow {
@@ -313,8 +321,9 @@ impl Gradebook {
             conn,
             "SELECT l.id, l.class_id, l.group_id, l.subject_id, l.teacher_id, l.taught_by_id, l.date,
                     l.lesson_no, l.control_form_id, l.topic, l.homework, l.homework_kind,
-                    l.homework_minutes, l.mode, l.recorded_at, l.attendance_taken_at
-             FROM lesson l JOIN class c ON c.id = l.class_id WHERE c.year_id = ?1",
+                    l.homework_minutes, l.mode, l.recorded_at, l.attendance_taken_at, o.minutes, o.live
+             FROM lesson l JOIN class c ON c.id = l.class_id
+             LEFT JOIN lesson_online o ON o.lesson_id = l.id WHERE c.year_id = ?1",
             year,
             |r| {
                 Ok(LessonRow {
@@ -334,6 +343,8 @@ impl Gradebook {
                     mode: r.get(13)?,
                     recorded_at: r.get(14)?,
                     attendance_taken_at: r.get(15)?,
+                    online_minutes: r.get(16)?,
+                    online_live: r.get(17)?,
                 })
             },
         )?;
@@ -596,6 +607,14 @@ impl Gradebook {
                             .unwrap_or_default(),
                     ),
                     (meta::MODE, l.mode.clone()),
+                    (
+                        meta::ONLINE_MINUTES,
+                        l.online_minutes.map(|m| m.to_string()).unwrap_or_default(),
+                    ),
+                    (
+                        meta::ONLINE_LIVE,
+                        l.online_live.map(|m| m.to_string()).unwrap_or_default(),
+                    ),
                     (meta::RECORDED_AT, l.recorded_at.clone().unwrap_or_default()),
                     (
                         meta::ATTENDANCE_TAKEN_AT,

@@ -73,6 +73,9 @@ pub struct LessonIn {
     pub mode: LessonMode,
     pub recorded_at: Option<String>,
     pub attendance_taken_at: Option<String>,
+    /// An online lesson's recorded length and live flag (`lesson_online`).
+    pub online_minutes: Option<u32>,
+    pub online_live: Option<bool>,
 }
 
 /// One mark: a lesson's result of one number for one student.
@@ -430,6 +433,8 @@ fn same_lesson(a: &LessonIn, b: &LessonIn) -> Vec<&'static str> {
         meta::HOMEWORK_MINUTES,
     );
     check(a.mode == b.mode, meta::MODE);
+    check(a.online_minutes == b.online_minutes, meta::ONLINE_MINUTES);
+    check(a.online_live == b.online_live, meta::ONLINE_LIVE);
     check(a.recorded_at == b.recorded_at, meta::RECORDED_AT);
     check(
         a.attendance_taken_at == b.attendance_taken_at,
@@ -510,6 +515,20 @@ fn read_lesson(t: &Table, row: &Row, issues: &mut Vec<Issue>) -> Option<(LessonI
             None
         }
     };
+    let online_minutes = number_in::<u32>(t, row, meta::ONLINE_MINUTES, (1, 240), issues);
+    let online_live = match t.get(row, meta::ONLINE_LIVE) {
+        "" => Some(None),
+        "1" | "true" => Some(Some(true)),
+        "0" | "false" => Some(Some(false)),
+        other => {
+            issues.push(t.error(
+                row,
+                meta::ONLINE_LIVE,
+                format!("«{other}» is not 1 (live) or 0 (recorded)"),
+            ));
+            None
+        }
+    };
     let recorded = instant_in(t, row, meta::RECORDED_AT, issues);
     let taken = instant_in(t, row, meta::ATTENDANCE_TAKEN_AT, issues);
     if issues.len() > n {
@@ -534,6 +553,8 @@ fn read_lesson(t: &Table, row: &Row, issues: &mut Vec<Issue>) -> Option<(LessonI
             mode: mode?,
             recorded_at: recorded.ok()?,
             attendance_taken_at: taken.ok()?,
+            online_minutes: online_minutes.ok()?,
+            online_live: online_live?,
         },
         seq.ok()??,
     ))
@@ -1520,6 +1541,32 @@ impl<'a> Writer<'a> {
                 "attendance_taken_at": l.attendance_taken_at,
             }));
             self.put("lessons", "lesson", &obj(json!({ "id": id })), Some(&row))?;
+            // The online length travels with the lesson (none: its bell).
+            let length = l.online_minutes.map(|m| {
+                obj(json!({
+                    "lesson_id": id,
+                    "minutes": m,
+                    "live": i64::from(l.online_live.unwrap_or(true)),
+                }))
+            });
+            let key = obj(json!({ "lesson_id": id }));
+            let had = self.tx.query_row(
+                "SELECT count(*) FROM lesson_online WHERE lesson_id = ?1",
+                [id],
+                |r| r.get::<_, i64>(0),
+            )? > 0;
+            if length.is_some() || had {
+                // Part of the lesson: audited, not counted on its own.
+                let entry = store::audit::write_row(
+                    self.tx,
+                    &self.operator,
+                    "import.lesson_online",
+                    "lesson_online",
+                    &key,
+                    length.as_ref(),
+                )?;
+                self.audit.extend(entry);
+            }
             out.insert(l.sid.clone(), id);
         }
         Ok(out)

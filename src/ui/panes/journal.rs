@@ -29,6 +29,9 @@ pub struct JournalPane {
     pub subjects: Vec<Subject>,
     pub subject_idx: usize,
     pub period_idx: usize,
+    /// The group shown (`o`) of a subject taught in split groups; `None`:
+    /// all groups.
+    pub group: Option<crate::domain::Id>,
     pub view: Option<JournalView>,
     /// Student row of the cursor.
     pub row: usize,
@@ -66,6 +69,7 @@ impl JournalPane {
                 old.class.id == v.class.id
                     && old.subject.id == v.subject.id
                     && old.period.id == v.period.id
+                    && old.group == v.group
             });
             self.row = self.row.min(v.students.len().saturating_sub(1));
             if same {
@@ -125,10 +129,20 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         );
         return;
     };
-    let subject = p
+    let subject_name = p
         .subjects
         .get(p.subject_idx)
-        .map_or("—", |s| s.name.as_str());
+        .map_or("—".to_string(), |s| s.name.clone());
+    // A subject taught in split groups names the group shown (`o`).
+    let subject = match p.view.as_ref() {
+        Some(v) if !v.groups.is_empty() => match &v.group {
+            Some((_, g)) => format!("{subject_name}, {g}"),
+            None if area.width >= 120 => format!("{subject_name}, all groups"),
+            None => subject_name,
+        },
+        _ => subject_name,
+    };
+    let subject = subject.as_str();
     let period = app.periods.get(p.period_idx);
     let period_text = period.map_or("—".to_string(), |pr| {
         format!(
@@ -172,7 +186,22 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
     let sep = if area.width >= 120 { "  " } else { " · " };
     let mut count = format!("{sep}{} lessons", v.lessons.len());
     let pr = &v.progress;
-    if pr.planned > 0 {
+    if pr.planned > 0 && !pr.groups.is_empty() {
+        // Each group goes through the whole plan: never added up.
+        let held: Vec<String> = pr.groups.iter().map(|g| g.held.to_string()).collect();
+        if area.width >= 120 {
+            count.push_str(&format!(
+                "{sep}plan {} of {} by group",
+                held.join(", "),
+                pr.planned
+            ));
+        } else {
+            count.push_str(&format!("{sep}plan {}/{}", held.join(", "), pr.planned));
+        }
+        if pr.behind > 0 {
+            count.push_str(&format!(", {} behind", pr.behind));
+        }
+    } else if pr.planned > 0 {
         count.push_str(&format!("{sep}plan {}/{}", pr.held, pr.planned));
         if pr.behind > 0 {
             count.push_str(&format!(", {} behind", pr.behind));

@@ -175,6 +175,29 @@ impl App {
             self.flash("no journal to edit: choose a class, subject and period");
             return;
         }
+        // Choosing a group leaves the grid's focus as it was.
+        if action == Action::PickGroup {
+            let groups = self
+                .journal
+                .view
+                .as_ref()
+                .map(|v| v.groups.clone())
+                .unwrap_or_default();
+            if groups.is_empty() {
+                self.flash("this subject is taught to the whole class: no groups to choose");
+                return;
+            }
+            let current = self
+                .journal
+                .group
+                .and_then(|g| groups.iter().position(|x| x.0 == g))
+                .map_or(0, |i| i + 1);
+            let items = std::iter::once("All groups".to_string())
+                .chain(groups.into_iter().map(|g| g.1))
+                .collect();
+            self.open_picker(PickTarget::JournalGroup, "Choose the group", items, current);
+            return;
+        }
         match action {
             // The status line says so while it lasts.
             Action::MarkEntry => self.journal.focus = true,
@@ -287,6 +310,18 @@ impl App {
             return;
         }
         self.journal.edit = Some(CellEdit { target, text });
+    }
+
+    /// A group was chosen (0: all groups): its lessons and students only.
+    pub(crate) fn journal_pick_group(&mut self, i: usize) {
+        let groups = self
+            .journal
+            .view
+            .as_ref()
+            .map(|v| v.groups.clone())
+            .unwrap_or_default();
+        self.journal.group = i.checked_sub(1).and_then(|i| groups.get(i)).map(|g| g.0);
+        self.reload_journal_view();
     }
 
     /// A form was chosen: apply it to the cell's marks (or the selection's),

@@ -149,6 +149,7 @@ impl LessonForm {
             taught_by: Some(self.taught_by.as_ref().map(|(id, _)| *id)),
             control_form: Some(self.control.as_ref().map(|(id, _, _)| *id)),
             log,
+            ..LessonEdit::default()
         })
     }
 }

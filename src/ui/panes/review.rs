@@ -716,6 +716,8 @@ impl App {
     ) {
         self.class_idx = ci;
         self.attendance.loaded = false;
+        // All groups: the finding's lesson may be either group's.
+        self.journal.group = None;
         if let Some(p) = period {
             self.journal.period_idx = p;
         }
