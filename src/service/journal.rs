@@ -82,6 +82,11 @@ pub struct JournalStudent {
     /// The marks behind each cell (same order as `cells`; empty where
     /// there is none): form of control, weight, deadline, comment, who.
     pub details: Vec<Vec<MarkDetail>>,
+    /// The absence behind each cell's `Н` (same order as `cells`): the
+    /// attendance code and its label ("Н Неуважительная причина"). The
+    /// attendance register is the one record of an absence; the journal
+    /// shows it.
+    pub absences: Vec<Option<String>>,
 }
 
 /// One mark of a cell in full.
@@ -231,6 +236,19 @@ pub fn load(
             by_cell.entry((m.student_id, i)).or_default().push(m.mark);
         }
     }
+    // The absences come from attendance, the one record of them.
+    let mut absent_at: HashMap<(Id, usize), String> = HashMap::new();
+    for (lesson_id, student_id, code, label) in store::attendance::absences_for_subject(
+        conn,
+        class.id,
+        subject.id,
+        period.starts_on,
+        period.ends_on,
+    )? {
+        if let Some(&i) = index.get(&lesson_id) {
+            absent_at.insert((student_id, i), format!("{code} {label}"));
+        }
+    }
     let finals: HashMap<Id, Option<String>> =
         store::journal::period_grades(conn, class.id, subject.id, period.id)?
             .into_iter()
@@ -246,6 +264,9 @@ pub fn load(
             let details = (0..lessons.len())
                 .map(|i| detail_of.remove(&(sid, i)).unwrap_or_default())
                 .collect();
+            let absences: Vec<Option<String>> = (0..lessons.len())
+                .map(|i| absent_at.remove(&(sid, i)))
+                .collect();
             let cells = lessons
                 .iter()
                 .enumerate()
@@ -254,10 +275,11 @@ pub fn load(
                         .lesson
                         .group_id
                         .is_none_or(|g| members_of.get(&g).is_some_and(|s| s.contains(&sid)));
-                    let marks = by_cell.remove(&(sid, i));
+                    let marks = by_cell.remove(&(sid, i)).unwrap_or_default();
+                    let absent = absences[i].is_some();
                     match marks {
-                        Some(ms) if !ms.is_empty() => {
-                            let text = ms.iter().map(Mark::display).collect::<Vec<_>>().join("/");
+                        ms if !ms.is_empty() || absent => {
+                            let text = cell_text(absent, &ms);
                             all.extend(ms);
                             MarkCell::Marks(text)
                         }
@@ -277,6 +299,7 @@ pub fn load(
                 final_grade: finals.get(&sid).cloned().flatten(),
                 cells,
                 details,
+                absences,
             }
         })
         .collect();
@@ -290,6 +313,22 @@ pub fn load(
         required_marks: required,
         progress,
     })
+}
+
+/// A cell as the grid shows it: `Н` first when attendance has the student
+/// absent (once, even beside a `Н` mark left from before migration 4), then
+/// the marks ("Н/5", "5/4").
+pub fn cell_text(absent: bool, marks: &[Mark]) -> String {
+    let shown = marks.iter().map(Mark::display);
+    let has_n = marks.iter().any(|m| m.symbol == MarkSymbol::Absent);
+    if absent && !has_n {
+        std::iter::once("Н".to_string())
+            .chain(shown)
+            .collect::<Vec<_>>()
+            .join("/")
+    } else {
+        shown.collect::<Vec<_>>().join("/")
+    }
 }
 
 /// The timetable's lessons of a class and subject between two dates (school
@@ -615,11 +654,21 @@ fn parse_tokens(text: &str) -> Result<Vec<(MarkSymbol, Option<u8>)>, MarkError> 
 /// `existing` are the cell's marks now (their deadline and comment carry over).
 pub fn check_cell(input: &CellInput, existing: &[Mark]) -> Result<Vec<Mark>, MarkError> {
     let tokens = parse_tokens(&input.text)?;
+    // `Н` is the attendance record, not a mark row: the marks after it
+    // match the cell's stored marks by their place among the marks.
+    let mut place = 0;
     tokens
         .into_iter()
-        .enumerate()
-        .map(|(i, (symbol, typed_value))| {
-            let old = existing.get(i).filter(|m| m.symbol == symbol);
+        .map(|(symbol, typed_value)| {
+            let i = place;
+            if symbol != MarkSymbol::Absent {
+                place += 1;
+            }
+            let old = existing
+                .iter()
+                .filter(|m| m.symbol != MarkSymbol::Absent)
+                .nth(i)
+                .filter(|m| m.symbol == symbol);
             let mark = match symbol {
                 MarkSymbol::Grade(v) => Mark::grade(v, 1),
                 MarkSymbol::Absent => Mark {
@@ -710,6 +759,10 @@ pub fn set_cell(
     let existing = store::journal::cell_marks(tx, lesson.id, student_id)?;
     let old: Vec<Mark> = existing.iter().map(|m| m.mark.clone()).collect();
     let mut marks = check_cell(input, &old)?;
+    // `Н` goes to attendance (the one record of an absence), the rest are
+    // the cell's mark rows.
+    let absent = marks.iter().any(|m| m.symbol == MarkSymbol::Absent);
+    marks.retain(|m| m.symbol != MarkSymbol::Absent);
     for m in &marks {
         if m.symbol == MarkSymbol::Pending && m.due_on.is_some_and(|d| d < lesson.date) {
             return Err(CellError::Refused(format!(
@@ -782,14 +835,14 @@ pub fn set_cell(
             None,
         )?);
     }
+    let working = store::school::working_date(tx, chrono::Local::now().date_naive())?;
+    audit.extend(crate::service::attendance::set_absent(
+        tx, operator, working, lesson.id, student_id, absent,
+    )?);
     Ok(CellWritten {
         lesson_id: lesson.id,
         student_id,
-        shown: marks
-            .iter()
-            .map(Mark::display)
-            .collect::<Vec<_>>()
-            .join("/"),
+        shown: cell_text(absent, &marks),
         audit,
     })
 }

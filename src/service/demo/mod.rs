@@ -1227,6 +1227,10 @@ impl<'a> Gen<'a> {
                     .filter(|s| slot.group.is_none_or(|g| class.groups[g].1.contains(&s.id)))
                     .collect();
                 let mut present = vec![];
+                // Who is away from this lesson, with the code: the one
+                // record of the absence is attendance (the journal's Н
+                // shows it).
+                let mut away_code: HashMap<Id, Id> = HashMap::new();
                 for s in &members {
                     let away = absent
                         .get(&s.id)
@@ -1266,8 +1270,11 @@ impl<'a> Gen<'a> {
                             self.stats.attendance += 1;
                         }
                     }
-                    if away.is_none() {
-                        present.push(*s);
+                    match away {
+                        None => present.push(*s),
+                        Some(code) => {
+                            away_code.insert(s.id, code);
+                        }
                     }
                 }
                 // Marks: none in grade 1 (no marks in the first year).
@@ -1293,20 +1300,27 @@ impl<'a> Gen<'a> {
                     for s in &members {
                         let is_present = present.iter().any(|p| p.id == s.id);
                         if !is_present {
+                            // Half the teachers typed Н at the control work:
+                            // where attendance was not taken, that Н is the
+                            // absence's record (an attendance entry); where
+                            // it was, the absence is already recorded once.
                             if rng.chance(50) {
                                 let (when, _) = entered(&mut rng);
-                                cells.push((
-                                    s.id,
-                                    vec![Mark {
-                                        symbol: MarkSymbol::Absent,
-                                        value: None,
-                                        weight,
-                                        due_on: None,
-                                        comment: None,
-                                    }],
-                                    form,
-                                    when,
-                                ));
+                                if !attendance_taken && let Some(&code_id) = away_code.get(&s.id) {
+                                    store::attendance::insert_mark(
+                                        self.conn,
+                                        &AttendanceMark {
+                                            lesson_id,
+                                            student_id: s.id,
+                                            code_id,
+                                            comment_code_id: None,
+                                            comment: None,
+                                            set_by: DEMO_OPERATOR.into(),
+                                            set_at: when,
+                                        },
+                                    )?;
+                                    self.stats.attendance += 1;
+                                }
                             }
                             continue;
                         }
