@@ -295,11 +295,30 @@ fn the_demo_keeps_every_absence_once_and_both_tabs_agree() {
         })
         .expect("count");
     assert_eq!(n, 0, "no Н mark rows: attendance is the record");
-    let conflicts: i64 = db
+    // Two cells of the old system's gradebook disagreed: attendance kept.
+    let conflicts: Vec<(Id, Id)> = db
         .conn()
-        .query_row("SELECT count(*) FROM absence_conflict", [], |r| r.get(0))
-        .expect("count");
-    assert_eq!(conflicts, 0);
+        .prepare("SELECT lesson_id, student_id FROM absence_conflict WHERE journal = 'Н' AND attendance = 'present'")
+        .expect("prepares")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("queries")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    assert_eq!(conflicts.len(), 2);
+    let listed = findings(&db);
+    assert_eq!(listed.len(), 2, "{listed:#?}");
+    for (l, s) in &conflicts {
+        let att: i64 = db
+            .conn()
+            .query_row(
+                "SELECT count(*) FROM attendance WHERE lesson_id = ?1 AND student_id = ?2",
+                [l, s],
+                |r| r.get(0),
+            )
+            .expect("count");
+        assert_eq!(att, 0, "present, as attendance says");
+        assert!(listed.iter().any(|f| f.key == format!("absence:{l}:{s}")));
+    }
     // Every absence of 7А Алгебра in the quarter is an Н in the journal,
     // and every Н is an absence in attendance.
     let v = journal(&db);
@@ -318,7 +337,6 @@ fn the_demo_keeps_every_absence_once_and_both_tabs_agree() {
         }
     }
     assert!(seen > 0, "the quarter has absences");
-    assert!(findings(&db).is_empty());
 }
 
 /// The demo as classbook left it before migration 4: schema 3, with the
@@ -434,7 +452,7 @@ fn migration_4_moves_the_journals_n_into_attendance_and_notes_disagreements() {
     );
     // Disagreements: attendance kept, each noted once.
     let noted: Vec<(Id, Id, String, String)> = conn
-        .prepare("SELECT lesson_id, student_id, journal, attendance FROM absence_conflict ORDER BY lesson_id, student_id")
+        .prepare("SELECT lesson_id, student_id, journal, attendance FROM absence_conflict WHERE source = 'migration' ORDER BY lesson_id, student_id")
         .expect("prepares")
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
         .expect("queries")
@@ -458,8 +476,11 @@ fn migration_4_moves_the_journals_n_into_attendance_and_notes_disagreements() {
             assert_eq!(got.3, want.3);
         }
     }
-    // The review lists them, naming both values.
-    let f = findings(&db);
+    // The review lists them (beside the demo's own two), naming both values.
+    let f: Vec<Finding> = findings(&db)
+        .into_iter()
+        .filter(|f| f.detail.contains("moved to attendance"))
+        .collect();
     assert_eq!(f.len(), 3, "{f:#?}");
     let p = f
         .iter()
@@ -658,4 +679,47 @@ fn an_imported_gradebook_that_disagrees_with_its_attendance_is_a_finding() {
         })
         .expect("count");
     assert_eq!(marks_n, 0);
+}
+
+/// At the keyboard: Н typed in the journal grid is the attendance tab's
+/// absence, the info line names its code, and `u` takes it back from both.
+#[test]
+fn at_the_keyboard_n_typed_in_the_journal_shows_in_attendance_and_u_undoes_both() {
+    use crossterm::event::KeyCode;
+    let (_dir, mut app) = common::demo_app();
+    common::type_keys(&mut app, "c/7а");
+    common::press(&mut app, KeyCode::Enter);
+    common::type_keys(&mut app, "s/алгеб");
+    common::press(&mut app, KeyCode::Enter);
+    let v = app.journal.view.clone().expect("journal loaded");
+    assert_eq!(v.period.label, "2 четверть");
+    let (row, col) = present_cell(&v);
+    common::press(&mut app, KeyCode::Char('g'));
+    for _ in 0..row {
+        common::press(&mut app, KeyCode::Char('j'));
+    }
+    while app.journal.col > col {
+        common::press(&mut app, KeyCode::Char('h'));
+    }
+    assert_eq!((app.journal.row, app.journal.col), (row, col));
+    let (lid, sid) = (v.lessons[col].lesson.id, v.students[row].student_id);
+    common::type_keys(&mut app, "н");
+    common::press(&mut app, KeyCode::Enter);
+    let cell = app.journal.view.as_ref().expect("view").students[row].cells[col].clone();
+    assert_eq!(cell, MarkCell::Marks("Н".into()));
+    assert_eq!(
+        category(&attendance_cell(app.db(), lid, sid)),
+        Some(Category::AbsentUnspecified)
+    );
+    // Back on the cell, the info line names the attendance code.
+    common::press(&mut app, KeyCode::Char('k'));
+    let screen = classbook::ui::render_text(&app, 200, 50).expect("renders");
+    assert!(
+        screen.contains("Н Отсутствие, причина не указана (attendance)"),
+        "{screen}"
+    );
+    common::press(&mut app, KeyCode::Char('u'));
+    assert_eq!(attendance_cell(app.db(), lid, sid), DayCell::Present);
+    let cell = app.journal.view.as_ref().expect("view").students[row].cells[col].clone();
+    assert_eq!(cell, MarkCell::Empty);
 }

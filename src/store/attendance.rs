@@ -325,3 +325,21 @@ pub fn has_conflict(conn: &Connection, lesson_id: Id, student_id: Id) -> Result<
         |r| r.get(0),
     )?)
 }
+
+/// Note a disagreement between the journal and attendance (the demo; the
+/// import writes through the audit log).
+pub fn insert_conflict(conn: &Connection, k: &AbsenceConflict) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO absence_conflict (lesson_id, student_id, journal, attendance, source, noted_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        k.lesson_id,
+        k.student_id,
+        nfc(&k.journal),
+        nfc(&k.attendance),
+        nfc(&k.source),
+        k.noted_at
+    ])?;
+    Ok(())
+}
