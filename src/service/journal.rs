@@ -1362,3 +1362,49 @@ pub fn suggestion_text(s: &Suggestion) -> String {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pending(v: u8, due: &str) -> Mark {
+        Mark {
+            symbol: MarkSymbol::Pending,
+            value: Some(v),
+            weight: 1,
+            due_on: NaiveDate::parse_from_str(due, "%Y-%m-%d").ok(),
+            comment: None,
+        }
+    }
+
+    #[test]
+    fn the_cell_shows_the_absence_first_and_once() {
+        let five = Mark::grade(5, 1);
+        assert_eq!(cell_text(true, &[]), "Н");
+        assert_eq!(cell_text(true, std::slice::from_ref(&five)), "Н/5");
+        assert_eq!(cell_text(false, std::slice::from_ref(&five)), "5");
+        assert_eq!(cell_text(false, &[]), "");
+        // A Н mark left from before migration 4 is not shown twice.
+        let old_n = Mark {
+            symbol: MarkSymbol::Absent,
+            value: None,
+            weight: 1,
+            due_on: None,
+            comment: None,
+        };
+        assert_eq!(cell_text(true, &[five.clone(), old_n.clone()]), "5/Н");
+        assert_eq!(cell_text(false, &[five, old_n]), "5/Н");
+    }
+
+    #[test]
+    fn n_typed_before_a_pending_mark_keeps_its_deadline() {
+        // The cell shows "Н/*4": the pending mark is the first mark row.
+        let existing = [pending(4, "2025-12-20")];
+        let marks = check_cell(&CellInput::text("Н/*4"), &existing).expect("valid");
+        assert_eq!(marks.len(), 2);
+        assert_eq!(marks[0].symbol, MarkSymbol::Absent);
+        assert_eq!(marks[1], existing[0]);
+        // Without the mark row to carry it over, the deadline is asked for.
+        assert!(check_cell(&CellInput::text("Н/*4"), &[]).is_err());
+    }
+}
