@@ -339,11 +339,11 @@ fn the_demo_keeps_every_absence_once_and_both_tabs_agree() {
     assert!(seen > 0, "the quarter has absences");
 }
 
-/// The demo as classbook left it before migration 4: schema 3, with the
+/// The demo as classbook left it before migration 5: schema 4, with the
 /// journal's Н as mark rows. Returns the cells: (agreeing, Н where
 /// attendance says present, Н at a lesson whose attendance was not taken,
 /// Н beside Д, an absence beside a mark).
-fn as_schema_3(db: &Db) -> [(Id, Id); 5] {
+fn as_schema_4(db: &Db) -> [(Id, Id); 5] {
     let conn = db.conn();
     let cell = |sql: &str| -> (Id, Id) {
         conn.query_row(sql, [], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -403,20 +403,20 @@ fn as_schema_3(db: &Db) -> [(Id, Id); 5] {
         mark(c, "Н");
     }
     mark(beside_mark, "5");
-    conn.execute_batch("DROP TABLE absence_conflict; PRAGMA user_version = 3;")
-        .expect("back to schema 3");
+    conn.execute_batch("DROP TABLE absence_conflict; PRAGMA user_version = 4;")
+        .expect("back to schema 4");
     [agreeing, present, not_taken, remote, beside_mark]
 }
 
 #[test]
-fn migration_4_moves_the_journals_n_into_attendance_and_notes_disagreements() {
+fn migration_5_moves_the_journals_n_into_attendance_and_notes_disagreements() {
     let (dir, db) = common::demo_db();
     let path = dir.path().join("demo.sqlite");
     let attendance_before: i64 = db
         .conn()
         .query_row("SELECT count(*) FROM attendance", [], |r| r.get(0))
         .expect("count");
-    let [agreeing, present, not_taken, remote, beside_mark] = as_schema_3(&db);
+    let [agreeing, present, not_taken, remote, beside_mark] = as_schema_4(&db);
     drop(db);
     let db = store::open(&path, &OpenOptions::default()).expect("migrates");
     let conn = db.conn();
@@ -508,7 +508,7 @@ fn migration_4_moves_the_journals_n_into_attendance_and_notes_disagreements() {
 fn writing_the_cell_settles_a_disagreement_and_undo_brings_it_back() {
     let (dir, db) = common::demo_db();
     let path = dir.path().join("demo.sqlite");
-    let [_, present, ..] = as_schema_3(&db);
+    let [_, present, ..] = as_schema_4(&db);
     drop(db);
     let mut db = store::open(&path, &OpenOptions::default()).expect("migrates");
     let key = format!("absence:{}:{}", present.0, present.1);
@@ -703,6 +703,8 @@ fn at_the_keyboard_n_typed_in_the_journal_shows_in_attendance_and_u_undoes_both(
     }
     assert_eq!((app.journal.row, app.journal.col), (row, col));
     let (lid, sid) = (v.lessons[col].lesson.id, v.students[row].student_id);
+    // `i` starts mark entry; Н typed, Enter saves.
+    common::press(&mut app, KeyCode::Char('i'));
     common::type_keys(&mut app, "н");
     common::press(&mut app, KeyCode::Enter);
     let cell = app.journal.view.as_ref().expect("view").students[row].cells[col].clone();
@@ -711,8 +713,11 @@ fn at_the_keyboard_n_typed_in_the_journal_shows_in_attendance_and_u_undoes_both(
         category(&attendance_cell(app.db(), lid, sid)),
         Some(Category::AbsentUnspecified)
     );
-    // Back on the cell, the info line names the attendance code.
-    common::press(&mut app, KeyCode::Char('k'));
+    // Out of mark entry and back on the cell, the info line names the
+    // attendance code.
+    common::press(&mut app, KeyCode::Esc);
+    common::press(&mut app, KeyCode::Up);
+    assert_eq!((app.journal.row, app.journal.col), (row, col));
     let screen = classbook::ui::render_text(&app, 200, 50).expect("renders");
     assert!(
         screen.contains("Н Отсутствие, причина не указана (attendance)"),

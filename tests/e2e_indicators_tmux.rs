@@ -53,10 +53,10 @@ fn open_the_programme_enter_a_value_recompute_read_the_chart() {
     tmux.text("Мониторинг, декабрь 2025");
     tmux.keys(&["Enter"]);
     tmux.wait_for("value 31% recorded for 2025-2026");
-    tmux.keys(&["r"]);
+    tmux.keys(&["R"]);
     tmux.wait_for("recomputed as of 24.12.2025: 3 new");
     let table = tmux.screen();
-    tmux.keys(&["k", "k", "k", "c"]);
+    tmux.keys(&["k", "k", "k", "C"]);
     let chart = tmux.wait_for("Values recorded, newest first");
     tmux.keys(&["q"]);
 

@@ -40,7 +40,7 @@ fn write_a_report_from_the_tab_in_a_real_terminal() {
     t.start(&cmd);
     t.keys(&["6"]);
     t.wait_for("Class performance");
-    t.keys(&["r", "/", "a", "t", "t", "Enter"]);
+    t.keys(&["Enter", "/", "a", "t", "t", "Enter"]);
     t.wait_for("Class attendance");
     t.keys(&["c", "/", "7", "a", "Enter"]);
     let screen = t.wait_for("Class 7А");

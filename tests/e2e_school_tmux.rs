@@ -72,7 +72,7 @@ fn a_school_from_nothing_to_a_mark_in_the_journal() {
     tmux.wait_for(&format!("added school year {label}"));
     tmux.wait_for("No bell times yet.");
     // A quarter from the year's first day (as offered) to a month from now.
-    tmux.keys(&["p"]);
+    tmux.keys(&["P"]);
     tmux.wait_for("Add a period to");
     tmux.keys(&["Tab", "Tab", "Tab", "Tab", "C-u"]);
     tmux.text(&day(quarter_end));
@@ -83,7 +83,7 @@ fn a_school_from_nothing_to_a_mark_in_the_journal() {
         day(quarter_end)
     ));
     // A bell, as offered.
-    tmux.keys(&["b"]);
+    tmux.keys(&["B"]);
     tmux.wait_for("Set a lesson's bell times");
     tmux.keys(&["C-s"]);
     tmux.wait_for("added bell times of lesson 1: 08:30–09:15");
@@ -163,7 +163,7 @@ fn a_school_from_nothing_to_a_mark_in_the_journal() {
     tmux.keys(&["1"]);
     let s = tmux.wait_for("7А · Математика · Quarter 1");
     assert!(s.contains("Иванова Анна Петровна"), "{s}");
-    tmux.keys(&["g", "5", "Enter"]);
+    tmux.keys(&["g", "i", "5", "Enter"]);
     tmux.wait_for("saved: 5 for");
     tmux.keys(&["q"]);
 

@@ -270,10 +270,10 @@ fn keys_resize_and_quit_in_a_real_terminal() {
 
     // ?: the help overlay; Escape closes it.
     t.keys(&["?"]);
-    t.wait_for_text("Keys (Esc closes");
+    t.wait_for_text("Keys (/ searches, Esc closes");
     t.keys(&["Escape"]);
     t.wait_for("the help to close", |s| {
-        !s.contains("Keys (Esc closes") && s.contains("abs")
+        !s.contains("Keys (/ searches, Esc closes") && s.contains("abs")
     });
 
     // 3: the training sessions.
@@ -348,7 +348,7 @@ fn no_color_gives_bold_and_reverse_only() {
         ("3", "sessions"),
         ("4", TAB_BAR),
         ("5", TAB_BAR),
-        ("?", "Keys (Esc closes"),
+        ("?", "Keys (/ searches, Esc closes"),
     ] {
         t.keys(&[key]);
         t.wait_for_text(needle);
@@ -372,7 +372,9 @@ fn no_color_gives_bold_and_reverse_only() {
     assert!(params.contains(&7), "reverse is used: {all:?}");
     // Escape and q sent together would read as Alt-q: wait in between.
     t.keys(&["Escape"]);
-    t.wait_for("the help to close", |s| !s.contains("Keys (Esc closes"));
+    t.wait_for("the help to close", |s| {
+        !s.contains("Keys (/ searches, Esc closes")
+    });
     t.keys(&["q"]);
     assert_eq!(t.wait_for_exit(), "0");
 }

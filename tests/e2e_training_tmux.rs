@@ -47,9 +47,9 @@ fn add_a_session_roll_call_and_standing_agree_with_the_cli() {
     tmux.wait_for("added the session of 24.12.2025");
     tmux.keys(&["Enter"]);
     tmux.wait_for("Roll call");
-    tmux.keys(&["P"]);
+    tmux.keys(&["A"]);
     tmux.wait_for("35/35 marked");
-    tmux.keys(&["l", "s"]);
+    tmux.keys(&["L", "s"]);
     tmux.wait_for("a medical certificate");
     tmux.keys(&["Enter"]);
     tmux.keys(&["k"]);

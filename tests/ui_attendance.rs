@@ -335,7 +335,7 @@ fn the_code_table_screen_adds_edits_and_hides() {
     press(&mut app, KeyCode::Char('C'));
     assert_eq!(app.attendance.show, Show::Codes);
     insta::assert_snapshot!("attendance_codes_80x24", screen(&app, 80, 24));
-    // Add 线 (present remotely, key x): the form takes every key, q and j too.
+    // Add 线 (present remotely, key z): the form takes every key, q and j too.
     press(&mut app, KeyCode::Char('+'));
     assert!(app.attendance.form.is_some());
     type_keys(&mut app, "线");
@@ -356,7 +356,7 @@ fn the_code_table_screen_adds_edits_and_hides() {
         app.message
     );
     press(&mut app, KeyCode::Backspace);
-    type_keys(&mut app, "x");
+    type_keys(&mut app, "z");
     press(&mut app, KeyCode::Enter);
     assert!(app.attendance.form.is_none(), "{:?}", app.message);
     let added = app
@@ -374,7 +374,7 @@ fn the_code_table_screen_adds_edits_and_hides() {
     // The new key works in the day grid.
     press(&mut app, KeyCode::Esc);
     to_present_cell(&mut app);
-    press(&mut app, KeyCode::Char('x'));
+    press(&mut app, KeyCode::Char('z'));
     assert_eq!(code_of(&cell(&app)).as_deref(), Some("线"));
     // Б is in use: Backspace hides it (no deleting); the Б key stops working.
     press(&mut app, KeyCode::Char('C'));

@@ -74,7 +74,7 @@ fn enter_a_value_recompute_and_read_the_chart() {
     // Recompute: the bound indicators get values dated the working date.
     go_to(&mut app, "1.2");
     assert!(app.indicators.current().unwrap().metric.is_some());
-    press(&mut app, KeyCode::Char('r'));
+    press(&mut app, KeyCode::Char('R'));
     let msg = app.message.clone().unwrap();
     assert!(
         msg.starts_with("recomputed as of 24.12.2025: 3 new,"),
@@ -89,7 +89,7 @@ fn enter_a_value_recompute_and_read_the_chart() {
     insta::assert_snapshot!("indicators_recomputed_80x24", screen(&app, 80, 24));
 
     // The chart of 1.2: three periods, target and actual, every value.
-    press(&mut app, KeyCode::Char('c'));
+    press(&mut app, KeyCode::Char('C'));
     assert_eq!(app.indicators.screen, Screen::Chart);
     assert_eq!(app.indicators.history.len(), 3);
     let text = screen(&app, 80, 24);
@@ -100,7 +100,7 @@ fn enter_a_value_recompute_and_read_the_chart() {
     // j moves to the next indicator's chart, skipping task headings.
     press(&mut app, KeyCode::Char('j'));
     assert_eq!(app.indicators.current().unwrap().number, "2.1");
-    press(&mut app, KeyCode::Char('c'));
+    press(&mut app, KeyCode::Char('C'));
     assert_eq!(app.indicators.screen, Screen::Table);
 
     // Undo takes the recomputed values back, then the entered one.
@@ -128,7 +128,7 @@ fn targets_binding_filter_sort_and_the_data_behind() {
     press(&mut app, KeyCode::Char('4'));
     // Targets: 2.3's 2025–2026 target to 60%.
     go_to(&mut app, "2.3");
-    press(&mut app, KeyCode::Char('t'));
+    press(&mut app, KeyCode::Char('T'));
     press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::Tab);
     for _ in 0..5 {
@@ -141,7 +141,7 @@ fn targets_binding_filter_sort_and_the_data_behind() {
 
     // Bind 2.4 (a share) to the share of lessons with a topic.
     go_to(&mut app, "2.4");
-    press(&mut app, KeyCode::Char('b'));
+    press(&mut app, KeyCode::Char('m'));
     for _ in 0..3 {
         press(&mut app, KeyCode::Right);
     }
@@ -155,7 +155,7 @@ fn targets_binding_filter_sort_and_the_data_behind() {
         r.metric.as_ref().map(|m| m.0),
         Some(Metric::LessonsWithTopic)
     );
-    press(&mut app, KeyCode::Char('r'));
+    press(&mut app, KeyCode::Char('R'));
     let r = app.indicators.current().unwrap().clone();
     let a = r.actual.clone().unwrap();
     assert!(
@@ -228,7 +228,7 @@ fn targets_binding_filter_sort_and_the_data_behind() {
     insta::assert_snapshot!("indicators_filtered_80x24", screen(&app, 80, 24));
     // s: by achievement inside each task; the cursor stays on its indicator.
     let before = app.indicators.current().unwrap().number.clone();
-    press(&mut app, KeyCode::Char('s'));
+    press(&mut app, KeyCode::Char('o'));
     assert_eq!(app.indicators.view.sort, Sort::Achievement);
     assert_eq!(app.indicators.current().unwrap().number, before);
     // The filter form again, emptied: everything.
@@ -250,7 +250,7 @@ fn targets_binding_filter_sort_and_the_data_behind() {
 fn the_cli_agrees_with_the_screen() {
     let (_dir, mut app) = demo_app();
     press(&mut app, KeyCode::Char('4'));
-    press(&mut app, KeyCode::Char('r'));
+    press(&mut app, KeyCode::Char('R'));
     let path = app.db().path().to_path_buf();
     let out = Command::new(env!("CARGO_BIN_EXE_classbook"))
         .args(["--db"])
@@ -382,14 +382,14 @@ fn every_screen_draws_at_any_size_and_keys_without_a_programme_are_harmless() {
     press(&mut app, KeyCode::Char('a'));
     check(&app, "form");
     press(&mut app, KeyCode::Esc);
-    press(&mut app, KeyCode::Char('t'));
+    press(&mut app, KeyCode::Char('T'));
     check(&app, "targets");
     press(&mut app, KeyCode::Esc);
-    press(&mut app, KeyCode::Char('c'));
+    press(&mut app, KeyCode::Char('C'));
     check(&app, "chart");
     press(&mut app, KeyCode::Char('G'));
     check(&app, "chart of the last indicator");
-    press(&mut app, KeyCode::Char('c'));
+    press(&mut app, KeyCode::Char('C'));
     // The second programme: one period.
     press(&mut app, KeyCode::Char('p'));
     press(&mut app, KeyCode::Down);
@@ -404,7 +404,7 @@ fn every_screen_draws_at_any_size_and_keys_without_a_programme_are_harmless() {
             .starts_with("Kế hoạch")
     );
     check(&app, "seed 000 table");
-    press(&mut app, KeyCode::Char('c'));
+    press(&mut app, KeyCode::Char('C'));
     check(&app, "seed 000 chart");
 
     let (_e, db) = common::empty_db();

@@ -35,7 +35,7 @@ fn algebra_7a(app: &mut App) {
         .iter()
         .position(|s| s.cells[col] == MarkCell::Empty)
         .unwrap();
-    // Moving the cursor puts it in the grid.
+    // Moving the cursor; `i` then starts mark entry.
     press(app, KeyCode::Char('g'));
     for _ in 0..row {
         press(app, KeyCode::Char('j'));
@@ -43,6 +43,8 @@ fn algebra_7a(app: &mut App) {
     while app.journal.col > col {
         press(app, KeyCode::Char('h'));
     }
+    assert!(!app.journal.focus, "moving does not start mark entry");
+    press(app, KeyCode::Char('i'));
     assert!(app.journal.focus);
     assert_eq!((app.journal.row, app.journal.col), (row, col));
 }
@@ -140,7 +142,10 @@ fn invalid_symbols_are_refused_and_nothing_is_written() {
     press(&mut app, KeyCode::Char('7'));
     assert_eq!(
         app.message.as_deref(),
-        Some("not saved: «7» is not a mark: use 2, 3, 4, 5, Н, * or °")
+        Some(
+            "not saved: «7» is not a mark: use 2, 3, 4, 5, Н, * or ° \
+             (mark entry; Esc leaves it, then 7 is a key again)"
+        )
     );
     assert!(app.journal.edit.is_none());
     type_keys(&mut app, "5+");
@@ -283,7 +288,7 @@ fn selection_fill_down_set_selected_and_one_undo() {
     press(&mut app, KeyCode::Char('v'));
     press(&mut app, KeyCode::Char('j'));
     press(&mut app, KeyCode::Char('j'));
-    press(&mut app, KeyCode::Char('D'));
+    press(&mut app, KeyCode::Char('J'));
     for r in &rows {
         assert_eq!(stored(&app, *r, col), vec![("4".into(), 1)], "row {r}");
     }
@@ -334,12 +339,17 @@ fn the_final_grade_is_entered_beside_the_suggestion() {
 }
 
 #[test]
-fn digits_switch_tabs_until_the_cursor_enters_the_grid() {
+fn digits_switch_tabs_until_mark_entry_starts() {
     let (_dir, mut app) = demo_app();
     press(&mut app, KeyCode::Char('2'));
     assert_eq!(app.tab, classbook::ui::Tab::Attendance);
     press(&mut app, KeyCode::Char('1'));
+    // Moving the cursor is not mark entry: 2 is still a tab.
     press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Char('2'));
+    assert_eq!(app.tab, classbook::ui::Tab::Attendance);
+    press(&mut app, KeyCode::Char('1'));
+    press(&mut app, KeyCode::Char('i'));
     press(&mut app, KeyCode::Char('2'));
     assert_eq!(app.tab, classbook::ui::Tab::Journal);
     assert!(app.journal.edit.is_some());
@@ -369,7 +379,7 @@ fn the_lesson_form_fills_topic_homework_mode_substitute_and_log() {
         .next_topic
         .clone()
         .expect("the plan offers a next topic");
-    press(&mut app, KeyCode::Char('r'));
+    press(&mut app, KeyCode::Char('E'));
     assert!(app.journal.lesson_form.is_some());
     // Replace the topic with the plan's next one (Ctrl-t), then homework.
     ctrl(&mut app, 't');
@@ -426,7 +436,7 @@ fn the_lesson_form_refuses_text_homework_without_text() {
     let before = app.journal.view.as_ref().unwrap().lessons[col]
         .lesson
         .clone();
-    press(&mut app, KeyCode::Char('r'));
+    press(&mut app, KeyCode::Char('E'));
     press(&mut app, KeyCode::Tab);
     // Cycle to "text" with the task emptied.
     while !screen(&app, 80, 24).contains("‹ text ›") {
@@ -482,7 +492,7 @@ fn a_control_event_set_on_the_lesson_weighs_its_marks() {
     algebra_7a(&mut app);
     let (row, col) = (app.journal.row, app.journal.col);
     let lesson_id = app.journal.view.as_ref().unwrap().lessons[col].lesson.id;
-    press(&mut app, KeyCode::Char('r'));
+    press(&mut app, KeyCode::Char('E'));
     for _ in 0..6 {
         press(&mut app, KeyCode::Tab);
     }

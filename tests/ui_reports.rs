@@ -16,7 +16,7 @@ fn screen(app: &App, w: u16, h: u16) -> String {
 
 /// The report kind's picker: choose by typing its title.
 fn choose_kind(app: &mut App, filter: &str) {
-    press(app, KeyCode::Char('r'));
+    press(app, KeyCode::Enter);
     assert!(matches!(app.overlay, Overlay::Picker(_)));
     type_keys(app, &format!("/{filter}"));
     press(app, KeyCode::Enter);
@@ -210,7 +210,7 @@ fn reports_tab_snapshots() {
             screen(&app, w, h)
         );
     }
-    press(&mut app, KeyCode::Char('r'));
+    press(&mut app, KeyCode::Enter);
     insta::assert_snapshot!("reports_kind_picker_80x24", screen(&app, 80, 24));
     type_keys(&mut app, "/attend");
     press(&mut app, KeyCode::Enter);

@@ -130,19 +130,19 @@ fn set_up_the_year(app: &mut App) {
     assert_eq!(app.year.as_ref().map(|y| y.label.as_str()), Some("2025/26"));
     // Three quarters: the first two as offered, the third to 22.03 (its
     // year taken from the school year).
-    press(app, KeyCode::Char('p'));
+    press(app, KeyCode::Char('P'));
     save(app);
-    press(app, KeyCode::Char('p'));
+    press(app, KeyCode::Char('P'));
     assert!(screen(app).contains("27.10.2025"), "{}", screen(app));
     save(app);
-    press(app, KeyCode::Char('p'));
+    press(app, KeyCode::Char('P'));
     for _ in 0..4 {
         tab(app);
     }
     field(app, "22.03");
     save(app);
     // The winter break.
-    press(app, KeyCode::Char('v'));
+    press(app, KeyCode::Char('V'));
     tab(app);
     field(app, "Зимние каникулы");
     tab(app);
@@ -151,9 +151,9 @@ fn set_up_the_year(app: &mut App) {
     field(app, "11.01");
     save(app);
     // Two bells: 08:30–09:15, then 09:25–10:10 as offered.
-    press(app, KeyCode::Char('b'));
+    press(app, KeyCode::Char('B'));
     save(app);
-    press(app, KeyCode::Char('b'));
+    press(app, KeyCode::Char('B'));
     save(app);
 }
 
@@ -225,7 +225,7 @@ fn set_up_classes(app: &mut App) {
     }
     assert_eq!(app.class().map(|c| c.name.as_str()), Some("7А"));
     for g in ["English 1", "English 2"] {
-        press(app, KeyCode::Char('r'));
+        press(app, KeyCode::Char('R'));
         type_keys(app, g);
         press(app, KeyCode::Enter);
         assert_eq!(app.school_pane.form, None, "{:?}", app.message);
@@ -287,18 +287,18 @@ fn set_up_students(app: &mut App) {
     save(app);
     // Nguyễn's admission order, entered later.
     go_to_student(app, "Nguyễn");
-    press(app, KeyCode::Char('o'));
+    press(app, KeyCode::Char('O'));
     type_keys(app, "16-у");
     press(app, KeyCode::Enter);
     type_keys(app, "01.09.2025");
     press(app, KeyCode::Enter);
     assert_eq!(app.school_pane.form, None, "{:?}", app.message);
     // …into English 1.
-    press(app, KeyCode::Char('r'));
+    press(app, KeyCode::Char('R'));
     choose(app, "English 1");
     // Иванова's mother.
     go_to_student(app, "Иванова");
-    press(app, KeyCode::Char('f'));
+    press(app, KeyCode::Char('F'));
     press(app, KeyCode::Enter);
     type_keys(app, "Иванова");
     press(app, KeyCode::Enter);
@@ -309,7 +309,7 @@ fn set_up_students(app: &mut App) {
     save(app);
     // 欧阳 小明 moves to 5Б on 12.01.2026 by order 20-у.
     go_to_student(app, "欧阳");
-    press(app, KeyCode::Char('m'));
+    press(app, KeyCode::Char('M'));
     assert!(screen(app).contains("transfer to another class"));
     tab(app);
     press(app, KeyCode::Enter);
@@ -556,7 +556,7 @@ fn a_small_school_set_up_by_hand_then_a_mark_in_the_journal() {
     let dates: Vec<NaiveDate> = v.lessons.iter().map(|l| l.lesson.date).collect();
     assert_eq!(dates, [d(2025, 12, 22), d(2026, 1, 12)]);
     press(&mut app, KeyCode::Char('g'));
-    type_keys(&mut app, "5");
+    type_keys(&mut app, "i5");
     press(&mut app, KeyCode::Enter);
     assert_eq!(
         count(&app, "SELECT count(*) FROM mark WHERE symbol = '5'"),
@@ -652,7 +652,7 @@ fn forms_refuse_bad_input_and_keep_what_was_typed() {
     field(&mut app, "31.05.2026");
     save(&mut app);
     // A bell at a time that is not one.
-    press(&mut app, KeyCode::Char('b'));
+    press(&mut app, KeyCode::Char('B'));
     tab(&mut app);
     field(&mut app, "8.30");
     ctrl(&mut app, 's');
@@ -844,7 +844,7 @@ fn a_year_corrected_and_a_departure_to_confirm_dismissed() {
     press(&mut app, KeyCode::Char(']'));
     press(&mut app, KeyCode::Char(']'));
     assert!(screen(&app).contains("Nguyễn Thị Lan (leaving?)"));
-    press(&mut app, KeyCode::Char('X'));
+    press(&mut app, KeyCode::Char('x'));
     assert!(screen(&app).contains("Nguyễn Thị Lan is not leaving?"));
     press(&mut app, KeyCode::Enter);
     assert_eq!(count(&app, "SELECT count(*) FROM departure_pending"), 0);

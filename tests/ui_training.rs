@@ -57,7 +57,7 @@ fn add_a_session_take_its_roll_call_and_watch_the_standing() {
     // Enter opens the roll call on that session; P marks everyone present.
     press(&mut app, KeyCode::Enter);
     assert_eq!(app.training.screen, Screen::RollCall);
-    press(&mut app, KeyCode::Char('P'));
+    press(&mut app, KeyCode::Char('A'));
     let roll = app.training.roll.as_ref().unwrap();
     let first = roll.teachers[0].clone();
     let second = roll.teachers[1].clone();
@@ -68,8 +68,8 @@ fn add_a_session_take_its_roll_call_and_watch_the_standing() {
             .count(),
         roll.teachers.len()
     );
-    // One late (l, the cursor moves down), one sick leave with its form.
-    press(&mut app, KeyCode::Char('l'));
+    // One late (L, the cursor moves down), one sick leave with its form.
+    press(&mut app, KeyCode::Char('L'));
     press(&mut app, KeyCode::Char('s'));
     assert_eq!(app.mode(), Mode::TrainingForm);
     insta::assert_snapshot!("training_sick_leave_form_80x24", screen(&app));
@@ -145,7 +145,7 @@ fn the_year_view_and_publishing_with_differences() {
     press(&mut app, KeyCode::Char('3'));
     press(&mut app, KeyCode::Char('T'));
     assert_eq!(app.mode(), Mode::TrainingStanding);
-    press(&mut app, KeyCode::Char('P'));
+    press(&mut app, KeyCode::Char('F'));
     assert!(screen(&app).contains("Publish the standing of semester 1?"));
     press(&mut app, KeyCode::Enter);
     assert_eq!(
@@ -164,7 +164,7 @@ fn the_year_view_and_publishing_with_differences() {
     let text = screen(&app);
     assert!(text.contains("1 teacher differs since (≠)"), "{text}");
     // The year view.
-    press(&mut app, KeyCode::Char('t'));
+    press(&mut app, KeyCode::Char('y'));
     assert_eq!(app.training.standing.as_ref().unwrap().scope, Scope::Year);
     assert!(screen(&app).contains("Standing · the year"));
 }
@@ -222,7 +222,7 @@ fn refused_form_input_keeps_the_form_and_the_database() {
     assert_eq!(app.training.form, None);
     assert_eq!(sum(&app), before, "nothing was saved");
     // Deleting a session with a roll call is refused with the reason.
-    press(&mut app, KeyCode::Char('D'));
+    press(&mut app, KeyCode::Char('x'));
     press(&mut app, KeyCode::Enter);
     let e = app.training.form.as_ref().unwrap().error.clone().unwrap();
     assert!(e.contains("only a session without attendance"), "{e}");
@@ -257,7 +257,7 @@ fn a_weekly_copy_and_its_undo() {
     // (03.09) is copied to the next two weeks.
     assert_eq!(app.training.row, n - 1);
     press(&mut app, KeyCode::Char('g'));
-    press(&mut app, KeyCode::Char('w'));
+    press(&mut app, KeyCode::Char('W'));
     for _ in 0..3 {
         press(&mut app, KeyCode::Backspace);
     }
@@ -275,7 +275,7 @@ fn external_training_from_the_standing_counts_once() {
     press(&mut app, KeyCode::Char('3'));
     press(&mut app, KeyCode::Char('T'));
     let before = app.training.standing.as_ref().unwrap().rows[0].clone();
-    press(&mut app, KeyCode::Char('E'));
+    press(&mut app, KeyCode::Char('a'));
     assert_eq!(app.mode(), Mode::TrainingForm);
     type_keys(&mut app, "ГАОУ ДПО «Институт развития образования»");
     press(&mut app, KeyCode::Tab);
@@ -297,7 +297,7 @@ fn external_training_from_the_standing_counts_once() {
     assert_eq!(after.credits_external, before.credits_external + 2250);
     assert_eq!(after.credits, before.credits + 2250);
     // The year counts it once too.
-    press(&mut app, KeyCode::Char('t'));
+    press(&mut app, KeyCode::Char('y'));
     let year = app.training.standing.as_ref().unwrap().rows[0].clone();
     assert_eq!(year.credits_external, after.credits_external);
     // u takes it back.

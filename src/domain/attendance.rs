@@ -83,7 +83,7 @@ pub struct AttendanceMark {
 }
 
 /// The journal and the attendance register said different things about
-/// one student at one lesson (found by migration 4 or brought by an
+/// one student at one lesson (found by migration 5 or brought by an
 /// import). Attendance was kept; the review lists it (rule
 /// `absence.disagrees`) until the cell is written again from either tab.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -518,7 +518,7 @@ fn write_code(
 }
 
 /// Settle a disagreement noted between the journal and attendance for a
-/// student at a lesson (migration 4, an import): writing the cell from
+/// student at a lesson (migration 5, an import): writing the cell from
 /// either tab decides it. Audited, so an undo brings the finding back.
 pub fn settle_conflict(
     conn: &store::Conn,

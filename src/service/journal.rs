@@ -316,7 +316,7 @@ pub fn load(
 }
 
 /// A cell as the grid shows it: `Н` first when attendance has the student
-/// absent (once, even beside a `Н` mark left from before migration 4), then
+/// absent (once, even beside a `Н` mark left from before migration 5), then
 /// the marks ("Н/5", "5/4").
 pub fn cell_text(absent: bool, marks: &[Mark]) -> String {
     let shown = marks.iter().map(Mark::display);
@@ -1384,7 +1384,7 @@ mod tests {
         assert_eq!(cell_text(true, std::slice::from_ref(&five)), "Н/5");
         assert_eq!(cell_text(false, std::slice::from_ref(&five)), "5");
         assert_eq!(cell_text(false, &[]), "");
-        // A Н mark left from before migration 4 is not shown twice.
+        // A Н mark left from before migration 5 is not shown twice.
         let old_n = Mark {
             symbol: MarkSymbol::Absent,
             value: None,

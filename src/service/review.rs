@@ -504,7 +504,7 @@ pub fn run(conn: &store::Conn, q: &ReviewQuery) -> Result<Review> {
         }
     }
 
-    // The journal and attendance disagreed (migration 4, an import):
+    // The journal and attendance disagreed (migration 5, an import):
     // attendance was kept, the finding stays until the cell is written.
     for k in store::attendance::conflicts(conn, from, to)? {
         let Some(l) = lesson_by_id.get(&k.lesson_id) else {

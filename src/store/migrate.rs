@@ -10,7 +10,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_setup.sql"),
     include_str!("migrations/0003_written_forms.sql"),
-    include_str!("migrations/0004_absence_one_record.sql"),
+    include_str!("migrations/0004_status_keys.sql"),
+    include_str!("migrations/0005_absence_one_record.sql"),
 ];
 
 /// The migration after which the written works of `data/control_forms.csv`

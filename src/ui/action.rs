@@ -101,7 +101,7 @@ actions! {
     ClearEntry = "clear_entry", "clear", "Remove the roll-call entry under the cursor";
     Paperwork = "paperwork", "paperwork", "Leave paperwork: approver, certificate, make-up date";
     ToggleScope = "toggle_scope", "semester/year", "Standing: switch between semester and year";
-    Publish = "publish", "publish", "Publish the semester's standing (a frozen snapshot)";
+    Publish = "publish", "publish", "Publish (freeze) the semester's standing: a snapshot";
     AddExternal = "add_external", "external", "Register external training for the teacher";
     FormNext = "form_next", "next field", "Go to the next field of the form";
     FormPrev = "form_prev", "prev field", "Go to the previous field of the form";
@@ -121,14 +121,15 @@ actions! {
     AttNotTaken = "att_not_taken", "not taken", "Lessons of the working day not taken yet, per teacher";
     AttCannotOnline = "att_cannot_online", "cannot attend", "Only the students who cannot attend online";
     // journal
-    EditCell = "edit_cell", "edit", "Edit the cell (typing 2–5 Н * ° on the grid does too)";
+    EditCell = "edit_cell", "edit", "Open the cell editor (and start mark entry)";
+    MarkEntry = "mark_entry", "mark entry", "Mark entry: type 2–5 Н * ° into cells; Esc leaves";
     ClearCell = "clear_cell", "clear", "Clear the cell's marks (or the selection's)";
     PickForm = "pick_form", "form", "Choose the form of control (the weight) of the marks";
     SelectRange = "select_range", "select", "Select cells: move to extend; again or Esc drops it";
     FillDown = "fill_down", "fill down", "Fill down the selection's top cell (or the one above)";
     SetSelected = "set_selected", "set selected", "Set selected: type marks once for all selected cells";
     GoDate = "go_date", "date", "Go to a date (DD.MM; journal: first lesson from it)";
-    EditLesson = "edit_lesson", "lesson", "Edit the lesson record: topic, homework, mode, teacher";
+    EditLesson = "edit_lesson", "lesson", "The lesson record: topic, homework, mode, teacher";
     EditFinal = "edit_final", "final grade", "Enter the final period grade (2–5, na; empty clears)";
     // indicators
     IndEnterActual = "ind_enter_actual", "enter value", "Enter an actual value: period, value, date, evidence";
@@ -175,6 +176,54 @@ actions! {
     FormSave = "form_save", "save", "Save the form from any field";
     FormPick = "form_pick", "list", "Choose the value from a list (teachers, subjects…)";
     FormClear = "form_clear", "clear field", "Clear the field";
+}
+
+/// The verbs of the key grammar: an action that is one of them has the
+/// same key on every tab (README, "One key grammar").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Verb {
+    Add,
+    Edit,
+    /// Delete or clear: the only destructive verb (`x`, Del).
+    Delete,
+    GoDate,
+    Today,
+    Filter,
+    Select,
+    FillDown,
+    Prev,
+    Next,
+    /// Choose the period (or the programme).
+    Period,
+    AllPresent,
+}
+
+impl Action {
+    /// The grammar verb of this action, if it is one.
+    pub fn verb(&self) -> Option<Verb> {
+        use Action::*;
+        Some(match self {
+            AddSession | IndEnterActual | SchoolAdd | AddExternal | ReviewAck => Verb::Add,
+            EditCell | EditSession | IndEditActual | SchoolEdit => Verb::Edit,
+            ClearCell | AttClear | DeleteSession | IndDeleteActual | ClearEntry
+            | SchoolClearSlot | SchoolDismiss => Verb::Delete,
+            GoDate | ReviewRange => Verb::GoDate,
+            GoToday => Verb::Today,
+            Filter | IndFilter => Verb::Filter,
+            SelectRange | AttSelect => Verb::Select,
+            FillDown | AttFillDown => Verb::FillDown,
+            PrevDay | PrevPlan | ReportPrevPeriod | SchoolPrevSection => Verb::Prev,
+            NextDay | NextPlan | ReportNextPeriod | SchoolNextSection => Verb::Next,
+            PickPeriod | PickProgramme => Verb::Period,
+            AttTakeDay | MarkAllPresent => Verb::AllPresent,
+            _ => return None,
+        })
+    }
+
+    /// Whether the action removes or clears what was saved.
+    pub fn destructive(&self) -> bool {
+        self.verb() == Some(Verb::Delete)
+    }
 }
 
 #[cfg(test)]

@@ -134,7 +134,7 @@ pub struct Picker {
 
 /// Fold case and transliterate Cyrillic to Latin, so "5a" finds "5А" and
 /// "9b" finds "9Б".
-fn fold(s: &str) -> String {
+pub(crate) fn fold(s: &str) -> String {
     s.to_lowercase()
         .chars()
         .map(|c| {
@@ -226,9 +226,13 @@ fn match_rank(item: &str, word: &str) -> Option<u8> {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Overlay {
     None,
-    /// The help overlay, scrolled by this many lines.
+    /// The help overlay, scrolled by this many lines, showing only the
+    /// lines that match `search` (typed after `/`).
     Help {
         scroll: usize,
+        search: String,
+        /// Typing goes into `search`.
+        typing: bool,
     },
     Picker(Picker),
     /// The change history (audit log), with its cursor.
@@ -381,6 +385,7 @@ impl App {
     /// The keymap mode the next key is looked up in.
     pub fn mode(&self) -> Mode {
         match &self.overlay {
+            Overlay::Help { typing: true, .. } => Mode::Filter,
             Overlay::Help { .. } => Mode::Help,
             Overlay::Picker(p) if p.filtering => Mode::Filter,
             Overlay::Picker(_) => Mode::Picker,
@@ -422,8 +427,10 @@ impl App {
             return self.review_prompt_key(ev);
         }
         let mode = self.mode();
-        // training: the roll call's status keys come from the status table.
+        // training: the roll call's status keys come from the status table;
+        // a key of the keymap (the keys of "Everywhere" first) wins.
         if mode == Mode::TrainingRoll
+            && self.keymap.lookup(mode, &ev).is_none()
             && let KeyCode::Char(c) = ev.code
             && !ev
                 .modifiers
@@ -508,6 +515,11 @@ impl App {
                 self.update(Action::InsertText(clean));
                 true
             }
+            Overlay::Help { search, typing, .. } => {
+                *typing = true;
+                search.push_str(&clean);
+                true
+            }
             _ => false,
         }
     }
@@ -516,25 +528,42 @@ impl App {
     pub fn update(&mut self, action: Action) {
         self.message = None;
         match std::mem::replace(&mut self.overlay, Overlay::None) {
-            Overlay::Help { scroll } => {
+            Overlay::Help {
+                scroll,
+                mut search,
+                typing,
+            } => {
                 let page = self.help_page.get().max(1);
-                self.overlay = match action {
-                    Action::Cancel | Action::Help => Overlay::None,
-                    Action::MoveUp => Overlay::Help {
-                        scroll: scroll.saturating_sub(1),
-                    },
-                    Action::MoveDown => Overlay::Help { scroll: scroll + 1 },
-                    Action::PageUp => Overlay::Help {
-                        scroll: scroll.saturating_sub(page),
-                    },
-                    Action::PageDown => Overlay::Help {
-                        scroll: scroll + page,
-                    },
-                    Action::First => Overlay::Help { scroll: 0 },
-                    Action::Last => Overlay::Help {
-                        scroll: usize::MAX / 2,
-                    },
-                    _ => Overlay::Help { scroll },
+                let scroll = match action {
+                    Action::MoveUp => scroll.saturating_sub(1),
+                    Action::MoveDown => scroll + 1,
+                    Action::PageUp => scroll.saturating_sub(page),
+                    Action::PageDown => scroll + page,
+                    Action::First => 0,
+                    Action::Last => usize::MAX / 2,
+                    _ => scroll,
+                };
+                let mut typing = typing;
+                match action {
+                    // Esc clears the search first, then closes.
+                    Action::Cancel if !search.is_empty() => {
+                        search.clear();
+                        typing = false;
+                    }
+                    Action::Cancel | Action::Help => return,
+                    Action::Filter => typing = true,
+                    Action::InsertText(t) if typing => search.push_str(&t),
+                    Action::FilterBackspace => {
+                        search.pop();
+                    }
+                    Action::Confirm => typing = false,
+                    _ => {}
+                }
+                let scroll = if typing { 0 } else { scroll };
+                self.overlay = Overlay::Help {
+                    scroll,
+                    search,
+                    typing,
                 };
             }
             Overlay::Picker(p) => self.update_picker(p, action),
@@ -611,7 +640,13 @@ impl App {
         }
         match action {
             Action::Quit => self.quit = true,
-            Action::Help => self.overlay = Overlay::Help { scroll: 0 },
+            Action::Help => {
+                self.overlay = Overlay::Help {
+                    scroll: 0,
+                    search: String::new(),
+                    typing: false,
+                }
+            }
             Action::Cancel if self.tab == Tab::Journal => self.journal_cancel(),
             Action::Cancel => {}
             Action::NextTab => self.switch_tab(Tab::ALL[(self.tab.index() + 1) % Tab::ALL.len()]),
@@ -730,6 +765,7 @@ impl App {
             | Action::SetSelected
             | Action::EditFinal
             | Action::EditLesson
+            | Action::MarkEntry
             | Action::GoDate => self.journal_action(action),
             Action::Confirm | Action::Filter | Action::FilterBackspace | Action::InsertText(_) => {}
             // training

@@ -7,7 +7,8 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::widgets::{Block, Borders, Clear, Widget};
 
-use super::app::{App, Overlay, Picker, Tab};
+use super::action::Action;
+use super::app::{App, Overlay, Picker, Tab, fold};
 use super::dates;
 use super::grid::scroll;
 use super::keymap::Mode;
@@ -71,7 +72,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     );
     match &app.overlay {
         Overlay::None => {}
-        Overlay::Help { scroll } => help(app, *scroll, area, buf),
+        Overlay::Help { scroll, search, .. } => help(app, *scroll, search, area, buf),
         Overlay::Picker(p) => picker(app, p, area, buf),
         Overlay::History(h) => super::history::draw(app, h, area, buf),
     }
@@ -156,19 +157,30 @@ fn status_bar(app: &App, area: Rect, buf: &mut Buffer) {
         t.status,
     );
     let y = area.y + 1;
+    let mut x = area.x + 1;
+    // Mark entry is a mode: said on the status line while it lasts.
+    let entry = app.overlay == Overlay::None
+        && app.tab == Tab::Journal
+        && app.journal.focus
+        && app.journal.lesson_form.is_none()
+        && app.journal.popup.is_none();
+    if entry {
+        let badge = " MARK ENTRY ";
+        x = put(buf, area, x, y, width(badge), badge, t.status) + 1;
+    }
+    let room = area.right().saturating_sub(x) as usize;
     if let Some(m) = &app.message {
-        put(
-            buf,
-            area,
-            area.x + 1,
-            y,
-            area.width as usize - 1,
-            m,
-            t.message,
-        );
+        put(buf, area, x, y, room, m, t.message);
         return;
     }
-    let mut x = area.x + 1;
+    if entry {
+        let rest = format!(
+            "2–5 Н * °(o) type · Enter save ↓ · {} leave",
+            app.keymap.key_name(Mode::Global, &Action::Cancel)
+        );
+        put(buf, area, x, y, room, &rest, t.text);
+        return;
+    }
     // A first-run screen has none of its tab's keys: only the global ones.
     let mode = if app.overlay == Overlay::None && super::panes::school::first_run_active(app) {
         Mode::Global
@@ -213,9 +225,22 @@ pub(crate) fn popup(app: &App, w: u16, h: u16, title: &str, area: Rect, buf: &mu
     inner
 }
 
-/// The lines of the help overlay: every binding of the keymap, by mode.
+/// Width of the help's description column: a longer text is cut to it.
+const HELP_DESC: usize = 53;
+
+/// The lines of the help overlay: every binding of the keymap, by mode,
+/// and what is typed into grids rather than bound: the marks of mark entry,
+/// the attendance code keys and the roll call's status keys (from their
+/// tables, so a school's own codes are listed).
 pub fn help_lines(app: &App) -> Vec<(String, String, bool)> {
     let mut lines = Vec::new();
+    let section = |lines: &mut Vec<(String, String, bool)>, title: &str| {
+        if !lines.is_empty() {
+            lines.push((String::new(), String::new(), false));
+        }
+        lines.push((title.to_string(), String::new(), true));
+    };
+    let cut = |s: &str| fit(s, HELP_DESC).trim_end().to_string();
     for mode in Mode::ALL {
         let rows: Vec<_> = app
             .keymap
@@ -226,35 +251,116 @@ pub fn help_lines(app: &App) -> Vec<(String, String, bool)> {
         if rows.is_empty() {
             continue;
         }
-        if !lines.is_empty() {
-            lines.push((String::new(), String::new(), false));
-        }
-        lines.push((mode.title().to_string(), String::new(), true));
+        section(&mut lines, mode.title());
         for b in rows {
             let keys: Vec<String> = b.keys.iter().map(|k| k.to_string()).collect();
             lines.push((keys.join(" "), b.action.description().to_string(), false));
         }
-        // indicators: the status rule under the tab's keys.
-        if *mode == Mode::Indicators {
-            for note in super::panes::indicators::help_notes() {
-                lines.push((String::new(), note, false));
+        match mode {
+            Mode::Journal => {
+                section(
+                    &mut lines,
+                    "Journal: typing marks (in mark entry, or Enter)",
+                );
+                for (keys, what) in [
+                    ("2 3 4 5", "A mark; 5/4 puts two marks in one cell"),
+                    ("Н н H n N", "Н: absent from the assessed work"),
+                    ("*", "Pending: asks the intended mark and a deadline"),
+                    ("° o O", "Deferred (°, typed as o): asks a comment"),
+                    ("Enter", "Save the cell and move down"),
+                    ("Backspace", "Erase the last character typed"),
+                    ("Esc", "Revert the cell; again: leave mark entry"),
+                ] {
+                    lines.push((keys.to_string(), what.to_string(), false));
+                }
             }
+            Mode::Attendance => {
+                section(&mut lines, "Attendance: code keys (from the code table)");
+                let codes =
+                    crate::store::attendance::codes(app.db.conn(), false).unwrap_or_default();
+                for c in codes.iter().filter(|c| !c.hidden) {
+                    if let Some(k) = &c.key {
+                        lines.push((k.clone(), cut(&format!("{} {}", c.code, c.label)), false));
+                    }
+                }
+                lines.push((
+                    String::new(),
+                    cut("A code key sets the cell or the range (v)."),
+                    false,
+                ));
+            }
+            Mode::TrainingRoll => {
+                section(&mut lines, "Training: roll-call status keys (status table)");
+                let statuses = crate::store::training::statuses(app.db.conn()).unwrap_or_default();
+                for st in &statuses {
+                    if !st.key.is_empty() {
+                        lines.push((st.key.clone(), cut(&st.label), false));
+                    }
+                }
+            }
+            // indicators: the status rule under the tab's keys.
+            Mode::Indicators => {
+                for note in super::panes::indicators::help_notes() {
+                    lines.push((String::new(), note, false));
+                }
+            }
+            _ => {}
         }
     }
     lines
 }
 
-fn help(app: &App, scroll_to: usize, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
+/// The help's lines that match `search` (keys or words, case and script
+/// folded as the pickers do), under their section titles.
+pub fn help_matches(app: &App, search: &str) -> Vec<(String, String, bool)> {
     let lines = help_lines(app);
-    let inner = popup(
-        app,
-        78,
-        area.height - 2,
-        "Keys (Esc closes, j/k scroll)",
-        area,
-        buf,
-    );
+    let q = fold(search.trim());
+    if q.is_empty() {
+        return lines;
+    }
+    let mut out: Vec<(String, String, bool)> = Vec::new();
+    let mut title: Option<&(String, String, bool)> = None;
+    for l in &lines {
+        if l.2 {
+            title = Some(l);
+            continue;
+        }
+        let hit = fold(&l.0).contains(&q) || fold(&l.1).contains(&q);
+        if !hit {
+            continue;
+        }
+        if let Some(t) = title.take() {
+            if !out.is_empty() {
+                out.push((String::new(), String::new(), false));
+            }
+            out.push(t.clone());
+        }
+        out.push(l.clone());
+    }
+    out
+}
+
+fn help(app: &App, scroll_to: usize, search: &str, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let lines = help_matches(app, search);
+    let title = if search.is_empty() {
+        "Keys (/ searches, Esc closes, j/k scroll)".to_string()
+    } else {
+        format!("Keys matching «{search}» (Esc clears)")
+    };
+    let inner = popup(app, 78, area.height.saturating_sub(2), &title, area, buf);
+    if lines.is_empty() {
+        put(
+            buf,
+            inner,
+            inner.x + 1,
+            inner.y,
+            inner.width as usize - 1,
+            &format!("Nothing in the help matches «{search}»."),
+            t.dim,
+        );
+        return;
+    }
     let visible = inner.height as usize;
     app.help_page.set(visible);
     let max = lines.len().saturating_sub(visible);

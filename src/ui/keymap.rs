@@ -430,17 +430,18 @@ impl Default for Keymap {
         add(Journal, Action::PickPeriod, &[k('p')], true);
         // journal: editing
         add(Journal, Action::EditCell, &[p(Enter), k('e')], true);
+        add(Journal, Action::MarkEntry, &[k('i')], true);
         add(Journal, Action::PickForm, &[k('f')], false);
-        add(Journal, Action::EditLesson, &[k('r')], false);
+        add(Journal, Action::EditLesson, &[k('E')], false);
         add(Journal, Action::EditFinal, &[k('F')], false);
         add(
             Journal,
             Action::ClearCell,
-            &[p(Delete), p(Backspace)],
+            &[k('x'), p(Delete), p(Backspace)],
             false,
         );
         add(Journal, Action::SelectRange, &[k('v')], false);
-        add(Journal, Action::FillDown, &[k('D')], false);
+        add(Journal, Action::FillDown, &[k('J')], false);
         add(Journal, Action::SetSelected, &[k('=')], false);
         add(Journal, Action::GoToday, &[k('t')], false);
         add(Journal, Action::GoDate, &[k('d')], false);
@@ -458,7 +459,7 @@ impl Default for Keymap {
         add(
             Attendance,
             Action::AttClear,
-            &[p(Backspace), p(Delete)],
+            &[k('x'), p(Delete), p(Backspace)],
             false,
         );
         add(Attendance, Action::AttFillDown, &[k('J')], false);
@@ -475,14 +476,14 @@ impl Default for Keymap {
         // review
         add(Review, Action::Confirm, &[p(Enter)], true);
         add(Review, Action::ReviewAck, &[k('a')], true);
-        add(Review, Action::ReviewSeverity, &[k('s')], true);
+        add(Review, Action::ReviewSeverity, &[k('!')], true);
         add(Review, Action::ReviewGroup, &[k('b')], true);
         add(Review, Action::ReviewRange, &[k('d')], true);
-        add(Review, Action::ReviewShowAcked, &[k('A')], false);
+        add(Review, Action::ReviewShowAcked, &[k('.')], false);
         add(Review, Action::Filter, &[k('/')], false);
-        add(Review, Action::ReviewExpandAll, &[k('o')], false);
+        add(Review, Action::ReviewExpandAll, &[k('O')], false);
         // reports
-        add(Reports, Action::ReportPickKind, &[k('r')], true);
+        add(Reports, Action::ReportPickKind, &[p(Enter)], true);
         add(Reports, Action::PickClass, &[k('c')], true);
         add(Reports, Action::PickPeriod, &[k('p')], true);
         add(Reports, Action::ReportSaveCsv, &[k('w')], true);
@@ -499,6 +500,7 @@ impl Default for Keymap {
         add(Filter, Action::First, &[p(Home)], false);
         add(Filter, Action::Last, &[p(End)], false);
         add(Help, Action::Cancel, &[p(Esc), k('?'), k('q')], true);
+        add(Help, Action::Filter, &[k('/')], true);
         moves(&mut add, Help, true);
         add(Global, Action::History, &[k('H')], false);
         add(History, Action::Confirm, &[p(Enter)], true);
@@ -508,8 +510,8 @@ impl Default for Keymap {
         add(Training, Action::AddSession, &[k('a')], true);
         add(Training, Action::EditSession, &[k('e')], false);
         add(Training, Action::OpenRollCall, &[p(Enter)], false);
-        add(Training, Action::CopyWeekly, &[k('w')], false);
-        add(Training, Action::DeleteSession, &[k('D'), p(Delete)], false);
+        add(Training, Action::CopyWeekly, &[k('W')], false);
+        add(Training, Action::DeleteSession, &[k('x'), p(Delete)], false);
         for mode in [Training, TrainingRoll, TrainingStanding] {
             add(mode, Action::TrainingSessions, &[k('S')], false);
             add(mode, Action::TrainingRollCall, &[k('R')], mode == Training);
@@ -520,19 +522,19 @@ impl Default for Keymap {
                 mode != TrainingStanding,
             );
         }
-        add(TrainingRoll, Action::MarkAllPresent, &[k('P')], true);
+        add(TrainingRoll, Action::MarkAllPresent, &[k('A')], true);
         add(TrainingRoll, Action::Paperwork, &[p(Enter)], true);
         add(
             TrainingRoll,
             Action::ClearEntry,
-            &[p(Delete), p(Backspace)],
+            &[k('x'), p(Delete), p(Backspace)],
             false,
         );
         add(TrainingRoll, Action::PrevPlan, &[k('[')], false);
         add(TrainingRoll, Action::NextPlan, &[k(']')], false);
-        add(TrainingStanding, Action::ToggleScope, &[k('t')], true);
-        add(TrainingStanding, Action::Publish, &[k('P')], true);
-        add(TrainingStanding, Action::AddExternal, &[k('E')], true);
+        add(TrainingStanding, Action::ToggleScope, &[k('y')], true);
+        add(TrainingStanding, Action::Publish, &[k('F')], true);
+        add(TrainingStanding, Action::AddExternal, &[k('a')], true);
         add(TrainingStanding, Action::PrevPlan, &[k('[')], false);
         add(TrainingStanding, Action::NextPlan, &[k(']')], false);
         add(TrainingForm, Action::Confirm, &[p(Enter)], true);
@@ -544,25 +546,25 @@ impl Default for Keymap {
         add(TrainingForm, Action::FormErase, &[p(Backspace)], false);
         // indicators: the table, the chart, the data behind, forms.
         add(Indicators, Action::IndEnterActual, &[k('a')], true);
-        add(Indicators, Action::IndRecompute, &[k('r')], true);
-        add(Indicators, Action::IndChart, &[k('c')], true);
+        add(Indicators, Action::IndRecompute, &[k('R')], true);
+        add(Indicators, Action::IndChart, &[k('C')], true);
         add(Indicators, Action::IndJump, &[p(Enter)], false);
         add(Indicators, Action::IndEditActual, &[k('e')], false);
         add(
             Indicators,
             Action::IndDeleteActual,
-            &[k('D'), p(Delete)],
+            &[k('x'), p(Delete)],
             false,
         );
-        add(Indicators, Action::IndTargets, &[k('t')], false);
-        add(Indicators, Action::IndBind, &[k('b')], false);
+        add(Indicators, Action::IndTargets, &[k('T')], false);
+        add(Indicators, Action::IndBind, &[k('m')], false);
         add(Indicators, Action::IndFilter, &[k('/')], false);
-        add(Indicators, Action::IndSort, &[k('s')], false);
-        add(IndicatorsChart, Action::IndChart, &[k('c')], true);
+        add(Indicators, Action::IndSort, &[k('o')], false);
+        add(IndicatorsChart, Action::IndChart, &[k('C')], true);
         add(IndicatorsChart, Action::IndEnterActual, &[k('a')], true);
-        add(IndicatorsChart, Action::IndRecompute, &[k('r')], false);
+        add(IndicatorsChart, Action::IndRecompute, &[k('R')], false);
         add(IndicatorsChart, Action::IndEditActual, &[k('e')], false);
-        add(IndicatorsChart, Action::IndTargets, &[k('t')], false);
+        add(IndicatorsChart, Action::IndTargets, &[k('T')], false);
         add(IndicatorsChart, Action::IndJump, &[p(Enter)], false);
         add(IndicatorsData, Action::IndJump, &[p(Enter)], true);
         add(IndicatorsData, Action::Cancel, &[p(Esc)], true);
@@ -598,23 +600,23 @@ impl Default for Keymap {
             match mode {
                 SchoolYear => {
                     add(mode, Action::SchoolEdit, &[k('e'), p(Enter)], true);
-                    add(mode, Action::SchoolAddPeriod, &[k('p')], true);
-                    add(mode, Action::SchoolAddHoliday, &[k('v')], true);
-                    add(mode, Action::SchoolAddBell, &[k('b')], true);
-                    add(mode, Action::SchoolAddYear, &[k('y')], false);
+                    add(mode, Action::SchoolAddPeriod, &[k('P')], true);
+                    add(mode, Action::SchoolAddHoliday, &[k('V')], true);
+                    add(mode, Action::SchoolAddBell, &[k('B')], true);
+                    add(mode, Action::SchoolAddYear, &[k('Y')], false);
                 }
                 SchoolClasses => {
                     add(mode, Action::SchoolEdit, &[k('e'), p(Enter)], true);
-                    add(mode, Action::SchoolGroup, &[k('r')], true);
+                    add(mode, Action::SchoolGroup, &[k('R')], true);
                 }
                 SchoolStudents => {
                     add(mode, Action::PickClass, &[k('c')], true);
                     add(mode, Action::SchoolEdit, &[k('e'), p(Enter)], true);
-                    add(mode, Action::SchoolOrder, &[k('o')], true);
-                    add(mode, Action::SchoolMovement, &[k('m')], true);
-                    add(mode, Action::SchoolGroup, &[k('r')], false);
-                    add(mode, Action::SchoolGuardian, &[k('f')], false);
-                    add(mode, Action::SchoolDismiss, &[k('X')], false);
+                    add(mode, Action::SchoolOrder, &[k('O')], true);
+                    add(mode, Action::SchoolMovement, &[k('M')], true);
+                    add(mode, Action::SchoolGroup, &[k('R')], false);
+                    add(mode, Action::SchoolGuardian, &[k('F')], false);
+                    add(mode, Action::SchoolDismiss, &[k('x'), p(Delete)], false);
                 }
                 SchoolStaff => {}
                 SchoolCurriculum => {
@@ -624,7 +626,7 @@ impl Default for Keymap {
                 SchoolTimetable => {
                     add(mode, Action::PickClass, &[k('c')], true);
                     add(mode, Action::SchoolEdit, &[p(Enter), k('e')], true);
-                    add(mode, Action::SchoolClearSlot, &[k('d'), p(Delete)], true);
+                    add(mode, Action::SchoolClearSlot, &[k('x'), p(Delete)], true);
                 }
                 _ => {}
             }
@@ -676,6 +678,18 @@ impl Keymap {
             .iter()
             .find(|b| b.mode == mode && &b.action == action)
             .map_or(&[], |b| &b.keys)
+    }
+
+    /// The first key of `action` in `mode` (or in the global table), as
+    /// the help writes it: what messages and hints name, so a remapped key
+    /// is named as the user set it.
+    pub fn key_name(&self, mode: Mode, action: &Action) -> String {
+        let keys = match self.keys(mode, action) {
+            [] => self.keys(Mode::Global, action),
+            k => k,
+        };
+        keys.first()
+            .map_or_else(|| "?".to_string(), |k| k.to_string())
     }
 
     /// The whole table as Markdown, one section per mode (for the README,
@@ -900,9 +914,9 @@ mod tests {
 
     #[test]
     fn remapping_from_text() {
-        let text = "# mine\nquit = x, ctrl-c\njournal.pick_class = C  # capital\n\n";
+        let text = "# mine\nquit = z, ctrl-c\njournal.pick_class = C  # capital\n\n";
         let map = Keymap::parse(text, "keys.conf").unwrap();
-        let x = ev(KeyCode::Char('x'), KeyModifiers::NONE);
+        let x = ev(KeyCode::Char('z'), KeyModifiers::NONE);
         assert_eq!(map.lookup(Mode::Attendance, &x), Some(Action::Quit));
         assert_eq!(
             map.lookup(Mode::Global, &ev(KeyCode::Char('q'), KeyModifiers::NONE)),
@@ -925,7 +939,7 @@ mod tests {
         );
         assert!(
             map.hints(Mode::Journal)
-                .contains(&("x".to_string(), "quit"))
+                .contains(&("z".to_string(), "quit"))
         );
     }
 
@@ -949,18 +963,18 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("keys.conf");
         assert_eq!(Keymap::load(&path), (Keymap::default(), None));
-        std::fs::write(&path, "quit = x\nnext_tab = \n").unwrap();
+        std::fs::write(&path, "quit = z\nnext_tab = \n").unwrap();
         let (map, msg) = Keymap::load(&path);
         assert_eq!(map, Keymap::default());
         let msg = msg.unwrap();
         assert!(msg.starts_with(&format!("{}:2: ", path.display())), "{msg}");
         assert!(msg.ends_with("using the default keys"), "{msg}");
-        std::fs::write(&path, "quit = x\n").unwrap();
+        std::fs::write(&path, "quit = z\n").unwrap();
         let (map, msg) = Keymap::load(&path);
         assert_eq!(msg, None);
         assert_eq!(
             map.keys(Mode::Global, &Action::Quit),
-            &[Key::plain(KeyCode::Char('x'))]
+            &[Key::plain(KeyCode::Char('z'))]
         );
     }
 }

@@ -13,7 +13,7 @@
 //! (deadline, comment) are written in `comment` for people, and exactly in
 //! `metadata.classbook.*` columns for [`crate::service::import::results`].
 //!
-//! An absence from a lesson has one record, attendance's (migration 4), so
+//! An absence from a lesson has one record, attendance's (migration 5), so
 //! it is exported once, in `classbook.attendance.csv`; a `Н` result comes
 //! only from a mark row an older database kept (and is read back as
 //! attendance).

@@ -31,7 +31,7 @@ use crate::ui::text::{fit, put, width};
 /// Lines the help overlay adds under the Indicators keys: the status rule.
 pub fn help_notes() -> Vec<String> {
     let mut text: Vec<String> = STATUS_RULE.iter().map(|s| s.to_string()).collect();
-    text.push("ƒ after the number: computed from the database (r recomputes).".into());
+    text.push("ƒ after the number: computed from the database (R recomputes).".into());
     // The help's description column is 54 wide.
     text.iter().flat_map(|l| super::wrap(l, 54, 8)).collect()
 }
@@ -388,7 +388,7 @@ fn detail_line(tab: &ProgrammeTable, i: &IndicatorRow) -> String {
         }
         None => match computed {
             Some(c) => format!(
-                "{c}: not computed yet, r recomputes (as of {})",
+                "{c}: not computed yet, R recomputes (as of {})",
                 dates::full(tab.as_of)
             ),
             None => "no actual value yet: a enters one".to_string(),
@@ -995,7 +995,7 @@ impl App {
         };
         let pid = tab.programme.id;
         if !tab.rows().any(|r| r.metric.is_some()) {
-            self.flash("no indicator of this programme is computed: b binds one to a metric");
+            self.flash("no indicator of this programme is computed: m binds one to a metric");
             return;
         }
         let as_of = self.working_date;
@@ -1139,7 +1139,7 @@ impl App {
                         ))
                     })
                     .map(|_| match &binding {
-                        Some((m, p)) => format!("computed as {}: r recomputes", metric_text(*m, p)),
+                        Some((m, p)) => format!("computed as {}: R recomputes", metric_text(*m, p)),
                         None => "entered by hand from now on".to_string(),
                     })
                 }

@@ -18,6 +18,7 @@ use crate::ui::action::Action;
 use crate::ui::app::App;
 use crate::ui::dates;
 use crate::ui::grid::{Column, Grid, Table};
+use crate::ui::keymap::Mode;
 use crate::ui::panes::journal_edit::{CellEdit, EditTarget, JournalPopup};
 use crate::ui::panes::journal_lesson::LessonForm;
 use crate::ui::text::{put, width};
@@ -34,8 +35,9 @@ pub struct JournalPane {
     /// Lesson column of the cursor.
     pub col: usize,
     pub loaded: bool,
-    /// The cursor is in the marks grid: typed marks go into cells (set by
-    /// moving the cursor, left with Esc or another tab).
+    /// Mark entry: typed marks go into cells. An explicit mode, shown on
+    /// screen: entered with `i` (or by opening the cell editor), left with
+    /// Esc or another tab. Outside it every key of "Everywhere" works.
     pub focus: bool,
     /// The text being typed into a cell or the final grade.
     pub edit: Option<CellEdit>,
@@ -80,7 +82,6 @@ impl JournalPane {
 
     pub(crate) fn move_cursor(&mut self, action: &Action) {
         let Some(v) = &self.view else { return };
-        self.focus = true;
         self.row = super::step_rows(self.row, v.students.len(), action, self.page.get());
         self.col = super::step_cols(self.col, v.lessons.len(), action);
     }
@@ -286,7 +287,7 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         )];
         // On a cell with marks: each mark's form, weight, deadline and
         // comment first (the grid shows only the symbols).
-        let student = p.current_student().filter(|_| p.focus);
+        let student = p.current_student();
         let mut marks: Vec<String> = student
             .and_then(|s| s.absences.get(p.col).cloned().flatten())
             .map(|a| format!("{a} (attendance)"))
@@ -321,8 +322,8 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         if !l.recorded {
             parts.push("? not recorded yet".into());
         }
-        if p.focus && p.anchor.is_some() {
-            parts.push("selecting: D fill down · = set selected".into());
+        if p.anchor.is_some() {
+            parts.push("selecting: J fill down · = set selected".into());
         }
         let x = put(
             buf,
@@ -334,14 +335,25 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
             t.dim,
         );
         // How to start, where there is room (the help lists every key).
+        let km = &app.keymap;
+        let key = |a: Action| km.key_name(Mode::Journal, &a);
         let hint = if p.focus {
-            "   type 2–5 Н * ° · r lesson · f form · F final"
+            format!(
+                "   MARK ENTRY: type 2–5 Н * ° · Esc leaves · {} lesson",
+                key(Action::EditLesson)
+            )
         } else {
-            "   move into the grid to enter marks"
+            format!(
+                "   {} mark entry · {} lesson · {} form · {} final",
+                key(Action::MarkEntry),
+                key(Action::EditLesson),
+                key(Action::PickForm),
+                key(Action::EditFinal)
+            )
         };
         let room = area.right().saturating_sub(x) as usize;
-        if room > crate::ui::text::width(hint) {
-            put(buf, area, x, detail_y, room, hint, t.marker);
+        if room > crate::ui::text::width(&hint) {
+            put(buf, area, x, detail_y, room, &hint, t.marker);
         }
     }
     // The marks grid.

@@ -15,6 +15,7 @@ use crate::store::StoreError;
 use crate::ui::action::Action;
 use crate::ui::app::{App, PickTarget};
 use crate::ui::dates;
+use crate::ui::keymap::Mode;
 
 /// What an inline edit writes to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,9 +57,13 @@ pub enum JournalPopup {
     },
 }
 
-/// Characters that start editing a cell when typed on the grid.
+/// Characters that start editing a cell when typed in mark entry (`o`
+/// and `O` are `°` for keyboards without it).
 pub fn starts_mark(c: char) -> bool {
-    matches!(c, '2'..='5' | 'Н' | 'н' | 'H' | 'n' | 'N' | '*' | '°')
+    matches!(
+        c,
+        '2'..='5' | 'Н' | 'н' | 'H' | 'n' | 'N' | '*' | '°' | 'o' | 'O'
+    )
 }
 
 fn plain(ev: &KeyEvent) -> bool {
@@ -112,11 +117,13 @@ impl App {
             }
             return Some(true);
         }
+        // Outside mark entry the keymap has every key.
         if !self.journal.focus || self.journal.view.is_none() {
             return None;
         }
         match ev.code {
             KeyCode::Char(c) if plain(ev) && starts_mark(c) => {
+                let c = if matches!(c, 'o' | 'O') { '°' } else { c };
                 // Typing replaces.
                 let target = if self.journal.anchor.is_some() {
                     EditTarget::Selection
@@ -129,7 +136,7 @@ impl App {
             }
             KeyCode::Char(c) if plain(ev) && c.is_ascii_digit() => {
                 self.flash(format!(
-                    "not saved: {}",
+                    "not saved: {} (mark entry; Esc leaves it, then {c} is a key again)",
                     MarkError::BadSymbol(c.to_string())
                 ));
                 Some(true)
@@ -159,9 +166,10 @@ impl App {
         }
         if self.journal.focus {
             self.journal.leave_grid();
-            self.flash(
-                "left the marks grid: 1–5 switch tabs again; move the cursor to enter marks",
-            );
+            let key = self.keymap.key_name(Mode::Journal, &Action::MarkEntry);
+            self.flash(format!(
+                "left mark entry: 1–7 switch tabs again; {key} enters marks"
+            ));
         }
     }
 
@@ -171,9 +179,11 @@ impl App {
             self.flash("no journal to edit: choose a class, subject and period");
             return;
         }
-        self.journal.focus = true;
         match action {
+            // The status line says so while it lasts.
+            Action::MarkEntry => self.journal.focus = true,
             Action::EditCell => {
+                self.journal.focus = true;
                 let target = if self.journal.anchor.is_some() {
                     EditTarget::Selection
                 } else {
@@ -445,10 +455,7 @@ impl App {
             return;
         };
         match v.lessons.iter().position(|l| l.lesson.date >= date) {
-            Some(c) if v.period.contains(date) => {
-                self.journal.col = c;
-                self.journal.focus = true;
-            }
+            Some(c) if v.period.contains(date) => self.journal.col = c,
             _ => self.flash(format!(
                 "{} is not in {} ({}–{}): choose another period with p",
                 date.format("%d.%m.%Y"),

@@ -17,6 +17,7 @@ use crate::ui::action::Action;
 use crate::ui::app::{App, Tab};
 use crate::ui::dates;
 use crate::ui::grid::{Column, Table};
+use crate::ui::keymap::Mode;
 use crate::ui::text::put;
 
 /// How findings are grouped.
@@ -750,7 +751,9 @@ impl App {
             {
                 self.journal.row = r;
             }
-            self.journal.focus = true;
+            // Out of mark entry: the keys of "Everywhere" still work; `i`
+            // (or Enter on the cell) starts typing marks.
+            self.journal.focus = false;
         }
     }
 }
@@ -821,11 +824,18 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         Severity::Warning => "errors and warnings",
         Severity::Error => "errors only",
     };
-    let acked = if p.show_acked { "shown" } else { "hidden (A)" };
+    let key = |a: Action| app.keymap.key_name(Mode::Review, &a);
+    let acked = if p.show_acked {
+        "shown".to_string()
+    } else {
+        format!("hidden ({})", key(Action::ReviewShowAcked))
+    };
     let sub = if p.filter.is_empty() {
         format!(
-            "by {} · {showing} · acknowledged {acked} · / filter · o open all",
-            p.grouping.label()
+            "by {} · {showing} · acknowledged {acked} · {} filter · {} open all",
+            p.grouping.label(),
+            key(Action::Filter),
+            key(Action::ReviewExpandAll)
         )
     } else {
         format!(
@@ -928,7 +938,7 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         let none = if findings.is_empty() {
             "No findings: the records keep every rule in this range."
         } else {
-            "No findings with these filters (s severity, A acknowledged)."
+            "No findings with these filters (! severity, . acknowledged)."
         };
         put(buf, area, area.x + 2, area.y + 3, w - 1, none, t.good);
     }

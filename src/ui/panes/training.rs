@@ -594,7 +594,7 @@ fn draw_standing(app: &App, area: Rect, buf: &mut Buffer) {
     );
     let publication = match (&sv.scope, &sv.published) {
         (Scope::Year, _) => "t: semester view (publishing is per semester)".to_string(),
-        (_, None) => "not published · P publishes this semester".to_string(),
+        (_, None) => "not published · F publishes (freezes) this semester".to_string(),
         (_, Some(pb)) => format!(
             "published as of {} by {} · {}",
             dates::full(pb.as_of),

@@ -325,7 +325,7 @@ fn draw_classes(app: &App, area: Rect, buf: &mut Buffer) {
     if c.groups.is_empty() {
         lines.push((
             format!(
-                "{}: no groups (r adds one: a language or PE subgroup)",
+                "{}: no groups (R adds one: a language or PE subgroup)",
                 c.class.name
             ),
             t.dim,
@@ -498,7 +498,7 @@ fn draw_students(app: &App, area: Rect, buf: &mut Buffer) {
         .collect();
     lines.push(format!("Stays: {}", stays.join("; ")));
     lines.push(format!(
-        "Groups: {} · r puts in a group, m arrives/leaves/moves",
+        "Groups: {} · R puts in a group, M arrives/leaves/moves",
         if row.groups.is_empty() {
             "none".to_string()
         } else {
@@ -522,7 +522,7 @@ fn draw_students(app: &App, area: Rect, buf: &mut Buffer) {
         })
         .collect();
     lines.push(format!(
-        "Guardians: {} · f adds one",
+        "Guardians: {} · F adds one",
         if guardians.is_empty() {
             "none".to_string()
         } else {

@@ -1,4 +1,4 @@
--- classbook schema, migration 4: one record of a student's absence from a
+-- classbook schema, migration 5: one record of a student's absence from a
 -- lesson (issue 15, item 12).
 --
 -- Until now the journal's `Н` was a mark row (symbol 'Н') and the
@@ -22,7 +22,7 @@
 --   (2–5 or *) and no `Н`, is a disagreement too: nothing is changed, the
 --   review shows it.
 --
--- Self-contained: it reads only tables of migrations 1–3.
+-- Self-contained: it reads only tables of migration 1.
 
 CREATE TABLE absence_conflict (
     lesson_id  INTEGER NOT NULL REFERENCES lesson(id) ON DELETE CASCADE,
