@@ -51,7 +51,7 @@ fn open_the_programme_enter_a_value_recompute_read_the_chart() {
     tmux.text("31%");
     tmux.keys(&["Tab", "Tab"]);
     tmux.text("Мониторинг, декабрь 2025");
-    tmux.keys(&["Enter"]);
+    tmux.keys(&["C-s"]);
     tmux.wait_for("value 31% recorded for 2025-2026");
     tmux.keys(&["R"]);
     tmux.wait_for("recomputed as of 24.12.2025: 3 new");

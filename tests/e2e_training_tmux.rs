@@ -43,7 +43,7 @@ fn add_a_session_roll_call_and_standing_agree_with_the_cli() {
     tmux.keys(&["a"]);
     tmux.wait_for("Add a session to semester 1");
     tmux.text("Педсовет: итоги полугодия");
-    tmux.keys(&["Enter"]);
+    tmux.keys(&["C-s"]);
     tmux.wait_for("added the session of 24.12.2025");
     tmux.keys(&["Enter"]);
     tmux.wait_for("Roll call");

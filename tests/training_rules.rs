@@ -351,7 +351,7 @@ mod common;
 use classbook::ui::App;
 use classbook::ui::keymap::Mode;
 use classbook::ui::panes::training::Screen;
-use common::{demo_app, press, type_keys};
+use common::{ctrl, demo_app, press, type_keys};
 use crossterm::event::KeyCode;
 
 fn text(app: &App) -> String {
@@ -367,7 +367,7 @@ fn the_training_tab_shows_leave_not_approved_and_agrees_with_the_review() {
         &mut app,
         "Педсовет: Иванова Анна Петровна, Nguyễn Thị Hoa, 欧阳 明",
     );
-    press(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 's');
     assert_eq!(app.training.form, None, "{:?}", app.message);
     let session_id = {
         let v = app.training.view.as_ref().unwrap();
@@ -388,7 +388,7 @@ fn the_training_tab_shows_leave_not_approved_and_agrees_with_the_review() {
         .clone();
     // v: personal leave; the approver left blank (not yet approved).
     press(&mut app, KeyCode::Char('v'));
-    assert_eq!(app.mode(), Mode::TrainingForm);
+    assert_eq!(app.mode(), Mode::Form);
     for _ in 0..80 {
         press(&mut app, KeyCode::Backspace);
     }

@@ -8,7 +8,7 @@ use classbook::service::attendance::DayCell;
 use classbook::ui::panes::attendance::Show;
 use classbook::ui::render_text;
 use classbook::ui::{App, Overlay};
-use common::{demo_app, press, type_keys};
+use common::{ctrl, demo_app, press, type_keys};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 fn screen(app: &App, w: u16, h: u16) -> String {
@@ -347,7 +347,7 @@ fn the_code_table_screen_adds_edits_and_hides() {
     press(&mut app, KeyCode::Tab);
     type_keys(&mut app, "j");
     insta::assert_snapshot!("attendance_code_form_80x24", screen(&app, 80, 24));
-    press(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 's');
     // j is a navigation key: refused, the form stays open.
     assert!(app.attendance.form.is_some());
     assert!(
@@ -357,6 +357,9 @@ fn the_code_table_screen_adds_edits_and_hides() {
     );
     press(&mut app, KeyCode::Backspace);
     type_keys(&mut app, "z");
+    // Enter goes on to the order, and saves there (the last field).
+    press(&mut app, KeyCode::Enter);
+    assert!(app.attendance.form.is_some());
     press(&mut app, KeyCode::Enter);
     assert!(app.attendance.form.is_none(), "{:?}", app.message);
     let added = app
@@ -434,7 +437,7 @@ fn the_online_view_takes_the_census_and_follow_ups() {
     press(&mut app, KeyCode::Up); // the method
     press(&mut app, KeyCode::Right); // phone → home visit
     insta::assert_snapshot!("attendance_followup_form_80x24", screen(&app, 80, 24));
-    press(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 's');
     assert!(app.attendance.followup.is_none(), "{:?}", app.message);
     let row = app
         .attendance

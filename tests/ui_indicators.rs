@@ -12,7 +12,7 @@ use classbook::service::indicators::Sort;
 use classbook::ui::App;
 use classbook::ui::keymap::Mode;
 use classbook::ui::panes::indicators::Screen;
-use common::{demo_app, press, type_keys};
+use common::{ctrl, demo_app, press, type_keys};
 use crossterm::event::KeyCode;
 
 fn screen(app: &App, w: u16, h: u16) -> String {
@@ -43,13 +43,13 @@ fn enter_a_value_recompute_and_read_the_chart() {
     // Enter 31% for 2.2 with its evidence.
     go_to(&mut app, "2.2");
     press(&mut app, KeyCode::Char('a'));
-    assert_eq!(app.mode(), Mode::IndicatorsForm);
+    assert_eq!(app.mode(), Mode::Form);
     type_keys(&mut app, "31%");
     press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::Tab);
     type_keys(&mut app, "Мониторинг ИОМ, декабрь 2025");
     insta::assert_snapshot!("indicators_enter_value_80x24", screen(&app, 80, 24));
-    press(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 's');
     assert_eq!(app.indicators.form, None, "{:?}", app.message);
     assert_eq!(
         app.message.as_deref(),
@@ -65,10 +65,13 @@ fn enter_a_value_recompute_and_read_the_chart() {
     // A bad value keeps the form open with the reason.
     press(&mut app, KeyCode::Char('a'));
     type_keys(&mut app, "1.5");
-    press(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 's');
     let err = app.indicators.form.as_ref().unwrap().error.clone().unwrap();
     assert!(err.contains("a share is 0–1"), "{err}");
+    // Esc asks before it discards what was typed; y discards.
     press(&mut app, KeyCode::Esc);
+    assert!(app.indicators.form.as_ref().unwrap().asking);
+    press(&mut app, KeyCode::Char('y'));
     assert_eq!(app.indicators.form, None);
 
     // Recompute: the bound indicators get values dated the working date.
@@ -135,7 +138,7 @@ fn targets_binding_filter_sort_and_the_data_behind() {
         press(&mut app, KeyCode::Backspace);
     }
     type_keys(&mut app, "60%");
-    press(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 's');
     assert_eq!(app.message.as_deref(), Some("targets saved"));
     assert_eq!(app.indicators.current().unwrap().targets[2], Some(0.6));
 
@@ -149,7 +152,7 @@ fn targets_binding_filter_sort_and_the_data_behind() {
         app.indicators.form.as_ref().unwrap().fields[0].value,
         "lessons_with_topic"
     );
-    press(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 's');
     let r = app.indicators.current().unwrap();
     assert_eq!(
         r.metric.as_ref().map(|m| m.0),
@@ -211,7 +214,7 @@ fn targets_binding_filter_sort_and_the_data_behind() {
     press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::Right);
     press(&mut app, KeyCode::Right);
-    press(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 's');
     let tab = app.indicators.table.as_ref().unwrap();
     let shown: Vec<&str> = app
         .indicators
@@ -241,6 +244,7 @@ fn targets_binding_filter_sort_and_the_data_behind() {
     press(&mut app, KeyCode::Left);
     press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::Left);
+    // Enter on the last field saves.
     press(&mut app, KeyCode::Enter);
     assert!(app.indicators.view.is_plain(), "{:?}", app.indicators.view);
     assert_eq!(app.indicators.rows.len(), 16 + 7);

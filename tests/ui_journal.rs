@@ -386,17 +386,18 @@ fn the_lesson_form_fills_topic_homework_mode_substitute_and_log() {
     press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::Char(' ')); // the next kind of homework
     press(&mut app, KeyCode::Tab);
-    app.handle_key(KeyEvent::new(KeyCode::Char('a'), KeyModifiers::CONTROL)); // to line start
+    press(&mut app, KeyCode::Home); // to the line's start
     for _ in 0..60 {
         app.handle_key(KeyEvent::new(KeyCode::Delete, KeyModifiers::NONE));
     }
     type_keys(&mut app, "№ 512, 515 (Nguyễn: 修改)");
     press(&mut app, KeyCode::Tab);
+    ctrl(&mut app, 'u');
     type_keys(&mut app, "25");
     press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::Char(' ')); // online
     press(&mut app, KeyCode::Tab);
-    press(&mut app, KeyCode::Enter); // the substitute picker
+    press(&mut app, KeyCode::Char(' ')); // the substitute picker
     assert!(matches!(app.overlay, Overlay::Picker(_)));
     press(&mut app, KeyCode::Char('j'));
     press(&mut app, KeyCode::Enter);
@@ -443,7 +444,7 @@ fn the_lesson_form_refuses_text_homework_without_text() {
         press(&mut app, KeyCode::Char(' '));
     }
     press(&mut app, KeyCode::Tab);
-    app.handle_key(KeyEvent::new(KeyCode::Char('a'), KeyModifiers::CONTROL));
+    press(&mut app, KeyCode::Home);
     for _ in 0..80 {
         app.handle_key(KeyEvent::new(KeyCode::Delete, KeyModifiers::NONE));
     }
@@ -456,6 +457,8 @@ fn the_lesson_form_refuses_text_homework_without_text() {
     );
     assert!(app.journal.lesson_form.is_some(), "the form stays open");
     press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('y'));
+    assert!(app.journal.lesson_form.is_none());
     let after = classbook::store::journal::lesson(app.db().conn(), before.id).unwrap();
     assert_eq!(after, before);
 }

@@ -111,7 +111,7 @@ fn every_tab_says_what_is_missing_on_a_new_database() {
     }
     // On the School tab `a` adds exactly what is missing: the year.
     press(&mut app, KeyCode::Char('a'));
-    assert_eq!(app.mode(), Mode::SchoolForm);
+    assert_eq!(app.mode(), Mode::Form);
     assert!(screen(&app).contains("Add a school year"));
 }
 
@@ -663,8 +663,12 @@ fn forms_refuse_bad_input_and_keep_what_was_typed() {
             .and_then(|f| f.error.as_deref()),
         Some("«8.30» is not a time like 08:30")
     );
+    // Esc on a changed form asks first; only y discards.
     press(&mut app, KeyCode::Esc);
-    assert_eq!(app.school_pane.form, None, "Esc cancels");
+    assert!(app.school_pane.form.as_ref().is_some_and(|f| f.asking));
+    assert!(screen(&app).contains("Discard the changes? y discards"));
+    press(&mut app, KeyCode::Char('y'));
+    assert_eq!(app.school_pane.form, None, "y discards");
     assert_eq!(count(&app, "SELECT count(*) FROM bell"), 0);
     // A class without a letter.
     press(&mut app, KeyCode::Char(']'));
@@ -717,8 +721,10 @@ fn forms_refuse_bad_input_and_keep_what_was_typed() {
         Some("the order's date is missing")
     );
     assert_eq!(count(&app, "SELECT count(*) FROM student"), 0);
-    // Esc and nothing was written; the keys work again.
+    // Esc, y and nothing was written; the keys work again.
     press(&mut app, KeyCode::Esc);
+    assert_eq!(app.mode(), Mode::Form, "it asks first");
+    press(&mut app, KeyCode::Char('y'));
     assert_eq!(app.mode(), Mode::SchoolStudents);
     app.update(Action::SchoolPrevSection);
     assert_eq!(app.school_pane.section, Section::Classes);

@@ -12,7 +12,7 @@ use classbook::store;
 use classbook::ui::App;
 use classbook::ui::keymap::Mode;
 use classbook::ui::panes::training::Screen;
-use common::{demo_app, press, type_keys};
+use common::{ctrl, demo_app, press, type_keys};
 use crossterm::event::KeyCode;
 
 fn screen(app: &App) -> String {
@@ -29,9 +29,9 @@ fn standing(app: &App, scope: Scope) -> Vec<svc::Standing> {
 /// Add a session on the working date (24.12.2025) through the form.
 fn add_session(app: &mut App, topic: &str) {
     press(app, KeyCode::Char('a'));
-    assert_eq!(app.mode(), Mode::TrainingForm);
+    assert_eq!(app.mode(), Mode::Form);
     type_keys(app, topic);
-    press(app, KeyCode::Enter);
+    ctrl(app, 's');
     assert_eq!(app.training.form, None, "{:?}", app.message);
 }
 
@@ -42,7 +42,10 @@ fn add_a_session_take_its_roll_call_and_watch_the_standing() {
     press(&mut app, KeyCode::Char('a'));
     type_keys(&mut app, "Цифровая среда: Nguyễn Thị, 王老师");
     insta::assert_snapshot!("training_add_form_80x24", screen(&app));
+    // Enter goes on to the next field; Ctrl-s saves from any field.
     press(&mut app, KeyCode::Enter);
+    assert_eq!(app.training.form.as_ref().map(|f| f.focus), Some(5));
+    ctrl(&mut app, 's');
     assert_eq!(
         app.message.as_deref(),
         Some("added the session of 24.12.2025")
@@ -71,7 +74,7 @@ fn add_a_session_take_its_roll_call_and_watch_the_standing() {
     // One late (L, the cursor moves down), one sick leave with its form.
     press(&mut app, KeyCode::Char('L'));
     press(&mut app, KeyCode::Char('s'));
-    assert_eq!(app.mode(), Mode::TrainingForm);
+    assert_eq!(app.mode(), Mode::Form);
     insta::assert_snapshot!("training_sick_leave_form_80x24", screen(&app));
     press(&mut app, KeyCode::Enter);
     let conn = app.db().conn();
@@ -185,7 +188,7 @@ fn refused_form_input_keeps_the_form_and_the_database() {
         press(&mut app, KeyCode::Backspace);
     }
     type_keys(&mut app, "15.01.2026");
-    press(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 's');
     let f = app.training.form.as_ref().expect("the form stays open");
     let e = f.error.as_deref().unwrap();
     assert!(
@@ -203,7 +206,7 @@ fn refused_form_input_keeps_the_form_and_the_database() {
         press(&mut app, KeyCode::Backspace);
     }
     type_keys(&mut app, "15:00");
-    press(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 's');
     let e = app.training.form.as_ref().unwrap().error.clone().unwrap();
     assert!(e.contains("end 15:00 is not after start 15:30"), "{e}");
     insta::assert_snapshot!("training_form_refused_80x24", screen(&app));
@@ -215,10 +218,16 @@ fn refused_form_input_keeps_the_form_and_the_database() {
         press(&mut app, KeyCode::Backspace);
     }
     type_keys(&mut app, "16:30");
-    press(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 's');
     let e = app.training.form.as_ref().unwrap().error.clone().unwrap();
     assert!(e.contains("below the minimum session of 60 minutes"), "{e}");
+    // Esc on a changed form asks; n keeps editing, y discards.
     press(&mut app, KeyCode::Esc);
+    assert!(screen(&app).contains("Discard the changes? y discards"));
+    press(&mut app, KeyCode::Char('n'));
+    assert_eq!(app.training.form.as_ref().unwrap().value("Topic"), "Тема");
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('y'));
     assert_eq!(app.training.form, None);
     assert_eq!(sum(&app), before, "nothing was saved");
     // Deleting a session with a roll call is refused with the reason.
@@ -235,7 +244,7 @@ fn refused_form_input_keeps_the_form_and_the_database() {
         press(&mut app, KeyCode::Backspace);
     }
     type_keys(&mut app, "2025-12-26");
-    press(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 's');
     assert_eq!(app.training.form, None, "{:?}", app.message);
     press(&mut app, KeyCode::Enter);
     press(&mut app, KeyCode::Char('p'));
@@ -276,7 +285,7 @@ fn external_training_from_the_standing_counts_once() {
     press(&mut app, KeyCode::Char('T'));
     let before = app.training.standing.as_ref().unwrap().rows[0].clone();
     press(&mut app, KeyCode::Char('a'));
-    assert_eq!(app.mode(), Mode::TrainingForm);
+    assert_eq!(app.mode(), Mode::Form);
     type_keys(&mut app, "ГАОУ ДПО «Институт развития образования»");
     press(&mut app, KeyCode::Tab);
     type_keys(&mut app, "Đổi mới phương pháp dạy học");
@@ -287,7 +296,7 @@ fn external_training_from_the_standing_counts_once() {
     press(&mut app, KeyCode::Tab);
     type_keys(&mut app, "ПК-2025-9001");
     insta::assert_snapshot!("training_external_form_80x24", screen(&app));
-    press(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 's');
     assert_eq!(
         app.message.as_deref(),
         Some("registered 22.5 credits of external training")

@@ -105,7 +105,7 @@ actions! {
     AddExternal = "add_external", "external", "Register external training for the teacher";
     FormNext = "form_next", "next field", "Go to the next field of the form";
     FormPrev = "form_prev", "prev field", "Go to the previous field of the form";
-    FormErase = "form_erase", "erase", "Erase the last character of the field";
+    FormErase = "form_erase", "erase", "Erase the character before the cursor";
     // attendance
     AttTakeLesson = "att_take_lesson", "lesson present", "Mark the lesson taken: all without a code present";
     AttTakeDay = "att_take_day", "day present", "Mark the whole day taken: all without a code present";
@@ -172,10 +172,17 @@ actions! {
     SchoolGuardian = "school_guardian", "guardian", "Add a parent or guardian of the student";
     SchoolDismiss = "school_dismiss", "not leaving", "Not leaving after all: dismiss the departure";
     SchoolClearSlot = "school_clear_slot", "clear from", "No lesson in this cell from a date on";
-    FormEnter = "form_enter", "next/save", "Next field; save on the last; open an empty list";
+    FormEnter = "form_enter", "next/save", "Next field, save on the last; multi-line: new line";
     FormSave = "form_save", "save", "Save the form from any field";
     FormPick = "form_pick", "list", "Choose the value from a list (teachers, subjects…)";
     FormClear = "form_clear", "clear field", "Clear the field";
+    FormClose = "form_close", "close", "Close; if changed, ask first (only y discards)";
+    FormLeft = "form_left", "left", "Cursor left; a choice: the previous one";
+    FormRight = "form_right", "right", "Cursor right; a choice: the next one (Space too)";
+    FormHome = "form_home", "home", "Cursor to the start of the line";
+    FormEnd = "form_end", "end", "Cursor to the end of the line";
+    FormDelete = "form_delete", "delete", "Erase the character at the cursor";
+    FormTopic = "form_topic", "planned topic", "Lesson form: take the plan's next topic";
 }
 
 /// The verbs of the key grammar: an action that is one of them has the

@@ -390,6 +390,8 @@ impl App {
             Overlay::Picker(p) if p.filtering => Mode::Filter,
             Overlay::Picker(_) => Mode::Picker,
             Overlay::History(_) => Mode::History,
+            // forms: one component, one mode, on every tab.
+            Overlay::None if self.form_open() => Mode::Form,
             // training: its screens and forms have their own modes.
             Overlay::None if self.tab == Tab::Training => self.training_mode(),
             // indicators: the chart, the data behind a value, forms.
@@ -446,10 +448,7 @@ impl App {
             }
             None => match ev.code {
                 KeyCode::Char(c)
-                    if (mode == Mode::Filter
-                        || mode == Mode::TrainingForm
-                        || mode == Mode::IndicatorsForm
-                        || mode == Mode::SchoolForm)
+                    if (mode == Mode::Filter || mode == Mode::Form)
                         && !ev
                             .modifiers
                             .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
@@ -471,34 +470,17 @@ impl App {
         }
     }
 
-    /// Bracketed paste: text for a picker's filter (opening the filter if
-    /// a picker is open); ignored elsewhere.
+    /// Bracketed paste: text at the cursor of an open form's field, or for
+    /// a picker's filter (opening the filter if a picker is open), the
+    /// journal's cell editor, the review's prompt; ignored elsewhere.
     pub fn handle_paste(&mut self, text: &str) -> bool {
+        // forms: paste at the cursor of the open form's field (line breaks
+        // kept in a multi-line field, spaces elsewhere).
+        if self.overlay == Overlay::None && self.form_open() {
+            self.update(Action::InsertText(text.to_string()));
+            return true;
+        }
         let clean: String = text.chars().filter(|c| !c.is_control()).collect();
-        // training: paste into an open form's field.
-        if self.overlay == Overlay::None
-            && self.tab == Tab::Training
-            && self.training.form.is_some()
-        {
-            self.update(Action::InsertText(clean));
-            return true;
-        }
-        // indicators: paste into an open form's field.
-        if self.overlay == Overlay::None
-            && self.tab == Tab::Indicators
-            && self.indicators.form.is_some()
-        {
-            self.update(Action::InsertText(clean));
-            return true;
-        }
-        // school: paste into an open form's field.
-        if self.overlay == Overlay::None
-            && self.tab == Tab::School
-            && self.school_pane.form.is_some()
-        {
-            self.update(Action::InsertText(clean));
-            return true;
-        }
         // journal: paste into the cell being edited
         if self.tab == Tab::Journal && self.journal_paste(&clean) {
             return true;
@@ -613,9 +595,9 @@ impl App {
     }
 
     fn update_main(&mut self, action: Action) {
-        // training: an open form takes every key.
-        if self.tab == Tab::Training && self.training.form.is_some() {
-            self.training_update(action);
+        // forms: an open form takes every action.
+        if self.form_open() {
+            self.form_update(action);
             return;
         }
         // attendance
@@ -782,10 +764,7 @@ impl App {
             | Action::Paperwork
             | Action::ToggleScope
             | Action::Publish
-            | Action::AddExternal
-            | Action::FormNext
-            | Action::FormPrev
-            | Action::FormErase => self.training_update(action),
+            | Action::AddExternal => self.training_update(action),
             // attendance (handled by attendance_update on its tab)
             Action::AttTakeLesson
             | Action::AttTakeDay
@@ -838,11 +817,46 @@ impl App {
             | Action::SchoolGroup
             | Action::SchoolGuardian
             | Action::SchoolDismiss
-            | Action::SchoolClearSlot
-            | Action::FormEnter
+            | Action::SchoolClearSlot => {}
+            // forms (handled by form_update while a form is open)
+            Action::FormEnter
             | Action::FormSave
             | Action::FormPick
-            | Action::FormClear => {}
+            | Action::FormClear
+            | Action::FormNext
+            | Action::FormPrev
+            | Action::FormErase
+            | Action::FormClose
+            | Action::FormLeft
+            | Action::FormRight
+            | Action::FormHome
+            | Action::FormEnd
+            | Action::FormDelete
+            | Action::FormTopic => {}
+        }
+    }
+
+    /// Whether the current tab has a form open (the `form` mode).
+    pub(crate) fn form_open(&self) -> bool {
+        match self.tab {
+            Tab::Training => self.training.form.is_some(),
+            Tab::Indicators => self.indicators.form.is_some(),
+            Tab::School => self.school_pane.form.is_some(),
+            Tab::Attendance => self.attendance.form.is_some() || self.attendance.followup.is_some(),
+            Tab::Journal => self.journal.lesson_form.is_some(),
+            Tab::Review | Tab::Reports => false,
+        }
+    }
+
+    /// One action for the open form of the current tab.
+    fn form_update(&mut self, action: Action) {
+        match self.tab {
+            Tab::Training => self.training_form_update(action),
+            Tab::Indicators => self.indicators_form_update(action),
+            Tab::School => self.school_form_update(action),
+            Tab::Attendance => self.attendance_form_update(action),
+            Tab::Journal => self.journal_lesson_update(action),
+            Tab::Review | Tab::Reports => {}
         }
     }
 

@@ -44,15 +44,11 @@ pub enum Mode {
     TrainingRoll,
     /// The Training tab's standing.
     TrainingStanding,
-    /// A form on the Training tab (typing goes into the field).
-    TrainingForm,
     // indicators
     /// The Indicators tab's chart of one indicator.
     IndicatorsChart,
     /// The lessons per teacher behind a computed lesson metric.
     IndicatorsData,
-    /// A form on the Indicators tab (typing goes into the field).
-    IndicatorsForm,
     // school
     /// The School tab's Year section: the year, periods, holidays, bells.
     SchoolYear,
@@ -66,8 +62,9 @@ pub enum Mode {
     SchoolCurriculum,
     /// The School tab's Timetable section.
     SchoolTimetable,
-    /// A form on the School tab (typing goes into the field).
-    SchoolForm,
+    /// A form, on any tab (typing goes into the field): one component,
+    /// one set of keys.
+    Form,
 }
 
 impl Mode {
@@ -86,17 +83,15 @@ impl Mode {
         Mode::History,
         Mode::TrainingRoll,
         Mode::TrainingStanding,
-        Mode::TrainingForm,
         Mode::IndicatorsChart,
         Mode::IndicatorsData,
-        Mode::IndicatorsForm,
         Mode::SchoolYear,
         Mode::SchoolClasses,
         Mode::SchoolStudents,
         Mode::SchoolStaff,
         Mode::SchoolCurriculum,
         Mode::SchoolTimetable,
-        Mode::SchoolForm,
+        Mode::Form,
     ];
 
     /// The mode's name in `keys.conf`.
@@ -115,17 +110,15 @@ impl Mode {
             Mode::History => "history",
             Mode::TrainingRoll => "training_roll",
             Mode::TrainingStanding => "training_standing",
-            Mode::TrainingForm => "training_form",
             Mode::IndicatorsChart => "indicators_chart",
             Mode::IndicatorsData => "indicators_data",
-            Mode::IndicatorsForm => "indicators_form",
             Mode::SchoolYear => "school_year",
             Mode::SchoolClasses => "school_classes",
             Mode::SchoolStudents => "school_students",
             Mode::SchoolStaff => "school_staff",
             Mode::SchoolCurriculum => "school_curriculum",
             Mode::SchoolTimetable => "school_timetable",
-            Mode::SchoolForm => "school_form",
+            Mode::Form => "form",
         }
     }
 
@@ -145,21 +138,23 @@ impl Mode {
             Mode::History => "Change history",
             Mode::TrainingRoll => "Training: roll call",
             Mode::TrainingStanding => "Training: standing",
-            Mode::TrainingForm => "Training: a form",
             Mode::IndicatorsChart => "Indicators: chart",
             Mode::IndicatorsData => "Indicators: the data behind a value",
-            Mode::IndicatorsForm => "Indicators: a form",
             Mode::SchoolYear => "School: year, periods, holidays, bells",
             Mode::SchoolClasses => "School: classes and groups",
             Mode::SchoolStudents => "School: students",
             Mode::SchoolStaff => "School: staff",
             Mode::SchoolCurriculum => "School: curriculum",
             Mode::SchoolTimetable => "School: timetable",
-            Mode::SchoolForm => "School: a form",
+            Mode::Form => "A form",
         }
     }
 
     fn parse(s: &str) -> Option<Mode> {
+        // forms: the three form modes of old are one; their names still work.
+        if matches!(s, "training_form" | "indicators_form" | "school_form") {
+            return Some(Mode::Form);
+        }
         Mode::ALL.iter().copied().find(|m| m.name() == s)
     }
 
@@ -537,13 +532,6 @@ impl Default for Keymap {
         add(TrainingStanding, Action::AddExternal, &[k('a')], true);
         add(TrainingStanding, Action::PrevPlan, &[k('[')], false);
         add(TrainingStanding, Action::NextPlan, &[k(']')], false);
-        add(TrainingForm, Action::Confirm, &[p(Enter)], true);
-        add(TrainingForm, Action::Cancel, &[p(Esc)], true);
-        add(TrainingForm, Action::FormNext, &[p(Tab), p(Down)], true);
-        add(TrainingForm, Action::FormPrev, &[p(BackTab), p(Up)], false);
-        add(TrainingForm, Action::MoveLeft, &[p(Left)], false);
-        add(TrainingForm, Action::MoveRight, &[p(Right)], false);
-        add(TrainingForm, Action::FormErase, &[p(Backspace)], false);
         // indicators: the table, the chart, the data behind, forms.
         add(Indicators, Action::IndEnterActual, &[k('a')], true);
         add(Indicators, Action::IndRecompute, &[k('R')], true);
@@ -568,23 +556,7 @@ impl Default for Keymap {
         add(IndicatorsChart, Action::IndJump, &[p(Enter)], false);
         add(IndicatorsData, Action::IndJump, &[p(Enter)], true);
         add(IndicatorsData, Action::Cancel, &[p(Esc)], true);
-        add(IndicatorsForm, Action::Confirm, &[p(Enter)], true);
-        add(IndicatorsForm, Action::Cancel, &[p(Esc)], true);
-        add(IndicatorsForm, Action::FormNext, &[p(Tab), p(Down)], true);
-        add(
-            IndicatorsForm,
-            Action::FormPrev,
-            &[p(BackTab), p(Up)],
-            false,
-        );
-        add(IndicatorsForm, Action::MoveLeft, &[p(Left)], false);
-        add(IndicatorsForm, Action::MoveRight, &[p(Right)], false);
-        add(IndicatorsForm, Action::FormErase, &[p(Backspace)], false);
-        // school: six sections, each a mode, and the form.
-        let ctrl = |c: char| Key {
-            code: Char(c),
-            mods: KeyModifiers::CONTROL,
-        };
+        // school: six sections, each a mode.
         let sections = [
             SchoolYear,
             SchoolClasses,
@@ -633,16 +605,25 @@ impl Default for Keymap {
             add(mode, Action::SchoolNextSection, &[k(']')], true);
             add(mode, Action::SchoolPrevSection, &[k('[')], false);
         }
-        add(SchoolForm, Action::FormEnter, &[p(Enter)], true);
-        add(SchoolForm, Action::FormSave, &[ctrl('s')], true);
-        add(SchoolForm, Action::Cancel, &[p(Esc)], true);
-        add(SchoolForm, Action::FormNext, &[p(Tab), p(Down)], true);
-        add(SchoolForm, Action::FormPick, &[ctrl('p')], true);
-        add(SchoolForm, Action::FormPrev, &[p(BackTab), p(Up)], false);
-        add(SchoolForm, Action::MoveLeft, &[p(Left)], false);
-        add(SchoolForm, Action::MoveRight, &[p(Right)], false);
-        add(SchoolForm, Action::FormErase, &[p(Backspace)], false);
-        add(SchoolForm, Action::FormClear, &[ctrl('u')], false);
+        // forms: one component, one set of keys
+        let ctrl = |c: char| Key {
+            code: Char(c),
+            mods: KeyModifiers::CONTROL,
+        };
+        add(Form, Action::FormEnter, &[p(Enter)], true);
+        add(Form, Action::FormSave, &[ctrl('s')], true);
+        add(Form, Action::FormClose, &[p(Esc)], true);
+        add(Form, Action::FormNext, &[p(Tab), p(Down)], true);
+        add(Form, Action::FormPick, &[ctrl('p')], true);
+        add(Form, Action::FormPrev, &[p(BackTab), p(Up)], false);
+        add(Form, Action::FormLeft, &[p(Left)], false);
+        add(Form, Action::FormRight, &[p(Right)], false);
+        add(Form, Action::FormHome, &[p(Home)], false);
+        add(Form, Action::FormEnd, &[p(End)], false);
+        add(Form, Action::FormErase, &[p(Backspace)], false);
+        add(Form, Action::FormDelete, &[p(Delete)], false);
+        add(Form, Action::FormClear, &[ctrl('u')], false);
+        add(Form, Action::FormTopic, &[ctrl('t')], false);
         Keymap { bindings: b }
     }
 }
@@ -770,6 +751,14 @@ impl Keymap {
             };
             let action =
                 Action::parse(name).ok_or_else(|| err(line, format!("unknown action «{name}»")))?;
+            // forms: the old form modes' actions are the form's own now.
+            let action = match (mode, action) {
+                (Some(Mode::Form), Action::Confirm) => Action::FormSave,
+                (Some(Mode::Form), Action::Cancel) => Action::FormClose,
+                (Some(Mode::Form), Action::MoveLeft) => Action::FormLeft,
+                (Some(Mode::Form), Action::MoveRight) => Action::FormRight,
+                (_, a) => a,
+            };
             let mut keys = Vec::new();
             for part in rhs.split(',') {
                 let part = part.trim();

@@ -11,7 +11,6 @@ pub mod action;
 pub mod app;
 pub mod dates;
 pub mod draw;
-pub mod form;
 pub mod grid;
 pub mod history;
 pub mod keymap;
@@ -20,6 +19,10 @@ pub mod svg;
 pub mod terminal;
 pub mod text;
 pub mod theme;
+pub mod widgets;
+
+// The form component moved to `widgets`; the old path still works.
+pub use widgets::form;
 
 use chrono::NaiveDate;
 use ratatui::Terminal;

@@ -93,3 +93,8 @@ pub fn type_keys(app: &mut App, s: &str) {
         press(app, KeyCode::Char(c));
     }
 }
+
+/// Press Ctrl and a letter (Ctrl-s saves a form from any field).
+pub fn ctrl(app: &mut App, c: char) -> bool {
+    app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}

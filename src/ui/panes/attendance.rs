@@ -26,6 +26,7 @@ use crate::ui::app::{App, Overlay, PickTarget, Picker};
 use crate::ui::dates;
 use crate::ui::grid::{Column, Grid, Table};
 use crate::ui::text::{fit, put, width};
+use crate::ui::widgets::form::{Field, Form, Outcome};
 
 /// What the attendance tab shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -45,86 +46,59 @@ pub enum Show {
     NotTaken,
 }
 
-/// The follow-up form of the online view.
+/// What the follow-up form of the online view saves: a follow-up of
+/// this student.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FollowupForm {
+pub struct FollowupKind {
     pub student_id: Id,
     pub name: String,
-    pub date: String,
-    /// Index into the staff list.
-    pub by: usize,
-    /// Index into `FollowupMethod::ALL`.
-    pub method: usize,
-    pub note: String,
-    pub field: usize,
 }
 
-/// The add/edit form of the code table screen.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CodeForm {
-    /// The code being edited; `None` adds one.
+/// The follow-up form (the shared form component): date, by, how, note.
+pub type FollowupForm = Form<FollowupKind>;
+
+/// What the code table's form saves: the code being edited, or `None`
+/// to add one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CodeKind {
     pub id: Option<Id>,
-    pub code: String,
-    pub label: String,
-    /// Index into `Category::ALL`.
-    pub category: usize,
-    /// 0: none, else index + 1 into `Reason::ALL`.
-    pub reason: usize,
-    pub key: String,
-    pub sort: String,
-    /// The field with the cursor (0–5).
-    pub field: usize,
 }
 
-impl CodeForm {
-    pub const FIELDS: [&'static str; 6] = ["Code", "Label", "Category", "Reason", "Key", "Order"];
+/// The add/edit form of the code table screen (the shared form component).
+pub type CodeForm = Form<CodeKind>;
 
-    fn draft(&self) -> Result<att::CodeDraft, String> {
-        let sort = self
-            .sort
-            .trim()
-            .parse::<i64>()
-            .map_err(|_| format!("the order «{}» is not a whole number", self.sort.trim()))?;
-        Ok(att::CodeDraft {
-            code: self.code.clone(),
-            label: self.label.clone(),
-            category: Category::ALL[self.category.min(Category::ALL.len() - 1)],
-            reason: self
-                .reason
-                .checked_sub(1)
-                .and_then(|i| crate::domain::attendance::Reason::ALL.get(i).copied()),
-            key: Some(self.key.trim().to_string()).filter(|k| !k.is_empty()),
-            sort,
-        })
-    }
+/// The labels of the code form's fields.
+pub const CODE_FIELDS: [&str; 6] = ["Code", "Label", "Category", "Reason", "Key", "Order"];
 
-    fn text(&mut self) -> Option<&mut String> {
-        match self.field {
-            0 => Some(&mut self.code),
-            1 => Some(&mut self.label),
-            4 => Some(&mut self.key),
-            5 => Some(&mut self.sort),
-            _ => None,
-        }
-    }
+/// How a reason is shown in the code form ("—": none).
+fn reason_label(r: Option<crate::domain::attendance::Reason>) -> String {
+    r.map_or("—".to_string(), |r| r.as_str().replace('_', " "))
+}
 
-    /// The value shown for field `i`.
-    pub fn value(&self, i: usize) -> String {
-        match i {
-            0 => self.code.clone(),
-            1 => self.label.clone(),
-            2 => Category::ALL[self.category.min(Category::ALL.len() - 1)]
-                .label()
-                .to_string(),
-            3 => self
-                .reason
-                .checked_sub(1)
-                .and_then(|i| crate::domain::attendance::Reason::ALL.get(i))
-                .map_or("—".to_string(), |r| r.as_str().replace('_', " ")),
-            4 => self.key.clone(),
-            _ => self.sort.clone(),
-        }
-    }
+/// The code a filled-in code form describes.
+fn code_draft(f: &CodeForm) -> Result<att::CodeDraft, String> {
+    let sort = f
+        .value("Order")
+        .parse::<i64>()
+        .map_err(|_| format!("the order «{}» is not a whole number", f.value("Order")))?;
+    let category = Category::ALL
+        .iter()
+        .copied()
+        .find(|c| c.label() == f.value("Category"))
+        .unwrap_or(Category::ALL[0]);
+    let reason = crate::domain::attendance::Reason::ALL
+        .iter()
+        .copied()
+        .find(|r| reason_label(Some(*r)) == f.value("Reason"));
+    Ok(att::CodeDraft {
+        // The code and label as typed (the service checks them).
+        code: f.fields[0].value.clone(),
+        label: f.fields[1].value.clone(),
+        category,
+        reason,
+        key: Some(f.value("Key").to_string()).filter(|k| !k.is_empty()),
+        sort,
+    })
 }
 
 /// The attendance tab's state.
@@ -214,9 +188,10 @@ impl AttendancePane {
         }
     }
 
-    /// A form is open and takes every key.
+    /// The go-to-date prompt is open and takes every key (the forms are
+    /// the shared form component, in the keymap's `form` mode).
     pub fn takes_keys(&self) -> bool {
-        self.form.is_some() || self.followup.is_some() || self.date_input.is_some()
+        self.date_input.is_some()
     }
 
     /// The selected block (rows, columns), inclusive: the range from the
@@ -928,37 +903,51 @@ impl App {
 impl App {
     fn open_code_form(&mut self, add: bool) {
         let p = &self.attendance;
-        let form = match (add, p.codes.get(p.crow)) {
-            (false, Some(c)) => CodeForm {
-                id: Some(c.id),
-                code: c.code.clone(),
-                label: c.label.clone(),
-                category: Category::ALL
-                    .iter()
-                    .position(|k| *k == c.category)
-                    .unwrap_or(0),
-                reason: c.reason.map_or(0, |r| {
-                    crate::domain::attendance::Reason::ALL
-                        .iter()
-                        .position(|k| *k == r)
-                        .map_or(0, |i| i + 1)
-                }),
-                key: c.key.clone().unwrap_or_default(),
-                sort: c.sort.to_string(),
-                field: 0,
-            },
-            _ => CodeForm {
-                id: None,
-                code: String::new(),
-                label: String::new(),
-                category: 0,
-                reason: 0,
-                key: String::new(),
-                sort: (p.codes.iter().map(|c| c.sort).max().unwrap_or(0) + 1).to_string(),
-                field: 0,
-            },
+        let categories: Vec<&str> = Category::ALL.iter().map(|c| c.label()).collect();
+        let mut reasons = vec![reason_label(None)];
+        reasons.extend(
+            crate::domain::attendance::Reason::ALL
+                .iter()
+                .map(|r| reason_label(Some(*r))),
+        );
+        let (id, code, label, category, reason, key, sort) = match (add, p.codes.get(p.crow)) {
+            (false, Some(c)) => (
+                Some(c.id),
+                c.code.clone(),
+                c.label.clone(),
+                c.category.label(),
+                reason_label(c.reason),
+                c.key.clone().unwrap_or_default(),
+                c.sort.to_string(),
+            ),
+            _ => (
+                None,
+                String::new(),
+                String::new(),
+                categories[0],
+                reason_label(None),
+                String::new(),
+                (p.codes.iter().map(|c| c.sort).max().unwrap_or(0) + 1).to_string(),
+            ),
         };
-        self.attendance.form = Some(form);
+        let title = if id.is_some() {
+            "Edit the code"
+        } else {
+            "Add a code"
+        };
+        let [f_code, f_label, f_cat, f_reason, f_key, f_order] = CODE_FIELDS;
+        self.attendance.form = Some(Form::new(
+            title,
+            CodeKind { id },
+            vec![
+                Field::text(f_code, code),
+                Field::text(f_label, label),
+                Field::choice(f_cat, category, &categories),
+                Field::choice(f_reason, &reason, &reasons),
+                Field::text(f_key, key),
+                Field::text(f_order, sort),
+            ],
+        ));
     }
 
     fn hide_or_delete_code(&mut self) {
@@ -992,9 +981,6 @@ impl App {
     /// A key while a form is open: it takes every key.
     pub(crate) fn attendance_form_key(&mut self, ev: crossterm::event::KeyEvent) -> bool {
         use crossterm::event::{KeyCode, KeyModifiers};
-        if self.attendance.followup.is_some() {
-            return self.followup_form_key(ev);
-        }
         if let Some((mut text, _)) = self.attendance.date_input.take() {
             match ev.code {
                 KeyCode::Esc => return true,
@@ -1020,79 +1006,72 @@ impl App {
             self.attendance.date_input = Some((text, None));
             return true;
         }
-        let Some(mut form) = self.attendance.form.take() else {
-            return false;
-        };
-        self.message = None;
-        let n_cat = Category::ALL.len();
-        let n_reason = crate::domain::attendance::Reason::ALL.len() + 1;
-        match ev.code {
-            KeyCode::Esc => {
-                self.flash("not saved");
-                return true;
-            }
-            KeyCode::Enter => {
-                let draft = match form.draft() {
-                    Ok(d) => d,
-                    Err(e) => {
-                        self.flash(e);
-                        self.attendance.form = Some(form);
-                        return true;
-                    }
-                };
-                let id = form.id;
-                let desc = format!(
-                    "code {} {}",
-                    draft.code.trim(),
-                    if id.is_some() { "changed" } else { "added" }
-                );
-                let bound = draft.key.as_deref().and_then(|k| {
-                    let c = k.chars().next()?;
-                    let ev = crossterm::event::KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
-                    self.keymap
-                        .lookup(crate::ui::keymap::Mode::Attendance, &ev)
-                        .map(|a| (c, a.label()))
-                });
-                match self.write(desc.clone(), |tx, op| att::save_code(tx, op, id, &draft)) {
-                    Some(_) => match bound {
-                        Some((c, what)) => self.flash(format!(
-                            "{desc}; «{c}» is the key of «{what}» here, so set this code with Enter"
-                        )),
-                        None => self.flash(desc),
-                    },
-                    None => self.attendance.form = Some(form),
-                }
-                return true;
-            }
-            KeyCode::Tab | KeyCode::Down => form.field = (form.field + 1) % 6,
-            KeyCode::BackTab | KeyCode::Up => form.field = (form.field + 5) % 6,
-            KeyCode::Left | KeyCode::Right | KeyCode::Char(' ') if matches!(form.field, 2 | 3) => {
-                let back = ev.code == KeyCode::Left;
-                let (v, n) = if form.field == 2 {
-                    (&mut form.category, n_cat)
-                } else {
-                    (&mut form.reason, n_reason)
-                };
-                *v = if back { (*v + n - 1) % n } else { (*v + 1) % n };
-            }
-            KeyCode::Backspace => {
-                if let Some(t) = form.text() {
-                    t.pop();
-                }
-            }
-            KeyCode::Char(c)
-                if !ev
-                    .modifiers
-                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
-            {
-                if let Some(t) = form.text() {
-                    t.push(c);
-                }
-            }
-            _ => {}
+        false
+    }
+
+    /// One action for the open form of the tab (the code form or the
+    /// follow-up form).
+    pub(crate) fn attendance_form_update(&mut self, action: Action) {
+        if self.attendance.followup.is_some() {
+            self.followup_form_update(action);
+            return;
         }
-        self.attendance.form = Some(form);
-        true
+        let Some(form) = self.attendance.form.as_mut() else {
+            return;
+        };
+        match form.handle(&action) {
+            Outcome::Cancel => {
+                self.attendance.form = None;
+                self.flash("not saved");
+            }
+            Outcome::Submit => self.save_code_form(),
+            Outcome::Pick => self.flash("this field has no list: type its value"),
+            Outcome::Open => {}
+        }
+    }
+
+    fn save_code_form(&mut self) {
+        use crossterm::event::{KeyCode, KeyModifiers};
+        let Some(form) = self.attendance.form.take() else {
+            return;
+        };
+        let draft = match code_draft(&form) {
+            Ok(d) => d,
+            Err(e) => {
+                self.flash(e.clone());
+                let mut form = form;
+                form.error = Some(e);
+                self.attendance.form = Some(form);
+                return;
+            }
+        };
+        let id = form.kind.id;
+        let desc = format!(
+            "code {} {}",
+            draft.code.trim(),
+            if id.is_some() { "changed" } else { "added" }
+        );
+        let bound = draft.key.as_deref().and_then(|k| {
+            let c = k.chars().next()?;
+            let ev = crossterm::event::KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+            self.keymap
+                .lookup(crate::ui::keymap::Mode::Attendance, &ev)
+                .map(|a| (c, a.label()))
+        });
+        match self.write(desc.clone(), |tx, op| att::save_code(tx, op, id, &draft)) {
+            Some(_) => match bound {
+                Some((c, what)) => self.flash(format!(
+                    "{desc}; «{c}» is the key of «{what}» here, so set this code with Enter"
+                )),
+                None => self.flash(desc),
+            },
+            None => {
+                let error = self.message.clone();
+                let mut form = form;
+                form.error = error;
+                self.attendance.form = Some(form);
+            }
+        }
     }
 }
 
@@ -1137,91 +1116,89 @@ impl App {
             .iter()
             .position(|(id, _)| Some(*id) == teacher)
             .unwrap_or(0);
-        self.attendance.followup = Some(FollowupForm {
-            student_id: r.student_id,
-            name: r.name.clone(),
-            date: dates::full(p.date.min(self.working_date)),
-            by,
-            method: 0,
-            note: String::new(),
-            field: 3,
-        });
+        let staff: Vec<String> = p.staff.iter().map(|(_, n)| n.clone()).collect();
+        let by = staff.get(by).cloned().unwrap_or_default();
+        let methods: Vec<String> = crate::domain::attendance::FollowupMethod::ALL
+            .iter()
+            .map(|m| m.as_str().replace('_', " "))
+            .collect();
+        self.attendance.followup = Some(
+            Form::new(
+                format!("Follow-up: {}", r.name),
+                FollowupKind {
+                    student_id: r.student_id,
+                    name: r.name.clone(),
+                },
+                vec![
+                    Field::text("Date", dates::full(p.date.min(self.working_date))),
+                    Field::choice("By", &by, &staff),
+                    Field::choice("How", &methods[0], &methods),
+                    Field::text("Note", ""),
+                ],
+            )
+            .with_focus(3),
+        );
     }
 
-    fn followup_form_key(&mut self, ev: crossterm::event::KeyEvent) -> bool {
-        use crate::domain::attendance::FollowupMethod;
-        use crossterm::event::{KeyCode, KeyModifiers};
-        let Some(mut f) = self.attendance.followup.take() else {
-            return false;
+    fn followup_form_update(&mut self, action: Action) {
+        let Some(f) = self.attendance.followup.as_mut() else {
+            return;
         };
-        self.message = None;
-        let n_staff = self.attendance.staff.len().max(1);
-        let n_method = FollowupMethod::ALL.len();
-        match ev.code {
-            KeyCode::Esc => {
+        match f.handle(&action) {
+            Outcome::Cancel => {
+                self.attendance.followup = None;
                 self.flash("not saved");
-                return true;
             }
-            KeyCode::Enter => {
-                let date = chrono::NaiveDate::parse_from_str(f.date.trim(), "%d.%m.%Y")
-                    .or_else(|_| chrono::NaiveDate::parse_from_str(f.date.trim(), "%Y-%m-%d"));
-                let Ok(date) = date else {
-                    self.flash(format!("«{}» is not a date (DD.MM.YYYY)", f.date.trim()));
-                    self.attendance.followup = Some(f);
-                    return true;
-                };
-                let Some((by, by_name)) = self.attendance.staff.get(f.by).cloned() else {
-                    self.flash("no staff to choose from");
-                    self.attendance.followup = Some(f);
-                    return true;
-                };
-                let method = FollowupMethod::ALL[f.method.min(n_method - 1)];
-                let working = self.working_date;
-                let desc = format!("follow-up of {} by {by_name}", f.name);
-                let (sid, note) = (f.student_id, f.note.clone());
-                match self.write(desc.clone(), |tx, op| {
-                    att::add_followup(tx, op, working, sid, date, by, method, &note)
-                }) {
-                    Some(_) => self.flash(desc),
-                    None => self.attendance.followup = Some(f),
-                }
-                return true;
-            }
-            KeyCode::Tab | KeyCode::Down => f.field = (f.field + 1) % 4,
-            KeyCode::BackTab | KeyCode::Up => f.field = (f.field + 3) % 4,
-            KeyCode::Left | KeyCode::Right if matches!(f.field, 1 | 2) => {
-                let back = ev.code == KeyCode::Left;
-                let (v, n) = if f.field == 1 {
-                    (&mut f.by, n_staff)
-                } else {
-                    (&mut f.method, n_method)
-                };
-                *v = if back { (*v + n - 1) % n } else { (*v + 1) % n };
-            }
-            KeyCode::Backspace => match f.field {
-                0 => {
-                    f.date.pop();
-                }
-                3 => {
-                    f.note.pop();
-                }
-                _ => {}
-            },
-            KeyCode::Char(c)
-                if !ev
-                    .modifiers
-                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
-            {
-                match f.field {
-                    0 => f.date.push(c),
-                    3 => f.note.push(c),
-                    _ => {}
-                }
-            }
-            _ => {}
+            Outcome::Submit => self.save_followup_form(),
+            Outcome::Pick => self.flash("this field has no list: type its value"),
+            Outcome::Open => {}
         }
-        self.attendance.followup = Some(f);
-        true
+    }
+
+    fn save_followup_form(&mut self) {
+        use crate::domain::attendance::FollowupMethod;
+        let Some(f) = self.attendance.followup.take() else {
+            return;
+        };
+        let refuse = |app: &mut App, mut f: FollowupForm, e: String| {
+            app.flash(e.clone());
+            f.error = Some(e);
+            app.attendance.followup = Some(f);
+        };
+        let date = chrono::NaiveDate::parse_from_str(f.value("Date"), "%d.%m.%Y")
+            .or_else(|_| chrono::NaiveDate::parse_from_str(f.value("Date"), "%Y-%m-%d"));
+        let Ok(date) = date else {
+            let e = format!("«{}» is not a date (DD.MM.YYYY)", f.value("Date"));
+            return refuse(self, f, e);
+        };
+        let Some((by, by_name)) = self
+            .attendance
+            .staff
+            .iter()
+            .find(|(_, n)| n == f.value("By"))
+            .cloned()
+        else {
+            return refuse(self, f, "no staff to choose from".into());
+        };
+        let method = FollowupMethod::ALL
+            .iter()
+            .copied()
+            .find(|m| m.as_str().replace('_', " ") == f.value("How"))
+            .unwrap_or(FollowupMethod::ALL[0]);
+        let working = self.working_date;
+        let desc = format!("follow-up of {} by {by_name}", f.kind.name);
+        let (sid, note) = (f.kind.student_id, f.fields[3].value.clone());
+        match self.write(desc.clone(), |tx, op| {
+            att::add_followup(tx, op, working, sid, date, by, method, &note)
+        }) {
+            Some(_) => self.flash(desc),
+            None => {
+                let error = self.message.clone();
+                let mut f = f;
+                f.error = error;
+                self.attendance.followup = Some(f);
+            }
+        }
     }
 }
 
@@ -1521,57 +1498,7 @@ fn draw_online(app: &App, area: Rect, buf: &mut Buffer) {
 }
 
 fn draw_followup_form(app: &App, f: &FollowupForm, area: Rect, buf: &mut Buffer) {
-    use crate::domain::attendance::FollowupMethod;
-    let t = &app.theme;
-    let w = area.width.min(64);
-    let h = 8u16.min(area.height);
-    if w < 20 || h < 4 {
-        return;
-    }
-    let x0 = area.x + (area.width - w) / 2;
-    let y0 = area.y + (area.height - h) / 2;
-    let box_area = Rect {
-        x: x0,
-        y: y0,
-        width: w,
-        height: h,
-    };
-    ratatui::widgets::Widget::render(ratatui::widgets::Clear, box_area, buf);
-    let title = format!(" Follow-up: {} ", f.name);
-    let block = ratatui::widgets::Block::bordered()
-        .title(fit(&title, (w - 2) as usize))
-        .border_style(t.header);
-    ratatui::widgets::Widget::render(block, box_area, buf);
-    let inner_w = (w - 2) as usize;
-    let by = app
-        .attendance
-        .staff
-        .get(f.by)
-        .map_or(String::new(), |(_, n)| n.clone());
-    let method = FollowupMethod::ALL[f.method.min(FollowupMethod::ALL.len() - 1)]
-        .as_str()
-        .replace('_', " ");
-    let values = [f.date.clone(), by, method, f.note.clone()];
-    for (i, (name, value)) in ["Date", "By", "How", "Note"].iter().zip(values).enumerate() {
-        let y = y0 + 1 + i as u16;
-        let style = if f.field == i { t.cursor } else { t.text };
-        let value = match (f.field == i, i) {
-            (true, 1 | 2) => format!("‹ {value} ›"),
-            (true, _) => format!("{value}▏"),
-            _ => value,
-        };
-        let line = format!("{name:<6}{value}");
-        put(buf, area, x0 + 1, y, inner_w, &fit(&line, inner_w), style);
-    }
-    put(
-        buf,
-        area,
-        x0 + 1,
-        y0 + h - 2,
-        inner_w,
-        &fit("Tab next · ←→ choose · Enter save · Esc cancel", inner_w),
-        t.dim,
-    );
+    crate::ui::widgets::form::draw(&app.theme, f, 64, area, buf);
 }
 
 fn draw_codes(app: &App, area: Rect, buf: &mut Buffer) {
@@ -1653,57 +1580,7 @@ fn draw_codes(app: &App, area: Rect, buf: &mut Buffer) {
 }
 
 fn draw_code_form(app: &App, f: &CodeForm, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
-    let w = area.width.min(60);
-    let h = 10u16.min(area.height);
-    if w < 20 || h < 4 {
-        return;
-    }
-    let x0 = area.x + (area.width - w) / 2;
-    let y0 = area.y + (area.height - h) / 2;
-    let box_area = Rect {
-        x: x0,
-        y: y0,
-        width: w,
-        height: h,
-    };
-    ratatui::widgets::Widget::render(ratatui::widgets::Clear, box_area, buf);
-    let title = if f.id.is_some() {
-        " Edit the code "
-    } else {
-        " Add a code "
-    };
-    let block = ratatui::widgets::Block::bordered()
-        .title(title)
-        .border_style(t.header);
-    ratatui::widgets::Widget::render(block, box_area, buf);
-    let inner_w = (w - 2) as usize;
-    for (i, name) in CodeForm::FIELDS.iter().enumerate() {
-        let y = y0 + 1 + i as u16;
-        if y >= y0 + h - 1 {
-            break;
-        }
-        let style = if f.field == i { t.cursor } else { t.text };
-        let mut value = f.value(i);
-        if f.field == i && matches!(i, 2 | 3) {
-            value = format!("‹ {value} ›");
-        } else if f.field == i {
-            value.push('▏');
-        }
-        let line = format!("{:<9}{}", name, value);
-        put(buf, area, x0 + 1, y, inner_w, &fit(&line, inner_w), style);
-    }
-    if h >= 10 {
-        put(
-            buf,
-            area,
-            x0 + 1,
-            y0 + h - 2,
-            inner_w,
-            &fit("Tab next · ←→ choose · Enter save · Esc cancel", inner_w),
-            t.dim,
-        );
-    }
+    crate::ui::widgets::form::draw(&app.theme, f, 60, area, buf);
 }
 
 fn title(app: &App, area: Rect, buf: &mut Buffer, what: &str, when: &str, rest: &str) -> u16 {

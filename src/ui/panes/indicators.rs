@@ -73,8 +73,8 @@ pub enum FormKind {
 }
 
 /// A form over the pane; confirming it does what its kind says.
-pub type Form = crate::ui::form::Form<FormKind>;
-pub use crate::ui::form::Field;
+pub type Form = crate::ui::widgets::form::Form<FormKind>;
+pub use crate::ui::widgets::form::Field;
 
 /// The data behind a computed lesson metric: each teacher's journal
 /// keeping over the days the value counted.
@@ -208,7 +208,7 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         Screen::Data => draw_data(app, area, buf),
     }
     if let Some(f) = &p.form {
-        crate::ui::form::draw(&app.theme, f, 76, area, buf);
+        crate::ui::widgets::form::draw(&app.theme, f, 76, area, buf);
     }
 }
 
@@ -701,7 +701,7 @@ impl App {
     /// The keymap mode of the Indicators tab's screen or form.
     pub(crate) fn indicators_mode(&self) -> Mode {
         if self.indicators.form.is_some() {
-            return Mode::IndicatorsForm;
+            return Mode::Form;
         }
         match self.indicators.screen {
             Screen::Table => Mode::Indicators,
@@ -779,50 +779,50 @@ impl App {
                     self.flash("no actual value to delete");
                     return true;
                 };
-                self.indicators.form = Some(Form {
-                    title: format!(
-                        "Delete the value {} of {}?",
-                        r.indicator.unit.format(a.value),
-                        r.number
-                    ),
-                    kind: FormKind::DeleteActual { id: a.id },
-                    fields: vec![],
-                    focus: 0,
-                    error: None,
-                    note: format!(
+                self.indicators.form = Some(
+                    Form::new(
+                        format!(
+                            "Delete the value {} of {}?",
+                            r.indicator.unit.format(a.value),
+                            r.number
+                        ),
+                        FormKind::DeleteActual { id: a.id },
+                        vec![],
+                    )
+                    .with_note(format!(
                         "{} for {}, {} {} (u undoes)",
                         r.indicator.unit.format(a.value),
                         r.actual_period.clone().unwrap_or_default(),
                         a.source.as_str(),
                         dates::full(a.measured_on)
-                    ),
-                });
+                    )),
+                );
             }
             Action::IndTargets => self.targets_form(),
             Action::IndBind => self.bind_form(),
             Action::IndRecompute => self.recompute_indicators(),
             Action::IndFilter => {
                 let v = &self.indicators.view;
-                self.indicators.form = Some(Form {
-                    title: "Filter and order".into(),
-                    kind: FormKind::Filter,
-                    fields: vec![
-                        Field::text("Name or number", v.text.clone()),
-                        Field::choice(
-                            "Show",
-                            v.show.label(),
-                            &Show::ALL.iter().map(|s| s.label()).collect::<Vec<_>>(),
-                        ),
-                        Field::choice(
-                            "Order",
-                            v.sort.label(),
-                            &Sort::ALL.iter().map(|s| s.label()).collect::<Vec<_>>(),
-                        ),
-                    ],
-                    focus: 0,
-                    error: None,
-                    note: "inside each task; empty name: every indicator".into(),
-                });
+                self.indicators.form = Some(
+                    Form::new(
+                        "Filter and order",
+                        FormKind::Filter,
+                        vec![
+                            Field::text("Name or number", v.text.clone()),
+                            Field::choice(
+                                "Show",
+                                v.show.label(),
+                                &Show::ALL.iter().map(|s| s.label()).collect::<Vec<_>>(),
+                            ),
+                            Field::choice(
+                                "Order",
+                                v.sort.label(),
+                                &Sort::ALL.iter().map(|s| s.label()).collect::<Vec<_>>(),
+                            ),
+                        ],
+                    )
+                    .with_note("inside each task; empty name: every indicator"),
+                );
             }
             Action::IndSort => {
                 let i = Sort::ALL
@@ -879,38 +879,41 @@ impl App {
             Unit::Count => "a count",
             Unit::PerTeacherMonth => "a number per teacher per month",
         };
-        self.indicators.form = Some(Form {
-            title: format!(
-                "{} {}: {}",
-                if existing.is_some() {
-                    "Correct"
-                } else {
-                    "Actual value of"
+        self.indicators.form = Some(
+            Form::new(
+                format!(
+                    "{} {}: {}",
+                    if existing.is_some() {
+                        "Correct"
+                    } else {
+                        "Actual value of"
+                    },
+                    r.number,
+                    svc::clip(&r.indicator.name, 40)
+                ),
+                match &existing {
+                    Some(a) => FormKind::EditActual {
+                        id: a.id,
+                        indicator_id: r.indicator.id,
+                        unit,
+                    },
+                    None => FormKind::EnterActual {
+                        indicator_id: r.indicator.id,
+                        unit,
+                    },
                 },
-                r.number,
-                svc::clip(&r.indicator.name, 40)
-            ),
-            kind: match &existing {
-                Some(a) => FormKind::EditActual {
-                    id: a.id,
-                    indicator_id: r.indicator.id,
-                    unit,
-                },
-                None => FormKind::EnterActual {
-                    indicator_id: r.indicator.id,
-                    unit,
-                },
-            },
-            fields: vec![
-                Field::choice("Period", &period, &labels),
-                Field::text("Value", value),
-                Field::text("Measured on", date),
-                Field::text("Evidence", evidence),
-            ],
-            focus: 1,
-            error: None,
-            note: format!("{hint}; evidence: the report, order or list it comes from"),
-        });
+                vec![
+                    Field::choice("Period", &period, &labels),
+                    Field::text("Value", value),
+                    Field::text("Measured on", date),
+                    Field::text("Evidence", evidence),
+                ],
+            )
+            .with_focus(1)
+            .with_note(format!(
+                "{hint}; evidence: the report, order or list it comes from"
+            )),
+        );
     }
 
     fn targets_form(&mut self) {
@@ -931,29 +934,29 @@ impl App {
                 )
             })
             .collect();
-        self.indicators.form = Some(Form {
-            title: format!(
-                "Targets of {}: {}",
-                r.number,
-                svc::clip(&r.indicator.name, 40)
-            ),
-            kind: FormKind::Targets {
-                indicator_id: r.indicator.id,
-                unit,
-                periods: tab.periods.iter().map(|p| p.id).collect(),
-            },
-            fields,
-            focus: 0,
-            error: None,
-            note: format!(
+        self.indicators.form = Some(
+            Form::new(
+                format!(
+                    "Targets of {}: {}",
+                    r.number,
+                    svc::clip(&r.indicator.name, 40)
+                ),
+                FormKind::Targets {
+                    indicator_id: r.indicator.id,
+                    unit,
+                    periods: tab.periods.iter().map(|p| p.id).collect(),
+                },
+                fields,
+            )
+            .with_note(format!(
                 "{}; empty: no target for the period",
                 if unit == Unit::Share {
                     "0–1 or 60%"
                 } else {
                     "a number"
                 }
-            ),
-        });
+            )),
+        );
     }
 
     fn bind_form(&mut self) {
@@ -973,20 +976,21 @@ impl App {
             Some((m, p)) => (m.as_str().to_string(), p.pairs()),
             None => (NO_METRIC.to_string(), String::new()),
         };
-        self.indicators.form = Some(Form {
-            title: format!("Compute {}: {}", r.number, svc::clip(&r.indicator.name, 40)),
-            kind: FormKind::Bind {
-                indicator_id: r.indicator.id,
-            },
-            fields: vec![
-                Field::choice("Metric", &current, &choices),
-                Field::text("Parameters", params),
-            ],
-            focus: 0,
-            error: None,
-            note: "min_credits=40 (teachers_with_credits) · format=mentoring (training_sessions)"
-                .into(),
-        });
+        self.indicators.form = Some(
+            Form::new(
+                format!("Compute {}: {}", r.number, svc::clip(&r.indicator.name, 40)),
+                FormKind::Bind {
+                    indicator_id: r.indicator.id,
+                },
+                vec![
+                    Field::choice("Metric", &current, &choices),
+                    Field::text("Parameters", params),
+                ],
+            )
+            .with_note(
+                "min_credits=40 (teachers_with_credits) · format=mentoring (training_sessions)",
+            ),
+        );
     }
 
     fn recompute_indicators(&mut self) {
@@ -1018,14 +1022,16 @@ impl App {
     }
 
     /// Keys while a form is open.
-    fn indicators_form_update(&mut self, action: Action) {
+    pub(crate) fn indicators_form_update(&mut self, action: Action) {
+        use crate::ui::widgets::form::Outcome;
         let Some(form) = self.indicators.form.as_mut() else {
             return;
         };
         match form.handle(&action) {
-            crate::ui::form::Outcome::Cancel => self.indicators.form = None,
-            crate::ui::form::Outcome::Submit => self.submit_indicators_form(),
-            crate::ui::form::Outcome::Open => {}
+            Outcome::Cancel => self.indicators.form = None,
+            Outcome::Submit => self.submit_indicators_form(),
+            Outcome::Pick => self.flash("this field has no list: type its value"),
+            Outcome::Open => {}
         }
     }
 

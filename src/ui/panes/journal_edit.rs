@@ -82,10 +82,9 @@ impl App {
     /// Keys the journal grid takes before the keymap: the popups, the cell
     /// editor, and marks typed on the grid. `None` lets the keymap have it.
     pub(crate) fn journal_key(&mut self, ev: &KeyEvent) -> Option<bool> {
+        // The lesson form is the shared form component (the `form` mode).
         if self.journal.lesson_form.is_some() {
-            self.message = None;
-            self.journal_lesson_key(ev);
-            return Some(true);
+            return None;
         }
         if self.journal.popup.is_some() {
             self.message = None;
@@ -147,9 +146,6 @@ impl App {
 
     /// Paste into the cell being edited.
     pub(crate) fn journal_paste(&mut self, text: &str) -> bool {
-        if self.journal_lesson_paste(text) {
-            return true;
-        }
         match &mut self.journal.edit {
             Some(e) => {
                 e.text.push_str(text);

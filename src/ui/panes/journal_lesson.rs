@@ -4,32 +4,25 @@
 //! taught (substitution), and the teaching log of an online lesson. Saved
 //! through `service::journal::set_lesson` in one undoable transaction.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::widgets::{Block, Borders, Clear, Widget};
-use ratatui_textarea::TextArea;
 
 use crate::domain::{HomeworkKind, Id, LessonMode, TeachingLog};
 use crate::service::journal::{self as svc, LessonEdit, LessonRef};
+use crate::ui::action::Action;
 use crate::ui::app::{App, PickTarget};
 use crate::ui::dates;
-use crate::ui::text::{fit, put};
+use crate::ui::widgets::form::{Field, Form, Outcome};
 
-/// The fields of the form, in Tab order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Field {
-    Topic,
-    HomeworkKind,
-    Homework,
-    Minutes,
-    Mode,
-    TaughtBy,
-    /// The lesson's control event.
-    Control,
-    /// The teaching log's four lines (online lessons only).
-    Log(usize),
-}
+const TOPIC: &str = "Topic";
+const HW_KIND: &str = "Homework";
+const HW_TEXT: &str = "Task";
+const MINUTES: &str = "Minutes";
+const MODE: &str = "Mode";
+const TAUGHT_BY: &str = "Taught by";
+const CONTROL: &str = "Control event";
+const IN_CLASS: &str = "in class";
+const ONLINE: &str = "online";
 
 const LOG_LABELS: [&str; 4] = [
     "Log: content",
@@ -38,46 +31,28 @@ const LOG_LABELS: [&str; 4] = [
     "Log: homework feedback",
 ];
 
-/// The form's state.
+/// The form's state: the shared form component (topic, homework, minutes,
+/// mode, who taught, the control event, and the teaching log's four lines
+/// when the lesson is online), and what its list fields stand for.
 #[derive(Debug)]
 pub struct LessonForm {
     pub lesson: LessonRef,
+    /// Class, subject, date and lesson number.
     pub title: String,
-    pub field: Field,
-    pub topic: TextArea<'static>,
+    pub form: Form<()>,
     /// The next topic of the thematic plan, offered for an empty topic.
     pub next_topic: Option<String>,
-    pub hw_kind: Option<HomeworkKind>,
-    pub homework: TextArea<'static>,
-    pub minutes: String,
-    /// Digits typed since the minutes field was entered (the first replaces).
-    pub minutes_typed: bool,
-    pub mode: LessonMode,
     /// The timetable's teacher (id, name).
     pub teacher: (Id, String),
     /// Who actually taught, if someone else.
     pub taught_by: Option<(Id, String)>,
-    pub log: [TextArea<'static>; 4],
     /// The control event: (form id, name, weight).
     pub control: Option<(Id, String, u8)>,
     /// Staff for the substitute picker, in picker order (None = the usual teacher).
     pub staff: Vec<Option<(Id, String)>>,
-}
-
-fn area_with(text: &str) -> TextArea<'static> {
-    let mut t = TextArea::new(if text.is_empty() {
-        vec![String::new()]
-    } else {
-        text.lines().map(String::from).collect()
-    });
-    t.set_cursor_line_style(ratatui::style::Style::default());
-    t.move_cursor(ratatui_textarea::CursorMove::Bottom);
-    t.move_cursor(ratatui_textarea::CursorMove::End);
-    t
-}
-
-fn text_of(t: &TextArea) -> String {
-    t.lines().join("\n").trim().to_string()
+    /// The teaching log's lines while the lesson is in class (they come
+    /// back if it is switched to online again).
+    log_stash: Vec<Field>,
 }
 
 const KINDS: [Option<HomeworkKind>; 6] = [
@@ -100,37 +75,41 @@ fn kind_label(k: Option<HomeworkKind>) -> &'static str {
     }
 }
 
+fn taught_by_label(teacher: &str, taught_by: Option<&(Id, String)>) -> String {
+    match taught_by {
+        None => format!("{teacher} (timetable)"),
+        Some((_, n)) => format!("{n} (substitute for {teacher})"),
+    }
+}
+
+fn control_label(control: Option<&(Id, String, u8)>) -> String {
+    match control {
+        None => "none: an ordinary lesson".to_string(),
+        Some((_, n, w)) => format!("{n} (weight {w}): the default form of its marks"),
+    }
+}
+
 impl LessonForm {
-    fn fields(&self) -> Vec<Field> {
-        let mut f = vec![
-            Field::Topic,
-            Field::HomeworkKind,
-            Field::Homework,
-            Field::Minutes,
-            Field::Mode,
-            Field::TaughtBy,
-            Field::Control,
-        ];
-        if self.mode == LessonMode::Online {
-            f.extend((0..4).map(Field::Log));
-        }
-        f
+    fn online(&self) -> bool {
+        self.form.value(MODE) == ONLINE
     }
 
-    fn step(&mut self, forward: bool) {
-        let fields = self.fields();
-        let i = fields.iter().position(|f| *f == self.field).unwrap_or(0);
-        let n = fields.len();
-        self.field = fields[if forward {
-            (i + 1) % n
-        } else {
-            (i + n - 1) % n
-        }];
-        self.minutes_typed = false;
+    /// The teaching log's lines are fields only while the lesson is online.
+    fn sync_log_fields(&mut self) {
+        let has_log = self.form.fields.len() > 7;
+        if self.online() && !has_log {
+            self.form.fields.append(&mut self.log_stash);
+        } else if !self.online() && has_log {
+            self.log_stash = self.form.fields.split_off(7);
+        }
+    }
+
+    fn text(&self, label: &str) -> String {
+        self.form.value(label).to_string()
     }
 
     fn edit(&self) -> Result<LessonEdit, String> {
-        let minutes = match self.minutes.trim() {
+        let minutes = match self.form.value(MINUTES) {
             "" => None,
             m => Some(
                 m.parse::<u16>()
@@ -139,24 +118,34 @@ impl LessonForm {
                     .ok_or_else(|| format!("«{m}» minutes: type a number from 0 to 600"))?,
             ),
         };
-        let text = text_of(&self.homework);
-        let log = (self.mode == LessonMode::Online).then(|| TeachingLog {
+        let text = self.text(HW_TEXT);
+        let online = self.online();
+        let log = online.then(|| TeachingLog {
             lesson_id: 0,
-            content: text_of(&self.log[0]),
-            form: text_of(&self.log[1]),
-            effect: text_of(&self.log[2]),
-            homework_feedback: text_of(&self.log[3]),
+            content: self.text(LOG_LABELS[0]),
+            form: self.text(LOG_LABELS[1]),
+            effect: self.text(LOG_LABELS[2]),
+            homework_feedback: self.text(LOG_LABELS[3]),
         });
+        let hw_kind = KINDS
+            .iter()
+            .copied()
+            .find(|k| kind_label(*k) == self.form.value(HW_KIND))
+            .flatten();
         // Text typed while the kind says "none" is a text task.
-        let kind = match self.hw_kind {
+        let kind = match hw_kind {
             None if !text.is_empty() => Some(HomeworkKind::Text),
             k => k,
         };
         Ok(LessonEdit {
-            topic: Some(text_of(&self.topic)),
+            topic: Some(self.text(TOPIC)),
             homework: Some((kind, (!text.is_empty()).then_some(text))),
             minutes: Some(minutes),
-            mode: Some(self.mode),
+            mode: Some(if online {
+                LessonMode::Online
+            } else {
+                LessonMode::InClass
+            }),
             taught_by: Some(self.taught_by.as_ref().map(|(id, _)| *id)),
             control_form: Some(self.control.as_ref().map(|(id, _, _)| *id)),
             log,
@@ -198,10 +187,10 @@ impl App {
             || [String::new(), String::new(), String::new(), String::new()],
             |t| [t.content, t.form, t.effect, t.homework_feedback],
         );
-        let mut topic = area_with(l.lesson.topic.as_deref().unwrap_or(""));
         let next_topic = v.progress.next_topic.clone();
+        let mut topic = Field::multiline(TOPIC, l.lesson.topic.clone().unwrap_or_default(), 3);
         if let Some(n) = &next_topic {
-            topic.set_placeholder_text(format!("next in the plan: {n} (Ctrl-t takes it)"));
+            topic = topic.with_placeholder(format!("next in the plan: {n} (Ctrl-t takes it)"));
         }
         let mut candidates: Vec<Option<(Id, String)>> = vec![None];
         candidates.extend(
@@ -210,169 +199,175 @@ impl App {
                 .filter(|s| s.active && s.id != l.lesson.teacher_id)
                 .map(|s| Some((s.id, s.full_name()))),
         );
+        let teacher = (l.lesson.teacher_id, name(l.lesson.teacher_id));
+        let taught_by = l.lesson.taught_by_id.map(|t| (t, name(t)));
+        let control = l.lesson.control_form_id.and_then(|id| {
+            forms
+                .iter()
+                .find(|f| f.id == id)
+                .map(|f| (f.id, f.name.clone(), f.weight))
+        });
+        let kinds: Vec<&str> = KINDS.iter().map(|k| kind_label(*k)).collect();
+        let online = l.lesson.mode == LessonMode::Online;
+        let mut fields = vec![
+            topic,
+            Field::choice(HW_KIND, kind_label(l.lesson.homework_kind), &kinds),
+            Field::multiline(HW_TEXT, l.lesson.homework.clone().unwrap_or_default(), 2),
+            Field::text(
+                MINUTES,
+                l.lesson
+                    .homework_minutes
+                    .map_or(String::new(), |m| m.to_string()),
+            ),
+            Field::choice(
+                MODE,
+                if online { ONLINE } else { IN_CLASS },
+                &[IN_CLASS, ONLINE],
+            ),
+            Field::pick(TAUGHT_BY, taught_by_label(&teacher.1, taught_by.as_ref())),
+            Field::pick(CONTROL, control_label(control.as_ref())),
+        ];
+        let mut log_fields: Vec<Field> = LOG_LABELS
+            .iter()
+            .zip(log)
+            .map(|(label, text)| Field::text(*label, text))
+            .collect();
+        let log_stash = if online {
+            fields.append(&mut log_fields);
+            vec![]
+        } else {
+            log_fields
+        };
+        let title = format!(
+            "{} {}, {} lesson {}",
+            v.class.name,
+            v.subject.name,
+            dates::long(l.lesson.date),
+            l.lesson.lesson_no
+        );
         self.journal.lesson_form = Some(LessonForm {
             lesson: l.reference(),
-            title: format!(
-                "{} {}, {} lesson {}",
-                v.class.name,
-                v.subject.name,
-                dates::long(l.lesson.date),
-                l.lesson.lesson_no
+            form: Form::new(format!("Lesson record: {title}"), (), fields).with_note(
+                if next_topic.is_some() {
+                    "Enter in Topic and Task: a new line · Ctrl-t: the plan's next topic"
+                } else {
+                    "Enter in Topic and Task: a new line"
+                },
             ),
-            field: Field::Topic,
-            topic,
+            title,
             next_topic,
-            hw_kind: l.lesson.homework_kind,
-            homework: area_with(l.lesson.homework.as_deref().unwrap_or("")),
-            minutes: l
-                .lesson
-                .homework_minutes
-                .map_or(String::new(), |m| m.to_string()),
-            minutes_typed: false,
-            mode: l.lesson.mode,
-            teacher: (l.lesson.teacher_id, name(l.lesson.teacher_id)),
-            taught_by: l.lesson.taught_by_id.map(|t| (t, name(t))),
-            log: log.map(|s| area_with(&s)),
-            control: l.lesson.control_form_id.and_then(|id| {
-                forms
-                    .iter()
-                    .find(|f| f.id == id)
-                    .map(|f| (f.id, f.name.clone(), f.weight))
-            }),
+            teacher,
+            taught_by,
+            control,
             staff: candidates,
+            log_stash,
         });
     }
 
-    /// A key for the open lesson form.
-    pub(crate) fn journal_lesson_key(&mut self, ev: &KeyEvent) {
-        let Some(mut form) = self.journal.lesson_form.take() else {
+    /// One action for the open lesson form: the form component's keys,
+    /// Ctrl-t for the plan's next topic, and the lists of who taught and
+    /// of the control event.
+    pub(crate) fn journal_lesson_update(&mut self, action: Action) {
+        let Some(lf) = self.journal.lesson_form.as_mut() else {
             return;
         };
-        let ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
-        match ev.code {
-            KeyCode::Esc => {
-                self.flash("lesson record not changed");
+        if action == Action::FormTopic {
+            if lf.form.asking {
                 return;
             }
-            KeyCode::Char('s') if ctrl => {
-                self.journal_save_lesson(form);
-                return;
+            match lf.next_topic.clone() {
+                Some(n) => {
+                    lf.form.focus = 0;
+                    if let Some(f) = lf.form.field_mut(TOPIC) {
+                        f.set(n);
+                    }
+                }
+                None => self.flash("the thematic plan has no next topic"),
             }
-            KeyCode::Tab => form.step(true),
-            KeyCode::BackTab => form.step(false),
-            KeyCode::Char('t') if ctrl && form.field == Field::Topic => {
-                if let Some(n) = form.next_topic.clone() {
-                    form.topic = area_with(&n);
-                }
-            }
-            KeyCode::Enter
-                if !matches!(form.field, Field::Topic | Field::TaughtBy | Field::Control) =>
-            {
-                self.journal_save_lesson(form);
-                return;
-            }
-            _ => match form.field {
-                Field::Topic => {
-                    form.topic.input(*ev);
-                }
-                Field::Homework => {
-                    form.homework.input(*ev);
-                }
-                Field::Log(i) => {
-                    form.log[i].input(*ev);
-                }
-                Field::Minutes => match ev.code {
-                    KeyCode::Char(c) if c.is_ascii_digit() => {
-                        // Typing replaces.
-                        if !form.minutes_typed {
-                            form.minutes.clear();
-                            form.minutes_typed = true;
-                        }
-                        if form.minutes.len() < 3 {
-                            form.minutes.push(c);
-                        }
-                    }
-                    KeyCode::Backspace => {
-                        form.minutes.pop();
-                    }
-                    _ => {}
-                },
-                Field::HomeworkKind => {
-                    let i = KINDS.iter().position(|k| *k == form.hw_kind).unwrap_or(0);
-                    let n = KINDS.len();
-                    match ev.code {
-                        KeyCode::Left => form.hw_kind = KINDS[(i + n - 1) % n],
-                        KeyCode::Right | KeyCode::Char(' ') => form.hw_kind = KINDS[(i + 1) % n],
-                        _ => {}
-                    }
-                }
-                Field::Mode => {
-                    if matches!(ev.code, KeyCode::Left | KeyCode::Right | KeyCode::Char(' ')) {
-                        form.mode = match form.mode {
-                            LessonMode::InClass => LessonMode::Online,
-                            LessonMode::Online => LessonMode::InClass,
-                        };
-                    }
-                }
-                Field::Control => {
-                    if matches!(ev.code, KeyCode::Enter | KeyCode::Char(' ')) {
-                        let r = crate::store::curriculum::control_forms(self.db.conn());
-                        let forms = r.unwrap_or_default();
-                        let mut items = vec!["— none: an ordinary lesson".to_string()];
-                        items.extend(
-                            forms
-                                .iter()
-                                .map(|f| format!("{} (weight {})", f.name, f.weight)),
-                        );
-                        self.journal.forms = forms;
-                        self.journal.lesson_form = Some(form);
-                        self.open_picker(
-                            PickTarget::ControlForm,
-                            "Control event of the lesson",
-                            items,
-                            0,
-                        );
-                        return;
-                    }
-                }
-                Field::TaughtBy => {
-                    if matches!(ev.code, KeyCode::Enter | KeyCode::Char(' ')) {
-                        let items = form
-                            .staff
-                            .iter()
-                            .map(|s| match s {
-                                None => format!("— the timetable's teacher ({})", form.teacher.1),
-                                Some((_, n)) => n.clone(),
-                            })
-                            .collect();
-                        self.journal.lesson_form = Some(form);
-                        self.open_picker(PickTarget::Substitute, "Who taught the lesson", items, 0);
-                        return;
-                    }
-                }
-            },
+            return;
         }
-        self.journal.lesson_form = Some(form);
+        // Ctrl-u on a list field: back to no substitute, no control event.
+        let label = lf
+            .form
+            .focused()
+            .map(|f| f.label.clone())
+            .unwrap_or_default();
+        if action == Action::FormClear && !lf.form.asking {
+            match label.as_str() {
+                TAUGHT_BY => {
+                    lf.taught_by = None;
+                    let shown = taught_by_label(&lf.teacher.1, None);
+                    if let Some(f) = lf.form.field_mut(TAUGHT_BY) {
+                        f.set(shown);
+                    }
+                    return;
+                }
+                CONTROL => {
+                    lf.control = None;
+                    if let Some(f) = lf.form.field_mut(CONTROL) {
+                        f.set(control_label(None));
+                    }
+                    return;
+                }
+                _ => {}
+            }
+        }
+        match lf.form.handle(&action) {
+            Outcome::Cancel => {
+                self.journal.lesson_form = None;
+                self.flash("lesson record not changed");
+            }
+            Outcome::Submit => {
+                if let Some(form) = self.journal.lesson_form.take() {
+                    self.journal_save_lesson(form);
+                }
+            }
+            Outcome::Pick => self.journal_lesson_pick(),
+            Outcome::Open => lf.sync_log_fields(),
+        }
     }
 
-    /// Paste into the focused text field of the form.
-    pub(crate) fn journal_lesson_paste(&mut self, text: &str) -> bool {
-        let Some(form) = &mut self.journal.lesson_form else {
-            return false;
+    /// Open the list of the focused field (who taught, the control event).
+    fn journal_lesson_pick(&mut self) {
+        let Some(lf) = self.journal.lesson_form.as_ref() else {
+            return;
         };
-        match form.field {
-            Field::Topic => {
-                form.topic.insert_str(text);
+        let label = lf
+            .form
+            .focused()
+            .map(|f| f.label.clone())
+            .unwrap_or_default();
+        match label.as_str() {
+            TAUGHT_BY => {
+                let items = lf
+                    .staff
+                    .iter()
+                    .map(|s| match s {
+                        None => format!("— the timetable's teacher ({})", lf.teacher.1),
+                        Some((_, n)) => n.clone(),
+                    })
+                    .collect();
+                self.open_picker(PickTarget::Substitute, "Who taught the lesson", items, 0);
             }
-            Field::Homework => {
-                form.homework.insert_str(text);
+            CONTROL => {
+                let r = crate::store::curriculum::control_forms(self.db.conn());
+                let forms = r.unwrap_or_default();
+                let mut items = vec!["— none: an ordinary lesson".to_string()];
+                items.extend(
+                    forms
+                        .iter()
+                        .map(|f| format!("{} (weight {})", f.name, f.weight)),
+                );
+                self.journal.forms = forms;
+                self.open_picker(
+                    PickTarget::ControlForm,
+                    "Control event of the lesson",
+                    items,
+                    0,
+                );
             }
-            Field::Log(i) => {
-                form.log[i].insert_str(text);
-            }
-            _ => {}
+            _ => self.flash("this field has no list: type its value"),
         }
-        true
     }
 
     /// The control-event picker chose item `i` (0 = none).
@@ -381,175 +376,56 @@ impl App {
             .checked_sub(1)
             .and_then(|k| self.journal.forms.get(k))
             .map(|f| (f.id, f.name.clone(), f.weight));
-        if let Some(form) = &mut self.journal.lesson_form {
-            form.control = chosen;
+        if let Some(lf) = &mut self.journal.lesson_form {
+            if let Some(f) = lf.form.field_mut(CONTROL) {
+                f.set(control_label(chosen.as_ref()));
+            }
+            lf.control = chosen;
         }
     }
 
     /// The substitute picker chose item `i`.
     pub(crate) fn journal_pick_substitute(&mut self, i: usize) {
-        if let Some(form) = &mut self.journal.lesson_form
-            && let Some(choice) = form.staff.get(i)
+        if let Some(lf) = &mut self.journal.lesson_form
+            && let Some(choice) = lf.staff.get(i).cloned()
         {
-            form.taught_by = choice.clone();
+            if let Some(f) = lf.form.field_mut(TAUGHT_BY) {
+                f.set(taught_by_label(&lf.teacher.1, choice.as_ref()));
+            }
+            lf.taught_by = choice;
         }
     }
 
-    fn journal_save_lesson(&mut self, form: LessonForm) {
-        let edit = match form.edit() {
+    fn journal_save_lesson(&mut self, mut lf: LessonForm) {
+        let edit = match lf.edit() {
             Ok(e) => e,
             Err(m) => {
-                self.flash(format!("not saved: {m}"));
-                self.journal.lesson_form = Some(form);
+                let m = format!("not saved: {m}");
+                self.flash(m.clone());
+                lf.form.error = Some(m);
+                self.journal.lesson_form = Some(lf);
                 return;
             }
         };
-        let lesson = form.lesson;
-        let saved = self.write(format!("lesson record {}", form.title), |tx, op| {
+        let lesson = lf.lesson;
+        let title = lf.title.clone();
+        let saved = self.write(format!("lesson record {title}"), |tx, op| {
             let (_, ids) = svc::set_lesson(tx, op, lesson, &edit)?;
             Ok(((), ids))
         });
         match saved {
-            Some(()) => self.flash(format!("saved: lesson record {}", form.title)),
-            // The reason is on the status line; keep what was typed.
-            None => self.journal.lesson_form = Some(form),
+            Some(()) => self.flash(format!("saved: lesson record {title}")),
+            // The reason is on the status line and in the form; keep what
+            // was typed.
+            None => {
+                lf.form.error = self.message.clone();
+                self.journal.lesson_form = Some(lf);
+            }
         }
     }
 }
 
-/// Draw the form over the journal pane.
-pub fn draw(app: &App, form: &LessonForm, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
-    let online = form.mode == LessonMode::Online;
-    let h = (if online { 18 } else { 14 }).min(area.height);
-    let w = area.width.min(100);
-    let r = Rect {
-        x: area.x + (area.width - w) / 2,
-        y: area.y + area.height.saturating_sub(h) / 2,
-        width: w,
-        height: h,
-    };
-    Clear.render(r, buf);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(format!(" Lesson record: {} ", form.title))
-        .border_style(t.text);
-    let inner = block.inner(r);
-    block.render(r, buf);
-    let label_w = 16u16;
-    let mut y = inner.y;
-    let style_of = |f: Field| if form.field == f { t.header } else { t.dim };
-    let label = |y: u16, f: Field, s: &str, buf: &mut Buffer| {
-        let mark = if form.field == f { "›" } else { " " };
-        put(
-            buf,
-            inner,
-            inner.x,
-            y,
-            label_w as usize,
-            &fit(&format!("{mark}{s}"), label_w as usize),
-            style_of(f),
-        );
-    };
-    let field_rect = |y: u16, h: u16| Rect {
-        x: inner.x + label_w,
-        y,
-        width: inner.width.saturating_sub(label_w),
-        height: h.min(inner.bottom().saturating_sub(y)),
-    };
-    // Topic: three lines.
-    label(y, Field::Topic, "Topic", buf);
-    (&form.topic).render(field_rect(y, 3), buf);
-    y += 3;
-    label(y, Field::HomeworkKind, "Homework", buf);
-    let kind = format!("‹ {} ›", kind_label(form.hw_kind));
-    put(
-        buf,
-        inner,
-        inner.x + label_w,
-        y,
-        field_rect(y, 1).width as usize,
-        &kind,
-        t.text,
-    );
-    y += 1;
-    label(y, Field::Homework, "  task", buf);
-    (&form.homework).render(field_rect(y, 1), buf);
-    y += 1;
-    label(y, Field::Minutes, "  minutes", buf);
-    put(
-        buf,
-        inner,
-        inner.x + label_w,
-        y,
-        8,
-        &format!(
-            "{}{}",
-            form.minutes,
-            if form.field == Field::Minutes {
-                "▏"
-            } else {
-                ""
-            }
-        ),
-        t.text,
-    );
-    y += 1;
-    label(y, Field::Mode, "Mode", buf);
-    let mode = match form.mode {
-        LessonMode::InClass => "[in class]  online",
-        LessonMode::Online => " in class  [online]",
-    };
-    put(buf, inner, inner.x + label_w, y, 24, mode, t.text);
-    y += 1;
-    label(y, Field::TaughtBy, "Taught by", buf);
-    let who = match &form.taught_by {
-        None => format!("{} (timetable) · Space: a substitute", form.teacher.1),
-        Some((_, n)) => format!("{n} (substitute for {})", form.teacher.1),
-    };
-    put(
-        buf,
-        inner,
-        inner.x + label_w,
-        y,
-        field_rect(y, 1).width as usize,
-        &who,
-        t.text,
-    );
-    y += 1;
-    label(y, Field::Control, "Control event", buf);
-    let control = match &form.control {
-        None => "none: an ordinary lesson · Space: choose".to_string(),
-        Some((_, n, w)) => format!("{n} (weight {w}): the default form of its marks"),
-    };
-    put(
-        buf,
-        inner,
-        inner.x + label_w,
-        y,
-        field_rect(y, 1).width as usize,
-        &control,
-        t.text,
-    );
-    y += 1;
-    if online {
-        for (i, l) in LOG_LABELS.iter().enumerate() {
-            label(y, Field::Log(i), l, buf);
-            (&form.log[i]).render(field_rect(y, 1), buf);
-            y += 1;
-        }
-    }
-    let help =
-        "Tab next · Ctrl-s saves · Esc cancels · Space/←→ change a choice · Ctrl-t planned topic";
-    if inner.bottom() > y {
-        put(
-            buf,
-            inner,
-            inner.x,
-            inner.bottom() - 1,
-            inner.width as usize,
-            &fit(help, inner.width as usize),
-            t.dim,
-        );
-    }
+/// Draw the form over the journal pane (the shared form component).
+pub fn draw(app: &App, lf: &LessonForm, area: Rect, buf: &mut Buffer) {
+    crate::ui::widgets::form::draw(&app.theme, &lf.form, 100, area, buf);
 }

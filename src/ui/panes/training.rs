@@ -20,10 +20,10 @@ use crate::service::training::{
 use crate::ui::action::Action;
 use crate::ui::app::App;
 use crate::ui::dates;
-use crate::ui::form::Outcome;
 use crate::ui::grid::{Column, Grid, Table};
 use crate::ui::keymap::Mode;
 use crate::ui::text::put;
+use crate::ui::widgets::form::Outcome;
 
 /// The training tab's state.
 #[derive(Debug, Default)]
@@ -105,8 +105,8 @@ pub enum FormKind {
 }
 
 /// A form over the pane; confirming it does what its kind says.
-pub type Form = crate::ui::form::Form<FormKind>;
-pub use crate::ui::form::Field;
+pub type Form = crate::ui::widgets::form::Form<FormKind>;
+pub use crate::ui::widgets::form::Field;
 
 impl TrainingPane {
     pub(crate) fn set_view(&mut self, view: Option<PlanView>) {
@@ -161,7 +161,7 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         Screen::Standing => draw_standing(app, area, buf),
     }
     if let Some(f) = &app.training.form {
-        crate::ui::form::draw(&app.theme, f, 72, area, buf);
+        crate::ui::widgets::form::draw(&app.theme, f, 72, area, buf);
     }
 }
 
@@ -777,7 +777,7 @@ impl App {
     /// The keymap mode of the Training tab's current screen or form.
     pub(crate) fn training_mode(&self) -> Mode {
         if self.training.form.is_some() {
-            return Mode::TrainingForm;
+            return Mode::Form;
         }
         match self.training.screen {
             Screen::Sessions => Mode::Training,
@@ -972,18 +972,18 @@ impl App {
             Requirement::Certificate => "a medical certificate (emergencies excepted)",
             _ => "the date the content was made up (blank: not yet)",
         };
-        self.training.form = Some(Form {
-            title: format!("{}: {}", teacher, short_status(code)),
-            kind: FormKind::Paperwork {
-                session_id,
-                staff_id,
-                status: code.to_string(),
-            },
-            fields: vec![field],
-            focus: 0,
-            error: None,
-            note: note.into(),
-        });
+        self.training.form = Some(
+            Form::new(
+                format!("{}: {}", teacher, short_status(code)),
+                FormKind::Paperwork {
+                    session_id,
+                    staff_id,
+                    status: code.to_string(),
+                },
+                vec![field],
+            )
+            .with_note(note),
+        );
     }
 
     fn session_form(&mut self, existing: Option<crate::domain::training::TrainingSession>) {
@@ -1041,14 +1041,11 @@ impl App {
                 )
             }
         };
-        self.training.form = Some(Form {
-            title,
-            kind,
-            fields,
-            focus: if existing.is_some() { 0 } else { 4 },
-            error: None,
-            note: "hours blank: end − start; credits blank: one an hour".into(),
-        });
+        self.training.form = Some(
+            Form::new(title, kind, fields)
+                .with_focus(if existing.is_some() { 0 } else { 4 })
+                .with_note("hours blank: end − start; credits blank: one an hour"),
+        );
     }
 
     /// Training-tab actions outside a form.
@@ -1070,31 +1067,34 @@ impl App {
             },
             Action::CopyWeekly => match self.current_session() {
                 Some(s) => {
-                    self.training.form = Some(Form {
-                        title: format!("Copy the session of {} weekly", dates::full(s.date)),
-                        kind: FormKind::CopyWeekly { id: s.id },
-                        fields: vec![Field::text("Weeks", "4")],
-                        focus: 0,
-                        error: None,
-                        note: format!(
+                    self.training.form = Some(
+                        Form::new(
+                            format!("Copy the session of {} weekly", dates::full(s.date)),
+                            FormKind::CopyWeekly { id: s.id },
+                            vec![Field::text("Weeks", "4")],
+                        )
+                        .with_note(format!(
                             "«{}», every {} (holidays skipped)",
                             s.topic,
                             dates::weekday(s.date)
-                        ),
-                    })
+                        )),
+                    )
                 }
                 None => self.flash("no session to copy"),
             },
             Action::DeleteSession => match self.current_session() {
                 Some(s) => {
-                    self.training.form = Some(Form {
-                        title: format!("Delete the session of {}?", dates::full(s.date)),
-                        kind: FormKind::DeleteSession { id: s.id },
-                        fields: vec![],
-                        focus: 0,
-                        error: None,
-                        note: format!("«{}» (only a session without a roll call)", s.topic),
-                    })
+                    self.training.form = Some(
+                        Form::new(
+                            format!("Delete the session of {}?", dates::full(s.date)),
+                            FormKind::DeleteSession { id: s.id },
+                            vec![],
+                        )
+                        .with_note(format!(
+                            "«{}» (only a session without a roll call)",
+                            s.topic
+                        )),
+                    )
                 }
                 None => self.flash("no session to delete"),
             },
@@ -1173,52 +1173,57 @@ impl App {
                     return;
                 };
                 let d = dates::full(self.working_date);
-                self.training.form = Some(Form {
-                    title: format!("External training: {}", s.name),
-                    kind: FormKind::AddExternal {
-                        staff_id: s.staff_id,
-                    },
-                    fields: vec![
-                        Field::text("From", d.clone()),
-                        Field::text("To", d),
-                        Field::text("Provider", ""),
-                        Field::text("Title", ""),
-                        Field::text("Hours", ""),
-                        Field::text("Credits", ""),
-                        Field::text("Certificate no", ""),
-                    ],
-                    focus: 2,
-                    error: None,
-                    note: "a course with a certificate; counts in the semester it ends".into(),
-                });
+                self.training.form = Some(
+                    Form::new(
+                        format!("External training: {}", s.name),
+                        FormKind::AddExternal {
+                            staff_id: s.staff_id,
+                        },
+                        vec![
+                            Field::text("From", d.clone()),
+                            Field::text("To", d),
+                            Field::text("Provider", ""),
+                            Field::text("Title", ""),
+                            Field::text("Hours", ""),
+                            Field::text("Credits", ""),
+                            Field::text("Certificate no", ""),
+                        ],
+                    )
+                    .with_focus(2)
+                    .with_note("a course with a certificate; counts in the semester it ends"),
+                );
             }
             Action::Publish => {
                 let Some(plan) = self.plans.get(self.training.plan_idx).cloned() else {
                     return;
                 };
-                self.training.form = Some(Form {
-                    title: format!("Publish the standing of semester {}?", plan.semester),
-                    kind: FormKind::Publish {
-                        semester: plan.semester,
-                    },
-                    fields: vec![],
-                    focus: 0,
-                    error: None,
-                    note: format!("a frozen snapshot as of {}", dates::full(self.working_date)),
-                });
+                self.training.form = Some(
+                    Form::new(
+                        format!("Publish the standing of semester {}?", plan.semester),
+                        FormKind::Publish {
+                            semester: plan.semester,
+                        },
+                        vec![],
+                    )
+                    .with_note(format!(
+                        "a frozen snapshot as of {}",
+                        dates::full(self.working_date)
+                    )),
+                );
             }
             _ => {}
         }
     }
 
     /// Keys while a form is open.
-    fn training_form_update(&mut self, action: Action) {
+    pub(crate) fn training_form_update(&mut self, action: Action) {
         let Some(form) = self.training.form.as_mut() else {
             return;
         };
         match form.handle(&action) {
             Outcome::Cancel => self.training.form = None,
             Outcome::Submit => self.submit_form(),
+            Outcome::Pick => self.flash("this field has no list: type its value"),
             Outcome::Open => {}
         }
     }

@@ -9,7 +9,7 @@ use crate::domain::{HolidayKind, Id, PeriodKind, Relation, Role, Sex, Staff};
 use crate::service::setup;
 use crate::ui::app::{App, PickTarget};
 use crate::ui::dates;
-use crate::ui::form::Field;
+use crate::ui::widgets::form::Field;
 
 /// What saving a form does.
 #[derive(Debug, Clone, PartialEq)]
@@ -92,14 +92,7 @@ pub(super) fn form(
     fields: Vec<Field>,
     note: &str,
 ) -> Form {
-    Form {
-        title: title.into(),
-        kind,
-        fields,
-        focus: 0,
-        error: None,
-        note: note.into(),
-    }
+    Form::new(title, kind, fields).with_note(note)
 }
 
 /// The value a staff member is named by in a form: the full name when no

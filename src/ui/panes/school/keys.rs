@@ -7,7 +7,7 @@ use super::forms::*;
 use crate::service::setup;
 use crate::ui::action::Action;
 use crate::ui::app::{App, PickTarget};
-use crate::ui::form::Outcome;
+use crate::ui::widgets::form::Outcome;
 
 impl App {
     /// The list a field of the open form is chosen from: the picker's
@@ -169,7 +169,7 @@ impl App {
                     .map(|x| x.label.clone())
                     .unwrap_or_default();
                 if let Some(field) = f.fields.get_mut(focus) {
-                    field.value = value.clone();
+                    field.set(value.clone());
                 }
                 // A lesson's subject brings the teacher of the curriculum.
                 if matches!(f.kind, FormKind::Slot { .. }) && label == SUBJECT {
@@ -190,10 +190,10 @@ impl App {
                         if let Some(f) = self.school_pane.form.as_mut() {
                             for field in &mut f.fields {
                                 if field.label == TEACHER && field.value.trim().is_empty() {
-                                    field.value = key.clone();
+                                    field.set(key.clone());
                                 }
                                 if field.label == GROUP && field.value.trim().is_empty() {
-                                    field.value = group.clone().unwrap_or_default();
+                                    field.set(group.clone().unwrap_or_default());
                                 }
                             }
                         }
@@ -219,53 +219,46 @@ impl App {
         }
     }
 
-    /// Keys while a form is open.
+    /// Keys while a form is open: the form component's, and Enter on an
+    /// empty field with a list opens the list.
     pub(crate) fn school_form_update(&mut self, action: Action) {
         let Some(f) = self.school_pane.form.as_mut() else {
             return;
         };
-        match action {
-            Action::FormEnter => {
-                let empty = f
-                    .fields
-                    .get(f.focus)
-                    .is_some_and(|x| x.choices.is_empty() && x.value.trim().is_empty());
-                let label = f
-                    .fields
-                    .get(f.focus)
-                    .map(|x| x.label.clone())
-                    .unwrap_or_default();
-                // An empty field with a list opens it (an empty list: on);
-                // the optional group is chosen with Ctrl-p.
-                if empty
-                    && label != GROUP
-                    && self
-                        .pick_list(&label)
-                        .is_some_and(|(_, items, _)| items.iter().any(|i| i != NONE))
-                    && self.open_field_picker()
-                {
-                    return;
-                }
-                self.school_form_advance();
+        if action == Action::FormEnter && !f.asking {
+            let empty = f
+                .fields
+                .get(f.focus)
+                .is_some_and(|x| x.is_text() && x.value.trim().is_empty());
+            let label = f
+                .fields
+                .get(f.focus)
+                .map(|x| x.label.clone())
+                .unwrap_or_default();
+            // An empty field with a list opens it (an empty list: on);
+            // the optional group is chosen with Ctrl-p.
+            if empty
+                && label != GROUP
+                && self
+                    .pick_list(&label)
+                    .is_some_and(|(_, items, _)| items.iter().any(|i| i != NONE))
+                && self.open_field_picker()
+            {
+                return;
             }
-            Action::FormSave | Action::Confirm => self.submit_school_form(),
-            Action::FormPick => {
+        }
+        let Some(f) = self.school_pane.form.as_mut() else {
+            return;
+        };
+        match f.handle(&action) {
+            Outcome::Cancel => self.school_pane.form = None,
+            Outcome::Submit => self.submit_school_form(),
+            Outcome::Pick => {
                 if !self.open_field_picker() {
                     self.flash("this field has no list: type its value");
                 }
             }
-            Action::FormClear => {
-                if let Some(field) = f.fields.get_mut(f.focus)
-                    && field.choices.is_empty()
-                {
-                    field.value.clear();
-                }
-            }
-            other => match f.handle(&other) {
-                Outcome::Cancel => self.school_pane.form = None,
-                Outcome::Submit => self.submit_school_form(),
-                Outcome::Open => {}
-            },
+            Outcome::Open => {}
         }
     }
 }

@@ -33,7 +33,7 @@ pub use forms::FormKind;
 pub use view::draw;
 
 /// A form over the School tab.
-pub type Form = crate::ui::form::Form<FormKind>;
+pub type Form = crate::ui::widgets::form::Form<FormKind>;
 
 /// The School tab's sections, in order.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -318,7 +318,7 @@ impl App {
     /// The keymap mode of the School tab: its form, else its section.
     pub(crate) fn school_mode(&self) -> Mode {
         if self.school_pane.form.is_some() {
-            Mode::SchoolForm
+            Mode::Form
         } else {
             self.school_pane.section.mode()
         }

@@ -58,33 +58,11 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         }
     }
     if let Some(f) = &p.form {
-        crate::ui::form::draw(t, f, FORM_WIDTH, area, buf);
-        form_footer(app, f, area, buf);
+        crate::ui::widgets::form::draw(t, f, FORM_WIDTH, area, buf);
     }
 }
 
 const FORM_WIDTH: u16 = 72;
-
-/// The School tab's forms move on with Enter and save on the last field
-/// (or Ctrl-s): say so on the form's last line, where the shared form
-/// says "Enter save" (the same box as `form::draw`).
-fn form_footer(app: &App, f: &super::Form, area: Rect, buf: &mut Buffer) {
-    let w = area.width.saturating_sub(4).min(FORM_WIDTH);
-    let height = (f.fields.len() as u16 + 5).min(area.height);
-    if w < 8 || height < 3 || f.fields.is_empty() {
-        return;
-    }
-    let y = area.y + (area.height - height) / 2 + height - 2;
-    let x = area.x + (area.width - w) / 2 + 2;
-    let iw = w as usize - 3;
-    let choices = f.fields.iter().any(|x| !x.choices.is_empty());
-    let text = if choices {
-        "Enter next/save · Ctrl-s save · Esc cancel · ←/→ choose · Ctrl-p list"
-    } else {
-        "Enter next/save · Ctrl-s save · Esc cancel · Ctrl-p list"
-    };
-    put(buf, area, x, y, iw, &pad(text, iw), app.theme.dim);
-}
 
 /// How much of `area` a list of `rows` under a heading leaves unused
 /// (`render_below`'s `sub`): the list as long as it is, keeping `detail`
