@@ -431,6 +431,9 @@ struct JsonStudent<'a> {
     /// One per lesson: each mark in full (form of control, weight, a
     /// pending mark's deadline, a deferred mark's comment, who and when).
     details: &'a [Vec<svc::MarkDetail>],
+    /// One per lesson: the attendance code behind the cell's Н (attendance
+    /// is the one record of an absence), null when present.
+    absences: &'a [Option<String>],
 }
 
 #[derive(Serialize)]
@@ -490,6 +493,7 @@ fn grid_json(v: &JournalView) -> JsonGrid<'_> {
                 final_grade: s.final_grade.as_deref(),
                 differs: svc::final_differs(s.final_grade.as_deref(), &s.suggestion),
                 details: &s.details,
+                absences: &s.absences,
             })
             .collect(),
         plan: &v.progress,

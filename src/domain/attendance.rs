@@ -82,6 +82,23 @@ pub struct AttendanceMark {
     pub set_at: String,
 }
 
+/// The journal and the attendance register said different things about
+/// one student at one lesson (found by migration 6 or brought by an
+/// import). Attendance was kept; the review lists it (rule
+/// `absence.disagrees`) until the cell is written again from either tab.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AbsenceConflict {
+    pub lesson_id: Id,
+    pub student_id: Id,
+    /// What the journal said: "Н", or the marks of the cell ("5").
+    pub journal: String,
+    /// What attendance said: "present", or a code with its label.
+    pub attendance: String,
+    /// "migration", or "import <source>".
+    pub source: String,
+    pub noted_at: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DeviceCensus {
     pub student_id: Id,

@@ -43,6 +43,7 @@ pub enum Rule {
     NotAttestable,
     GradeOverdue,
     ReasonNotGiven,
+    AbsenceDisagrees,
     PendingOverdue,
     DeferredStale,
     ControlUnmarked,
@@ -122,6 +123,8 @@ rules! {
         "Quarter, half-year and year grades are due 3 days before the period ends (setting grades_due_days_before_end), by the entry deadline of that day; this student had lessons of the subject in the period and still has no final grade (or n/a). Listed from the due date until one is set.";
     ReasonNotGiven = "absence.no_reason", Warning, "absence without a reason",
         "The class teacher gives the reason for an absence no later than the same day; this absence (Н, reason not given) is older than that.";
+    AbsenceDisagrees = "absence.disagrees", Warning, "journal and attendance disagree",
+        "A student's absence from a lesson has one record, the attendance register, which the journal's Н shows; an older journal Н or an imported one said otherwise than attendance (absent where attendance says present, or the reverse). Attendance was kept: check it, and set or clear the absence in either tab (or acknowledge this).";
     PendingOverdue = "mark.pending_overdue", Warning, "pending mark past its deadline",
         "A pending mark (*) becomes the mark when its correction deadline passes; this one is past it and still pending: confirm it or enter the corrected mark.";
     DeferredStale = "mark.deferred_stale", Warning, "deferred mark not resolved",

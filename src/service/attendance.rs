@@ -444,10 +444,32 @@ pub fn set_code(
     student_id: Id,
     code_id: Id,
 ) -> Result<Vec<i64>> {
+    write_code(
+        conn,
+        operator,
+        working_date,
+        lesson_id,
+        student_id,
+        code_id,
+        false,
+    )
+}
+
+/// [`set_code`], a hidden code allowed when the journal's `Н` falls back
+/// on one.
+fn write_code(
+    conn: &store::Conn,
+    operator: &str,
+    working_date: NaiveDate,
+    lesson_id: Id,
+    student_id: Id,
+    code_id: Id,
+    allow_hidden: bool,
+) -> Result<Vec<i64>> {
     let lesson = store::journal::lesson(conn, lesson_id)?;
     check_cell(conn, &lesson, student_id, working_date)?;
     let code = code_by_id(conn, code_id)?;
-    if code.hidden {
+    if code.hidden && !allow_hidden {
         return Err(invalid(format!(
             "the code {} ({}) is hidden",
             code.code, code.label
@@ -466,13 +488,14 @@ pub fn set_code(
     }
     let key = cell_key(lesson_id, student_id);
     let old = row(conn, "attendance", &key)?;
+    let mut ids = settle_conflict(conn, operator, lesson_id, student_id)?;
     if old
         .as_ref()
         .and_then(|r| r.get("code_id"))
         .and_then(Value::as_i64)
         == Some(code_id)
     {
-        return Ok(vec![]);
+        return Ok(ids);
     }
     let mut new = old.unwrap_or_else(|| {
         let mut m = key.clone();
@@ -483,16 +506,78 @@ pub fn set_code(
     new.insert("code_id".into(), json!(code_id));
     new.insert("set_by".into(), json!(operator));
     new.insert("set_at".into(), json!(store::now()));
-    Ok(store::audit::write_row(
+    ids.extend(store::audit::write_row(
         conn,
         operator,
         "attendance.set",
         "attendance",
         &key,
         Some(&new),
+    )?);
+    Ok(ids)
+}
+
+/// Settle a disagreement noted between the journal and attendance for a
+/// student at a lesson (migration 6, an import): writing the cell from
+/// either tab decides it. Audited, so an undo brings the finding back.
+pub fn settle_conflict(
+    conn: &store::Conn,
+    operator: &str,
+    lesson_id: Id,
+    student_id: Id,
+) -> Result<Vec<i64>> {
+    if !store::attendance::has_conflict(conn, lesson_id, student_id)? {
+        return Ok(vec![]);
+    }
+    Ok(store::audit::write_row(
+        conn,
+        operator,
+        "absence_conflict.settle",
+        "absence_conflict",
+        &cell_key(lesson_id, student_id),
+        None,
     )?
     .into_iter()
     .collect())
+}
+
+/// The journal's `Н` typed or removed: attendance is the one record of an
+/// absence. `absent` sets the "reason not given" code unless attendance
+/// already has an absence (a more specific code, such as an excused
+/// illness, is kept); not `absent` clears an absence (a present, remote or
+/// exempt code stays). Settles a noted disagreement either way. Returns the
+/// audit ids written (none when attendance already says so).
+pub fn set_absent(
+    conn: &store::Conn,
+    operator: &str,
+    working_date: NaiveDate,
+    lesson_id: Id,
+    student_id: Id,
+    absent: bool,
+) -> Result<Vec<i64>> {
+    let was_absent = store::attendance::entry(conn, lesson_id, student_id)?
+        .is_some_and(|(_, c)| c.category.is_absent());
+    if absent == was_absent {
+        return settle_conflict(conn, operator, lesson_id, student_id);
+    }
+    if absent {
+        let code = store::attendance::unspecified_absence_code(conn)?.ok_or_else(|| {
+            invalid("the attendance code table has no code for «absent, reason not given»: add one to record Н")
+        })?;
+        let mut ids = settle_conflict(conn, operator, lesson_id, student_id)?;
+        ids.extend(write_code(
+            conn,
+            operator,
+            working_date,
+            lesson_id,
+            student_id,
+            code.id,
+            true,
+        )?);
+        Ok(ids)
+    } else {
+        clear(conn, operator, working_date, lesson_id, student_id)
+    }
 }
 
 /// Clear a student's entry at a lesson (back to present if the lesson's
@@ -507,11 +592,16 @@ pub fn clear(
     let lesson = store::journal::lesson(conn, lesson_id)?;
     check_day(conn, lesson.date, working_date)?;
     let key = cell_key(lesson_id, student_id);
-    Ok(
-        store::audit::write_row(conn, operator, "attendance.clear", "attendance", &key, None)?
-            .into_iter()
-            .collect(),
-    )
+    let mut ids = settle_conflict(conn, operator, lesson_id, student_id)?;
+    ids.extend(store::audit::write_row(
+        conn,
+        operator,
+        "attendance.clear",
+        "attendance",
+        &key,
+        None,
+    )?);
+    Ok(ids)
 }
 
 /// Put a parent's comment (an annotation code and/or text) beside the code

@@ -82,6 +82,11 @@ pub struct JournalStudent {
     /// The marks behind each cell (same order as `cells`; empty where
     /// there is none): form of control, weight, deadline, comment, who.
     pub details: Vec<Vec<MarkDetail>>,
+    /// The absence behind each cell's `Н` (same order as `cells`): the
+    /// attendance code and its label ("Н Неуважительная причина"). The
+    /// attendance register is the one record of an absence; the journal
+    /// shows it.
+    pub absences: Vec<Option<String>>,
 }
 
 /// One mark of a cell in full.
@@ -268,6 +273,19 @@ pub fn load_group(
             by_cell.entry((m.student_id, i)).or_default().push(m.mark);
         }
     }
+    // The absences come from attendance, the one record of them.
+    let mut absent_at: HashMap<(Id, usize), String> = HashMap::new();
+    for (lesson_id, student_id, code, label) in store::attendance::absences_for_subject(
+        conn,
+        class.id,
+        subject.id,
+        period.starts_on,
+        period.ends_on,
+    )? {
+        if let Some(&i) = index.get(&lesson_id) {
+            absent_at.insert((student_id, i), format!("{code} {label}"));
+        }
+    }
     let finals: HashMap<Id, Option<String>> =
         store::journal::period_grades(conn, class.id, subject.id, period.id)?
             .into_iter()
@@ -290,6 +308,9 @@ pub fn load_group(
             let details = (0..lessons.len())
                 .map(|i| detail_of.remove(&(sid, i)).unwrap_or_default())
                 .collect();
+            let absences: Vec<Option<String>> = (0..lessons.len())
+                .map(|i| absent_at.remove(&(sid, i)))
+                .collect();
             let cells = lessons
                 .iter()
                 .enumerate()
@@ -298,10 +319,11 @@ pub fn load_group(
                         .lesson
                         .group_id
                         .is_none_or(|g| members_of.get(&g).is_some_and(|s| s.contains(&sid)));
-                    let marks = by_cell.remove(&(sid, i));
+                    let marks = by_cell.remove(&(sid, i)).unwrap_or_default();
+                    let absent = absences[i].is_some();
                     match marks {
-                        Some(ms) if !ms.is_empty() => {
-                            let text = ms.iter().map(Mark::display).collect::<Vec<_>>().join("/");
+                        ms if !ms.is_empty() || absent => {
+                            let text = cell_text(absent, &ms);
                             all.extend(ms);
                             MarkCell::Marks(text)
                         }
@@ -321,6 +343,7 @@ pub fn load_group(
                 final_grade: finals.get(&sid).cloned().flatten(),
                 cells,
                 details,
+                absences,
             }
         })
         .collect();
@@ -336,6 +359,22 @@ pub fn load_group(
         group,
         groups: split,
     })
+}
+
+/// A cell as the grid shows it: `Н` first when attendance has the student
+/// absent (once, even beside a `Н` mark left from before migration 6), then
+/// the marks ("Н/5", "5/4").
+pub fn cell_text(absent: bool, marks: &[Mark]) -> String {
+    let shown = marks.iter().map(Mark::display);
+    let has_n = marks.iter().any(|m| m.symbol == MarkSymbol::Absent);
+    if absent && !has_n {
+        std::iter::once("Н".to_string())
+            .chain(shown)
+            .collect::<Vec<_>>()
+            .join("/")
+    } else {
+        shown.collect::<Vec<_>>().join("/")
+    }
 }
 
 /// The timetable's lessons of a class and subject between two dates (school
@@ -708,11 +747,21 @@ fn parse_tokens(text: &str) -> Result<Vec<(MarkSymbol, Option<u8>)>, MarkError> 
 /// `existing` are the cell's marks now (their deadline and comment carry over).
 pub fn check_cell(input: &CellInput, existing: &[Mark]) -> Result<Vec<Mark>, MarkError> {
     let tokens = parse_tokens(&input.text)?;
+    // `Н` is the attendance record, not a mark row: the marks after it
+    // match the cell's stored marks by their place among the marks.
+    let mut place = 0;
     tokens
         .into_iter()
-        .enumerate()
-        .map(|(i, (symbol, typed_value))| {
-            let old = existing.get(i).filter(|m| m.symbol == symbol);
+        .map(|(symbol, typed_value)| {
+            let i = place;
+            if symbol != MarkSymbol::Absent {
+                place += 1;
+            }
+            let old = existing
+                .iter()
+                .filter(|m| m.symbol != MarkSymbol::Absent)
+                .nth(i)
+                .filter(|m| m.symbol == symbol);
             let mark = match symbol {
                 MarkSymbol::Grade(v) => Mark::grade(v, 1),
                 MarkSymbol::Absent => Mark {
@@ -803,6 +852,10 @@ pub fn set_cell(
     let existing = store::journal::cell_marks(tx, lesson.id, student_id)?;
     let old: Vec<Mark> = existing.iter().map(|m| m.mark.clone()).collect();
     let mut marks = check_cell(input, &old)?;
+    // `Н` goes to attendance (the one record of an absence), the rest are
+    // the cell's mark rows.
+    let absent = marks.iter().any(|m| m.symbol == MarkSymbol::Absent);
+    marks.retain(|m| m.symbol != MarkSymbol::Absent);
     for m in &marks {
         if m.symbol == MarkSymbol::Pending && m.due_on.is_some_and(|d| d < lesson.date) {
             return Err(CellError::Refused(format!(
@@ -875,14 +928,14 @@ pub fn set_cell(
             None,
         )?);
     }
+    let working = store::school::working_date(tx, chrono::Local::now().date_naive())?;
+    audit.extend(crate::service::attendance::set_absent(
+        tx, operator, working, lesson.id, student_id, absent,
+    )?);
     Ok(CellWritten {
         lesson_id: lesson.id,
         student_id,
-        shown: marks
-            .iter()
-            .map(Mark::display)
-            .collect::<Vec<_>>()
-            .join("/"),
+        shown: cell_text(absent, &marks),
         audit,
     })
 }
@@ -1490,5 +1543,51 @@ pub fn suggestion_text(s: &Suggestion) -> String {
         Suggestion::NotAttestable { marks, required } => {
             format!("not attestable ({marks} of {required} marks)")
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pending(v: u8, due: &str) -> Mark {
+        Mark {
+            symbol: MarkSymbol::Pending,
+            value: Some(v),
+            weight: 1,
+            due_on: NaiveDate::parse_from_str(due, "%Y-%m-%d").ok(),
+            comment: None,
+        }
+    }
+
+    #[test]
+    fn the_cell_shows_the_absence_first_and_once() {
+        let five = Mark::grade(5, 1);
+        assert_eq!(cell_text(true, &[]), "Н");
+        assert_eq!(cell_text(true, std::slice::from_ref(&five)), "Н/5");
+        assert_eq!(cell_text(false, std::slice::from_ref(&five)), "5");
+        assert_eq!(cell_text(false, &[]), "");
+        // A Н mark left from before migration 6 is not shown twice.
+        let old_n = Mark {
+            symbol: MarkSymbol::Absent,
+            value: None,
+            weight: 1,
+            due_on: None,
+            comment: None,
+        };
+        assert_eq!(cell_text(true, &[five.clone(), old_n.clone()]), "5/Н");
+        assert_eq!(cell_text(false, &[five, old_n]), "5/Н");
+    }
+
+    #[test]
+    fn n_typed_before_a_pending_mark_keeps_its_deadline() {
+        // The cell shows "Н/*4": the pending mark is the first mark row.
+        let existing = [pending(4, "2025-12-20")];
+        let marks = check_cell(&CellInput::text("Н/*4"), &existing).expect("valid");
+        assert_eq!(marks.len(), 2);
+        assert_eq!(marks[0].symbol, MarkSymbol::Absent);
+        assert_eq!(marks[1], existing[0]);
+        // Without the mark row to carry it over, the deadline is asked for.
+        assert!(check_cell(&CellInput::text("Н/*4"), &[]).is_err());
     }
 }

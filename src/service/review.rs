@@ -210,6 +210,15 @@ impl Item {
     }
 }
 
+/// What the journal said, in words: "Н (absent)" or "present, marked 5".
+fn journal_word(journal: &str) -> String {
+    if journal == "Н" {
+        "Н (absent)".to_string()
+    } else {
+        format!("present, marked {journal}")
+    }
+}
+
 /// The "now" a review judges deadlines at: the real local time when the
 /// working date is today, else the end of the working date (a school read
 /// "as of" an earlier day, like the demo).
@@ -493,6 +502,31 @@ pub fn run(conn: &store::Conn, q: &ReviewQuery) -> Result<Review> {
                 )
             });
         }
+    }
+
+    // The journal and attendance disagreed (migration 6, an import):
+    // attendance was kept, the finding stays until the cell is written.
+    for k in store::attendance::conflicts(conn, from, to)? {
+        let Some(l) = lesson_by_id.get(&k.lesson_id) else {
+            continue;
+        };
+        let source = match k.source.as_str() {
+            "migration" => "found when the journal's Н moved to attendance".to_string(),
+            other => other.to_string(),
+        };
+        items.push(Item::at(
+            Rule::AbsenceDisagrees,
+            l,
+            Some(k.student_id),
+            format!(
+                "lesson {}: the journal says {}, attendance says {} ({source}); attendance kept",
+                l.lesson_no,
+                journal_word(&k.journal),
+                k.attendance
+            ),
+            format!("absence:{}:{}", k.lesson_id, k.student_id),
+            attendance_at(l, Some(k.student_id)),
+        ));
     }
 
     // Period grades: too few marks as the due date approaches; finals

@@ -7,7 +7,8 @@ use rusqlite::{Connection, params};
 use super::Result;
 use crate::domain::Id;
 use crate::domain::attendance::{
-    AttendanceCode, AttendanceMark, Category, DeviceCensus, FollowupMethod, OnlineFollowup, Reason,
+    AbsenceConflict, AttendanceCode, AttendanceMark, Category, DeviceCensus, FollowupMethod,
+    OnlineFollowup, Reason,
 };
 use crate::domain::text::nfc;
 
@@ -224,4 +225,121 @@ pub fn code_use_count(conn: &Connection, code_id: Id) -> Result<i64> {
         [code_id],
         |r| r.get(0),
     )?)
+}
+
+// One record of an absence: the journal reads its Н from here.
+
+/// The absences (codes of an absent category) of a class's lessons of one
+/// subject between two dates: (lesson, student, code, label).
+pub fn absences_for_subject(
+    conn: &Connection,
+    class_id: Id,
+    subject_id: Id,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<(Id, Id, String, String)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT a.lesson_id, a.student_id, c.code, c.label
+         FROM lesson l JOIN attendance a ON a.lesson_id = l.id JOIN attendance_code c ON c.id = a.code_id
+         WHERE l.class_id = ?1 AND l.subject_id = ?2 AND l.date BETWEEN ?3 AND ?4
+           AND c.category IN ('absent_excused', 'absent_unexcused', 'absent_unspecified')
+         ORDER BY l.date, l.lesson_no, a.student_id",
+    )?;
+    Ok(stmt
+        .query_map(params![class_id, subject_id, from, to], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// The attendance entry of one student at one lesson with its code, if any.
+pub fn entry(
+    conn: &Connection,
+    lesson_id: Id,
+    student_id: Id,
+) -> Result<Option<(AttendanceMark, AttendanceCode)>> {
+    use rusqlite::OptionalExtension;
+    let found: Option<AttendanceMark> = conn
+        .prepare_cached(
+            "SELECT lesson_id, student_id, code_id, comment_code_id, comment, set_by, set_at
+             FROM attendance WHERE lesson_id = ?1 AND student_id = ?2",
+        )?
+        .query_row(params![lesson_id, student_id], |r| {
+            Ok(AttendanceMark {
+                lesson_id: r.get(0)?,
+                student_id: r.get(1)?,
+                code_id: r.get(2)?,
+                comment_code_id: r.get(3)?,
+                comment: r.get(4)?,
+                set_by: r.get(5)?,
+                set_at: r.get(6)?,
+            })
+        })
+        .optional()?;
+    let Some(a) = found else { return Ok(None) };
+    let code = codes(conn, true)?.into_iter().find(|c| c.id == a.code_id);
+    Ok(code.map(|c| (a, c)))
+}
+
+/// The code the journal's `Н` writes: the first visible code of the
+/// category "absent, reason not given" (a hidden one if no other).
+pub fn unspecified_absence_code(conn: &Connection) -> Result<Option<AttendanceCode>> {
+    let mut all = codes(conn, true)?;
+    all.sort_by_key(|c| c.hidden);
+    Ok(all
+        .into_iter()
+        .find(|c| c.category == Category::AbsentUnspecified))
+}
+
+/// The disagreements between the journal and attendance noted at lessons
+/// between two dates, by date and lesson.
+pub fn conflicts(
+    conn: &Connection,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<AbsenceConflict>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT k.lesson_id, k.student_id, k.journal, k.attendance, k.source, k.noted_at
+         FROM absence_conflict k JOIN lesson l ON l.id = k.lesson_id
+         WHERE l.date BETWEEN ?1 AND ?2 ORDER BY l.date, l.lesson_no, k.lesson_id, k.student_id",
+    )?;
+    Ok(stmt
+        .query_map(params![from, to], |r| {
+            Ok(AbsenceConflict {
+                lesson_id: r.get(0)?,
+                student_id: r.get(1)?,
+                journal: r.get(2)?,
+                attendance: r.get(3)?,
+                source: r.get(4)?,
+                noted_at: r.get(5)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// Whether a disagreement is noted for one student at one lesson.
+pub fn has_conflict(conn: &Connection, lesson_id: Id, student_id: Id) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM absence_conflict WHERE lesson_id = ?1 AND student_id = ?2)",
+        params![lesson_id, student_id],
+        |r| r.get(0),
+    )?)
+}
+
+/// Note a disagreement between the journal and attendance (the demo; the
+/// import writes through the audit log).
+pub fn insert_conflict(conn: &Connection, k: &AbsenceConflict) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO absence_conflict (lesson_id, student_id, journal, attendance, source, noted_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        k.lesson_id,
+        k.student_id,
+        nfc(&k.journal),
+        nfc(&k.attendance),
+        nfc(&k.source),
+        k.noted_at
+    ])?;
+    Ok(())
 }

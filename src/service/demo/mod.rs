@@ -28,7 +28,7 @@ use self::calendar::d;
 use self::names::Origin;
 use self::rng::Rng;
 use crate::domain::attendance::{
-    AttendanceMark, Category, DeviceCensus, FollowupMethod, OnlineFollowup, Reason,
+    AbsenceConflict, AttendanceMark, Category, DeviceCensus, FollowupMethod, OnlineFollowup, Reason,
 };
 use crate::domain::indicators::{ActualValue, Source};
 use crate::domain::marks::{Mark, MarkSymbol, Suggestion, suggest};
@@ -1066,6 +1066,7 @@ impl<'a> Gen<'a> {
         let mut top_up = self.rng.clone().fork(13);
         let mut rng = self.rng.fork(7);
         let mut marks_by: HashMap<(Id, Id, usize), Vec<Mark>> = HashMap::new(); // (student, subject, quarter)
+        let mut disagreements = 0;
         for (di, day) in days.iter().copied().enumerate() {
             let wd = day.weekday().number_from_monday() as u8;
             let days_left = days.len() - di - 1;
@@ -1242,6 +1243,10 @@ impl<'a> Gen<'a> {
                     .filter(|s| slot.group.is_none_or(|g| class.groups[g].1.contains(&s.id)))
                     .collect();
                 let mut present = vec![];
+                // Who is away from this lesson, with the code: the one
+                // record of the absence is attendance (the journal's Н
+                // shows it).
+                let mut away_code: HashMap<Id, Id> = HashMap::new();
                 for s in &members {
                     let away = absent
                         .get(&s.id)
@@ -1279,10 +1284,36 @@ impl<'a> Gen<'a> {
                                 },
                             )?;
                             self.stats.attendance += 1;
+                        } else if disagreements < 2
+                            && away.is_none()
+                            && !online
+                            && class.grade >= 5
+                            && days_left == 3
+                            && slot.lesson_no == 2
+                        {
+                            // Two cells where the gradebook brought from the
+                            // school's old system had Н but the roll call
+                            // says present: attendance is kept, the review
+                            // lists the disagreement (absence.disagrees).
+                            disagreements += 1;
+                            store::attendance::insert_conflict(
+                                self.conn,
+                                &AbsenceConflict {
+                                    lesson_id,
+                                    student_id: s.id,
+                                    journal: "Н".into(),
+                                    attendance: "present".into(),
+                                    source: "import of the old electronic journal".into(),
+                                    noted_at: at(day, 16, 0),
+                                },
+                            )?;
                         }
                     }
-                    if away.is_none() {
-                        present.push(*s);
+                    match away {
+                        None => present.push(*s),
+                        Some(code) => {
+                            away_code.insert(s.id, code);
+                        }
                     }
                 }
                 // Marks: none in grade 1 (no marks in the first year).
@@ -1308,20 +1339,40 @@ impl<'a> Gen<'a> {
                     for s in &members {
                         let is_present = present.iter().any(|p| p.id == s.id);
                         if !is_present {
+                            // Half the teachers typed Н at the control work:
+                            // where attendance was not taken, that Н is the
+                            // absence's record (an attendance entry); where
+                            // it was, the absence is already recorded once.
                             if rng.chance(50) {
                                 let (when, _) = entered(&mut rng);
-                                cells.push((
-                                    s.id,
-                                    vec![Mark {
+                                // The teacher's tally of whom the control
+                                // work reached counts the Н as before (the
+                                // top-up below spreads questions by it).
+                                marks_by
+                                    .entry((s.id, subject_id, quarter))
+                                    .or_default()
+                                    .push(Mark {
                                         symbol: MarkSymbol::Absent,
                                         value: None,
                                         weight,
                                         due_on: None,
                                         comment: None,
-                                    }],
-                                    form,
-                                    when,
-                                ));
+                                    });
+                                if !attendance_taken && let Some(&code_id) = away_code.get(&s.id) {
+                                    store::attendance::insert_mark(
+                                        self.conn,
+                                        &AttendanceMark {
+                                            lesson_id,
+                                            student_id: s.id,
+                                            code_id,
+                                            comment_code_id: None,
+                                            comment: None,
+                                            set_by: DEMO_OPERATOR.into(),
+                                            set_at: when,
+                                        },
+                                    )?;
+                                    self.stats.attendance += 1;
+                                }
                             }
                             continue;
                         }

@@ -12,6 +12,11 @@
 //! `na` (not attested) are `not submitted`. The symbol and its details
 //! (deadline, comment) are written in `comment` for people, and exactly in
 //! `metadata.classbook.*` columns for [`crate::service::import::results`].
+//!
+//! An absence from a lesson has one record, attendance's (migration 6), so
+//! it is exported once, in `classbook.attendance.csv`; a `Н` result comes
+//! only from a mark row an older database kept (and is read back as
+//! attendance).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 

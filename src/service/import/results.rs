@@ -1177,6 +1177,14 @@ struct Writer<'a> {
     next_lesson: Id,
     next_mark: Id,
     next_form: Id,
+    /// The journal's `Н` of the results: (where, lesson, student, who,
+    /// when). Attendance is the one record of an absence, so they are not
+    /// mark rows: [`Writer::absences`] matches them with attendance.
+    absent_marks: Vec<(Origin, Id, Id, Option<String>, String)>,
+    /// The marks (2–5, *) written per cell, as shown ("5", "*4").
+    marked: HashMap<(Id, Id), Vec<String>>,
+    /// The attendance entries written: (lesson, student) → where.
+    attendance_at: HashMap<(Id, Id), Origin>,
 }
 
 impl<'a> Writer<'a> {
@@ -1294,6 +1302,9 @@ impl<'a> Writer<'a> {
             next_lesson: next("lesson")?,
             next_mark: next("mark")?,
             next_form: next("control_form")?,
+            absent_marks: vec![],
+            marked: HashMap::new(),
+            attendance_at: HashMap::new(),
         })
     }
 
@@ -1418,6 +1429,7 @@ impl<'a> Writer<'a> {
         self.marks(b, &lesson_ids)?;
         self.period_grades(b)?;
         self.attendance(b, &lesson_ids)?;
+        self.absences(b)?;
         Ok(())
     }
 
@@ -1593,6 +1605,23 @@ impl<'a> Writer<'a> {
             else {
                 continue;
             };
+            if m.symbol == MarkSymbol::Absent {
+                self.absent_marks.push((
+                    m.at.clone(),
+                    lesson,
+                    student,
+                    m.entered_by.clone(),
+                    m.entered_at.clone(),
+                ));
+                continue;
+            }
+            self.marked
+                .entry((lesson, student))
+                .or_default()
+                .push(match (m.symbol, m.value) {
+                    (MarkSymbol::Pending, Some(v)) => format!("*{v}"),
+                    (s, _) => s.as_str().to_string(),
+                });
             let existing: Option<Id> = self
                 .tx
                 .query_row(
@@ -1758,7 +1787,136 @@ impl<'a> Writer<'a> {
                 "set_at": a.set_at,
             }));
             self.put("attendance", "attendance", &key, Some(&row))?;
+            self.attendance_at.insert((lesson, student), a.at.clone());
         }
+        Ok(())
+    }
+
+    /// The journal's `Н` and attendance, one record: a `Н` where attendance
+    /// has nothing (and was not taken) becomes the attendance entry ("absent,
+    /// reason not given"); a `Н` beside an absence agrees. Where they
+    /// disagree (a `Н` where attendance says present, or an absence where
+    /// the journal has a mark and no `Н`), attendance is kept and the
+    /// disagreement is noted for the review (rule `absence.disagrees`) and
+    /// reported as a warning naming the student, class, subject, date,
+    /// lesson and both values.
+    fn absences(&mut self, b: &ResultsBundle) -> Result<(), ImportError> {
+        let codes = store::attendance::codes(self.tx, true)?;
+        let unspecified = store::attendance::unspecified_absence_code(self.tx)?;
+        let said =
+            |c: &crate::domain::attendance::AttendanceCode| format!("{} ({})", c.code, c.label);
+        let absent_marks = std::mem::take(&mut self.absent_marks);
+        let mut with_n: HashSet<(Id, Id)> = HashSet::new();
+        for (at, lesson, student, by, when) in absent_marks {
+            if !with_n.insert((lesson, student)) {
+                continue;
+            }
+            let entry = store::attendance::entry(self.tx, lesson, student)?;
+            let attendance = match &entry {
+                Some((_, c)) if c.category.is_absent() => continue,
+                Some((_, c)) => said(c),
+                None => {
+                    let taken: bool = self.tx.query_row(
+                        "SELECT attendance_taken_at IS NOT NULL FROM lesson WHERE id = ?1",
+                        [lesson],
+                        |r| r.get(0),
+                    )?;
+                    if taken {
+                        "present".to_string()
+                    } else {
+                        let Some(code) = &unspecified else {
+                            self.error(
+                                &at,
+                                meta::SYMBOL,
+                                "Н needs an attendance code «absent, reason not given» in the code table",
+                            );
+                            continue;
+                        };
+                        let key = obj(json!({ "lesson_id": lesson, "student_id": student }));
+                        let row = obj(json!({
+                            "lesson_id": lesson,
+                            "student_id": student,
+                            "code_id": code.id,
+                            "comment_code_id": null,
+                            "comment": null,
+                            "set_by": by.unwrap_or_else(|| self.operator.clone()),
+                            "set_at": when,
+                        }));
+                        self.put("attendance", "attendance", &key, Some(&row))?;
+                        continue;
+                    }
+                }
+            };
+            self.disagree(&b.source, &at, (lesson, student), "Н", &attendance)?;
+        }
+        // The reverse: attendance brought an absence where the journal has
+        // a mark and no Н.
+        let mut cells: Vec<((Id, Id), Origin)> = self
+            .attendance_at
+            .iter()
+            .filter(|(k, _)| !with_n.contains(k) && self.marked.contains_key(k))
+            .map(|(k, at)| (*k, at.clone()))
+            .collect();
+        cells.sort_by_key(|(_, at)| at.line);
+        for ((lesson, student), at) in cells {
+            let Some((_, code)) = store::attendance::entry(self.tx, lesson, student)? else {
+                continue;
+            };
+            if !code.category.is_absent() {
+                continue;
+            }
+            let journal = self.marked[&(lesson, student)].join("/");
+            let attendance = codes
+                .iter()
+                .find(|c| c.id == code.id)
+                .map_or_else(|| code.code.clone(), said);
+            self.disagree(&b.source, &at, (lesson, student), &journal, &attendance)?;
+        }
+        Ok(())
+    }
+
+    /// Note a disagreement between the journal and attendance (kept) for
+    /// the review, and warn.
+    fn disagree(
+        &mut self,
+        source: &str,
+        at: &Origin,
+        (lesson, student): (Id, Id),
+        journal: &str,
+        attendance: &str,
+    ) -> Result<(), ImportError> {
+        let (class, subject, date, lesson_no): (String, String, NaiveDate, u8) = self.tx.query_row(
+            "SELECT c.name, s.name, l.date, l.lesson_no FROM lesson l
+             JOIN class c ON c.id = l.class_id JOIN subject s ON s.id = l.subject_id WHERE l.id = ?1",
+            [lesson],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )?;
+        let name = store::people::student(self.tx, student)
+            .map(|s| s.full_name())
+            .unwrap_or_else(|_| format!("student {student}"));
+        let journal_says = if journal == "Н" {
+            "Н (absent)".to_string()
+        } else {
+            format!("present, marked {journal}")
+        };
+        self.issues.push(Issue::warning(
+            at.clone(),
+            "",
+            format!(
+                "{name}, {class} {subject}, {} lesson {lesson_no}: the journal says {journal_says}, attendance says {attendance}; attendance kept, the review lists it (absence.disagrees)",
+                date.format("%d.%m.%Y")
+            ),
+        ));
+        let key = obj(json!({ "lesson_id": lesson, "student_id": student }));
+        let row = obj(json!({
+            "lesson_id": lesson,
+            "student_id": student,
+            "journal": journal,
+            "attendance": attendance,
+            "source": format!("import {source}"),
+            "noted_at": store::now(),
+        }));
+        self.put("disagreements", "absence_conflict", &key, Some(&row))?;
         Ok(())
     }
 }

@@ -112,12 +112,21 @@ pub(super) fn build(
             if s.final_grade.is_none() && s.cells.iter().all(|c| *c == MarkCell::NotEnrolled) {
                 continue;
             }
-            let marks: Vec<&str> = s
-                .cells
+            // What was assessed: the marks, and Н where the student was
+            // absent (attendance, the one record) from a control event;
+            // not every absence the journal's Н shows.
+            let marks: Vec<String> = s
+                .details
                 .iter()
-                .filter_map(|c| match c {
-                    MarkCell::Marks(t) => Some(t.as_str()),
-                    _ => None,
+                .zip(&s.absences)
+                .zip(&v.lessons)
+                .filter_map(|((d, absent), l)| {
+                    let n = (absent.is_some() && l.control_form.is_some()).then_some("Н");
+                    let shown: Vec<&str> = n
+                        .into_iter()
+                        .chain(d.iter().map(|m| m.mark.as_str()))
+                        .collect();
+                    (!shown.is_empty()).then(|| shown.join("/"))
                 })
                 .collect();
             let g = period_grade(s.final_grade.as_deref(), &s.suggestion);

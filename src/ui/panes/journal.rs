@@ -316,11 +316,18 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         )];
         // On a cell with marks: each mark's form, weight, deadline and
         // comment first (the grid shows only the symbols).
-        let marks: Vec<String> = p
-            .current_student()
-            .and_then(|s| s.details.get(p.col))
-            .map(|d| d.iter().map(|m| m.line()).collect())
-            .unwrap_or_default();
+        let student = p.current_student();
+        let mut marks: Vec<String> = student
+            .and_then(|s| s.absences.get(p.col).cloned().flatten())
+            .map(|a| format!("{a} (attendance)"))
+            .into_iter()
+            .collect();
+        marks.extend(
+            student
+                .and_then(|s| s.details.get(p.col))
+                .map(|d| d.iter().map(|m| m.line()).collect::<Vec<_>>())
+                .unwrap_or_default(),
+        );
         if !marks.is_empty() {
             parts = vec![format!(
                 "{} {}: {}",
