@@ -15,7 +15,6 @@ pub mod grid;
 pub mod history;
 pub mod keymap;
 pub mod panes;
-pub mod svg;
 pub mod terminal;
 pub mod text;
 pub mod theme;

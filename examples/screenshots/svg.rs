@@ -44,6 +44,7 @@ pub const BASELINE: f64 = 15.5;
 /// Empty margin around the terminal grid, in px.
 pub const PADDING: f64 = 10.0;
 /// Default foreground (used for [`Color::Reset`] as a foreground).
+#[cfg_attr(not(test), allow(dead_code))]
 pub const DEFAULT_FG: &str = "#d4d4d4";
 /// Default background (used for [`Color::Reset`] as a background and for the page).
 pub const DEFAULT_BG: &str = "#1e1e1e";

@@ -3,10 +3,13 @@
 //!
 //! Builds the small demo school (seed 42) in a temporary file, drives the
 //! app with the keys a user would press, draws each view into a
-//! `TestBackend`, exports the buffer to SVG (`classbook::ui::svg`) and
+//! `TestBackend`, exports the buffer to SVG (`svg.rs` beside this file: a tool for the
+//! screenshots, not part of the shipped program) and
 //! rasterises it to PNG with `rsvg-convert` (Debian `librsvg2-bin`; the
 //! fonts come from `fonts-dejavu-core` and `fonts-noto-cjk`). Without
 //! `rsvg-convert` the SVGs are still written and the command fails.
+
+mod svg;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -15,9 +18,9 @@ use anyhow::{Context, bail, ensure};
 use chrono::NaiveDate;
 use classbook::service::demo::{self, DemoOptions, DemoSize};
 use classbook::store::{self, OpenMode, OpenOptions};
-use classbook::ui::svg::buffer_to_svg;
 use classbook::ui::{App, Overlay, Tab, UiOptions, render_to_backend};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use svg::buffer_to_svg;
 
 /// Where the files go, whatever the working directory.
 fn out_dir() -> PathBuf {
@@ -275,9 +278,9 @@ fn run() -> anyhow::Result<bool> {
     // indicators: recompute the seed 002 programme, then the chart of 1.2
     // (the share of teachers trained, computed from the Training tab).
     press(&mut app, KeyCode::Char('4'));
-    press(&mut app, KeyCode::Char('r'));
+    press(&mut app, KeyCode::Char('R'));
     press(&mut app, KeyCode::Char('j'));
-    press(&mut app, KeyCode::Char('c'));
+    press(&mut app, KeyCode::Char('C'));
     ensure!(
         app.indicators.screen == classbook::ui::panes::indicators::Screen::Chart
             && app
@@ -295,7 +298,7 @@ fn run() -> anyhow::Result<bool> {
             height: 24,
         },
     )?;
-    press(&mut app, KeyCode::Char('c'));
+    press(&mut app, KeyCode::Char('C'));
 
     // reports: the performance report of 7А, then its attendance at 160×48.
     press(&mut app, KeyCode::Char('6'));
@@ -318,7 +321,8 @@ fn run() -> anyhow::Result<bool> {
             height: 24,
         },
     )?;
-    keys(&mut app, "r/attend");
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "attend");
     press(&mut app, KeyCode::Enter);
     w.shoot(
         &app,
