@@ -567,3 +567,51 @@ fn the_info_line_shows_each_marks_form_weight_deadline_and_comment() {
         assert!(s.contains(&format!("due {}", d.format("%d.%m.%Y"))), "{s}");
     }
 }
+
+#[test]
+fn the_lesson_form_records_an_online_lessons_minutes_and_whether_it_is_live() {
+    let (_dir, mut app) = demo_app();
+    algebra_7a(&mut app);
+    let col = app.journal.col;
+    let lesson_id = app.journal.view.as_ref().unwrap().lessons[col].lesson.id;
+    press(&mut app, KeyCode::Char('E'));
+    assert!(app.journal.lesson_form.is_some());
+    // Topic, homework, task, minutes, then the mode: online.
+    for _ in 0..4 {
+        press(&mut app, KeyCode::Tab);
+    }
+    press(&mut app, KeyCode::Right);
+    let text = screen(&app, 80, 40);
+    assert!(text.contains("Online, minutes"), "{text}");
+    // Past who taught and the control event to the online fields.
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Tab);
+    }
+    type_keys(&mut app, "abc");
+    ctrl(&mut app, 's');
+    assert!(app.journal.lesson_form.is_some(), "letters are refused");
+    assert!(
+        app.message
+            .as_deref()
+            .unwrap_or("")
+            .contains("online minutes")
+            || screen(&app, 80, 40).contains("online minutes"),
+        "{:?}",
+        app.message
+    );
+    ctrl(&mut app, 'u');
+    type_keys(&mut app, "25");
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Right); // live → recorded
+    ctrl(&mut app, 's');
+    assert!(app.journal.lesson_form.is_none(), "{:?}", app.message);
+    let o = classbook::store::journal::online_length(app.db().conn(), lesson_id)
+        .unwrap()
+        .expect("recorded");
+    assert_eq!((o.minutes, o.live), (25, false));
+    // Opened again, the form shows what is recorded.
+    press(&mut app, KeyCode::Char('E'));
+    let text = screen(&app, 80, 40);
+    assert!(text.contains("25"), "{text}");
+    assert!(text.contains("recorded"), "{text}");
+}

@@ -23,6 +23,12 @@ const TAUGHT_BY: &str = "Taught by";
 const CONTROL: &str = "Control event";
 const IN_CLASS: &str = "in class";
 const ONLINE: &str = "online";
+/// An online lesson's time online (seed 001's daily limit) and whether it
+/// is live (seed 001: live lessons at most 30 minutes).
+const ONLINE_MIN: &str = "Online, minutes";
+const LIVE: &str = "Online lesson";
+const LIVE_YES: &str = "live";
+const LIVE_NO: &str = "recorded";
 
 const LOG_LABELS: [&str; 4] = [
     "Log: content",
@@ -120,6 +126,15 @@ impl LessonForm {
         };
         let text = self.text(HW_TEXT);
         let online = self.online();
+        let online_minutes = match (online, self.form.value(ONLINE_MIN)) {
+            (false, _) => None,
+            // Empty: the bell's length.
+            (true, "") => Some(None),
+            (true, m) => Some(Some(m.parse::<u32>().ok().filter(|m| *m > 0).ok_or_else(
+                || format!("«{m}» online minutes: type a number of minutes, or leave it empty for the bell's"),
+            )?)),
+        };
+        let online_live = online.then(|| self.form.value(LIVE) != LIVE_NO);
         let log = online.then(|| TeachingLog {
             lesson_id: 0,
             content: self.text(LOG_LABELS[0]),
@@ -149,6 +164,8 @@ impl LessonForm {
             taught_by: Some(self.taught_by.as_ref().map(|(id, _)| *id)),
             control_form: Some(self.control.as_ref().map(|(id, _, _)| *id)),
             log,
+            online_minutes,
+            online_live,
             ..LessonEdit::default()
         })
     }
@@ -228,11 +245,32 @@ impl App {
             Field::pick(TAUGHT_BY, taught_by_label(&teacher.1, taught_by.as_ref())),
             Field::pick(CONTROL, control_label(control.as_ref())),
         ];
-        let mut log_fields: Vec<Field> = LOG_LABELS
-            .iter()
-            .zip(log)
-            .map(|(label, text)| Field::text(*label, text))
-            .collect();
+        // An online lesson's length and kind come first among the fields
+        // shown only while it is online.
+        let length = crate::store::journal::online_length(self.db.conn(), l.lesson.id)
+            .ok()
+            .flatten();
+        let mut log_fields: Vec<Field> = vec![
+            Field::text(
+                ONLINE_MIN,
+                length.map_or(String::new(), |o| o.minutes.to_string()),
+            ),
+            Field::choice(
+                LIVE,
+                if length.is_none_or(|o| o.live) {
+                    LIVE_YES
+                } else {
+                    LIVE_NO
+                },
+                &[LIVE_YES, LIVE_NO],
+            ),
+        ];
+        log_fields.extend(
+            LOG_LABELS
+                .iter()
+                .zip(log)
+                .map(|(label, text)| Field::text(*label, text)),
+        );
         let log_stash = if online {
             fields.append(&mut log_fields);
             vec![]
