@@ -402,6 +402,8 @@ fn the_lesson_form_fills_topic_homework_mode_substitute_and_log() {
     press(&mut app, KeyCode::Char('j'));
     press(&mut app, KeyCode::Enter);
     press(&mut app, KeyCode::Tab); // the control event
+    press(&mut app, KeyCode::Tab); // online minutes: empty, the bell's
+    press(&mut app, KeyCode::Tab); // live
     press(&mut app, KeyCode::Tab); // the teaching log
     type_keys(&mut app, "Разбор задач на платформе");
     insta::assert_snapshot!("journal_lesson_form_80x24", screen(&app, 80, 24));

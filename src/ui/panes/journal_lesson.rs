@@ -166,7 +166,6 @@ impl LessonForm {
             log,
             online_minutes,
             online_live,
-            ..LessonEdit::default()
         })
     }
 }
