@@ -36,6 +36,15 @@ fn another_sessions_change_is_listed_and_undone_from_the_history() {
         .expect("acknowledged");
     drop(other);
     assert_eq!(acked(&app), 1);
+    // The first key reads the screens again and says who saved.
+    press(&mut app, KeyCode::Char('H'));
+    assert!(
+        app.message
+            .as_deref()
+            .is_some_and(|m| m.contains("завуч Петрова")),
+        "{:?}",
+        app.message
+    );
     press(&mut app, KeyCode::Char('H'));
     let Overlay::History(h) = &app.overlay else {
         panic!("the history is open: {:?}", app.message);

@@ -90,6 +90,36 @@ pub fn get(conn: &Connection, id: i64) -> Result<Option<AuditEntry>> {
     Ok(stmt.query_row([id], row).optional()?)
 }
 
+/// The newest entry's id (0 on an empty log): what a screen has seen.
+pub fn last_id(conn: &Connection) -> Result<i64> {
+    Ok(
+        conn.query_row("SELECT coalesce(max(id), 0) FROM audit_log", [], |r| {
+            r.get(0)
+        })?,
+    )
+}
+
+/// The newest change, after entry `since`, to a student's marks or
+/// attendance at a lesson: someone else's write to a journal cell since
+/// the screen read it (no write may silently replace it).
+pub fn cell_changed_since(
+    conn: &Connection,
+    since: i64,
+    lesson_id: i64,
+    student_id: i64,
+) -> Result<Option<AuditEntry>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLS} FROM audit_log
+         WHERE id > ?1 AND entity IN ('mark', 'attendance')
+           AND json_extract(coalesce(new_value, old_value), '$.lesson_id') = ?2
+           AND json_extract(coalesce(new_value, old_value), '$.student_id') = ?3
+         ORDER BY id DESC LIMIT 1"
+    ))?;
+    Ok(stmt
+        .query_row(rusqlite::params![since, lesson_id, student_id], row)
+        .optional()?)
+}
+
 pub fn count(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))?)
 }

@@ -307,6 +307,15 @@ impl Db {
         &self.path
     }
 
+    /// SQLite's `PRAGMA data_version`: it changes when another connection
+    /// (another classbook, the command line) commits, never for this one's
+    /// own writes. Reading it costs no I/O.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+
     /// Run `f` in one write transaction begun IMMEDIATE: it either commits
     /// whole or leaves the database as it was.
     pub fn write<T, E>(&mut self, f: impl FnOnce(&Transaction) -> Result<T, E>) -> Result<T, E>

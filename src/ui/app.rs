@@ -274,6 +274,9 @@ pub struct App {
     pub undo_stack: Vec<Change>,
     pub redo_stack: Vec<Change>,
     pub quit: bool,
+    /// `PRAGMA data_version` when the screens were last read: another
+    /// connection's commit changes it, and the screens are read again.
+    pub(crate) data_version: i64,
     /// Lines of the help overlay that fit (set while drawing).
     pub(crate) help_page: Cell<usize>,
 }
@@ -348,14 +351,55 @@ impl App {
             undo_stack: Vec::new(),
             redo_stack: Vec::new(),
             quit: false,
+            data_version: 0,
             help_page: Cell::new(10),
         };
+        app.data_version = app.db.data_version().unwrap_or(0);
         app.attendance.date = app.year.as_ref().map_or(app.working_date, |y| {
             app.working_date.clamp(y.starts_on, y.ends_on)
         });
         app.setup = service::setup::overview(app.db.conn(), app.opts.today)?;
         app.ensure_loaded();
         Ok(app)
+    }
+
+    /// Nothing is being typed: no form, editor, prompt, popup or overlay
+    /// open (a refresh would pull the ground from under it).
+    fn nothing_typed(&self) -> bool {
+        self.overlay == Overlay::None
+            && !self.form_open()
+            && self.journal.edit.is_none()
+            && self.journal.popup.is_none()
+            && self.review.prompt.is_none()
+            && !self.attendance.takes_keys()
+    }
+
+    /// Read every screen again if another classbook or the command line
+    /// saved something since they were read (`PRAGMA data_version`), keeping
+    /// the cursors, and say who. Not while something is being typed: then
+    /// it waits for the next key or tick. Returns whether it read again.
+    pub fn refresh_if_changed(&mut self) -> bool {
+        let Ok(v) = self.db.data_version() else {
+            return false;
+        };
+        if v == self.data_version || !self.nothing_typed() {
+            return false;
+        }
+        self.data_version = v;
+        self.invalidate();
+        let last = store::audit::recent(self.db.conn(), 1).unwrap_or_default();
+        let who = last.first().map_or_else(
+            || "someone".to_string(),
+            |e| format!("{} ({})", e.operator, super::history::when(&e.at)),
+        );
+        self.flash(format!("read again: {who} saved changes elsewhere"));
+        true
+    }
+
+    /// A slow timer with no key: notice others' changes. Returns whether
+    /// the screen must be drawn again.
+    pub fn tick(&mut self) -> bool {
+        self.refresh_if_changed()
     }
 
     /// The options the app was started with.
@@ -409,6 +453,14 @@ impl App {
     pub fn handle_key(&mut self, ev: KeyEvent) -> bool {
         if ev.kind == KeyEventKind::Release {
             return false;
+        }
+        // Others saved something: the screen is read again first, and the
+        // key is not used (it was meant for what the screen showed).
+        if self.refresh_if_changed() {
+            if let Some(m) = &mut self.message {
+                m.push_str("; the key was not used: press it again");
+            }
+            return true;
         }
         // attendance: the code table's form takes every key
         if self.tab == Tab::Attendance
@@ -1169,6 +1221,9 @@ impl App {
             .journal
             .group
             .filter(|g| split.iter().any(|s| s.0 == *g));
+        // What this screen has seen (read before the view: a change in
+        // between is refused rather than overwritten).
+        self.journal.read_at = store::audit::last_id(self.db.conn()).unwrap_or(0);
         let r = service::journal::load_group(
             self.db.conn(),
             &class,

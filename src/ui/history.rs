@@ -27,8 +27,8 @@ pub struct History {
     pub(crate) page: Cell<usize>,
 }
 
-/// "12.05 14:03" in local time, from a stored UTC timestamp.
-fn when(at: &str) -> String {
+/// "12.05.26 14:03" in local time, from a stored UTC timestamp.
+pub(crate) fn when(at: &str) -> String {
     chrono::DateTime::parse_from_rfc3339(at)
         .map(|t| {
             t.with_timezone(&chrono::Local)

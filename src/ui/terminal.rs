@@ -62,6 +62,9 @@ pub fn run(app: &mut App) -> anyhow::Result<()> {
     result
 }
 
+/// How often an idle screen looks for changes saved by others.
+const REFRESH_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
+
 fn event_loop(
     terminal: &mut Terminal<CrosstermBackend<Stdout>>,
     app: &mut App,
@@ -73,7 +76,13 @@ fn event_loop(
             terminal.draw(|f| draw(f, app))?;
             execute!(terminal.backend_mut(), EndSynchronizedUpdate)?;
         }
-        // Block until something happens: no tick, no idle redraws.
+        // Wait for something to happen; every few seconds without a key,
+        // look whether others saved something (one PRAGMA, no I/O, no
+        // redraw unless they did).
+        if !event::poll(REFRESH_EVERY)? {
+            dirty = app.tick();
+            continue;
+        }
         dirty = match event::read()? {
             Event::Key(k) if k.kind == KeyEventKind::Release => false,
             Event::Key(k) => app.handle_key(k),

@@ -42,6 +42,9 @@ pub struct JournalPane {
     /// screen: entered with `i` (or by opening the cell editor), left with
     /// Esc or another tab. Outside it every key of "Everywhere" works.
     pub focus: bool,
+    /// The audit log's newest entry when the view was read: a cell changed
+    /// by someone else after it is not overwritten unseen.
+    pub read_at: i64,
     /// The text being typed into a cell or the final grade.
     pub edit: Option<CellEdit>,
     /// A small form asking a pending mark's or a deferred mark's details.

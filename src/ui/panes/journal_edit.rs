@@ -450,7 +450,40 @@ impl App {
         }
         let n = cells.len();
         let place = self.journal.place_label(n);
+        let read_at = self.journal.read_at;
+        let names: Vec<(Id, String)> = self
+            .journal
+            .view
+            .as_ref()
+            .map(|v| {
+                v.students
+                    .iter()
+                    .map(|s| (s.student_id, s.name.clone()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut conflict = false;
         let saved = self.write(format!("{what} {place}"), |tx, op| {
+            // No silent overwrite: a cell someone else changed after this
+            // screen read it is refused (and shown again).
+            for (lref, sid) in &cells {
+                if let LessonRef::Id(lesson) = lref
+                    && let Some(e) =
+                        crate::store::audit::cell_changed_since(tx, read_at, *lesson, *sid)?
+                {
+                    conflict = true;
+                    let who = names
+                        .iter()
+                        .find(|(id, _)| id == sid)
+                        .map_or("the student", |(_, n)| n.as_str());
+                    return Err(crate::store::invalid(format!(
+                        "{} changed {who}'s cell at {} after your screen read it; \
+                         the journal now shows it: type again to replace it",
+                        e.operator,
+                        crate::ui::history::when(&e.at)
+                    )));
+                }
+            }
             let mut ids = Vec::new();
             for (lref, sid) in &cells {
                 let w = svc::set_cell(tx, op, *lref, *sid, &input).map_err(StoreError::from)?;
@@ -462,6 +495,14 @@ impl App {
             self.flash(format!("saved: {what} {place}"));
             true
         } else {
+            if conflict {
+                // Show what they saved (every screen read again); the
+                // refusal stays on the status line.
+                self.data_version = self.db.data_version().unwrap_or(self.data_version);
+                let message = self.message.take();
+                self.invalidate();
+                self.message = message;
+            }
             false
         }
     }

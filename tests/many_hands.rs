@@ -1,0 +1,137 @@
+//! Two admins on one file (issue 14, first step): the TUI reads again what
+//! another connection saved, and a journal cell changed by someone else
+//! after the screen read it is never overwritten unseen.
+
+mod common;
+
+use classbook::domain::Id;
+use classbook::service::journal::{self as svc, CellInput, LessonRef, MarkCell};
+use classbook::store::{self, Db, OpenOptions, StoreError};
+use classbook::ui::App;
+use common::{demo_db, options, press, type_keys};
+use crossterm::event::KeyCode;
+
+/// The app on the demo, and a second connection to the same file.
+fn two_hands() -> (tempfile::TempDir, App, Db) {
+    let (dir, db) = demo_db();
+    let path = db.path().to_path_buf();
+    let app = App::new(db, options(false)).expect("app starts");
+    let other = store::open(&path, &OpenOptions::default()).expect("a second connection");
+    (dir, app, other)
+}
+
+/// The cursor's lesson and student in the journal.
+fn cursor_cell(app: &App) -> (Id, Id) {
+    let v = app.journal.view.as_ref().expect("a journal");
+    (
+        v.lessons[app.journal.col].lesson.id,
+        v.students[app.journal.row].student_id,
+    )
+}
+
+fn set_elsewhere(other: &mut Db, who: &str, lesson: Id, student: Id, text: &str) {
+    let r: Result<_, StoreError> = other.write(|tx| {
+        svc::set_cell(
+            tx,
+            who,
+            LessonRef::Id(lesson),
+            student,
+            &CellInput::text(text),
+        )
+        .map_err(StoreError::from)
+    });
+    r.expect("the other admin saves");
+}
+
+fn cell(app: &App) -> MarkCell {
+    app.journal.view.as_ref().unwrap().students[app.journal.row].cells[app.journal.col].clone()
+}
+
+/// A recorded lesson with an empty cell under the cursor.
+fn to_empty_cell(app: &mut App) {
+    let v = app.journal.view.as_ref().expect("a journal");
+    let col = v
+        .lessons
+        .iter()
+        .rposition(|l| l.recorded)
+        .expect("a lesson");
+    let row = v
+        .students
+        .iter()
+        .position(|s| s.cells[col] == MarkCell::Empty)
+        .expect("an empty cell");
+    app.journal.col = col;
+    app.journal.row = row;
+}
+
+#[test]
+fn a_change_saved_elsewhere_is_read_in_at_the_next_key() {
+    let (_dir, mut app, mut other) = two_hands();
+    to_empty_cell(&mut app);
+    let (lesson, student) = cursor_cell(&app);
+    set_elsewhere(&mut other, "Нгуен Ван Ан", lesson, student, "4");
+    assert_eq!(cell(&app), MarkCell::Empty, "not read yet");
+    // The next key reads it again, is not used, and says who.
+    press(&mut app, KeyCode::Char('i'));
+    assert!(!app.journal.focus, "the key was not used");
+    assert_eq!(cell(&app), MarkCell::Marks("4".into()));
+    assert_eq!(cursor_cell(&app), (lesson, student), "the cursor stays");
+    let m = app.message.clone().unwrap_or_default();
+    assert!(
+        m.contains("Нгуен Ван Ан") && m.contains("press it again"),
+        "{m}"
+    );
+    // A timer tick with nothing new changes nothing.
+    assert!(!app.tick());
+}
+
+#[test]
+fn a_cell_changed_after_the_screen_read_it_is_not_overwritten() {
+    let (_dir, mut app, mut other) = two_hands();
+    to_empty_cell(&mut app);
+    let (lesson, student) = cursor_cell(&app);
+    // B starts typing a 2; meanwhile A saves a 5 in the same cell.
+    type_keys(&mut app, "i2");
+    assert!(app.journal.edit.is_some());
+    set_elsewhere(&mut other, "Trần Thị Mai", lesson, student, "5");
+    press(&mut app, KeyCode::Enter);
+    let m = app.message.clone().unwrap_or_default();
+    assert!(m.starts_with("not saved: Trần Thị Mai changed"), "{m}");
+    assert!(m.contains("type again to replace it"), "{m}");
+    // A's mark stands, and B's screen shows it.
+    let marks: Vec<String> = other
+        .conn()
+        .prepare("SELECT symbol FROM mark WHERE lesson_id = ?1 AND student_id = ?2")
+        .unwrap()
+        .query_map([lesson, student], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(marks, ["5"]);
+    assert_eq!(cell(&app), MarkCell::Marks("5".into()));
+    // Typed again, knowingly: saved.
+    type_keys(&mut app, "2");
+    press(&mut app, KeyCode::Enter);
+    let m = app.message.clone().unwrap_or_default();
+    assert!(m.starts_with("saved"), "{m}");
+}
+
+#[test]
+fn own_writes_are_not_conflicts() {
+    let (_dir, mut app, _other) = two_hands();
+    to_empty_cell(&mut app);
+    type_keys(&mut app, "i3");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Up);
+    type_keys(&mut app, "4");
+    press(&mut app, KeyCode::Enter);
+    let m = app.message.clone().unwrap_or_default();
+    assert!(m.starts_with("saved"), "{m}");
+    // Undo and redo of one's own change stay one's own.
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('u'));
+    type_keys(&mut app, "i5");
+    press(&mut app, KeyCode::Enter);
+    let m = app.message.clone().unwrap_or_default();
+    assert!(m.starts_with("saved"), "{m}");
+}
