@@ -7,6 +7,8 @@ use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::action::Action;
+pub use super::component::{Change, PickTarget, Tab};
+use super::component::{Ctx, Effect, Outcome, Pane, Parts};
 use super::keymap::{Keymap, Mode};
 use super::panes::attendance::AttendancePane;
 use super::panes::indicators::IndicatorsPane;
@@ -22,102 +24,6 @@ use crate::domain::training::TrainingPlan;
 use crate::domain::{Class, Id, Period, PeriodKind, School, SchoolYear};
 use crate::service;
 use crate::store::{self, Db};
-
-/// The seven tabs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Tab {
-    Journal,
-    Attendance,
-    Training,
-    Indicators,
-    Review,
-    Reports,
-    /// Setting the school up by hand: year, classes, students, staff,
-    /// curriculum, timetable.
-    School,
-}
-
-impl Tab {
-    /// In tab-bar order.
-    pub const ALL: [Tab; 7] = [
-        Tab::Journal,
-        Tab::Attendance,
-        Tab::Training,
-        Tab::Indicators,
-        Tab::Review,
-        Tab::Reports,
-        Tab::School,
-    ];
-
-    /// The tab's title.
-    pub fn title(self) -> &'static str {
-        match self {
-            Tab::Journal => "Journal",
-            Tab::Attendance => "Attendance",
-            Tab::Training => "Training",
-            Tab::Indicators => "Indicators",
-            Tab::Review => "Review",
-            Tab::Reports => "Reports",
-            Tab::School => "School",
-        }
-    }
-
-    /// The action that switches to this tab.
-    pub fn action(self) -> Action {
-        match self {
-            Tab::Journal => Action::TabJournal,
-            Tab::Attendance => Action::TabAttendance,
-            Tab::Training => Action::TabTraining,
-            Tab::Indicators => Action::TabIndicators,
-            Tab::Review => Action::TabReview,
-            Tab::Reports => Action::TabReports,
-            Tab::School => Action::TabSchool,
-        }
-    }
-
-    /// The keymap mode of the tab.
-    pub fn mode(self) -> Mode {
-        match self {
-            Tab::Journal => Mode::Journal,
-            Tab::Attendance => Mode::Attendance,
-            Tab::Training => Mode::Training,
-            Tab::Indicators => Mode::Indicators,
-            Tab::Review => Mode::Review,
-            Tab::Reports => Mode::Reports,
-            Tab::School => Mode::SchoolYear,
-        }
-    }
-
-    fn index(self) -> usize {
-        Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
-    }
-}
-
-/// What a picker chooses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PickTarget {
-    Class,
-    Subject,
-    Period,
-    Programme,
-    // attendance
-    AttCode,
-    AttReason,
-    // journal
-    ControlForm,
-    Substitute,
-    JournalGroup,
-    // reports
-    ReportKind,
-    ReportClass,
-    ReportPeriod,
-    ReportProgramme,
-    // school
-    /// A value for the School tab's open form (its focused field).
-    SchoolField,
-    /// The group to put the School tab's student in.
-    SchoolGroup,
-}
 
 /// A list to choose from, with type-to-filter.
 #[derive(Debug, Clone, PartialEq)]
@@ -240,6 +146,45 @@ pub enum Overlay {
     History(super::history::History),
 }
 
+/// The parts of a pane's [`Ctx`], borrowed field by field from the app
+/// (so that a pane, another field, can be borrowed mutably beside it).
+macro_rules! parts {
+    ($app:ident) => {
+        Parts {
+            operator: &$app.opts.operator,
+            today: $app.opts.today,
+            working_date: $app.working_date,
+            school: $app.school.as_ref(),
+            year: $app.year.as_ref(),
+            classes: &$app.classes,
+            class_idx: $app.class_idx,
+            periods: &$app.periods,
+            plans: &$app.plans,
+            programmes: &$app.programmes,
+            keymap: &$app.keymap,
+            theme: &$app.theme,
+        }
+    };
+}
+
+/// Call a pane (`$app.$pane`, bound to `$p`) with a writing context
+/// (bound to `$ctx`), then apply what was written and said through the
+/// context and the [`Effect`] the call returned. Whether the pane took
+/// the action (not [`Effect::Pass`]).
+macro_rules! through {
+    ($app:ident . $pane:ident, |$p:ident, $ctx:ident| $body:expr) => {{
+        let mut context = Ctx::writing(&mut $app.db, parts!($app));
+        let effect = {
+            let $p = &mut $app.$pane;
+            let $ctx = &mut context;
+            $body
+        };
+        let outcome = context.finish();
+        $app.apply_outcome(outcome);
+        $app.apply(effect)
+    }};
+}
+
 /// The whole application state.
 pub struct App {
     pub(crate) db: Db,
@@ -276,14 +221,6 @@ pub struct App {
     pub quit: bool,
     /// Lines of the help overlay that fit (set while drawing).
     pub(crate) help_page: Cell<usize>,
-}
-
-/// One user action's writes, as audit entries, for undo and redo.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Change {
-    /// What the user did, for the status line ("undone: 5 → 4, Иванов").
-    pub description: String,
-    pub entries: Vec<i64>,
 }
 
 impl App {
@@ -373,6 +310,47 @@ impl App {
         &self.db
     }
 
+    /// A reading context for drawing a pane.
+    pub(crate) fn ctx(&self) -> Ctx<'_> {
+        Ctx::reading(&self.db, parts!(self))
+    }
+
+    /// What a pane wrote and said through its context: the changes go on
+    /// the undo stack (a new change clears the redo stack), a write reads
+    /// every pane again, the last message is shown.
+    pub(crate) fn apply_outcome(&mut self, outcome: Outcome) {
+        if !outcome.changes.is_empty() {
+            self.undo_stack.extend(outcome.changes);
+            self.redo_stack.clear();
+        }
+        if outcome.wrote {
+            self.invalidate();
+        }
+        if let Some(m) = outcome.messages.into_iter().next_back() {
+            self.flash(m);
+        }
+    }
+
+    /// Do what a pane asked. Returns whether the pane took the action
+    /// (false for [`Effect::Pass`]: the app handles it).
+    pub fn apply(&mut self, effect: Effect) -> bool {
+        match effect {
+            Effect::Pass => return false,
+            Effect::Done => {}
+            Effect::Flash(m) => self.flash(m),
+            Effect::OpenPicker {
+                target,
+                title,
+                items,
+                cursor,
+            } => self.open_picker(target, &title, items, cursor),
+            Effect::SwitchTab(tab) => self.switch_tab(tab),
+            Effect::Reload => self.invalidate(),
+            Effect::Quit => self.quit = true,
+        }
+        true
+    }
+
     /// Show a one-line message until the next key.
     pub fn flash(&mut self, message: impl Into<String>) {
         self.message = Some(message.into());
@@ -399,6 +377,8 @@ impl App {
             Overlay::None if self.tab == Tab::Indicators => self.indicators_mode(),
             // school: one mode per section, and its forms.
             Overlay::None if self.tab == Tab::School => self.school_mode(),
+            // reports: its pane's keymap section.
+            Overlay::None if self.tab == Tab::Reports => self.reports.mode(),
             Overlay::None => self.tab.mode(),
         }
     }
@@ -614,7 +594,7 @@ impl App {
             return;
         }
         // reports
-        if self.tab == Tab::Reports && self.reports_update(&action) {
+        if self.tab == Tab::Reports && through!(self.reports, |p, ctx| p.handle(&action, ctx)) {
             return;
         }
         // school
@@ -733,7 +713,8 @@ impl App {
                 Tab::Training => self.training.move_cursor(&action),
                 Tab::Indicators => self.indicators.move_cursor(&action),
                 Tab::Review => self.review.move_cursor(&action),
-                Tab::Reports => self.reports.move_cursor(&action),
+                // moved by the pane (`Pane::handle`)
+                Tab::Reports => {}
                 Tab::School => self.school_pane.move_cursor(&action),
             },
             Action::Undo => self.undo(),
@@ -906,7 +887,9 @@ impl App {
             PickTarget::ReportKind
             | PickTarget::ReportClass
             | PickTarget::ReportPeriod
-            | PickTarget::ReportProgramme => self.reports_pick(target, i),
+            | PickTarget::ReportProgramme => {
+                through!(self.reports, |p, ctx| p.pick(target, i, ctx));
+            }
             // school
             PickTarget::SchoolField | PickTarget::SchoolGroup => self.school_pick(target, i),
         }
@@ -1017,7 +1000,7 @@ impl App {
         self.training.loaded = false;
         self.indicators.loaded = false;
         self.review.loaded = false;
-        self.reports.loaded = false;
+        self.reports.invalidate();
         self.ensure_loaded();
     }
 
@@ -1115,7 +1098,12 @@ impl App {
             Tab::Training if !self.training.loaded => self.reload_training(),
             Tab::Indicators if !self.indicators.loaded => self.reload_indicators(),
             Tab::Review if !self.review.loaded => self.reload_review(),
-            Tab::Reports if !self.reports.loaded => self.reload_reports(),
+            Tab::Reports if !self.reports.loaded() => {
+                through!(self.reports, |p, ctx| {
+                    p.load(ctx);
+                    Effect::Done
+                });
+            }
             Tab::School if !self.school_pane.loaded => self.reload_school(),
             _ => {}
         }

@@ -9,6 +9,7 @@
 
 pub mod action;
 pub mod app;
+pub mod component;
 pub mod dates;
 pub mod draw;
 pub mod grid;
@@ -31,6 +32,7 @@ use ratatui::buffer::Buffer;
 
 pub use action::Action;
 pub use app::{App, Overlay, Tab};
+pub use component::{Ctx, Effect, Pane};
 pub use draw::draw;
 pub use keymap::{Keymap, Mode};
 
