@@ -1306,3 +1306,187 @@ mod picker_tests {
         assert_eq!(found(&mut c, "俊"), ["王 俊杰"]);
     }
 }
+
+#[cfg(test)]
+mod pane_tests {
+    use super::*;
+    use crate::service::reports::Kind;
+
+    fn app() -> (tempfile::TempDir, App) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = store::open(
+            &dir.path().join("t.sqlite"),
+            &store::OpenOptions {
+                mode: store::OpenMode::Create,
+                ..store::OpenOptions::default()
+            },
+        )
+        .expect("database opens");
+        let opts = UiOptions {
+            operator: "Нгуен Ван Ан".into(),
+            no_color: true,
+            today: NaiveDate::from_ymd_opt(2026, 1, 15).expect("a date"),
+        };
+        (dir, App::new(db, opts).expect("app starts"))
+    }
+
+    /// The school's row as `store::audit::write_row` takes it.
+    fn school_row(name: &str) -> serde_json::Map<String, serde_json::Value> {
+        let v = serde_json::json!({"id": 1, "name": name, "short_name": name, "address": ""});
+        v.as_object().cloned().expect("an object")
+    }
+
+    fn key() -> serde_json::Map<String, serde_json::Value> {
+        serde_json::json!({"id": 1})
+            .as_object()
+            .cloned()
+            .expect("an object")
+    }
+
+    #[test]
+    fn a_pane_asking_for_a_picker_opens_it() {
+        let (_dir, mut app) = app();
+        app.tab = Tab::Reports;
+        assert!(through!(app.reports, |p, ctx| p.handle(&Action::ReportPickKind, ctx)));
+        let Overlay::Picker(picker) = &app.overlay else {
+            panic!("no picker: {:?}", app.overlay);
+        };
+        assert_eq!(picker.target, PickTarget::ReportKind);
+        assert_eq!(picker.title, "Choose the report");
+        assert_eq!(picker.items.len(), Kind::ALL.len());
+        // Its choice comes back to the pane, which reads again on load.
+        app.update(Action::MoveDown);
+        app.update(Action::Confirm);
+        assert_eq!(app.overlay, Overlay::None);
+        assert_eq!(app.reports.kind(), Kind::ALL[1]);
+        assert!(app.reports.loaded(), "read again after the choice");
+    }
+
+    #[test]
+    fn an_empty_picker_is_not_opened() {
+        // No classes yet: the class picker has nothing to offer.
+        let (_dir, mut app) = app();
+        app.tab = Tab::Reports;
+        assert!(app.classes.is_empty());
+        assert!(through!(app.reports, |p, ctx| p.handle(&Action::PickClass, ctx)));
+        assert_eq!(app.overlay, Overlay::None);
+        assert_eq!(
+            app.message.as_deref(),
+            Some("choose the class: nothing to choose from")
+        );
+    }
+
+    #[test]
+    fn an_action_not_the_panes_passes_to_the_app() {
+        let (_dir, mut app) = app();
+        app.tab = Tab::Reports;
+        assert!(!through!(app.reports, |p, ctx| p.handle(&Action::Quit, ctx)));
+        assert!(!app.quit, "passing does nothing itself");
+        assert_eq!(app.overlay, Overlay::None);
+        // Through `update` the app then quits.
+        app.update(Action::Quit);
+        assert!(app.quit);
+    }
+
+    #[test]
+    fn each_effect_is_applied() {
+        let (_dir, mut app) = app();
+        assert!(app.apply(Effect::Done));
+        assert_eq!(app.message, None);
+        assert!(app.apply(Effect::Flash("Trần Thị Mai: 5".into())));
+        assert_eq!(app.message.as_deref(), Some("Trần Thị Mai: 5"));
+        assert!(app.apply(Effect::SwitchTab(Tab::Reports)));
+        assert_eq!(app.tab, Tab::Reports);
+        assert!(app.reports.loaded(), "the new tab is read");
+        app.reports.invalidate();
+        assert!(app.apply(Effect::Reload));
+        assert!(app.reports.loaded(), "the current tab is read again");
+        assert!(!app.quit);
+        assert!(app.apply(Effect::Quit));
+        assert!(app.quit);
+        assert!(!app.apply(Effect::Pass));
+    }
+
+    #[test]
+    fn a_write_through_the_context_is_one_undoable_change() {
+        let (_dir, mut app) = app();
+        assert_eq!(app.school, None);
+        let mut ctx = Ctx::writing(&mut app.db, parts!(app));
+        let id = ctx.write("школа: 王府中学", |tx, operator| {
+            let e = store::audit::write_row(
+                tx,
+                operator,
+                "update",
+                "school",
+                &key(),
+                Some(&school_row("王府中学")),
+            )?;
+            Ok((7, e.into_iter().collect()))
+        });
+        assert_eq!(id, Some(7));
+        let outcome = ctx.finish();
+        assert!(outcome.wrote);
+        assert_eq!(outcome.changes.len(), 1);
+        assert_eq!(outcome.changes[0].description, "школа: 王府中学");
+        app.redo_stack.push(outcome.changes[0].clone());
+        app.apply_outcome(outcome);
+        assert_eq!(app.undo_stack.len(), 1);
+        assert!(app.redo_stack.is_empty(), "a new change clears redo");
+        // Every pane read again: the school is there.
+        assert_eq!(
+            app.school.as_ref().map(|s| s.name.as_str()),
+            Some("王府中学")
+        );
+        let entries = store::audit::recent(app.db.conn(), 10).expect("audit log");
+        assert_eq!(entries[0].operator, "Нгуен Ван Ан", "attributed");
+        app.update(Action::Undo);
+        assert_eq!(app.school, None, "undone");
+        assert_eq!(app.message.as_deref(), Some("undone: школа: 王府中学"));
+    }
+
+    #[test]
+    fn a_failed_or_drawing_write_records_nothing() {
+        let (_dir, mut app) = app();
+        // The school's name may not be empty: nothing is saved.
+        let mut ctx = Ctx::writing(&mut app.db, parts!(app));
+        let none = ctx.write("школа: пусто", |tx, operator| {
+            let e = store::audit::write_row(
+                tx,
+                operator,
+                "update",
+                "school",
+                &key(),
+                Some(&school_row("")),
+            )?;
+            Ok(((), e.into_iter().collect()))
+        });
+        assert_eq!(none, None);
+        let outcome = ctx.finish();
+        assert!(!outcome.wrote);
+        assert!(outcome.changes.is_empty());
+        assert!(
+            outcome.messages[0].starts_with("not saved: "),
+            "{outcome:?}"
+        );
+        app.apply_outcome(outcome);
+        assert!(app.undo_stack.is_empty());
+        assert!(
+            app.message
+                .as_deref()
+                .is_some_and(|m| m.starts_with("not saved: "))
+        );
+        // A write that records no audit entry changes nothing to undo, but
+        // the panes are read again.
+        let mut ctx = Ctx::writing(&mut app.db, parts!(app));
+        assert_eq!(ctx.write("nothing", |_, _| Ok(((), vec![]))), Some(()));
+        let outcome = ctx.finish();
+        assert!(outcome.wrote && outcome.changes.is_empty());
+        // A drawing context cannot write.
+        let mut ctx = app.ctx();
+        assert_eq!(ctx.write("Иванова", |_, _| Ok(((), vec![1]))), None);
+        assert_eq!(
+            ctx.finish().messages,
+            ["not saved: the screen is being drawn"]
+        );
+    }
+}
