@@ -12,7 +12,6 @@ pub mod app;
 pub mod component;
 pub mod dates;
 pub mod draw;
-pub mod grid;
 pub mod history;
 pub mod keymap;
 pub mod panes;
@@ -22,8 +21,9 @@ pub mod text;
 pub mod theme;
 pub mod widgets;
 
-// The form component moved to `widgets`; the old path still works.
-pub use widgets::form;
+// The form component and the grid moved to `widgets`; the old paths
+// still work.
+pub use widgets::{form, grid};
 
 use chrono::NaiveDate;
 use ratatui::Terminal;
