@@ -7,6 +7,8 @@ use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::action::Action;
+pub use super::component::{Change, PickTarget, Tab};
+use super::component::{Ctx, Effect, Outcome, Pane, Parts};
 use super::keymap::{Keymap, Mode};
 use super::panes::attendance::AttendancePane;
 use super::panes::indicators::IndicatorsPane;
@@ -22,102 +24,6 @@ use crate::domain::training::TrainingPlan;
 use crate::domain::{Class, Id, Period, PeriodKind, School, SchoolYear};
 use crate::service;
 use crate::store::{self, Db};
-
-/// The seven tabs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Tab {
-    Journal,
-    Attendance,
-    Training,
-    Indicators,
-    Review,
-    Reports,
-    /// Setting the school up by hand: year, classes, students, staff,
-    /// curriculum, timetable.
-    School,
-}
-
-impl Tab {
-    /// In tab-bar order.
-    pub const ALL: [Tab; 7] = [
-        Tab::Journal,
-        Tab::Attendance,
-        Tab::Training,
-        Tab::Indicators,
-        Tab::Review,
-        Tab::Reports,
-        Tab::School,
-    ];
-
-    /// The tab's title.
-    pub fn title(self) -> &'static str {
-        match self {
-            Tab::Journal => "Journal",
-            Tab::Attendance => "Attendance",
-            Tab::Training => "Training",
-            Tab::Indicators => "Indicators",
-            Tab::Review => "Review",
-            Tab::Reports => "Reports",
-            Tab::School => "School",
-        }
-    }
-
-    /// The action that switches to this tab.
-    pub fn action(self) -> Action {
-        match self {
-            Tab::Journal => Action::TabJournal,
-            Tab::Attendance => Action::TabAttendance,
-            Tab::Training => Action::TabTraining,
-            Tab::Indicators => Action::TabIndicators,
-            Tab::Review => Action::TabReview,
-            Tab::Reports => Action::TabReports,
-            Tab::School => Action::TabSchool,
-        }
-    }
-
-    /// The keymap mode of the tab.
-    pub fn mode(self) -> Mode {
-        match self {
-            Tab::Journal => Mode::Journal,
-            Tab::Attendance => Mode::Attendance,
-            Tab::Training => Mode::Training,
-            Tab::Indicators => Mode::Indicators,
-            Tab::Review => Mode::Review,
-            Tab::Reports => Mode::Reports,
-            Tab::School => Mode::SchoolYear,
-        }
-    }
-
-    fn index(self) -> usize {
-        Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
-    }
-}
-
-/// What a picker chooses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PickTarget {
-    Class,
-    Subject,
-    Period,
-    Programme,
-    // attendance
-    AttCode,
-    AttReason,
-    // journal
-    ControlForm,
-    Substitute,
-    JournalGroup,
-    // reports
-    ReportKind,
-    ReportClass,
-    ReportPeriod,
-    ReportProgramme,
-    // school
-    /// A value for the School tab's open form (its focused field).
-    SchoolField,
-    /// The group to put the School tab's student in.
-    SchoolGroup,
-}
 
 /// A list to choose from, with type-to-filter.
 #[derive(Debug, Clone, PartialEq)]
@@ -240,6 +146,45 @@ pub enum Overlay {
     History(super::history::History),
 }
 
+/// The parts of a pane's [`Ctx`], borrowed field by field from the app
+/// (so that a pane, another field, can be borrowed mutably beside it).
+macro_rules! parts {
+    ($app:ident) => {
+        Parts {
+            operator: &$app.opts.operator,
+            today: $app.opts.today,
+            working_date: $app.working_date,
+            school: $app.school.as_ref(),
+            year: $app.year.as_ref(),
+            classes: &$app.classes,
+            class_idx: $app.class_idx,
+            periods: &$app.periods,
+            plans: &$app.plans,
+            programmes: &$app.programmes,
+            keymap: &$app.keymap,
+            theme: &$app.theme,
+        }
+    };
+}
+
+/// Call a pane (`$app.$pane`, bound to `$p`) with a writing context
+/// (bound to `$ctx`), then apply what was written and said through the
+/// context and the [`Effect`] the call returned. Whether the pane took
+/// the action (not [`Effect::Pass`]).
+macro_rules! through {
+    ($app:ident . $pane:ident, |$p:ident, $ctx:ident| $body:expr) => {{
+        let mut context = Ctx::writing(&mut $app.db, parts!($app));
+        let effect = {
+            let $p = &mut $app.$pane;
+            let $ctx = &mut context;
+            $body
+        };
+        let outcome = context.finish();
+        $app.apply_outcome(outcome);
+        $app.apply(effect)
+    }};
+}
+
 /// The whole application state.
 pub struct App {
     pub(crate) db: Db,
@@ -279,14 +224,6 @@ pub struct App {
     pub(crate) data_version: i64,
     /// Lines of the help overlay that fit (set while drawing).
     pub(crate) help_page: Cell<usize>,
-}
-
-/// One user action's writes, as audit entries, for undo and redo.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Change {
-    /// What the user did, for the status line ("undone: 5 → 4, Иванов").
-    pub description: String,
-    pub entries: Vec<i64>,
 }
 
 impl App {
@@ -417,6 +354,47 @@ impl App {
         &self.db
     }
 
+    /// A reading context for drawing a pane.
+    pub(crate) fn ctx(&self) -> Ctx<'_> {
+        Ctx::reading(&self.db, parts!(self))
+    }
+
+    /// What a pane wrote and said through its context: the changes go on
+    /// the undo stack (a new change clears the redo stack), a write reads
+    /// every pane again, the last message is shown.
+    pub(crate) fn apply_outcome(&mut self, outcome: Outcome) {
+        if !outcome.changes.is_empty() {
+            self.undo_stack.extend(outcome.changes);
+            self.redo_stack.clear();
+        }
+        if outcome.wrote {
+            self.invalidate();
+        }
+        if let Some(m) = outcome.messages.into_iter().next_back() {
+            self.flash(m);
+        }
+    }
+
+    /// Do what a pane asked. Returns whether the pane took the action
+    /// (false for [`Effect::Pass`]: the app handles it).
+    pub fn apply(&mut self, effect: Effect) -> bool {
+        match effect {
+            Effect::Pass => return false,
+            Effect::Done => {}
+            Effect::Flash(m) => self.flash(m),
+            Effect::OpenPicker {
+                target,
+                title,
+                items,
+                cursor,
+            } => self.open_picker(target, &title, items, cursor),
+            Effect::SwitchTab(tab) => self.switch_tab(tab),
+            Effect::Reload => self.invalidate(),
+            Effect::Quit => self.quit = true,
+        }
+        true
+    }
+
     /// Show a one-line message until the next key.
     pub fn flash(&mut self, message: impl Into<String>) {
         self.message = Some(message.into());
@@ -443,6 +421,8 @@ impl App {
             Overlay::None if self.tab == Tab::Indicators => self.indicators_mode(),
             // school: one mode per section, and its forms.
             Overlay::None if self.tab == Tab::School => self.school_mode(),
+            // reports: its pane's keymap section.
+            Overlay::None if self.tab == Tab::Reports => self.reports.mode(),
             Overlay::None => self.tab.mode(),
         }
     }
@@ -666,7 +646,7 @@ impl App {
             return;
         }
         // reports
-        if self.tab == Tab::Reports && self.reports_update(&action) {
+        if self.tab == Tab::Reports && through!(self.reports, |p, ctx| p.handle(&action, ctx)) {
             return;
         }
         // school
@@ -785,7 +765,8 @@ impl App {
                 Tab::Training => self.training.move_cursor(&action),
                 Tab::Indicators => self.indicators.move_cursor(&action),
                 Tab::Review => self.review.move_cursor(&action),
-                Tab::Reports => self.reports.move_cursor(&action),
+                // moved by the pane (`Pane::handle`)
+                Tab::Reports => {}
                 Tab::School => self.school_pane.move_cursor(&action),
             },
             Action::Undo => self.undo(),
@@ -958,7 +939,9 @@ impl App {
             PickTarget::ReportKind
             | PickTarget::ReportClass
             | PickTarget::ReportPeriod
-            | PickTarget::ReportProgramme => self.reports_pick(target, i),
+            | PickTarget::ReportProgramme => {
+                through!(self.reports, |p, ctx| p.pick(target, i, ctx));
+            }
             // school
             PickTarget::SchoolField | PickTarget::SchoolGroup => self.school_pick(target, i),
         }
@@ -1069,7 +1052,7 @@ impl App {
         self.training.loaded = false;
         self.indicators.loaded = false;
         self.review.loaded = false;
-        self.reports.loaded = false;
+        self.reports.invalidate();
         self.ensure_loaded();
     }
 
@@ -1167,7 +1150,12 @@ impl App {
             Tab::Training if !self.training.loaded => self.reload_training(),
             Tab::Indicators if !self.indicators.loaded => self.reload_indicators(),
             Tab::Review if !self.review.loaded => self.reload_review(),
-            Tab::Reports if !self.reports.loaded => self.reload_reports(),
+            Tab::Reports if !self.reports.loaded() => {
+                through!(self.reports, |p, ctx| {
+                    p.load(ctx);
+                    Effect::Done
+                });
+            }
             Tab::School if !self.school_pane.loaded => self.reload_school(),
             _ => {}
         }
@@ -1371,5 +1359,189 @@ mod picker_tests {
         assert_eq!(found(&mut c, "5a"), ["5А"]);
         assert_eq!(found(&mut c, "thị"), ["Nguyễn Thị Hoa"]);
         assert_eq!(found(&mut c, "俊"), ["王 俊杰"]);
+    }
+}
+
+#[cfg(test)]
+mod pane_tests {
+    use super::*;
+    use crate::service::reports::Kind;
+
+    fn app() -> (tempfile::TempDir, App) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = store::open(
+            &dir.path().join("t.sqlite"),
+            &store::OpenOptions {
+                mode: store::OpenMode::Create,
+                ..store::OpenOptions::default()
+            },
+        )
+        .expect("database opens");
+        let opts = UiOptions {
+            operator: "Нгуен Ван Ан".into(),
+            no_color: true,
+            today: NaiveDate::from_ymd_opt(2026, 1, 15).expect("a date"),
+        };
+        (dir, App::new(db, opts).expect("app starts"))
+    }
+
+    /// The school's row as `store::audit::write_row` takes it.
+    fn school_row(name: &str) -> serde_json::Map<String, serde_json::Value> {
+        let v = serde_json::json!({"id": 1, "name": name, "short_name": name, "address": ""});
+        v.as_object().cloned().expect("an object")
+    }
+
+    fn key() -> serde_json::Map<String, serde_json::Value> {
+        serde_json::json!({"id": 1})
+            .as_object()
+            .cloned()
+            .expect("an object")
+    }
+
+    #[test]
+    fn a_pane_asking_for_a_picker_opens_it() {
+        let (_dir, mut app) = app();
+        app.tab = Tab::Reports;
+        assert!(through!(app.reports, |p, ctx| p.handle(&Action::ReportPickKind, ctx)));
+        let Overlay::Picker(picker) = &app.overlay else {
+            panic!("no picker: {:?}", app.overlay);
+        };
+        assert_eq!(picker.target, PickTarget::ReportKind);
+        assert_eq!(picker.title, "Choose the report");
+        assert_eq!(picker.items.len(), Kind::ALL.len());
+        // Its choice comes back to the pane, which reads again on load.
+        app.update(Action::MoveDown);
+        app.update(Action::Confirm);
+        assert_eq!(app.overlay, Overlay::None);
+        assert_eq!(app.reports.kind(), Kind::ALL[1]);
+        assert!(app.reports.loaded(), "read again after the choice");
+    }
+
+    #[test]
+    fn an_empty_picker_is_not_opened() {
+        // No classes yet: the class picker has nothing to offer.
+        let (_dir, mut app) = app();
+        app.tab = Tab::Reports;
+        assert!(app.classes.is_empty());
+        assert!(through!(app.reports, |p, ctx| p.handle(&Action::PickClass, ctx)));
+        assert_eq!(app.overlay, Overlay::None);
+        assert_eq!(
+            app.message.as_deref(),
+            Some("choose the class: nothing to choose from")
+        );
+    }
+
+    #[test]
+    fn an_action_not_the_panes_passes_to_the_app() {
+        let (_dir, mut app) = app();
+        app.tab = Tab::Reports;
+        assert!(!through!(app.reports, |p, ctx| p.handle(&Action::Quit, ctx)));
+        assert!(!app.quit, "passing does nothing itself");
+        assert_eq!(app.overlay, Overlay::None);
+        // Through `update` the app then quits.
+        app.update(Action::Quit);
+        assert!(app.quit);
+    }
+
+    #[test]
+    fn each_effect_is_applied() {
+        let (_dir, mut app) = app();
+        assert!(app.apply(Effect::Done));
+        assert_eq!(app.message, None);
+        assert!(app.apply(Effect::Flash("Trần Thị Mai: 5".into())));
+        assert_eq!(app.message.as_deref(), Some("Trần Thị Mai: 5"));
+        assert!(app.apply(Effect::SwitchTab(Tab::Reports)));
+        assert_eq!(app.tab, Tab::Reports);
+        assert!(app.reports.loaded(), "the new tab is read");
+        app.reports.invalidate();
+        assert!(app.apply(Effect::Reload));
+        assert!(app.reports.loaded(), "the current tab is read again");
+        assert!(!app.quit);
+        assert!(app.apply(Effect::Quit));
+        assert!(app.quit);
+        assert!(!app.apply(Effect::Pass));
+    }
+
+    #[test]
+    fn a_write_through_the_context_is_one_undoable_change() {
+        let (_dir, mut app) = app();
+        assert_eq!(app.school, None);
+        let mut ctx = Ctx::writing(&mut app.db, parts!(app));
+        let id = ctx.write("школа: 王府中学", |tx, operator| {
+            let e = store::audit::write_row(
+                tx,
+                operator,
+                "update",
+                "school",
+                &key(),
+                Some(&school_row("王府中学")),
+            )?;
+            Ok((7, e.into_iter().collect()))
+        });
+        assert_eq!(id, Some(7));
+        let outcome = ctx.finish();
+        assert!(outcome.wrote);
+        assert_eq!(outcome.changes.len(), 1);
+        assert_eq!(outcome.changes[0].description, "школа: 王府中学");
+        app.redo_stack.push(outcome.changes[0].clone());
+        app.apply_outcome(outcome);
+        assert_eq!(app.undo_stack.len(), 1);
+        assert!(app.redo_stack.is_empty(), "a new change clears redo");
+        // Every pane read again: the school is there.
+        assert_eq!(
+            app.school.as_ref().map(|s| s.name.as_str()),
+            Some("王府中学")
+        );
+        let entries = store::audit::recent(app.db.conn(), 10).expect("audit log");
+        assert_eq!(entries[0].operator, "Нгуен Ван Ан", "attributed");
+        app.update(Action::Undo);
+        assert_eq!(app.school, None, "undone");
+        assert_eq!(app.message.as_deref(), Some("undone: школа: 王府中学"));
+    }
+
+    #[test]
+    fn a_failed_or_drawing_write_records_nothing() {
+        let (_dir, mut app) = app();
+        // The school's name may not be empty: nothing is saved.
+        let mut ctx = Ctx::writing(&mut app.db, parts!(app));
+        let none = ctx.write("школа: пусто", |tx, operator| {
+            let e = store::audit::write_row(
+                tx,
+                operator,
+                "update",
+                "school",
+                &key(),
+                Some(&school_row("")),
+            )?;
+            Ok(((), e.into_iter().collect()))
+        });
+        assert_eq!(none, None);
+        let outcome = ctx.finish();
+        assert!(!outcome.wrote);
+        assert!(outcome.changes.is_empty());
+        assert!(
+            outcome.messages[0].starts_with("not saved: "),
+            "{outcome:?}"
+        );
+        app.apply_outcome(outcome);
+        assert!(app.undo_stack.is_empty());
+        assert!(
+            app.message
+                .as_deref()
+                .is_some_and(|m| m.starts_with("not saved: "))
+        );
+        // A write that records no audit entry changes nothing to undo, but
+        // the panes are read again.
+        let mut ctx = Ctx::writing(&mut app.db, parts!(app));
+        assert_eq!(ctx.write("nothing", |_, _| Ok(((), vec![]))), Some(()));
+        let outcome = ctx.finish();
+        assert!(outcome.wrote && outcome.changes.is_empty());
+        // A drawing context cannot write.
+        let mut ctx = app.ctx();
+        assert_eq!(ctx.write("Иванова", |_, _| Ok(((), vec![1]))), None);
+        assert_eq!(
+            ctx.finish().messages,
+            ["not saved: the screen is being drawn"]
+        );
     }
 }

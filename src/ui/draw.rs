@@ -9,6 +9,7 @@ use ratatui::widgets::{Block, Borders, Clear, Widget};
 
 use super::action::Action;
 use super::app::{App, Overlay, Picker, Tab, fold};
+use super::component::Pane;
 use super::dates;
 use super::grid::scroll;
 use super::keymap::Mode;
@@ -57,7 +58,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             Tab::Training => super::panes::training::draw(app, body, buf),
             Tab::Indicators => super::panes::indicators::draw(app, body, buf),
             Tab::Review => super::panes::review::draw(app, body, buf),
-            Tab::Reports => super::panes::reports::draw(app, body, buf),
+            Tab::Reports => app.reports.draw(&app.ctx(), body, buf),
             Tab::School => super::panes::school::draw(app, body, buf),
         }
     }

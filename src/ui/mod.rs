@@ -9,9 +9,9 @@
 
 pub mod action;
 pub mod app;
+pub mod component;
 pub mod dates;
 pub mod draw;
-pub mod grid;
 pub mod history;
 pub mod keymap;
 pub mod panes;
@@ -20,8 +20,9 @@ pub mod text;
 pub mod theme;
 pub mod widgets;
 
-// The form component moved to `widgets`; the old path still works.
-pub use widgets::form;
+// The form component and the grid moved to `widgets`; the old paths
+// still work.
+pub use widgets::{form, grid};
 
 use chrono::NaiveDate;
 use ratatui::Terminal;
@@ -30,6 +31,7 @@ use ratatui::buffer::Buffer;
 
 pub use action::Action;
 pub use app::{App, Overlay, Tab};
+pub use component::{Ctx, Effect, Pane};
 pub use draw::draw;
 pub use keymap::{Keymap, Mode};
 

@@ -12,9 +12,10 @@ use ratatui::style::Style;
 
 use crate::service::reports::{self, Kind, Report, Request, Span, render};
 use crate::ui::action::Action;
-use crate::ui::app::{App, PickTarget};
+use crate::ui::component::{Ctx, Effect, Pane, PickTarget};
 use crate::ui::dates;
 use crate::ui::grid::{Column, Grid};
+use crate::ui::keymap::Mode;
 use crate::ui::text::{put, width};
 
 /// The Reports tab's state.
@@ -22,14 +23,14 @@ use crate::ui::text::{put, width};
 pub struct ReportsPane {
     /// Index into `Kind::ALL`.
     pub kind_idx: usize,
-    /// The class (index into `App::classes`), chosen on first use from the
+    /// The class (index into `Ctx::classes`), chosen on first use from the
     /// class the other tabs show.
     pub class_idx: Option<usize>,
-    /// The period (index into `App::periods`).
+    /// The period (index into `Ctx::periods`).
     pub period_idx: Option<usize>,
     /// The period was picked (else each kind opens on its default).
     pub period_chosen: bool,
-    /// The programme (index into `App::programmes`).
+    /// The programme (index into `Ctx::programmes`).
     pub programme_idx: usize,
     pub report: Option<Report>,
     /// The table as drawn: `report.table()` (header first).
@@ -125,43 +126,76 @@ pub fn file_name(r: &Report, ext: &str) -> String {
     format!("{}.{ext}", parts.join("_"))
 }
 
-impl App {
-    /// The Reports tab's own keys; false when the action is not its own.
-    pub(crate) fn reports_update(&mut self, action: &Action) -> bool {
+impl Pane for ReportsPane {
+    fn mode(&self) -> Mode {
+        Mode::Reports
+    }
+
+    fn loaded(&self) -> bool {
+        self.loaded
+    }
+
+    fn invalidate(&mut self) {
+        self.loaded = false;
+    }
+
+    /// Build the chosen report again.
+    fn load(&mut self, ctx: &mut Ctx) {
+        self.loaded = true;
+        let req = self.request(ctx);
+        match reports::build(ctx.conn(), &req) {
+            Ok(r) => {
+                self.table = r.table();
+                self.report = Some(r);
+                self.error = None;
+            }
+            Err(e) => {
+                self.table = vec![];
+                self.report = None;
+                self.error = Some(e.to_string());
+            }
+        }
+        self.row = self.row.min(self.rows().saturating_sub(1));
+        self.col = self.col.min(self.scrolling().saturating_sub(1));
+    }
+
+    /// The Reports tab's own keys and the cursor moves; the rest pass.
+    fn handle(&mut self, action: &Action, ctx: &mut Ctx) -> Effect {
         match action {
             Action::ReportPickKind => {
                 let items = Kind::ALL.iter().map(|k| k.title().to_string()).collect();
-                let cur = self.reports.kind_idx;
-                self.open_picker(PickTarget::ReportKind, "Choose the report", items, cur);
+                Effect::picker(
+                    PickTarget::ReportKind,
+                    "Choose the report",
+                    items,
+                    self.kind_idx,
+                )
             }
             Action::PickClass => {
-                if !self.reports.kind().needs_class() {
-                    self.flash(format!(
+                if !self.kind().needs_class() {
+                    return Effect::Flash(format!(
                         "the {} report is not about one class",
-                        self.reports.kind()
+                        self.kind()
                     ));
-                    return true;
                 }
-                let items = self.classes.iter().map(|c| c.name.clone()).collect();
-                let cur = self.reports.class_idx.unwrap_or(self.class_idx);
-                self.open_picker(PickTarget::ReportClass, "Choose the class", items, cur);
+                let items = ctx.classes.iter().map(|c| c.name.clone()).collect();
+                let cur = self.class_idx.unwrap_or(ctx.class_idx);
+                Effect::picker(PickTarget::ReportClass, "Choose the class", items, cur)
             }
             Action::PickPeriod | Action::PickProgramme => {
-                let kind = self.reports.kind();
+                let kind = self.kind();
                 if kind.needs_programme() {
-                    let items = self.programmes.iter().map(|p| p.name.clone()).collect();
-                    let cur = self.reports.programme_idx;
-                    self.open_picker(
+                    let items = ctx.programmes.iter().map(|p| p.name.clone()).collect();
+                    return Effect::picker(
                         PickTarget::ReportProgramme,
                         "Choose the programme",
                         items,
-                        cur,
+                        self.programme_idx,
                     );
-                    return true;
                 }
                 // Only the periods this report takes (the training
                 // standing: half-years and the year).
-                let items: Vec<String> = self
+                let items: Vec<String> = ctx
                     .periods
                     .iter()
                     .filter(|p| kind.accepts(p))
@@ -175,81 +209,91 @@ impl App {
                     })
                     .collect();
                 let cur = self
-                    .reports
                     .period_idx
-                    .and_then(|i| self.periods.get(i))
+                    .and_then(|i| ctx.periods.get(i))
                     .and_then(|cur| {
-                        self.periods
+                        ctx.periods
                             .iter()
                             .filter(|p| kind.accepts(p))
                             .position(|p| p.id == cur.id)
                     })
                     .unwrap_or(0);
-                self.open_picker(PickTarget::ReportPeriod, "Choose the period", items, cur);
+                Effect::picker(PickTarget::ReportPeriod, "Choose the period", items, cur)
             }
             Action::ReportPrevPeriod | Action::ReportNextPeriod => {
-                self.step_report_period(*action == Action::ReportNextPeriod)
+                self.step_period(*action == Action::ReportNextPeriod, ctx)
             }
-            Action::ReportSaveCsv => self.write_report(render::Format::Csv),
-            Action::ReportSaveHtml => self.write_report(render::Format::Html),
-            _ => return false,
+            Action::ReportSaveCsv => self.write(render::Format::Csv, ctx),
+            Action::ReportSaveHtml => self.write(render::Format::Html, ctx),
+            Action::MoveUp
+            | Action::MoveDown
+            | Action::MoveLeft
+            | Action::MoveRight
+            | Action::PageUp
+            | Action::PageDown
+            | Action::First
+            | Action::Last => {
+                self.move_cursor(action);
+                Effect::Done
+            }
+            _ => Effect::Pass,
         }
-        true
     }
 
-    /// A picker of the Reports tab chose item `i`.
-    pub(crate) fn reports_pick(&mut self, target: PickTarget, i: usize) {
+    /// A picker of the Reports tab chose item `i`; the report is read
+    /// again on the next load.
+    fn pick(&mut self, target: PickTarget, i: usize, ctx: &mut Ctx) -> Effect {
         match target {
             PickTarget::ReportKind => {
-                self.reports.kind_idx = i.min(Kind::ALL.len() - 1);
+                self.kind_idx = i.min(Kind::ALL.len() - 1);
                 // Keep a period the user picked if the new kind takes it;
                 // else the kind opens on its own default.
-                let kind = self.reports.kind();
-                let keep = self.reports.period_chosen
+                let kind = self.kind();
+                let keep = self.period_chosen
                     && self
-                        .reports
                         .period_idx
-                        .and_then(|p| self.periods.get(p))
+                        .and_then(|p| ctx.periods.get(p))
                         .is_some_and(|p| kind.accepts(p));
                 if !keep {
-                    self.reports.period_idx = None;
-                    self.reports.period_chosen = false;
+                    self.period_idx = None;
+                    self.period_chosen = false;
                 }
             }
-            PickTarget::ReportClass => self.reports.class_idx = Some(i),
+            PickTarget::ReportClass => self.class_idx = Some(i),
             PickTarget::ReportPeriod => {
-                let kind = self.reports.kind();
-                self.reports.period_idx = self
+                let kind = self.kind();
+                self.period_idx = ctx
                     .periods
                     .iter()
                     .enumerate()
                     .filter(|(_, p)| kind.accepts(p))
                     .nth(i)
                     .map(|(k, _)| k);
-                self.reports.period_chosen = self.reports.period_idx.is_some();
+                self.period_chosen = self.period_idx.is_some();
             }
-            PickTarget::ReportProgramme => self.reports.programme_idx = i,
-            _ => {}
+            PickTarget::ReportProgramme => self.programme_idx = i,
+            _ => return Effect::Pass,
         }
-        self.reports.row = 0;
-        self.reports.col = 0;
-        self.reports.loaded = false;
+        self.row = 0;
+        self.col = 0;
+        self.loaded = false;
+        Effect::Done
     }
 
+    fn draw(&self, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
+        draw(self, ctx, area, buf);
+    }
+}
+
+impl ReportsPane {
     /// The next (or previous) period of the same kind: quarter to quarter,
     /// half-year to half-year.
-    fn step_report_period(&mut self, forward: bool) {
-        let kind = self.reports.kind();
-        let Some(cur) = self
-            .reports
-            .period_idx
-            .and_then(|i| self.periods.get(i))
-            .cloned()
-        else {
-            self.flash(format!("the {kind} report has no period"));
-            return;
+    fn step_period(&mut self, forward: bool, ctx: &mut Ctx) -> Effect {
+        let kind = self.kind();
+        let Some(cur) = self.period_idx.and_then(|i| ctx.periods.get(i)) else {
+            return Effect::Flash(format!("the {kind} report has no period"));
         };
-        let next = self
+        let next = ctx
             .periods
             .iter()
             .enumerate()
@@ -271,12 +315,12 @@ impl App {
             .map(|(i, _)| i);
         match next {
             Some(i) => {
-                self.reports.period_idx = Some(i);
-                self.reports.period_chosen = true;
-                self.reports.loaded = false;
-                self.reload_reports();
+                self.period_idx = Some(i);
+                self.period_chosen = true;
+                self.load(ctx);
+                Effect::Done
             }
-            None => self.flash(format!(
+            None => Effect::Flash(format!(
                 "no {} period of this kind than {}",
                 if forward { "later" } else { "earlier" },
                 cur.label
@@ -284,85 +328,56 @@ impl App {
         }
     }
 
-    /// What the pane's choices ask for.
-    fn report_request(&mut self) -> Request {
-        let kind = self.reports.kind();
-        if kind.needs_class() && self.reports.class_idx.is_none() {
-            self.reports.class_idx = Some(self.class_idx);
+    /// What the pane's choices ask for (the class and period chosen on
+    /// first use: the class the other tabs show, the kind's default).
+    fn request(&mut self, ctx: &Ctx) -> Request {
+        let kind = self.kind();
+        if kind.needs_class() && self.class_idx.is_none() {
+            self.class_idx = Some(ctx.class_idx);
         }
-        if kind.needs_period() && self.reports.period_idx.is_none() {
-            self.reports.period_idx =
-                reports::default_period(kind, &self.periods, self.working_date)
-                    .and_then(|d| self.periods.iter().position(|p| p.id == d.id));
+        if kind.needs_period() && self.period_idx.is_none() {
+            self.period_idx = reports::default_period(kind, ctx.periods, ctx.working_date)
+                .and_then(|d| ctx.periods.iter().position(|p| p.id == d.id));
         }
         Request {
             kind,
             class: if kind.needs_class() {
-                self.reports
-                    .class_idx
-                    .and_then(|i| self.classes.get(i))
-                    .cloned()
+                self.class_idx.and_then(|i| ctx.classes.get(i)).cloned()
             } else {
                 None
             },
             span: if kind.needs_period() {
-                self.reports
-                    .period_idx
-                    .and_then(|i| self.periods.get(i))
+                self.period_idx
+                    .and_then(|i| ctx.periods.get(i))
                     .cloned()
                     .map(Span::Period)
             } else {
                 None
             },
             programme: if kind.needs_programme() {
-                self.programmes.get(self.reports.programme_idx).cloned()
+                ctx.programmes.get(self.programme_idx).cloned()
             } else {
                 None
             },
-            as_of: self.working_date,
+            as_of: ctx.working_date,
         }
-    }
-
-    /// Build the chosen report again.
-    pub(crate) fn reload_reports(&mut self) {
-        self.reports.loaded = true;
-        let req = self.report_request();
-        match reports::build(self.db.conn(), &req) {
-            Ok(r) => {
-                self.reports.table = r.table();
-                self.reports.report = Some(r);
-                self.reports.error = None;
-            }
-            Err(e) => {
-                self.reports.table = vec![];
-                self.reports.report = None;
-                self.reports.error = Some(e.to_string());
-            }
-        }
-        let p = &mut self.reports;
-        p.row = p.row.min(p.rows().saturating_sub(1));
-        p.col = p.col.min(p.scrolling().saturating_sub(1));
     }
 
     /// Write the report shown into the output directory.
-    fn write_report(&mut self, format: render::Format) {
-        let Some(r) = &self.reports.report else {
-            self.flash("no report to write");
-            return;
+    fn write(&self, format: render::Format, ctx: &Ctx) -> Effect {
+        let Some(r) = &self.report else {
+            return Effect::Flash("no report to write".into());
         };
-        let path = self
-            .reports
-            .output_dir
-            .join(file_name(r, format.extension()));
-        let text = render::render(r, format, self.opts.today);
+        let path = self.output_dir.join(file_name(r, format.extension()));
+        let text = render::render(r, format, ctx.today);
         let rows = r.rows.len();
-        match std::fs::write(&path, text) {
+        Effect::Flash(match std::fs::write(&path, text) {
             Ok(()) => {
                 let shown = absolute(&path);
-                self.flash(format!("written {} ({rows} rows)", shown.display()));
+                format!("written {} ({rows} rows)", shown.display())
             }
-            Err(e) => self.flash(format!("not written: {}: {e}", path.display())),
-        }
+            Err(e) => format!("not written: {}: {e}", path.display()),
+        })
     }
 }
 
@@ -381,9 +396,8 @@ fn col_width(table: &[Vec<String>], c: usize, cap: usize) -> u16 {
 }
 
 /// Draw the Reports tab into `area`.
-pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
-    let p = &app.reports;
+fn draw(p: &ReportsPane, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
+    let t = ctx.theme;
     let w = area.width as usize - 1;
     let kind = p.kind();
     let Some(r) = &p.report else {

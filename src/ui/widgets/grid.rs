@@ -11,8 +11,8 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 
-use super::text::{fit, pad, put, right};
-use super::theme::Theme;
+use crate::ui::text::{fit, pad, put, right};
+use crate::ui::theme::Theme;
 
 /// A column: its header lines, width and alignment.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,0 +1,332 @@
+//! The shape every pane takes: a component behind the [`Pane`] trait.
+//!
+//! A pane owns its state, turns an [`Action`] into a change of that state
+//! and an [`Effect`] (what it asks the application to do: a message, a
+//! picker, another tab), draws itself into a buffer, and names the keymap
+//! section its keys are looked up in. It sees the application only through
+//! a small [`Ctx`]: the database (reading, and writing as one undoable
+//! change attributed to the operator), the dates, the school's structure,
+//! the keymap and the theme. A pane never imports `App`; `App` builds the
+//! context, calls the pane and applies what it returns.
+
+use chrono::NaiveDate;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+
+use super::action::Action;
+use super::keymap::{Keymap, Mode};
+use super::theme::Theme;
+use crate::domain::indicators::Programme;
+use crate::domain::training::TrainingPlan;
+use crate::domain::{Class, Period, School, SchoolYear};
+use crate::store::{self, Db};
+
+/// The seven tabs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Tab {
+    Journal,
+    Attendance,
+    Training,
+    Indicators,
+    Review,
+    Reports,
+    /// Setting the school up by hand: year, classes, students, staff,
+    /// curriculum, timetable.
+    School,
+}
+
+impl Tab {
+    /// In tab-bar order.
+    pub const ALL: [Tab; 7] = [
+        Tab::Journal,
+        Tab::Attendance,
+        Tab::Training,
+        Tab::Indicators,
+        Tab::Review,
+        Tab::Reports,
+        Tab::School,
+    ];
+
+    /// The tab's title.
+    pub fn title(self) -> &'static str {
+        match self {
+            Tab::Journal => "Journal",
+            Tab::Attendance => "Attendance",
+            Tab::Training => "Training",
+            Tab::Indicators => "Indicators",
+            Tab::Review => "Review",
+            Tab::Reports => "Reports",
+            Tab::School => "School",
+        }
+    }
+
+    /// The action that switches to this tab.
+    pub fn action(self) -> Action {
+        match self {
+            Tab::Journal => Action::TabJournal,
+            Tab::Attendance => Action::TabAttendance,
+            Tab::Training => Action::TabTraining,
+            Tab::Indicators => Action::TabIndicators,
+            Tab::Review => Action::TabReview,
+            Tab::Reports => Action::TabReports,
+            Tab::School => Action::TabSchool,
+        }
+    }
+
+    /// The keymap mode of the tab.
+    pub fn mode(self) -> Mode {
+        match self {
+            Tab::Journal => Mode::Journal,
+            Tab::Attendance => Mode::Attendance,
+            Tab::Training => Mode::Training,
+            Tab::Indicators => Mode::Indicators,
+            Tab::Review => Mode::Review,
+            Tab::Reports => Mode::Reports,
+            Tab::School => Mode::SchoolYear,
+        }
+    }
+
+    pub(crate) fn index(self) -> usize {
+        Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
+    }
+}
+
+/// What a picker chooses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PickTarget {
+    Class,
+    Subject,
+    Period,
+    Programme,
+    // attendance
+    AttCode,
+    AttReason,
+    // journal
+    ControlForm,
+    Substitute,
+    JournalGroup,
+    // reports
+    ReportKind,
+    ReportClass,
+    ReportPeriod,
+    ReportProgramme,
+    // school
+    /// A value for the School tab's open form (its focused field).
+    SchoolField,
+    /// The group to put the School tab's student in.
+    SchoolGroup,
+}
+
+/// One user action's writes, as audit entries, for undo and redo.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// What the user did, for the status line ("undone: 5 → 4, Иванов").
+    pub description: String,
+    pub entries: Vec<i64>,
+}
+
+/// The database as a pane sees it: read-only while drawing, writable while
+/// handling an action.
+enum Store<'a> {
+    Read(&'a Db),
+    Write(&'a mut Db),
+}
+
+/// What a pane may read and write, instead of the whole application.
+pub struct Ctx<'a> {
+    db: Store<'a>,
+    /// Who is at the keyboard (recorded with every write).
+    pub operator: &'a str,
+    /// The real local date (printed on files).
+    pub today: NaiveDate,
+    /// "Today" for every pane: the school's as-of date, or the real date.
+    pub working_date: NaiveDate,
+    pub school: Option<&'a School>,
+    pub year: Option<&'a SchoolYear>,
+    pub classes: &'a [Class],
+    /// The class the other tabs show (index into `classes`).
+    pub class_idx: usize,
+    pub periods: &'a [Period],
+    pub plans: &'a [TrainingPlan],
+    pub programmes: &'a [Programme],
+    pub keymap: &'a Keymap,
+    pub theme: &'a Theme,
+    outcome: Outcome,
+}
+
+/// What happened through a [`Ctx`] while a pane handled an action: the
+/// changes it wrote (for undo) and the messages it left. The application
+/// applies it after the call ([`Ctx::finish`]).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// Changes written, oldest first (those with audit entries only).
+    pub changes: Vec<Change>,
+    /// Something was written: every pane must read again.
+    pub wrote: bool,
+    /// Messages for the status line, the last one shown.
+    pub messages: Vec<String>,
+}
+
+/// The school's structure and the session's settings a [`Ctx`] is built
+/// from (all borrowed from the application).
+pub struct Parts<'a> {
+    pub operator: &'a str,
+    pub today: NaiveDate,
+    pub working_date: NaiveDate,
+    pub school: Option<&'a School>,
+    pub year: Option<&'a SchoolYear>,
+    pub classes: &'a [Class],
+    pub class_idx: usize,
+    pub periods: &'a [Period],
+    pub plans: &'a [TrainingPlan],
+    pub programmes: &'a [Programme],
+    pub keymap: &'a Keymap,
+    pub theme: &'a Theme,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(db: Store<'a>, p: Parts<'a>) -> Ctx<'a> {
+        Ctx {
+            db,
+            operator: p.operator,
+            today: p.today,
+            working_date: p.working_date,
+            school: p.school,
+            year: p.year,
+            classes: p.classes,
+            class_idx: p.class_idx,
+            periods: p.periods,
+            plans: p.plans,
+            programmes: p.programmes,
+            keymap: p.keymap,
+            theme: p.theme,
+            outcome: Outcome::default(),
+        }
+    }
+
+    /// A context for drawing: the database can only be read.
+    pub fn reading(db: &'a Db, parts: Parts<'a>) -> Ctx<'a> {
+        Ctx::new(Store::Read(db), parts)
+    }
+
+    /// A context for handling an action: the database can be written.
+    pub fn writing(db: &'a mut Db, parts: Parts<'a>) -> Ctx<'a> {
+        Ctx::new(Store::Write(db), parts)
+    }
+
+    /// The connection, for reading.
+    pub fn conn(&self) -> &rusqlite::Connection {
+        match &self.db {
+            Store::Read(db) => db.conn(),
+            Store::Write(db) => db.conn(),
+        }
+    }
+
+    /// Leave a message for the status line.
+    pub fn flash(&mut self, message: impl Into<String>) {
+        self.outcome.messages.push(message.into());
+    }
+
+    /// Make one change to the database, as `App::write` does: `f` runs in
+    /// a single IMMEDIATE transaction with the operator's name and returns
+    /// its value and the audit entries it wrote. On success the change is
+    /// recorded for undo (the application pushes it and reads every pane
+    /// again); on failure nothing was saved and the reason is flashed. A
+    /// drawing context cannot write: it says so and saves nothing.
+    pub fn write<T>(
+        &mut self,
+        description: impl Into<String>,
+        f: impl FnOnce(&rusqlite::Transaction, &str) -> store::Result<(T, Vec<i64>)>,
+    ) -> Option<T> {
+        let operator = self.operator;
+        let Store::Write(db) = &mut self.db else {
+            self.flash("not saved: the screen is being drawn");
+            return None;
+        };
+        match db.write(|tx| f(tx, operator)) {
+            Ok((value, entries)) => {
+                if !entries.is_empty() {
+                    self.outcome.changes.push(Change {
+                        description: description.into(),
+                        entries,
+                    });
+                }
+                self.outcome.wrote = true;
+                Some(value)
+            }
+            Err(e) => {
+                self.flash(format!("not saved: {e}"));
+                None
+            }
+        }
+    }
+
+    /// What was written and said through this context.
+    pub fn finish(self) -> Outcome {
+        self.outcome
+    }
+}
+
+/// What a pane asks the application to do after an action.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// The action is not the pane's: the application handles it (the
+    /// global keys: tabs, help, undo, quit).
+    Pass,
+    /// Handled; nothing more to do.
+    Done,
+    /// Show a one-line message until the next key.
+    Flash(String),
+    /// Open a picker; its choice comes back through [`Pane::pick`]. An
+    /// empty list is not opened: "<title>: nothing to choose from".
+    OpenPicker {
+        target: PickTarget,
+        title: String,
+        items: Vec<String>,
+        /// The item under the cursor when it opens.
+        cursor: usize,
+    },
+    /// Go to another tab.
+    SwitchTab(Tab),
+    /// Forget what every pane has read, and read the current one again.
+    Reload,
+    /// Leave the application.
+    Quit,
+}
+
+impl Effect {
+    /// A picker of `items` titled `title`, opened on `cursor`.
+    pub fn picker(target: PickTarget, title: &str, items: Vec<String>, cursor: usize) -> Effect {
+        Effect::OpenPicker {
+            target,
+            title: title.to_string(),
+            items,
+            cursor,
+        }
+    }
+}
+
+/// A pane: its own state, its keys, its drawing.
+pub trait Pane {
+    /// The keymap section its keys are looked up in (when no overlay or
+    /// form is open).
+    fn mode(&self) -> Mode;
+
+    /// Whether what the pane shows has been read.
+    fn loaded(&self) -> bool;
+
+    /// Forget what was read: the next [`Pane::load`] reads again.
+    fn invalidate(&mut self);
+
+    /// Read what the pane shows.
+    fn load(&mut self, ctx: &mut Ctx);
+
+    /// One action of the pane's keymap section (or a global one, to pass).
+    fn handle(&mut self, action: &Action, ctx: &mut Ctx) -> Effect;
+
+    /// A picker the pane opened chose item `index` (of its whole list).
+    fn pick(&mut self, target: PickTarget, index: usize, ctx: &mut Ctx) -> Effect;
+
+    /// Draw the pane into `area`.
+    fn draw(&self, ctx: &Ctx, area: Rect, buf: &mut Buffer);
+}
