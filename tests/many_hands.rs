@@ -97,7 +97,7 @@ fn a_cell_changed_after_the_screen_read_it_is_not_overwritten() {
     press(&mut app, KeyCode::Enter);
     let m = app.message.clone().unwrap_or_default();
     assert!(m.starts_with("not saved: Trần Thị Mai changed"), "{m}");
-    assert!(m.contains("type again to replace it"), "{m}");
+    assert!(m.contains("again to replace it"), "{m}");
     // A's mark stands, and B's screen shows it.
     let marks: Vec<String> = other
         .conn()
@@ -134,4 +134,59 @@ fn own_writes_are_not_conflicts() {
     press(&mut app, KeyCode::Enter);
     let m = app.message.clone().unwrap_or_default();
     assert!(m.starts_with("saved"), "{m}");
+}
+
+#[test]
+fn an_attendance_cell_changed_after_the_day_was_read_is_not_overwritten() {
+    use classbook::service::attendance::{self as att, DayCell};
+    let (_dir, mut app, mut other) = two_hands();
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('['));
+    let v = app.attendance.view.clone().expect("a day");
+    let (row, col) = v
+        .students
+        .iter()
+        .enumerate()
+        .find_map(|(r, s)| {
+            s.cells
+                .iter()
+                .enumerate()
+                .find(|(c, x)| **x == DayCell::Present && v.lessons[*c].group.is_none())
+                .map(|(c, _)| (r, c))
+        })
+        .expect("a present cell");
+    app.attendance.row = row;
+    app.attendance.col = col;
+    let lesson = v.lessons[col].lesson.id;
+    let student = v.students[row].student_id;
+    let codes = store::attendance::codes(other.conn(), false).unwrap();
+    let ill = codes.iter().find(|c| c.code == "Б").unwrap().id;
+    let today = common::today();
+    let r: Result<_, StoreError> =
+        other.write(|tx| att::set_code(tx, "Нгуен Ван Ан", today, lesson, student, ill));
+    r.expect("the other admin saves");
+    // The н typed next is not used: the day is read again and shows Б.
+    let before = store::audit::count(other.conn()).unwrap();
+    press(&mut app, KeyCode::Char('н'));
+    let m = app.message.clone().unwrap_or_default();
+    assert!(
+        m.contains("Нгуен Ван Ан") && m.contains("press it again"),
+        "{m}"
+    );
+    assert_eq!(
+        store::audit::count(other.conn()).unwrap(),
+        before,
+        "nothing written"
+    );
+    let shown = &app.attendance.view.as_ref().unwrap().students[row].cells[col];
+    assert!(
+        matches!(shown, DayCell::Code { code, .. } if code == "Б"),
+        "{shown:?}"
+    );
+    // Pressed again, knowingly: Н replaces it.
+    press(&mut app, KeyCode::Char('н'));
+    let e = store::attendance::entry(other.conn(), lesson, student)
+        .unwrap()
+        .expect("an entry");
+    assert_ne!(e.1.id, ill);
 }

@@ -185,6 +185,27 @@ macro_rules! through {
     }};
 }
 
+/// Refuse a write to a student's cell at a lesson (marks or attendance)
+/// that someone else changed after entry `since` of the audit log, the
+/// screen's reading: no write may silently replace what another saved.
+pub(crate) fn refuse_unseen_change(
+    tx: &rusqlite::Transaction,
+    since: i64,
+    lesson_id: Id,
+    student_id: Id,
+    student: &str,
+) -> store::Result<()> {
+    match store::audit::cell_changed_since(tx, since, lesson_id, student_id)? {
+        Some(e) => Err(store::invalid(format!(
+            "{} changed {student}'s cell at {} after your screen read it; \
+             it now shows theirs: set it again to replace it",
+            e.operator,
+            super::history::when(&e.at)
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// The whole application state.
 pub struct App {
     pub(crate) db: Db,
@@ -331,6 +352,15 @@ impl App {
         );
         self.flash(format!("read again: {who} saved changes elsewhere"));
         true
+    }
+
+    /// After a write refused because someone else changed the row: read
+    /// every screen again (so theirs shows) and keep the refusal in view.
+    pub(crate) fn reread_after_refusal(&mut self) {
+        self.data_version = self.db.data_version().unwrap_or(self.data_version);
+        let message = self.message.take();
+        self.invalidate();
+        self.message = message;
     }
 
     /// A slow timer with no key: notice others' changes. Returns whether
@@ -1230,6 +1260,7 @@ impl App {
             self.attendance.view = None;
             return;
         };
+        self.attendance.read_at = store::audit::last_id(self.db.conn()).unwrap_or(0);
         let r = service::attendance::load(self.db.conn(), &class, &year, self.attendance.date);
         let view = self.report("attendance", r);
         self.attendance.set_view(view);

@@ -22,7 +22,7 @@ use crate::service::attendance::{
 };
 use crate::store;
 use crate::ui::action::Action;
-use crate::ui::app::{App, Overlay, PickTarget, Picker};
+use crate::ui::app::{App, Overlay, PickTarget, Picker, refuse_unseen_change};
 use crate::ui::dates;
 use crate::ui::grid::{Column, Grid, Table};
 use crate::ui::text::{fit, put, width};
@@ -105,6 +105,9 @@ fn code_draft(f: &CodeForm) -> Result<att::CodeDraft, String> {
 #[derive(Debug, Default)]
 pub struct AttendancePane {
     pub date: NaiveDate,
+    /// The audit log's newest entry when the day was read: a cell someone
+    /// else changed after it is not overwritten unseen.
+    pub read_at: i64,
     /// The date being typed after `d` (go to a date), with its error.
     pub date_input: Option<(String, Option<String>)>,
     pub view: Option<DayView>,
@@ -730,9 +733,34 @@ impl App {
         let annotation = code
             .as_ref()
             .is_some_and(|c| c.category == Category::Annotation);
+        // No silent overwrite: a cell someone else changed after the day
+        // was read is refused (and shown again).
+        let read_at = p.read_at;
+        let names: Vec<(Id, String)> = v
+            .students
+            .iter()
+            .map(|s| (s.student_id, s.name.clone()))
+            .collect();
+        let seen: Vec<(Id, Id)> = cells
+            .iter()
+            .filter(|(l, _)| l.id > 0)
+            .map(|(l, s)| (l.id, *s))
+            .collect();
+        let mut conflict = false;
+        let mut unseen = |tx: &rusqlite::Transaction| -> crate::store::Result<()> {
+            for (l, s) in &seen {
+                let who = names
+                    .iter()
+                    .find(|(id, _)| id == s)
+                    .map_or("the student", |(_, n)| n.as_str());
+                refuse_unseen_change(tx, read_at, *l, *s, who).inspect_err(|_| conflict = true)?;
+            }
+            Ok(())
+        };
         let result = if annotation {
             // A parent's comment goes beside each selected cell's code.
             self.write(desc.clone(), |tx, op| {
+                unseen(tx)?;
                 let (cells, mut ids) = att::record_cells(tx, op, &cells)?;
                 for (l, s) in &cells {
                     ids.extend(att::set_comment(tx, op, working, *l, *s, code_id, None)?);
@@ -747,12 +775,16 @@ impl App {
             })
         } else {
             self.write(desc.clone(), |tx, op| {
+                unseen(tx)?;
                 let (cells, mut ids) = att::record_cells(tx, op, &cells)?;
                 let (r, set) = att::set_range(tx, op, working, &cells, code_id)?;
                 ids.extend(set);
                 Ok((r, ids))
             })
         };
+        if conflict {
+            self.reread_after_refusal();
+        }
         if let Some(r) = result {
             self.attendance.anchor = None;
             if single && untaken {

@@ -13,7 +13,7 @@ use crate::domain::marks::MarkError;
 use crate::service::journal::{self as svc, CellInput, LessonRef, MarkCell};
 use crate::store::StoreError;
 use crate::ui::action::Action;
-use crate::ui::app::{App, PickTarget};
+use crate::ui::app::{App, PickTarget, refuse_unseen_change};
 use crate::ui::dates;
 use crate::ui::keymap::Mode;
 
@@ -467,21 +467,14 @@ impl App {
             // No silent overwrite: a cell someone else changed after this
             // screen read it is refused (and shown again).
             for (lref, sid) in &cells {
-                if let LessonRef::Id(lesson) = lref
-                    && let Some(e) =
-                        crate::store::audit::cell_changed_since(tx, read_at, *lesson, *sid)?
-                {
-                    conflict = true;
+                if let LessonRef::Id(lesson) = lref {
                     let who = names
                         .iter()
                         .find(|(id, _)| id == sid)
                         .map_or("the student", |(_, n)| n.as_str());
-                    return Err(crate::store::invalid(format!(
-                        "{} changed {who}'s cell at {} after your screen read it; \
-                         the journal now shows it: type again to replace it",
-                        e.operator,
-                        crate::ui::history::when(&e.at)
-                    )));
+                    refuse_unseen_change(tx, read_at, *lesson, *sid, who).inspect_err(|_| {
+                        conflict = true;
+                    })?;
                 }
             }
             let mut ids = Vec::new();
@@ -496,12 +489,7 @@ impl App {
             true
         } else {
             if conflict {
-                // Show what they saved (every screen read again); the
-                // refusal stays on the status line.
-                self.data_version = self.db.data_version().unwrap_or(self.data_version);
-                let message = self.message.take();
-                self.invalidate();
-                self.message = message;
+                self.reread_after_refusal();
             }
             false
         }
