@@ -426,11 +426,19 @@ impl Settings {
                     "grade_threshold_3" => this.grade_threshold_3 = h,
                     "grade_threshold_4" => this.grade_threshold_4 = h,
                     "grade_threshold_5" => this.grade_threshold_5 = h,
+                    _ if h > 100_000 => return Err(invalid("credits from 0 to 1000")),
                     _ => this.training_min_credits_year = h,
                 }
             }
             Kind::Count => {
                 let n: u32 = v.parse().map_err(|_| invalid("a whole number"))?;
+                // Every count has a range: a deadline of 97,000,000 days or
+                // a minimum of 0 marks is a typing mistake, refused here.
+                if let Some((lo, hi, expected)) = Self::count_range(key)
+                    && !(lo..=hi).contains(&n)
+                {
+                    return Err(invalid(expected));
+                }
                 match key {
                     "mark_deadline_current_days" => this.mark_deadline_current_days = n,
                     "mark_deadline_interim_days" => this.mark_deadline_interim_days = n,
@@ -464,6 +472,31 @@ impl Settings {
         Ok(())
     }
 
+    /// The range of a whole-number setting, and how to say it.
+    pub fn count_range(key: &str) -> Option<(u32, u32, &'static str)> {
+        Some(match key {
+            "mark_deadline_current_days"
+            | "mark_deadline_interim_days"
+            | "mark_deadline_written_days"
+            | "deferred_resolve_school_days"
+            | "control_exempt_absence_school_days" => (1, 60, "a number of days from 1 to 60"),
+            "min_marks_quarter" => (1, 20, "a number of marks from 1 to 20"),
+            "min_marks_half" => (1, 40, "a number of marks from 1 to 40"),
+            "grades_due_days_before_end" => (0, 30, "a number of days from 0 to 30"),
+            "homework_max_minutes_grades_1_2" | "homework_max_minutes_per_subject_grades_3_6" => {
+                (0, 300, "minutes from 0 to 300")
+            }
+            "online_max_minutes_per_day_grades_4_6" | "training_min_session_minutes" => {
+                (1, 480, "minutes from 1 to 480")
+            }
+            "live_lesson_minutes" => (1, 240, "minutes from 1 to 240"),
+            "training_fail_unexcused" => (1, 100, "a number of absences from 1 to 100"),
+            "training_study_notes_chars" => (0, 1_000_000, "characters from 0 to 1000000"),
+            "training_open_lessons_year" => (0, 50, "a number of open lessons from 0 to 50"),
+            _ => return None,
+        })
+    }
+
     /// Build settings from stored pairs; missing keys keep their defaults.
     /// The thresholds are checked once every value is in, so the order of
     /// the pairs does not matter.
@@ -472,7 +505,14 @@ impl Settings {
     ) -> Result<Self, SettingError> {
         let mut s = Settings::default();
         for (k, v) in pairs {
-            s.apply(k, v)?;
+            match s.apply(k, v) {
+                // A value stored out of its range (by an older classbook or
+                // by hand) keeps the default, so nothing stops working and
+                // `settings set` can put it right.
+                Err(SettingError::Invalid { .. })
+                    if Self::count_range(k).is_some() || k == "training_min_credits_year" => {}
+                r => r?,
+            }
         }
         let t3 = s.get("grade_threshold_3").unwrap_or_default();
         s.check_thresholds("grade_threshold_3", &t3)?;
@@ -521,6 +561,44 @@ mod tests {
         assert_eq!(get("training_min_credits_year"), "40.00");
         assert_eq!(pairs.len(), Settings::SPEC.len() + Rule::ALL.len());
         assert_eq!(get("severity.training.fail"), "error");
+    }
+
+    #[test]
+    fn every_count_has_a_range_and_defaults_are_inside_it() {
+        let mut s = Settings::default();
+        for (key, value) in Settings::default().to_pairs() {
+            if let Some((lo, hi, _)) = Settings::count_range(key) {
+                let v: u32 = value.parse().unwrap();
+                assert!((lo..=hi).contains(&v), "{key} = {v}");
+                assert!(s.set(key, &hi.to_string()).is_ok(), "{key} at {hi}");
+                assert!(s.set(key, &lo.to_string()).is_ok(), "{key} at {lo}");
+                let e = s.set(key, &(hi + 1).to_string()).unwrap_err();
+                assert!(e.to_string().contains(&hi.to_string()), "{e}");
+                if lo > 0 {
+                    assert!(s.set(key, &(lo - 1).to_string()).is_err(), "{key}");
+                }
+            }
+        }
+        // The examples.
+        assert!(s.set("grades_due_days_before_end", "97000000").is_err());
+        assert!(s.set("min_marks_quarter", "0").is_err());
+        assert!(s.set("mark_deadline_current_days", "4294967295").is_err());
+        assert!(s.set("training_min_credits_year", "42949672").is_err());
+        assert!(s.set("training_min_credits_year", "1000").is_ok());
+    }
+
+    #[test]
+    fn a_stored_value_out_of_range_keeps_the_default_and_can_be_set_again() {
+        let s = Settings::from_pairs([
+            ("grades_due_days_before_end", "97000000"),
+            ("min_marks_quarter", "0"),
+            ("min_marks_half", "6"),
+        ])
+        .expect("loads");
+        let d = Settings::default();
+        assert_eq!(s.grades_due_days_before_end, d.grades_due_days_before_end);
+        assert_eq!(s.min_marks_quarter, d.min_marks_quarter);
+        assert_eq!(s.min_marks_half, 6);
     }
 
     #[test]
