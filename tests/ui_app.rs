@@ -64,7 +64,7 @@ fn too_small_never_panics() {
     for (w, h) in [(1, 1), (20, 5), (79, 24), (80, 23), (2, 40)] {
         let text = screen(&app, w, h);
         let first = text.lines().next().unwrap_or("").trim_end();
-        let full = format!("terminal too small: {w}×{h} < 80×24");
+        let full = format!("terminal too small: {w}×{h} < 80×24; only q or Ctrl-c (quit) work");
         let expect = if full.chars().count() <= w as usize {
             full
         } else {
@@ -80,6 +80,33 @@ fn too_small_never_panics() {
         );
     }
     assert!(screen(&app, 80, 24).starts_with(" 1 Journal"));
+}
+
+#[test]
+fn keys_write_nothing_on_a_screen_too_small_to_read() {
+    let (_dir, mut app) = demo_app();
+    let entries = classbook::store::audit::count(app.db().conn()).unwrap();
+    screen(&app, 20, 5);
+    // Mark entry, a mark, Enter, a tab, undo: nothing happens.
+    for c in ['i', '5'] {
+        press(&mut app, KeyCode::Char(c));
+    }
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('2'));
+    assert_eq!(app.tab, Tab::Journal);
+    assert!(!app.journal.focus && app.journal.edit.is_none());
+    assert_eq!(
+        classbook::store::audit::count(app.db().conn()).unwrap(),
+        entries
+    );
+    press(&mut app, KeyCode::Char('q'));
+    assert!(app.quit, "q still quits");
+    // Large enough again: keys work.
+    let (_dir, mut app) = demo_app();
+    screen(&app, 20, 5);
+    screen(&app, 80, 24);
+    press(&mut app, KeyCode::Char('2'));
+    assert_eq!(app.tab, Tab::Attendance);
 }
 
 #[test]

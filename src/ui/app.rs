@@ -245,6 +245,9 @@ pub struct App {
     pub(crate) data_version: i64,
     /// Lines of the help overlay that fit (set while drawing).
     pub(crate) help_page: Cell<usize>,
+    /// The last frame was too small to show anything: keys write nothing
+    /// then, only quitting works.
+    pub(crate) too_small: Cell<bool>,
 }
 
 impl App {
@@ -311,6 +314,7 @@ impl App {
             quit: false,
             data_version: 0,
             help_page: Cell::new(10),
+            too_small: Cell::new(false),
         };
         app.data_version = app.db.data_version().unwrap_or(0);
         app.attendance.date = app.year.as_ref().map_or(app.working_date, |y| {
@@ -464,6 +468,13 @@ impl App {
         if ev.kind == KeyEventKind::Release {
             return false;
         }
+        // A screen too small to read: no key may write what no one sees.
+        if self.too_small.get() {
+            if self.keymap.lookup(Mode::Global, &ev) == Some(Action::Quit) {
+                self.quit = true;
+            }
+            return false;
+        }
         // Others saved something: the screen is read again first, and the
         // key is not used (it was meant for what the screen showed).
         if self.refresh_if_changed() {
@@ -537,6 +548,9 @@ impl App {
     /// a picker's filter (opening the filter if a picker is open), the
     /// journal's cell editor, the review's prompt; ignored elsewhere.
     pub fn handle_paste(&mut self, text: &str) -> bool {
+        if self.too_small.get() {
+            return false;
+        }
         // forms: paste at the cursor of the open form's field (line breaks
         // kept in a multi-line field, spaces elsewhere).
         if self.overlay == Overlay::None && self.form_open() {

@@ -28,9 +28,12 @@ pub fn draw(frame: &mut Frame, app: &App) {
 
 /// Draw the whole app into `area` of a buffer.
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
-    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+    let small = area.width < MIN_WIDTH || area.height < MIN_HEIGHT;
+    // Keys do nothing on a screen no one can read (see App::handle_key).
+    app.too_small.set(small);
+    if small {
         let text = format!(
-            "terminal too small: {}×{} < {MIN_WIDTH}×{MIN_HEIGHT}",
+            "terminal too small: {}×{} < {MIN_WIDTH}×{MIN_HEIGHT}; only q or Ctrl-c (quit) work",
             area.width, area.height
         );
         put(
