@@ -408,3 +408,53 @@ fn a_bad_database_gets_one_line_and_exit_3() {
         "the file is left alone"
     );
 }
+
+/// The pid of the classbook process on `db` (not the shell that runs it).
+fn classbook_pid(db: &Path) -> Option<String> {
+    let o = Command::new("pgrep")
+        .args(["-f", &db.to_string_lossy()])
+        .output()
+        .ok()?;
+    String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(str::trim)
+        .find(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/comm"))
+                .is_ok_and(|c| c.trim() == "classbook")
+        })
+        .map(str::to_string)
+}
+
+#[test]
+fn sigterm_and_sighup_restore_the_terminal() {
+    if !tmux_installed() || Command::new("pgrep").arg("-V").output().is_err() {
+        eprintln!("skipping: tmux or pgrep not installed");
+        return;
+    }
+    for (signal, status) in [("TERM", "143"), ("HUP", "129")] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = demo_db(dir.path());
+        let t = Tmux::start(
+            &format!("sig{signal}"),
+            dir.path(),
+            &db,
+            &[("TERM", "xterm-256color")],
+        );
+        t.wait_for("the first frame", |s| {
+            s.contains(TAB_BAR) && s.contains("demo.sqlite")
+        });
+        assert_eq!(t.display("#{alternate_on}"), "1", "on the alternate screen");
+        let pid = classbook_pid(&db).expect("classbook runs");
+        let o = Command::new("kill")
+            .args([&format!("-{signal}"), &pid])
+            .output()
+            .expect("kill runs");
+        assert!(o.status.success(), "kill -{signal} {pid}");
+        assert_eq!(t.wait_for_exit(), status, "exit status after SIG{signal}");
+        assert_eq!(
+            t.display("#{alternate_on}"),
+            "0",
+            "alternate screen left after SIG{signal}"
+        );
+    }
+}

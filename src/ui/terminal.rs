@@ -40,6 +40,22 @@ pub fn install_panic_hook() {
     }));
 }
 
+/// Make SIGTERM, SIGHUP and SIGQUIT restore the terminal before the
+/// program ends (exit status 128 + the signal, as a shell reports it).
+/// What was saved is saved; a write in progress is rolled back by SQLite.
+fn restore_on_signals() {
+    use signal_hook::consts::{SIGHUP, SIGQUIT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGQUIT]) else {
+        return;
+    };
+    std::thread::spawn(move || {
+        if let Some(sig) = signals.forever().next() {
+            restore();
+            std::process::exit(128 + sig);
+        }
+    });
+}
+
 fn enter() -> io::Result<Terminal<CrosstermBackend<Stdout>>> {
     enable_raw_mode()?;
     let mut out = io::stdout();
@@ -55,6 +71,7 @@ fn enter() -> io::Result<Terminal<CrosstermBackend<Stdout>>> {
 /// Run the event loop on the real terminal until the app quits.
 pub fn run(app: &mut App) -> anyhow::Result<()> {
     install_panic_hook();
+    restore_on_signals();
     let result = enter()
         .map_err(anyhow::Error::from)
         .and_then(|mut terminal| event_loop(&mut terminal, app));
