@@ -396,4 +396,24 @@ fn dates_in_three_forms_and_periods_as_the_journal_takes_them() {
     );
     assert_eq!(o.status.code(), Some(2), "{}", err(&o));
     assert!(err(&o).contains("not saved"), "{}", err(&o));
+    // "/" is a slip, not a request to clear the cell.
+    let o = classbook(
+        &db,
+        &[
+            "journal",
+            "set-mark",
+            "--class",
+            "7А",
+            "--subject",
+            "алгебра",
+            "--date",
+            "22.12",
+            "--student",
+            "Bùi Khánh Duy",
+            "--marks",
+            "/",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    assert!(err(&o).contains("has no mark in it"), "{}", err(&o));
 }

@@ -110,6 +110,44 @@ fn a_file_that_is_not_sqlite_is_refused_untouched() {
 }
 
 #[test]
+fn an_empty_file_or_an_empty_sqlite_file_is_not_taken_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("empty.sqlite");
+    fs::write(&path, b"").unwrap();
+    let err = store::open(&path, &existing()).err().unwrap();
+    assert!(matches!(err, OpenError::Empty(_)), "{err}");
+    assert!(err.to_string().contains("classbook init"), "{err}");
+    assert_eq!(fs::metadata(&path).unwrap().len(), 0, "untouched");
+    // Another program's SQLite file with no tables yet.
+    let other = dir.path().join("other-empty.sqlite");
+    {
+        let c = rusqlite::Connection::open(&other).unwrap();
+        c.execute_batch("PRAGMA page_size = 4096; VACUUM;").unwrap();
+    }
+    let before = snapshot(&other);
+    assert!(!before.0.is_empty(), "a SQLite header");
+    let err = store::open(&other, &existing()).err().unwrap();
+    assert!(matches!(err, OpenError::Empty(_)), "{err}");
+    assert_eq!(snapshot(&other), before);
+    // Asked to create, an empty file becomes a database.
+    assert!(store::open(&path, &create()).is_ok());
+}
+
+#[test]
+fn a_pipe_is_refused_at_once_not_waited_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fifo.sqlite");
+    let made = std::process::Command::new("mkfifo").arg(&path).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("skipping: mkfifo not available");
+        return;
+    }
+    let err = store::open(&path, &existing()).err().unwrap();
+    assert!(matches!(err, OpenError::NotAFile(_)), "{err}");
+    assert!(err.to_string().contains("not a regular file"), "{err}");
+}
+
+#[test]
 fn another_applications_sqlite_database_is_refused_untouched() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("other.sqlite");

@@ -29,6 +29,8 @@ pub enum MarkError {
     BadSymbol(String),
     #[error("a cell holds at most 9 marks")]
     TooMany,
+    #[error("«{0}» has no mark in it: to clear the cell, give it empty")]
+    NoMark(String),
     #[error("a pending mark (*) needs the intended mark (2–5) and a deadline")]
     PendingIncomplete,
     #[error("a deferred mark (°) needs a comment")]
@@ -80,6 +82,10 @@ pub fn parse_cell(input: &str) -> Result<Vec<MarkSymbol>, MarkError> {
         .collect();
     if parts.len() > 9 {
         return Err(MarkError::TooMany);
+    }
+    // Separators alone ("/", ", ") are a slip, not a request to clear.
+    if parts.is_empty() && !input.trim().is_empty() {
+        return Err(MarkError::NoMark(input.trim().to_string()));
     }
     parts.into_iter().map(MarkSymbol::parse).collect()
 }
@@ -232,6 +238,11 @@ mod tests {
         }
         assert_eq!(MarkSymbol::parse("*").unwrap(), MarkSymbol::Pending);
         assert_eq!(MarkSymbol::parse("°").unwrap(), MarkSymbol::Deferred);
+        assert_eq!(parse_cell("").unwrap(), vec![]);
+        assert_eq!(parse_cell("  ").unwrap(), vec![]);
+        assert_eq!(parse_cell("/").unwrap_err(), MarkError::NoMark("/".into()));
+        assert!(parse_cell(" , / ").is_err());
+        assert_eq!(parse_cell("5//4").unwrap().len(), 2);
         for bad in ["7", "1", "0", "6", "5+", "x", "Б"] {
             assert!(MarkSymbol::parse(bad).is_err(), "{bad} must be refused");
         }

@@ -730,6 +730,10 @@ fn parse_tokens(text: &str) -> Result<Vec<(MarkSymbol, Option<u8>)>, MarkError> 
     if parts.len() > 9 {
         return Err(MarkError::TooMany);
     }
+    // Separators alone ("/") are a slip, not a request to clear the cell.
+    if parts.is_empty() && !text.trim().is_empty() {
+        return Err(MarkError::NoMark(text.trim().to_string()));
+    }
     for p in parts {
         if let Some(rest) = p.strip_prefix('*').filter(|r| !r.is_empty()) {
             match MarkSymbol::parse(rest)? {

@@ -45,6 +45,14 @@ pub enum OpenError {
     #[error("{0}: not a classbook database (the file is not SQLite)")]
     NotSqlite(PathBuf),
     #[error(
+        "{0}: the file is empty, not a classbook database (create one with `classbook init --db {0} --school NAME`)"
+    )]
+    Empty(PathBuf),
+    #[error(
+        "{0}: not a regular file (a pipe, a device or a socket); give the path of a classbook database"
+    )]
+    NotAFile(PathBuf),
+    #[error(
         "{path}: schema version {found} is newer than this classbook supports ({supported}); upgrade classbook"
     )]
     NewerSchema {
@@ -174,6 +182,15 @@ pub fn open(path: &Path, opts: &OpenOptions) -> Result<Db, OpenError> {
             if meta.is_dir() {
                 return Err(OpenError::NotSqlite(path.to_path_buf()));
             }
+            // A FIFO would block the open forever; a device is no database.
+            if !meta.is_file() {
+                return Err(OpenError::NotAFile(path.to_path_buf()));
+            }
+            // An existing empty file is not made into a classbook database
+            // unless asked (`init`, `demo` create theirs).
+            if meta.len() == 0 && opts.mode == OpenMode::Existing {
+                return Err(OpenError::Empty(path.to_path_buf()));
+            }
             // Checked explicitly: root may write to a 0444 file, but a file
             // marked read-only is the owner saying "do not change this".
             if meta.permissions().readonly() {
@@ -235,6 +252,10 @@ pub fn open(path: &Path, opts: &OpenOptions) -> Result<Db, OpenError> {
         if tables > 0 {
             // Some other application's SQLite database.
             return Err(OpenError::NotSqlite(path.to_path_buf()));
+        }
+        // Another program's empty SQLite file is not taken over either.
+        if opts.mode == OpenMode::Existing {
+            return Err(OpenError::Empty(path.to_path_buf()));
         }
     }
     conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
