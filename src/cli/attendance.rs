@@ -324,7 +324,7 @@ fn pad(s: &str, w: usize) -> String {
 }
 
 fn csv_out(rows: Vec<Vec<String>>) -> anyhow::Result<String> {
-    let mut w = csv::Writer::from_writer(vec![]);
+    let mut w = crate::service::csv_safe::SafeCsv::new(vec![]);
     for r in rows {
         w.write_record(&r)?;
     }

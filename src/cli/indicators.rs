@@ -161,7 +161,7 @@ fn date(s: &str, what: &str, working: NaiveDate) -> anyhow::Result<NaiveDate> {
 }
 
 fn csv_line(fields: &[String]) -> anyhow::Result<String> {
-    let mut w = csv::Writer::from_writer(vec![]);
+    let mut w = crate::service::csv_safe::SafeCsv::new(vec![]);
     w.write_record(fields)?;
     Ok(String::from_utf8(w.into_inner()?)?)
 }

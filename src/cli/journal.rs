@@ -550,7 +550,7 @@ fn print_grid(v: &JournalView, format: GridFormat) -> anyhow::Result<()> {
         GridFormat::Json => println!("{}", serde_json::to_string_pretty(&grid_json(v))?),
         GridFormat::Text => print!("{}", grid_text(&svc::grid_table(v))),
         GridFormat::Csv => {
-            let mut w = csv::Writer::from_writer(std::io::stdout().lock());
+            let mut w = crate::service::csv_safe::SafeCsv::new(std::io::stdout().lock());
             for row in svc::grid_table(v) {
                 w.write_record(&row)?;
             }

@@ -199,7 +199,7 @@ pub const CSV_HEADER: [&str; 12] = [
 ];
 
 fn write_csv(out: &mut impl Write, shown: &[&Finding]) -> anyhow::Result<()> {
-    let mut w = csv::Writer::from_writer(out);
+    let mut w = crate::service::csv_safe::SafeCsv::new(out);
     w.write_record(CSV_HEADER)?;
     for f in shown {
         let date = f.date.to_string();

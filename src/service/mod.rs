@@ -2,6 +2,7 @@
 //! the screen and `classbook …` can never disagree.
 
 pub mod attendance;
+pub mod csv_safe;
 pub mod demo;
 pub mod export;
 pub mod import;

@@ -42,7 +42,7 @@ pub fn render(r: &Report, format: Format, printed: NaiveDate) -> String {
 
 /// The table as CSV: a header line of column titles, then the rows.
 pub fn csv(r: &Report) -> String {
-    let mut w = csv::Writer::from_writer(vec![]);
+    let mut w = crate::service::csv_safe::SafeCsv::new(vec![]);
     for line in r.table() {
         // Writing into memory cannot fail.
         let _ = w.write_record(&line);
