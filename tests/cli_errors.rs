@@ -417,3 +417,67 @@ fn dates_in_three_forms_and_periods_as_the_journal_takes_them() {
     assert_eq!(o.status.code(), Some(2), "{}", err(&o));
     assert!(err(&o).contains("has no mark in it"), "{}", err(&o));
 }
+
+#[test]
+fn an_escape_sequence_typed_or_stored_never_reaches_the_terminal() {
+    let (_dir, db) = demo();
+    // Typed: an unknown class whose name carries a colour and a title change.
+    let o = classbook(
+        &db,
+        &[
+            "journal",
+            "show",
+            "--class",
+            "\u{1b}[31m9Я\u{1b}]0;pwned\u{7}",
+            "--subject",
+            "алгебра",
+            "--period",
+            "q2",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    assert!(
+        !o.stderr.contains(&0x1b) && !o.stderr.contains(&0x07),
+        "{:?}",
+        err(&o)
+    );
+    assert!(err(&o).contains("9Я"), "{}", err(&o));
+    // Stored: a lesson topic written with an escape in it comes back clean.
+    let o = classbook(
+        &db,
+        &[
+            "journal",
+            "set-lesson",
+            "--class",
+            "7А",
+            "--subject",
+            "алгебра",
+            "--date",
+            "22.12",
+            "--topic",
+            "Степени\u{1b}[2J и корни",
+        ],
+    );
+    assert!(o.status.success(), "{}", err(&o));
+    let o = classbook(
+        &db,
+        &[
+            "journal",
+            "show",
+            "--class",
+            "7А",
+            "--subject",
+            "алгебра",
+            "--period",
+            "q2",
+            "--format",
+            "json",
+        ],
+    );
+    assert!(o.status.success(), "{}", err(&o));
+    assert!(!o.stdout.contains(&0x1b), "stdout carries no ESC");
+    assert!(
+        out(&o).contains("Степени[2J и корни"),
+        "the rest of the text is kept"
+    );
+}

@@ -59,11 +59,11 @@ fn kinds() -> String {
 
 pub fn template(args: TemplateArgs) -> anyhow::Result<u8> {
     let Some(kind) = templates::Kind::parse(&args.kind) else {
-        eprintln!(
+        crate::cli::input::say(&format!(
             "classbook: no template «{}»; templates: {}",
             args.kind,
             kinds()
-        );
+        ));
         return Ok(exit::USAGE);
     };
     print!("{}", templates::template(kind));
@@ -91,7 +91,7 @@ pub fn run(args: ImportArgs, mut db: Db, operator: &str) -> anyhow::Result<u8> {
     let mut bundle = match read(&args.kind, &args.path) {
         Ok(b) => b,
         Err(e) => {
-            eprintln!("classbook: {e}");
+            crate::cli::input::say(&format!("classbook: {e}"));
             return Ok(exit::USAGE);
         }
     };
@@ -151,12 +151,12 @@ fn refused(e: ImportError, args: &ImportArgs) -> anyhow::Result<u8> {
                 .filter(|i| i.severity == crate::service::import::model::Severity::Error)
                 .count();
             for i in &issues {
-                eprintln!("{i}");
+                crate::cli::input::say(&format!("{i}"));
             }
-            eprintln!(
+            crate::cli::input::say(&format!(
                 "classbook: {errors} problem(s) in {}; nothing was imported",
                 args.path.display()
-            );
+            ));
             Ok(exit::FINDINGS)
         }
         ImportError::Store(e) => Err(e.into()),

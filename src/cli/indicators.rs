@@ -344,14 +344,14 @@ pub fn run(path: &Path, operator: &str, cmd: IndicatorsCommand) -> anyhow::Resul
                     evidence,
                 };
                 let (aid, _) = db.write(|tx| svc::enter_actual(tx, operator, &input, working))?;
-                eprintln!(
+                crate::cli::input::say(&format!(
                     "indicator {} ({}): actual {} for {} measured {} (value {aid}, audited)",
                     r.number,
                     svc::clip(&r.indicator.name, 40),
                     unit.format(value),
                     per.label,
                     input.measured_on.format("%d.%m.%Y"),
-                );
+                ));
             } else {
                 let t = match &target {
                     Some(t) => Some(
@@ -361,7 +361,7 @@ pub fn run(path: &Path, operator: &str, cmd: IndicatorsCommand) -> anyhow::Resul
                     None => None,
                 };
                 let ids = db.write(|tx| svc::set_targets(tx, operator, id, &[(per.id, t)]))?;
-                eprintln!(
+                crate::cli::input::say(&format!(
                     "indicator {}: target for {} {}{}",
                     r.number,
                     per.label,
@@ -370,7 +370,7 @@ pub fn run(path: &Path, operator: &str, cmd: IndicatorsCommand) -> anyhow::Resul
                         |t| format!("set to {}", unit.format(t))
                     ),
                     if ids.is_empty() { " (unchanged)" } else { "" }
-                );
+                ));
             }
             // The indicator as it stands now, as `show` prints it.
             let after = svc::load(db.conn(), &p, working)?;
@@ -526,7 +526,11 @@ pub fn run(path: &Path, operator: &str, cmd: IndicatorsCommand) -> anyhow::Resul
                 Some(f) => {
                     std::fs::write(&f, &text)
                         .with_context(|| format!("{}: cannot write", f.display()))?;
-                    eprintln!("exported programme {} to {}", p.id, f.display());
+                    crate::cli::input::say(&format!(
+                        "exported programme {} to {}",
+                        p.id,
+                        f.display()
+                    ));
                 }
                 None => print!("{text}"),
             }

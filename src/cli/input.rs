@@ -20,6 +20,23 @@ impl std::fmt::Display for Refused {
 impl std::error::Error for Refused {}
 
 /// Refuse with one line (exit 2).
+/// Print a line to standard error with every control character but the
+/// line break shown as U+FFFD: a message may quote what was typed or read
+/// from a file, and no escape sequence of it reaches the terminal.
+pub fn say(text: &str) {
+    let clean: String = text
+        .chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' {
+                '\u{fffd}'
+            } else {
+                c
+            }
+        })
+        .collect();
+    eprintln!("{clean}");
+}
+
 pub fn refuse<T>(msg: impl Into<String>) -> anyhow::Result<T> {
     Err(Refused(msg.into()).into())
 }

@@ -196,11 +196,11 @@ pub fn run(db_path: &Path, operator: &str, cmd: JournalCommand) -> anyhow::Resul
             };
             match refused {
                 Some(m) if writes => {
-                    eprintln!("classbook: not saved: {m}");
+                    crate::cli::input::say(&format!("classbook: not saved: {m}"));
                     Ok(exit::USAGE)
                 }
                 Some(m) => {
-                    eprintln!("classbook: {m}");
+                    crate::cli::input::say(&format!("classbook: {m}"));
                     Ok(exit::USAGE)
                 }
                 None => Err(e),

@@ -231,7 +231,7 @@ pub fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             let code = input::exit_code(&e);
-            eprintln!("classbook: {e:#}");
+            crate::cli::input::say(&format!("classbook: {e:#}"));
             ExitCode::from(code)
         }
     }

@@ -108,7 +108,7 @@ pub fn run(db_path: &Path, args: ReportArgs) -> anyhow::Result<u8> {
                 Some(path) => {
                     std::fs::write(path, text.as_bytes())
                         .map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", path.display()))?;
-                    eprintln!("written to {}", path.display());
+                    crate::cli::input::say(&format!("written to {}", path.display()));
                 }
                 None => print!("{text}"),
             }
@@ -124,7 +124,7 @@ pub fn run(db_path: &Path, args: ReportArgs) -> anyhow::Result<u8> {
             };
             match refused {
                 Some(m) => {
-                    eprintln!("classbook: {m}");
+                    crate::cli::input::say(&format!("classbook: {m}"));
                     Ok(exit::USAGE)
                 }
                 None => Err(e),

@@ -145,7 +145,7 @@ pub fn run(args: ReviewArgs, mut db: Db, operator: &str) -> anyhow::Result<u8> {
     if let (Some(a), Some(b)) = (from, to)
         && a > b
     {
-        eprintln!("classbook: --from {a} is after --to {b}");
+        crate::cli::input::say(&format!("classbook: --from {a} is after --to {b}"));
         return Ok(exit::USAGE);
     }
     let review = svc::run(db.conn(), &ReviewQuery { from, to, now })?;

@@ -45,7 +45,7 @@ pub fn run(cmd: SettingsCommand, mut db: Db, operator: &str) -> anyhow::Result<u
         SettingsCommand::Set { key, value } => {
             let mut s = store::settings::load(db.conn())?;
             if let Err(e) = s.set(&key, &value) {
-                eprintln!("classbook: {e}");
+                crate::cli::input::say(&format!("classbook: {e}"));
                 return Ok(exit::USAGE);
             }
             let stored = s.get(&key).unwrap_or_default();

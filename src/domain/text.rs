@@ -59,9 +59,15 @@ pub fn date_short(d: chrono::NaiveDate) -> String {
     d.format("%d.%m").to_string()
 }
 
-/// Trim and normalise to NFC, the form everything is stored in.
+/// Trim and normalise to NFC, the form everything is stored in. Control
+/// characters other than a line break or a tab (ESC and the rest of C0, DEL,
+/// C1) are dropped: stored text never carries a terminal escape sequence
+/// back out to a screen or a CSV.
 pub fn nfc(s: &str) -> String {
-    s.trim().nfc().collect()
+    s.trim()
+        .nfc()
+        .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
+        .collect()
 }
 
 /// A person's display name: "Family Given Patronymic" (patronymic optional).
@@ -102,6 +108,14 @@ pub fn pad(s: &str, width: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nfc_drops_escape_sequences_but_keeps_lines() {
+        assert_eq!(nfc("Иван\u{1b}[31mов"), "Иван[31mов");
+        assert_eq!(nfc("\u{1b}]0;pwned\u{7}Lê"), "]0;pwnedLê");
+        assert_eq!(nfc("Тема\nурока\tи\u{9b}2J"), "Тема\nурока\tи2J");
+        assert_eq!(nfc(" 王小明\u{7f} "), "王小明");
+    }
 
     #[test]
     fn nfc_composes_vietnamese_combining_marks() {
