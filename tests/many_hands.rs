@@ -190,3 +190,41 @@ fn an_attendance_cell_changed_after_the_day_was_read_is_not_overwritten() {
         .expect("an entry");
     assert_ne!(e.1.id, ill);
 }
+
+/// Run the real binary on `db`.
+fn classbook(db: &std::path::Path, args: &[&str]) -> std::process::Child {
+    std::process::Command::new(env!("CARGO_BIN_EXE_classbook"))
+        .args(args)
+        .arg("--db")
+        .arg(db)
+        .env_remove("CLASSBOOK_DB")
+        .env("USER", "tester")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("the binary runs")
+}
+
+#[test]
+fn two_settings_at_once_never_store_an_invalid_combination() {
+    let (_dir, db) = demo_db();
+    let path = db.path().to_path_buf();
+    drop(db);
+    for _ in 0..8 {
+        for (k, v) in [("grade_threshold_3", "2.60"), ("grade_threshold_4", "3.65")] {
+            let s = classbook(&path, &["settings", "set", k, v]).wait().unwrap();
+            assert!(s.success());
+        }
+        // Each is valid against the defaults; together 3.50 > 3.40 is not.
+        let a = classbook(&path, &["settings", "set", "grade_threshold_3", "3.50"]);
+        let b = classbook(&path, &["settings", "set", "grade_threshold_4", "3.40"]);
+        let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+        assert!(
+            !(a.status.success() && b.status.success()),
+            "both were saved"
+        );
+        let db = store::open(&path, &OpenOptions::default()).expect("opens");
+        let s = store::settings::load(db.conn()).expect("settings still load");
+        assert!(s.grade_threshold_3 < s.grade_threshold_4);
+    }
+}

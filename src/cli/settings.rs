@@ -43,30 +43,39 @@ pub fn run(cmd: SettingsCommand, mut db: Db, operator: &str) -> anyhow::Result<u
             Ok(exit::OK)
         }
         SettingsCommand::Set { key, value } => {
-            let mut s = store::settings::load(db.conn())?;
-            if let Err(e) = s.set(&key, &value) {
-                crate::cli::input::say(&format!("classbook: {e}"));
-                return Ok(exit::USAGE);
-            }
-            let stored = s.get(&key).unwrap_or_default();
-            let entry = db.write(|tx| {
-                store::audit::write_row(
-                    tx,
-                    operator,
-                    "set setting",
-                    "setting",
-                    json!({ "key": key }).as_object().expect("an object"),
-                    json!({
-                        "key": key,
-                        "value": stored,
-                        "description": Settings::describe(&key).unwrap_or(""),
-                    })
-                    .as_object(),
-                )
-            })?;
-            match entry {
-                Some(id) => println!("{key} = {stored} (audit entry {id})"),
-                None => println!("{key} is already {stored}"),
+            // Read, check and write in one IMMEDIATE transaction: two
+            // `settings set` at once cannot both pass the cross-field check
+            // against what the other is changing.
+            let outcome = db.write(
+                |tx| -> anyhow::Result<Result<(String, Option<i64>), String>> {
+                    let mut s = store::settings::load(tx)?;
+                    if let Err(e) = s.set(&key, &value) {
+                        return Ok(Err(e.to_string()));
+                    }
+                    let stored = s.get(&key).unwrap_or_default();
+                    let entry = store::audit::write_row(
+                        tx,
+                        operator,
+                        "set setting",
+                        "setting",
+                        json!({ "key": key }).as_object().expect("an object"),
+                        json!({
+                            "key": key,
+                            "value": stored,
+                            "description": Settings::describe(&key).unwrap_or(""),
+                        })
+                        .as_object(),
+                    )?;
+                    Ok(Ok((stored, entry)))
+                },
+            )?;
+            match outcome {
+                Err(e) => {
+                    crate::cli::input::say(&format!("classbook: {e}"));
+                    return Ok(exit::USAGE);
+                }
+                Ok((stored, Some(id))) => println!("{key} = {stored} (audit entry {id})"),
+                Ok((stored, None)) => println!("{key} is already {stored}"),
             }
             Ok(exit::OK)
         }

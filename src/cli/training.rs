@@ -443,37 +443,66 @@ pub fn run(path: &Path, operator: &str, cmd: TrainingCommand) -> anyhow::Result<
             );
         }
         TrainingCommand::EditSession { session, fields } => {
+            // Parse what was given first; then read the session and write
+            // it back in one IMMEDIATE transaction, so a concurrent edit of
+            // another field is not undone by a stale copy.
             let conn = db.conn();
-            let s = svc::find_session(conn, &year, &session)?;
-            let mut input = SessionInput::of(&s);
-            if let Some(v) = &fields.date {
-                input.date = date(v, "--date", year.starts_on)?;
-            }
-            if let Some(v) = &fields.start {
-                input.starts_at = time(v, "--start")?;
-            }
-            if let Some(v) = &fields.end {
-                input.ends_at = time(v, "--end")?;
-            }
-            if let Some(v) = fields.hours {
-                input.hours = Some(v);
-            }
-            if let Some(v) = &fields.topic {
-                input.topic = v.clone();
-            }
-            if let Some(v) = &fields.format {
-                input.format = session_format(v)?;
-            }
-            if let Some(v) = &fields.presenter {
-                (input.presenter_id, input.presenter) = presenter(conn, v)?;
-            }
-            if let Some(v) = &fields.place {
-                input.place = v.clone();
-            }
-            if let Some(v) = fields.credits {
-                input.credits = Some(v);
-            }
-            let ids = db.write(|tx| svc::update_session(tx, operator, s.id, &input, today()))?;
+            let date_v = fields
+                .date
+                .as_deref()
+                .map(|v| date(v, "--date", year.starts_on))
+                .transpose()?;
+            let start_v = fields
+                .start
+                .as_deref()
+                .map(|v| time(v, "--start"))
+                .transpose()?;
+            let end_v = fields
+                .end
+                .as_deref()
+                .map(|v| time(v, "--end"))
+                .transpose()?;
+            let format_v = fields.format.as_deref().map(session_format).transpose()?;
+            let presenter_v = fields
+                .presenter
+                .as_deref()
+                .map(|v| presenter(conn, v))
+                .transpose()?;
+            let (id, ids) = db.write(|tx| -> anyhow::Result<_> {
+                let s = svc::find_session(tx, &year, &session)?;
+                let mut input = SessionInput::of(&s);
+                if let Some(v) = date_v {
+                    input.date = v;
+                }
+                if let Some(v) = start_v {
+                    input.starts_at = v;
+                }
+                if let Some(v) = end_v {
+                    input.ends_at = v;
+                }
+                if let Some(v) = fields.hours {
+                    input.hours = Some(v);
+                }
+                if let Some(v) = &fields.topic {
+                    input.topic = v.clone();
+                }
+                if let Some(v) = format_v {
+                    input.format = v;
+                }
+                if let Some(v) = presenter_v.clone() {
+                    (input.presenter_id, input.presenter) = v;
+                }
+                if let Some(v) = &fields.place {
+                    input.place = v.clone();
+                }
+                if let Some(v) = fields.credits {
+                    input.credits = Some(v);
+                }
+                Ok((
+                    s.id,
+                    svc::update_session(tx, operator, s.id, &input, today())?,
+                ))
+            })?;
             println!(
                 "{} session {}",
                 if ids.is_empty() {
@@ -481,7 +510,7 @@ pub fn run(path: &Path, operator: &str, cmd: TrainingCommand) -> anyhow::Result<
                 } else {
                     "changed"
                 },
-                s.id
+                id
             );
         }
         TrainingCommand::DeleteSession { session } => {
@@ -600,31 +629,42 @@ pub fn run(path: &Path, operator: &str, cmd: TrainingCommand) -> anyhow::Result<
             credits,
             certificate_no,
         } => {
-            let conn = db.conn();
-            let mut e = store::training::external_by_id(conn, id)?
-                .with_context(|| format!("--id {id}: no external training {id}"))?;
-            if let Some(v) = &from {
-                e.starts_on = date(v, "--from", year.starts_on)?;
-            }
-            if let Some(v) = &to {
-                e.ends_on = date(v, "--to", year.starts_on)?;
-            }
-            if let Some(v) = provider {
-                e.provider = v;
-            }
-            if let Some(v) = title {
-                e.title = v;
-            }
-            if let Some(v) = hours {
-                e.hours = v;
-            }
-            if let Some(v) = credits {
-                e.credits = v;
-            }
-            if let Some(v) = certificate_no {
-                e.certificate_no = v;
-            }
-            let (_, ids) = db.write(|tx| svc::save_external(tx, operator, &e))?;
+            // Parse first; read and write back in one IMMEDIATE transaction
+            // (a concurrent edit of another field is not lost).
+            let from_v = from
+                .as_deref()
+                .map(|v| date(v, "--from", year.starts_on))
+                .transpose()?;
+            let to_v = to
+                .as_deref()
+                .map(|v| date(v, "--to", year.starts_on))
+                .transpose()?;
+            let (_, ids) = db.write(|tx| -> anyhow::Result<_> {
+                let mut e = store::training::external_by_id(tx, id)?
+                    .with_context(|| format!("--id {id}: no external training {id}"))?;
+                if let Some(v) = from_v {
+                    e.starts_on = v;
+                }
+                if let Some(v) = to_v {
+                    e.ends_on = v;
+                }
+                if let Some(v) = provider {
+                    e.provider = v;
+                }
+                if let Some(v) = title {
+                    e.title = v;
+                }
+                if let Some(v) = hours {
+                    e.hours = v;
+                }
+                if let Some(v) = credits {
+                    e.credits = v;
+                }
+                if let Some(v) = certificate_no {
+                    e.certificate_no = v;
+                }
+                Ok(svc::save_external(tx, operator, &e)?)
+            })?;
             println!(
                 "{} external training {id}",
                 if ids.is_empty() {
