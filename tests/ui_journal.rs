@@ -617,3 +617,32 @@ fn the_lesson_form_records_an_online_lessons_minutes_and_whether_it_is_live() {
     assert!(text.contains("25"), "{text}");
     assert!(text.contains("recorded"), "{text}");
 }
+
+#[test]
+fn a_two_after_an_absence_is_red_like_any_two() {
+    use ratatui::style::Color;
+    let (_dir, mut app) = demo_app();
+    algebra_7a(&mut app);
+    // Н and a 2 in one cell: the absence is written to attendance, the 2
+    // stays a mark; the cell reads Н/2.
+    type_keys(&mut app, "н/2");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Up);
+    assert_eq!(
+        cell(&app, app.journal.row, app.journal.col),
+        MarkCell::Marks("Н/2".into())
+    );
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Down);
+    let term = classbook::ui::render_to_backend(&app, 80, 24).expect("renders");
+    let buf = term.backend().buffer();
+    let red = (0..24u16).any(|y| {
+        (0..78u16).any(|x| {
+            buf[(x, y)].symbol() == "Н"
+                && buf[(x + 1, y)].symbol() == "/"
+                && buf[(x + 2, y)].symbol() == "2"
+                && buf[(x + 2, y)].fg == Color::Red
+        })
+    });
+    assert!(red, "Н/2 drawn in the colour of a 2");
+}

@@ -449,9 +449,18 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         match m {
             MarkCell::NotEnrolled => (String::new(), t.text),
             MarkCell::Empty => ("·".into(), t.dim),
-            MarkCell::Marks(m) if m.starts_with('2') => (m.clone(), t.bad),
-            MarkCell::Marks(m) if m.starts_with('5') => (m.clone(), t.good),
-            MarkCell::Marks(m) => (m.clone(), t.text),
+            MarkCell::Marks(m) => {
+                // Coloured by the first mark, past an absence's Н ("Н/2").
+                let first = m.split('/').find(|x| *x != "Н").unwrap_or("");
+                let style = if first.starts_with('2') {
+                    t.bad
+                } else if first.starts_with('5') {
+                    t.good
+                } else {
+                    t.text
+                };
+                (m.clone(), style)
+            }
         }
     };
     let cell = |r: usize, c: usize| -> (String, Style) {
