@@ -130,3 +130,32 @@ fn usage_errors_exit_2() {
     let o = classbook(&["demo", "--size", "huge"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn check_on_a_damaged_page_says_so_in_a_few_lines_with_the_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.sqlite");
+    let p = path.to_str().unwrap();
+    demo(&path);
+    // The demo is checkpointed: every page is in the file. Damage one in
+    // the middle of a table's B-tree.
+    let mut bytes = fs::read(&path).unwrap();
+    let page = 4096 * 200 + 100;
+    assert!(bytes.len() > page + 2000, "a file of more than 200 pages");
+    for b in &mut bytes[page..page + 2000] {
+        *b = 0xff;
+    }
+    fs::write(&path, &bytes).unwrap();
+    let check = classbook(&["check", "--db", p]);
+    let out = stdout(&check);
+    assert_eq!(check.status.code(), Some(1), "{out}{}", stderr(&check));
+    assert!(out.contains(p), "names the file: {out}");
+    assert!(out.contains("integrity      DAMAGED"), "{out}");
+    assert!(out.contains("restore the latest backup"), "{out}");
+    let listed = out.lines().filter(|l| l.contains("page 201")).count();
+    assert!(
+        (1..=5).contains(&listed),
+        "a few lines, not hundreds: {out}"
+    );
+    assert!(out.contains("PROBLEMS FOUND"), "{out}");
+}

@@ -395,7 +395,31 @@ fn check_text(path: &Path, r: &store::check::CheckReport, sum: Option<u64>) -> S
             "  PROBLEM"
         }
     );
-    let _ = writeln!(out, "integrity      {}", r.integrity.join("; "));
+    // SQLite's own lines, a few of them: a damaged page gives hundreds.
+    let lines: Vec<String> = r
+        .integrity
+        .iter()
+        .flat_map(|l| l.lines().map(str::to_string))
+        .filter(|l| !l.trim().is_empty() && !l.starts_with("*** in database"))
+        .collect();
+    if lines == ["ok"] {
+        let _ = writeln!(out, "integrity      ok");
+    } else {
+        let _ = writeln!(
+            out,
+            "integrity      DAMAGED: {}{} problems; restore the latest backup \
+             (the first ones below, as SQLite reports them)",
+            lines.len(),
+            // SQLite stops counting at 100.
+            if lines.len() >= 100 { " or more" } else { "" }
+        );
+        for l in lines.iter().take(5) {
+            let _ = writeln!(out, "  {l}");
+        }
+        if lines.len() > 5 {
+            let _ = writeln!(out, "  … and {} more", lines.len() - 5);
+        }
+    }
     if r.foreign_key_violations.is_empty() {
         let _ = writeln!(out, "foreign keys   ok");
     } else {
@@ -414,7 +438,14 @@ fn check_text(path: &Path, r: &store::check::CheckReport, sum: Option<u64>) -> S
     let _ = writeln!(out, "rows per table:");
     let width = r.tables.iter().map(|(t, _)| t.len()).max().unwrap_or(0);
     for (t, n) in &r.tables {
-        let _ = writeln!(out, "  {t:<width$}  {n:>9}");
+        if *n < 0 {
+            let _ = writeln!(out, "  {t:<width$}  unreadable");
+        } else {
+            let _ = writeln!(out, "  {t:<width$}  {n:>9}");
+        }
+    }
+    for u in &r.unreadable {
+        let _ = writeln!(out, "unreadable     {u}");
     }
     let _ = writeln!(out, "{}", if r.ok() { "OK" } else { "PROBLEMS FOUND" });
     out

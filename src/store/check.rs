@@ -12,6 +12,8 @@ pub struct CheckReport {
     pub integrity: Vec<String>,
     pub foreign_key_violations: Vec<String>,
     pub tables: Vec<(String, i64)>,
+    /// Tables whose rows could not be counted (a damaged page), with why.
+    pub unreadable: Vec<String>,
 }
 
 impl CheckReport {
@@ -19,34 +21,49 @@ impl CheckReport {
         self.schema_version == self.supported_version
             && self.integrity == ["ok"]
             && self.foreign_key_violations.is_empty()
+            && self.unreadable.is_empty()
     }
 }
 
+/// Check everything it can: a damaged file is reported part by part (what
+/// SQLite could not read is named), never as one bare error.
 pub fn run(conn: &Connection) -> Result<CheckReport> {
     let schema_version = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     let integrity = conn
-        .prepare("PRAGMA integrity_check")?
-        .query_map([], |r| r.get::<_, String>(0))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .prepare("PRAGMA integrity_check")
+        .and_then(|mut st| {
+            st.query_map([], |r| r.get::<_, String>(0))?
+                .collect::<rusqlite::Result<Vec<_>>>()
+        })
+        .unwrap_or_else(|e| vec![format!("the check itself failed: {e}")]);
     let foreign_key_violations = conn
-        .prepare("PRAGMA foreign_key_check")?
-        .query_map([], |r| {
-            Ok(format!(
-                "{} row {} → {}",
-                r.get::<_, String>(0)?,
-                r.get::<_, Option<i64>>(1)?
-                    .map_or("?".into(), |v| v.to_string()),
-                r.get::<_, String>(2)?
-            ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .prepare("PRAGMA foreign_key_check")
+        .and_then(|mut st| {
+            st.query_map([], |r| {
+                Ok(format!(
+                    "{} row {} → {}",
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Option<i64>>(1)?
+                        .map_or("?".into(), |v| v.to_string()),
+                    r.get::<_, String>(2)?
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()
+        })
+        .unwrap_or_else(|e| vec![format!("could not be checked: {e}")]);
     let names = table_names(conn)?;
     let mut tables = Vec::with_capacity(names.len());
+    let mut unreadable = Vec::new();
     for name in names {
-        let n: i64 = conn.query_row(&format!("SELECT count(*) FROM \"{name}\""), [], |r| {
-            r.get(0)
-        })?;
-        tables.push((name, n));
+        match conn.query_row(&format!("SELECT count(*) FROM \"{name}\""), [], |r| {
+            r.get::<_, i64>(0)
+        }) {
+            Ok(n) => tables.push((name, n)),
+            Err(e) => {
+                unreadable.push(format!("{name}: {e}"));
+                tables.push((name, -1));
+            }
+        }
     }
     Ok(CheckReport {
         schema_version,
@@ -54,6 +71,7 @@ pub fn run(conn: &Connection) -> Result<CheckReport> {
         integrity,
         foreign_key_violations,
         tables,
+        unreadable,
     })
 }
 
