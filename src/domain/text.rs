@@ -54,6 +54,11 @@ pub fn parse_school_date(
     NaiveDate::from_ymd_opt(y, m, d).ok_or(BadDate::NoSuchDay)
 }
 
+/// "1 class", "3 classes": a count with the word that goes with it.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// A date without the year: "22.12".
 pub fn date_short(d: chrono::NaiveDate) -> String {
     d.format("%d.%m").to_string()

@@ -847,11 +847,10 @@ fn exempt_after_long_absence(
 
 /// "for 1 student", "for 3 students".
 fn for_students(n: usize) -> String {
-    if n == 1 {
-        "for 1 student".to_string()
-    } else {
-        format!("for {n} students")
-    }
+    format!(
+        "for {}",
+        crate::domain::text::count(n, "student", "students")
+    )
 }
 
 /// Homework above the limits of grades 1–2 (minutes a day in all) and
@@ -974,11 +973,7 @@ fn homework_items(
 
 /// "1 online lesson", "3 online lessons".
 fn online_lessons_text(n: u32) -> String {
-    if n == 1 {
-        "1 online lesson".to_string()
-    } else {
-        format!("{n} online lessons")
-    }
+    crate::domain::text::count(n as usize, "online lesson", "online lessons")
 }
 
 /// Seed 001's online limits: no online lessons below grade

@@ -140,6 +140,9 @@ pub enum Overlay {
         search: String,
         /// Typing goes into `search`.
         typing: bool,
+        /// The lines, read once when the help opens (the code tables are
+        /// in the database): not on every frame.
+        lines: Vec<(String, String, bool)>,
     },
     Picker(Picker),
     /// The change history (audit log), with its cursor.
@@ -193,8 +196,12 @@ pub(crate) fn refuse_unseen_change(
     since: i64,
     lesson_id: Id,
     student_id: Id,
-    student: &str,
+    names: &[(Id, String)],
 ) -> store::Result<()> {
+    let student = names
+        .iter()
+        .find(|(id, _)| *id == student_id)
+        .map_or("the student", |(_, n)| n.as_str());
     match store::audit::cell_changed_since(tx, since, lesson_id, student_id)? {
         Some(e) => Err(store::invalid(format!(
             "{} changed {student}'s cell at {} after your screen read it; \
@@ -591,6 +598,7 @@ impl App {
                 scroll,
                 mut search,
                 typing,
+                lines,
             } => {
                 let page = self.help_page.get().max(1);
                 let scroll = match action {
@@ -623,6 +631,7 @@ impl App {
                     scroll,
                     search,
                     typing,
+                    lines,
                 };
             }
             Overlay::Picker(p) => self.update_picker(p, action),
@@ -704,6 +713,7 @@ impl App {
                     scroll: 0,
                     search: String::new(),
                     typing: false,
+                    lines: super::draw::help_lines(self),
                 }
             }
             Action::Cancel if self.tab == Tab::Journal => self.journal_cancel(),

@@ -76,7 +76,12 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     );
     match &app.overlay {
         Overlay::None => {}
-        Overlay::Help { scroll, search, .. } => help(app, *scroll, search, area, buf),
+        Overlay::Help {
+            scroll,
+            search,
+            lines,
+            ..
+        } => help(app, *scroll, search, lines, area, buf),
         Overlay::Picker(p) => picker(app, p, area, buf),
         Overlay::History(h) => super::history::draw(app, h, area, buf),
     }
@@ -315,16 +320,23 @@ pub fn help_lines(app: &App) -> Vec<(String, String, bool)> {
 }
 
 /// The help's lines that match `search` (keys or words, case and script
-/// folded as the pickers do), under their section titles.
+/// folded as the pickers do), under their section titles: of the open
+/// help's lines, else read afresh.
 pub fn help_matches(app: &App, search: &str) -> Vec<(String, String, bool)> {
-    let lines = help_lines(app);
+    match &app.overlay {
+        Overlay::Help { lines, .. } => matching(lines, search),
+        _ => matching(&help_lines(app), search),
+    }
+}
+
+fn matching(lines: &[(String, String, bool)], search: &str) -> Vec<(String, String, bool)> {
     let q = fold(search.trim());
     if q.is_empty() {
-        return lines;
+        return lines.to_vec();
     }
     let mut out: Vec<(String, String, bool)> = Vec::new();
     let mut title: Option<&(String, String, bool)> = None;
-    for l in &lines {
+    for l in lines {
         if l.2 {
             title = Some(l);
             continue;
@@ -344,9 +356,16 @@ pub fn help_matches(app: &App, search: &str) -> Vec<(String, String, bool)> {
     out
 }
 
-fn help(app: &App, scroll_to: usize, search: &str, area: Rect, buf: &mut Buffer) {
+fn help(
+    app: &App,
+    scroll_to: usize,
+    search: &str,
+    all: &[(String, String, bool)],
+    area: Rect,
+    buf: &mut Buffer,
+) {
     let t = &app.theme;
-    let lines = help_matches(app, search);
+    let lines = matching(all, search);
     let title = if search.is_empty() {
         "Keys (/ searches, Esc closes, j/k scroll)".to_string()
     } else {

@@ -749,11 +749,8 @@ impl App {
         let mut conflict = false;
         let mut unseen = |tx: &rusqlite::Transaction| -> crate::store::Result<()> {
             for (l, s) in &seen {
-                let who = names
-                    .iter()
-                    .find(|(id, _)| id == s)
-                    .map_or("the student", |(_, n)| n.as_str());
-                refuse_unseen_change(tx, read_at, *l, *s, who).inspect_err(|_| conflict = true)?;
+                refuse_unseen_change(tx, read_at, *l, *s, &names)
+                    .inspect_err(|_| conflict = true)?;
             }
             Ok(())
         };

@@ -5,7 +5,6 @@
 //! [`App::write`] (one transaction, undoable with `u`) and the service
 //! functions the command line uses.
 
-use chrono::Datelike;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::domain::Id;
@@ -69,13 +68,6 @@ pub fn starts_mark(c: char) -> bool {
 fn plain(ev: &KeyEvent) -> bool {
     !ev.modifiers
         .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
-}
-
-fn parse_date(s: &str) -> Option<chrono::NaiveDate> {
-    let s = s.trim();
-    chrono::NaiveDate::parse_from_str(s, "%d.%m.%Y")
-        .or_else(|_| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d"))
-        .ok()
 }
 
 impl App {
@@ -468,11 +460,7 @@ impl App {
             // screen read it is refused (and shown again).
             for (lref, sid) in &cells {
                 if let LessonRef::Id(lesson) = lref {
-                    let who = names
-                        .iter()
-                        .find(|(id, _)| id == sid)
-                        .map_or("the student", |(_, n)| n.as_str());
-                    refuse_unseen_change(tx, read_at, *lesson, *sid, who).inspect_err(|_| {
+                    refuse_unseen_change(tx, read_at, *lesson, *sid, &names).inspect_err(|_| {
                         conflict = true;
                     })?;
                 }
@@ -499,20 +487,17 @@ impl App {
     /// DD.MM, DD.MM.YYYY or YYYY-MM-DD (DD.MM in the period's school year).
     fn journal_go_date(&mut self, text: &str) {
         let Some(v) = &self.journal.view else { return };
-        let t = text.trim();
-        let date = parse_date(t).or_else(|| {
-            let (d, m) = t.split_once('.')?;
-            let (d, m): (u32, u32) = (d.parse().ok()?, m.trim_end_matches('.').parse().ok()?);
-            // The year of the period that has this month.
-            [v.period.starts_on.year(), v.period.ends_on.year()]
-                .into_iter()
-                .filter_map(|y| chrono::NaiveDate::from_ymd_opt(y, m, d))
-                .find(|x| v.period.contains(*x))
-                .or_else(|| chrono::NaiveDate::from_ymd_opt(v.period.starts_on.year(), m, d))
-        });
-        let Some(date) = date else {
-            self.flash(format!("«{t}» is not a date: type DD.MM or DD.MM.YYYY"));
-            return;
+        // The one reading of typed dates; DD.MM in the school year.
+        let start = self
+            .year
+            .as_ref()
+            .map_or(v.period.starts_on, |y| y.starts_on);
+        let date = match dates::parse_in_year(text, start) {
+            Ok(d) => d,
+            Err(e) => {
+                self.flash(e);
+                return;
+            }
         };
         match v.lessons.iter().position(|l| l.lesson.date >= date) {
             Some(c) if v.period.contains(date) => self.journal.col = c,
@@ -643,7 +628,11 @@ impl App {
                         deadline,
                         ..
                     } => {
-                        let Some(deadline) = parse_date(deadline) else {
+                        let start = self
+                            .year
+                            .as_ref()
+                            .map_or(self.working_date, |y| y.starts_on);
+                        let Ok(deadline) = dates::parse_in_year(deadline, start) else {
                             self.flash(format!(
                                 "«{deadline}» is not a date: type the deadline as DD.MM.YYYY"
                             ));

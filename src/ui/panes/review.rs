@@ -771,8 +771,7 @@ fn severity_style(app: &App, s: Severity) -> Style {
 /// "3 errors · 1 warning" (zero counts left out).
 fn counts_text(errors: usize, warnings: usize, info: usize) -> String {
     let mut parts = Vec::new();
-    let plural =
-        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let plural = crate::domain::text::count;
     if errors > 0 {
         parts.push(plural(errors, "error", "errors"));
     }

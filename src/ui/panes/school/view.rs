@@ -73,10 +73,7 @@ fn below(area: Rect, rows: usize, detail: u16) -> u16 {
     area.height.saturating_sub(h)
 }
 
-/// "1 class", "3 classes".
-fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
+use crate::domain::text::count;
 
 /// A line of text at row `dy` of `area`.
 fn line(area: Rect, dy: u16, text: &str, style: Style, buf: &mut Buffer) {
