@@ -719,3 +719,59 @@ fn a_bad_programme_file_names_the_line_and_imports_nothing() {
     let t = svc::load(db.conn(), &p, as_of()).unwrap();
     assert_eq!(t.find("1.1").unwrap().indicator.direction, Direction::Lower);
 }
+
+/// The import checks that a period, a task and an indicator read the same
+/// on every row of a programme (by key, in one pass), and names both lines;
+/// the same numbers in another programme are no clash.
+#[test]
+fn an_import_names_the_line_a_row_contradicts() {
+    const HEAD: &str = "programme,task_no,task,indicator_no,indicator,unit,direction,period,period_start,period_end,target\n";
+    let row = |prog: &str, task: &str, ind: &str, period: &str, end: &str| {
+        format!("{prog},1,{task},1,{ind},count,higher,{period},2025-01-01,{end},5\n")
+    };
+    let ok = row("Программа А", "Задача", "Показатель", "2025", "2025-12-31");
+    let cases = [
+        (
+            row("Программа А", "Задача", "Показатель", "2025", "2025-06-30"),
+            Some("x.csv:3: period 2025 has other dates on line 2"),
+        ),
+        (
+            row(
+                "Программа А",
+                "Nhiệm vụ",
+                "Показатель",
+                "2026",
+                "2026-12-31",
+            ),
+            Some("x.csv:3: task 1 has another name on line 2"),
+        ),
+        (
+            row("Программа А", "Задача", "指标", "2026", "2026-12-31"),
+            Some("x.csv:3: indicator 1.1 differs from line 2"),
+        ),
+        (
+            row("Программа А", "Задача", "Показатель", "2025", "2025-12-31"),
+            Some("x.csv:3: indicator 1.1 has period 2025 already on line 2"),
+        ),
+        // The same indicator in another period: fine.
+        (
+            row("Программа А", "Задача", "Показатель", "2026", "2026-12-31"),
+            None,
+        ),
+        // Other dates for "2025", another task name: another programme.
+        (
+            row("计划 B", "Nhiệm vụ", "指标", "2025", "2025-06-30"),
+            None,
+        ),
+    ];
+    for (second, expected) in cases {
+        let (_d, mut db) = empty_db();
+        let text = format!("{HEAD}{ok}{second}");
+        let r = db.write(|tx| programme_csv::import(tx, "x.csv", &text));
+        match (expected, r) {
+            (None, Ok(_)) => {}
+            (Some(msg), Err(e)) => assert!(e.to_string().starts_with(msg), "{e} / {msg}"),
+            (want, got) => panic!("{second}: expected {want:?}, got {got:?}"),
+        }
+    }
+}

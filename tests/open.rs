@@ -248,6 +248,7 @@ fn a_write_while_another_process_writes_reports_locked_and_keeps_data() {
         &OpenOptions {
             mode: OpenMode::Create,
             busy_timeout: Duration::from_millis(100),
+            ..OpenOptions::default()
         },
     )
     .unwrap();

@@ -7,7 +7,7 @@ use clap::{Args, Subcommand};
 
 use super::exit;
 use crate::service::export::oneroster::{self, ExportOptions};
-use crate::store::{self, OpenOptions};
+use crate::store;
 
 #[derive(Debug, Subcommand)]
 pub enum ExportCommand {
@@ -38,7 +38,7 @@ pub fn run(db_path: &Path, cmd: ExportCommand) -> anyhow::Result<u8> {
     match cmd {
         ExportCommand::Oneroster(args) => {
             check_out(&args.out, args.force)?;
-            let db = store::open(db_path, &OpenOptions::default())?;
+            let db = store::open(db_path, &crate::cli::open_options())?;
             let summary = oneroster::export(
                 db.conn(),
                 &args.out,

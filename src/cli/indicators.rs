@@ -17,7 +17,7 @@ use crate::service::indicators::{
     achievement_text, direction_text, metric_text, value_text,
 };
 use crate::service::programme_csv;
-use crate::store::{self, OpenOptions};
+use crate::store;
 
 use super::exit;
 
@@ -222,7 +222,7 @@ fn period(table: &ProgrammeTable, label: &str) -> anyhow::Result<usize> {
 
 /// Run `classbook indicators …` on the database at `path`.
 pub fn run(path: &Path, operator: &str, cmd: IndicatorsCommand) -> anyhow::Result<u8> {
-    let mut db = store::open(path, &OpenOptions::default())?;
+    let mut db = store::open(path, &crate::cli::open_options())?;
     let working = store::school::working_date(db.conn(), today())?;
     match cmd {
         IndicatorsCommand::List { format } => {
@@ -491,7 +491,8 @@ pub fn run(path: &Path, operator: &str, cmd: IndicatorsCommand) -> anyhow::Resul
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("{}: cannot read", file.display()))?;
             let source = file.display().to_string();
-            let imported = db.write(|tx| -> store::Result<_> {
+            let what = format!("the import of {source}");
+            let imported = db.write_announced(&what, operator, |tx| -> store::Result<_> {
                 let r = programme_csv::import(tx, &source, &text)?;
                 store::audit::record(
                     tx,

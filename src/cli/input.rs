@@ -86,7 +86,7 @@ pub fn exit_code(e: &anyhow::Error) -> u8 {
         if let Some(s) = cause.downcast_ref::<StoreError>() {
             return match s {
                 StoreError::Invalid(_) | StoreError::NotFound(_) => exit::USAGE,
-                StoreError::Locked | StoreError::Sqlite(_) => exit::ERROR,
+                StoreError::Locked | StoreError::LockedBy(_) | StoreError::Sqlite(_) => exit::ERROR,
             };
         }
         if cause.is::<rusqlite::Error>()

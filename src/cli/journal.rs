@@ -15,7 +15,7 @@ use crate::domain::{
 use crate::service::journal::{
     self as svc, CellInput, JournalLesson, JournalView, LessonEdit, MarkCell,
 };
-use crate::store::{self, Db, OpenOptions};
+use crate::store::{self, Db};
 
 use super::exit;
 
@@ -171,7 +171,7 @@ use super::input::{Refused, refuse};
 
 /// Run a journal command; refusals print one line and exit 2.
 pub fn run(db_path: &Path, operator: &str, cmd: JournalCommand) -> anyhow::Result<u8> {
-    let mut db = store::open(db_path, &OpenOptions::default())?;
+    let mut db = store::open(db_path, &crate::cli::open_options())?;
     // Only a command that writes may say that nothing was saved.
     let writes = !matches!(cmd, JournalCommand::Show { .. });
     match run_on(&mut db, operator, cmd) {

@@ -244,11 +244,11 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         None if cli.demo => {
             let path = demo_db_path();
             fresh_demo(&path, &DemoOptions::default())?;
-            let db = store::open(&path, &OpenOptions::default())?;
+            let db = store::open(&path, &crate::cli::open_options())?;
             run_tui(db, &operator, cli.no_color)
         }
         None => {
-            let db = store::open(&db_path, &OpenOptions::default())?;
+            let db = store::open(&db_path, &crate::cli::open_options())?;
             run_tui(db, &operator, cli.no_color)
         }
         Some(Command::Init { school, short_name }) => {
@@ -259,7 +259,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 &db_path,
                 &OpenOptions {
                     mode: OpenMode::Create,
-                    ..OpenOptions::default()
+                    ..crate::cli::open_options()
                 },
             )?;
             let short = short_name.unwrap_or_else(|| school.clone());
@@ -317,7 +317,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         }
         Some(Command::Training(cmd)) => training::run(&db_path, &operator, cmd),
         Some(Command::Check { format, checksum }) => {
-            let db = store::open(&db_path, &OpenOptions::default())?;
+            let db = store::open(&db_path, &crate::cli::open_options())?;
             let report = store::check::run(db.conn())?;
             let sum = if checksum {
                 Some(demo::checksum(db.conn())?)
@@ -342,15 +342,15 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             })
         }
         Some(Command::Attendance(args)) => {
-            let db = store::open(&db_path, &OpenOptions::default())?;
+            let db = store::open(&db_path, &crate::cli::open_options())?;
             attendance::run(args, db, &operator)
         }
         Some(Command::Settings(cmd)) => {
-            let db = store::open(&db_path, &OpenOptions::default())?;
+            let db = store::open(&db_path, &crate::cli::open_options())?;
             settings::run(cmd, db, &operator)
         }
         Some(Command::Review(args)) => {
-            let db = store::open(&db_path, &OpenOptions::default())?;
+            let db = store::open(&db_path, &crate::cli::open_options())?;
             review::run(args, db, &operator)
         }
         // journal
@@ -360,21 +360,21 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         // reports
         Some(Command::Report(args)) => report::run(&db_path, args),
         Some(Command::Import(args)) => {
-            let db = store::open(&db_path, &OpenOptions::default())?;
+            let db = store::open(&db_path, &crate::cli::open_options())?;
             import::run(args, db, &operator)
         }
         Some(Command::Template(args)) => import::template(args),
         Some(Command::Export(cmd)) => export::run(&db_path, cmd),
         Some(Command::School(cmd)) => {
-            let db = store::open(&db_path, &OpenOptions::default())?;
+            let db = store::open(&db_path, &crate::cli::open_options())?;
             school::run_school(cmd, db, &operator)
         }
         Some(Command::Student(cmd)) => {
-            let db = store::open(&db_path, &OpenOptions::default())?;
+            let db = store::open(&db_path, &crate::cli::open_options())?;
             school::run_student(cmd, db, &operator)
         }
         Some(Command::Timetable(cmd)) => {
-            let db = store::open(&db_path, &OpenOptions::default())?;
+            let db = store::open(&db_path, &crate::cli::open_options())?;
             school::run_timetable(cmd, db, &operator)
         }
     }
@@ -459,7 +459,7 @@ fn fresh_demo(path: &Path, opts: &DemoOptions) -> anyhow::Result<demo::DemoStats
             path,
             &OpenOptions {
                 mode: OpenMode::Create,
-                ..OpenOptions::default()
+                ..crate::cli::open_options()
             },
         )?;
         let stats = demo::generate(&mut db, opts)?;
@@ -491,7 +491,21 @@ fn remove_db_files(path: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn run_tui(db: Db, operator: &str, no_color: bool) -> anyhow::Result<u8> {
+/// How the command line opens the database: a write waits, saying so on
+/// standard error, while an import another process announced runs (up to
+/// ten minutes), instead of failing after the busy timeout.
+pub fn open_options() -> OpenOptions {
+    OpenOptions {
+        patience: std::time::Duration::from_secs(600),
+        on_wait: Some(|what| input::say(&format!("classbook: {what}"))),
+        ..OpenOptions::default()
+    }
+}
+
+fn run_tui(mut db: Db, operator: &str, no_color: bool) -> anyhow::Result<u8> {
+    // The screen cannot wait minutes for a key's write: it gives up after
+    // the busy timeout, naming the writer it met.
+    db.set_waiting(std::time::Duration::ZERO, None);
     let opts = crate::ui::UiOptions {
         operator: operator.to_string(),
         no_color,

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 
 use crate::service::reports::{self, Kind, Names, render};
-use crate::store::{self, OpenOptions, StoreError};
+use crate::store::{self, StoreError};
 
 use super::exit;
 
@@ -100,7 +100,7 @@ fn parse_date(flag: &str, s: &str) -> Result<NaiveDate, Refused> {
 
 /// Run `classbook report`; what is refused prints one line and exits 2.
 pub fn run(db_path: &Path, args: ReportArgs) -> anyhow::Result<u8> {
-    let db = store::open(db_path, &OpenOptions::default())?;
+    let db = store::open(db_path, &crate::cli::open_options())?;
     let today = chrono::Local::now().date_naive();
     match produce(&db, &args, today) {
         Ok(text) => {

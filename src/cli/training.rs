@@ -15,7 +15,7 @@ use crate::domain::training::{ExternalTraining, Format, TrainingPlan};
 use crate::service::training::{
     self as svc, Paperwork, Scope, SessionInput, Standing, credits_text, num,
 };
-use crate::store::{self, OpenOptions};
+use crate::store;
 
 use super::exit;
 
@@ -324,7 +324,7 @@ fn csv_line(fields: &[String]) -> anyhow::Result<String> {
 
 /// Run `classbook training …` on the database at `path`.
 pub fn run(path: &Path, operator: &str, cmd: TrainingCommand) -> anyhow::Result<u8> {
-    let mut db = store::open(path, &OpenOptions::default())?;
+    let mut db = store::open(path, &crate::cli::open_options())?;
     let (year, working) = current_year(db.conn())?;
     match cmd {
         TrainingCommand::Show { plan, format } => {

@@ -6,7 +6,7 @@
 //! error names its line. Export writes what import reads, so a programme
 //! survives the round trip.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use rusqlite::Connection;
@@ -66,7 +66,13 @@ pub struct Imported {
 /// Import every programme in `text` (named `source` in messages).
 pub fn import(conn: &Connection, source: &str, text: &str) -> Result<Imported, StoreError> {
     let mut rdr = csv::Reader::from_reader(text.as_bytes());
-    let mut rows = vec![];
+    let mut rows: Vec<Row> = vec![];
+    // The first line each period, task, indicator and (indicator, period)
+    // was seen on, by programme (as an index into `rows`).
+    let mut seen_periods: HashMap<(String, String), usize> = HashMap::new();
+    let mut seen_tasks: HashMap<(String, u32), usize> = HashMap::new();
+    let mut seen_indicators: HashMap<(String, u32, u32), usize> = HashMap::new();
+    let mut seen_cells: HashMap<((String, u32, u32), String), usize> = HashMap::new();
     for (i, rec) in rdr.deserialize::<Row>().enumerate() {
         let line = i + 2;
         let row = rec.map_err(|e| store::invalid(format!("{source}:{line}: {e}")))?;
@@ -124,44 +130,68 @@ pub fn import(conn: &Connection, source: &str, text: &str) -> Result<Imported, S
                 "{source}:{line}: metric_params without a metric"
             )));
         }
-        // The same period, task and indicator read the same on every row.
-        for (j, prev) in rows.iter().enumerate() {
-            let prev: &Row = prev;
-            if prev.programme != row.programme {
-                continue;
+        // The same period, task and indicator read the same on every row
+        // (looked up by key: a file of 100,000 rows is checked in one pass).
+        let i = rows.len();
+        let prog = row.programme.as_str();
+        match seen_periods.get(&(prog.to_string(), row.period.clone())) {
+            Some(&j) => {
+                let prev: &Row = &rows[j];
+                if (prev.period_start, prev.period_end) != (row.period_start, row.period_end) {
+                    return Err(store::invalid(format!(
+                        "{source}:{line}: period {} has other dates on line {}",
+                        row.period,
+                        j + 2
+                    )));
+                }
             }
-            let at = j + 2;
-            if prev.period == row.period
-                && (prev.period_start, prev.period_end) != (row.period_start, row.period_end)
-            {
-                return Err(store::invalid(format!(
-                    "{source}:{line}: period {} has other dates on line {at}",
-                    row.period
-                )));
+            None => {
+                seen_periods.insert((prog.to_string(), row.period.clone()), i);
             }
-            if prev.task_no == row.task_no && prev.task != row.task {
-                return Err(store::invalid(format!(
-                    "{source}:{line}: task {} has another name on line {at}",
-                    row.task_no
-                )));
+        }
+        match seen_tasks.get(&(prog.to_string(), row.task_no)) {
+            Some(&j) => {
+                if rows[j].task != row.task {
+                    return Err(store::invalid(format!(
+                        "{source}:{line}: task {} has another name on line {}",
+                        row.task_no,
+                        j + 2
+                    )));
+                }
             }
-            if (prev.task_no, prev.indicator_no) == (row.task_no, row.indicator_no) {
+            None => {
+                seen_tasks.insert((prog.to_string(), row.task_no), i);
+            }
+        }
+        let key = (prog.to_string(), row.task_no, row.indicator_no);
+        match seen_indicators.get(&key) {
+            Some(&j) => {
+                let prev: &Row = &rows[j];
                 if (&prev.indicator, &prev.unit, &prev.direction, &prev.metric)
                     != (&row.indicator, &row.unit, &row.direction, &row.metric)
                 {
                     return Err(store::invalid(format!(
-                        "{source}:{line}: indicator {}.{} differs from line {at} (name, unit, direction or metric)",
-                        row.task_no, row.indicator_no
-                    )));
-                }
-                if prev.period == row.period {
-                    return Err(store::invalid(format!(
-                        "{source}:{line}: indicator {}.{} has period {} already on line {at}",
-                        row.task_no, row.indicator_no, row.period
+                        "{source}:{line}: indicator {}.{} differs from line {} (name, unit, direction or metric)",
+                        row.task_no,
+                        row.indicator_no,
+                        j + 2
                     )));
                 }
             }
+            None => {
+                seen_indicators.insert(key.clone(), i);
+            }
         }
+        if let Some(&j) = seen_cells.get(&(key.clone(), row.period.clone())) {
+            return Err(store::invalid(format!(
+                "{source}:{line}: indicator {}.{} has period {} already on line {}",
+                row.task_no,
+                row.indicator_no,
+                row.period,
+                j + 2
+            )));
+        }
+        seen_cells.insert((key, row.period.clone()), i);
         rows.push(row);
     }
     let existing = repo::programmes(conn)?;

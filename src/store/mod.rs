@@ -83,6 +83,8 @@ pub enum OpenError {
 pub enum StoreError {
     #[error("the database is locked by another process; nothing was saved, try again")]
     Locked,
+    #[error("the database is busy with {0}; nothing was saved, try again when it has finished")]
+    LockedBy(String),
     #[error("{0}")]
     Invalid(String),
     #[error("not found: {0}")]
@@ -128,6 +130,11 @@ pub enum OpenMode {
 pub struct OpenOptions {
     pub mode: OpenMode,
     pub busy_timeout: Duration,
+    /// How long a write waits for a long write another process announced
+    /// (see [`Db::set_waiting`]); zero: give up after the busy timeout.
+    pub patience: Duration,
+    /// Told what a waiting write waits for.
+    pub on_wait: Option<fn(&str)>,
 }
 
 impl Default for OpenOptions {
@@ -135,6 +142,8 @@ impl Default for OpenOptions {
         OpenOptions {
             mode: OpenMode::Existing,
             busy_timeout: Duration::from_secs(5),
+            patience: Duration::ZERO,
+            on_wait: None,
         }
     }
 }
@@ -143,6 +152,81 @@ impl Default for OpenOptions {
 pub struct Db {
     conn: Connection,
     path: PathBuf,
+    /// How long a write waits, beyond the busy timeout, for a long write
+    /// another process announced (an import) while that process lives.
+    patience: Duration,
+    /// Told what a waiting write waits for (the command line prints it).
+    on_wait: Option<fn(&str)>,
+}
+
+/// A long write another process announced in `<database>-writer` (see
+/// [`Db::write_announced`]): what, by whom, since when, which process.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Writer {
+    pub what: String,
+    pub operator: String,
+    pub since: String,
+    pub pid: u32,
+}
+
+impl Writer {
+    fn file(db: &Path) -> PathBuf {
+        let mut name = db.as_os_str().to_os_string();
+        name.push("-writer");
+        PathBuf::from(name)
+    }
+
+    /// The announced writer of the database at `db`, if its process lives.
+    pub fn of(db: &Path) -> Option<Writer> {
+        let text = fs::read_to_string(Writer::file(db)).ok()?;
+        let mut lines = text.lines();
+        let pid: u32 = lines.next()?.trim().parse().ok()?;
+        let since = lines.next()?.to_string();
+        let operator = lines.next()?.to_string();
+        let what = lines.next()?.to_string();
+        process_lives(pid).then_some(Writer {
+            what,
+            operator,
+            since,
+            pid,
+        })
+    }
+
+    /// "the import of x.csv by ivanova (since 16:40:02 UTC)".
+    pub fn describe(&self) -> String {
+        let since = self
+            .since
+            .get(11..19)
+            .map(|t| format!("{t} UTC"))
+            .unwrap_or_else(|| self.since.clone());
+        format!("{} by {} (since {since})", self.what, self.operator)
+    }
+}
+
+#[cfg(unix)]
+fn process_lives(pid: u32) -> bool {
+    let Ok(pid) = i32::try_from(pid) else {
+        return false;
+    };
+    // SAFETY: signal 0 sends nothing; it only asks whether the process
+    // exists (EPERM: it exists under another user).
+    let r = unsafe { libc::kill(pid, 0) };
+    r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+
+#[cfg(not(unix))]
+fn process_lives(_pid: u32) -> bool {
+    true
+}
+
+/// Removes the `-writer` announcement when the long write ends, however it
+/// ends.
+struct Announcement(PathBuf);
+
+impl Drop for Announcement {
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.0);
+    }
 }
 
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
@@ -267,6 +351,8 @@ pub fn open(path: &Path, opts: &OpenOptions) -> Result<Db, OpenError> {
     let mut db = Db {
         conn,
         path: path.to_path_buf(),
+        patience: opts.patience,
+        on_wait: opts.on_wait,
     };
     migrate::apply(&mut db.conn).map_err(|e| match e {
         StoreError::Locked => OpenError::Locked(path.to_path_buf()),
@@ -337,19 +423,86 @@ impl Db {
             .query_row("PRAGMA data_version", [], |r| r.get(0))?)
     }
 
+    /// Let writes wait up to `patience` for a long write another process
+    /// announced (an import), calling `on_wait` with what they wait for
+    /// when they start waiting and every ten seconds after. Without it a
+    /// write gives up after the busy timeout, naming that writer.
+    pub fn set_waiting(&mut self, patience: Duration, on_wait: Option<fn(&str)>) {
+        self.patience = patience;
+        self.on_wait = on_wait;
+    }
+
     /// Run `f` in one write transaction begun IMMEDIATE: it either commits
     /// whole or leaves the database as it was.
     pub fn write<T, E>(&mut self, f: impl FnOnce(&Transaction) -> Result<T, E>) -> Result<T, E>
     where
         E: From<StoreError>,
     {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| E::from(StoreError::from(e)))?;
+        let started = std::time::Instant::now();
+        let mut told: Option<std::time::Instant> = None;
+        // Say at once what the write will wait for (the busy timeout alone
+        // is seconds of silence).
+        if let (Some(say), Some(writer)) = (self.on_wait, Writer::of(&self.path))
+            && writer.pid != std::process::id()
+        {
+            say(&format!("waiting for {}…", writer.describe()));
+            told = Some(started);
+        }
+        let tx = loop {
+            match self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+            {
+                Ok(tx) => break tx,
+                Err(e) if is_busy(&e) => {
+                    let Some(writer) = Writer::of(&self.path) else {
+                        return Err(E::from(StoreError::Locked));
+                    };
+                    if started.elapsed() >= self.patience {
+                        return Err(E::from(StoreError::LockedBy(writer.describe())));
+                    }
+                    if told.is_none_or(|t| t.elapsed() >= Duration::from_secs(10)) {
+                        if let Some(say) = self.on_wait {
+                            say(&format!("waiting for {}…", writer.describe()));
+                        }
+                        told = Some(std::time::Instant::now());
+                    }
+                }
+                Err(e) => return Err(E::from(StoreError::from(e))),
+            }
+        };
         let out = f(&tx)?;
         tx.commit().map_err(|e| E::from(StoreError::from(e)))?;
         Ok(out)
+    }
+
+    /// [`Db::write`] for a long write (an import): while it runs, other
+    /// processes that want to write are told what they wait for and by
+    /// whom (`<database>-writer`), and wait for it instead of giving up.
+    pub fn write_announced<T, E>(
+        &mut self,
+        what: &str,
+        operator: &str,
+        f: impl FnOnce(&Transaction) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        let file = Writer::file(&self.path);
+        let line = |s: &str| s.replace(['\n', '\r'], " ");
+        let text = format!(
+            "{}\n{}\n{}\n{}\n",
+            std::process::id(),
+            now(),
+            line(operator),
+            line(what)
+        );
+        self.write(|tx| {
+            // Announced once the lock is held. Best effort: a directory we
+            // cannot write to only loses the notice.
+            let _guard = fs::write(&file, text).ok().map(|_| Announcement(file));
+            f(tx)
+        })
     }
 }
 

@@ -138,16 +138,23 @@ pub fn apply(
     // Even when the reader found errors, the rows it could read are tried
     // (in a transaction that is then rolled back), so that every problem of
     // the file is reported at once, those of its references too.
-    in_one_transaction(db, &bundle.source, &bundle.issues, dry_run, |tx| {
-        let mut ap = Applier::new(tx, operator, today)?;
-        ap.run(bundle)?;
-        Ok(Written {
-            counts: ap.counts,
-            issues: ap.issues,
-            audit: ap.audit,
-            departures: ap.departures,
-        })
-    })
+    in_one_transaction(
+        db,
+        operator,
+        &bundle.source,
+        &bundle.issues,
+        dry_run,
+        |tx| {
+            let mut ap = Applier::new(tx, operator, today)?;
+            ap.run(bundle)?;
+            Ok(Written {
+                counts: ap.counts,
+                issues: ap.issues,
+                audit: ap.audit,
+                departures: ap.departures,
+            })
+        },
+    )
 }
 
 /// What an import's writer did and found.
@@ -169,12 +176,14 @@ impl From<rusqlite::Error> for ImportError {
 /// and this is not a dry run; the report names everything found.
 pub(crate) fn in_one_transaction(
     db: &mut Db,
+    operator: &str,
     source: &str,
     read_issues: &[Issue],
     dry_run: bool,
     write: impl FnOnce(&Conn) -> Result<Written, ImportError>,
 ) -> Result<ImportReport, ImportError> {
-    let res = db.write(|tx| {
+    let what = format!("the import of {source}");
+    let res = db.write_announced(&what, operator, |tx| {
         let w = write(tx).map_err(Outcome::Failed)?;
         let mut issues = read_issues.to_vec();
         issues.extend(w.issues);

@@ -1121,7 +1121,7 @@ pub fn apply(
 ) -> Result<ImportReport, ImportError> {
     // As the roster's import: the rows that could be read are tried too,
     // so that every problem is reported at once.
-    in_one_transaction(db, &b.source, &b.issues, dry_run, |tx| {
+    in_one_transaction(db, operator, &b.source, &b.issues, dry_run, |tx| {
         let mut w = Writer::new(tx, operator)?;
         w.run(b)?;
         Ok(Written {
