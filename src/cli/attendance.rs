@@ -138,6 +138,8 @@ pub enum AttendanceCommand {
         /// Teach the lesson (--lesson) online or in class (distance teaching).
         #[arg(long, value_enum, requires = "lesson", conflicts_with_all = ["student", "code", "present", "clear", "comment"])]
         mode: Option<ModeArg>,
+        #[command(flatten)]
+        replace: crate::cli::input::ReplaceArgs,
     },
     /// Give a reason for a student's absences on a day (all of that day's
     /// lessons with no reason given at once); without --student, list the
@@ -725,6 +727,7 @@ pub fn run(args: AttendanceArgs, db: Db, operator: &str) -> anyhow::Result<u8> {
             clear,
             comment,
             mode,
+            replace,
         } => {
             let class = find_class(&c, &class)?;
             let date = date_or_working(&c, date.as_deref())?;
@@ -815,6 +818,20 @@ pub fn run(args: AttendanceArgs, db: Db, operator: &str) -> anyhow::Result<u8> {
                 }
                 // A timetable lesson without a record gets one now.
                 let (lesson_id, mut ids) = att::record_lesson(tx, operator, &lesson)?;
+                // A code someone else gave is not replaced unseen.
+                let now = store::attendance::entry(tx, lesson_id, sid)?
+                    .map(|(_, c)| c.code)
+                    .unwrap_or_default();
+                let new = code.as_ref().map_or(String::new(), |c| c.code.clone());
+                if code.is_some() || present || clear {
+                    let last = store::audit::cell_changed_since(tx, 0, lesson_id, sid)?;
+                    replace.expect().check(
+                        &format!("{name}'s attendance at lesson {no} of {date}"),
+                        (&now, &new),
+                        operator,
+                        last.as_ref().map(|e| (e.operator.as_str(), e.at.as_str())),
+                    )?;
+                }
                 if present || clear {
                     ids.extend(att::clear(tx, operator, working, lesson_id, sid)?);
                     if present {

@@ -73,6 +73,7 @@ pub fn date_value(s: &str) -> Result<NaiveDate, String> {
 
 /// The exit code of an error, one table for every command (README, "Exit
 /// codes"): the database cannot be opened 3; a database or file failure 4;
+/// a value that is not the one the command expected to replace 5;
 /// anything else is a refusal of what was asked (an unknown name, a bad
 /// date or value, what the rules refuse) 2.
 pub fn exit_code(e: &anyhow::Error) -> u8 {
@@ -83,10 +84,18 @@ pub fn exit_code(e: &anyhow::Error) -> u8 {
         if cause.is::<Refused>() {
             return exit::USAGE;
         }
-        if let Some(s) = cause.downcast_ref::<StoreError>() {
+        let store =
+            cause.downcast_ref::<StoreError>().or_else(|| match cause
+                .downcast_ref::<crate::service::journal::CellError>(
+            ) {
+                Some(crate::service::journal::CellError::Store(s)) => Some(s),
+                _ => None,
+            });
+        if let Some(s) = store {
             return match s {
                 StoreError::Invalid(_) | StoreError::NotFound(_) => exit::USAGE,
                 StoreError::Locked | StoreError::LockedBy(_) | StoreError::Sqlite(_) => exit::ERROR,
+                StoreError::Changed(_) => exit::CHANGED,
             };
         }
         if cause.is::<rusqlite::Error>()
@@ -187,5 +196,36 @@ mod tests {
         assert_eq!(exit_code(&io.context("writing")), exit::ERROR);
         let sql: anyhow::Error = StoreError::Sqlite(rusqlite::Error::InvalidQuery).into();
         assert_eq!(exit_code(&sql), exit::ERROR);
+    }
+}
+
+/// `--expect VALUE` / `--overwrite`: what a command that replaces a value
+/// expects to find there.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ReplaceArgs {
+    /// Replace the value only if it is now exactly this (as `show` prints
+    /// it; "" for empty). Without it a value already there is never
+    /// replaced (exit 5), unless --overwrite.
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        value_name = "VALUE",
+        conflicts_with = "overwrite"
+    )]
+    pub expect: Option<String>,
+    /// Replace whatever is there (recorded in the audit log, with the value
+    /// replaced).
+    #[arg(long)]
+    pub overwrite: bool,
+}
+
+impl ReplaceArgs {
+    pub fn expect(&self) -> crate::service::expect::Expect {
+        use crate::service::expect::Expect;
+        match (&self.expect, self.overwrite) {
+            (_, true) => Expect::Anything,
+            (Some(v), false) => Expect::Shown(v.clone()),
+            (None, false) => Expect::Empty,
+        }
     }
 }

@@ -105,6 +105,8 @@ pub enum JournalCommand {
         /// The comment a deferred "°" needs.
         #[arg(long)]
         comment: Option<String>,
+        #[command(flatten)]
+        replace: crate::cli::input::ReplaceArgs,
     },
     /// Set a student's final period grade (2–5, or na; "" clears it). The
     /// suggestion is kept beside it.
@@ -119,6 +121,8 @@ pub enum JournalCommand {
         student: String,
         #[arg(long, allow_hyphen_values = true)]
         grade: String,
+        #[command(flatten)]
+        replace: crate::cli::input::ReplaceArgs,
     },
     /// Fill in a lesson record: topic, homework, mode, who taught it, and
     /// the teaching log of an online lesson.
@@ -588,6 +592,7 @@ fn run_on(db: &mut Db, operator: &str, cmd: JournalCommand) -> anyhow::Result<u8
             intended,
             deadline,
             comment,
+            replace,
         } => {
             let ctx = context(db, &at.class, &at.subject)?;
             let year = year_period(&ctx)?;
@@ -618,6 +623,7 @@ fn run_on(db: &mut Db, operator: &str, cmd: JournalCommand) -> anyhow::Result<u8
                     .map(|d| parse_date("--deadline", d, year.starts_on))
                     .transpose()?,
                 comment,
+                expect: replace.expect(),
             };
             let written = db.write(|tx| svc::set_cell(tx, operator, lesson, sid, &input))?;
             println!(
@@ -642,6 +648,7 @@ fn run_on(db: &mut Db, operator: &str, cmd: JournalCommand) -> anyhow::Result<u8
             period: p,
             student,
             grade,
+            replace,
         } => {
             let ctx = context(db, &class, &subject)?;
             let period = period(&ctx, &p)?.clone();
@@ -649,6 +656,34 @@ fn run_on(db: &mut Db, operator: &str, cmd: JournalCommand) -> anyhow::Result<u8
             let view = svc::load(db.conn(), &ctx.class, &ctx.subject, &period, today)?;
             let sid = student_id(&view, &student)?;
             let ids = db.write(|tx| {
+                // A final grade someone else gave is not replaced unseen.
+                use rusqlite::OptionalExtension;
+                let (now, by, at): (Option<String>, Option<String>, Option<String>) = tx
+                    .query_row(
+                        "SELECT final, set_by, set_at FROM period_grade
+                         WHERE student_id = ?1 AND subject_id = ?2 AND period_id = ?3",
+                        rusqlite::params![sid, ctx.subject.id, period.id],
+                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                    )
+                    .optional()?
+                    .unwrap_or_default();
+                let name = view
+                    .students
+                    .iter()
+                    .find(|s| s.student_id == sid)
+                    .map_or("the student", |s| s.name.as_str());
+                replace.expect().check(
+                    &format!(
+                        "{name}'s final grade in {} for {}",
+                        ctx.subject.name, period.label
+                    ),
+                    (
+                        &now.unwrap_or_default(),
+                        final_grade.as_deref().unwrap_or(""),
+                    ),
+                    operator,
+                    by.as_deref().zip(at.as_deref()),
+                )?;
                 svc::set_final_grade(
                     tx,
                     operator,

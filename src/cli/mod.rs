@@ -36,6 +36,9 @@ pub mod exit {
     pub const DATABASE: u8 = 3;
     /// Anything else went wrong.
     pub const ERROR: u8 = 4;
+    /// Not saved: the value to replace is not the one the command expected
+    /// (someone else saved another; see `--expect` and `--overwrite`).
+    pub const CHANGED: u8 = 5;
 }
 
 #[derive(Debug, Parser)]

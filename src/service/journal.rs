@@ -15,6 +15,7 @@ use crate::domain::{
     Class, HomeworkKind, Id, Lesson, LessonMode, Period, PeriodKind, Subject, TeachingLog,
     TimetableSlot, YearStatus,
 };
+pub use crate::service::expect::Expect;
 use crate::store::curriculum::ControlForm;
 use crate::store::{self, Result};
 
@@ -689,6 +690,9 @@ pub struct CellInput {
     pub deadline: Option<NaiveDate>,
     /// The comment of a deferred `°`.
     pub comment: Option<String>,
+    /// What the writer saw in the cell: the write is refused
+    /// ([`store::StoreError::Changed`]) if the cell shows something else.
+    pub expect: Expect,
 }
 
 impl CellInput {
@@ -860,6 +864,23 @@ pub fn set_cell(
     // the cell's mark rows.
     let absent = marks.iter().any(|m| m.symbol == MarkSymbol::Absent);
     marks.retain(|m| m.symbol != MarkSymbol::Absent);
+    if input.expect != Expect::Anything {
+        let was_absent = store::attendance::entry(tx, lesson.id, student_id)?
+            .is_some_and(|(_, c)| c.category.is_absent());
+        let last = store::audit::cell_changed_since(tx, 0, lesson.id, student_id)?;
+        let name = store::people::student(tx, student_id)
+            .map(|s| s.full_name())
+            .unwrap_or_else(|_| format!("student {student_id}"));
+        input.expect.check(
+            &format!(
+                "{name}'s cell at the lesson of {}",
+                lesson.date.format("%d.%m.%Y")
+            ),
+            (&cell_text(was_absent, &old), &cell_text(absent, &marks)),
+            operator,
+            last.as_ref().map(|e| (e.operator.as_str(), e.at.as_str())),
+        )?;
+    }
     for m in &marks {
         if m.symbol == MarkSymbol::Pending && m.due_on.is_some_and(|d| d < lesson.date) {
             return Err(CellError::Refused(format!(

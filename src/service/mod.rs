@@ -4,6 +4,7 @@
 pub mod attendance;
 pub mod csv_safe;
 pub mod demo;
+pub mod expect;
 pub mod export;
 pub mod import;
 pub mod indicators;

@@ -87,6 +87,10 @@ pub enum StoreError {
     LockedBy(String),
     #[error("{0}")]
     Invalid(String),
+    /// Someone else's value is where the write expected another: nothing
+    /// was saved.
+    #[error("{0}")]
+    Changed(String),
     #[error("not found: {0}")]
     NotFound(String),
     #[error(transparent)]

@@ -1,0 +1,224 @@
+//! No command-line write replaces unseen what someone else saved: a value
+//! already there is replaced only with `--expect` (what the writer saw) or
+//! `--overwrite`, or when it is the writer's own; a refused write exits 5,
+//! names what is there, who saved it and how to replace it, and saves
+//! nothing.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn classbook(db: &Path, who: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_classbook"))
+        .args(args)
+        .arg("--db")
+        .arg(db)
+        .env_remove("CLASSBOOK_DB")
+        .env_remove("SUDO_USER")
+        .env("USER", who)
+        .output()
+        .expect("the binary runs")
+}
+
+fn demo() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("demo.sqlite");
+    let o = classbook(&path, "tester", &["demo"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    (dir, path)
+}
+
+fn a(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
+}
+
+fn run(db: &Path, who: &str, args: &[&str], code: i32) -> String {
+    let o = classbook(db, who, args);
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(o.status.code(), Some(code), "{who} {args:?}: {err}");
+    format!("{}{err}", String::from_utf8_lossy(&o.stdout))
+}
+
+const IVANOVA: &str = "Иванова";
+const NGUYEN: &str = "Nguyễn Thị Mai";
+
+/// `journal set-mark` of `student`'s cell in 5А's mathematics on
+/// 08.09.2025.
+fn cell_args<'a>(student: &'a str, marks: &'a str) -> Vec<&'a str> {
+    vec![
+        "journal",
+        "set-mark",
+        "--class",
+        "5А",
+        "--subject",
+        "Математика",
+        "--date",
+        "2025-09-08",
+        "--student",
+        student,
+        "--marks",
+        marks,
+    ]
+}
+
+fn cell(db: &Path, student: &str) -> String {
+    let grid = run(
+        db,
+        IVANOVA,
+        &[
+            "journal",
+            "show",
+            "--class",
+            "5А",
+            "--subject",
+            "Математика",
+            "--period",
+            "1 четверть",
+        ],
+        0,
+    );
+    let mut r = csv::Reader::from_reader(grid.as_bytes());
+    let headers = r.headers().unwrap().clone();
+    let col = headers
+        .iter()
+        .position(|h| h.starts_with("2025-09-08"))
+        .expect("the lesson of 08.09");
+    r.records()
+        .map(|x| x.unwrap())
+        .find(|x| &x[0] == student)
+        .unwrap_or_else(|| panic!("{student} in the grid"))[col]
+        .to_string()
+}
+
+/// A student of 5А whose cell at the lesson of 08.09.2025 is empty.
+fn empty_cell_student(db: &Path) -> String {
+    let grid = run(
+        db,
+        IVANOVA,
+        &[
+            "journal",
+            "show",
+            "--class",
+            "5А",
+            "--subject",
+            "Математика",
+            "--period",
+            "1 четверть",
+        ],
+        0,
+    );
+    let mut r = csv::Reader::from_reader(grid.as_bytes());
+    let headers = r.headers().unwrap().clone();
+    let col = headers
+        .iter()
+        .position(|h| h.starts_with("2025-09-08"))
+        .unwrap();
+    r.records()
+        .map(|x| x.unwrap())
+        .find(|x| x[col].is_empty())
+        .expect("an empty cell")[0]
+        .to_string()
+}
+
+#[test]
+fn a_mark_someone_else_saved_is_replaced_only_when_expected() {
+    let (_d, db) = demo();
+    let s = empty_cell_student(&db);
+    // An empty cell: anyone fills it.
+    run(&db, IVANOVA, &cell_args(&s, "5"), 0);
+    // Her own value: she corrects it without ceremony.
+    run(&db, IVANOVA, &cell_args(&s, "4"), 0);
+    // Someone else's value: refused, exit 5, saying what, who, how.
+    let said = run(&db, NGUYEN, &cell_args(&s, "3"), 5);
+    assert!(
+        said.contains(&format!(
+            "{s}'s cell at the lesson of 08.09.2025 holds «4» (set by {IVANOVA} at"
+        )),
+        "{said}"
+    );
+    assert!(said.contains("give --expect \"4\""), "{said}");
+    assert_eq!(cell(&db, &s), "4", "nothing was saved");
+    // The same value again is no replacement.
+    run(&db, NGUYEN, &cell_args(&s, "4"), 0);
+    // What she saw, said: replaced.
+    let mut args = cell_args(&s, "3");
+    args.extend(["--expect", "4"]);
+    run(&db, NGUYEN, &args, 0);
+    assert_eq!(cell(&db, &s), "3");
+    // A stale expectation (it is 3 now) is refused even for the writer.
+    let mut args = cell_args(&s, "2");
+    args.extend(["--expect", "4"]);
+    let said = run(&db, NGUYEN, &args, 5);
+    assert!(said.contains("you expected «4»"), "{said}");
+    assert_eq!(cell(&db, &s), "3");
+    // Clearing someone else's cell is a replacement too.
+    run(&db, IVANOVA, &cell_args(&s, ""), 5);
+    // An explicit overwrite.
+    let mut args = cell_args(&s, "5");
+    args.push("--overwrite");
+    run(&db, IVANOVA, &args, 0);
+    assert_eq!(cell(&db, &s), "5");
+    // --expect and --overwrite together make no sense.
+    let mut args = cell_args(&s, "2");
+    args.extend(["--expect", "5", "--overwrite"]);
+    run(&db, IVANOVA, &args, 2);
+}
+
+#[test]
+fn an_attendance_code_and_a_final_grade_are_guarded_the_same_way() {
+    let (_d, db) = demo();
+    let s = empty_cell_student(&db);
+    let set = |code: &[&str]| -> Vec<String> {
+        let mut v: Vec<String> = [
+            "attendance",
+            "set",
+            "--class",
+            "5А",
+            "--date",
+            "2025-09-08",
+            "--lesson",
+            "1",
+            "--student",
+            &s,
+        ]
+        .iter()
+        .map(|x| x.to_string())
+        .collect();
+        v.extend(code.iter().map(|x| x.to_string()));
+        v
+    };
+    run(&db, IVANOVA, &a(&set(&["--code", "Б"])), 0);
+    let said = run(&db, NGUYEN, &a(&set(&["--present"])), 5);
+    assert!(said.contains("holds «Б»"), "{said}");
+    run(&db, NGUYEN, &a(&set(&["--present", "--expect", "Б"])), 0);
+
+    let fin = |grade: &str, more: &[&str]| -> Vec<String> {
+        let mut v: Vec<String> = [
+            "journal",
+            "set-final",
+            "--class",
+            "5А",
+            "--subject",
+            "Математика",
+            "--period",
+            "1 четверть",
+            "--student",
+            &s,
+            "--grade",
+            grade,
+        ]
+        .iter()
+        .map(|x| x.to_string())
+        .collect();
+        v.extend(more.iter().map(|x| x.to_string()));
+        v
+    };
+    // The demo may already hold a final grade: start from a known one.
+    run(&db, IVANOVA, &a(&fin("4", &["--overwrite"])), 0);
+    let said = run(&db, NGUYEN, &a(&fin("5", &[])), 5);
+    assert!(
+        said.contains("final grade in Математика for 1 четверть holds «4»"),
+        "{said}"
+    );
+    run(&db, NGUYEN, &a(&fin("5", &["--expect", "4"])), 0);
+    run(&db, IVANOVA, &a(&fin("3", &["--overwrite"])), 0);
+}
