@@ -403,8 +403,13 @@ fn as_schema_5(db: &Db) -> [(Id, Id); 5] {
         mark(c, "Н");
     }
     mark(beside_mark, "5");
-    conn.execute_batch("DROP TABLE absence_conflict; PRAGMA user_version = 5;")
-        .expect("back to schema 5");
+    conn.execute_batch(
+        "DROP TABLE absence_conflict;
+         DROP TRIGGER audit_log_no_change; DROP TRIGGER audit_log_no_removal;
+         ALTER TABLE audit_log DROP COLUMN hash;
+         PRAGMA user_version = 5;",
+    )
+    .expect("back to schema 5");
     [agreeing, present, not_taken, remote, beside_mark]
 }
 

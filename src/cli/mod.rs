@@ -435,6 +435,17 @@ fn check_text(path: &Path, r: &store::check::CheckReport, sum: Option<u64>) -> S
             let _ = writeln!(out, "  {v}");
         }
     }
+    if r.audit_chain.is_empty() {
+        let _ = writeln!(out, "audit log      ok (every entry matches its seal)");
+    } else {
+        let _ = writeln!(
+            out,
+            "audit log      CHANGED after it was written (someone edited the file):"
+        );
+        for l in &r.audit_chain {
+            let _ = writeln!(out, "  {l}");
+        }
+    }
     if let Some(sum) = sum {
         let _ = writeln!(out, "checksum       {sum:016x}");
     }

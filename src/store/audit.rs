@@ -30,20 +30,179 @@ pub fn record(
     old: Option<&Value>,
     new: Option<&Value>,
 ) -> Result<i64> {
+    let (prev_id, prev_hash): (i64, Option<String>) = conn
+        .prepare_cached("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
+        .unwrap_or((0, None));
+    let fields = Sealed {
+        id: prev_id + 1,
+        at: now(),
+        operator: operator.to_string(),
+        action: action.to_string(),
+        entity: entity.to_string(),
+        entity_key: entity_key.to_string(),
+        old_value: old.map(Value::to_string),
+        new_value: new.map(Value::to_string),
+    };
+    let hash = fields.hash(prev_hash.as_deref());
     let mut stmt = conn.prepare_cached(
-        "INSERT INTO audit_log (at, operator, action, entity, entity_key, old_value, new_value)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO audit_log (id, at, operator, action, entity, entity_key, old_value, new_value, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?;
     stmt.execute(params![
-        now(),
-        operator,
-        action,
-        entity,
-        entity_key,
-        old.map(Value::to_string),
-        new.map(Value::to_string)
+        fields.id,
+        fields.at,
+        fields.operator,
+        fields.action,
+        fields.entity,
+        fields.entity_key,
+        fields.old_value,
+        fields.new_value,
+        hash
     ])?;
-    Ok(conn.last_insert_rowid())
+    Ok(fields.id)
+}
+
+/// The fields of an entry its hash covers (all but `undo_of`, a link set
+/// just after).
+struct Sealed {
+    id: i64,
+    at: String,
+    operator: String,
+    action: String,
+    entity: String,
+    entity_key: String,
+    old_value: Option<String>,
+    new_value: Option<String>,
+}
+
+impl Sealed {
+    /// SHA-256 of the previous entry's hash and this entry's fields, in hex.
+    fn hash(&self, prev: Option<&str>) -> String {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        let mut field = |s: Option<&str>| {
+            // Length-prefixed, so that no two entries hash the same input.
+            match s {
+                None => h.update(b"-"),
+                Some(s) => {
+                    h.update(s.len().to_string().as_bytes());
+                    h.update(b":");
+                    h.update(s.as_bytes());
+                }
+            }
+        };
+        field(prev);
+        field(Some(&self.id.to_string()));
+        field(Some(&self.at));
+        field(Some(&self.operator));
+        field(Some(&self.action));
+        field(Some(&self.entity));
+        field(Some(&self.entity_key));
+        field(self.old_value.as_deref());
+        field(self.new_value.as_deref());
+        h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    fn read(r: &rusqlite::Row) -> rusqlite::Result<(Sealed, Option<String>)> {
+        Ok((
+            Sealed {
+                id: r.get(0)?,
+                at: r.get(1)?,
+                operator: r.get(2)?,
+                action: r.get(3)?,
+                entity: r.get(4)?,
+                entity_key: r.get(5)?,
+                old_value: r.get(6)?,
+                new_value: r.get(7)?,
+            },
+            r.get(8)?,
+        ))
+    }
+}
+
+const SEALED_COLS: &str =
+    "id, at, operator, action, entity, entity_key, old_value, new_value, hash";
+
+/// The triggers that keep the log append-only: an entry's fields cannot be
+/// changed (only the `undo_of` link is set, once) nor the entry removed.
+/// Someone with the file and sqlite3 can drop them; the hash chain then
+/// still tells (`verify`).
+const APPEND_ONLY: &str = "
+CREATE TRIGGER audit_log_no_change BEFORE UPDATE OF id, at, operator, action, entity,
+    entity_key, old_value, new_value, hash ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: an entry cannot be changed'); END;
+CREATE TRIGGER audit_log_no_removal BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: an entry cannot be removed'); END;
+";
+
+/// Seal the entries an older classbook wrote (in id order), then make the
+/// log append-only: the migration to the hash chain.
+pub fn seal_existing(conn: &Connection) -> Result<()> {
+    let rows: Vec<(Sealed, Option<String>)> = conn
+        .prepare(&format!("SELECT {SEALED_COLS} FROM audit_log ORDER BY id"))?
+        .query_map([], Sealed::read)?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut prev: Option<String> = None;
+    let mut update = conn.prepare("UPDATE audit_log SET hash = ?2 WHERE id = ?1")?;
+    for (e, _) in rows {
+        let h = e.hash(prev.as_deref());
+        update.execute(params![e.id, h])?;
+        prev = Some(h);
+    }
+    conn.execute_batch(APPEND_ONLY)?;
+    Ok(())
+}
+
+/// Check the hash chain: every entry's hash must be that of its fields and
+/// the entry before it. Returns what is wrong, first problems first (at
+/// most `limit` lines, then a count): an entry changed, removed or
+/// inserted afterwards breaks the chain from there on.
+pub fn verify(conn: &Connection, limit: usize) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare(&format!("SELECT {SEALED_COLS} FROM audit_log ORDER BY id"))?;
+    let mut rows = stmt.query([])?;
+    let mut prev: Option<String> = None;
+    let mut prev_id = 0;
+    let mut problems = vec![];
+    let mut more = 0;
+    while let Some(r) = rows.next()? {
+        let (e, stored) = Sealed::read(r)?;
+        let what = if e.id != prev_id + 1 && prev_id > 0 {
+            Some(if e.id == prev_id + 2 {
+                format!(
+                    "entry {} is missing (removed after it was written)",
+                    prev_id + 1
+                )
+            } else {
+                format!(
+                    "entries {}–{} are missing (removed after they were written)",
+                    prev_id + 1,
+                    e.id - 1
+                )
+            })
+        } else if stored.as_deref() != Some(e.hash(prev.as_deref()).as_str()) {
+            Some(format!(
+                "entry {} ({} by {} at {}) does not match its seal: changed after it was written",
+                e.id, e.action, e.operator, e.at
+            ))
+        } else {
+            None
+        };
+        if let Some(w) = what {
+            if problems.len() < limit {
+                problems.push(w);
+            } else {
+                more += 1;
+            }
+        }
+        prev = stored;
+        prev_id = e.id;
+    }
+    if more > 0 {
+        problems.push(format!("… and {more} more"));
+    }
+    Ok(problems)
 }
 
 /// Link an entry to the entry it undid.

@@ -14,6 +14,9 @@ pub struct CheckReport {
     pub tables: Vec<(String, i64)>,
     /// Tables whose rows could not be counted (a damaged page), with why.
     pub unreadable: Vec<String>,
+    /// Entries of the audit log changed, removed or inserted after they were
+    /// written (its hash chain broken), or why it could not be checked.
+    pub audit_chain: Vec<String>,
 }
 
 impl CheckReport {
@@ -22,6 +25,7 @@ impl CheckReport {
             && self.integrity == ["ok"]
             && self.foreign_key_violations.is_empty()
             && self.unreadable.is_empty()
+            && self.audit_chain.is_empty()
     }
 }
 
@@ -65,7 +69,14 @@ pub fn run(conn: &Connection) -> Result<CheckReport> {
             }
         }
     }
+    let audit_chain = if schema_version >= 7 {
+        super::audit::verify(conn, 5)
+            .unwrap_or_else(|e| vec![format!("the audit log could not be read: {e}")])
+    } else {
+        vec![]
+    };
     Ok(CheckReport {
+        audit_chain,
         schema_version,
         supported_version: migrate::latest(),
         integrity,

@@ -13,11 +13,17 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_status_keys.sql"),
     include_str!("migrations/0005_online.sql"),
     include_str!("migrations/0006_absence_one_record.sql"),
+    include_str!("migrations/0007_audit_chain.sql"),
 ];
 
 /// The migration after which the written works of `data/control_forms.csv`
 /// are marked (`reference::set_written_forms`).
 const WRITTEN_FORMS: i64 = 3;
+
+/// The migration after which the audit log is a hash chain: the entries
+/// already there are sealed and the log made append-only
+/// (`audit::seal_existing`).
+const AUDIT_CHAIN: i64 = 7;
 
 /// A migration that rebuilds a table others refer to says so with this
 /// line: it runs with foreign keys off (SQLite's table-rebuild procedure;
@@ -71,6 +77,9 @@ fn step(conn: &mut Connection) -> Result<()> {
     }
     if version + 1 == WRITTEN_FORMS {
         reference::set_written_forms(&tx, reference::CONTROL_FORMS_CSV)?;
+    }
+    if version + 1 == AUDIT_CHAIN {
+        super::audit::seal_existing(&tx)?;
     }
     if sql.contains(FOREIGN_KEYS_OFF) {
         let broken: i64 =
