@@ -94,7 +94,10 @@ pub fn exit_code(e: &anyhow::Error) -> u8 {
         if let Some(s) = store {
             return match s {
                 StoreError::Invalid(_) | StoreError::NotFound(_) => exit::USAGE,
-                StoreError::Locked | StoreError::LockedBy(_) | StoreError::Sqlite(_) => exit::ERROR,
+                StoreError::Locked
+                | StoreError::LockedBy(_)
+                | StoreError::Damaged(_)
+                | StoreError::Sqlite(_) => exit::ERROR,
                 StoreError::Changed(_) => exit::CHANGED,
             };
         }

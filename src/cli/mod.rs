@@ -322,6 +322,13 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Some(Command::Check { format, checksum }) => {
             let db = store::open(&db_path, &crate::cli::open_options())?;
             let report = store::check::run(db.conn())?;
+            // Writes are refused while the file is known damaged, and
+            // allowed again once it checks out whole.
+            if report.integrity == ["ok"] && report.unreadable.is_empty() {
+                store::mark_damaged(&db_path, None);
+            } else {
+                store::mark_damaged(&db_path, Some("found by classbook check"));
+            }
             let sum = if checksum {
                 Some(demo::checksum(db.conn())?)
             } else {

@@ -85,6 +85,12 @@ pub enum StoreError {
     Locked,
     #[error("the database is busy with {0}; nothing was saved, try again when it has finished")]
     LockedBy(String),
+    /// The file is damaged (found by `check` or by a read or write that met
+    /// a damaged page): writes are refused until it checks out again.
+    #[error(
+        "the database file is damaged ({0}); nothing was saved: run `classbook check` for the details and restore the latest backup"
+    )]
+    Damaged(String),
     #[error("{0}")]
     Invalid(String),
     /// Someone else's value is where the write expected another: nothing
@@ -221,6 +227,54 @@ fn process_lives(pid: u32) -> bool {
 #[cfg(not(unix))]
 fn process_lives(_pid: u32) -> bool {
     true
+}
+
+/// `<database>-damaged`: written when the file is found damaged (by `check`,
+/// or a statement that met a damaged page), removed when `check` finds it
+/// whole again. While it is there every write is refused: a damaged file is
+/// read (to see what can be saved) but not written to.
+pub fn damaged_marker(db: &Path) -> PathBuf {
+    let mut name = db.as_os_str().to_os_string();
+    name.push("-damaged");
+    PathBuf::from(name)
+}
+
+/// Note (or clear, with `None`) that the database at `db` is damaged.
+pub fn mark_damaged(db: &Path, why: Option<&str>) {
+    let marker = damaged_marker(db);
+    match why {
+        Some(why) => {
+            let _ = fs::write(&marker, format!("{}\n{why}\n", now()));
+        }
+        None => {
+            let _ = fs::remove_file(&marker);
+        }
+    }
+}
+
+/// Whether the database at `db` is known damaged, and why.
+pub fn known_damage(db: &Path) -> Option<String> {
+    let text = fs::read_to_string(damaged_marker(db)).ok()?;
+    let mut lines = text.lines();
+    let at = lines.next().unwrap_or_default();
+    let why = lines.next().unwrap_or("damaged");
+    Some(format!("{why}; found at {at}"))
+}
+
+/// After a failed statement: whether SQLite's last error on `conn` was a
+/// damaged page.
+fn corrupt_now(conn: &Connection) -> bool {
+    // SAFETY: reads the connection's last error code; no other thread uses
+    // this connection.
+    let code = unsafe { rusqlite::ffi::sqlite3_errcode(conn.handle()) };
+    code & 0xff == rusqlite::ffi::SQLITE_CORRUPT || code & 0xff == rusqlite::ffi::SQLITE_NOTADB
+}
+
+fn is_corrupt(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase)
+    )
 }
 
 /// Removes the `-writer` announcement when the long write ends, however it
@@ -442,6 +496,9 @@ impl Db {
     where
         E: From<StoreError>,
     {
+        if let Some(why) = known_damage(&self.path) {
+            return Err(E::from(StoreError::Damaged(why)));
+        }
         let started = std::time::Instant::now();
         let mut told: Option<std::time::Instant> = None;
         // Say at once what the write will wait for (the busy timeout alone
@@ -475,8 +532,19 @@ impl Db {
                 Err(e) => return Err(E::from(StoreError::from(e))),
             }
         };
-        let out = f(&tx)?;
-        tx.commit().map_err(|e| E::from(StoreError::from(e)))?;
+        let out = f(&tx);
+        // A write that met a damaged page marks the file (the error itself
+        // reached `f`'s caller as it was).
+        if out.is_err() && corrupt_now(&tx) {
+            mark_damaged(&self.path, Some("a write met a damaged page"));
+        }
+        let out = out?;
+        tx.commit().map_err(|e| {
+            if is_corrupt(&e) {
+                mark_damaged(&self.path, Some("a write met a damaged page"));
+            }
+            E::from(StoreError::from(e))
+        })?;
         Ok(out)
     }
 
