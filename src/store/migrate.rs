@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_status_keys.sql"),
     include_str!("migrations/0005_online.sql"),
     include_str!("migrations/0006_absence_one_record.sql"),
+    include_str!("migrations/0007_roles.sql"),
 ];
 
 /// The migration after which the written works of `data/control_forms.csv`

@@ -8,6 +8,7 @@
 //! several writes compose into one transaction begun IMMEDIATE by
 //! [`Db::write`].
 
+pub mod access;
 pub mod attendance;
 pub mod audit;
 pub mod check;
@@ -87,6 +88,9 @@ pub enum StoreError {
     Invalid(String),
     #[error("not found: {0}")]
     NotFound(String),
+    /// The operator may not make this change (nothing was saved).
+    #[error("not allowed: {0}")]
+    NotPermitted(String),
     #[error(transparent)]
     Sqlite(rusqlite::Error),
 }
@@ -143,6 +147,9 @@ impl Default for OpenOptions {
 pub struct Db {
     conn: Connection,
     path: PathBuf,
+    /// Whose permissions every write is checked against (the process's
+    /// operating-system user until [`Db::set_who`] says otherwise).
+    who: access::Who,
 }
 
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
@@ -267,6 +274,7 @@ pub fn open(path: &Path, opts: &OpenOptions) -> Result<Db, OpenError> {
     let mut db = Db {
         conn,
         path: path.to_path_buf(),
+        who: access::Who::current(),
     };
     migrate::apply(&mut db.conn).map_err(|e| match e {
         StoreError::Locked => OpenError::Locked(path.to_path_buf()),
@@ -337,8 +345,22 @@ impl Db {
             .query_row("PRAGMA data_version", [], |r| r.get(0))?)
     }
 
+    /// Whose permissions the writes are checked against.
+    pub fn who(&self) -> &access::Who {
+        &self.who
+    }
+
+    /// Check the writes against `who`'s permissions from now on.
+    pub fn set_who(&mut self, who: access::Who) {
+        self.who = who;
+    }
+
     /// Run `f` in one write transaction begun IMMEDIATE: it either commits
-    /// whole or leaves the database as it was.
+    /// whole or leaves the database as it was. Before it commits, the
+    /// changes it recorded in the audit log are checked against the
+    /// operator's permissions ([`access::check`]); a change they do not
+    /// allow rolls the whole transaction back with
+    /// [`StoreError::NotPermitted`].
     pub fn write<T, E>(&mut self, f: impl FnOnce(&Transaction) -> Result<T, E>) -> Result<T, E>
     where
         E: From<StoreError>,
@@ -347,7 +369,11 @@ impl Db {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| E::from(StoreError::from(e)))?;
+        let since = audit::last_id(&tx).map_err(E::from)?;
+        let changes = tx.total_changes();
         let out = f(&tx)?;
+        let changed = tx.total_changes() != changes;
+        access::check(&tx, &self.who, &self.path, since, changed).map_err(E::from)?;
         tx.commit().map_err(|e| E::from(StoreError::from(e)))?;
         Ok(out)
     }
