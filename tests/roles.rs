@@ -685,3 +685,177 @@ fn in_the_tui_a_refused_mark_says_who_may_on_the_status_line_and_saves_nothing()
         MarkCell::Marks("5".into())
     );
 }
+
+/// Run a command line as `login` (`--as`).
+fn exit_as(path: &Path, login: &str, args: &[String]) -> Output {
+    let mut all = vec!["--as".to_string(), login.to_string()];
+    all.extend(args.iter().cloned());
+    let all: Vec<&str> = all.iter().map(String::as_str).collect();
+    classbook(path, &all)
+}
+
+#[test]
+fn a_teacher_who_has_left_holds_nothing() {
+    let s = school();
+    let (_dir, path) = copy(s);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute("UPDATE staff SET active = 0 WHERE login = ?1", [&s.teacher])
+        .unwrap();
+    drop(conn);
+    let o = exit_as(&path, &s.teacher, &write_args(s, "mark"));
+    assert_eq!(o.status.code(), Some(5), "{}", err(&o));
+    assert!(err(&o).contains("has no role here"), "{}", err(&o));
+}
+
+#[test]
+fn a_substitute_edits_the_lesson_they_taught_and_no_other() {
+    let s = school();
+    let (_dir, path) = copy(s);
+    // The other teacher taught 7А physics on that day instead.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let lesson: i64 = conn
+        .query_row(
+            "SELECT l.id FROM lesson l JOIN class c ON c.id = l.class_id
+             JOIN subject s ON s.id = l.subject_id
+             WHERE c.name = '7А' AND s.name = 'Физика' AND l.date = ?1",
+            [DATE],
+            |r| r.get(0),
+        )
+        .unwrap();
+    conn.execute(
+        "UPDATE lesson SET taught_by_id = (SELECT id FROM staff WHERE login = ?1) WHERE id = ?2",
+        rusqlite::params![s.other, lesson],
+    )
+    .unwrap();
+    drop(conn);
+    let o = exit_as(&path, &s.other, &write_args(s, "mark"));
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    // ... but not the final grades of a class they do not teach.
+    let o = exit_as(&path, &s.other, &write_args(s, "final grade"));
+    assert_eq!(o.status.code(), Some(5), "{}", err(&o));
+    assert!(
+        err(&o).contains("only the subject teacher ("),
+        "{}",
+        err(&o)
+    );
+}
+
+#[test]
+fn the_subject_teacher_marks_absent_but_gives_no_reason() {
+    let s = school();
+    let (_dir, path) = copy(s);
+    let code = |c: &str| {
+        let mut a = write_args(s, "attendance code");
+        *a.last_mut().unwrap() = c.to_string();
+        a
+    };
+    // Н (reason not given) and О (exempt): the teacher's.
+    for c in ["Н", "О"] {
+        let o = exit_as(&path, &s.teacher, &code(c));
+        assert_eq!(o.status.code(), Some(0), "{c}: {}", err(&o));
+    }
+    // Б (illness) is a reason: the class teacher's.
+    let o = exit_as(&path, &s.teacher, &code("Б"));
+    assert_eq!(o.status.code(), Some(5), "{}", err(&o));
+    assert!(
+        err(&o).contains("only the class teacher of 7А"),
+        "{}",
+        err(&o)
+    );
+    let o = exit_as(&path, &s.class_teacher, &code("Б"));
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    // ... and once given, the subject teacher cannot take it back either.
+    let o = exit_as(&path, &s.teacher, &code("О"));
+    assert_eq!(o.status.code(), Some(5), "{}", err(&o));
+}
+
+#[test]
+fn a_teacher_cannot_take_over_someone_elses_lesson() {
+    let s = school();
+    let (_dir, path) = copy(s);
+    let mut db = store::open(&path, &OpenOptions::default()).unwrap();
+    let (lesson, other_id): (i64, i64) = db
+        .conn()
+        .query_row(
+            "SELECT l.id, (SELECT id FROM staff WHERE login = ?2) FROM lesson l
+             JOIN class c ON c.id = l.class_id JOIN subject s ON s.id = l.subject_id
+             WHERE c.name = '7А' AND s.name = 'Физика' AND l.date = ?1",
+            rusqlite::params![DATE, s.other],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let hand_over = |db: &mut store::Db, field: &str| {
+        db.write(|tx| {
+            let key = serde_json::json!({ "id": lesson })
+                .as_object()
+                .unwrap()
+                .clone();
+            let mut row = serde_json::Map::new();
+            row.insert(field.into(), serde_json::json!(other_id));
+            audit::write_row(tx, "x", "lesson.set", "lesson", &key, Some(&row))
+        })
+    };
+    db.set_who(Who::login(s.other.as_str()));
+    for field in ["teacher_id", "taught_by_id"] {
+        let e = hand_over(&mut db, field).unwrap_err();
+        assert!(matches!(e, StoreError::NotPermitted(_)), "{field}: {e}");
+    }
+    // The deputy head may (a substitution arranged afterwards).
+    db.set_who(Who::login(DEPUTY));
+    assert!(hand_over(&mut db, "taught_by_id").unwrap().is_some());
+    // ... and then the substitute may write that lesson.
+    db.set_who(Who::login(s.other.as_str()));
+    let topic = db.write(|tx| {
+        let key = serde_json::json!({ "id": lesson })
+            .as_object()
+            .unwrap()
+            .clone();
+        let mut row = serde_json::Map::new();
+        row.insert("topic".into(), serde_json::json!("Сила трения"));
+        audit::write_row(tx, "x", "lesson.set", "lesson", &key, Some(&row))
+    });
+    assert!(topic.unwrap().is_some());
+}
+
+#[test]
+fn a_file_without_grants_is_administered_by_its_owner_and_root_and_teachers_keep_their_journals() {
+    let s = school();
+    let (_dir, path) = copy(s);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute("DELETE FROM user_role", []).unwrap();
+    let owner = access::file_owner(&path).expect("the file has an owner");
+    for (login, admin) in [(owner.as_str(), true), ("root", true), (NOBODY, false)] {
+        let r = access::rights(&conn, login, &path).unwrap();
+        assert_eq!(r.admin, admin, "{login}");
+    }
+    let r = access::rights(&conn, &s.teacher, &path).unwrap();
+    assert!(!r.admin && !r.deputy && !r.viewer && r.staff.is_some());
+    drop(conn);
+    ok(
+        &path,
+        &write_args(s, "settings")
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
+    let o = exit_as(&path, &s.teacher, &write_args(s, "mark"));
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    // (another mark: the same one again changes nothing and is no write)
+    let mut four = write_args(s, "mark");
+    *four.last_mut().unwrap() = "4".into();
+    let o = exit_as(&path, NOBODY, &four);
+    assert_eq!(o.status.code(), Some(5), "{}", err(&o));
+}
+
+#[test]
+fn the_operator_is_recorded_as_who_acts_for_whom() {
+    assert_eq!(Who::login("Иванова").operator(), "Иванова");
+    let me = Who {
+        login: "root".into(),
+        real: None,
+        sudo_by: Some("nguyen".into()),
+    };
+    assert_eq!(me.operator(), "nguyen via sudo");
+    assert_eq!(me.acting_as("王芳").operator(), "nguyen via sudo as 王芳");
+    assert_eq!(me.acting_as("王芳").real.as_deref(), Some("root"));
+}

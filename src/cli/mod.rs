@@ -49,7 +49,11 @@ pub mod exit {
 #[command(
     name = "classbook",
     version,
-    about = "A school's class journals, attendance, training and plan indicators, in the terminal"
+    about = "A school's class journals, attendance, training and plan indicators, in the terminal",
+    after_help = "Changes are made as the operating-system user, with the roles that user holds \
+                  (administrator, deputy head, teacher, class teacher, training lead, viewer): \
+                  see `classbook help users`. A change the role does not allow saves nothing \
+                  and exits 5; --as by someone who is not an administrator exits 6."
 )]
 pub struct Cli {
     /// The database file (default: the user's data directory).

@@ -205,7 +205,8 @@ pub fn rights(conn: &Connection, login: &str, path: &Path) -> Result<Rights> {
     };
     let staff: Option<(Id, String, String, Option<String>)> = conn
         .prepare_cached(
-            "SELECT id, family_name, given_name, patronymic FROM staff WHERE login = ?1",
+            "SELECT id, family_name, given_name, patronymic FROM staff
+             WHERE login = ?1 AND active = 1",
         )?
         .query_row([login], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
