@@ -403,8 +403,10 @@ fn as_schema_5(db: &Db) -> [(Id, Id); 5] {
         mark(c, "Н");
     }
     mark(beside_mark, "5");
-    conn.execute_batch("DROP TABLE absence_conflict; PRAGMA user_version = 5;")
-        .expect("back to schema 5");
+    conn.execute_batch(
+        "DROP TABLE absence_conflict; DROP TABLE user_role; PRAGMA user_version = 5;",
+    )
+    .expect("back to schema 5");
     [agreeing, present, not_taken, remote, beside_mark]
 }
 

@@ -859,3 +859,68 @@ fn the_operator_is_recorded_as_who_acts_for_whom() {
     assert_eq!(me.acting_as("王芳").operator(), "nguyen via sudo as 王芳");
     assert_eq!(me.acting_as("王芳").real.as_deref(), Some("root"));
 }
+
+#[test]
+fn the_device_census_is_the_class_teachers_and_a_change_that_names_no_lesson_a_deputys() {
+    let s = school();
+    let (_dir, path) = copy(s);
+    let mut db = store::open(&path, &OpenOptions::default()).unwrap();
+    let (student, year): (i64, i64) = db
+        .conn()
+        .query_row(
+            "SELECT e.student_id, c.year_id FROM enrolment e JOIN class c ON c.id = e.class_id
+             WHERE c.name = '7А' ORDER BY e.student_id LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let census = |db: &mut store::Db, internet: i64| {
+        db.write(|tx| {
+            let key = serde_json::json!({ "student_id": student, "year_id": year });
+            let mut row = key.as_object().unwrap().clone();
+            for (k, v) in [
+                ("taken_on", serde_json::json!("2025-12-01")),
+                ("computer", serde_json::json!(1)),
+                ("tablet", serde_json::json!(0)),
+                ("smartphone", serde_json::json!(1)),
+                ("tv", serde_json::json!(0)),
+                ("internet", serde_json::json!(internet)),
+            ] {
+                row.insert(k.into(), v);
+            }
+            audit::write_row(
+                tx,
+                "x",
+                "census.set",
+                "device_census",
+                key.as_object().unwrap(),
+                Some(&row),
+            )
+        })
+    };
+    db.set_who(Who::login(s.teacher.as_str()));
+    let e = census(&mut db, 1).unwrap_err();
+    assert!(
+        matches!(&e, StoreError::NotPermitted(m) if m.contains("only the class teacher (")),
+        "{e}"
+    );
+    db.set_who(Who::login(s.class_teacher.as_str()));
+    assert!(census(&mut db, 1).unwrap().is_some());
+    db.set_who(Who::login(DEPUTY));
+    assert!(census(&mut db, 0).unwrap().is_some());
+    // An entry of a journal table that names no lesson: not a teacher's.
+    let nameless = |db: &mut store::Db| {
+        db.write(|tx| {
+            audit::record(tx, "x", "mark.set", "mark", r#"{"id":1}"#, None, None)?;
+            Ok::<_, StoreError>(())
+        })
+    };
+    db.set_who(Who::login(s.teacher.as_str()));
+    let e = nameless(&mut db).unwrap_err();
+    assert!(
+        matches!(&e, StoreError::NotPermitted(m) if m.contains("it names no lesson")),
+        "{e}"
+    );
+    db.set_who(Who::login(DEPUTY));
+    nameless(&mut db).unwrap();
+}

@@ -323,6 +323,18 @@ const REASON_CATEGORIES: &[&str] = &["absent_excused", "absent_unexcused"];
 
 fn check_entry(conn: &Connection, r: &Rights, e: &Entry) -> Result<()> {
     let me = r.staff.as_ref().map(|(id, _)| *id);
+    // A change that does not say what it belongs to is not a teacher's.
+    let unplaced = |field: &str| {
+        if r.deputy {
+            Ok(())
+        } else {
+            Err(refused(
+                &r.login,
+                &describe(&e.action),
+                &format!("it names no {field}; only a deputy head or an administrator may"),
+            ))
+        }
+    };
     match e.entity.as_str() {
         "mark" | "attendance" | "teaching_log" | "lesson_online" | "absence_conflict"
         | "lesson" => {
@@ -331,6 +343,9 @@ fn check_entry(conn: &Connection, r: &Rights, e: &Entry) -> Result<()> {
             } else {
                 e.field("lesson_id")
             };
+            if lessons.is_empty() {
+                return unplaced("lesson");
+            }
             let reason = e.entity == "attendance" && is_reason(conn, e)?;
             for lesson in lessons {
                 let Some(l) = lesson_info(conn, lesson, e)? else {
@@ -382,11 +397,16 @@ fn check_entry(conn: &Connection, r: &Rights, e: &Entry) -> Result<()> {
         "period_grade" | "plan_topic" => {
             let classes = e.field("class_id");
             let subjects = e.field("subject_id");
+            if classes.is_empty() || subjects.is_empty() {
+                return unplaced("class and subject");
+            }
             for c in &classes {
                 for s in &subjects {
-                    if r.deputy
-                        || me.is_some_and(|m| teaches_subject(conn, m, *c, *s).unwrap_or(false))
-                    {
+                    let teaches = match me {
+                        Some(m) => teaches_subject(conn, m, *c, *s)?,
+                        None => false,
+                    };
+                    if r.deputy || teaches {
                         continue;
                     }
                     let (class, subject, teachers) = subject_teachers(conn, *c, *s)?;
@@ -412,7 +432,11 @@ fn check_entry(conn: &Connection, r: &Rights, e: &Entry) -> Result<()> {
             Ok(())
         }
         "device_census" | "online_followup" => {
-            for student in e.field("student_id") {
+            let students = e.field("student_id");
+            if students.is_empty() {
+                return unplaced("student");
+            }
+            for student in students {
                 let (class, class_teacher_ok, teacher) = student_class(conn, student, me)?;
                 if !(r.deputy || class_teacher_ok) {
                     return Err(refused(
