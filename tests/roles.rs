@@ -924,3 +924,80 @@ fn the_device_census_is_the_class_teachers_and_a_change_that_names_no_lesson_a_d
     db.set_who(Who::login(DEPUTY));
     nameless(&mut db).unwrap();
 }
+
+/// The account `nobody`'s user and group ids, if the system has one.
+#[cfg(unix)]
+fn nobody() -> Option<(u32, u32)> {
+    let name = std::ffi::CString::new("nobody").unwrap();
+    // SAFETY: getpwnam returns a pointer into static storage or null; the
+    // ids are copied out at once.
+    unsafe {
+        let pw = libc::getpwnam(name.as_ptr());
+        (!pw.is_null()).then(|| ((*pw).pw_uid, (*pw).pw_gid))
+    }
+}
+
+/// A real other operating-system user (run as `nobody`, which needs the
+/// tests to run as root): not the file's owner, so without a role it may
+/// only read, and its `--as` is refused with exit code 6.
+#[cfg(unix)]
+#[test]
+fn another_system_user_without_a_role_may_only_read_and_may_not_act_as_anyone() {
+    use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::process::CommandExt;
+    if access::os_login() != "root" {
+        eprintln!("not root: cannot run as another user; skipped");
+        return;
+    }
+    let Some((uid, gid)) = nobody() else {
+        eprintln!("no account nobody: skipped");
+        return;
+    };
+    let s = school();
+    let (dir, path) = copy(s);
+    // Another user may open the file (and make its -wal and -shm beside it).
+    let _ = classbook(&path, &["check"]);
+    for p in [dir.path().to_path_buf(), path.clone()] {
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o777)).unwrap();
+    }
+    for suffix in ["-wal", "-shm"] {
+        let p = PathBuf::from(format!("{}{suffix}", path.display()));
+        if p.exists() {
+            std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o666)).unwrap();
+        }
+    }
+    let as_nobody = |args: &[String]| {
+        Command::new(env!("CARGO_BIN_EXE_classbook"))
+            .arg("--db")
+            .arg(&path)
+            .args(args)
+            .env_remove("CLASSBOOK_DB")
+            .env("USER", "root")
+            .uid(uid)
+            .gid(gid)
+            .output()
+            .expect("the binary runs")
+    };
+    let o = as_nobody(&["users".to_string()]);
+    if o.status.code() == Some(3) {
+        eprintln!("nobody cannot open the file here ({}): skipped", err(&o));
+        return;
+    }
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let o = as_nobody(&write_args(s, "settings"));
+    assert_eq!(o.status.code(), Some(5), "{}", err(&o));
+    assert!(err(&o).contains("nobody may not"), "{}", err(&o));
+    let mut as_deputy = vec!["--as".to_string(), DEPUTY.to_string()];
+    as_deputy.extend(write_args(s, "mark"));
+    let o = as_nobody(&as_deputy);
+    assert_eq!(o.status.code(), Some(6), "{}", err(&o));
+    assert!(
+        err(&o).contains("only an administrator may use --as"),
+        "{}",
+        err(&o)
+    );
+    // Granted admin, nobody may.
+    ok(&path, &["users", "grant", "nobody", "admin"]);
+    let o = as_nobody(&as_deputy);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+}
