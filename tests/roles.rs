@@ -1001,3 +1001,39 @@ fn another_system_user_without_a_role_may_only_read_and_may_not_act_as_anyone() 
     let o = as_nobody(&as_deputy);
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
 }
+
+#[test]
+fn a_viewer_is_refused_even_a_write_that_skips_the_audit_log() {
+    let s = school();
+    let (_dir, path) = copy(s);
+    let mut db = store::open(&path, &OpenOptions::default()).unwrap();
+    let name = |db: &store::Db| -> String {
+        db.conn()
+            .query_row("SELECT name FROM school", [], |r| r.get(0))
+            .unwrap()
+    };
+    let before = name(&db);
+    let rename = |db: &mut store::Db| {
+        db.write(|tx| {
+            tx.execute("UPDATE school SET name = 'Школа № 13'", [])?;
+            Ok::<_, StoreError>(())
+        })
+    };
+    db.set_who(Who::login(VIEWER));
+    let e = rename(&mut db).unwrap_err();
+    assert!(
+        matches!(&e, StoreError::NotPermitted(m) if m.contains("may not change anything")),
+        "{e}"
+    );
+    assert_eq!(name(&db), before);
+    // Reading in a write transaction is no change.
+    db.write(|tx| {
+        tx.query_row("SELECT count(*) FROM student", [], |r| r.get::<_, i64>(0))?;
+        Ok::<_, StoreError>(())
+    })
+    .unwrap();
+    // The administrator may.
+    db.set_who(Who::login(ADMIN));
+    rename(&mut db).unwrap();
+    assert_eq!(name(&db), "Школа № 13");
+}
