@@ -583,6 +583,16 @@ fn users_lists_logins_with_their_roles_and_only_an_administrator_grants() {
         line(&s.class_teacher).contains("class teacher 7А"),
         "{list}"
     );
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&path, &["users", "list", "--format", "json"])).unwrap();
+    let deputy = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["login"] == DEPUTY)
+        .expect("the deputy in the JSON");
+    assert_eq!(deputy["roles"], serde_json::json!(["deputy"]));
+    assert_eq!(deputy["staff"], serde_json::Value::Null);
     // Grant and revoke, audited; the teacher and class teacher come from
     // the staff list, not from grants.
     assert!(ok(&path, &["users", "grant", "王芳", "deputy"]).contains("王芳: granted deputy"));
