@@ -404,7 +404,7 @@ fn as_schema_5(db: &Db) -> [(Id, Id); 5] {
     }
     mark(beside_mark, "5");
     conn.execute_batch(
-        "DROP TABLE absence_conflict;
+        "DROP TABLE absence_conflict; DROP TABLE user_role;
          DROP TRIGGER audit_log_no_change; DROP TRIGGER audit_log_no_removal;
          ALTER TABLE audit_log DROP COLUMN hash;
          PRAGMA user_version = 5;",

@@ -101,6 +101,7 @@ fn init_creates_an_empty_school_and_records_who() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("new.sqlite");
     let p = path.to_str().unwrap();
+    // The one who makes the file administers it: no --as.
     let o = classbook(&[
         "init",
         "--db",
@@ -110,6 +111,10 @@ fn init_creates_an_empty_school_and_records_who() {
         "--as",
         "Nguyễn Văn An",
     ]);
+    assert_eq!(o.status.code(), Some(6), "{}", stderr(&o));
+    assert!(stderr(&o).contains("leave --as out"), "{}", stderr(&o));
+    assert!(!path.exists());
+    let o = classbook(&["init", "--db", p, "--school", "Trường Tiểu học Thạch Bàn A"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let db = rusqlite::Connection::open(&path).unwrap();
     let (name, who): (String, String) = db
@@ -120,7 +125,15 @@ fn init_creates_an_empty_school_and_records_who() {
         )
         .unwrap();
     assert_eq!(name, "Trường Tiểu học Thạch Bàn A");
-    assert_eq!(who, "Nguyễn Văn An");
+    let me = classbook::store::access::os_login();
+    assert_eq!(who, me);
+    // ... and is recorded as its administrator.
+    let role: String = db
+        .query_row("SELECT role FROM user_role WHERE login = ?1", [&me], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(role, "admin");
     let again = classbook(&["init", "--db", p, "--school", "x"]);
     assert_eq!(again.status.code(), Some(2));
 }

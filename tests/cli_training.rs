@@ -197,12 +197,14 @@ fn set_with_paperwork_changes_the_standing() {
         .unwrap()
         .unwrap();
     assert_eq!(a.approved_by_id, Some(f.lead));
-    // Every change is in the audit log under the operator.
+    // Every change is in the audit log under the operator: the
+    // operating-system user, not `USER`.
+    let me = store::access::os_login();
     let recent = store::audit::recent(conn.conn(), 4).unwrap();
     assert!(
         recent
             .iter()
-            .all(|e| e.operator == "tester" && e.entity == "training_attendance")
+            .all(|e| e.operator == me && e.entity == "training_attendance")
     );
 }
 

@@ -103,5 +103,8 @@ fn open_the_programme_enter_a_value_recompute_read_the_chart() {
         );
     }
     assert_eq!(v["actual"]["source"], "computed");
-    assert_eq!(v["actual"]["entered_by"], "e2e");
+    assert_eq!(
+        v["actual"]["entered_by"],
+        format!("{} as e2e", classbook::store::access::os_login())
+    );
 }

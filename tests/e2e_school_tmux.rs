@@ -34,6 +34,8 @@ fn a_school_from_nothing_to_a_mark_in_the_journal() {
         .output()
         .expect("classbook runs");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // The session runs `--as e2e`, an administrator.
+    common::tmux::grant(&db, "e2e", "admin");
 
     // The year around the real today (the binary works on the real date):
     // begun 60 days ago, one quarter to 30 days from now, and a lesson on

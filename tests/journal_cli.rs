@@ -141,7 +141,10 @@ fn show_and_set_mark_round_trip() {
     for m in d {
         assert!(m["form"].as_str().is_some_and(|f| !f.is_empty()), "{m}");
         assert!((1..=3).contains(&m["weight"].as_u64().unwrap()), "{m}");
-        assert_eq!(m["entered_by"], "tester");
+        assert_eq!(
+            m["entered_by"],
+            classbook::store::access::os_login().as_str()
+        );
     }
     // A pending mark's deadline and a deferred mark's comment are there.
     let all: Vec<&serde_json::Value> = v["students"]
@@ -160,14 +163,15 @@ fn show_and_set_mark_round_trip() {
         all.iter()
             .any(|m| m["mark"] == "°" && m["comment"].is_string())
     );
-    // The change is attributed.
+    // The change is attributed to the operating-system user who ran the
+    // command (not to `USER`, which anyone can set).
     let o = classbook(&["check", "--db", p]);
     assert!(o.status.success());
     let conn = rusqlite::Connection::open(&path).unwrap();
     let n: i64 = conn
         .query_row(
-            "SELECT count(*) FROM audit_log WHERE operator = 'tester' AND entity = 'mark'",
-            [],
+            "SELECT count(*) FROM audit_log WHERE operator = ?1 AND entity = 'mark'",
+            [classbook::store::access::os_login()],
             |r| r.get(0),
         )
         .unwrap();

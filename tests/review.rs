@@ -841,6 +841,12 @@ fn the_cli_exits_1_on_errors_and_0_when_only_warnings_remain() {
         &db,
         "UPDATE lesson SET attendance_taken_at = NULL WHERE id = 2",
     );
+    // The deputy head who acknowledges below (by `--as`).
+    exec(
+        &db,
+        "INSERT INTO user_role (login, role, granted_by, granted_at)
+         VALUES ('завуч', 'deputy', 'fixture', '2025-09-01T00:00:00Z')",
+    );
     drop(db);
     let out = std::process::Command::new(bin)
         .args(["--db", path.to_str().expect("utf-8"), "review"])
@@ -923,6 +929,12 @@ fn settings_change_a_rules_severity_from_the_command_line() {
     exec(&db, "UPDATE school SET as_of = '2025-09-05'");
     lesson(&db, 1, 1, 1, 1, "2025-09-01", 1);
     exec(&db, "UPDATE lesson SET topic = NULL WHERE id = 1");
+    // The administrator the commands below act as (`--as admin`).
+    exec(
+        &db,
+        "INSERT INTO user_role (login, role, granted_by, granted_at)
+         VALUES ('admin', 'admin', 'fixture', '2025-09-01T00:00:00Z')",
+    );
     drop(db);
     let path = dir.path().join("school.sqlite");
     let bin = env!("CARGO_BIN_EXE_classbook");
@@ -964,7 +976,11 @@ fn settings_change_a_rules_severity_from_the_command_line() {
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .expect("an audit entry");
-    assert_eq!((operator.as_str(), entity.as_str()), ("admin", "setting"));
+    let as_admin = format!("{} as admin", store::access::os_login());
+    assert_eq!(
+        (operator.as_str(), entity.as_str()),
+        (as_admin.as_str(), "setting")
+    );
 }
 
 #[test]

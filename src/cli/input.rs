@@ -4,6 +4,8 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::exit;
+use crate::service::import::apply::ImportError;
+use crate::service::journal::CellError;
 use crate::store::{OpenError, StoreError};
 
 /// A refusal of what the command line asked for: an unknown name, a bad
@@ -81,19 +83,25 @@ pub fn exit_code(e: &anyhow::Error) -> u8 {
         return exit::DATABASE;
     }
     for cause in e.chain() {
+        if cause.is::<super::AsRefused>() {
+            return exit::AS_REFUSED;
+        }
         if cause.is::<Refused>() {
             return exit::USAGE;
         }
-        let store =
-            cause.downcast_ref::<StoreError>().or_else(|| match cause
-                .downcast_ref::<crate::service::journal::CellError>(
-            ) {
-                Some(crate::service::journal::CellError::Store(s)) => Some(s),
+        // Errors that carry the store's transparently (their source is
+        // the store error's own, so it is not in the chain by itself).
+        let wrapped = match cause.downcast_ref::<CellError>() {
+            Some(CellError::Store(s)) => Some(s),
+            _ => match cause.downcast_ref::<ImportError>() {
+                Some(ImportError::Store(s)) => Some(s),
                 _ => None,
-            });
-        if let Some(s) = store {
+            },
+        };
+        if let Some(s) = wrapped.or_else(|| cause.downcast_ref::<StoreError>()) {
             return match s {
                 StoreError::Invalid(_) | StoreError::NotFound(_) => exit::USAGE,
+                StoreError::NotPermitted(_) => exit::NOT_ALLOWED,
                 StoreError::Locked
                 | StoreError::LockedBy(_)
                 | StoreError::Damaged(_)
@@ -195,6 +203,16 @@ mod tests {
         assert_eq!(exit_code(&anyhow::anyhow!("no class «9Я»")), exit::USAGE);
         let inv: anyhow::Error = StoreError::Invalid("mark 7".into()).into();
         assert_eq!(exit_code(&inv), exit::USAGE);
+        let no = || StoreError::NotPermitted("Иванова may not".into());
+        assert_eq!(exit_code(&no().into()), exit::NOT_ALLOWED);
+        let cell: anyhow::Error = CellError::Store(no()).into();
+        assert_eq!(exit_code(&cell), exit::NOT_ALLOWED);
+        let cell: anyhow::Error = CellError::Refused("Н".into()).into();
+        assert_eq!(exit_code(&cell), exit::USAGE);
+        let import: anyhow::Error = ImportError::Store(no()).into();
+        assert_eq!(exit_code(&import), exit::NOT_ALLOWED);
+        let as_: anyhow::Error = super::super::AsRefused("Trần may not".into()).into();
+        assert_eq!(exit_code(&as_), exit::AS_REFUSED);
         let io: anyhow::Error = std::io::Error::other("disk").into();
         assert_eq!(exit_code(&io.context("writing")), exit::ERROR);
         let sql: anyhow::Error = StoreError::Sqlite(rusqlite::Error::InvalidQuery).into();

@@ -8,6 +8,7 @@ pub mod review;
 pub mod school;
 pub mod settings;
 pub mod training;
+pub mod users;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -22,6 +23,7 @@ pub mod attendance;
 pub mod input;
 // reports
 pub mod report;
+use crate::store::access::Who;
 use crate::store::{self, Db, OpenMode, OpenOptions};
 
 /// Exit codes, documented in the README.
@@ -36,22 +38,32 @@ pub mod exit {
     pub const DATABASE: u8 = 3;
     /// Anything else went wrong.
     pub const ERROR: u8 = 4;
+    /// The operator may not do this (their role does not allow the change,
+    /// or `--as` without being an administrator); nothing was saved.
+    pub const NOT_ALLOWED: u8 = 5;
+    /// `--as` by someone who is not an administrator of the database.
+    pub const AS_REFUSED: u8 = 6;
     /// Not saved: the value to replace is not the one the command expected
     /// (someone else saved another; see `--expect` and `--overwrite`).
-    pub const CHANGED: u8 = 5;
+    pub const CHANGED: u8 = 7;
 }
 
 #[derive(Debug, Parser)]
 #[command(
     name = "classbook",
     version,
-    about = "A school's class journals, attendance, training and plan indicators, in the terminal"
+    about = "A school's class journals, attendance, training and plan indicators, in the terminal",
+    after_help = "Changes are made as the operating-system user, with the roles that user holds \
+                  (administrator, deputy head, teacher, class teacher, training lead, viewer): \
+                  see `classbook help users`. A change the role does not allow saves nothing \
+                  and exits 5; --as by someone who is not an administrator exits 6."
 )]
 pub struct Cli {
     /// The database file (default: the user's data directory).
     #[arg(long, global = true, env = "CLASSBOOK_DB", value_name = "PATH")]
     pub db: Option<PathBuf>,
-    /// Record changes under this name instead of the system user.
+    /// Act as another login, with its permissions, recorded as "you as
+    /// NAME" (administrators only; see `classbook users`).
     #[arg(long = "as", global = true, value_name = "NAME")]
     pub operator: Option<String>,
     /// Monochrome: bold and reverse video only (also when NO_COLOR is set).
@@ -141,6 +153,13 @@ pub enum Command {
     /// training, indicators (text, CSV, JSON or printable HTML).
     #[command(long_about = report::ABOUT)]
     Report(report::ReportArgs),
+    /// Who may do what: list the logins and their roles, grant and revoke
+    /// roles (administrators).
+    #[command(long_about = users::ABOUT)]
+    Users {
+        #[command(subcommand)]
+        command: Option<users::UsersCommand>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -149,45 +168,50 @@ pub enum TextOrJson {
     Json,
 }
 
-/// Who is making changes: `--as NAME`, else the user behind sudo, else the
-/// system user (`USER`, `LOGNAME`, or the account of the process's user id).
-pub fn operator(explicit: Option<&str>) -> String {
-    let env = |k: &str| std::env::var(k).ok();
-    [
-        explicit.map(str::to_string),
-        env("SUDO_USER"),
-        env("USER"),
-        env("LOGNAME"),
-        account_name(),
-    ]
-    .into_iter()
-    .flatten()
-    .map(|s| s.trim().to_string())
-    .find(|s| !s.is_empty())
-    .unwrap_or_else(|| "unknown".to_string())
-}
-
-/// The login name of the process's user from the system's account database.
-#[cfg(unix)]
-fn account_name() -> Option<String> {
-    // SAFETY: getpwuid returns a pointer into static storage or null; the
-    // name is copied out at once and this program reads it from one thread.
-    unsafe {
-        let pw = libc::getpwuid(libc::geteuid());
-        if pw.is_null() || (*pw).pw_name.is_null() {
-            return None;
-        }
-        std::ffi::CStr::from_ptr((*pw).pw_name)
-            .to_str()
-            .ok()
-            .map(str::to_string)
+/// Who is making changes: the operating-system user running classbook
+/// (the account of the process's user id, never `USER` or `SUDO_USER` as
+/// given), or, with `--as NAME`, NAME with NAME's permissions, recorded as
+/// "X as NAME": allowed only when X is an administrator of the database.
+/// `init` and `demo` are run as oneself (their maker is the new file's
+/// administrator).
+fn resolve_who(cli: &Cli, db_path: &Path) -> anyhow::Result<Who> {
+    let me = Who::os();
+    let Some(name) = cli
+        .operator
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty() && *s != me.login)
+    else {
+        return Ok(me);
+    };
+    if matches!(
+        cli.command,
+        Some(Command::Init { .. } | Command::Demo { .. })
+    ) || cli.demo
+    {
+        return Err(AsRefused(format!(
+            "--as {name}: a new database is made by its administrator, yourself ({}); leave --as out",
+            me.login
+        ))
+        .into());
     }
+    let who = me.acting_as(name);
+    // Refuse at once, before any command runs, when the database is there
+    // to ask (a missing one is reported by the command).
+    if db_path.exists() {
+        let db = store::open(db_path, &OpenOptions::default())?;
+        if let Err(e) = store::access::check_acting(db.conn(), &who, db_path) {
+            return Err(AsRefused(e.to_string()).into());
+        }
+    }
+    Ok(who)
 }
 
-#[cfg(not(unix))]
-fn account_name() -> Option<String> {
-    None
-}
+/// `--as` by someone who is not an administrator (exit code
+/// [`exit::AS_REFUSED`]).
+#[derive(Debug, thiserror::Error)]
+#[error("not allowed: {0}")]
+pub struct AsRefused(pub String);
 
 fn project_dirs() -> Option<directories::ProjectDirs> {
     directories::ProjectDirs::from("", "", "classbook")
@@ -241,8 +265,11 @@ pub fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<u8> {
-    let operator = operator(cli.operator.as_deref());
     let db_path = cli.db.clone().unwrap_or_else(default_db_path);
+    let who = resolve_who(&cli, &db_path)?;
+    let operator = who.operator();
+    // Every database this process opens checks its writes against `who`.
+    who.clone().set_for_process();
     match cli.command {
         None if cli.demo => {
             let path = demo_db_path();
@@ -283,6 +310,9 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                     None,
                     Some(&serde_json::to_value(&s)?),
                 )?;
+                // Whoever made the file administers it (also should the file
+                // change owner).
+                store::access::grant(tx, &operator, &who.login, "admin")?;
                 Ok(())
             })?;
             println!("created {}", db_path.display());
@@ -387,6 +417,10 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             let db = store::open(&db_path, &crate::cli::open_options())?;
             school::run_timetable(cmd, db, &operator)
         }
+        Some(Command::Users { command }) => {
+            let db = store::open(&db_path, &OpenOptions::default())?;
+            users::run(command, db, &operator)
+        }
     }
 }
 
@@ -484,6 +518,10 @@ fn fresh_demo(path: &Path, opts: &DemoOptions) -> anyhow::Result<demo::DemoStats
             },
         )?;
         let stats = demo::generate(&mut db, opts)?;
+        // The demo's maker administers it: the demo and their scripts work
+        // as before roles existed.
+        let who = Who::current();
+        db.write(|tx| store::access::grant(tx, &who.operator(), &who.login, "admin"))?;
         db.conn()
             .execute_batch("PRAGMA optimize; PRAGMA wal_checkpoint(TRUNCATE);")?;
         Ok(stats)

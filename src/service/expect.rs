@@ -2,7 +2,7 @@
 //! someone else saved after the writer read it. The command line says what
 //! it saw with `--expect VALUE` (or `--overwrite`); by default it replaces
 //! nothing but an empty value (or the same value again), and a refused
-//! write exits with its own code (5).
+//! write exits with its own code (7).
 
 use crate::store;
 

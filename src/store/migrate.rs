@@ -13,7 +13,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_status_keys.sql"),
     include_str!("migrations/0005_online.sql"),
     include_str!("migrations/0006_absence_one_record.sql"),
-    include_str!("migrations/0007_audit_chain.sql"),
+    include_str!("migrations/0007_roles.sql"),
+    include_str!("migrations/0008_audit_chain.sql"),
 ];
 
 /// The migration after which the written works of `data/control_forms.csv`
@@ -23,7 +24,7 @@ const WRITTEN_FORMS: i64 = 3;
 /// The migration after which the audit log is a hash chain: the entries
 /// already there are sealed and the log made append-only
 /// (`audit::seal_existing`).
-const AUDIT_CHAIN: i64 = 7;
+const AUDIT_CHAIN: i64 = 8;
 
 /// A migration that rebuilds a table others refer to says so with this
 /// line: it runs with foreign keys off (SQLite's table-rebuild procedure;

@@ -8,6 +8,7 @@
 //! several writes compose into one transaction begun IMMEDIATE by
 //! [`Db::write`].
 
+pub mod access;
 pub mod attendance;
 pub mod audit;
 pub mod check;
@@ -99,6 +100,9 @@ pub enum StoreError {
     Changed(String),
     #[error("not found: {0}")]
     NotFound(String),
+    /// The operator may not make this change (nothing was saved).
+    #[error("not allowed: {0}")]
+    NotPermitted(String),
     #[error(transparent)]
     Sqlite(rusqlite::Error),
 }
@@ -167,6 +171,9 @@ pub struct Db {
     patience: Duration,
     /// Told what a waiting write waits for (the command line prints it).
     on_wait: Option<fn(&str)>,
+    /// Whose permissions every write is checked against (the process's
+    /// operating-system user until [`Db::set_who`] says otherwise).
+    who: access::Who,
 }
 
 /// A long write another process announced in `<database>-writer` (see
@@ -411,6 +418,7 @@ pub fn open(path: &Path, opts: &OpenOptions) -> Result<Db, OpenError> {
         path: path.to_path_buf(),
         patience: opts.patience,
         on_wait: opts.on_wait,
+        who: access::Who::current(),
     };
     migrate::apply(&mut db.conn).map_err(|e| match e {
         StoreError::Locked => OpenError::Locked(path.to_path_buf()),
@@ -490,8 +498,22 @@ impl Db {
         self.on_wait = on_wait;
     }
 
+    /// Whose permissions the writes are checked against.
+    pub fn who(&self) -> &access::Who {
+        &self.who
+    }
+
+    /// Check the writes against `who`'s permissions from now on.
+    pub fn set_who(&mut self, who: access::Who) {
+        self.who = who;
+    }
+
     /// Run `f` in one write transaction begun IMMEDIATE: it either commits
-    /// whole or leaves the database as it was.
+    /// whole or leaves the database as it was. Before it commits, the
+    /// changes it recorded in the audit log are checked against the
+    /// operator's permissions ([`access::check`]); a change they do not
+    /// allow rolls the whole transaction back with
+    /// [`StoreError::NotPermitted`].
     pub fn write<T, E>(&mut self, f: impl FnOnce(&Transaction) -> Result<T, E>) -> Result<T, E>
     where
         E: From<StoreError>,
@@ -532,6 +554,8 @@ impl Db {
                 Err(e) => return Err(E::from(StoreError::from(e))),
             }
         };
+        let since = audit::last_id(&tx).map_err(E::from)?;
+        let changes = tx.total_changes();
         let out = f(&tx);
         // A write that met a damaged page marks the file (the error itself
         // reached `f`'s caller as it was).
@@ -539,6 +563,8 @@ impl Db {
             mark_damaged(&self.path, Some("a write met a damaged page"));
         }
         let out = out?;
+        let changed = tx.total_changes() != changes;
+        access::check(&tx, &self.who, &self.path, since, changed).map_err(E::from)?;
         tx.commit().map_err(|e| {
             if is_corrupt(&e) {
                 mark_damaged(&self.path, Some("a write met a damaged page"));

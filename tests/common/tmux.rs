@@ -98,7 +98,22 @@ pub fn demo_file() -> (tempfile::TempDir, std::path::PathBuf) {
         .output()
         .expect("classbook runs");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // The sessions run `--as e2e`: the demo's maker makes e2e an
+    // administrator.
+    grant(&db, "e2e", "admin");
     (dir, db)
+}
+
+/// `classbook users grant LOGIN ROLE` on `db`, by the one who made it.
+pub fn grant(db: &std::path::Path, login: &str, role: &str) {
+    let o = Command::new(env!("CARGO_BIN_EXE_classbook"))
+        .arg("--db")
+        .arg(db)
+        .args(["users", "grant", login, role])
+        .env_remove("CLASSBOOK_DB")
+        .output()
+        .expect("classbook runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
 
 impl Drop for Tmux {
