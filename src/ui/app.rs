@@ -8,7 +8,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::action::Action;
 pub use super::component::{Change, PickTarget, Tab};
-use super::component::{Ctx, Effect, Outcome, Pane, Parts};
+use super::component::{Ctx, Effect, Jump, Outcome, Pane, Parts};
 use super::keymap::{Keymap, Mode};
 use super::panes::attendance::AttendancePane;
 use super::panes::indicators::IndicatorsPane;
@@ -430,6 +430,10 @@ impl App {
                 cursor,
             } => self.open_picker(target, &title, items, cursor),
             Effect::SwitchTab(tab) => self.switch_tab(tab),
+            Effect::Jump { to, message } => {
+                self.jump(to);
+                self.flash(message);
+            }
             Effect::Reload => self.invalidate(),
             Effect::Quit => self.quit = true,
         }
@@ -457,9 +461,9 @@ impl App {
             // forms: one component, one mode, on every tab.
             Overlay::None if self.form_open() => Mode::Form,
             // training: its screens and forms have their own modes.
-            Overlay::None if self.tab == Tab::Training => self.training_mode(),
+            Overlay::None if self.tab == Tab::Training => self.training.mode(),
             // indicators: the chart, the data behind a value, forms.
-            Overlay::None if self.tab == Tab::Indicators => self.indicators_mode(),
+            Overlay::None if self.tab == Tab::Indicators => self.indicators.mode(),
             // school: one mode per section, and its forms.
             Overlay::None if self.tab == Tab::School => self.school_mode(),
             // reports: its pane's keymap section.
@@ -507,7 +511,7 @@ impl App {
         // review: the prompt (a note, a date range) takes every key
         if self.tab == Tab::Review && self.overlay == Overlay::None && self.review.prompt.is_some()
         {
-            return self.review_prompt_key(ev);
+            return through!(self.review, |p, ctx| p.prompt_key(ev, ctx));
         }
         let mode = self.mode();
         // training: the roll call's status keys come from the status table;
@@ -518,8 +522,10 @@ impl App {
             && !ev
                 .modifiers
                 .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
-            && self.training_status_key(c)
+            && self.training.has_status_key(c)
         {
+            self.message = None;
+            through!(self.training, |p, ctx| p.status_key(c, ctx));
             return true;
         }
         match self.keymap.lookup(mode, &ev) {
@@ -572,7 +578,7 @@ impl App {
         // review: paste into the prompt
         if self.overlay == Overlay::None && self.tab == Tab::Review && self.review.prompt.is_some()
         {
-            self.review_paste(&clean);
+            self.review.paste(&clean);
             return true;
         }
         match &mut self.overlay {
@@ -681,6 +687,15 @@ impl App {
     }
 
     fn update_main(&mut self, action: Action) {
+        // training: its pane (and its forms)
+        if self.tab == Tab::Training && through!(self.training, |p, ctx| p.handle(&action, ctx)) {
+            return;
+        }
+        // indicators: its pane (and its forms)
+        if self.tab == Tab::Indicators && through!(self.indicators, |p, ctx| p.handle(&action, ctx))
+        {
+            return;
+        }
         // forms: an open form takes every action.
         if self.form_open() {
             self.form_update(action);
@@ -690,12 +705,8 @@ impl App {
         if self.tab == Tab::Attendance && self.attendance_update(&action) {
             return;
         }
-        // indicators
-        if self.tab == Tab::Indicators && self.indicators_update(&action) {
-            return;
-        }
         // review
-        if self.tab == Tab::Review && self.review_update(&action) {
+        if self.tab == Tab::Review && through!(self.review, |p, ctx| p.handle(&action, ctx)) {
             return;
         }
         // reports
@@ -787,25 +798,8 @@ impl App {
                 });
                 self.reload_attendance();
             }
-            Action::PrevPlan | Action::NextPlan => {
-                let n = self.plans.len();
-                let i = self.training.plan_idx;
-                let next = if action == Action::NextPlan {
-                    (i + 1).min(n.saturating_sub(1))
-                } else {
-                    i.saturating_sub(1)
-                };
-                if next != i {
-                    self.training.plan_idx = next;
-                    self.reload_training();
-                } else {
-                    self.flash(if action == Action::NextPlan {
-                        "no later plan"
-                    } else {
-                        "no earlier plan"
-                    });
-                }
-            }
+            // training (handled by its pane on its tab)
+            Action::PrevPlan | Action::NextPlan => {}
             Action::MoveUp
             | Action::MoveDown
             | Action::MoveLeft
@@ -816,11 +810,8 @@ impl App {
             | Action::Last => match self.tab {
                 Tab::Journal => self.journal.move_cursor(&action),
                 Tab::Attendance => self.attendance.move_cursor(&action),
-                Tab::Training => self.training.move_cursor(&action),
-                Tab::Indicators => self.indicators.move_cursor(&action),
-                Tab::Review => self.review.move_cursor(&action),
                 // moved by the pane (`Pane::handle`)
-                Tab::Reports => {}
+                Tab::Training | Tab::Indicators | Tab::Review | Tab::Reports => {}
                 Tab::School => self.school_pane.move_cursor(&action),
             },
             Action::Undo => self.undo(),
@@ -853,7 +844,7 @@ impl App {
             | Action::Paperwork
             | Action::ToggleScope
             | Action::Publish
-            | Action::AddExternal => self.training_update(action),
+            | Action::AddExternal => {}
             // attendance (handled by attendance_update on its tab)
             Action::AttTakeLesson
             | Action::AttTakeDay
@@ -879,7 +870,7 @@ impl App {
             | Action::IndFilter
             | Action::IndSort
             | Action::IndJump => {}
-            // review (handled by review_update on its tab)
+            // review (handled by its pane on its tab)
             Action::ReviewGroup
             | Action::ReviewSeverity
             | Action::ReviewShowAcked
@@ -940,12 +931,10 @@ impl App {
     /// One action for the open form of the current tab.
     fn form_update(&mut self, action: Action) {
         match self.tab {
-            Tab::Training => self.training_form_update(action),
-            Tab::Indicators => self.indicators_form_update(action),
             Tab::School => self.school_form_update(action),
             Tab::Attendance => self.attendance_form_update(action),
             Tab::Journal => self.journal_lesson_update(action),
-            Tab::Review | Tab::Reports => {}
+            Tab::Training | Tab::Indicators | Tab::Review | Tab::Reports => {}
         }
     }
 
@@ -980,8 +969,7 @@ impl App {
                 self.reload_journal_view();
             }
             PickTarget::Programme => {
-                self.indicators.idx = i;
-                self.indicators.loaded = false;
+                through!(self.indicators, |p, ctx| p.pick(target, i, ctx));
             }
             // attendance
             PickTarget::AttCode | PickTarget::AttReason => self.attendance_pick(target, i),
@@ -1000,6 +988,166 @@ impl App {
             PickTarget::SchoolField | PickTarget::SchoolGroup => self.school_pick(target, i),
         }
         self.ensure_loaded();
+    }
+
+    /// Show another pane at the place a pane pointed to.
+    fn jump(&mut self, to: Jump) {
+        match to {
+            Jump::Training {
+                plan_idx,
+                standing,
+                teacher_id,
+            } => {
+                self.training.aim(plan_idx, standing);
+                self.switch_tab(Tab::Training);
+                if let Some(id) = teacher_id {
+                    self.training.select_teacher(id);
+                }
+            }
+            Jump::AttendanceDay { class_idx, date } => {
+                self.class_idx = class_idx;
+                self.journal.loaded = false;
+                self.attendance.loaded = false;
+                self.attendance.show = super::panes::attendance::Show::Day;
+                self.attendance.date = date;
+                self.switch_tab(Tab::Attendance);
+            }
+            Jump::Lesson {
+                class_idx,
+                period_idx,
+                subject_id,
+                lesson_id,
+            } => {
+                self.class_idx = class_idx;
+                self.journal.loaded = false;
+                self.attendance.loaded = false;
+                if let Some(pi) = period_idx {
+                    self.journal.period_idx = pi;
+                }
+                self.switch_tab(Tab::Journal);
+                if let Some(si) = self
+                    .journal
+                    .subjects
+                    .iter()
+                    .position(|s| s.id == subject_id)
+                {
+                    self.journal.subject_idx = si;
+                    self.journal.loaded = false;
+                    self.ensure_loaded();
+                }
+                if let Some(c) = self
+                    .journal
+                    .view
+                    .as_ref()
+                    .and_then(|v| v.lessons.iter().position(|x| x.lesson.id == lesson_id))
+                {
+                    self.journal.col = c;
+                }
+            }
+            Jump::JournalCell {
+                class_idx,
+                subject_id,
+                period_idx,
+                date,
+                lesson_no,
+                lesson_id,
+                student_id,
+            } => self.open_journal_at(
+                class_idx,
+                subject_id,
+                period_idx,
+                (date, lesson_no, lesson_id),
+                student_id,
+            ),
+            Jump::AttendanceCell {
+                class_idx,
+                date,
+                lesson_no,
+                lesson_id,
+                student_id,
+            } => {
+                self.class_idx = class_idx;
+                self.journal.loaded = false;
+                self.attendance.date = date;
+                self.attendance.show = Default::default();
+                self.tab = Tab::Attendance;
+                self.reload_attendance();
+                if let Some(v) = &self.attendance.view {
+                    let col = v
+                        .lessons
+                        .iter()
+                        .position(|l| l.lesson.id == lesson_id)
+                        .or_else(|| {
+                            v.lessons
+                                .iter()
+                                .position(|l| l.lesson.lesson_no == lesson_no)
+                        });
+                    if let Some(c) = col {
+                        self.attendance.col = c;
+                    }
+                    if let Some(s) = student_id
+                        && let Some(r) = v.students.iter().position(|st| st.student_id == s)
+                    {
+                        self.attendance.row = r;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Show the journal of class `ci`, subject and period, with the cursor
+    /// on the lesson (date, number) and the student.
+    fn open_journal_at(
+        &mut self,
+        ci: usize,
+        subject_id: Id,
+        period: Option<usize>,
+        (date, lesson_no, lesson_id): (NaiveDate, Option<u8>, Option<Id>),
+        student_id: Option<Id>,
+    ) {
+        self.class_idx = ci;
+        self.attendance.loaded = false;
+        // All groups: the finding's lesson may be either group's.
+        self.journal.group = None;
+        if let Some(p) = period {
+            self.journal.period_idx = p;
+        }
+        self.tab = Tab::Journal;
+        // Read the class's curriculum, then choose the subject.
+        self.journal.subjects.clear();
+        self.reload_journal();
+        if let Some(si) = self
+            .journal
+            .subjects
+            .iter()
+            .position(|s| s.id == subject_id)
+        {
+            self.journal.subject_idx = si;
+            self.reload_journal_view();
+        }
+        if let Some(v) = &self.journal.view {
+            let col = v
+                .lessons
+                .iter()
+                .position(|l| l.recorded && Some(l.lesson.id) == lesson_id)
+                .or_else(|| {
+                    v.lessons.iter().position(|l| {
+                        l.lesson.date == date && lesson_no.is_none_or(|n| l.lesson.lesson_no == n)
+                    })
+                })
+                .or_else(|| v.lessons.iter().rposition(|l| l.lesson.date <= date));
+            if let Some(c) = col {
+                self.journal.col = c;
+            }
+            if let Some(s) = student_id
+                && let Some(r) = v.students.iter().position(|st| st.student_id == s)
+            {
+                self.journal.row = r;
+            }
+            // Out of mark entry: the keys of "Everywhere" still work; `i`
+            // (or Enter on the cell) starts typing marks.
+            self.journal.focus = false;
+        }
     }
 
     fn switch_tab(&mut self, tab: Tab) {
@@ -1103,9 +1251,9 @@ impl App {
         self.school_pane.loaded = false;
         self.journal.loaded = false;
         self.attendance.loaded = false;
-        self.training.loaded = false;
-        self.indicators.loaded = false;
-        self.review.loaded = false;
+        self.training.invalidate();
+        self.indicators.invalidate();
+        self.review.invalidate();
         self.reports.invalidate();
         self.ensure_loaded();
     }
@@ -1201,9 +1349,24 @@ impl App {
         match self.tab {
             Tab::Journal if !self.journal.loaded => self.reload_journal(),
             Tab::Attendance if !self.attendance.loaded => self.reload_attendance(),
-            Tab::Training if !self.training.loaded => self.reload_training(),
-            Tab::Indicators if !self.indicators.loaded => self.reload_indicators(),
-            Tab::Review if !self.review.loaded => self.reload_review(),
+            Tab::Training if !self.training.loaded() => {
+                through!(self.training, |p, ctx| {
+                    p.load(ctx);
+                    Effect::Done
+                });
+            }
+            Tab::Indicators if !self.indicators.loaded() => {
+                through!(self.indicators, |p, ctx| {
+                    p.load(ctx);
+                    Effect::Done
+                });
+            }
+            Tab::Review if !self.review.loaded() => {
+                through!(self.review, |p, ctx| {
+                    p.load(ctx);
+                    Effect::Done
+                });
+            }
             Tab::Reports if !self.reports.loaded() => {
                 through!(self.reports, |p, ctx| {
                     p.load(ctx);
@@ -1313,32 +1476,6 @@ impl App {
                 "the school year starts here"
             }),
             None => {}
-        }
-    }
-
-    fn reload_training(&mut self) {
-        self.training.loaded = true;
-        let Some(plan) = self.plans.get(self.training.plan_idx).cloned() else {
-            self.training.view = None;
-            return;
-        };
-        let r = service::training::load(self.db.conn(), &plan);
-        let view = self.report("training sessions", r);
-        self.training.set_view(view);
-        self.reload_training_extra(); // training
-    }
-
-    fn reload_indicators(&mut self) {
-        self.indicators.loaded = true;
-        let Some(p) = self.programmes.get(self.indicators.idx).cloned() else {
-            self.indicators.table = None;
-            return;
-        };
-        let r = service::indicators::load(self.db.conn(), &p, self.working_date);
-        let table = self.report("indicators", r);
-        self.indicators.set_table(table);
-        if self.indicators.screen == super::panes::indicators::Screen::Chart {
-            self.reload_indicator_history();
         }
     }
 }
@@ -1518,6 +1655,40 @@ mod pane_tests {
     }
 
     #[test]
+    fn a_jump_shows_the_other_pane_there_with_its_message() {
+        use crate::ui::panes::training::Screen;
+        let (_dir, mut app) = app();
+        app.tab = Tab::Review;
+        assert!(app.apply(Effect::Jump {
+            to: Jump::Training {
+                plan_idx: None,
+                standing: true,
+                teacher_id: Some(3),
+            },
+            message: "Lê Văn Bình — 3 unexcused absences".into(),
+        }));
+        assert_eq!(app.tab, Tab::Training);
+        assert_eq!(app.training.screen, Screen::Standing);
+        assert!(app.training.year_scope, "the year's standing");
+        assert!(app.training.loaded(), "the new tab is read");
+        assert_eq!(
+            app.message.as_deref(),
+            Some("Lê Văn Bình — 3 unexcused absences")
+        );
+        // To the sessions: the scope chosen before is kept.
+        assert!(app.apply(Effect::Jump {
+            to: Jump::Training {
+                plan_idx: None,
+                standing: false,
+                teacher_id: None,
+            },
+            message: "张伟: the sessions".into(),
+        }));
+        assert_eq!(app.training.screen, Screen::Sessions);
+        assert!(app.training.year_scope);
+    }
+
+    #[test]
     fn a_write_through_the_context_is_one_undoable_change() {
         let (_dir, mut app) = app();
         assert_eq!(app.school, None);
@@ -1571,6 +1742,11 @@ mod pane_tests {
             Ok(((), e.into_iter().collect()))
         });
         assert_eq!(none, None);
+        assert!(
+            ctx.last_message()
+                .is_some_and(|m| m.starts_with("not saved: ")),
+            "the refusal, for a form to show"
+        );
         let outcome = ctx.finish();
         assert!(!outcome.wrote);
         assert!(outcome.changes.is_empty());
@@ -1589,6 +1765,11 @@ mod pane_tests {
         // the panes are read again.
         let mut ctx = Ctx::writing(&mut app.db, parts!(app));
         assert_eq!(ctx.write("nothing", |_, _| Ok(((), vec![]))), Some(()));
+        assert_eq!(
+            ctx.last_message(),
+            None,
+            "a write that succeeds says nothing"
+        );
         let outcome = ctx.finish();
         assert!(outcome.wrote && outcome.changes.is_empty());
         // A drawing context cannot write.

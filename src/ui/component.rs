@@ -18,7 +18,7 @@ use super::keymap::{Keymap, Mode};
 use super::theme::Theme;
 use crate::domain::indicators::Programme;
 use crate::domain::training::TrainingPlan;
-use crate::domain::{Class, Period, School, SchoolYear};
+use crate::domain::{Class, Id, Period, School, SchoolYear};
 use crate::store::{self, Db};
 
 /// The seven tabs.
@@ -261,6 +261,12 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// The last message left through this context (a refused write's
+    /// reason, for a form to show beside its fields).
+    pub fn last_message(&self) -> Option<&str> {
+        self.outcome.messages.last().map(String::as_str)
+    }
+
     /// What was written and said through this context.
     pub fn finish(self) -> Outcome {
         self.outcome
@@ -288,10 +294,60 @@ pub enum Effect {
     },
     /// Go to another tab.
     SwitchTab(Tab),
+    /// Go to a place in another pane (the data behind a value, where a
+    /// finding is fixed), then show `message`.
+    Jump { to: Jump, message: String },
     /// Forget what every pane has read, and read the current one again.
     Reload,
     /// Leave the application.
     Quit,
+}
+
+/// A place in another pane, for [`Effect::Jump`]: the application shows
+/// that pane with its cursor there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Jump {
+    /// The Training tab: the plan (index into [`Ctx::plans`]; None keeps
+    /// the one shown), its sessions or the year's standing, and on the
+    /// standing the teacher's row.
+    Training {
+        plan_idx: Option<usize>,
+        standing: bool,
+        teacher_id: Option<Id>,
+    },
+    /// A lesson in the Journal: the class (index into [`Ctx::classes`]),
+    /// the period (index into [`Ctx::periods`]; None keeps the one shown),
+    /// the subject and the lesson's column.
+    Lesson {
+        class_idx: usize,
+        period_idx: Option<usize>,
+        subject_id: Id,
+        lesson_id: Id,
+    },
+    /// A class's day in Attendance, shown by day.
+    AttendanceDay { class_idx: usize, date: NaiveDate },
+    /// A cell of the Journal (where a finding is fixed): the class, the
+    /// subject, the period (None keeps the one shown), the lesson (the
+    /// recorded one, else the one on `date` with that number, else the
+    /// last one by `date`) and the student's row; every group shown.
+    JournalCell {
+        class_idx: usize,
+        subject_id: Id,
+        period_idx: Option<usize>,
+        date: NaiveDate,
+        lesson_no: Option<u8>,
+        lesson_id: Option<Id>,
+        student_id: Option<Id>,
+    },
+    /// A cell of Attendance: the class's day, the lesson (by id, else by
+    /// number) and the student's row.
+    AttendanceCell {
+        class_idx: usize,
+        date: NaiveDate,
+        lesson_no: u8,
+        lesson_id: Id,
+        student_id: Option<Id>,
+    },
 }
 
 impl Effect {

@@ -58,9 +58,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         match app.tab {
             Tab::Journal => super::panes::journal::draw(app, body, buf),
             Tab::Attendance => super::panes::attendance::draw(app, body, buf),
-            Tab::Training => super::panes::training::draw(app, body, buf),
-            Tab::Indicators => super::panes::indicators::draw(app, body, buf),
-            Tab::Review => super::panes::review::draw(app, body, buf),
+            Tab::Training => app.training.draw(&app.ctx(), body, buf),
+            Tab::Indicators => app.indicators.draw(&app.ctx(), body, buf),
+            Tab::Review => app.review.draw(&app.ctx(), body, buf),
             Tab::Reports => app.reports.draw(&app.ctx(), body, buf),
             Tab::School => super::panes::school::draw(app, body, buf),
         }

@@ -22,11 +22,12 @@ use crate::service::indicators::{
 };
 use crate::service::keeping::TeacherKeeping;
 use crate::ui::action::Action;
-use crate::ui::app::App;
+use crate::ui::component::{Ctx, Effect, Jump, Pane, PickTarget};
 use crate::ui::dates;
 use crate::ui::grid::{Column, Table};
 use crate::ui::keymap::Mode;
 use crate::ui::text::{fit, put, width};
+use crate::ui::theme::Theme;
 
 /// Lines the help overlay adds under the Indicators keys: the status rule.
 pub fn help_notes() -> Vec<String> {
@@ -188,8 +189,7 @@ fn short_status(s: Option<Status>) -> &'static str {
 }
 
 /// Draw the indicators tab into `area`.
-pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
-    let p = &app.indicators;
+fn draw(p: &IndicatorsPane, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
     if p.table.is_none() {
         put(
             buf,
@@ -198,22 +198,21 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
             area.y + 1,
             area.width as usize,
             "No programme in this database: import one with `classbook indicators import FILE`.",
-            app.theme.dim,
+            ctx.theme.dim,
         );
         return;
     }
     match p.screen {
-        Screen::Table => draw_table(app, area, buf),
-        Screen::Chart => draw_chart(app, area, buf),
-        Screen::Data => draw_data(app, area, buf),
+        Screen::Table => draw_table(p, ctx, area, buf),
+        Screen::Chart => draw_chart(p, ctx, area, buf),
+        Screen::Data => draw_data(p, ctx, area, buf),
     }
     if let Some(f) = &p.form {
-        crate::ui::widgets::form::draw(&app.theme, f, 76, area, buf);
+        crate::ui::widgets::form::draw(ctx.theme, f, 76, area, buf);
     }
 }
 
-fn status_style(app: &App, s: Option<Status>) -> Style {
-    let t = &app.theme;
+fn status_style(t: &Theme, s: Option<Status>) -> Style {
     match s {
         Some(Status::Met) | Some(Status::OnTrack) => t.good,
         Some(Status::AtRisk) | Some(Status::Missed) => t.bad,
@@ -221,15 +220,14 @@ fn status_style(app: &App, s: Option<Status>) -> Style {
     }
 }
 
-fn draw_table(app: &App, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
-    let p = &app.indicators;
+fn draw_table(p: &IndicatorsPane, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
+    let t = ctx.theme;
     let Some(tab) = &p.table else { return };
     let head = format!(
         "{} ({} of {})",
         tab.programme.name,
         p.idx + 1,
-        app.programmes.len()
+        ctx.programmes.len()
     );
     put(
         buf,
@@ -293,8 +291,8 @@ fn draw_table(app: &App, area: Rect, buf: &mut Buffer) {
                 None if i.metric.is_some() => ("r: —".into(), t.dim),
                 None => ("—".into(), t.dim),
             },
-            c if c == 3 + np => (achievement_text(i.achievement), status_style(app, i.status)),
-            _ => (short_status(i.status).into(), status_style(app, i.status)),
+            c if c == 3 + np => (achievement_text(i.achievement), status_style(t, i.status)),
+            _ => (short_status(i.status).into(), status_style(t, i.status)),
         }
     };
     let mut columns = vec![Column::left(5, &["№"]), Column::left(0, &["Indicator"])];
@@ -412,9 +410,8 @@ fn bar(len: f64, full: char, partial: bool) -> String {
     s
 }
 
-fn draw_chart(app: &App, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
-    let p = &app.indicators;
+fn draw_chart(p: &IndicatorsPane, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
+    let t = ctx.theme;
     let (Some(tab), Some(r)) = (&p.table, p.current()) else {
         put(
             buf,
@@ -517,7 +514,7 @@ fn draw_chart(app: &App, area: Rect, buf: &mut Buffer) {
         match &r.actuals[i] {
             Some(a) => {
                 let ab = bar(scale(a.value), '█', true);
-                let style = status_style(app, st.map(|s| s.1));
+                let style = status_style(t, st.map(|s| s.1));
                 put(buf, area, x_bar + 7, y, bar_w as usize, &ab, style);
                 let x_val = x_bar + 7 + bar_w as u16 + 1;
                 let av = crate::ui::text::right(&unit.format(a.value), value_w);
@@ -607,9 +604,8 @@ fn data_columns(m: Metric) -> (&'static str, Pick) {
     }
 }
 
-fn draw_data(app: &App, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
-    let p = &app.indicators;
+fn draw_data(p: &IndicatorsPane, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
+    let t = ctx.theme;
     let Some(d) = &p.data else { return };
     let w = area.width as usize - 1;
     put(
@@ -697,27 +693,83 @@ fn day(s: &str, what: &str) -> Result<NaiveDate, String> {
 
 const NO_METRIC: &str = "(none: entered by hand)";
 
-impl App {
-    /// The keymap mode of the Indicators tab's screen or form.
-    pub(crate) fn indicators_mode(&self) -> Mode {
-        if self.indicators.form.is_some() {
+impl Pane for IndicatorsPane {
+    /// The keymap mode of the screen or form.
+    fn mode(&self) -> Mode {
+        if self.form.is_some() {
             return Mode::Form;
         }
-        match self.indicators.screen {
+        match self.screen {
             Screen::Table => Mode::Indicators,
             Screen::Chart => Mode::IndicatorsChart,
             Screen::Data => Mode::IndicatorsData,
         }
     }
 
+    fn loaded(&self) -> bool {
+        self.loaded
+    }
+
+    fn invalidate(&mut self) {
+        self.loaded = false;
+    }
+
+    /// Read the programme's table (and the chart's values).
+    fn load(&mut self, ctx: &mut Ctx) {
+        self.loaded = true;
+        let Some(p) = ctx.programmes.get(self.idx).cloned() else {
+            self.table = None;
+            return;
+        };
+        let table = match svc::load(ctx.conn(), &p, ctx.working_date) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                ctx.flash(format!("could not read indicators: {e}"));
+                None
+            }
+        };
+        self.set_table(table);
+        if self.screen == Screen::Chart {
+            self.load_history(ctx);
+        }
+    }
+
+    /// An open form takes every action; else the tab's own keys, the
+    /// cursor and the programme; the rest pass.
+    fn handle(&mut self, action: &Action, ctx: &mut Ctx) -> Effect {
+        if self.form.is_some() {
+            self.form_update(action, ctx);
+            return Effect::Done;
+        }
+        self.update(action, ctx)
+    }
+
+    /// The programme picker chose item `i`: read it on the next load.
+    fn pick(&mut self, target: PickTarget, i: usize, _ctx: &mut Ctx) -> Effect {
+        match target {
+            PickTarget::Programme => {
+                self.idx = i;
+                self.loaded = false;
+                Effect::Done
+            }
+            _ => Effect::Pass,
+        }
+    }
+
+    fn draw(&self, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
+        draw(self, ctx, area, buf);
+    }
+}
+
+impl IndicatorsPane {
     /// Read the values of the indicator under the cursor (for the chart).
-    pub(crate) fn reload_indicator_history(&mut self) {
-        let id = self.indicators.current().map(|r| r.indicator.id);
-        self.indicators.history = match id {
-            Some(id) => match crate::store::indicators::actuals(self.db.conn(), id) {
+    fn load_history(&mut self, ctx: &mut Ctx) {
+        let id = self.current().map(|r| r.indicator.id);
+        self.history = match id {
+            Some(id) => match crate::store::indicators::actuals(ctx.conn(), id) {
                 Ok(v) => v,
                 Err(e) => {
-                    self.flash(format!("could not read the values: {e}"));
+                    ctx.flash(format!("could not read the values: {e}"));
                     vec![]
                 }
             },
@@ -725,27 +777,23 @@ impl App {
         };
     }
 
-    /// An action on the Indicators tab; false when it is not the pane's.
-    pub(crate) fn indicators_update(&mut self, action: &Action) -> bool {
-        if self.indicators.form.is_some() {
-            self.indicators_form_update(action.clone());
-            return true;
-        }
-        let screen = self.indicators.screen;
+    /// An action on the Indicators tab outside a form.
+    fn update(&mut self, action: &Action, ctx: &mut Ctx) -> Effect {
+        let screen = self.screen;
         match action {
             Action::IndChart => {
-                self.indicators.screen = if screen == Screen::Chart {
+                self.screen = if screen == Screen::Chart {
                     Screen::Table
                 } else {
                     Screen::Chart
                 };
-                if self.indicators.current().is_none() {
-                    self.indicators.move_cursor(&Action::MoveDown);
+                if self.current().is_none() {
+                    self.move_cursor(&Action::MoveDown);
                 }
-                self.reload_indicator_history();
+                self.load_history(ctx);
             }
             Action::Cancel if screen != Screen::Table => {
-                self.indicators.screen = Screen::Table;
+                self.screen = Screen::Table;
             }
             Action::MoveUp
             | Action::MoveDown
@@ -753,33 +801,43 @@ impl App {
             | Action::PageDown
             | Action::First
             | Action::Last => {
-                self.indicators.move_cursor(action);
+                self.move_cursor(action);
                 if screen == Screen::Chart {
-                    self.reload_indicator_history();
+                    self.load_history(ctx);
                 }
             }
-            Action::IndEnterActual => self.actual_form(None),
+            // Across, as the application moved it: kept on an indicator.
+            Action::MoveLeft | Action::MoveRight => self.move_cursor(action),
+            Action::PickProgramme => {
+                let items = ctx.programmes.iter().map(|p| p.name.clone()).collect();
+                return Effect::picker(
+                    PickTarget::Programme,
+                    "Choose the programme",
+                    items,
+                    self.idx,
+                );
+            }
+            Action::IndEnterActual => self.actual_form(None, ctx),
             Action::IndEditActual => {
-                let Some(r) = self.indicators.current().cloned() else {
-                    return true;
+                let Some(r) = self.current().cloned() else {
+                    return Effect::Done;
                 };
                 // The newest value entered by hand for the indicator.
-                let hist = crate::store::indicators::actuals(self.db.conn(), r.indicator.id)
+                let hist = crate::store::indicators::actuals(ctx.conn(), r.indicator.id)
                     .unwrap_or_default();
                 match hist.into_iter().find(|a| a.source == Source::Entered) {
-                    Some(a) => self.actual_form(Some(a)),
-                    None => self.flash("no value entered by hand to correct: a enters one"),
+                    Some(a) => self.actual_form(Some(a), ctx),
+                    None => ctx.flash("no value entered by hand to correct: a enters one"),
                 }
             }
             Action::IndDeleteActual => {
-                let Some(r) = self.indicators.current().cloned() else {
-                    return true;
+                let Some(r) = self.current().cloned() else {
+                    return Effect::Done;
                 };
                 let Some(a) = r.actual.clone() else {
-                    self.flash("no actual value to delete");
-                    return true;
+                    return Effect::Flash("no actual value to delete".into());
                 };
-                self.indicators.form = Some(
+                self.form = Some(
                     Form::new(
                         format!(
                             "Delete the value {} of {}?",
@@ -798,12 +856,12 @@ impl App {
                     )),
                 );
             }
-            Action::IndTargets => self.targets_form(),
-            Action::IndBind => self.bind_form(),
-            Action::IndRecompute => self.recompute_indicators(),
+            Action::IndTargets => self.targets_form(ctx),
+            Action::IndBind => self.bind_form(ctx),
+            Action::IndRecompute => self.recompute(ctx),
             Action::IndFilter => {
-                let v = &self.indicators.view;
-                self.indicators.form = Some(
+                let v = &self.view;
+                self.form = Some(
                     Form::new(
                         "Filter and order",
                         FormKind::Filter,
@@ -827,28 +885,28 @@ impl App {
             Action::IndSort => {
                 let i = Sort::ALL
                     .iter()
-                    .position(|s| *s == self.indicators.view.sort)
+                    .position(|s| *s == self.view.sort)
                     .unwrap_or(0);
-                self.indicators.view.sort = Sort::ALL[(i + 1) % Sort::ALL.len()];
-                self.indicators.refilter();
-                self.flash(format!(
+                self.view.sort = Sort::ALL[(i + 1) % Sort::ALL.len()];
+                self.refilter();
+                ctx.flash(format!(
                     "sorted by {} inside each task",
-                    self.indicators.view.sort.label()
+                    self.view.sort.label()
                 ));
             }
-            Action::IndJump if screen == Screen::Data => self.indicators_data_jump(),
-            Action::IndJump => self.indicators_jump(),
-            _ => return false,
+            Action::IndJump if screen == Screen::Data => return self.data_jump(ctx),
+            Action::IndJump => return self.jump(ctx),
+            _ => return Effect::Pass,
         }
-        true
+        Effect::Done
     }
 
-    fn actual_form(&mut self, existing: Option<ActualValue>) {
-        let Some(r) = self.indicators.current().cloned() else {
-            self.flash("no indicator under the cursor");
+    fn actual_form(&mut self, existing: Option<ActualValue>, ctx: &mut Ctx) {
+        let Some(r) = self.current().cloned() else {
+            ctx.flash("no indicator under the cursor");
             return;
         };
-        let Some(tab) = &self.indicators.table else {
+        let Some(tab) = &self.table else {
             return;
         };
         let unit = r.indicator.unit;
@@ -865,11 +923,11 @@ impl App {
             ),
             None => (
                 labels
-                    .get(tab.period_at(self.working_date))
+                    .get(tab.period_at(ctx.working_date))
                     .cloned()
                     .unwrap_or_default(),
                 String::new(),
-                dates::full(self.working_date),
+                dates::full(ctx.working_date),
                 String::new(),
             ),
         };
@@ -879,7 +937,7 @@ impl App {
             Unit::Count => "a count",
             Unit::PerTeacherMonth => "a number per teacher per month",
         };
-        self.indicators.form = Some(
+        self.form = Some(
             Form::new(
                 format!(
                     "{} {}: {}",
@@ -916,10 +974,9 @@ impl App {
         );
     }
 
-    fn targets_form(&mut self) {
-        let (Some(r), Some(tab)) = (self.indicators.current().cloned(), &self.indicators.table)
-        else {
-            self.flash("no indicator under the cursor");
+    fn targets_form(&mut self, ctx: &mut Ctx) {
+        let (Some(r), Some(tab)) = (self.current().cloned(), &self.table) else {
+            ctx.flash("no indicator under the cursor");
             return;
         };
         let unit = r.indicator.unit;
@@ -934,7 +991,7 @@ impl App {
                 )
             })
             .collect();
-        self.indicators.form = Some(
+        self.form = Some(
             Form::new(
                 format!(
                     "Targets of {}: {}",
@@ -959,9 +1016,9 @@ impl App {
         );
     }
 
-    fn bind_form(&mut self) {
-        let Some(r) = self.indicators.current().cloned() else {
-            self.flash("no indicator under the cursor");
+    fn bind_form(&mut self, ctx: &mut Ctx) {
+        let Some(r) = self.current().cloned() else {
+            ctx.flash("no indicator under the cursor");
             return;
         };
         let unit = r.indicator.unit;
@@ -976,7 +1033,7 @@ impl App {
             Some((m, p)) => (m.as_str().to_string(), p.pairs()),
             None => (NO_METRIC.to_string(), String::new()),
         };
-        self.indicators.form = Some(
+        self.form = Some(
             Form::new(
                 format!("Compute {}: {}", r.number, svc::clip(&r.indicator.name, 40)),
                 FormKind::Bind {
@@ -993,55 +1050,76 @@ impl App {
         );
     }
 
-    fn recompute_indicators(&mut self) {
-        let Some(tab) = &self.indicators.table else {
+    fn recompute(&mut self, ctx: &mut Ctx) {
+        let Some(tab) = &self.table else {
             return;
         };
         let pid = tab.programme.id;
         if !tab.rows().any(|r| r.metric.is_some()) {
-            self.flash("no indicator of this programme is computed: m binds one to a metric");
+            ctx.flash("no indicator of this programme is computed: m binds one to a metric");
             return;
         }
-        let as_of = self.working_date;
-        if let Some(lines) = self.write(
+        let as_of = ctx.working_date;
+        if let Some(lines) = ctx.write(
             format!("recompute as of {}", dates::full(as_of)),
             |tx, op| svc::recompute(tx, op, pid, None, as_of),
         ) {
             let stored = lines.iter().filter(|l| l.stored).count();
             let with_value = lines.iter().filter(|l| l.value.is_some()).count();
             let no_data = lines.len() - with_value;
-            self.flash(format!(
+            ctx.flash(format!(
                 "recomputed as of {}: {stored} new, {} unchanged, {no_data} periods without data",
                 dates::full(as_of),
                 with_value - stored
             ));
-            if self.indicators.screen == Screen::Chart {
-                self.reload_indicator_history();
-            }
+            // The chart's values are read again with the pane (`load`).
         }
     }
 
     /// Keys while a form is open.
-    pub(crate) fn indicators_form_update(&mut self, action: Action) {
+    fn form_update(&mut self, action: &Action, ctx: &mut Ctx) {
         use crate::ui::widgets::form::Outcome;
-        let Some(form) = self.indicators.form.as_mut() else {
+        let Some(form) = self.form.as_mut() else {
             return;
         };
-        match form.handle(&action) {
-            Outcome::Cancel => self.indicators.form = None,
-            Outcome::Submit => self.submit_indicators_form(),
-            Outcome::Pick => self.flash("this field has no list: type its value"),
+        match form.handle(action) {
+            Outcome::Cancel => self.form = None,
+            Outcome::Submit => self.submit_form(ctx),
+            Outcome::Pick => ctx.flash("this field has no list: type its value"),
             Outcome::Open => {}
         }
     }
 
-    fn submit_indicators_form(&mut self) {
-        let Some(form) = self.indicators.form.clone() else {
+    fn submit_form(&mut self, ctx: &mut Ctx) {
+        let Some(form) = self.form.clone() else {
             return;
         };
-        let working = self.working_date;
+        match self.save(&form, ctx) {
+            Ok(Some(done)) => {
+                self.form = None;
+                if self.screen == Screen::Chart {
+                    self.load_history(ctx);
+                }
+                ctx.flash(done);
+            }
+            Ok(None) => {
+                if let Some(f) = self.form.as_mut() {
+                    f.error = ctx.last_message().map(str::to_string);
+                }
+            }
+            Err(e) => {
+                if let Some(f) = self.form.as_mut() {
+                    f.error = Some(format!("not saved: {e}"));
+                }
+            }
+        }
+    }
+
+    /// Do what the form says: the message to show, None when the write
+    /// was refused, Err when a field is wrong.
+    fn save(&mut self, form: &Form, ctx: &mut Ctx) -> Result<Option<String>, String> {
+        let working = ctx.working_date;
         let periods: Vec<(String, Id)> = self
-            .indicators
             .table
             .as_ref()
             .map(|t| t.periods.iter().map(|p| (p.label.clone(), p.id)).collect())
@@ -1053,16 +1131,16 @@ impl App {
                 .map(|(_, id)| *id)
                 .ok_or_else(|| format!("period «{label}»: not a period of the programme"))
         };
-        let result: Result<Option<String>, String> = (|| {
+        {
             Ok(match &form.kind {
                 FormKind::Filter => {
-                    self.indicators.view = View {
+                    self.view = View {
                         text: form.value("Name or number").to_string(),
                         show: Show::parse(form.value("Show")).unwrap_or_default(),
                         sort: Sort::parse(form.value("Order")).unwrap_or_default(),
                     };
-                    self.indicators.refilter();
-                    let d = self.indicators.view.describe();
+                    self.refilter();
+                    let d = self.view.describe();
                     Some(if d.is_empty() {
                         "showing every indicator".into()
                     } else {
@@ -1085,20 +1163,20 @@ impl App {
                     };
                     let shown = unit.format(value);
                     match form.kind {
-                        FormKind::EditActual { id, .. } => self
+                        FormKind::EditActual { id, .. } => ctx
                             .write(format!("correct value {shown}"), |tx, op| {
                                 Ok(((), svc::update_actual(tx, op, id, &input, working)?))
                             })
                             .map(|_| format!("value corrected to {shown}")),
                         _ => {
-                            self.write(format!("enter value {shown}"), |tx, op| {
+                            ctx.write(format!("enter value {shown}"), |tx, op| {
                                 svc::enter_actual(tx, op, &input, working)
                             })
                             .map(|_| format!("value {shown} recorded for {}", form.value("Period")))
                         }
                     }
                 }
-                FormKind::DeleteActual { id } => self
+                FormKind::DeleteActual { id } => ctx
                     .write("delete value", |tx, op| {
                         Ok(((), svc::delete_actual(tx, op, *id)?))
                     })
@@ -1122,7 +1200,7 @@ impl App {
                         targets.push((*pid, t));
                     }
                     let id = *indicator_id;
-                    self.write("edit targets", |tx, op| {
+                    ctx.write("edit targets", |tx, op| {
                         Ok(((), svc::set_targets(tx, op, id, &targets)?))
                     })
                     .map(|_| "targets saved".to_string())
@@ -1138,7 +1216,7 @@ impl App {
                         Some((metric, p))
                     };
                     let id = *indicator_id;
-                    self.write("bind metric", |tx, op| {
+                    ctx.write("bind metric", |tx, op| {
                         Ok((
                             (),
                             svc::bind_metric(tx, op, id, binding.as_ref().map(|(m, p)| (*m, p)))?,
@@ -1150,60 +1228,38 @@ impl App {
                     })
                 }
             })
-        })();
-        match result {
-            Ok(Some(done)) => {
-                self.indicators.form = None;
-                if self.indicators.screen == Screen::Chart {
-                    self.reload_indicator_history();
-                }
-                self.flash(done);
-            }
-            Ok(None) => {
-                if let Some(f) = self.indicators.form.as_mut() {
-                    f.error = self.message.clone();
-                }
-            }
-            Err(e) => {
-                if let Some(f) = self.indicators.form.as_mut() {
-                    f.error = Some(format!("not saved: {e}"));
-                }
-            }
         }
     }
 
     /// Enter on a computed value: the data it was computed from.
-    fn indicators_jump(&mut self) {
-        let (Some(r), Some(tab)) = (
-            self.indicators.current().cloned(),
-            self.indicators.table.clone(),
-        ) else {
-            return;
+    fn jump(&mut self, ctx: &mut Ctx) -> Effect {
+        let (Some(r), Some(tab)) = (self.current().cloned(), self.table.clone()) else {
+            return Effect::Done;
         };
         let Some((metric, _)) = r.metric else {
-            self.flash("entered by hand: only computed values (ƒ) have data behind them");
-            return;
+            return Effect::Flash(
+                "entered by hand: only computed values (ƒ) have data behind them".into(),
+            );
         };
         // The days the value counted: the period's covered part.
         let pi = r
             .actual_period_idx
-            .unwrap_or_else(|| tab.period_at(self.working_date));
+            .unwrap_or_else(|| tab.period_at(ctx.working_date));
         let Some(period) = tab.periods.get(pi) else {
-            return;
+            return Effect::Done;
         };
-        let years = crate::store::school::years(self.db.conn()).unwrap_or_default();
+        let years = crate::store::school::years(ctx.conn()).unwrap_or_default();
         let windows = crate::service::metrics::coverage(
             &years,
             period.starts_on,
             period.ends_on,
-            self.working_date,
+            ctx.working_date,
         );
         let (Some(first), Some(last)) = (windows.first(), windows.last()) else {
-            self.flash(format!(
+            return Effect::Flash(format!(
                 "the database holds no school day of period {}",
                 period.label
             ));
-            return;
         };
         let (from, to, year) = (first.0, last.1, last.2.clone());
         match metric {
@@ -1211,54 +1267,48 @@ impl App {
             | Metric::TeachersWithCredits
             | Metric::TeachersInGoodStanding => {
                 // The Training tab: its sessions, or the year's standing.
-                if let Some(i) = self
+                let plan_idx = ctx
                     .plans
                     .iter()
-                    .rposition(|p| p.year_id == year.id && p.starts_on <= to)
-                {
-                    self.training.plan_idx = i;
+                    .rposition(|p| p.year_id == year.id && p.starts_on <= to);
+                Effect::Jump {
+                    to: Jump::Training {
+                        plan_idx,
+                        standing: metric != Metric::TrainingSessions,
+                        teacher_id: None,
+                    },
+                    message: format!(
+                        "the data behind {} {}: {}",
+                        r.number,
+                        metric.label(),
+                        r.actual.map_or_else(String::new, |a| a.evidence)
+                    ),
                 }
-                if metric == Metric::TrainingSessions {
-                    self.training.screen = super::training::Screen::Sessions;
-                } else {
-                    self.training.screen = super::training::Screen::Standing;
-                    self.training.year_scope = true;
-                }
-                self.training.loaded = false;
-                self.update(Action::TabTraining);
-                self.flash(format!(
-                    "the data behind {} {}: {}",
-                    r.number,
-                    metric.label(),
-                    r.actual.map_or_else(String::new, |a| a.evidence)
-                ));
             }
             _ => {
-                let settings = match crate::store::settings::load(self.db.conn()) {
+                let settings = match crate::store::settings::load(ctx.conn()) {
                     Ok(s) => s,
                     Err(e) => {
-                        self.flash(format!("could not read the settings: {e}"));
-                        return;
+                        return Effect::Flash(format!("could not read the settings: {e}"));
                     }
                 };
                 let mut rows = vec![];
                 let mut online = std::collections::HashMap::new();
                 for (a, b, _) in &windows {
                     match crate::service::keeping::journal_keeping(
-                        self.db.conn(),
+                        ctx.conn(),
                         &settings,
                         *a,
                         *b,
-                        self.working_date,
+                        ctx.working_date,
                     ) {
                         Ok(v) => rows.extend(v),
                         Err(e) => {
-                            self.flash(format!("could not read the journal: {e}"));
-                            return;
+                            return Effect::Flash(format!("could not read the journal: {e}"));
                         }
                     }
                     for (t, n) in
-                        crate::store::metrics::online_lessons_by_teacher(self.db.conn(), *a, *b)
+                        crate::store::metrics::online_lessons_by_teacher(ctx.conn(), *a, *b)
                             .unwrap_or_default()
                     {
                         *online.entry(t).or_insert(0) += n;
@@ -1288,15 +1338,16 @@ impl App {
                         f(a).total_cmp(&f(b))
                     });
                 }
-                self.indicators.data = Some(DataView {
+                self.data = Some(DataView {
                     metric,
                     from,
                     to,
                     rows: merged,
                     online,
                 });
-                self.indicators.data_row = 0;
-                self.indicators.screen = Screen::Data;
+                self.data_row = 0;
+                self.screen = Screen::Data;
+                Effect::Done
             }
         }
     }
@@ -1304,13 +1355,13 @@ impl App {
     /// Enter on a teacher of the data behind a lesson metric: that
     /// teacher's latest lesson lacking what the metric counts, in the
     /// Journal (or, for attendance, the class's day in Attendance).
-    fn indicators_data_jump(&mut self) {
+    fn data_jump(&mut self, ctx: &mut Ctx) -> Effect {
         use crate::store::metrics::Gap;
-        let Some(d) = &self.indicators.data else {
-            return;
+        let Some(d) = &self.data else {
+            return Effect::Done;
         };
-        let Some(k) = d.rows.get(self.indicators.data_row).cloned() else {
-            return;
+        let Some(k) = d.rows.get(self.data_row).cloned() else {
+            return Effect::Done;
         };
         let (metric, from, to) = (d.metric, d.from, d.to);
         let gap = match metric {
@@ -1319,7 +1370,7 @@ impl App {
             Metric::LessonsWithAttendance => Gap::Attendance,
             Metric::OnlineLessonsPerTeacherMonth => Gap::Online,
             _ => {
-                let s = crate::store::settings::load(self.db.conn()).unwrap_or_default();
+                let s = crate::store::settings::load(ctx.conn()).unwrap_or_default();
                 use crate::domain::settings::DeadlineKind::*;
                 Gap::LateMark([
                     s.mark_deadline_days(Current),
@@ -1328,58 +1379,45 @@ impl App {
                 ])
             }
         };
-        let found = crate::store::metrics::latest_gap(self.db.conn(), k.teacher_id, from, to, gap);
-        let Some(l) = self.report_indicators("the lessons", found).flatten() else {
-            self.flash(format!(
+        let found = crate::store::metrics::latest_gap(ctx.conn(), k.teacher_id, from, to, gap);
+        let found = match found {
+            Ok(v) => v,
+            Err(e) => {
+                ctx.flash(format!("could not read the lessons: {e}"));
+                None
+            }
+        };
+        let Some(l) = found else {
+            return Effect::Flash(format!(
                 "{}: no such lesson {}–{}",
                 k.teacher,
                 dates::short(from),
                 dates::short(to)
             ));
-            return;
         };
-        let Some(ci) = self.classes.iter().position(|c| c.id == l.class_id) else {
-            self.flash("that lesson's class is not in the current school year");
-            return;
+        let Some(ci) = ctx.classes.iter().position(|c| c.id == l.class_id) else {
+            return Effect::Flash("that lesson's class is not in the current school year".into());
         };
-        self.class_idx = ci;
-        self.journal.loaded = false;
-        self.attendance.loaded = false;
-        if gap == Gap::Attendance {
-            self.attendance.show = super::attendance::Show::Day;
-            self.attendance.date = l.date;
-            self.update(Action::TabAttendance);
+        let to = if gap == Gap::Attendance {
+            Jump::AttendanceDay {
+                class_idx: ci,
+                date: l.date,
+            }
         } else {
             use crate::domain::PeriodKind;
-            let quarter = self
+            let quarter = ctx
                 .periods
                 .iter()
                 .position(|p| p.kind == PeriodKind::Quarter && p.contains(l.date))
-                .or_else(|| self.periods.iter().position(|p| p.contains(l.date)));
-            if let Some(pi) = quarter {
-                self.journal.period_idx = pi;
+                .or_else(|| ctx.periods.iter().position(|p| p.contains(l.date)));
+            Jump::Lesson {
+                class_idx: ci,
+                period_idx: quarter,
+                subject_id: l.subject_id,
+                lesson_id: l.lesson_id,
             }
-            self.update(Action::TabJournal);
-            if let Some(si) = self
-                .journal
-                .subjects
-                .iter()
-                .position(|s| s.id == l.subject_id)
-            {
-                self.journal.subject_idx = si;
-                self.journal.loaded = false;
-                self.ensure_loaded();
-            }
-            if let Some(c) = self
-                .journal
-                .view
-                .as_ref()
-                .and_then(|v| v.lessons.iter().position(|x| x.lesson.id == l.lesson_id))
-            {
-                self.journal.col = c;
-            }
-        }
-        self.flash(format!(
+        };
+        let message = format!(
             "{}'s latest lesson {}: {}",
             k.teacher,
             match gap {
@@ -1390,16 +1428,7 @@ impl App {
                 Gap::LateMark(_) => "with a mark entered late",
             },
             dates::full(l.date)
-        ));
-    }
-
-    fn report_indicators<T>(&mut self, what: &str, r: crate::store::Result<T>) -> Option<T> {
-        match r {
-            Ok(v) => Some(v),
-            Err(e) => {
-                self.flash(format!("could not read {what}: {e}"));
-                None
-            }
-        }
+        );
+        Effect::Jump { to, message }
     }
 }

@@ -18,7 +18,7 @@ use crate::service::training::{
     Standing, credits_short, credits_text,
 };
 use crate::ui::action::Action;
-use crate::ui::app::App;
+use crate::ui::component::{Ctx, Effect, Pane, PickTarget};
 use crate::ui::dates;
 use crate::ui::grid::{Column, Grid, Table};
 use crate::ui::keymap::Mode;
@@ -154,21 +154,20 @@ fn num(v: f64) -> String {
 }
 
 /// Draw the training tab into `area`: the screen, then an open form.
-pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
-    match app.training.screen {
-        Screen::Sessions => draw_sessions(app, area, buf),
-        Screen::RollCall => draw_roll(app, area, buf),
-        Screen::Standing => draw_standing(app, area, buf),
+fn draw(p: &TrainingPane, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
+    match p.screen {
+        Screen::Sessions => draw_sessions(p, ctx, area, buf),
+        Screen::RollCall => draw_roll(p, ctx, area, buf),
+        Screen::Standing => draw_standing(p, ctx, area, buf),
     }
-    if let Some(f) = &app.training.form {
-        crate::ui::widgets::form::draw(&app.theme, f, 72, area, buf);
+    if let Some(f) = &p.form {
+        crate::ui::widgets::form::draw(ctx.theme, f, 72, area, buf);
     }
 }
 
 /// The sessions list.
-fn draw_sessions(app: &App, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
-    let p = &app.training;
+fn draw_sessions(p: &TrainingPane, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
+    let t = ctx.theme;
     let Some(v) = &p.view else {
         put(
             buf,
@@ -185,7 +184,7 @@ fn draw_sessions(app: &App, area: Rect, buf: &mut Buffer) {
         "{} · semester {} of {} · {}–{}",
         v.plan.title,
         v.plan.semester,
-        app.plans.len().max(1),
+        ctx.plans.len().max(1),
         dates::full(v.plan.starts_on),
         dates::full(v.plan.ends_on)
     );
@@ -330,9 +329,8 @@ fn paperwork_missing(req: Requirement, a: &crate::domain::training::TrainingAtte
 }
 
 /// The roll call: teachers × the plan's sessions.
-fn draw_roll(app: &App, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
-    let p = &app.training;
+fn draw_roll(p: &TrainingPane, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
+    let t = ctx.theme;
     let w = area.width as usize;
     let (Some(v), Some(roll)) = (&p.view, &p.roll) else {
         put(
@@ -386,7 +384,7 @@ fn draw_roll(app: &App, area: Rect, buf: &mut Buffer) {
         );
         return;
     }
-    let working = app.working_date;
+    let working = ctx.working_date;
     let frozen_cell = |r: usize, _c: usize| -> (String, Style) {
         (
             roll.teachers
@@ -548,9 +546,8 @@ fn draw_roll(app: &App, area: Rect, buf: &mut Buffer) {
 }
 
 /// Each teacher's standing with pass/fail and the published differences.
-fn draw_standing(app: &App, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
-    let p = &app.training;
+fn draw_standing(p: &TrainingPane, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
+    let t = ctx.theme;
     let w = area.width as usize;
     let Some(sv) = &p.standing else {
         put(
@@ -773,56 +770,162 @@ const FORMAT_LABELS: [&str; 7] = [
     "external course",
 ];
 
-impl App {
-    /// The keymap mode of the Training tab's current screen or form.
-    pub(crate) fn training_mode(&self) -> Mode {
-        if self.training.form.is_some() {
+impl Pane for TrainingPane {
+    /// The keymap mode of the current screen or form.
+    fn mode(&self) -> Mode {
+        if self.form.is_some() {
             return Mode::Form;
         }
-        match self.training.screen {
+        match self.screen {
             Screen::Sessions => Mode::Training,
             Screen::RollCall => Mode::TrainingRoll,
             Screen::Standing => Mode::TrainingStanding,
         }
     }
 
-    /// Read the roll call and the standing of the plan shown.
-    pub(crate) fn reload_training_extra(&mut self) {
-        let Some(plan) = self.plans.get(self.training.plan_idx).cloned() else {
-            self.training.roll = None;
-            self.training.standing = None;
+    fn loaded(&self) -> bool {
+        self.loaded
+    }
+
+    fn invalidate(&mut self) {
+        self.loaded = false;
+    }
+
+    /// Read the plan's sessions, its roll call and the standing; put the
+    /// cursor on a session a form just saved.
+    fn load(&mut self, ctx: &mut Ctx) {
+        self.loaded = true;
+        let Some(plan) = ctx.plans.get(self.plan_idx).cloned() else {
+            self.view = None;
             return;
         };
-        if self.training.positioned_plan != Some(plan.id) {
-            self.training.positioned_plan = Some(plan.id);
-            let working = self.working_date;
-            if let Some(v) = &self.training.view {
-                self.training.row = v
+        let r = svc::load(ctx.conn(), &plan);
+        let view = report(ctx, "training sessions", r);
+        self.set_view(view);
+        self.load_extra(ctx);
+        if let Some(id) = self.pending_session.take()
+            && let Some(i) = self
+                .view
+                .as_ref()
+                .and_then(|v| v.sessions.iter().position(|s| s.session.id == id))
+        {
+            self.row = i;
+        }
+    }
+
+    /// The Training tab's keys: an open form takes every action; the
+    /// screens, the plans, the cursor and the sessions' and roll call's
+    /// actions; the rest pass.
+    fn handle(&mut self, action: &Action, ctx: &mut Ctx) -> Effect {
+        if self.form.is_some() {
+            self.form_update(action, ctx);
+            return Effect::Done;
+        }
+        match action {
+            Action::PrevPlan | Action::NextPlan => {
+                let n = ctx.plans.len();
+                let i = self.plan_idx;
+                let next = if *action == Action::NextPlan {
+                    (i + 1).min(n.saturating_sub(1))
+                } else {
+                    i.saturating_sub(1)
+                };
+                if next == i {
+                    return Effect::Flash(
+                        if *action == Action::NextPlan {
+                            "no later plan"
+                        } else {
+                            "no earlier plan"
+                        }
+                        .into(),
+                    );
+                }
+                self.plan_idx = next;
+                self.load(ctx);
+            }
+            Action::MoveUp
+            | Action::MoveDown
+            | Action::MoveLeft
+            | Action::MoveRight
+            | Action::PageUp
+            | Action::PageDown
+            | Action::First
+            | Action::Last => self.move_cursor(action),
+            Action::TrainingSessions
+            | Action::TrainingRollCall
+            | Action::TrainingStanding
+            | Action::AddSession
+            | Action::EditSession
+            | Action::CopyWeekly
+            | Action::DeleteSession
+            | Action::OpenRollCall
+            | Action::MarkAllPresent
+            | Action::ClearEntry
+            | Action::Paperwork
+            | Action::ToggleScope
+            | Action::Publish
+            | Action::AddExternal => self.update(action, ctx),
+            _ => return Effect::Pass,
+        }
+        Effect::Done
+    }
+
+    /// The Training tab opens no picker.
+    fn pick(&mut self, _target: PickTarget, _index: usize, _ctx: &mut Ctx) -> Effect {
+        Effect::Pass
+    }
+
+    fn draw(&self, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
+        draw(self, ctx, area, buf);
+    }
+}
+
+/// A read's value, or None with "could not read …" on the status line.
+fn report<T>(ctx: &mut Ctx, what: &str, r: crate::store::Result<T>) -> Option<T> {
+    match r {
+        Ok(v) => Some(v),
+        Err(e) => {
+            ctx.flash(format!("could not read {what}: {e}"));
+            None
+        }
+    }
+}
+
+impl TrainingPane {
+    /// Read the roll call and the standing of the plan shown.
+    fn load_extra(&mut self, ctx: &mut Ctx) {
+        let Some(plan) = ctx.plans.get(self.plan_idx).cloned() else {
+            self.roll = None;
+            self.standing = None;
+            return;
+        };
+        if self.positioned_plan != Some(plan.id) {
+            self.positioned_plan = Some(plan.id);
+            let working = ctx.working_date;
+            if let Some(v) = &self.view {
+                self.row = v
                     .sessions
                     .iter()
                     .rposition(|s| s.session.date <= working)
                     .unwrap_or(0);
             }
         }
-        let r = svc::roll_call(self.db.conn(), &plan);
-        self.training.roll = self.report_training("the roll call", r);
-        if let Some(r) = &self.training.roll {
-            self.training.roll_row = self
-                .training
-                .roll_row
-                .min(r.teachers.len().saturating_sub(1));
+        let r = svc::roll_call(ctx.conn(), &plan);
+        self.roll = report(ctx, "the roll call", r);
+        if let Some(r) = &self.roll {
+            self.roll_row = self.roll_row.min(r.teachers.len().saturating_sub(1));
         }
-        let Some(year) = self.year.clone() else {
-            self.training.standing = None;
+        let Some(year) = ctx.year.cloned() else {
+            self.standing = None;
             return;
         };
-        let scope = if self.training.year_scope {
+        let scope = if self.year_scope {
             Scope::Year
         } else {
             Scope::Semester(plan.semester)
         };
-        let conn = self.db.conn();
-        let working = self.working_date;
+        let conn = ctx.conn();
+        let working = ctx.working_date;
         let r = (|| -> crate::store::Result<StandingView> {
             let settings = crate::store::settings::load(conn)?;
             let rows = svc::standing_on(conn, &year, scope, &settings, working)?;
@@ -841,39 +944,57 @@ impl App {
                 differences,
             })
         })();
-        self.training.standing = self.report_training("the standing", r);
-        if let Some(s) = &self.training.standing {
-            self.training.standing_row = self
-                .training
-                .standing_row
-                .min(s.rows.len().saturating_sub(1));
+        self.standing = report(ctx, "the standing", r);
+        if let Some(s) = &self.standing {
+            self.standing_row = self.standing_row.min(s.rows.len().saturating_sub(1));
         }
     }
 
-    fn report_training<T>(&mut self, what: &str, r: crate::store::Result<T>) -> Option<T> {
-        match r {
-            Ok(v) => Some(v),
-            Err(e) => {
-                self.flash(format!("could not read {what}: {e}"));
-                None
-            }
+    /// Show the sessions or the year's standing of plan `plan_idx` (None:
+    /// the plan shown), read again on the next load.
+    pub fn aim(&mut self, plan_idx: Option<usize>, standing: bool) {
+        if let Some(i) = plan_idx {
+            self.plan_idx = i;
+        }
+        if standing {
+            self.screen = Screen::Standing;
+            self.year_scope = true;
+        } else {
+            self.screen = Screen::Sessions;
+        }
+        self.loaded = false;
+    }
+
+    /// Put the standing's cursor on the teacher's row, if shown.
+    pub fn select_teacher(&mut self, staff_id: Id) {
+        if let Some(s) = &self.standing
+            && let Some(r) = s.rows.iter().position(|r| r.staff_id == staff_id)
+        {
+            self.standing_row = r;
         }
     }
 
     fn current_session(&self) -> Option<crate::domain::training::TrainingSession> {
-        self.training
-            .view
+        self.view
             .as_ref()
-            .and_then(|v| v.sessions.get(self.training.row))
+            .and_then(|v| v.sessions.get(self.row))
             .map(|s| s.session.clone())
+    }
+
+    /// Whether a roll-call status has the key `c` (a key of the status
+    /// table, not of the keymap).
+    pub fn has_status_key(&self, c: char) -> bool {
+        self.roll
+            .as_ref()
+            .is_some_and(|roll| roll.statuses.iter().any(|s| s.key == c.to_string()))
     }
 
     /// A status key on the roll call: set that status for the teacher
     /// under the cursor (or open the paperwork form the status needs).
-    /// Returns false when no status has this key.
-    pub(crate) fn training_status_key(&mut self, c: char) -> bool {
-        let Some(roll) = &self.training.roll else {
-            return false;
+    /// Passes when no status has this key.
+    pub fn status_key(&mut self, c: char, ctx: &mut Ctx) -> Effect {
+        let Some(roll) = &self.roll else {
+            return Effect::Pass;
         };
         let Some(status) = roll
             .statuses
@@ -881,27 +1002,26 @@ impl App {
             .find(|s| s.key == c.to_string())
             .cloned()
         else {
-            return false;
+            return Effect::Pass;
         };
-        self.message = None;
         let (Some(session), Some(teacher)) = (
             self.current_session(),
-            roll.teachers.get(self.training.roll_row).cloned(),
+            roll.teachers.get(self.roll_row).cloned(),
         ) else {
-            return true;
+            return Effect::Done;
         };
         if status.requires != Requirement::None {
-            self.open_paperwork(session.id, teacher.0, &status.code);
-            return true;
+            self.open_paperwork(session.id, teacher.0, &status.code, ctx);
+            return Effect::Done;
         }
-        let today = self.opts.today;
+        let today = ctx.today;
         let desc = format!(
             "{} → {}, {}",
             short_status(&status.code),
             teacher.1,
             dates::short(session.date)
         );
-        let saved = self.write(desc, |tx, op| {
+        let saved = ctx.write(desc, |tx, op| {
             let ids = svc::set_attendance(
                 tx,
                 op,
@@ -914,13 +1034,13 @@ impl App {
             Ok(((), ids))
         });
         if saved.is_some() {
-            self.training.move_cursor(&Action::MoveDown);
+            self.move_cursor(&Action::MoveDown);
         }
-        true
+        Effect::Done
     }
 
-    fn open_paperwork(&mut self, session_id: Id, staff_id: Id, code: &str) {
-        let Some(roll) = &self.training.roll else {
+    fn open_paperwork(&mut self, session_id: Id, staff_id: Id, code: &str, ctx: &Ctx) {
+        let Some(roll) = &self.roll else {
             return;
         };
         let Some(status) = roll.status(code).cloned() else {
@@ -931,9 +1051,9 @@ impl App {
             .filter(|a| a.status == code)
             .cloned();
         let teacher = roll.staff.get(&staff_id).cloned().unwrap_or_default();
-        let lead = self
+        let lead = ctx
             .plans
-            .get(self.training.plan_idx)
+            .get(self.plan_idx)
             .and_then(|p| p.lead_id)
             .and_then(|id| roll.staff.get(&id).cloned())
             .unwrap_or_default();
@@ -972,7 +1092,7 @@ impl App {
             Requirement::Certificate => "a medical certificate (emergencies excepted)",
             _ => "the date the content was made up (blank: not yet)",
         };
-        self.training.form = Some(
+        self.form = Some(
             Form::new(
                 format!("{}: {}", teacher, short_status(code)),
                 FormKind::Paperwork {
@@ -986,18 +1106,17 @@ impl App {
         );
     }
 
-    fn session_form(&mut self, existing: Option<crate::domain::training::TrainingSession>) {
-        let Some(plan) = self.plans.get(self.training.plan_idx).cloned() else {
-            self.flash("no training plan in this school year");
+    fn session_form(
+        &mut self,
+        existing: Option<crate::domain::training::TrainingSession>,
+        ctx: &mut Ctx,
+    ) {
+        let Some(plan) = ctx.plans.get(self.plan_idx).cloned() else {
+            ctx.flash("no training plan in this school year");
             return;
         };
         let staff_name = |id: Option<Id>| {
-            id.and_then(|id| {
-                self.training
-                    .roll
-                    .as_ref()
-                    .and_then(|r| r.staff.get(&id).cloned())
-            })
+            id.and_then(|id| self.roll.as_ref().and_then(|r| r.staff.get(&id).cloned()))
         };
         let (kind, title, fields) = match &existing {
             Some(s) => (
@@ -1023,7 +1142,7 @@ impl App {
                 ],
             ),
             None => {
-                let date = self.working_date.clamp(plan.starts_on, plan.ends_on);
+                let date = ctx.working_date.clamp(plan.starts_on, plan.ends_on);
                 (
                     FormKind::AddSession { plan_id: plan.id },
                     format!("Add a session to semester {}", plan.semester),
@@ -1041,7 +1160,7 @@ impl App {
                 )
             }
         };
-        self.training.form = Some(
+        self.form = Some(
             Form::new(title, kind, fields)
                 .with_focus(if existing.is_some() { 0 } else { 4 })
                 .with_note("hours blank: end − start; credits blank: one an hour"),
@@ -1049,25 +1168,19 @@ impl App {
     }
 
     /// Training-tab actions outside a form.
-    pub(crate) fn training_update(&mut self, action: Action) {
-        if self.training.form.is_some() {
-            self.training_form_update(action);
-            return;
-        }
+    fn update(&mut self, action: &Action, ctx: &mut Ctx) {
         match action {
-            Action::TrainingSessions => self.training.screen = Screen::Sessions,
-            Action::TrainingRollCall | Action::OpenRollCall => {
-                self.training.screen = Screen::RollCall
-            }
-            Action::TrainingStanding => self.training.screen = Screen::Standing,
-            Action::AddSession => self.session_form(None),
+            Action::TrainingSessions => self.screen = Screen::Sessions,
+            Action::TrainingRollCall | Action::OpenRollCall => self.screen = Screen::RollCall,
+            Action::TrainingStanding => self.screen = Screen::Standing,
+            Action::AddSession => self.session_form(None, ctx),
             Action::EditSession => match self.current_session() {
-                Some(s) => self.session_form(Some(s)),
-                None => self.flash("no session to edit"),
+                Some(s) => self.session_form(Some(s), ctx),
+                None => ctx.flash("no session to edit"),
             },
             Action::CopyWeekly => match self.current_session() {
                 Some(s) => {
-                    self.training.form = Some(
+                    self.form = Some(
                         Form::new(
                             format!("Copy the session of {} weekly", dates::full(s.date)),
                             FormKind::CopyWeekly { id: s.id },
@@ -1080,11 +1193,11 @@ impl App {
                         )),
                     )
                 }
-                None => self.flash("no session to copy"),
+                None => ctx.flash("no session to copy"),
             },
             Action::DeleteSession => match self.current_session() {
                 Some(s) => {
-                    self.training.form = Some(
+                    self.form = Some(
                         Form::new(
                             format!("Delete the session of {}?", dates::full(s.date)),
                             FormKind::DeleteSession { id: s.id },
@@ -1096,18 +1209,18 @@ impl App {
                         )),
                     )
                 }
-                None => self.flash("no session to delete"),
+                None => ctx.flash("no session to delete"),
             },
             Action::MarkAllPresent => {
                 let Some(s) = self.current_session() else {
                     return;
                 };
-                let today = self.opts.today;
+                let today = ctx.today;
                 let desc = format!("all present, {}", dates::short(s.date));
                 if let Some(n) =
-                    self.write(desc, |tx, op| svc::mark_all_present(tx, op, s.id, today))
+                    ctx.write(desc, |tx, op| svc::mark_all_present(tx, op, s.id, today))
                 {
-                    self.flash(format!(
+                    ctx.flash(format!(
                         "marked {n} teachers present at {}",
                         dates::full(s.date)
                     ));
@@ -1116,34 +1229,31 @@ impl App {
             Action::ClearEntry => {
                 let (Some(s), Some(t)) = (
                     self.current_session(),
-                    self.training
-                        .roll
+                    self.roll
                         .as_ref()
-                        .and_then(|r| r.teachers.get(self.training.roll_row).cloned()),
+                        .and_then(|r| r.teachers.get(self.roll_row).cloned()),
                 ) else {
                     return;
                 };
                 if self
-                    .training
                     .roll
                     .as_ref()
                     .and_then(|r| r.entry(s.id, t.0))
                     .is_none()
                 {
-                    self.flash("nothing to clear here");
+                    ctx.flash("nothing to clear here");
                     return;
                 }
                 let desc = format!("cleared {}, {}", t.1, dates::short(s.date));
-                self.write(desc, |tx, op| {
+                ctx.write(desc, |tx, op| {
                     Ok(((), svc::clear_attendance(tx, op, s.id, t.0)?))
                 });
             }
             Action::Paperwork => {
-                let (Some(s), Some(roll)) = (self.current_session(), self.training.roll.as_ref())
-                else {
+                let (Some(s), Some(roll)) = (self.current_session(), self.roll.as_ref()) else {
                     return;
                 };
-                let Some(t) = roll.teachers.get(self.training.roll_row).cloned() else {
+                let Some(t) = roll.teachers.get(self.roll_row).cloned() else {
                     return;
                 };
                 match roll.entry(s.id, t.0).cloned() {
@@ -1152,28 +1262,27 @@ impl App {
                             .status(&a.status)
                             .is_some_and(|x| x.requires != Requirement::None) =>
                     {
-                        self.open_paperwork(s.id, t.0, &a.status)
+                        self.open_paperwork(s.id, t.0, &a.status, ctx)
                     }
-                    _ => self
+                    _ => ctx
                         .flash("no leave here: paperwork is for official, personal and sick leave"),
                 }
             }
             Action::ToggleScope => {
-                self.training.year_scope = !self.training.year_scope;
-                self.reload_training_extra();
+                self.year_scope = !self.year_scope;
+                self.load_extra(ctx);
             }
             Action::AddExternal => {
                 let Some(s) = self
-                    .training
                     .standing
                     .as_ref()
-                    .and_then(|v| v.rows.get(self.training.standing_row))
+                    .and_then(|v| v.rows.get(self.standing_row))
                     .cloned()
                 else {
                     return;
                 };
-                let d = dates::full(self.working_date);
-                self.training.form = Some(
+                let d = dates::full(ctx.working_date);
+                self.form = Some(
                     Form::new(
                         format!("External training: {}", s.name),
                         FormKind::AddExternal {
@@ -1194,10 +1303,10 @@ impl App {
                 );
             }
             Action::Publish => {
-                let Some(plan) = self.plans.get(self.training.plan_idx).cloned() else {
+                let Some(plan) = ctx.plans.get(self.plan_idx).cloned() else {
                     return;
                 };
-                self.training.form = Some(
+                self.form = Some(
                     Form::new(
                         format!("Publish the standing of semester {}?", plan.semester),
                         FormKind::Publish {
@@ -1207,7 +1316,7 @@ impl App {
                     )
                     .with_note(format!(
                         "a frozen snapshot as of {}",
-                        dates::full(self.working_date)
+                        dates::full(ctx.working_date)
                     )),
                 );
             }
@@ -1216,213 +1325,211 @@ impl App {
     }
 
     /// Keys while a form is open.
-    pub(crate) fn training_form_update(&mut self, action: Action) {
-        let Some(form) = self.training.form.as_mut() else {
+    fn form_update(&mut self, action: &Action, ctx: &mut Ctx) {
+        let Some(form) = self.form.as_mut() else {
             return;
         };
-        match form.handle(&action) {
-            Outcome::Cancel => self.training.form = None,
-            Outcome::Submit => self.submit_form(),
-            Outcome::Pick => self.flash("this field has no list: type its value"),
+        match form.handle(action) {
+            Outcome::Cancel => self.form = None,
+            Outcome::Submit => self.submit_form(ctx),
+            Outcome::Pick => ctx.flash("this field has no list: type its value"),
             Outcome::Open => {}
         }
     }
 
-    fn submit_form(&mut self) {
-        let Some(form) = self.training.form.clone() else {
+    fn submit_form(&mut self, ctx: &mut Ctx) {
+        let Some(form) = self.form.clone() else {
             return;
         };
-        let today = self.opts.today;
-        let result: Result<Option<String>, String> = (|| {
-            Ok(match &form.kind {
-                FormKind::AddSession { .. } | FormKind::EditSession { .. } => {
-                    let input = self.session_input(&form)?;
-                    match form.kind {
-                        FormKind::AddSession { plan_id } => {
-                            let desc = format!("add session {}", dates::short(input.date));
-                            self.write(desc, |tx, op| svc::create_session(tx, op, plan_id, &input))
-                                .map(|id| {
-                                    self.training.pending_session = Some(id);
-                                    format!("added the session of {}", dates::full(input.date))
-                                })
-                        }
-                        FormKind::EditSession { id } => {
-                            let desc = format!("edit session {}", dates::short(input.date));
-                            self.write(desc, |tx, op| {
-                                Ok(((), svc::update_session(tx, op, id, &input, today)?))
-                            })
-                            .map(|_| {
-                                self.training.pending_session = Some(id);
-                                "session saved".to_string()
-                            })
-                        }
-                        _ => None,
-                    }
-                }
-                FormKind::CopyWeekly { id } => {
-                    let weeks: u32 = form.value("Weeks").parse().map_err(|_| {
-                        format!("weeks «{}»: give a number of weeks", form.value("Weeks"))
-                    })?;
-                    self.write(format!("copy session weekly ×{weeks}"), |tx, op| {
-                        svc::copy_weekly(tx, op, *id, weeks)
-                    })
-                    .map(|(made, skipped)| {
-                        let mut m = format!("copied to {} weeks", made.len());
-                        if !skipped.is_empty() {
-                            let d: Vec<String> = skipped.iter().map(|d| dates::short(*d)).collect();
-                            m.push_str(&format!("; holidays skipped: {}", d.join(", ")));
-                        }
-                        m
-                    })
-                }
-                FormKind::DeleteSession { id } => self
-                    .write("delete session", |tx, op| {
-                        Ok(((), svc::delete_session(tx, op, *id)?))
-                    })
-                    .map(|_| "session deleted".to_string()),
-                FormKind::Publish { semester } => {
-                    let Some(year) = self.year.clone() else {
-                        return Ok(None);
-                    };
-                    self.write(format!("publish semester {semester}"), |tx, op| {
-                        svc::publish(tx, op, &year, *semester, today)
-                    })
-                    .map(|p| {
-                        format!(
-                            "published semester {semester} as of {}",
-                            dates::full(p.as_of)
-                        )
-                    })
-                }
-                FormKind::AddExternal { staff_id } => {
-                    let hours = number(form.value("Hours"), "hours")?
-                        .ok_or("hours: give the course's hours")?;
-                    let e = crate::domain::training::ExternalTraining {
-                        id: 0,
-                        staff_id: *staff_id,
-                        starts_on: day(form.value("From"), "from")?,
-                        ends_on: day(form.value("To"), "to")?,
-                        provider: form.value("Provider").to_string(),
-                        title: form.value("Title").to_string(),
-                        hours,
-                        credits: number(form.value("Credits"), "credits")?.unwrap_or(0.0),
-                        certificate_no: form.value("Certificate no").to_string(),
-                    };
-                    self.write("add external training", |tx, op| {
-                        svc::save_external(tx, op, &e)
-                    })
-                    .map(|_| format!("registered {} credits of external training", num(e.credits)))
-                }
-                FormKind::Paperwork {
-                    session_id,
-                    staff_id,
-                    status,
-                } => {
-                    let mut pw = Paperwork::default();
-                    let st = self
-                        .training
-                        .roll
-                        .as_ref()
-                        .and_then(|r| r.status(status).cloned())
-                        .ok_or("unknown status")?;
-                    match st.requires {
-                        Requirement::Approval => {
-                            let who = form.value("Approved by");
-                            if !who.is_empty() {
-                                pw.approved_by_id = Some(
-                                    svc::find_teacher(self.db.conn(), who)
-                                        .map_err(|e| format!("approved by: {e}"))?
-                                        .id,
-                                );
-                            }
-                        }
-                        Requirement::Certificate => {
-                            pw.certificate = match form.value("Certificate") {
-                                "given" => Some(true),
-                                "not given" => Some(false),
-                                _ => None,
-                            }
-                        }
-                        Requirement::MakeUp => {
-                            let v = form.value("Made up on");
-                            if !v.is_empty() {
-                                pw.made_up_on = Some(day(v, "made up on")?);
-                            }
-                        }
-                        Requirement::None => {}
-                    }
-                    let (sid, tid, code) = (*session_id, *staff_id, status.clone());
-                    let desc = format!("{} with paperwork", short_status(&code));
-                    self.write(desc, |tx, op| {
-                        Ok((
-                            (),
-                            svc::set_attendance(tx, op, sid, tid, &code, &pw, today)?,
-                        ))
-                    })
-                    .map(|_| {
-                        self.training.move_cursor(&Action::MoveDown);
-                        String::new()
-                    })
-                }
-            })
-        })();
-        match result {
+        match self.save(&form, ctx) {
+            // The cursor goes on a saved session when the pane is read
+            // again (`Pane::load`).
             Ok(Some(done)) => {
-                self.training.form = None;
-                if let Some(id) = self.training.pending_session.take()
-                    && let Some(i) = self
-                        .training
-                        .view
-                        .as_ref()
-                        .and_then(|v| v.sessions.iter().position(|s| s.session.id == id))
-                {
-                    self.training.row = i;
-                }
+                self.form = None;
                 if !done.is_empty() {
-                    self.flash(done);
+                    ctx.flash(done);
                 }
             }
             Ok(None) => {
-                // Refused by the service: App::write put the reason on the
+                // Refused by the service: the write put the reason on the
                 // status line; keep the form and show it there too.
-                if let Some(f) = self.training.form.as_mut() {
-                    f.error = self.message.clone();
+                self.pending_session = None;
+                if let Some(f) = self.form.as_mut() {
+                    f.error = ctx.last_message().map(str::to_string);
                 }
             }
             Err(e) => {
-                if let Some(f) = self.training.form.as_mut() {
+                if let Some(f) = self.form.as_mut() {
                     f.error = Some(format!("not saved: {e}"));
                 }
             }
         }
     }
 
-    fn session_input(&self, f: &Form) -> Result<SessionInput, String> {
-        let format = crate::domain::training::Format::ALL
-            .iter()
-            .copied()
-            .find(|x| x.label() == f.value("Format"))
-            .unwrap_or(crate::domain::training::Format::Lecture);
-        let presenter = f.value("Presenter");
-        let (presenter_id, presenter) = if presenter.is_empty() {
-            (None, String::new())
-        } else {
-            match svc::find_teacher(self.db.conn(), presenter) {
-                Ok(t) => (Some(t.id), String::new()),
-                Err(_) => (None, presenter.to_string()),
+    /// Do what the form says: the message to show when done (empty: none),
+    /// None when the write was refused, Err when a field is wrong.
+    fn save(&mut self, form: &Form, ctx: &mut Ctx) -> Result<Option<String>, String> {
+        let today = ctx.today;
+        Ok(match &form.kind {
+            FormKind::AddSession { .. } | FormKind::EditSession { .. } => {
+                let input = session_input(form, ctx)?;
+                match form.kind {
+                    FormKind::AddSession { plan_id } => {
+                        let desc = format!("add session {}", dates::short(input.date));
+                        ctx.write(desc, |tx, op| svc::create_session(tx, op, plan_id, &input))
+                            .map(|id| {
+                                self.pending_session = Some(id);
+                                format!("added the session of {}", dates::full(input.date))
+                            })
+                    }
+                    FormKind::EditSession { id } => {
+                        let desc = format!("edit session {}", dates::short(input.date));
+                        ctx.write(desc, |tx, op| {
+                            Ok(((), svc::update_session(tx, op, id, &input, today)?))
+                        })
+                        .map(|_| {
+                            self.pending_session = Some(id);
+                            "session saved".to_string()
+                        })
+                    }
+                    _ => None,
+                }
             }
-        };
-        Ok(SessionInput {
-            date: day(f.value("Date"), "date")?,
-            starts_at: clock(f.value("Start"), "start")?,
-            ends_at: clock(f.value("End"), "end")?,
-            hours: number(f.value("Hours"), "hours")?,
-            topic: f.value("Topic").to_string(),
-            format,
-            presenter_id,
-            presenter,
-            place: f.value("Place").to_string(),
-            credits: number(f.value("Credits"), "credits")?,
+            FormKind::CopyWeekly { id } => {
+                let weeks: u32 = form.value("Weeks").parse().map_err(|_| {
+                    format!("weeks «{}»: give a number of weeks", form.value("Weeks"))
+                })?;
+                ctx.write(format!("copy session weekly ×{weeks}"), |tx, op| {
+                    svc::copy_weekly(tx, op, *id, weeks)
+                })
+                .map(|(made, skipped)| {
+                    let mut m = format!("copied to {} weeks", made.len());
+                    if !skipped.is_empty() {
+                        let d: Vec<String> = skipped.iter().map(|d| dates::short(*d)).collect();
+                        m.push_str(&format!("; holidays skipped: {}", d.join(", ")));
+                    }
+                    m
+                })
+            }
+            FormKind::DeleteSession { id } => ctx
+                .write("delete session", |tx, op| {
+                    Ok(((), svc::delete_session(tx, op, *id)?))
+                })
+                .map(|_| "session deleted".to_string()),
+            FormKind::Publish { semester } => {
+                let Some(year) = ctx.year.cloned() else {
+                    return Ok(None);
+                };
+                ctx.write(format!("publish semester {semester}"), |tx, op| {
+                    svc::publish(tx, op, &year, *semester, today)
+                })
+                .map(|p| {
+                    format!(
+                        "published semester {semester} as of {}",
+                        dates::full(p.as_of)
+                    )
+                })
+            }
+            FormKind::AddExternal { staff_id } => {
+                let hours = number(form.value("Hours"), "hours")?
+                    .ok_or("hours: give the course's hours")?;
+                let e = crate::domain::training::ExternalTraining {
+                    id: 0,
+                    staff_id: *staff_id,
+                    starts_on: day(form.value("From"), "from")?,
+                    ends_on: day(form.value("To"), "to")?,
+                    provider: form.value("Provider").to_string(),
+                    title: form.value("Title").to_string(),
+                    hours,
+                    credits: number(form.value("Credits"), "credits")?.unwrap_or(0.0),
+                    certificate_no: form.value("Certificate no").to_string(),
+                };
+                ctx.write("add external training", |tx, op| {
+                    svc::save_external(tx, op, &e)
+                })
+                .map(|_| format!("registered {} credits of external training", num(e.credits)))
+            }
+            FormKind::Paperwork {
+                session_id,
+                staff_id,
+                status,
+            } => {
+                let mut pw = Paperwork::default();
+                let st = self
+                    .roll
+                    .as_ref()
+                    .and_then(|r| r.status(status).cloned())
+                    .ok_or("unknown status")?;
+                match st.requires {
+                    Requirement::Approval => {
+                        let who = form.value("Approved by");
+                        if !who.is_empty() {
+                            pw.approved_by_id = Some(
+                                svc::find_teacher(ctx.conn(), who)
+                                    .map_err(|e| format!("approved by: {e}"))?
+                                    .id,
+                            );
+                        }
+                    }
+                    Requirement::Certificate => {
+                        pw.certificate = match form.value("Certificate") {
+                            "given" => Some(true),
+                            "not given" => Some(false),
+                            _ => None,
+                        }
+                    }
+                    Requirement::MakeUp => {
+                        let v = form.value("Made up on");
+                        if !v.is_empty() {
+                            pw.made_up_on = Some(day(v, "made up on")?);
+                        }
+                    }
+                    Requirement::None => {}
+                }
+                let (sid, tid, code) = (*session_id, *staff_id, status.clone());
+                let desc = format!("{} with paperwork", short_status(&code));
+                ctx.write(desc, |tx, op| {
+                    Ok((
+                        (),
+                        svc::set_attendance(tx, op, sid, tid, &code, &pw, today)?,
+                    ))
+                })
+                .map(|_| {
+                    self.move_cursor(&Action::MoveDown);
+                    String::new()
+                })
+            }
         })
     }
+}
+
+/// A session from the form's fields (the presenter found among the staff
+/// by name, else kept as typed).
+fn session_input(f: &Form, ctx: &Ctx) -> Result<SessionInput, String> {
+    let format = crate::domain::training::Format::ALL
+        .iter()
+        .copied()
+        .find(|x| x.label() == f.value("Format"))
+        .unwrap_or(crate::domain::training::Format::Lecture);
+    let presenter = f.value("Presenter");
+    let (presenter_id, presenter) = if presenter.is_empty() {
+        (None, String::new())
+    } else {
+        match svc::find_teacher(ctx.conn(), presenter) {
+            Ok(t) => (Some(t.id), String::new()),
+            Err(_) => (None, presenter.to_string()),
+        }
+    };
+    Ok(SessionInput {
+        date: day(f.value("Date"), "date")?,
+        starts_at: clock(f.value("Start"), "start")?,
+        ends_at: clock(f.value("End"), "end")?,
+        hours: number(f.value("Hours"), "hours")?,
+        topic: f.value("Topic").to_string(),
+        format,
+        presenter_id,
+        presenter,
+        place: f.value("Place").to_string(),
+        credits: number(f.value("Credits"), "credits")?,
+    })
 }
