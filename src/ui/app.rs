@@ -164,6 +164,7 @@ macro_rules! parts {
             periods: &$app.periods,
             plans: &$app.plans,
             programmes: &$app.programmes,
+            setup: &$app.setup,
             keymap: &$app.keymap,
             theme: &$app.theme,
         }
@@ -430,6 +431,13 @@ impl App {
                 cursor,
             } => self.open_picker(target, &title, items, cursor),
             Effect::SwitchTab(tab) => self.switch_tab(tab),
+            Effect::SetClass(i) => {
+                self.class_idx = i;
+                self.journal.loaded = false;
+                self.attendance.loaded = false;
+                self.school_pane.invalidate();
+                self.ensure_loaded();
+            }
             Effect::Jump { to, message } => {
                 self.jump(to);
                 self.flash(message);
@@ -465,7 +473,7 @@ impl App {
             // indicators: the chart, the data behind a value, forms.
             Overlay::None if self.tab == Tab::Indicators => self.indicators.mode(),
             // school: one mode per section, and its forms.
-            Overlay::None if self.tab == Tab::School => self.school_mode(),
+            Overlay::None if self.tab == Tab::School => self.school_pane.mode(),
             // reports: its pane's keymap section.
             Overlay::None if self.tab == Tab::Reports => self.reports.mode(),
             Overlay::None => self.tab.mode(),
@@ -696,6 +704,10 @@ impl App {
         {
             return;
         }
+        // school: its pane (and its forms)
+        if self.tab == Tab::School && through!(self.school_pane, |p, ctx| p.handle(&action, ctx)) {
+            return;
+        }
         // forms: an open form takes every action.
         if self.form_open() {
             self.form_update(action);
@@ -711,10 +723,6 @@ impl App {
         }
         // reports
         if self.tab == Tab::Reports && through!(self.reports, |p, ctx| p.handle(&action, ctx)) {
-            return;
-        }
-        // school
-        if self.tab == Tab::School && self.school_update(&action) {
             return;
         }
         match action {
@@ -811,8 +819,7 @@ impl App {
                 Tab::Journal => self.journal.move_cursor(&action),
                 Tab::Attendance => self.attendance.move_cursor(&action),
                 // moved by the pane (`Pane::handle`)
-                Tab::Training | Tab::Indicators | Tab::Review | Tab::Reports => {}
-                Tab::School => self.school_pane.move_cursor(&action),
+                Tab::Training | Tab::Indicators | Tab::Review | Tab::Reports | Tab::School => {}
             },
             Action::Undo => self.undo(),
             Action::History => self.open_history(),
@@ -931,10 +938,9 @@ impl App {
     /// One action for the open form of the current tab.
     fn form_update(&mut self, action: Action) {
         match self.tab {
-            Tab::School => self.school_form_update(action),
             Tab::Attendance => self.attendance_form_update(action),
             Tab::Journal => self.journal_lesson_update(action),
-            Tab::Training | Tab::Indicators | Tab::Review | Tab::Reports => {}
+            Tab::Training | Tab::Indicators | Tab::Review | Tab::Reports | Tab::School => {}
         }
     }
 
@@ -985,7 +991,9 @@ impl App {
                 through!(self.reports, |p, ctx| p.pick(target, i, ctx));
             }
             // school
-            PickTarget::SchoolField | PickTarget::SchoolGroup => self.school_pick(target, i),
+            PickTarget::SchoolField | PickTarget::SchoolGroup => {
+                through!(self.school_pane, |p, ctx| p.pick(target, i, ctx));
+            }
         }
         self.ensure_loaded();
     }
@@ -1248,7 +1256,7 @@ impl App {
     /// year or a class (the School tab, the change history).
     pub fn invalidate(&mut self) {
         self.reload_structure();
-        self.school_pane.loaded = false;
+        self.school_pane.invalidate();
         self.journal.loaded = false;
         self.attendance.loaded = false;
         self.training.invalidate();
@@ -1373,7 +1381,12 @@ impl App {
                     Effect::Done
                 });
             }
-            Tab::School if !self.school_pane.loaded => self.reload_school(),
+            Tab::School if !self.school_pane.loaded() => {
+                through!(self.school_pane, |p, ctx| {
+                    p.load(ctx);
+                    Effect::Done
+                });
+            }
             _ => {}
         }
     }
@@ -1652,6 +1665,54 @@ mod pane_tests {
         assert!(app.apply(Effect::Quit));
         assert!(app.quit);
         assert!(!app.apply(Effect::Pass));
+    }
+
+    #[test]
+    fn a_service_writing_itself_is_recorded_through_the_context() {
+        let (_dir, mut app) = app();
+        let mut ctx = Ctx::writing(&mut app.db, parts!(app));
+        let db = ctx.db_mut().expect("a writing context lends the database");
+        let entries = db
+            .write(|tx| -> store::Result<Vec<i64>> {
+                let e = store::audit::write_row(
+                    tx,
+                    "Нгуен Ван Ан",
+                    "update",
+                    "school",
+                    &key(),
+                    Some(&school_row("Trường Chu Văn An")),
+                )?;
+                Ok(e.into_iter().collect())
+            })
+            .expect("written");
+        ctx.record("школа: Trường Chu Văn An", entries);
+        // Nothing written, nothing to undo; the panes are read again.
+        ctx.record("ничего", vec![]);
+        let outcome = ctx.finish();
+        assert!(outcome.wrote);
+        assert_eq!(outcome.changes.len(), 1, "{outcome:?}");
+        app.apply_outcome(outcome);
+        assert_eq!(
+            app.school.as_ref().map(|s| s.name.as_str()),
+            Some("Trường Chu Văn An")
+        );
+        app.update(Action::Undo);
+        assert_eq!(app.school, None, "undone");
+        // A drawing context lends nothing.
+        let mut ctx = app.ctx();
+        assert!(ctx.db_mut().is_none());
+    }
+
+    #[test]
+    fn setting_the_class_reads_the_tabs_that_show_it_again() {
+        let (_dir, mut app) = app();
+        app.tab = Tab::School;
+        app.ensure_loaded();
+        assert!(app.school_pane.loaded());
+        assert!(app.apply(Effect::SetClass(0)));
+        assert_eq!(app.class_idx, 0);
+        assert!(!app.journal.loaded && !app.attendance.loaded);
+        assert!(app.school_pane.loaded(), "the School tab is read again");
     }
 
     #[test]

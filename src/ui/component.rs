@@ -19,6 +19,7 @@ use super::theme::Theme;
 use crate::domain::indicators::Programme;
 use crate::domain::training::TrainingPlan;
 use crate::domain::{Class, Id, Period, School, SchoolYear};
+use crate::service::setup::Overview;
 use crate::store::{self, Db};
 
 /// The seven tabs.
@@ -149,6 +150,8 @@ pub struct Ctx<'a> {
     pub periods: &'a [Period],
     pub plans: &'a [TrainingPlan],
     pub programmes: &'a [Programme],
+    /// How far the school's set-up has come (what is still missing).
+    pub setup: &'a Overview,
     pub keymap: &'a Keymap,
     pub theme: &'a Theme,
     outcome: Outcome,
@@ -180,6 +183,7 @@ pub struct Parts<'a> {
     pub periods: &'a [Period],
     pub plans: &'a [TrainingPlan],
     pub programmes: &'a [Programme],
+    pub setup: &'a Overview,
     pub keymap: &'a Keymap,
     pub theme: &'a Theme,
 }
@@ -198,6 +202,7 @@ impl<'a> Ctx<'a> {
             periods: p.periods,
             plans: p.plans,
             programmes: p.programmes,
+            setup: p.setup,
             keymap: p.keymap,
             theme: p.theme,
             outcome: Outcome::default(),
@@ -261,6 +266,33 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// The class the other tabs show.
+    pub fn class(&self) -> Option<&'a Class> {
+        self.classes.get(self.class_idx)
+    }
+
+    /// The database itself, for a service that makes its own transactions
+    /// (the School tab's set-up: `service::setup`); None while drawing.
+    /// What it wrote is recorded with [`Ctx::record`].
+    pub fn db_mut(&mut self) -> Option<&mut Db> {
+        match &mut self.db {
+            Store::Write(db) => Some(db),
+            Store::Read(_) => None,
+        }
+    }
+
+    /// Record a change made through [`Ctx::db_mut`]: one undoable change
+    /// when it wrote audit entries; every pane reads again either way.
+    pub fn record(&mut self, description: impl Into<String>, entries: Vec<i64>) {
+        if !entries.is_empty() {
+            self.outcome.changes.push(Change {
+                description: description.into(),
+                entries,
+            });
+        }
+        self.outcome.wrote = true;
+    }
+
     /// The last message left through this context (a refused write's
     /// reason, for a form to show beside its fields).
     pub fn last_message(&self) -> Option<&str> {
@@ -294,6 +326,8 @@ pub enum Effect {
     },
     /// Go to another tab.
     SwitchTab(Tab),
+    /// Show class `classes[i]` on the tabs that show a class.
+    SetClass(usize),
     /// Go to a place in another pane (the data behind a value, where a
     /// finding is fixed), then show `message`.
     Jump { to: Jump, message: String },

@@ -54,7 +54,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         ..area
     };
     // A school with nothing set up: the tab says what is missing.
-    if !super::panes::school::draw_first_run(app, body, buf) {
+    if !super::first_run::draw_first_run(app, body, buf) {
         match app.tab {
             Tab::Journal => super::panes::journal::draw(app, body, buf),
             Tab::Attendance => super::panes::attendance::draw(app, body, buf),
@@ -62,7 +62,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             Tab::Indicators => app.indicators.draw(&app.ctx(), body, buf),
             Tab::Review => app.review.draw(&app.ctx(), body, buf),
             Tab::Reports => app.reports.draw(&app.ctx(), body, buf),
-            Tab::School => super::panes::school::draw(app, body, buf),
+            Tab::School => app.school_pane.draw(&app.ctx(), body, buf),
         }
     }
     status_bar(
@@ -191,7 +191,7 @@ fn status_bar(app: &App, area: Rect, buf: &mut Buffer) {
         return;
     }
     // A first-run screen has none of its tab's keys: only the global ones.
-    let mode = if app.overlay == Overlay::None && super::panes::school::first_run_active(app) {
+    let mode = if app.overlay == Overlay::None && super::first_run::first_run_active(app) {
         Mode::Global
     } else {
         app.mode()

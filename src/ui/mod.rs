@@ -12,6 +12,7 @@ pub mod app;
 pub mod component;
 pub mod dates;
 pub mod draw;
+pub mod first_run;
 pub mod history;
 pub mod keymap;
 pub mod panes;

@@ -6,18 +6,18 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 
+use super::SchoolPane;
 use super::forms::hours_text;
 use super::{CalendarKind, Section, YearRow};
-use crate::ui::app::App;
+use crate::ui::component::Ctx;
 use crate::ui::dates;
 use crate::ui::grid::{Column, Table, scroll};
 use crate::ui::text::{fit, pad, put, width};
 
 /// Draw the School tab into `area`: the section row, what the school
 /// still misses, the section, an open form.
-pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
-    let p = &app.school_pane;
+pub(super) fn draw(p: &SchoolPane, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
+    let t = ctx.theme;
     if area.height < 6 {
         return;
     }
@@ -36,7 +36,7 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
     }
     let w = area.width as usize - 1;
     let mut y = area.y + 1;
-    if let Some(missing) = app.setup.missing() {
+    if let Some(missing) = ctx.setup.missing() {
         for line in crate::ui::panes::wrap(missing, w - 1, 3) {
             put(buf, area, area.x + 1, y, w - 1, &line, t.marker);
             y += 1;
@@ -49,12 +49,12 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
     };
     if body.height >= 3 {
         match p.section {
-            Section::Year => draw_year(app, body, buf),
-            Section::Classes => draw_classes(app, body, buf),
-            Section::Students => draw_students(app, body, buf),
-            Section::Staff => draw_staff(app, body, buf),
-            Section::Curriculum => draw_curriculum(app, body, buf),
-            Section::Timetable => draw_timetable(app, body, buf),
+            Section::Year => draw_year(p, ctx, body, buf),
+            Section::Classes => draw_classes(p, ctx, body, buf),
+            Section::Students => draw_students(p, ctx, body, buf),
+            Section::Staff => draw_staff(p, ctx, body, buf),
+            Section::Curriculum => draw_curriculum(p, ctx, body, buf),
+            Section::Timetable => draw_timetable(p, ctx, body, buf),
         }
     }
     if let Some(f) = &p.form {
@@ -89,9 +89,9 @@ fn line(area: Rect, dy: u16, text: &str, style: Style, buf: &mut Buffer) {
 }
 
 /// The heading of a section on a class: "7А · …", or why there is none.
-fn class_heading(app: &App, area: Rect, rest: &str, buf: &mut Buffer) -> bool {
-    let t = &app.theme;
-    match (app.class(), &app.year) {
+fn class_heading(ctx: &Ctx, area: Rect, rest: &str, buf: &mut Buffer) -> bool {
+    let t = ctx.theme;
+    match (ctx.class(), ctx.year) {
         (Some(c), Some(y)) => {
             line(
                 area,
@@ -125,12 +125,11 @@ fn class_heading(app: &App, area: Rect, rest: &str, buf: &mut Buffer) -> bool {
     }
 }
 
-fn draw_year(app: &App, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
-    let p = &app.school_pane;
-    let current = app.year.as_ref().map(|y| y.id);
+fn draw_year(p: &SchoolPane, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
+    let t = ctx.theme;
+    let current = ctx.year.map(|y| y.id);
     let range = |a, b| format!("{}–{}", dates::full(a), dates::full(b));
-    let head = match &app.year {
+    let head = match ctx.year {
         Some(y) => format!(
             "School year {} · {} · {}, {}, {}",
             y.label,
@@ -212,10 +211,9 @@ fn draw_year(app: &App, area: Rect, buf: &mut Buffer) {
     table.render_below(area, 1, 1, &p.pages[0], buf);
 }
 
-fn draw_classes(app: &App, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
-    let p = &app.school_pane;
-    let Some(y) = &app.year else {
+fn draw_classes(p: &SchoolPane, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
+    let t = ctx.theme;
+    let Some(y) = ctx.year else {
         line(
             area,
             0,
@@ -234,7 +232,7 @@ fn draw_classes(app: &App, area: Rect, buf: &mut Buffer) {
             y.label,
             count(p.classes.len(), "class", "classes"),
             count(students, "student", "students"),
-            dates::full(app.school_day())
+            dates::full(super::school_day(ctx))
         ),
         t.header,
         buf,
@@ -340,10 +338,9 @@ fn stay_text(e: &crate::domain::Enrolment) -> String {
     )
 }
 
-fn draw_students(app: &App, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
-    let p = &app.school_pane;
-    let day = app.school_day();
+fn draw_students(p: &SchoolPane, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
+    let t = ctx.theme;
+    let day = super::school_day(ctx);
     let now = p
         .roster
         .iter()
@@ -360,7 +357,7 @@ fn draw_students(app: &App, area: Rect, buf: &mut Buffer) {
             String::new()
         }
     );
-    if !class_heading(app, area, &rest, buf) {
+    if !class_heading(ctx, area, &rest, buf) {
         return;
     }
     if p.roster.is_empty() {
@@ -518,9 +515,8 @@ fn draw_students(app: &App, area: Rect, buf: &mut Buffer) {
     }
 }
 
-fn draw_staff(app: &App, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
-    let p = &app.school_pane;
+fn draw_staff(p: &SchoolPane, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
+    let t = ctx.theme;
     let active = p.staff.iter().filter(|s| s.active).count();
     line(
         area,
@@ -573,16 +569,15 @@ fn draw_staff(app: &App, area: Rect, buf: &mut Buffer) {
     table.render_below(area, 1, 1, &p.pages[3], buf);
 }
 
-fn draw_curriculum(app: &App, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
-    let p = &app.school_pane;
+fn draw_curriculum(p: &SchoolPane, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
+    let t = ctx.theme;
     let hours: f64 = p.curriculum.iter().filter_map(|c| c.hours).sum::<f64>() + 0.0;
     let rest = format!(
         "{}, {} h a week · c another class",
         count(p.curriculum.len(), "subject", "subjects"),
         hours_text(hours)
     );
-    if !class_heading(app, area, &rest, buf) {
+    if !class_heading(ctx, area, &rest, buf) {
         return;
     }
     if p.curriculum.is_empty() {
@@ -637,12 +632,11 @@ fn draw_curriculum(app: &App, area: Rect, buf: &mut Buffer) {
     table.render_below(area, 1, 1, &p.pages[4], buf);
 }
 
-fn draw_timetable(app: &App, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
-    let p = &app.school_pane;
-    let day = app.school_day();
+fn draw_timetable(p: &SchoolPane, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
+    let t = ctx.theme;
+    let day = super::school_day(ctx);
     let rest = format!("the week in force on {}", dates::long(day));
-    if !class_heading(app, area, &rest, buf) {
+    if !class_heading(ctx, area, &rest, buf) {
         return;
     }
     let lessons = p.lessons();
