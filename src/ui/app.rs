@@ -18,116 +18,13 @@ use super::panes::review::ReviewPane;
 use super::panes::school::SchoolPane;
 use super::panes::training::TrainingPane;
 use super::theme::Theme;
+pub use super::widgets::picker::{Picker, fold};
 use super::{UiOptions, dates};
 use crate::domain::indicators::Programme;
 use crate::domain::training::TrainingPlan;
 use crate::domain::{Class, Id, Period, PeriodKind, School, SchoolYear};
 use crate::service;
 use crate::store::{self, Db};
-
-/// A list to choose from, with type-to-filter.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Picker {
-    pub target: PickTarget,
-    pub title: String,
-    pub items: Vec<String>,
-    pub filter: String,
-    /// Typing goes into the filter.
-    pub filtering: bool,
-    /// Position in the filtered list.
-    pub cursor: usize,
-    pub(crate) offset: Cell<usize>,
-}
-
-/// Fold case and transliterate Cyrillic to Latin, so "5a" finds "5А" and
-/// "9b" finds "9Б".
-pub(crate) fn fold(s: &str) -> String {
-    s.to_lowercase()
-        .chars()
-        .map(|c| {
-            const CYR: &str = "абвгдеёзийклмнопрстуфхцы";
-            const LAT: &str = "abvgdeezijklmnoprstufhcy";
-            CYR.chars()
-                .position(|k| k == c)
-                .and_then(|i| LAT.chars().nth(i))
-                .unwrap_or(c)
-        })
-        .collect()
-}
-
-impl Picker {
-    pub(crate) fn new(
-        target: PickTarget,
-        title: &str,
-        items: Vec<String>,
-        current: usize,
-    ) -> Picker {
-        Picker {
-            target,
-            title: title.to_string(),
-            cursor: current.min(items.len().saturating_sub(1)),
-            items,
-            filter: String::new(),
-            // Typing filters from the first key.
-            filtering: true,
-            offset: Cell::new(0),
-        }
-    }
-
-    /// Indexes of the items matching the filter, best match first: the
-    /// whole item starting with it, then a word starting with it (words
-    /// split at spaces and punctuation, so "контр" finds "Контрольная
-    /// работа" before "Дневник самоконтроля", and "2" finds "2 четверть"
-    /// before the dates "03.11–28.12"), then anywhere; the list's own order
-    /// within each rank. Every word of the filter must be found.
-    pub fn matches(&self) -> Vec<usize> {
-        let f = fold(&crate::domain::text::nfc(&self.filter));
-        let words: Vec<&str> = f.split_whitespace().collect();
-        if words.is_empty() {
-            return (0..self.items.len()).collect();
-        }
-        let mut ranked: Vec<(u8, usize)> = self
-            .items
-            .iter()
-            .enumerate()
-            .filter_map(|(i, s)| {
-                let item = fold(s);
-                let mut worst = 0u8;
-                for w in &words {
-                    worst = worst.max(match_rank(&item, w)?);
-                }
-                let whole = item.starts_with(f.trim());
-                Some((if whole { 0 } else { worst.max(1) }, i))
-            })
-            .collect();
-        ranked.sort();
-        ranked.into_iter().map(|(_, i)| i).collect()
-    }
-}
-
-/// How well `word` matches `item` (both folded): 1 at the start of a word,
-/// 2 anywhere, None not at all. A number matches only at the start of a
-/// word set off by a space, never inside a date: "2" finds "2 четверть",
-/// not "03.11–28.12".
-fn match_rank(item: &str, word: &str) -> Option<u8> {
-    let numeric = word.chars().all(|c| c.is_ascii_digit());
-    let mut best = None;
-    for (at, _) in item.match_indices(word) {
-        let before = item[..at].chars().next_back();
-        let start_of_word = if numeric {
-            before.is_none_or(char::is_whitespace)
-        } else {
-            before.is_none_or(|c| !c.is_alphanumeric())
-        };
-        if start_of_word {
-            return Some(1);
-        }
-        if !numeric {
-            best = Some(2);
-        }
-    }
-    best
-}
 
 /// An overlay above the tabs.
 #[derive(Debug, Clone, PartialEq)]
@@ -1506,65 +1403,6 @@ fn default_period(periods: &[Period], d: NaiveDate) -> usize {
         .find(|(_, p)| p.contains(d))
         .or_else(|| quarters().rfind(|(_, p)| p.starts_on <= d))
         .map_or(0, |(i, _)| i)
-}
-
-#[cfg(test)]
-mod picker_tests {
-    use super::*;
-
-    fn picker(items: &[&str]) -> Picker {
-        Picker::new(
-            PickTarget::Class,
-            "t",
-            items.iter().map(|s| s.to_string()).collect(),
-            0,
-        )
-    }
-
-    fn found(p: &mut Picker, filter: &str) -> Vec<String> {
-        p.filter = filter.to_string();
-        p.matches().iter().map(|&i| p.items[i].clone()).collect()
-    }
-
-    #[test]
-    fn the_best_match_comes_first() {
-        let mut p = picker(&[
-            "Дневник самоконтроля",
-            "Самостоятельная работа",
-            "Контрольная работа",
-        ]);
-        assert!(p.filtering, "typing filters from the first key");
-        assert_eq!(
-            found(&mut p, "контр"),
-            ["Контрольная работа", "Дневник самоконтроля"]
-        );
-        assert_eq!(
-            found(&mut p, "РАБ"),
-            ["Самостоятельная работа", "Контрольная работа"]
-        );
-        assert_eq!(found(&mut p, "работа сам"), ["Самостоятельная работа"]);
-        assert_eq!(found(&mut p, ""), p.items.clone());
-    }
-
-    #[test]
-    fn a_number_does_not_match_inside_dates() {
-        let mut p = picker(&[
-            "1 четверть 01.09–24.10",
-            "2 четверть 03.11–28.12",
-            "1 полугодие 01.09–28.12",
-            "Год 2025/26",
-        ]);
-        assert_eq!(
-            found(&mut p, "2"),
-            ["2 четверть 03.11–28.12", "Год 2025/26"]
-        );
-        assert_eq!(found(&mut p, "2025"), ["Год 2025/26"]);
-        // Latin letters find Cyrillic classes.
-        let mut c = picker(&["10Б", "5А", "Nguyễn Thị Hoa", "王 俊杰"]);
-        assert_eq!(found(&mut c, "5a"), ["5А"]);
-        assert_eq!(found(&mut c, "thị"), ["Nguyễn Thị Hoa"]);
-        assert_eq!(found(&mut c, "俊"), ["王 俊杰"]);
-    }
 }
 
 #[cfg(test)]

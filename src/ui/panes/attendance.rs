@@ -24,9 +24,10 @@ use crate::store;
 use crate::ui::action::Action;
 use crate::ui::app::{App, Overlay, PickTarget, Picker, refuse_unseen_change};
 use crate::ui::dates;
-use crate::ui::grid::{Column, Grid, Table};
 use crate::ui::text::{fit, put, width};
 use crate::ui::widgets::form::{Field, Form, Outcome};
+use crate::ui::widgets::grid::{Column, Grid};
+use crate::ui::widgets::table::Table;
 
 /// What the attendance tab shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -1362,19 +1363,18 @@ impl CountList<'_> {
                 _ => (items.join(", "), t.dim),
             }
         };
-        let table = Table {
-            columns: vec![
+        let table = Table::new(
+            vec![
                 Column::left(28, &[self.headers[0]]),
                 Column::right(3, &["n"]),
                 Column::left(0, &[self.headers[1]]),
             ],
-            rows: rows.len(),
-            cell: &cell,
-            span: None,
-            cursor: Some(self.cursor),
-            offset: self.offset,
-            theme: t,
-        };
+            rows.len(),
+            &cell,
+            self.offset,
+            t,
+        )
+        .cursor(Some(self.cursor));
         let table_area = Rect {
             x: area.x,
             y: area.y + 1,
@@ -1570,8 +1570,8 @@ fn draw_codes(app: &App, area: Rect, buf: &mut Buffer) {
             _ => (x.label.clone(), style),
         }
     };
-    let table = Table {
-        columns: vec![
+    let table = Table::new(
+        vec![
             Column::left(4, &["Code"]),
             Column::left(3, &["Key"]),
             Column::left(18, &["Category"]),
@@ -1580,13 +1580,12 @@ fn draw_codes(app: &App, area: Rect, buf: &mut Buffer) {
             Column::left(6, &[""]),
             Column::left(0, &["Label"]),
         ],
-        rows: codes.len(),
-        cell: &cell,
-        span: None,
-        cursor: Some(p.crow),
-        offset: &p.coffset,
-        theme: t,
-    };
+        codes.len(),
+        &cell,
+        &p.coffset,
+        t,
+    )
+    .cursor(Some(p.crow));
     let table_area = Rect {
         x: area.x,
         y: area.y + 1,

@@ -24,10 +24,12 @@ use crate::service::keeping::TeacherKeeping;
 use crate::ui::action::Action;
 use crate::ui::component::{Ctx, Effect, Jump, Pane, PickTarget};
 use crate::ui::dates;
-use crate::ui::grid::{Column, Table};
 use crate::ui::keymap::Mode;
 use crate::ui::text::{fit, put, width};
 use crate::ui::theme::Theme;
+use crate::ui::widgets::chart::Scale;
+use crate::ui::widgets::grid::Column;
+use crate::ui::widgets::table::Table;
 
 /// Lines the help overlay adds under the Indicators keys: the status rule.
 pub fn help_notes() -> Vec<String> {
@@ -303,15 +305,9 @@ fn draw_table(p: &IndicatorsPane, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
     columns.push(Column::right(6, &["actual"]));
     columns.push(Column::right(5, &["%"]));
     columns.push(Column::left(8, &["status"]));
-    let table = Table {
-        columns,
-        rows: rows.len(),
-        cell: &cell,
-        span: Some(&span),
-        cursor: (!rows.is_empty()).then_some(p.row),
-        offset: &p.offset,
-        theme: t,
-    };
+    let table = Table::new(columns, rows.len(), &cell, &p.offset, t)
+        .span(&span)
+        .cursor((!rows.is_empty()).then_some(p.row));
     table.render_below(area, 2, 5, &p.page, buf);
     if rows.is_empty() {
         put(
@@ -395,21 +391,6 @@ fn detail_line(tab: &ProgrammeTable, i: &IndicatorRow) -> String {
 }
 
 /// Characters of a bar `len` cells long at `frac` (eighths at the end).
-fn bar(len: f64, full: char, partial: bool) -> String {
-    let len = len.max(0.0);
-    let whole = len.floor() as usize;
-    let mut s: String = std::iter::repeat_n(full, whole).collect();
-    if partial {
-        let eighths = ((len - whole as f64) * 8.0).round() as usize;
-        if eighths > 0 && eighths < 8 {
-            s.push(['▏', '▎', '▍', '▌', '▋', '▊', '▉'][eighths - 1]);
-        } else if eighths == 8 {
-            s.push(full);
-        }
-    }
-    s
-}
-
 fn draw_chart(p: &IndicatorsPane, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
     let t = ctx.theme;
     let (Some(tab), Some(r)) = (&p.table, p.current()) else {
@@ -472,14 +453,14 @@ fn draw_chart(p: &IndicatorsPane, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
         .max(1);
     let tail_w = 1 + value_w + 2 + 4 + 1 + 8;
     let bar_w = w.saturating_sub(label_w + 1 + 7 + tail_w).max(4) as f64;
-    let max = tab
-        .periods
-        .iter()
-        .enumerate()
-        .flat_map(|(i, _)| [r.targets[i], r.actuals[i].as_ref().map(|a| a.value)])
-        .flatten()
-        .fold(0.0_f64, f64::max);
-    let scale = |v: f64| if max > 0.0 { v / max * bar_w } else { 0.0 };
+    let scale = Scale::of(
+        tab.periods
+            .iter()
+            .enumerate()
+            .flat_map(|(i, _)| [r.targets[i], r.actuals[i].as_ref().map(|a| a.value)])
+            .flatten(),
+        bar_w,
+    );
     let spacing =
         tab.periods.len() * 3 <= (area.bottom().saturating_sub(y) as usize).saturating_sub(4);
     for (i, per) in tab.periods.iter().enumerate() {
@@ -498,12 +479,7 @@ fn draw_chart(p: &IndicatorsPane, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
             t.text,
         );
         put(buf, area, x_bar, y, 7, "target ", t.dim);
-        let tb = r.targets[i].map_or_else(String::new, |v| bar(scale(v), '░', false));
-        let tb = if r.targets[i].is_some_and(|v| v > 0.0) && tb.is_empty() {
-            "░".to_string()
-        } else {
-            tb
-        };
+        let tb = r.targets[i].map_or_else(String::new, |v| scale.light(v));
         put(buf, area, x_bar + 7, y, bar_w as usize, &tb, t.dim);
         // Values line up after the longest bar.
         let x_val = x_bar + 7 + bar_w as u16 + 1;
@@ -513,7 +489,7 @@ fn draw_chart(p: &IndicatorsPane, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
         put(buf, area, x_bar, y, 7, "actual ", t.dim);
         match &r.actuals[i] {
             Some(a) => {
-                let ab = bar(scale(a.value), '█', true);
+                let ab = scale.solid(a.value);
                 let style = status_style(t, st.map(|s| s.1));
                 put(buf, area, x_bar + 7, y, bar_w as usize, &ab, style);
                 let x_val = x_bar + 7 + bar_w as u16 + 1;
@@ -540,7 +516,7 @@ fn draw_chart(p: &IndicatorsPane, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
     if y < area.bottom() {
         let scale_text = format!(
             "░ target  █ actual (latest of the period)  scale 0–{}",
-            unit.format(max)
+            unit.format(scale.max)
         );
         put(buf, area, area.x + 1, y, w, &scale_text, t.dim);
         y += 1;
@@ -662,15 +638,8 @@ fn draw_data(p: &IndicatorsPane, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
         Column::right(16, &[if online { "online" } else { what }]),
         Column::right(5, &["%"]),
     ];
-    let table = Table {
-        columns,
-        rows: d.rows.len(),
-        cell: &cell,
-        span: None,
-        cursor: (!d.rows.is_empty()).then_some(p.data_row),
-        offset: &p.data_offset,
-        theme: t,
-    };
+    let table = Table::new(columns, d.rows.len(), &cell, &p.data_offset, t)
+        .cursor((!d.rows.is_empty()).then_some(p.data_row));
     table.render_below(area, 2, 3, &p.data_page, buf);
     let hint = match d.metric {
         Metric::LessonsWithAttendance => {

@@ -17,11 +17,12 @@ use crate::store::curriculum::ControlForm;
 use crate::ui::action::Action;
 use crate::ui::app::App;
 use crate::ui::dates;
-use crate::ui::grid::{Column, Grid, Table};
 use crate::ui::keymap::Mode;
 use crate::ui::panes::journal_edit::{CellEdit, EditTarget, JournalPopup};
 use crate::ui::panes::journal_lesson::LessonForm;
 use crate::ui::text::{put, width};
+use crate::ui::widgets::grid::{Column, Grid};
+use crate::ui::widgets::table::Table;
 
 /// The journal tab's state.
 #[derive(Debug, Default)]
@@ -244,21 +245,20 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
             _ => (l.lesson.homework_display(), t.text),
         }
     };
-    let table = Table {
-        columns: vec![
+    let table = Table::new(
+        vec![
             Column::left(8, &["Date"]),
             Column::right(2, &["№"]),
             Column::left(3, &[""]),
             Column::left(0, &["Topic"]),
             Column::left(0, &["Homework"]),
         ],
-        rows: lessons.len(),
-        cell: &cell,
-        span: None,
-        cursor: (!lessons.is_empty()).then_some(p.col),
-        offset: &p.lesson_offset,
-        theme: t,
-    };
+        lessons.len(),
+        &cell,
+        &p.lesson_offset,
+        t,
+    )
+    .cursor((!lessons.is_empty()).then_some(p.col));
     if lessons.is_empty() {
         put(
             buf,

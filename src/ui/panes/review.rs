@@ -16,10 +16,11 @@ use crate::service::review::{self as svc, Finding, Review, ReviewQuery, Target};
 use crate::ui::action::Action;
 use crate::ui::component::{Ctx, Effect, Jump, Pane, PickTarget};
 use crate::ui::dates;
-use crate::ui::grid::{Column, Table};
 use crate::ui::keymap::Mode;
 use crate::ui::text::put;
 use crate::ui::theme::Theme;
+use crate::ui::widgets::grid::Column;
+use crate::ui::widgets::table::Table;
 
 /// How findings are grouped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -876,8 +877,8 @@ fn draw(p: &ReviewPane, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
             style,
         ))
     };
-    let table = Table {
-        columns: vec![
+    let table = Table::new(
+        vec![
             Column::left(2, &[""]),
             Column::left(5, &["Date"]),
             Column::left(5, &["Class"]),
@@ -885,13 +886,13 @@ fn draw(p: &ReviewPane, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
             Column::left(18, &["Student / teacher"]),
             Column::left(0, &["What"]),
         ],
-        rows: rows.len(),
-        cell: &cell,
-        span: Some(&span),
-        cursor: (!rows.is_empty()).then_some(p.row),
-        offset: &p.offset,
-        theme: t,
-    };
+        rows.len(),
+        &cell,
+        &p.offset,
+        t,
+    )
+    .span(&span)
+    .cursor((!rows.is_empty()).then_some(p.row));
     let foot = 2u16;
     table.render_below(area, 2, 2 + foot, &p.page, buf);
     if rows.is_empty() {

@@ -20,10 +20,11 @@ use crate::service::training::{
 use crate::ui::action::Action;
 use crate::ui::component::{Ctx, Effect, Pane, PickTarget};
 use crate::ui::dates;
-use crate::ui::grid::{Column, Grid, Table};
 use crate::ui::keymap::Mode;
 use crate::ui::text::put;
 use crate::ui::widgets::form::Outcome;
+use crate::ui::widgets::grid::{Column, Grid};
+use crate::ui::widgets::table::Table;
 
 /// The training tab's state.
 #[derive(Debug, Default)]
@@ -254,8 +255,8 @@ fn draw_sessions(p: &TrainingPane, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
             ),
         }
     };
-    let table = Table {
-        columns: vec![
+    let table = Table::new(
+        vec![
             Column::left(8, &["Date"]),
             Column::left(11, &["Time"]),
             Column::right(3, &["h"]),
@@ -265,13 +266,12 @@ fn draw_sessions(p: &TrainingPane, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
             Column::right(3, &["cr"]),
             Column::right(7, &["present"]),
         ],
-        rows: sessions.len(),
-        cell: &cell,
-        span: None,
-        cursor: Some(p.row),
-        offset: &p.offset,
-        theme: t,
-    };
+        sessions.len(),
+        &cell,
+        &p.offset,
+        t,
+    )
+    .cursor(Some(p.row));
     table.render_below(area, 2, 4, &p.page, buf);
     if let Some(s) = sessions.get(p.row) {
         let x = &s.session;
@@ -665,8 +665,8 @@ fn draw_standing(p: &TrainingPane, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
             },
         }
     };
-    let table = Table {
-        columns: vec![
+    let table = Table::new(
+        vec![
             Column::left(0, &["Teacher"]),
             Column::left(1, &[""]),
             Column::right(4, &["sess"]),
@@ -680,13 +680,12 @@ fn draw_standing(p: &TrainingPane, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
             Column::right(6, &["cred"]),
             Column::left(8, &["verdict"]),
         ],
-        rows: rows.len(),
-        cell: &cell,
-        span: None,
-        cursor: Some(p.standing_row),
-        offset: &p.standing_offset,
-        theme: t,
-    };
+        rows.len(),
+        &cell,
+        &p.standing_offset,
+        t,
+    )
+    .cursor(Some(p.standing_row));
     table.render_below(area, 2, 4, &p.standing_page, buf);
     if let Some(s) = rows.get(p.standing_row) {
         let mut line1 = format!("{} · {}", s.name, s.verdict_text());

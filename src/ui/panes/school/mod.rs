@@ -131,7 +131,7 @@ pub struct SchoolPane {
     pub year_rows: Vec<YearRow>,
     // Classes
     pub classes: Vec<ClassSummary>,
-    // Students, Curriculum, Timetable: of the class `App::class()`.
+    // Students, Curriculum, Timetable: of the class `Ctx::class()`.
     pub roster: Vec<RosterRow>,
     pub curriculum: Vec<CurriculumRow>,
     pub week: Vec<SlotView>,

@@ -11,8 +11,9 @@ use super::forms::hours_text;
 use super::{CalendarKind, Section, YearRow};
 use crate::ui::component::Ctx;
 use crate::ui::dates;
-use crate::ui::grid::{Column, Table, scroll};
 use crate::ui::text::{fit, pad, put, width};
+use crate::ui::widgets::grid::{Column, scroll};
+use crate::ui::widgets::table::{Table, line};
 
 /// Draw the School tab into `area`: the section row, what the school
 /// still misses, the section, an open form.
@@ -74,19 +75,6 @@ fn below(area: Rect, rows: usize, detail: u16) -> u16 {
 }
 
 use crate::domain::text::count;
-
-/// A line of text at row `dy` of `area`.
-fn line(area: Rect, dy: u16, text: &str, style: Style, buf: &mut Buffer) {
-    put(
-        buf,
-        area,
-        area.x + 1,
-        area.y + dy,
-        area.width as usize - 1,
-        text,
-        style,
-    );
-}
 
 /// The heading of a section on a class: "7А · …", or why there is none.
 fn class_heading(ctx: &Ctx, area: Rect, rest: &str, buf: &mut Buffer) -> bool {
@@ -195,19 +183,19 @@ fn draw_year(p: &SchoolPane, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
         };
         (text.map(|a| a[c].clone()).unwrap_or_default(), t.text)
     };
-    let table = Table {
-        columns: vec![
+    let table = Table::new(
+        vec![
             Column::left(0, &[""]),
             Column::left(23, &["Dates"]),
             Column::left(16, &["Kind"]),
         ],
-        rows: p.year_rows.len(),
-        cell: &cell,
-        span: Some(&span),
-        cursor: Some(p.row()),
-        offset: &p.offsets[0],
-        theme: t,
-    };
+        p.year_rows.len(),
+        &cell,
+        &p.offsets[0],
+        t,
+    )
+    .span(&span)
+    .cursor(Some(p.row()));
     table.render_below(area, 1, 1, &p.pages[0], buf);
 }
 
@@ -270,20 +258,19 @@ fn draw_classes(p: &SchoolPane, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
             ),
         }
     };
-    let table = Table {
-        columns: vec![
+    let table = Table::new(
+        vec![
             Column::left(6, &["Class"]),
             Column::left(0, &["Class teacher"]),
             Column::right(8, &["Students"]),
             Column::left(0, &["Groups"]),
         ],
-        rows: p.classes.len(),
-        cell: &cell,
-        span: None,
-        cursor: Some(p.row()),
-        offset: &p.offsets[1],
-        theme: t,
-    };
+        p.classes.len(),
+        &cell,
+        &p.offsets[1],
+        t,
+    )
+    .cursor(Some(p.row()));
     let r = table.render_below(
         area,
         1,
@@ -423,21 +410,20 @@ fn draw_students(p: &SchoolPane, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
             }
         }
     };
-    let table = Table {
-        columns: vec![
+    let table = Table::new(
+        vec![
             Column::left(0, &["Student"]),
             Column::left(10, &["Born"]),
             Column::left(1, &["S"]),
             Column::left(11, &["In class"]),
             Column::left(17, &["Order"]),
         ],
-        rows: p.roster.len(),
-        cell: &cell,
-        span: None,
-        cursor: Some(p.row()),
-        offset: &p.offsets[2],
-        theme: t,
-    };
+        p.roster.len(),
+        &cell,
+        &p.offsets[2],
+        t,
+    )
+    .cursor(Some(p.row()));
     let r = table.render_below(
         area,
         1,
@@ -553,19 +539,18 @@ fn draw_staff(p: &SchoolPane, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
             ),
         }
     };
-    let table = Table {
-        columns: vec![
+    let table = Table::new(
+        vec![
             Column::left(0, &["Name"]),
             Column::left(14, &["Login"]),
             Column::left(26, &["Roles"]),
         ],
-        rows: p.staff.len(),
-        cell: &cell,
-        span: None,
-        cursor: Some(p.row()),
-        offset: &p.offsets[3],
-        theme: t,
-    };
+        p.staff.len(),
+        &cell,
+        &p.offsets[3],
+        t,
+    )
+    .cursor(Some(p.row()));
     table.render_below(area, 1, 1, &p.pages[3], buf);
 }
 
@@ -615,20 +600,19 @@ fn draw_curriculum(p: &SchoolPane, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
             ),
         }
     };
-    let table = Table {
-        columns: vec![
+    let table = Table::new(
+        vec![
             Column::left(0, &["Subject"]),
             Column::left(8, &["Short"]),
             Column::right(5, &["Hours"]),
             Column::left(0, &["Teacher"]),
         ],
-        rows: p.curriculum.len(),
-        cell: &cell,
-        span: None,
-        cursor: Some(p.row()),
-        offset: &p.offsets[4],
-        theme: t,
-    };
+        p.curriculum.len(),
+        &cell,
+        &p.offsets[4],
+        t,
+    )
+    .cursor(Some(p.row()));
     table.render_below(area, 1, 1, &p.pages[4], buf);
 }
 
