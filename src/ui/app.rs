@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::action::Action;
+pub(crate) use super::component::refuse_unseen_change;
 pub use super::component::{Change, PickTarget, Tab};
 use super::component::{Ctx, Effect, Jump, Outcome, Pane, Parts};
 use super::keymap::{Keymap, Mode};
@@ -84,31 +85,6 @@ macro_rules! through {
         $app.apply_outcome(outcome);
         $app.apply(effect)
     }};
-}
-
-/// Refuse a write to a student's cell at a lesson (marks or attendance)
-/// that someone else changed after entry `since` of the audit log, the
-/// screen's reading: no write may silently replace what another saved.
-pub(crate) fn refuse_unseen_change(
-    tx: &rusqlite::Transaction,
-    since: i64,
-    lesson_id: Id,
-    student_id: Id,
-    names: &[(Id, String)],
-) -> store::Result<()> {
-    let student = names
-        .iter()
-        .find(|(id, _)| *id == student_id)
-        .map_or("the student", |(_, n)| n.as_str());
-    match store::audit::cell_changed_since(tx, since, lesson_id, student_id)? {
-        Some(e) => Err(store::invalid(format!(
-            "{} changed {student}'s cell at {} after your screen read it; \
-             it now shows theirs: set it again to replace it",
-            e.operator,
-            super::history::when(&e.at)
-        ))),
-        None => Ok(()),
-    }
 }
 
 /// The whole application state.
@@ -306,7 +282,11 @@ impl App {
             self.undo_stack.extend(outcome.changes);
             self.redo_stack.clear();
         }
-        if outcome.wrote {
+        if outcome.reread {
+            // Refused because someone else changed the row: theirs shows.
+            self.data_version = self.db.data_version().unwrap_or(self.data_version);
+        }
+        if outcome.wrote || outcome.reread {
             self.invalidate();
         }
         if let Some(m) = outcome.messages.into_iter().next_back() {
@@ -407,11 +387,13 @@ impl App {
             return self.attendance_form_key(ev);
         }
         // journal: typing into the marks grid, its popups and cell editor
-        if self.tab == Tab::Journal
-            && self.overlay == Overlay::None
-            && let Some(redraw) = self.journal_key(&ev)
-        {
-            return redraw;
+        // (a key it takes clears the message; one it passes keeps it)
+        if self.tab == Tab::Journal && self.overlay == Overlay::None {
+            let shown = self.message.take();
+            if through!(self.journal, |p, ctx| p.key(&ev, ctx)) {
+                return true;
+            }
+            self.message = shown;
         }
         // review: the prompt (a note, a date range) takes every key
         if self.tab == Tab::Review && self.overlay == Overlay::None && self.review.prompt.is_some()
@@ -477,7 +459,7 @@ impl App {
         }
         let clean: String = text.chars().filter(|c| !c.is_control()).collect();
         // journal: paste into the cell being edited
-        if self.tab == Tab::Journal && self.journal_paste(&clean) {
+        if self.tab == Tab::Journal && self.journal.paste(&clean) {
             return true;
         }
         // review: paste into the prompt
@@ -592,6 +574,10 @@ impl App {
     }
 
     fn update_main(&mut self, action: Action) {
+        // journal: its pane (and its lesson form)
+        if self.tab == Tab::Journal && through!(self.journal, |p, ctx| p.handle(&action, ctx)) {
+            return;
+        }
         // training: its pane (and its forms)
         if self.tab == Tab::Training && through!(self.training, |p, ctx| p.handle(&action, ctx)) {
             return;
@@ -632,7 +618,6 @@ impl App {
                     lines: super::draw::help_lines(self),
                 }
             }
-            Action::Cancel if self.tab == Tab::Journal => self.journal_cancel(),
             Action::Cancel => {}
             Action::NextTab => self.switch_tab(Tab::ALL[(self.tab.index() + 1) % Tab::ALL.len()]),
             Action::PrevTab => {
@@ -693,7 +678,6 @@ impl App {
                 );
             }
             Action::PrevDay | Action::NextDay => self.step_day(action == Action::NextDay),
-            Action::GoToday if self.tab == Tab::Journal => self.journal_action(action),
             Action::GoDate if self.tab == Tab::Attendance => {
                 self.attendance.date_input = Some((String::new(), None));
             }
@@ -713,10 +697,14 @@ impl App {
             | Action::PageDown
             | Action::First
             | Action::Last => match self.tab {
-                Tab::Journal => self.journal.move_cursor(&action),
                 Tab::Attendance => self.attendance.move_cursor(&action),
                 // moved by the pane (`Pane::handle`)
-                Tab::Training | Tab::Indicators | Tab::Review | Tab::Reports | Tab::School => {}
+                Tab::Journal
+                | Tab::Training
+                | Tab::Indicators
+                | Tab::Review
+                | Tab::Reports
+                | Tab::School => {}
             },
             Action::Undo => self.undo(),
             Action::History => self.open_history(),
@@ -732,7 +720,9 @@ impl App {
             | Action::EditLesson
             | Action::MarkEntry
             | Action::PickGroup
-            | Action::GoDate => self.journal_action(action),
+            | Action::GoDate => {
+                through!(self.journal, |p, ctx| p.journal_action(ctx, &action));
+            }
             Action::Confirm | Action::Filter | Action::FilterBackspace | Action::InsertText(_) => {}
             // training
             Action::TrainingSessions
@@ -836,8 +826,12 @@ impl App {
     fn form_update(&mut self, action: Action) {
         match self.tab {
             Tab::Attendance => self.attendance_form_update(action),
-            Tab::Journal => self.journal_lesson_update(action),
-            Tab::Training | Tab::Indicators | Tab::Review | Tab::Reports | Tab::School => {}
+            Tab::Journal
+            | Tab::Training
+            | Tab::Indicators
+            | Tab::Review
+            | Tab::Reports
+            | Tab::School => {}
         }
     }
 
@@ -863,23 +857,19 @@ impl App {
                 self.attendance.loaded = false;
                 self.school_pane.loaded = false;
             }
-            PickTarget::Subject => {
-                self.journal.subject_idx = i;
-                self.reload_journal_view();
-            }
-            PickTarget::Period => {
-                self.journal.period_idx = i;
-                self.reload_journal_view();
+            // journal
+            PickTarget::Subject
+            | PickTarget::Period
+            | PickTarget::ControlForm
+            | PickTarget::Substitute
+            | PickTarget::JournalGroup => {
+                through!(self.journal, |p, ctx| p.pick(target, i, ctx));
             }
             PickTarget::Programme => {
                 through!(self.indicators, |p, ctx| p.pick(target, i, ctx));
             }
             // attendance
             PickTarget::AttCode | PickTarget::AttReason => self.attendance_pick(target, i),
-            // journal
-            PickTarget::ControlForm => self.journal_pick_form(i),
-            PickTarget::Substitute => self.journal_pick_substitute(i),
-            PickTarget::JournalGroup => self.journal_pick_group(i),
             // reports
             PickTarget::ReportKind
             | PickTarget::ReportClass
@@ -930,24 +920,10 @@ impl App {
                     self.journal.period_idx = pi;
                 }
                 self.switch_tab(Tab::Journal);
-                if let Some(si) = self
-                    .journal
-                    .subjects
-                    .iter()
-                    .position(|s| s.id == subject_id)
-                {
-                    self.journal.subject_idx = si;
-                    self.journal.loaded = false;
-                    self.ensure_loaded();
-                }
-                if let Some(c) = self
-                    .journal
-                    .view
-                    .as_ref()
-                    .and_then(|v| v.lessons.iter().position(|x| x.lesson.id == lesson_id))
-                {
-                    self.journal.col = c;
-                }
+                through!(self.journal, |p, ctx| {
+                    p.show_lesson(ctx, subject_id, lesson_id);
+                    Effect::Done
+                });
             }
             Jump::JournalCell {
                 class_idx,
@@ -1012,47 +988,14 @@ impl App {
     ) {
         self.class_idx = ci;
         self.attendance.loaded = false;
-        // All groups: the finding's lesson may be either group's.
-        self.journal.group = None;
         if let Some(p) = period {
             self.journal.period_idx = p;
         }
         self.tab = Tab::Journal;
-        // Read the class's curriculum, then choose the subject.
-        self.journal.subjects.clear();
-        self.reload_journal();
-        if let Some(si) = self
-            .journal
-            .subjects
-            .iter()
-            .position(|s| s.id == subject_id)
-        {
-            self.journal.subject_idx = si;
-            self.reload_journal_view();
-        }
-        if let Some(v) = &self.journal.view {
-            let col = v
-                .lessons
-                .iter()
-                .position(|l| l.recorded && Some(l.lesson.id) == lesson_id)
-                .or_else(|| {
-                    v.lessons.iter().position(|l| {
-                        l.lesson.date == date && lesson_no.is_none_or(|n| l.lesson.lesson_no == n)
-                    })
-                })
-                .or_else(|| v.lessons.iter().rposition(|l| l.lesson.date <= date));
-            if let Some(c) = col {
-                self.journal.col = c;
-            }
-            if let Some(s) = student_id
-                && let Some(r) = v.students.iter().position(|st| st.student_id == s)
-            {
-                self.journal.row = r;
-            }
-            // Out of mark entry: the keys of "Everywhere" still work; `i`
-            // (or Enter on the cell) starts typing marks.
-            self.journal.focus = false;
-        }
+        through!(self.journal, |p, ctx| {
+            p.open_at(ctx, subject_id, (date, lesson_no, lesson_id), student_id);
+            Effect::Done
+        });
     }
 
     fn switch_tab(&mut self, tab: Tab) {
@@ -1154,7 +1097,7 @@ impl App {
     pub fn invalidate(&mut self) {
         self.reload_structure();
         self.school_pane.invalidate();
-        self.journal.loaded = false;
+        self.journal.invalidate();
         self.attendance.loaded = false;
         self.training.invalidate();
         self.indicators.invalidate();
@@ -1252,7 +1195,12 @@ impl App {
     /// Read what the current tab shows if it has not been read yet.
     pub fn ensure_loaded(&mut self) {
         match self.tab {
-            Tab::Journal if !self.journal.loaded => self.reload_journal(),
+            Tab::Journal if !self.journal.loaded() => {
+                through!(self.journal, |p, ctx| {
+                    p.load(ctx);
+                    Effect::Done
+                });
+            }
             Tab::Attendance if !self.attendance.loaded => self.reload_attendance(),
             Tab::Training if !self.training.loaded() => {
                 through!(self.training, |p, ctx| {
@@ -1296,59 +1244,6 @@ impl App {
                 None
             }
         }
-    }
-
-    /// The class changed: read its curriculum, keep the subject if it has
-    /// it, and read the journal.
-    pub(crate) fn reload_journal(&mut self) {
-        self.journal.loaded = true;
-        let Some(class) = self.class().cloned() else {
-            self.journal.view = None;
-            return;
-        };
-        let current = self
-            .journal
-            .subjects
-            .get(self.journal.subject_idx)
-            .map(|s| s.id);
-        let r = store::curriculum::class_subjects(self.db.conn(), class.id);
-        let subjects = self.report("the curriculum", r).unwrap_or_default();
-        self.journal.subject_idx = current
-            .and_then(|id| subjects.iter().position(|s| s.id == id))
-            .unwrap_or(0);
-        self.journal.subjects = subjects;
-        self.reload_journal_view();
-    }
-
-    pub(crate) fn reload_journal_view(&mut self) {
-        let (Some(class), Some(subject), Some(period)) = (
-            self.class().cloned(),
-            self.journal.subjects.get(self.journal.subject_idx).cloned(),
-            self.periods.get(self.journal.period_idx).cloned(),
-        ) else {
-            self.journal.view = None;
-            return;
-        };
-        // The group shown, while the subject is split into it.
-        let split = store::journal::subject_groups(self.db.conn(), class.id, subject.id);
-        let split = self.report("the groups", split).unwrap_or_default();
-        self.journal.group = self
-            .journal
-            .group
-            .filter(|g| split.iter().any(|s| s.0 == *g));
-        // What this screen has seen (read before the view: a change in
-        // between is refused rather than overwritten).
-        self.journal.read_at = store::audit::last_id(self.db.conn()).unwrap_or(0);
-        let r = service::journal::load_group(
-            self.db.conn(),
-            &class,
-            &subject,
-            &period,
-            self.journal.group,
-            self.working_date,
-        );
-        let view = self.report("the journal", r);
-        self.journal.set_view(view);
     }
 
     pub(crate) fn reload_attendance(&mut self) {
@@ -1539,6 +1434,32 @@ mod pane_tests {
         // A drawing context lends nothing.
         let mut ctx = app.ctx();
         assert!(ctx.db_mut().is_none());
+    }
+
+    #[test]
+    fn a_refusal_reads_every_pane_again_and_stays_in_view() {
+        let (_dir, mut app) = app();
+        app.tab = Tab::Reports;
+        app.ensure_loaded();
+        // Nothing refused: nothing read again.
+        app.reports.invalidate();
+        let ctx = Ctx::writing(&mut app.db, parts!(app));
+        let outcome = ctx.finish();
+        assert!(!outcome.reread);
+        app.apply_outcome(outcome);
+        assert!(!app.reports.loaded(), "not read again");
+        // Refused: the panes are read again, the refusal is shown.
+        let mut ctx = Ctx::writing(&mut app.db, parts!(app));
+        ctx.flash("not saved: Trần Văn Nam changed Иванова's cell");
+        ctx.read_again();
+        let outcome = ctx.finish();
+        assert!(outcome.reread && !outcome.wrote);
+        app.apply_outcome(outcome);
+        assert!(app.reports.loaded(), "read again");
+        assert_eq!(
+            app.message.as_deref(),
+            Some("not saved: Trần Văn Nam changed Иванова's cell")
+        );
     }
 
     #[test]

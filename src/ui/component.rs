@@ -168,6 +168,9 @@ pub struct Outcome {
     pub wrote: bool,
     /// Messages for the status line, the last one shown.
     pub messages: Vec<String>,
+    /// A write was refused because someone else changed the row: every
+    /// pane must read again (theirs shows), the refusal kept in view.
+    pub reread: bool,
 }
 
 /// The school's structure and the session's settings a [`Ctx`] is built
@@ -293,6 +296,12 @@ impl<'a> Ctx<'a> {
         self.outcome.wrote = true;
     }
 
+    /// After a write refused because someone else changed the row: every
+    /// pane reads again (so theirs shows), the refusal stays in view.
+    pub fn read_again(&mut self) {
+        self.outcome.reread = true;
+    }
+
     /// The last message left through this context (a refused write's
     /// reason, for a form to show beside its fields).
     pub fn last_message(&self) -> Option<&str> {
@@ -302,6 +311,31 @@ impl<'a> Ctx<'a> {
     /// What was written and said through this context.
     pub fn finish(self) -> Outcome {
         self.outcome
+    }
+}
+
+/// Refuse a write to a student's cell at a lesson (marks or attendance)
+/// that someone else changed after entry `since` of the audit log, the
+/// screen's reading: no write may silently replace what another saved.
+pub(crate) fn refuse_unseen_change(
+    tx: &rusqlite::Transaction,
+    since: i64,
+    lesson_id: Id,
+    student_id: Id,
+    names: &[(Id, String)],
+) -> store::Result<()> {
+    let student = names
+        .iter()
+        .find(|(id, _)| *id == student_id)
+        .map_or("the student", |(_, n)| n.as_str());
+    match store::audit::cell_changed_since(tx, since, lesson_id, student_id)? {
+        Some(e) => Err(store::invalid(format!(
+            "{} changed {student}'s cell at {} after your screen read it; \
+             it now shows theirs: set it again to replace it",
+            e.operator,
+            super::history::when(&e.at)
+        ))),
+        None => Ok(()),
     }
 }
 

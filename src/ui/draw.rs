@@ -55,7 +55,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     // A school with nothing set up: the tab says what is missing.
     if !super::first_run::draw_first_run(app, body, buf) {
         match app.tab {
-            Tab::Journal => super::panes::journal::draw(app, body, buf),
+            Tab::Journal => app.journal.draw(&app.ctx(), body, buf),
             Tab::Attendance => super::panes::attendance::draw(app, body, buf),
             Tab::Training => app.training.draw(&app.ctx(), body, buf),
             Tab::Indicators => app.indicators.draw(&app.ctx(), body, buf),
