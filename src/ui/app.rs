@@ -7,11 +7,10 @@ use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::action::Action;
-pub(crate) use super::component::refuse_unseen_change;
 pub use super::component::{Change, PickTarget, Tab};
 use super::component::{Ctx, Effect, Jump, Outcome, Pane, Parts};
 use super::keymap::{Keymap, Mode};
-use super::panes::attendance::AttendancePane;
+use super::panes::attendance::{AttendancePane, Show};
 use super::panes::indicators::IndicatorsPane;
 use super::panes::journal::JournalPane;
 use super::panes::reports::ReportsPane;
@@ -239,15 +238,6 @@ impl App {
         true
     }
 
-    /// After a write refused because someone else changed the row: read
-    /// every screen again (so theirs shows) and keep the refusal in view.
-    pub(crate) fn reread_after_refusal(&mut self) {
-        self.data_version = self.db.data_version().unwrap_or(self.data_version);
-        let message = self.message.take();
-        self.invalidate();
-        self.message = message;
-    }
-
     /// A slow timer with no key: notice others' changes. Returns whether
     /// the screen must be drawn again.
     pub fn tick(&mut self) -> bool {
@@ -351,6 +341,8 @@ impl App {
             Overlay::None if self.tab == Tab::Indicators => self.indicators.mode(),
             // school: one mode per section, and its forms.
             Overlay::None if self.tab == Tab::School => self.school_pane.mode(),
+            Overlay::None if self.tab == Tab::Attendance => self.attendance.mode(),
+            Overlay::None if self.tab == Tab::Journal => self.journal.mode(),
             // reports: its pane's keymap section.
             Overlay::None if self.tab == Tab::Reports => self.reports.mode(),
             Overlay::None => self.tab.mode(),
@@ -384,7 +376,7 @@ impl App {
             && self.attendance.takes_keys()
             && self.overlay == Overlay::None
         {
-            return self.attendance_form_key(ev);
+            return through!(self.attendance, |p, ctx| p.prompt_key(ev, ctx));
         }
         // journal: typing into the marks grid, its popups and cell editor
         // (a key it takes clears the message; one it passes keeps it)
@@ -430,14 +422,19 @@ impl App {
                     self.update(Action::InsertText(c.to_string()));
                     true
                 }
-                // attendance: a code key of the code table
+                // attendance: a code key of the code table (in the day grid)
                 KeyCode::Char(c)
                     if mode == Mode::Attendance
                         && !ev
                             .modifiers
                             .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
                 {
-                    self.attendance_char(c)
+                    if self.attendance.show != Show::Day {
+                        return self.message.take().is_some();
+                    }
+                    self.message = None;
+                    through!(self.attendance, |p, ctx| p.code_char(c, ctx));
+                    true
                 }
                 _ => self.message.take().is_some(),
             },
@@ -578,6 +575,11 @@ impl App {
         if self.tab == Tab::Journal && through!(self.journal, |p, ctx| p.handle(&action, ctx)) {
             return;
         }
+        // attendance: its pane (and its forms)
+        if self.tab == Tab::Attendance && through!(self.attendance, |p, ctx| p.handle(&action, ctx))
+        {
+            return;
+        }
         // training: its pane (and its forms)
         if self.tab == Tab::Training && through!(self.training, |p, ctx| p.handle(&action, ctx)) {
             return;
@@ -589,15 +591,6 @@ impl App {
         }
         // school: its pane (and its forms)
         if self.tab == Tab::School && through!(self.school_pane, |p, ctx| p.handle(&action, ctx)) {
-            return;
-        }
-        // forms: an open form takes every action.
-        if self.form_open() {
-            self.form_update(action);
-            return;
-        }
-        // attendance
-        if self.tab == Tab::Attendance && self.attendance_update(&action) {
             return;
         }
         // review
@@ -677,15 +670,19 @@ impl App {
                     self.indicators.idx,
                 );
             }
-            Action::PrevDay | Action::NextDay => self.step_day(action == Action::NextDay),
-            Action::GoDate if self.tab == Tab::Attendance => {
-                self.attendance.date_input = Some((String::new(), None));
+            // attendance (handled by its pane on its tab)
+            Action::PrevDay | Action::NextDay => {
+                let forward = action == Action::NextDay;
+                through!(self.attendance, |p, ctx| {
+                    p.step_day(forward, ctx);
+                    Effect::Done
+                });
             }
             Action::GoToday => {
-                self.attendance.date = self.year.as_ref().map_or(self.working_date, |y| {
-                    self.working_date.clamp(y.starts_on, y.ends_on)
+                through!(self.attendance, |p, ctx| {
+                    p.go_today(ctx);
+                    Effect::Done
                 });
-                self.reload_attendance();
             }
             // training (handled by its pane on its tab)
             Action::PrevPlan | Action::NextPlan => {}
@@ -697,9 +694,9 @@ impl App {
             | Action::PageDown
             | Action::First
             | Action::Last => match self.tab {
-                Tab::Attendance => self.attendance.move_cursor(&action),
                 // moved by the pane (`Pane::handle`)
                 Tab::Journal
+                | Tab::Attendance
                 | Tab::Training
                 | Tab::Indicators
                 | Tab::Review
@@ -822,19 +819,6 @@ impl App {
         }
     }
 
-    /// One action for the open form of the current tab.
-    fn form_update(&mut self, action: Action) {
-        match self.tab {
-            Tab::Attendance => self.attendance_form_update(action),
-            Tab::Journal
-            | Tab::Training
-            | Tab::Indicators
-            | Tab::Review
-            | Tab::Reports
-            | Tab::School => {}
-        }
-    }
-
     pub(crate) fn open_picker(
         &mut self,
         target: PickTarget,
@@ -869,7 +853,9 @@ impl App {
                 through!(self.indicators, |p, ctx| p.pick(target, i, ctx));
             }
             // attendance
-            PickTarget::AttCode | PickTarget::AttReason => self.attendance_pick(target, i),
+            PickTarget::AttCode | PickTarget::AttReason => {
+                through!(self.attendance, |p, ctx| p.pick(target, i, ctx));
+            }
             // reports
             PickTarget::ReportKind
             | PickTarget::ReportClass
@@ -949,29 +935,11 @@ impl App {
             } => {
                 self.class_idx = class_idx;
                 self.journal.loaded = false;
-                self.attendance.date = date;
-                self.attendance.show = Default::default();
                 self.tab = Tab::Attendance;
-                self.reload_attendance();
-                if let Some(v) = &self.attendance.view {
-                    let col = v
-                        .lessons
-                        .iter()
-                        .position(|l| l.lesson.id == lesson_id)
-                        .or_else(|| {
-                            v.lessons
-                                .iter()
-                                .position(|l| l.lesson.lesson_no == lesson_no)
-                        });
-                    if let Some(c) = col {
-                        self.attendance.col = c;
-                    }
-                    if let Some(s) = student_id
-                        && let Some(r) = v.students.iter().position(|st| st.student_id == s)
-                    {
-                        self.attendance.row = r;
-                    }
-                }
+                through!(self.attendance, |p, ctx| {
+                    p.open_cell(ctx, date, (lesson_no, lesson_id), student_id);
+                    Effect::Done
+                });
             }
         }
     }
@@ -1098,7 +1066,7 @@ impl App {
         self.reload_structure();
         self.school_pane.invalidate();
         self.journal.invalidate();
-        self.attendance.loaded = false;
+        self.attendance.invalidate();
         self.training.invalidate();
         self.indicators.invalidate();
         self.review.invalidate();
@@ -1201,7 +1169,12 @@ impl App {
                     Effect::Done
                 });
             }
-            Tab::Attendance if !self.attendance.loaded => self.reload_attendance(),
+            Tab::Attendance if !self.attendance.loaded() => {
+                through!(self.attendance, |p, ctx| {
+                    p.load(ctx);
+                    Effect::Done
+                });
+            }
             Tab::Training if !self.training.loaded() => {
                 through!(self.training, |p, ctx| {
                     p.load(ctx);
@@ -1243,44 +1216,6 @@ impl App {
                 self.flash(format!("could not read {what}: {e}"));
                 None
             }
-        }
-    }
-
-    pub(crate) fn reload_attendance(&mut self) {
-        self.attendance.loaded = true;
-        let (Some(class), Some(year)) = (self.class().cloned(), self.year.clone()) else {
-            self.attendance.view = None;
-            return;
-        };
-        self.attendance.read_at = store::audit::last_id(self.db.conn()).unwrap_or(0);
-        let r = service::attendance::load(self.db.conn(), &class, &year, self.attendance.date);
-        let view = self.report("attendance", r);
-        self.attendance.set_view(view);
-        // attendance: codes, period grid, reasons
-        self.reload_attendance_extra();
-    }
-
-    fn step_day(&mut self, forward: bool) {
-        let Some(year) = self.year.clone() else {
-            return;
-        };
-        let r = service::attendance::step_school_day(
-            self.db.conn(),
-            &year,
-            self.attendance.date,
-            forward,
-        );
-        match self.report("the calendar", r) {
-            Some(Some(d)) => {
-                self.attendance.date = d;
-                self.reload_attendance();
-            }
-            Some(None) => self.flash(if forward {
-                "the school year ends here"
-            } else {
-                "the school year starts here"
-            }),
-            None => {}
         }
     }
 }

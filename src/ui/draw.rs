@@ -56,7 +56,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     if !super::first_run::draw_first_run(app, body, buf) {
         match app.tab {
             Tab::Journal => app.journal.draw(&app.ctx(), body, buf),
-            Tab::Attendance => super::panes::attendance::draw(app, body, buf),
+            Tab::Attendance => app.attendance.draw(&app.ctx(), body, buf),
             Tab::Training => app.training.draw(&app.ctx(), body, buf),
             Tab::Indicators => app.indicators.draw(&app.ctx(), body, buf),
             Tab::Review => app.review.draw(&app.ctx(), body, buf),

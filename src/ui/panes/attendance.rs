@@ -22,8 +22,9 @@ use crate::service::attendance::{
 };
 use crate::store;
 use crate::ui::action::Action;
-use crate::ui::app::{App, Overlay, PickTarget, Picker, refuse_unseen_change};
+use crate::ui::component::{Ctx, Effect, Pane, PickTarget, refuse_unseen_change};
 use crate::ui::dates;
+use crate::ui::keymap::Mode;
 use crate::ui::text::{fit, put, width};
 use crate::ui::widgets::form::{Field, Form, Outcome};
 use crate::ui::widgets::grid::{Column, Grid};
@@ -247,140 +248,274 @@ pub fn latin_to_cyrillic(c: char) -> Option<char> {
         .and_then(|i| CYR.chars().nth(i))
 }
 
+impl Pane for AttendancePane {
+    /// Its forms have the `form` mode; else the attendance keys.
+    fn mode(&self) -> Mode {
+        if self.form.is_some() || self.followup.is_some() {
+            Mode::Form
+        } else {
+            Mode::Attendance
+        }
+    }
+
+    fn loaded(&self) -> bool {
+        self.loaded
+    }
+
+    fn invalidate(&mut self) {
+        self.loaded = false;
+    }
+
+    /// Read the class's day, and what the view on screen shows besides.
+    fn load(&mut self, ctx: &mut Ctx) {
+        self.loaded = true;
+        let (Some(class), Some(year)) = (ctx.class(), ctx.year) else {
+            self.view = None;
+            return;
+        };
+        self.read_at = store::audit::last_id(ctx.conn()).unwrap_or(0);
+        let view = match att::load(ctx.conn(), class, year, self.date) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                ctx.flash(format!("could not read attendance: {e}"));
+                None
+            }
+        };
+        self.set_view(view);
+        // attendance: codes, period grid, reasons
+        self.load_extra(ctx);
+    }
+
+    /// An open form takes every action; else the tab's own keys, the days
+    /// and the cursor; the rest pass.
+    fn handle(&mut self, action: &Action, ctx: &mut Ctx) -> Effect {
+        if self.form.is_some() || self.followup.is_some() {
+            self.attendance_form_update(ctx, action.clone());
+            return Effect::Done;
+        }
+        match self.attendance_update(ctx, action) {
+            Effect::Pass => {}
+            effect => return effect,
+        }
+        match action {
+            Action::PrevDay | Action::NextDay => self.step_day(*action == Action::NextDay, ctx),
+            Action::GoDate => self.date_input = Some((String::new(), None)),
+            Action::GoToday => self.go_today(ctx),
+            Action::MoveUp
+            | Action::MoveDown
+            | Action::MoveLeft
+            | Action::MoveRight
+            | Action::PageUp
+            | Action::PageDown
+            | Action::First
+            | Action::Last => self.move_cursor(action),
+            _ => return Effect::Pass,
+        }
+        Effect::Done
+    }
+
+    fn pick(&mut self, target: PickTarget, i: usize, ctx: &mut Ctx) -> Effect {
+        match target {
+            PickTarget::AttCode | PickTarget::AttReason => {
+                self.attendance_pick(ctx, target, i);
+                Effect::Done
+            }
+            _ => Effect::Pass,
+        }
+    }
+
+    fn draw(&self, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
+        draw(self, ctx, area, buf);
+    }
+}
+
+impl AttendancePane {
+    /// The next (or previous) school day.
+    pub fn step_day(&mut self, forward: bool, ctx: &mut Ctx) {
+        let Some(year) = ctx.year else {
+            return;
+        };
+        match att::step_school_day(ctx.conn(), year, self.date, forward) {
+            Ok(Some(d)) => {
+                self.date = d;
+                self.load(ctx);
+            }
+            Ok(None) => ctx.flash(if forward {
+                "the school year ends here"
+            } else {
+                "the school year starts here"
+            }),
+            Err(e) => ctx.flash(format!("could not read the calendar: {e}")),
+        }
+    }
+
+    /// The working date (inside the school year).
+    pub fn go_today(&mut self, ctx: &mut Ctx) {
+        self.date = ctx.year.map_or(ctx.working_date, |y| {
+            ctx.working_date.clamp(y.starts_on, y.ends_on)
+        });
+        self.load(ctx);
+    }
+
+    /// The class's day `date` with the cursor on the lesson (by id, else by
+    /// number) and the student.
+    pub fn open_cell(
+        &mut self,
+        ctx: &mut Ctx,
+        date: NaiveDate,
+        (lesson_no, lesson_id): (u8, Id),
+        student_id: Option<Id>,
+    ) {
+        self.date = date;
+        self.show = Show::default();
+        self.load(ctx);
+        if let Some(v) = &self.view {
+            let col = v
+                .lessons
+                .iter()
+                .position(|l| l.lesson.id == lesson_id)
+                .or_else(|| {
+                    v.lessons
+                        .iter()
+                        .position(|l| l.lesson.lesson_no == lesson_no)
+                });
+            if let Some(c) = col {
+                self.col = c;
+            }
+            if let Some(s) = student_id
+                && let Some(r) = v.students.iter().position(|st| st.student_id == s)
+            {
+                self.row = r;
+            }
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------
 // State changes (called from `App::update` and `App::handle_key`).
 
-impl App {
+impl AttendancePane {
     /// Open `view` from the day grid, or go back to the day grid when it is
     /// already open; the selection is dropped and the view read again.
-    fn toggle_attendance_view(&mut self, view: Show) -> bool {
-        self.attendance.anchor = None;
-        self.attendance.show = if self.attendance.show == view {
-            Show::Day
-        } else {
-            view
-        };
-        self.attendance.loaded = false;
-        self.ensure_loaded();
-        true
+    fn toggle_attendance_view(&mut self, ctx: &mut Ctx, view: Show) -> Effect {
+        self.anchor = None;
+        self.show = if self.show == view { Show::Day } else { view };
+        self.load(ctx);
+        Effect::Done
     }
 
     /// The attendance tab's own handling of an action; `true` when it used
     /// it (the general handling is skipped).
-    pub(crate) fn attendance_update(&mut self, action: &Action) -> bool {
-        let show = self.attendance.show;
+    pub(crate) fn attendance_update(&mut self, ctx: &mut Ctx, action: &Action) -> Effect {
+        let show = self.show;
         match action {
-            Action::Cancel if self.attendance.anchor.is_some() => {
-                self.attendance.anchor = None;
-                true
+            Action::Cancel if self.anchor.is_some() => {
+                self.anchor = None;
+                Effect::Done
             }
             Action::Cancel if show != Show::Day => {
-                self.attendance.show = Show::Day;
-                self.attendance.loaded = false;
-                self.ensure_loaded();
-                true
+                self.show = Show::Day;
+                self.load(ctx);
+                Effect::Done
             }
             Action::AttPeriodGrid => {
-                self.attendance.anchor = None;
+                self.anchor = None;
                 // Open on the day and the student of the day grid.
-                self.attendance.pcol = usize::MAX;
+                self.pcol = usize::MAX;
                 let sid = self
-                    .attendance
                     .view
                     .as_ref()
-                    .and_then(|v| v.students.get(self.attendance.row))
+                    .and_then(|v| v.students.get(self.row))
                     .map(|s| s.student_id);
-                self.attendance.show = if show == Show::Period {
+                self.show = if show == Show::Period {
                     Show::Day
                 } else {
                     Show::Period
                 };
-                self.attendance.loaded = false;
-                self.ensure_loaded();
-                if let (Some(sid), Some(v)) = (sid, &self.attendance.period)
+                self.load(ctx);
+                if let (Some(sid), Some(v)) = (sid, &self.period)
                     && let Some(r) = v.students.iter().position(|s| s.student_id == sid)
                 {
-                    self.attendance.prow = r;
+                    self.prow = r;
                 }
-                true
+                Effect::Done
             }
-            Action::AttReasons => self.toggle_attendance_view(Show::Reasons),
-            Action::AttCodes => self.toggle_attendance_view(Show::Codes),
-            Action::AttNotTaken => self.toggle_attendance_view(Show::NotTaken),
-            Action::PrevDay | Action::NextDay if show == Show::NotTaken => true,
-            Action::AttDevices => self.toggle_attendance_view(Show::Online),
+            Action::AttReasons => self.toggle_attendance_view(ctx, Show::Reasons),
+            Action::AttCodes => self.toggle_attendance_view(ctx, Show::Codes),
+            Action::AttNotTaken => self.toggle_attendance_view(ctx, Show::NotTaken),
+            Action::PrevDay | Action::NextDay if show == Show::NotTaken => Effect::Done,
+            Action::AttDevices => self.toggle_attendance_view(ctx, Show::Online),
             Action::AttCannotOnline if show == Show::Online => {
-                self.attendance.cannot_only = !self.attendance.cannot_only;
-                self.attendance.orow = 0;
-                self.attendance.loaded = false;
-                self.ensure_loaded();
-                true
+                self.cannot_only = !self.cannot_only;
+                self.orow = 0;
+                self.load(ctx);
+                Effect::Done
             }
             Action::Confirm if show == Show::Online => {
-                self.toggle_device();
-                true
+                self.toggle_device(ctx);
+                Effect::Done
             }
             Action::AttTakeLesson if show == Show::Online => {
-                self.open_followup_form();
-                true
+                self.open_followup_form(ctx);
+                Effect::Done
             }
             Action::Confirm if show == Show::Codes => {
                 self.open_code_form(false);
-                true
+                Effect::Done
             }
             Action::AttTakeLesson if show == Show::Codes => {
                 self.open_code_form(true);
-                true
+                Effect::Done
             }
             Action::AttClear if show == Show::Codes => {
-                self.hide_or_delete_code();
-                true
+                self.hide_or_delete_code(ctx);
+                Effect::Done
             }
-            Action::PrevDay | Action::NextDay if show == Show::Codes => true,
+            Action::PrevDay | Action::NextDay if show == Show::Codes => Effect::Done,
             Action::AttCannotOnline => {
-                self.flash("this works in the online view (D)");
-                true
+                ctx.flash("this works in the online view (D)");
+                Effect::Done
             }
             Action::PrevDay | Action::NextDay if show == Show::Period => {
-                self.step_period(*action == Action::NextDay);
-                true
+                self.step_period(ctx, *action == Action::NextDay);
+                Effect::Done
             }
-            Action::Confirm => {
-                match show {
-                    Show::Day => self.open_code_picker(),
-                    Show::Period => self.open_period_day(),
-                    Show::Reasons => self.open_reason_picker(),
-                    Show::Codes | Show::Online | Show::NotTaken => {}
+            Action::Confirm => match show {
+                Show::Day => self.open_code_picker(),
+                Show::Period => {
+                    self.open_period_day(ctx);
+                    Effect::Done
                 }
-                true
-            }
+                Show::Reasons => self.open_reason_picker(),
+                Show::Codes | Show::Online | Show::NotTaken => Effect::Done,
+            },
             Action::AttSelect if show == Show::Day => {
-                let p = &mut self.attendance;
+                let p = &mut *self;
                 p.anchor = match p.anchor {
                     Some(_) => None,
                     None => Some((p.row, p.col)),
                 };
-                true
+                Effect::Done
             }
             Action::AttClear if show == Show::Day => {
-                self.set_selection(None);
-                true
+                self.set_selection(ctx, None);
+                Effect::Done
             }
             Action::AttTakeLesson if show == Show::Day => {
-                self.take_lesson();
-                true
+                self.take_lesson(ctx);
+                Effect::Done
             }
             Action::AttTakeDay if matches!(show, Show::Day | Show::Reasons) => {
-                self.take_day();
-                true
+                self.take_day(ctx);
+                Effect::Done
             }
             Action::AttFillDown | Action::AttFillRight if show == Show::Day => {
-                self.fill(*action == Action::AttFillDown);
-                true
+                self.fill(ctx, *action == Action::AttFillDown);
+                Effect::Done
             }
             Action::AttOnline if show == Show::Day => {
-                self.toggle_online();
-                true
+                self.toggle_online(ctx);
+                Effect::Done
             }
             Action::AttSelect
             | Action::AttClear
@@ -389,45 +524,40 @@ impl App {
             | Action::AttFillDown
             | Action::AttFillRight
             | Action::AttOnline => {
-                self.flash("this works in the day grid (Esc goes back to it)");
-                true
+                ctx.flash("this works in the day grid (Esc goes back to it)");
+                Effect::Done
             }
-            _ => false,
+            _ => Effect::Pass,
         }
     }
 
-    /// A typed character the keymap does not bind: a code key in the day
-    /// grid. Returns whether the screen may have changed.
-    pub(crate) fn attendance_char(&mut self, c: char) -> bool {
-        if self.attendance.show != Show::Day {
-            return self.message.take().is_some();
-        }
-        match self.attendance.code_for_key(c).cloned() {
+    /// A typed character the keymap does not bind, in the day grid: the
+    /// code on that key for the selected cells, or the keys there are.
+    pub fn code_char(&mut self, c: char, ctx: &mut Ctx) -> Effect {
+        match self.code_for_key(c).cloned() {
             Some(code) => {
-                self.message = None;
-                self.set_selection(Some(code));
+                self.set_selection(ctx, Some(code));
+                Effect::Done
             }
             None => {
                 let keys: Vec<String> = self
-                    .attendance
                     .codes
                     .iter()
                     .filter(|k| !k.hidden && k.key.is_some())
                     .map(|k| format!("{} {}", k.key.as_deref().unwrap_or(""), k.code))
                     .collect();
-                self.flash(format!(
+                Effect::Flash(format!(
                     "no code on «{c}»; keys: {} (Enter lists the codes)",
                     keys.join(", ")
-                ));
+                ))
             }
         }
-        true
     }
 
     /// Go to the day typed (DD.MM, DD.MM.YYYY, YYYY-MM-DD) inside the
     /// school year: the day grid of that date.
-    pub(crate) fn attendance_go_date(&mut self, text: &str) -> Result<(), String> {
-        let Some(y) = self.year.clone() else {
+    pub(crate) fn attendance_go_date(&mut self, ctx: &mut Ctx, text: &str) -> Result<(), String> {
+        let Some(y) = ctx.year.cloned() else {
             return Err("no school year".into());
         };
         let date = crate::ui::dates::parse_in_year(text, y.starts_on)?;
@@ -440,99 +570,89 @@ impl App {
                 crate::ui::dates::full(y.ends_on)
             ));
         }
-        self.attendance.date = date;
-        self.attendance.show = Show::Day;
-        self.reload_attendance();
+        self.date = date;
+        self.show = Show::Day;
+        self.load(ctx);
         Ok(())
     }
 
     /// Read what the attendance tab shows besides the day grid.
-    pub(crate) fn reload_attendance_extra(&mut self) {
-        match store::attendance::codes(self.db.conn(), true) {
-            Ok(c) => self.attendance.codes = c,
-            Err(e) => self.flash(format!("could not read the code table: {e}")),
+    pub(crate) fn load_extra(&mut self, ctx: &mut Ctx) {
+        match store::attendance::codes(ctx.conn(), true) {
+            Ok(c) => self.codes = c,
+            Err(e) => ctx.flash(format!("could not read the code table: {e}")),
         }
-        let (Some(class), Some(year)) = (self.class().cloned(), self.year.clone()) else {
-            self.attendance.period = None;
-            self.attendance.reasons.clear();
+        let (Some(class), Some(year)) = (ctx.class().cloned(), ctx.year.cloned()) else {
+            self.period = None;
+            self.reasons.clear();
             return;
         };
-        match self.attendance.show {
+        match self.show {
             Show::Day => {}
-            Show::NotTaken => match att::not_taken(self.db.conn(), self.working_date) {
+            Show::NotTaken => match att::not_taken(ctx.conn(), ctx.working_date) {
                 Ok(l) => {
-                    self.attendance.nrow = self.attendance.nrow.min(l.len().saturating_sub(1));
-                    self.attendance.not_taken = l;
+                    self.nrow = self.nrow.min(l.len().saturating_sub(1));
+                    self.not_taken = l;
                 }
-                Err(e) => self.flash(format!("could not read the lessons not taken: {e}")),
+                Err(e) => ctx.flash(format!("could not read the lessons not taken: {e}")),
             },
             Show::Online => {
-                let date = self.attendance.date.min(self.working_date);
-                let r = if self.attendance.cannot_only {
-                    att::cannot_attend_online(self.db.conn(), &class, &year, date)
+                let date = self.date.min(ctx.working_date);
+                let r = if self.cannot_only {
+                    att::cannot_attend_online(ctx.conn(), &class, &year, date)
                 } else {
-                    att::census(self.db.conn(), &class, &year, date)
+                    att::census(ctx.conn(), &class, &year, date)
                 };
                 match r {
                     Ok(rows) => {
-                        self.attendance.orow =
-                            self.attendance.orow.min(rows.len().saturating_sub(1));
-                        self.attendance.census = rows;
+                        self.orow = self.orow.min(rows.len().saturating_sub(1));
+                        self.census = rows;
                     }
-                    Err(e) => self.flash(format!("could not read the census: {e}")),
+                    Err(e) => ctx.flash(format!("could not read the census: {e}")),
                 }
-                match store::people::staff(self.db.conn()) {
-                    Ok(s) => {
-                        self.attendance.staff =
-                            s.into_iter().map(|x| (x.id, x.full_name())).collect()
-                    }
-                    Err(e) => self.flash(format!("could not read the staff: {e}")),
+                match store::people::staff(ctx.conn()) {
+                    Ok(s) => self.staff = s.into_iter().map(|x| (x.id, x.full_name())).collect(),
+                    Err(e) => ctx.flash(format!("could not read the staff: {e}")),
                 }
             }
             Show::Codes => {
                 let uses: store::Result<Vec<i64>> = self
-                    .attendance
                     .codes
                     .iter()
-                    .map(|c| store::attendance::code_use_count(self.db.conn(), c.id))
+                    .map(|c| store::attendance::code_use_count(ctx.conn(), c.id))
                     .collect();
                 match uses {
-                    Ok(u) => self.attendance.code_uses = u,
-                    Err(e) => self.flash(format!("could not count the codes' uses: {e}")),
+                    Ok(u) => self.code_uses = u,
+                    Err(e) => ctx.flash(format!("could not count the codes' uses: {e}")),
                 }
-                let n = self.attendance.codes.len();
-                self.attendance.crow = self.attendance.crow.min(n.saturating_sub(1));
+                let n = self.codes.len();
+                self.crow = self.crow.min(n.saturating_sub(1));
             }
             Show::Period => {
-                let idx = match self.attendance.period_idx {
-                    Some(i) if i < self.periods.len() => i,
+                let idx = match self.period_idx {
+                    Some(i) if i < ctx.periods.len() => i,
                     _ => {
-                        let d = self.attendance.date;
-                        let i = self
+                        let d = self.date;
+                        let i = ctx
                             .periods
                             .iter()
                             .position(|p| {
                                 p.kind == crate::domain::PeriodKind::Quarter && p.contains(d)
                             })
-                            .or_else(|| self.periods.iter().position(|p| p.contains(d)))
+                            .or_else(|| ctx.periods.iter().position(|p| p.contains(d)))
                             .unwrap_or(0);
-                        self.attendance.period_idx = Some(i);
+                        self.period_idx = Some(i);
                         i
                     }
                 };
-                let Some(period) = self.periods.get(idx).cloned() else {
-                    self.attendance.period = None;
+                let Some(period) = ctx.periods.get(idx).cloned() else {
+                    self.period = None;
                     return;
                 };
-                match att::load_period(
-                    self.db.conn(),
-                    &class,
-                    &year,
-                    period.starts_on,
-                    period.ends_on,
-                ) {
+                match att::load_period(ctx.conn(), &class, &year, period.starts_on, period.ends_on)
+                {
                     Ok(v) => {
-                        let p = &mut self.attendance;
+                        let p = &mut *self;
                         p.prow = p.prow.min(v.students.len().saturating_sub(1));
                         if p.pcol >= v.days.len() {
                             // Open on the day shown in the day grid.
@@ -541,76 +661,65 @@ impl App {
                         p.period = Some(v);
                     }
                     Err(e) => {
-                        self.attendance.period = None;
-                        self.flash(format!("could not read the period: {e}"));
+                        self.period = None;
+                        ctx.flash(format!("could not read the period: {e}"));
                     }
                 }
             }
-            Show::Reasons => {
-                match att::reasons_to_give(self.db.conn(), &class, &year, self.attendance.date) {
-                    Ok(r) => {
-                        self.attendance.rrow = self.attendance.rrow.min(r.len().saturating_sub(1));
-                        self.attendance.reasons = r;
-                    }
-                    Err(e) => self.flash(format!("could not read the reasons: {e}")),
+            Show::Reasons => match att::reasons_to_give(ctx.conn(), &class, &year, self.date) {
+                Ok(r) => {
+                    self.rrow = self.rrow.min(r.len().saturating_sub(1));
+                    self.reasons = r;
                 }
-            }
+                Err(e) => ctx.flash(format!("could not read the reasons: {e}")),
+            },
         }
     }
 
-    fn step_period(&mut self, forward: bool) {
-        let n = self.periods.len();
-        let i = self.attendance.period_idx.unwrap_or(0);
+    fn step_period(&mut self, ctx: &mut Ctx, forward: bool) {
+        let n = ctx.periods.len();
+        let i = self.period_idx.unwrap_or(0);
         let next = if forward {
             (i + 1).min(n.saturating_sub(1))
         } else {
             i.saturating_sub(1)
         };
         if next == i {
-            self.flash(if forward {
+            ctx.flash(if forward {
                 "no later period"
             } else {
                 "no earlier period"
             });
             return;
         }
-        self.attendance.period_idx = Some(next);
-        self.attendance.pcol = usize::MAX;
-        self.attendance.loaded = false;
-        self.ensure_loaded();
+        self.period_idx = Some(next);
+        self.pcol = usize::MAX;
+        self.load(ctx);
     }
 
     /// Enter on a period cell: the day grid of that date, on that student.
-    fn open_period_day(&mut self) {
-        let p = &self.attendance;
+    fn open_period_day(&mut self, ctx: &mut Ctx) {
+        let p = &*self;
         let Some(v) = &p.period else { return };
         let (Some(day), Some(student)) = (v.days.get(p.pcol), v.students.get(p.prow)) else {
             return;
         };
         let (date, sid) = (day.date, student.student_id);
-        self.attendance.date = date;
-        self.attendance.show = Show::Day;
-        self.attendance.loaded = false;
-        self.ensure_loaded();
-        if let Some(dv) = &self.attendance.view
+        self.date = date;
+        self.show = Show::Day;
+        self.load(ctx);
+        if let Some(dv) = &self.view
             && let Some(r) = dv.students.iter().position(|s| s.student_id == sid)
         {
-            self.attendance.row = r;
+            self.row = r;
         }
     }
 
-    fn open_code_picker(&mut self) {
-        if self
-            .attendance
-            .view
-            .as_ref()
-            .is_none_or(|v| v.lessons.is_empty())
-        {
-            self.flash("no lessons on this day");
-            return;
+    fn open_code_picker(&mut self) -> Effect {
+        if self.view.as_ref().is_none_or(|v| v.lessons.is_empty()) {
+            return Effect::Flash("no lessons on this day".into());
         }
         let items: Vec<String> = self
-            .attendance
             .codes
             .iter()
             .filter(|c| !c.hidden)
@@ -628,54 +737,48 @@ impl App {
             })
             .chain(std::iter::once("(clear: present)".to_string()))
             .collect();
-        self.overlay = Overlay::Picker(Picker::new(PickTarget::AttCode, "Set the code", items, 0));
+        Effect::picker(PickTarget::AttCode, "Set the code", items, 0)
     }
 
-    fn open_reason_picker(&mut self) {
-        let Some(r) = self.attendance.reasons.get(self.attendance.rrow) else {
-            self.flash("no reasons to give on this day");
-            return;
+    fn open_reason_picker(&mut self) -> Effect {
+        let Some(r) = self.reasons.get(self.rrow) else {
+            return Effect::Flash("no reasons to give on this day".into());
         };
         let title = format!("Reason for {}", r.name);
         let items = ReasonChoice::ALL
             .iter()
-            .map(|c| match c.code(&self.attendance.codes) {
+            .map(|c| match c.code(&self.codes) {
                 Some(code) => format!("{}  {}", code.code, c.label()),
                 None => format!("–  {} (no code in the table)", c.label()),
             })
             .collect();
-        self.overlay = Overlay::Picker(Picker::new(PickTarget::AttReason, &title, items, 0));
+        Effect::picker(PickTarget::AttReason, &title, items, 0)
     }
 
     /// A choice made in one of the attendance pickers.
-    pub(crate) fn attendance_pick(&mut self, target: PickTarget, i: usize) {
+    pub(crate) fn attendance_pick(&mut self, ctx: &mut Ctx, target: PickTarget, i: usize) {
         match target {
             PickTarget::AttCode => {
-                let visible: Vec<AttendanceCode> = self
-                    .attendance
-                    .codes
-                    .iter()
-                    .filter(|c| !c.hidden)
-                    .cloned()
-                    .collect();
-                self.set_selection(visible.get(i).cloned());
+                let visible: Vec<AttendanceCode> =
+                    self.codes.iter().filter(|c| !c.hidden).cloned().collect();
+                self.set_selection(ctx, visible.get(i).cloned());
             }
             PickTarget::AttReason => {
-                let Some(r) = self.attendance.reasons.get(self.attendance.rrow).cloned() else {
+                let Some(r) = self.reasons.get(self.rrow).cloned() else {
                     return;
                 };
                 let Some(choice) = ReasonChoice::ALL.get(i).copied() else {
                     return;
                 };
-                let Some(class_id) = self.class().map(|c| c.id) else {
+                let Some(class_id) = ctx.class().map(|c| c.id) else {
                     return;
                 };
-                let working = self.working_date;
+                let working = ctx.working_date;
                 let desc = format!("{}: {}", r.name, choice.label());
-                if let Some(n) = self.write(desc.clone(), |tx, op| {
+                if let Some(n) = ctx.write(desc.clone(), |tx, op| {
                     att::apply_reason(tx, op, working, class_id, r.date, r.student_id, choice)
                 }) {
-                    self.flash(format!("{n} lesson(s) — {desc}"));
+                    ctx.flash(format!("{n} lesson(s) — {desc}"));
                 }
             }
             _ => {}
@@ -683,11 +786,11 @@ impl App {
     }
 
     /// Set `code` (or clear, with `None`) on the selected cells.
-    fn set_selection(&mut self, code: Option<AttendanceCode>) {
-        let p = &self.attendance;
+    fn set_selection(&mut self, ctx: &mut Ctx, code: Option<AttendanceCode>) {
+        let p = &*self;
         let Some(v) = &p.view else { return };
         if v.lessons.is_empty() || v.students.is_empty() {
-            self.flash("no lessons on this day");
+            ctx.flash("no lessons on this day");
             return;
         }
         let ((r0, r1), (c0, c1)) = p.selection();
@@ -702,7 +805,7 @@ impl App {
             }
         }
         if cells.is_empty() {
-            self.flash(
+            ctx.flash(
                 "not on the list of that lesson (not enrolled that day, or not in the group)",
             );
             return;
@@ -729,7 +832,7 @@ impl App {
         let untaken = v.lessons[c0..=c1.min(v.lessons.len() - 1)]
             .iter()
             .any(|l| !l.taken);
-        let working = self.working_date;
+        let working = ctx.working_date;
         let code_id = code.as_ref().map(|c| c.id);
         let annotation = code
             .as_ref()
@@ -757,7 +860,7 @@ impl App {
         };
         let result = if annotation {
             // A parent's comment goes beside each selected cell's code.
-            self.write(desc.clone(), |tx, op| {
+            ctx.write(desc.clone(), |tx, op| {
                 unseen(tx)?;
                 let (cells, mut ids) = att::record_cells(tx, op, &cells)?;
                 for (l, s) in &cells {
@@ -772,7 +875,7 @@ impl App {
                 ))
             })
         } else {
-            self.write(desc.clone(), |tx, op| {
+            ctx.write(desc.clone(), |tx, op| {
                 unseen(tx)?;
                 let (cells, mut ids) = att::record_cells(tx, op, &cells)?;
                 let (r, set) = att::set_range(tx, op, working, &cells, code_id)?;
@@ -781,16 +884,16 @@ impl App {
             })
         };
         if conflict {
-            self.reread_after_refusal();
+            ctx.read_again();
         }
         if let Some(r) = result {
-            self.attendance.anchor = None;
+            self.anchor = None;
             if single && untaken {
-                self.flash(format!(
+                ctx.flash(format!(
                     "{desc}; this lesson is not taken yet: + marks everyone without a code present"
                 ));
             } else if !single {
-                self.flash(if r.skipped > 0 {
+                ctx.flash(if r.skipped > 0 {
                     format!("{desc}; {} skipped (not on the list)", r.skipped)
                 } else {
                     desc
@@ -800,8 +903,8 @@ impl App {
     }
 
     /// Copy the cursor's cell to the next one down (or right) and move there.
-    fn fill(&mut self, down: bool) {
-        let p = &self.attendance;
+    fn fill(&mut self, ctx: &mut Ctx, down: bool) {
+        let p = &*self;
         let Some(v) = &p.view else { return };
         let (r, c) = if down {
             (p.row + 1, p.col)
@@ -812,7 +915,7 @@ impl App {
             v.students.get(p.row).and_then(|s| s.cells.get(p.col)),
             v.students.get(r).and_then(|s| s.cells.get(c)),
         ) else {
-            self.flash(if down {
+            ctx.flash(if down {
                 "no cell below"
             } else {
                 "no cell to the right"
@@ -831,27 +934,22 @@ impl App {
             src = &v.students[sr].cells[sc];
         }
         let code = match src {
-            DayCell::Code { code_id, .. } => self
-                .attendance
-                .codes
-                .iter()
-                .find(|k| k.id == *code_id)
-                .cloned(),
+            DayCell::Code { code_id, .. } => self.codes.iter().find(|k| k.id == *code_id).cloned(),
             _ => None,
         };
         let needs = code.is_some() || matches!(dst, DayCell::Code { .. });
-        self.attendance.anchor = None;
-        self.attendance.row = r;
-        self.attendance.col = c;
+        self.anchor = None;
+        self.row = r;
+        self.col = c;
         if needs {
-            self.set_selection(code);
+            self.set_selection(ctx, code);
         }
     }
 
-    fn take_lesson(&mut self) {
-        let p = &self.attendance;
+    fn take_lesson(&mut self, ctx: &mut Ctx) {
+        let p = &*self;
         let Some(l) = p.view.as_ref().and_then(|v| v.lessons.get(p.col)) else {
-            self.flash("no lessons on this day");
+            ctx.flash("no lessons on this day");
             return;
         };
         let (lesson, no, subject, taken) = (
@@ -861,12 +959,12 @@ impl App {
             l.taken,
         );
         if taken {
-            self.flash(format!("lesson {no} {subject}: attendance already taken"));
+            ctx.flash(format!("lesson {no} {subject}: attendance already taken"));
             return;
         }
-        let working = self.working_date;
+        let working = ctx.working_date;
         let desc = format!("lesson {no} {subject} taken");
-        if self
+        if ctx
             .write(desc.clone(), |tx, op| {
                 let (id, mut ids) = att::record_lesson(tx, op, &lesson)?;
                 ids.extend(att::take_lesson(tx, op, working, id)?);
@@ -874,31 +972,31 @@ impl App {
             })
             .is_some()
         {
-            self.flash(format!("{desc}: everyone without a code present"));
+            ctx.flash(format!("{desc}: everyone without a code present"));
         }
     }
 
-    fn take_day(&mut self) {
-        let Some(class) = self.class().cloned() else {
+    fn take_day(&mut self, ctx: &mut Ctx) {
+        let Some(class) = ctx.class().cloned() else {
             return;
         };
-        let date = self.attendance.date;
-        let working = self.working_date;
+        let date = self.date;
+        let working = ctx.working_date;
         let desc = format!("{} {} taken", class.name, dates::full(date));
-        if let Some(n) = self.write(desc.clone(), |tx, op| {
+        if let Some(n) = ctx.write(desc.clone(), |tx, op| {
             let ids = att::take_day(tx, op, working, class.id, date)?;
             Ok((ids.len(), ids))
         }) {
-            self.flash(format!(
+            ctx.flash(format!(
                 "{desc}: {n} lesson(s) marked, everyone without a code present"
             ));
         }
     }
 
-    fn toggle_online(&mut self) {
-        let p = &self.attendance;
+    fn toggle_online(&mut self, ctx: &mut Ctx) {
+        let p = &*self;
         let Some(l) = p.view.as_ref().and_then(|v| v.lessons.get(p.col)) else {
-            self.flash("no lessons on this day");
+            ctx.flash("no lessons on this day");
             return;
         };
         let mode = match l.lesson.mode {
@@ -916,7 +1014,7 @@ impl App {
                 "in class"
             }
         );
-        if self
+        if ctx
             .write(desc.clone(), |tx, op| {
                 let (id, mut ids) = att::record_lesson(tx, op, &lesson)?;
                 ids.extend(att::set_mode(tx, op, id, mode)?);
@@ -924,15 +1022,15 @@ impl App {
             })
             .is_some()
         {
-            self.flash(desc);
+            ctx.flash(desc);
         }
     }
 }
 
 // The code table screen.
-impl App {
+impl AttendancePane {
     fn open_code_form(&mut self, add: bool) {
-        let p = &self.attendance;
+        let p = &*self;
         let categories: Vec<&str> = Category::ALL.iter().map(|c| c.label()).collect();
         let mut reasons = vec![reason_label(None)];
         reasons.extend(
@@ -966,7 +1064,7 @@ impl App {
             "Add a code"
         };
         let [f_code, f_label, f_cat, f_reason, f_key, f_order] = CODE_FIELDS;
-        self.attendance.form = Some(Form::new(
+        self.form = Some(Form::new(
             title,
             CodeKind { id },
             vec![
@@ -980,8 +1078,8 @@ impl App {
         ));
     }
 
-    fn hide_or_delete_code(&mut self) {
-        let p = &self.attendance;
+    fn hide_or_delete_code(&mut self, ctx: &mut Ctx) {
+        let p = &*self;
         let Some(c) = p.codes.get(p.crow).cloned() else {
             return;
         };
@@ -989,36 +1087,36 @@ impl App {
         let desc;
         let r = if c.hidden {
             desc = format!("code {} shown again", c.code);
-            self.write(desc.clone(), |tx, op| {
+            ctx.write(desc.clone(), |tx, op| {
                 Ok(((), att::set_code_hidden(tx, op, c.id, false)?))
             })
         } else if uses > 0 {
             desc = format!("code {} hidden (used by {uses} entries, so kept)", c.code);
-            self.write(desc.clone(), |tx, op| {
+            ctx.write(desc.clone(), |tx, op| {
                 Ok(((), att::set_code_hidden(tx, op, c.id, true)?))
             })
         } else {
             desc = format!("code {} deleted (nothing used it)", c.code);
-            self.write(desc.clone(), |tx, op| {
+            ctx.write(desc.clone(), |tx, op| {
                 Ok(((), att::delete_code(tx, op, c.id)?))
             })
         };
         if r.is_some() {
-            self.flash(desc);
+            ctx.flash(desc);
         }
     }
 
     /// A key while a form is open: it takes every key.
-    pub(crate) fn attendance_form_key(&mut self, ev: crossterm::event::KeyEvent) -> bool {
+    pub fn prompt_key(&mut self, ev: crossterm::event::KeyEvent, ctx: &mut Ctx) -> Effect {
         use crossterm::event::{KeyCode, KeyModifiers};
-        if let Some((mut text, _)) = self.attendance.date_input.take() {
+        if let Some((mut text, _)) = self.date_input.take() {
             match ev.code {
-                KeyCode::Esc => return true,
+                KeyCode::Esc => return Effect::Done,
                 KeyCode::Enter => {
-                    if let Err(e) = self.attendance_go_date(&text) {
-                        self.attendance.date_input = Some((text, Some(e)));
+                    if let Err(e) = self.attendance_go_date(ctx, &text) {
+                        self.date_input = Some((text, Some(e)));
                     }
-                    return true;
+                    return Effect::Done;
                 }
                 KeyCode::Backspace => {
                     text.pop();
@@ -1033,45 +1131,45 @@ impl App {
                 }
                 _ => {}
             }
-            self.attendance.date_input = Some((text, None));
-            return true;
+            self.date_input = Some((text, None));
+            return Effect::Done;
         }
-        false
+        Effect::Pass
     }
 
     /// One action for the open form of the tab (the code form or the
     /// follow-up form).
-    pub(crate) fn attendance_form_update(&mut self, action: Action) {
-        if self.attendance.followup.is_some() {
-            self.followup_form_update(action);
+    pub(crate) fn attendance_form_update(&mut self, ctx: &mut Ctx, action: Action) {
+        if self.followup.is_some() {
+            self.followup_form_update(ctx, action);
             return;
         }
-        let Some(form) = self.attendance.form.as_mut() else {
+        let Some(form) = self.form.as_mut() else {
             return;
         };
         match form.handle(&action) {
             Outcome::Cancel => {
-                self.attendance.form = None;
-                self.flash("not saved");
+                self.form = None;
+                ctx.flash("not saved");
             }
-            Outcome::Submit => self.save_code_form(),
-            Outcome::Pick => self.flash("this field has no list: type its value"),
+            Outcome::Submit => self.save_code_form(ctx),
+            Outcome::Pick => ctx.flash("this field has no list: type its value"),
             Outcome::Open => {}
         }
     }
 
-    fn save_code_form(&mut self) {
+    fn save_code_form(&mut self, ctx: &mut Ctx) {
         use crossterm::event::{KeyCode, KeyModifiers};
-        let Some(form) = self.attendance.form.take() else {
+        let Some(form) = self.form.take() else {
             return;
         };
         let draft = match code_draft(&form) {
             Ok(d) => d,
             Err(e) => {
-                self.flash(e.clone());
+                ctx.flash(e.clone());
                 let mut form = form;
                 form.error = Some(e);
-                self.attendance.form = Some(form);
+                self.form = Some(form);
                 return;
             }
         };
@@ -1084,63 +1182,63 @@ impl App {
         let bound = draft.key.as_deref().and_then(|k| {
             let c = k.chars().next()?;
             let ev = crossterm::event::KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
-            self.keymap
+            ctx.keymap
                 .lookup(crate::ui::keymap::Mode::Attendance, &ev)
                 .map(|a| (c, a.label()))
         });
-        match self.write(desc.clone(), |tx, op| att::save_code(tx, op, id, &draft)) {
+        match ctx.write(desc.clone(), |tx, op| att::save_code(tx, op, id, &draft)) {
             Some(_) => match bound {
-                Some((c, what)) => self.flash(format!(
+                Some((c, what)) => ctx.flash(format!(
                     "{desc}; «{c}» is the key of «{what}» here, so set this code with Enter"
                 )),
-                None => self.flash(desc),
+                None => ctx.flash(desc),
             },
             None => {
-                let error = self.message.clone();
+                let error = ctx.last_message().map(str::to_string);
                 let mut form = form;
                 form.error = error;
-                self.attendance.form = Some(form);
+                self.form = Some(form);
             }
         }
     }
 }
 
 // The online view.
-impl App {
-    fn toggle_device(&mut self) {
-        let p = &self.attendance;
-        let (Some(r), Some(year)) = (p.census.get(p.orow), self.year.clone()) else {
-            self.flash("no students");
+impl AttendancePane {
+    fn toggle_device(&mut self, ctx: &mut Ctx) {
+        let p = &*self;
+        let (Some(r), Some(year)) = (p.census.get(p.orow), ctx.year.cloned()) else {
+            ctx.flash("no students");
             return;
         };
         let dev = att::Device::ALL[p.ocol.min(att::Device::ALL.len() - 1)];
         let value = !r.census.as_ref().is_some_and(|c| dev.get(c));
         let sid = r.student_id;
-        let date = p.date.min(self.working_date);
+        let date = p.date.min(ctx.working_date);
         let desc = format!(
             "{}: {} {}",
             r.name,
             dev.column(),
             if value { "yes" } else { "no" }
         );
-        if self
+        if ctx
             .write(desc.clone(), |tx, op| {
                 Ok(((), att::set_device(tx, op, sid, year.id, date, dev, value)?))
             })
             .is_some()
         {
-            self.flash(desc);
+            ctx.flash(desc);
         }
     }
 
-    fn open_followup_form(&mut self) {
-        let p = &self.attendance;
+    fn open_followup_form(&mut self, ctx: &mut Ctx) {
+        let p = &*self;
         let Some(r) = p.census.get(p.orow) else {
-            self.flash("no students");
+            ctx.flash("no students");
             return;
         };
         // By default the class teacher.
-        let teacher = self.class().and_then(|c| c.class_teacher_id);
+        let teacher = ctx.class().and_then(|c| c.class_teacher_id);
         let by = p
             .staff
             .iter()
@@ -1152,7 +1250,7 @@ impl App {
             .iter()
             .map(|m| m.as_str().replace('_', " "))
             .collect();
-        self.attendance.followup = Some(
+        self.followup = Some(
             Form::new(
                 format!("Follow-up: {}", r.name),
                 FollowupKind {
@@ -1160,7 +1258,7 @@ impl App {
                     name: r.name.clone(),
                 },
                 vec![
-                    Field::text("Date", dates::full(p.date.min(self.working_date))),
+                    Field::text("Date", dates::full(p.date.min(ctx.working_date))),
                     Field::choice("By", &by, &staff),
                     Field::choice("How", &methods[0], &methods),
                     Field::text("Note", ""),
@@ -1170,63 +1268,58 @@ impl App {
         );
     }
 
-    fn followup_form_update(&mut self, action: Action) {
-        let Some(f) = self.attendance.followup.as_mut() else {
+    fn followup_form_update(&mut self, ctx: &mut Ctx, action: Action) {
+        let Some(f) = self.followup.as_mut() else {
             return;
         };
         match f.handle(&action) {
             Outcome::Cancel => {
-                self.attendance.followup = None;
-                self.flash("not saved");
+                self.followup = None;
+                ctx.flash("not saved");
             }
-            Outcome::Submit => self.save_followup_form(),
-            Outcome::Pick => self.flash("this field has no list: type its value"),
+            Outcome::Submit => self.save_followup_form(ctx),
+            Outcome::Pick => ctx.flash("this field has no list: type its value"),
             Outcome::Open => {}
         }
     }
 
-    fn save_followup_form(&mut self) {
+    fn save_followup_form(&mut self, ctx: &mut Ctx) {
         use crate::domain::attendance::FollowupMethod;
-        let Some(f) = self.attendance.followup.take() else {
+        let Some(f) = self.followup.take() else {
             return;
         };
-        let refuse = |app: &mut App, mut f: FollowupForm, e: String| {
-            app.flash(e.clone());
+        let refuse = |p: &mut AttendancePane, ctx: &mut Ctx, mut f: FollowupForm, e: String| {
+            ctx.flash(e.clone());
             f.error = Some(e);
-            app.attendance.followup = Some(f);
+            p.followup = Some(f);
         };
         let date = chrono::NaiveDate::parse_from_str(f.value("Date"), "%d.%m.%Y")
             .or_else(|_| chrono::NaiveDate::parse_from_str(f.value("Date"), "%Y-%m-%d"));
         let Ok(date) = date else {
             let e = format!("«{}» is not a date (DD.MM.YYYY)", f.value("Date"));
-            return refuse(self, f, e);
+            return refuse(self, ctx, f, e);
         };
-        let Some((by, by_name)) = self
-            .attendance
-            .staff
-            .iter()
-            .find(|(_, n)| n == f.value("By"))
-            .cloned()
+        let Some((by, by_name)) = self.staff.iter().find(|(_, n)| n == f.value("By")).cloned()
         else {
-            return refuse(self, f, "no staff to choose from".into());
+            return refuse(self, ctx, f, "no staff to choose from".into());
         };
         let method = FollowupMethod::ALL
             .iter()
             .copied()
             .find(|m| m.as_str().replace('_', " ") == f.value("How"))
             .unwrap_or(FollowupMethod::ALL[0]);
-        let working = self.working_date;
+        let working = ctx.working_date;
         let desc = format!("follow-up of {} by {by_name}", f.kind.name);
         let (sid, note) = (f.kind.student_id, f.fields[3].value.clone());
-        match self.write(desc.clone(), |tx, op| {
+        match ctx.write(desc.clone(), |tx, op| {
             att::add_followup(tx, op, working, sid, date, by, method, &note)
         }) {
-            Some(_) => self.flash(desc),
+            Some(_) => ctx.flash(desc),
             None => {
-                let error = self.message.clone();
+                let error = ctx.last_message().map(str::to_string);
                 let mut f = f;
                 f.error = error;
-                self.attendance.followup = Some(f);
+                self.followup = Some(f);
             }
         }
     }
@@ -1236,11 +1329,10 @@ impl App {
 // Drawing.
 
 /// Draw the attendance tab into `area`.
-pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
-    let p = &app.attendance;
-    if p.view.is_none() && p.show == Show::Day || app.class().is_none() {
-        let why = if app.classes.is_empty() {
+fn draw(p: &AttendancePane, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
+    let t = ctx.theme;
+    if p.view.is_none() && p.show == Show::Day || ctx.class().is_none() {
+        let why = if ctx.classes.is_empty() {
             "No classes in this school year."
         } else {
             "Nothing to show."
@@ -1257,12 +1349,12 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         return;
     }
     match p.show {
-        Show::Day => draw_day(app, area, buf),
-        Show::Period => draw_period(app, area, buf),
-        Show::Reasons => draw_reasons(app, area, buf),
-        Show::Codes => draw_codes(app, area, buf),
-        Show::Online => draw_online(app, area, buf),
-        Show::NotTaken => draw_not_taken(app, area, buf),
+        Show::Day => draw_day(p, ctx, area, buf),
+        Show::Period => draw_period(p, ctx, area, buf),
+        Show::Reasons => draw_reasons(p, ctx, area, buf),
+        Show::Codes => draw_codes(p, ctx, area, buf),
+        Show::Online => draw_online(p, ctx, area, buf),
+        Show::NotTaken => draw_not_taken(p, ctx, area, buf),
     }
     // The date being typed after `d`, over the pane's last line.
     if let Some((text, error)) = &p.date_input
@@ -1299,14 +1391,13 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
     }
 }
 
-fn draw_not_taken(app: &App, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
-    let p = &app.attendance;
+fn draw_not_taken(p: &AttendancePane, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
+    let t = ctx.theme;
     let w = area.width.saturating_sub(1) as usize;
     let n: usize = p.not_taken.iter().map(|x| x.lessons.len()).sum();
     let head = format!(
         "Not taken yet on {}: {n} lessons, {} teachers (the whole school)",
-        dates::long(app.working_date),
+        dates::long(ctx.working_date),
         p.not_taken.len()
     );
     put(buf, area, area.x + 1, area.y, w, &head, t.header);
@@ -1329,7 +1420,7 @@ fn draw_not_taken(app: &App, area: Rect, buf: &mut Buffer) {
         offset: &p.noffset,
         footer: "Esc: back to the grid",
     };
-    list.draw(app, area, buf);
+    list.draw(ctx, area, buf);
 }
 
 /// A list of people, each with a count and the items counted (teachers and
@@ -1347,8 +1438,8 @@ struct CountList<'a> {
 
 impl CountList<'_> {
     /// Draw below the title line of `area`, with the footer on its last line.
-    fn draw(&self, app: &App, area: Rect, buf: &mut Buffer) {
-        let t = &app.theme;
+    fn draw(&self, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
+        let t = ctx.theme;
         let w = area.width.saturating_sub(1) as usize;
         if self.rows.is_empty() {
             put(buf, area, area.x + 1, area.y + 2, w, self.empty, t.dim);
@@ -1394,9 +1485,8 @@ impl CountList<'_> {
     }
 }
 
-fn draw_online(app: &App, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
-    let p = &app.attendance;
+fn draw_online(p: &AttendancePane, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
+    let t = ctx.theme;
     let w = area.width.saturating_sub(1) as usize;
     let cannot = p
         .census
@@ -1411,7 +1501,7 @@ fn draw_online(app: &App, area: Rect, buf: &mut Buffer) {
             p.census.len()
         )
     };
-    title(app, area, buf, "  Devices ", "", &rest);
+    title(ctx, area, buf, "  Devices ", "", &rest);
     let rows = &p.census;
     let yes_no = |b: Option<bool>| match b {
         Some(true) => "yes".to_string(),
@@ -1522,17 +1612,12 @@ fn draw_online(app: &App, area: Rect, buf: &mut Buffer) {
         put(buf, area, area.x + 1, y0 + i as u16, w, &fit(l, w), t.dim);
     }
     if let Some(f) = &p.followup {
-        draw_followup_form(app, f, area, buf);
+        crate::ui::widgets::form::draw(t, f, 64, area, buf);
     }
 }
 
-fn draw_followup_form(app: &App, f: &FollowupForm, area: Rect, buf: &mut Buffer) {
-    crate::ui::widgets::form::draw(&app.theme, f, 64, area, buf);
-}
-
-fn draw_codes(app: &App, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
-    let p = &app.attendance;
+fn draw_codes(p: &AttendancePane, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
+    let t = ctx.theme;
     let w = area.width.saturating_sub(1) as usize;
     put(
         buf,
@@ -1603,18 +1688,14 @@ fn draw_codes(app: &App, area: Rect, buf: &mut Buffer) {
         t.dim,
     );
     if let Some(f) = &p.form {
-        draw_code_form(app, f, area, buf);
+        crate::ui::widgets::form::draw(t, f, 60, area, buf);
     }
 }
 
-fn draw_code_form(app: &App, f: &CodeForm, area: Rect, buf: &mut Buffer) {
-    crate::ui::widgets::form::draw(&app.theme, f, 60, area, buf);
-}
-
-fn title(app: &App, area: Rect, buf: &mut Buffer, what: &str, when: &str, rest: &str) -> u16 {
-    let t = &app.theme;
+fn title(ctx: &Ctx, area: Rect, buf: &mut Buffer, what: &str, when: &str, rest: &str) -> u16 {
+    let t = ctx.theme;
     let w = area.width as usize;
-    let class = app.class().map(|c| c.name.as_str()).unwrap_or("");
+    let class = ctx.class().map(|c| c.name.as_str()).unwrap_or("");
     let mut x = area.x + 1;
     x = put(buf, area, x, area.y, w, "Class ", t.dim);
     x = put(buf, area, x, area.y, w, class, t.header);
@@ -1623,9 +1704,8 @@ fn title(app: &App, area: Rect, buf: &mut Buffer, what: &str, when: &str, rest: 
     put(buf, area, x, area.y, w, rest, t.dim)
 }
 
-fn draw_day(app: &App, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
-    let p = &app.attendance;
+fn draw_day(p: &AttendancePane, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
+    let t = ctx.theme;
     let Some(v) = &p.view else { return };
     let not_taken = v.lessons.iter().filter(|l| !l.taken).count();
     let mut summary = format!("  {} lessons", v.lessons.len());
@@ -1637,7 +1717,7 @@ fn draw_day(app: &App, area: Rect, buf: &mut Buffer) {
     if p.anchor.is_some() {
         summary.push_str("  RANGE");
     }
-    title(app, area, buf, "  Day ", &dates::long(v.date), &summary);
+    title(ctx, area, buf, "  Day ", &dates::long(v.date), &summary);
     let w = area.width.saturating_sub(1) as usize;
     if let Some(h) = &v.holiday {
         let text = format!(
@@ -1649,7 +1729,7 @@ fn draw_day(app: &App, area: Rect, buf: &mut Buffer) {
         put(buf, area, area.x + 1, area.y + 2, w, &text, t.marker);
         return;
     }
-    if v.date > app.working_date {
+    if v.date > ctx.working_date {
         put(
             buf,
             area,
@@ -1818,7 +1898,7 @@ fn draw_day(app: &App, area: Rect, buf: &mut Buffer) {
         legend.push("? not taken".into());
     }
     legend.push("blank present".into());
-    if v.date <= app.working_date {
+    if v.date <= ctx.working_date {
         put(
             buf,
             area,
@@ -1853,16 +1933,15 @@ fn day_summary_cell(d: &DaySummary, t: &crate::ui::theme::Theme) -> (String, Sty
     }
 }
 
-fn draw_period(app: &App, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
-    let p = &app.attendance;
+fn draw_period(p: &AttendancePane, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
+    let t = ctx.theme;
     let label = p
         .period_idx
-        .and_then(|i| app.periods.get(i))
+        .and_then(|i| ctx.periods.get(i))
         .map(|x| x.label.clone())
         .unwrap_or_default();
     let Some(v) = &p.period else {
-        title(app, area, buf, "  Period ", &label, "  nothing to show");
+        title(ctx, area, buf, "  Period ", &label, "  nothing to show");
         return;
     };
     let range = format!(
@@ -1871,7 +1950,7 @@ fn draw_period(app: &App, area: Rect, buf: &mut Buffer) {
         dates::short(v.to),
         v.total.attended_text()
     );
-    title(app, area, buf, "  Period ", &label, &range);
+    title(ctx, area, buf, "  Period ", &label, &range);
     let w = area.width.saturating_sub(1) as usize;
     if v.students.is_empty() || v.days.is_empty() {
         put(
@@ -1981,10 +2060,9 @@ fn draw_period(app: &App, area: Rect, buf: &mut Buffer) {
     );
 }
 
-fn draw_reasons(app: &App, area: Rect, buf: &mut Buffer) {
-    let p = &app.attendance;
+fn draw_reasons(p: &AttendancePane, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
     let rest = format!("  reasons to give: {}", p.reasons.len());
-    title(app, area, buf, "  Day ", &dates::long(p.date), &rest);
+    title(ctx, area, buf, "  Day ", &dates::long(p.date), &rest);
     let rows: Vec<(String, Vec<String>)> = p
         .reasons
         .iter()
@@ -2006,5 +2084,5 @@ fn draw_reasons(app: &App, area: Rect, buf: &mut Buffer) {
         offset: &p.roffset,
         footer: "Enter: give a reason (all the student's lessons that day) · Esc: back",
     };
-    list.draw(app, area, buf);
+    list.draw(ctx, area, buf);
 }
