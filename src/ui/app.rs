@@ -86,6 +86,22 @@ macro_rules! through {
     }};
 }
 
+/// Call the current tab's pane (bound to `$p`) with a writing context
+/// (bound to `$ctx`), as [`through!`] does. Whether the pane took it.
+macro_rules! current {
+    ($app:ident, |$p:ident, $ctx:ident| $body:expr) => {
+        match $app.tab {
+            Tab::Journal => through!($app.journal, |$p, $ctx| $body),
+            Tab::Attendance => through!($app.attendance, |$p, $ctx| $body),
+            Tab::Training => through!($app.training, |$p, $ctx| $body),
+            Tab::Indicators => through!($app.indicators, |$p, $ctx| $body),
+            Tab::Review => through!($app.review, |$p, $ctx| $body),
+            Tab::Reports => through!($app.reports, |$p, $ctx| $body),
+            Tab::School => through!($app.school_pane, |$p, $ctx| $body),
+        }
+    };
+}
+
 /// The whole application state.
 pub struct App {
     pub(crate) db: Db,
@@ -333,19 +349,9 @@ impl App {
             Overlay::Picker(p) if p.filtering => Mode::Filter,
             Overlay::Picker(_) => Mode::Picker,
             Overlay::History(_) => Mode::History,
-            // forms: one component, one mode, on every tab.
-            Overlay::None if self.form_open() => Mode::Form,
-            // training: its screens and forms have their own modes.
-            Overlay::None if self.tab == Tab::Training => self.training.mode(),
-            // indicators: the chart, the data behind a value, forms.
-            Overlay::None if self.tab == Tab::Indicators => self.indicators.mode(),
-            // school: one mode per section, and its forms.
-            Overlay::None if self.tab == Tab::School => self.school_pane.mode(),
-            Overlay::None if self.tab == Tab::Attendance => self.attendance.mode(),
-            Overlay::None if self.tab == Tab::Journal => self.journal.mode(),
-            // reports: its pane's keymap section.
-            Overlay::None if self.tab == Tab::Reports => self.reports.mode(),
-            Overlay::None => self.tab.mode(),
+            // The current pane's keymap section (`form` while a form of
+            // it is open).
+            Overlay::None => self.pane().mode(),
         }
     }
 
@@ -571,34 +577,8 @@ impl App {
     }
 
     fn update_main(&mut self, action: Action) {
-        // journal: its pane (and its lesson form)
-        if self.tab == Tab::Journal && through!(self.journal, |p, ctx| p.handle(&action, ctx)) {
-            return;
-        }
-        // attendance: its pane (and its forms)
-        if self.tab == Tab::Attendance && through!(self.attendance, |p, ctx| p.handle(&action, ctx))
-        {
-            return;
-        }
-        // training: its pane (and its forms)
-        if self.tab == Tab::Training && through!(self.training, |p, ctx| p.handle(&action, ctx)) {
-            return;
-        }
-        // indicators: its pane (and its forms)
-        if self.tab == Tab::Indicators && through!(self.indicators, |p, ctx| p.handle(&action, ctx))
-        {
-            return;
-        }
-        // school: its pane (and its forms)
-        if self.tab == Tab::School && through!(self.school_pane, |p, ctx| p.handle(&action, ctx)) {
-            return;
-        }
-        // review
-        if self.tab == Tab::Review && through!(self.review, |p, ctx| p.handle(&action, ctx)) {
-            return;
-        }
-        // reports
-        if self.tab == Tab::Reports && through!(self.reports, |p, ctx| p.handle(&action, ctx)) {
+        // The current pane first (an open form of it takes every action).
+        if current!(self, |p, ctx| p.handle(&action, ctx)) {
             return;
         }
         match action {
@@ -1064,13 +1044,18 @@ impl App {
     /// year or a class (the School tab, the change history).
     pub fn invalidate(&mut self) {
         self.reload_structure();
-        self.school_pane.invalidate();
-        self.journal.invalidate();
-        self.attendance.invalidate();
-        self.training.invalidate();
-        self.indicators.invalidate();
-        self.review.invalidate();
-        self.reports.invalidate();
+        let panes: [&mut dyn Pane; 7] = [
+            &mut self.journal,
+            &mut self.attendance,
+            &mut self.training,
+            &mut self.indicators,
+            &mut self.review,
+            &mut self.reports,
+            &mut self.school_pane,
+        ];
+        for p in panes {
+            p.invalidate();
+        }
         self.ensure_loaded();
     }
 
@@ -1162,50 +1147,24 @@ impl App {
 
     /// Read what the current tab shows if it has not been read yet.
     pub fn ensure_loaded(&mut self) {
+        if !self.pane().loaded() {
+            current!(self, |p, ctx| {
+                p.load(ctx);
+                Effect::Done
+            });
+        }
+    }
+
+    /// The current tab's pane.
+    pub fn pane(&self) -> &dyn Pane {
         match self.tab {
-            Tab::Journal if !self.journal.loaded() => {
-                through!(self.journal, |p, ctx| {
-                    p.load(ctx);
-                    Effect::Done
-                });
-            }
-            Tab::Attendance if !self.attendance.loaded() => {
-                through!(self.attendance, |p, ctx| {
-                    p.load(ctx);
-                    Effect::Done
-                });
-            }
-            Tab::Training if !self.training.loaded() => {
-                through!(self.training, |p, ctx| {
-                    p.load(ctx);
-                    Effect::Done
-                });
-            }
-            Tab::Indicators if !self.indicators.loaded() => {
-                through!(self.indicators, |p, ctx| {
-                    p.load(ctx);
-                    Effect::Done
-                });
-            }
-            Tab::Review if !self.review.loaded() => {
-                through!(self.review, |p, ctx| {
-                    p.load(ctx);
-                    Effect::Done
-                });
-            }
-            Tab::Reports if !self.reports.loaded() => {
-                through!(self.reports, |p, ctx| {
-                    p.load(ctx);
-                    Effect::Done
-                });
-            }
-            Tab::School if !self.school_pane.loaded() => {
-                through!(self.school_pane, |p, ctx| {
-                    p.load(ctx);
-                    Effect::Done
-                });
-            }
-            _ => {}
+            Tab::Journal => &self.journal,
+            Tab::Attendance => &self.attendance,
+            Tab::Training => &self.training,
+            Tab::Indicators => &self.indicators,
+            Tab::Review => &self.review,
+            Tab::Reports => &self.reports,
+            Tab::School => &self.school_pane,
         }
     }
 

@@ -8,7 +8,6 @@ use ratatui::layout::Rect;
 
 use super::action::Action;
 use super::app::{App, Overlay, Tab, fold};
-use super::component::Pane;
 use super::dates;
 use super::keymap::Mode;
 use super::text::{fit, pad, put, width};
@@ -54,15 +53,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     };
     // A school with nothing set up: the tab says what is missing.
     if !super::first_run::draw_first_run(app, body, buf) {
-        match app.tab {
-            Tab::Journal => app.journal.draw(&app.ctx(), body, buf),
-            Tab::Attendance => app.attendance.draw(&app.ctx(), body, buf),
-            Tab::Training => app.training.draw(&app.ctx(), body, buf),
-            Tab::Indicators => app.indicators.draw(&app.ctx(), body, buf),
-            Tab::Review => app.review.draw(&app.ctx(), body, buf),
-            Tab::Reports => app.reports.draw(&app.ctx(), body, buf),
-            Tab::School => app.school_pane.draw(&app.ctx(), body, buf),
-        }
+        app.pane().draw(&app.ctx(), body, buf);
     }
     status_bar(
         app,

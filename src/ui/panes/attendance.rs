@@ -125,7 +125,7 @@ pub struct AttendancePane {
     pub anchor: Option<(usize, usize)>,
     /// The code table (hidden codes included, for display).
     pub codes: Vec<AttendanceCode>,
-    /// The period of the period grid (index into `App::periods`).
+    /// The period of the period grid (index into `Ctx::periods`).
     pub period_idx: Option<usize>,
     pub period: Option<PeriodView>,
     pub prow: usize,
@@ -392,7 +392,7 @@ impl AttendancePane {
 }
 
 // ---------------------------------------------------------------------------
-// State changes (called from `App::update` and `App::handle_key`).
+// State changes (called from `Pane::handle` and the raw keys the app passes on).
 
 impl AttendancePane {
     /// Open `view` from the day grid, or go back to the day grid when it is
