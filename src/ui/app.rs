@@ -1,5 +1,11 @@
 //! The application state and `update`: the only place state changes.
 //! `draw` (in [`super::draw`]) only reads it. Both run without a terminal.
+//!
+//! The app holds the seven panes, the school's structure, the overlays
+//! (help, picker, history), the undo and redo stacks and the message. A key
+//! goes to the overlay, else to the current pane (with a [`Ctx`] built from
+//! the app's fields), else to the global keys; what the pane wrote, said
+//! and asked for ([`Outcome`], [`Effect`]) is applied here.
 
 use std::cell::Cell;
 
