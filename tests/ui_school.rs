@@ -209,9 +209,21 @@ fn set_up_classes(app: &mut App) {
         app.message.as_deref(),
         Some("added class 7А, class teacher Nguyễn Thị Hoa")
     );
+    // The other tabs show the class just added.
+    assert_eq!(app.class().map(|c| c.name.as_str()), Some("7А"));
     press(app, KeyCode::Char('a'));
     type_keys(app, "5б");
     save(app);
+    assert_eq!(app.class().map(|c| c.name.as_str()), Some("5Б"));
+    // A class refused is not shown: the class stays.
+    press(app, KeyCode::Char('a'));
+    type_keys(app, "Б5");
+    ctrl(app, 's');
+    assert!(app.school_pane.form.is_some(), "refused: {:?}", app.message);
+    assert_eq!(app.class().map(|c| c.name.as_str()), Some("5Б"));
+    press(app, KeyCode::Esc);
+    press(app, KeyCode::Char('y'));
+    assert_eq!(app.school_pane.form, None);
     // Two English groups in 7А.
     let i = app
         .school_pane

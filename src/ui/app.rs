@@ -1,5 +1,11 @@
 //! The application state and `update`: the only place state changes.
 //! `draw` (in [`super::draw`]) only reads it. Both run without a terminal.
+//!
+//! The app holds the seven panes, the school's structure, the overlays
+//! (help, picker, history), the undo and redo stacks and the message. A key
+//! goes to the overlay, else to the current pane (with a [`Ctx`] built from
+//! the app's fields), else to the global keys; what the pane wrote, said
+//! and asked for ([`Outcome`], [`Effect`]) is applied here.
 
 use std::cell::Cell;
 
@@ -8,9 +14,9 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::action::Action;
 pub use super::component::{Change, PickTarget, Tab};
-use super::component::{Ctx, Effect, Outcome, Pane, Parts};
+use super::component::{Ctx, Effect, Jump, Outcome, Pane, Parts};
 use super::keymap::{Keymap, Mode};
-use super::panes::attendance::AttendancePane;
+use super::panes::attendance::{AttendancePane, Show};
 use super::panes::indicators::IndicatorsPane;
 use super::panes::journal::JournalPane;
 use super::panes::reports::ReportsPane;
@@ -18,116 +24,13 @@ use super::panes::review::ReviewPane;
 use super::panes::school::SchoolPane;
 use super::panes::training::TrainingPane;
 use super::theme::Theme;
+pub use super::widgets::picker::{Picker, fold};
 use super::{UiOptions, dates};
 use crate::domain::indicators::Programme;
 use crate::domain::training::TrainingPlan;
 use crate::domain::{Class, Id, Period, PeriodKind, School, SchoolYear};
 use crate::service;
 use crate::store::{self, Db};
-
-/// A list to choose from, with type-to-filter.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Picker {
-    pub target: PickTarget,
-    pub title: String,
-    pub items: Vec<String>,
-    pub filter: String,
-    /// Typing goes into the filter.
-    pub filtering: bool,
-    /// Position in the filtered list.
-    pub cursor: usize,
-    pub(crate) offset: Cell<usize>,
-}
-
-/// Fold case and transliterate Cyrillic to Latin, so "5a" finds "5А" and
-/// "9b" finds "9Б".
-pub(crate) fn fold(s: &str) -> String {
-    s.to_lowercase()
-        .chars()
-        .map(|c| {
-            const CYR: &str = "абвгдеёзийклмнопрстуфхцы";
-            const LAT: &str = "abvgdeezijklmnoprstufhcy";
-            CYR.chars()
-                .position(|k| k == c)
-                .and_then(|i| LAT.chars().nth(i))
-                .unwrap_or(c)
-        })
-        .collect()
-}
-
-impl Picker {
-    pub(crate) fn new(
-        target: PickTarget,
-        title: &str,
-        items: Vec<String>,
-        current: usize,
-    ) -> Picker {
-        Picker {
-            target,
-            title: title.to_string(),
-            cursor: current.min(items.len().saturating_sub(1)),
-            items,
-            filter: String::new(),
-            // Typing filters from the first key.
-            filtering: true,
-            offset: Cell::new(0),
-        }
-    }
-
-    /// Indexes of the items matching the filter, best match first: the
-    /// whole item starting with it, then a word starting with it (words
-    /// split at spaces and punctuation, so "контр" finds "Контрольная
-    /// работа" before "Дневник самоконтроля", and "2" finds "2 четверть"
-    /// before the dates "03.11–28.12"), then anywhere; the list's own order
-    /// within each rank. Every word of the filter must be found.
-    pub fn matches(&self) -> Vec<usize> {
-        let f = fold(&crate::domain::text::nfc(&self.filter));
-        let words: Vec<&str> = f.split_whitespace().collect();
-        if words.is_empty() {
-            return (0..self.items.len()).collect();
-        }
-        let mut ranked: Vec<(u8, usize)> = self
-            .items
-            .iter()
-            .enumerate()
-            .filter_map(|(i, s)| {
-                let item = fold(s);
-                let mut worst = 0u8;
-                for w in &words {
-                    worst = worst.max(match_rank(&item, w)?);
-                }
-                let whole = item.starts_with(f.trim());
-                Some((if whole { 0 } else { worst.max(1) }, i))
-            })
-            .collect();
-        ranked.sort();
-        ranked.into_iter().map(|(_, i)| i).collect()
-    }
-}
-
-/// How well `word` matches `item` (both folded): 1 at the start of a word,
-/// 2 anywhere, None not at all. A number matches only at the start of a
-/// word set off by a space, never inside a date: "2" finds "2 четверть",
-/// not "03.11–28.12".
-fn match_rank(item: &str, word: &str) -> Option<u8> {
-    let numeric = word.chars().all(|c| c.is_ascii_digit());
-    let mut best = None;
-    for (at, _) in item.match_indices(word) {
-        let before = item[..at].chars().next_back();
-        let start_of_word = if numeric {
-            before.is_none_or(char::is_whitespace)
-        } else {
-            before.is_none_or(|c| !c.is_alphanumeric())
-        };
-        if start_of_word {
-            return Some(1);
-        }
-        if !numeric {
-            best = Some(2);
-        }
-    }
-    best
-}
 
 /// An overlay above the tabs.
 #[derive(Debug, Clone, PartialEq)]
@@ -164,6 +67,7 @@ macro_rules! parts {
             periods: &$app.periods,
             plans: &$app.plans,
             programmes: &$app.programmes,
+            setup: &$app.setup,
             keymap: &$app.keymap,
             theme: &$app.theme,
         }
@@ -188,29 +92,20 @@ macro_rules! through {
     }};
 }
 
-/// Refuse a write to a student's cell at a lesson (marks or attendance)
-/// that someone else changed after entry `since` of the audit log, the
-/// screen's reading: no write may silently replace what another saved.
-pub(crate) fn refuse_unseen_change(
-    tx: &rusqlite::Transaction,
-    since: i64,
-    lesson_id: Id,
-    student_id: Id,
-    names: &[(Id, String)],
-) -> store::Result<()> {
-    let student = names
-        .iter()
-        .find(|(id, _)| *id == student_id)
-        .map_or("the student", |(_, n)| n.as_str());
-    match store::audit::cell_changed_since(tx, since, lesson_id, student_id)? {
-        Some(e) => Err(store::invalid(format!(
-            "{} changed {student}'s cell at {} after your screen read it; \
-             it now shows theirs: set it again to replace it",
-            e.operator,
-            super::history::when(&e.at)
-        ))),
-        None => Ok(()),
-    }
+/// Call the current tab's pane (bound to `$p`) with a writing context
+/// (bound to `$ctx`), as [`through!`] does. Whether the pane took it.
+macro_rules! current {
+    ($app:ident, |$p:ident, $ctx:ident| $body:expr) => {
+        match $app.tab {
+            Tab::Journal => through!($app.journal, |$p, $ctx| $body),
+            Tab::Attendance => through!($app.attendance, |$p, $ctx| $body),
+            Tab::Training => through!($app.training, |$p, $ctx| $body),
+            Tab::Indicators => through!($app.indicators, |$p, $ctx| $body),
+            Tab::Review => through!($app.review, |$p, $ctx| $body),
+            Tab::Reports => through!($app.reports, |$p, $ctx| $body),
+            Tab::School => through!($app.school_pane, |$p, $ctx| $body),
+        }
+    };
 }
 
 /// The whole application state.
@@ -365,15 +260,6 @@ impl App {
         true
     }
 
-    /// After a write refused because someone else changed the row: read
-    /// every screen again (so theirs shows) and keep the refusal in view.
-    pub(crate) fn reread_after_refusal(&mut self) {
-        self.data_version = self.db.data_version().unwrap_or(self.data_version);
-        let message = self.message.take();
-        self.invalidate();
-        self.message = message;
-    }
-
     /// A slow timer with no key: notice others' changes. Returns whether
     /// the screen must be drawn again.
     pub fn tick(&mut self) -> bool {
@@ -408,7 +294,11 @@ impl App {
             self.undo_stack.extend(outcome.changes);
             self.redo_stack.clear();
         }
-        if outcome.wrote {
+        if outcome.reread {
+            // Refused because someone else changed the row: theirs shows.
+            self.data_version = self.db.data_version().unwrap_or(self.data_version);
+        }
+        if outcome.wrote || outcome.reread {
             self.invalidate();
         }
         if let Some(m) = outcome.messages.into_iter().next_back() {
@@ -430,6 +320,17 @@ impl App {
                 cursor,
             } => self.open_picker(target, &title, items, cursor),
             Effect::SwitchTab(tab) => self.switch_tab(tab),
+            Effect::SetClass(i) => {
+                self.class_idx = i;
+                self.journal.loaded = false;
+                self.attendance.loaded = false;
+                self.school_pane.invalidate();
+                self.ensure_loaded();
+            }
+            Effect::Jump { to, message } => {
+                self.jump(to);
+                self.flash(message);
+            }
             Effect::Reload => self.invalidate(),
             Effect::Quit => self.quit = true,
         }
@@ -454,17 +355,9 @@ impl App {
             Overlay::Picker(p) if p.filtering => Mode::Filter,
             Overlay::Picker(_) => Mode::Picker,
             Overlay::History(_) => Mode::History,
-            // forms: one component, one mode, on every tab.
-            Overlay::None if self.form_open() => Mode::Form,
-            // training: its screens and forms have their own modes.
-            Overlay::None if self.tab == Tab::Training => self.training_mode(),
-            // indicators: the chart, the data behind a value, forms.
-            Overlay::None if self.tab == Tab::Indicators => self.indicators_mode(),
-            // school: one mode per section, and its forms.
-            Overlay::None if self.tab == Tab::School => self.school_mode(),
-            // reports: its pane's keymap section.
-            Overlay::None if self.tab == Tab::Reports => self.reports.mode(),
-            Overlay::None => self.tab.mode(),
+            // The current pane's keymap section (`form` while a form of
+            // it is open).
+            Overlay::None => self.pane().mode(),
         }
     }
 
@@ -495,19 +388,21 @@ impl App {
             && self.attendance.takes_keys()
             && self.overlay == Overlay::None
         {
-            return self.attendance_form_key(ev);
+            return through!(self.attendance, |p, ctx| p.prompt_key(ev, ctx));
         }
         // journal: typing into the marks grid, its popups and cell editor
-        if self.tab == Tab::Journal
-            && self.overlay == Overlay::None
-            && let Some(redraw) = self.journal_key(&ev)
-        {
-            return redraw;
+        // (a key it takes clears the message; one it passes keeps it)
+        if self.tab == Tab::Journal && self.overlay == Overlay::None {
+            let shown = self.message.take();
+            if through!(self.journal, |p, ctx| p.key(&ev, ctx)) {
+                return true;
+            }
+            self.message = shown;
         }
         // review: the prompt (a note, a date range) takes every key
         if self.tab == Tab::Review && self.overlay == Overlay::None && self.review.prompt.is_some()
         {
-            return self.review_prompt_key(ev);
+            return through!(self.review, |p, ctx| p.prompt_key(ev, ctx));
         }
         let mode = self.mode();
         // training: the roll call's status keys come from the status table;
@@ -518,8 +413,10 @@ impl App {
             && !ev
                 .modifiers
                 .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
-            && self.training_status_key(c)
+            && self.training.has_status_key(c)
         {
+            self.message = None;
+            through!(self.training, |p, ctx| p.status_key(c, ctx));
             return true;
         }
         match self.keymap.lookup(mode, &ev) {
@@ -537,14 +434,19 @@ impl App {
                     self.update(Action::InsertText(c.to_string()));
                     true
                 }
-                // attendance: a code key of the code table
+                // attendance: a code key of the code table (in the day grid)
                 KeyCode::Char(c)
                     if mode == Mode::Attendance
                         && !ev
                             .modifiers
                             .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
                 {
-                    self.attendance_char(c)
+                    if self.attendance.show != Show::Day {
+                        return self.message.take().is_some();
+                    }
+                    self.message = None;
+                    through!(self.attendance, |p, ctx| p.code_char(c, ctx));
+                    true
                 }
                 _ => self.message.take().is_some(),
             },
@@ -566,13 +468,13 @@ impl App {
         }
         let clean: String = text.chars().filter(|c| !c.is_control()).collect();
         // journal: paste into the cell being edited
-        if self.tab == Tab::Journal && self.journal_paste(&clean) {
+        if self.tab == Tab::Journal && self.journal.paste(&clean) {
             return true;
         }
         // review: paste into the prompt
         if self.overlay == Overlay::None && self.tab == Tab::Review && self.review.prompt.is_some()
         {
-            self.review_paste(&clean);
+            self.review.paste(&clean);
             return true;
         }
         match &mut self.overlay {
@@ -681,29 +583,8 @@ impl App {
     }
 
     fn update_main(&mut self, action: Action) {
-        // forms: an open form takes every action.
-        if self.form_open() {
-            self.form_update(action);
-            return;
-        }
-        // attendance
-        if self.tab == Tab::Attendance && self.attendance_update(&action) {
-            return;
-        }
-        // indicators
-        if self.tab == Tab::Indicators && self.indicators_update(&action) {
-            return;
-        }
-        // review
-        if self.tab == Tab::Review && self.review_update(&action) {
-            return;
-        }
-        // reports
-        if self.tab == Tab::Reports && through!(self.reports, |p, ctx| p.handle(&action, ctx)) {
-            return;
-        }
-        // school
-        if self.tab == Tab::School && self.school_update(&action) {
+        // The current pane first (an open form of it takes every action).
+        if current!(self, |p, ctx| p.handle(&action, ctx)) {
             return;
         }
         match action {
@@ -716,7 +597,6 @@ impl App {
                     lines: super::draw::help_lines(self),
                 }
             }
-            Action::Cancel if self.tab == Tab::Journal => self.journal_cancel(),
             Action::Cancel => {}
             Action::NextTab => self.switch_tab(Tab::ALL[(self.tab.index() + 1) % Tab::ALL.len()]),
             Action::PrevTab => {
@@ -776,36 +656,22 @@ impl App {
                     self.indicators.idx,
                 );
             }
-            Action::PrevDay | Action::NextDay => self.step_day(action == Action::NextDay),
-            Action::GoToday if self.tab == Tab::Journal => self.journal_action(action),
-            Action::GoDate if self.tab == Tab::Attendance => {
-                self.attendance.date_input = Some((String::new(), None));
+            // attendance (handled by its pane on its tab)
+            Action::PrevDay | Action::NextDay => {
+                let forward = action == Action::NextDay;
+                through!(self.attendance, |p, ctx| {
+                    p.step_day(forward, ctx);
+                    Effect::Done
+                });
             }
             Action::GoToday => {
-                self.attendance.date = self.year.as_ref().map_or(self.working_date, |y| {
-                    self.working_date.clamp(y.starts_on, y.ends_on)
+                through!(self.attendance, |p, ctx| {
+                    p.go_today(ctx);
+                    Effect::Done
                 });
-                self.reload_attendance();
             }
-            Action::PrevPlan | Action::NextPlan => {
-                let n = self.plans.len();
-                let i = self.training.plan_idx;
-                let next = if action == Action::NextPlan {
-                    (i + 1).min(n.saturating_sub(1))
-                } else {
-                    i.saturating_sub(1)
-                };
-                if next != i {
-                    self.training.plan_idx = next;
-                    self.reload_training();
-                } else {
-                    self.flash(if action == Action::NextPlan {
-                        "no later plan"
-                    } else {
-                        "no earlier plan"
-                    });
-                }
-            }
+            // training (handled by its pane on its tab)
+            Action::PrevPlan | Action::NextPlan => {}
             Action::MoveUp
             | Action::MoveDown
             | Action::MoveLeft
@@ -814,14 +680,14 @@ impl App {
             | Action::PageDown
             | Action::First
             | Action::Last => match self.tab {
-                Tab::Journal => self.journal.move_cursor(&action),
-                Tab::Attendance => self.attendance.move_cursor(&action),
-                Tab::Training => self.training.move_cursor(&action),
-                Tab::Indicators => self.indicators.move_cursor(&action),
-                Tab::Review => self.review.move_cursor(&action),
                 // moved by the pane (`Pane::handle`)
-                Tab::Reports => {}
-                Tab::School => self.school_pane.move_cursor(&action),
+                Tab::Journal
+                | Tab::Attendance
+                | Tab::Training
+                | Tab::Indicators
+                | Tab::Review
+                | Tab::Reports
+                | Tab::School => {}
             },
             Action::Undo => self.undo(),
             Action::History => self.open_history(),
@@ -837,7 +703,9 @@ impl App {
             | Action::EditLesson
             | Action::MarkEntry
             | Action::PickGroup
-            | Action::GoDate => self.journal_action(action),
+            | Action::GoDate => {
+                through!(self.journal, |p, ctx| p.journal_action(ctx, &action));
+            }
             Action::Confirm | Action::Filter | Action::FilterBackspace | Action::InsertText(_) => {}
             // training
             Action::TrainingSessions
@@ -853,7 +721,7 @@ impl App {
             | Action::Paperwork
             | Action::ToggleScope
             | Action::Publish
-            | Action::AddExternal => self.training_update(action),
+            | Action::AddExternal => {}
             // attendance (handled by attendance_update on its tab)
             Action::AttTakeLesson
             | Action::AttTakeDay
@@ -879,7 +747,7 @@ impl App {
             | Action::IndFilter
             | Action::IndSort
             | Action::IndJump => {}
-            // review (handled by review_update on its tab)
+            // review (handled by its pane on its tab)
             Action::ReviewGroup
             | Action::ReviewSeverity
             | Action::ReviewShowAcked
@@ -937,18 +805,6 @@ impl App {
         }
     }
 
-    /// One action for the open form of the current tab.
-    fn form_update(&mut self, action: Action) {
-        match self.tab {
-            Tab::Training => self.training_form_update(action),
-            Tab::Indicators => self.indicators_form_update(action),
-            Tab::School => self.school_form_update(action),
-            Tab::Attendance => self.attendance_form_update(action),
-            Tab::Journal => self.journal_lesson_update(action),
-            Tab::Review | Tab::Reports => {}
-        }
-    }
-
     pub(crate) fn open_picker(
         &mut self,
         target: PickTarget,
@@ -971,24 +827,21 @@ impl App {
                 self.attendance.loaded = false;
                 self.school_pane.loaded = false;
             }
-            PickTarget::Subject => {
-                self.journal.subject_idx = i;
-                self.reload_journal_view();
-            }
-            PickTarget::Period => {
-                self.journal.period_idx = i;
-                self.reload_journal_view();
+            // journal
+            PickTarget::Subject
+            | PickTarget::Period
+            | PickTarget::ControlForm
+            | PickTarget::Substitute
+            | PickTarget::JournalGroup => {
+                through!(self.journal, |p, ctx| p.pick(target, i, ctx));
             }
             PickTarget::Programme => {
-                self.indicators.idx = i;
-                self.indicators.loaded = false;
+                through!(self.indicators, |p, ctx| p.pick(target, i, ctx));
             }
             // attendance
-            PickTarget::AttCode | PickTarget::AttReason => self.attendance_pick(target, i),
-            // journal
-            PickTarget::ControlForm => self.journal_pick_form(i),
-            PickTarget::Substitute => self.journal_pick_substitute(i),
-            PickTarget::JournalGroup => self.journal_pick_group(i),
+            PickTarget::AttCode | PickTarget::AttReason => {
+                through!(self.attendance, |p, ctx| p.pick(target, i, ctx));
+            }
             // reports
             PickTarget::ReportKind
             | PickTarget::ReportClass
@@ -997,9 +850,106 @@ impl App {
                 through!(self.reports, |p, ctx| p.pick(target, i, ctx));
             }
             // school
-            PickTarget::SchoolField | PickTarget::SchoolGroup => self.school_pick(target, i),
+            PickTarget::SchoolField | PickTarget::SchoolGroup => {
+                through!(self.school_pane, |p, ctx| p.pick(target, i, ctx));
+            }
         }
         self.ensure_loaded();
+    }
+
+    /// Show another pane at the place a pane pointed to.
+    fn jump(&mut self, to: Jump) {
+        match to {
+            Jump::Training {
+                plan_idx,
+                standing,
+                teacher_id,
+            } => {
+                self.training.aim(plan_idx, standing);
+                self.switch_tab(Tab::Training);
+                if let Some(id) = teacher_id {
+                    self.training.select_teacher(id);
+                }
+            }
+            Jump::AttendanceDay { class_idx, date } => {
+                self.class_idx = class_idx;
+                self.journal.loaded = false;
+                self.attendance.loaded = false;
+                self.attendance.show = super::panes::attendance::Show::Day;
+                self.attendance.date = date;
+                self.switch_tab(Tab::Attendance);
+            }
+            Jump::Lesson {
+                class_idx,
+                period_idx,
+                subject_id,
+                lesson_id,
+            } => {
+                self.class_idx = class_idx;
+                self.journal.loaded = false;
+                self.attendance.loaded = false;
+                if let Some(pi) = period_idx {
+                    self.journal.period_idx = pi;
+                }
+                self.switch_tab(Tab::Journal);
+                through!(self.journal, |p, ctx| {
+                    p.show_lesson(ctx, subject_id, lesson_id);
+                    Effect::Done
+                });
+            }
+            Jump::JournalCell {
+                class_idx,
+                subject_id,
+                period_idx,
+                date,
+                lesson_no,
+                lesson_id,
+                student_id,
+            } => self.open_journal_at(
+                class_idx,
+                subject_id,
+                period_idx,
+                (date, lesson_no, lesson_id),
+                student_id,
+            ),
+            Jump::AttendanceCell {
+                class_idx,
+                date,
+                lesson_no,
+                lesson_id,
+                student_id,
+            } => {
+                self.class_idx = class_idx;
+                self.journal.loaded = false;
+                self.tab = Tab::Attendance;
+                through!(self.attendance, |p, ctx| {
+                    p.open_cell(ctx, date, (lesson_no, lesson_id), student_id);
+                    Effect::Done
+                });
+            }
+        }
+    }
+
+    /// Show the journal of class `ci`, subject and period, with the cursor
+    /// on the lesson (date, number) and the student.
+    fn open_journal_at(
+        &mut self,
+        ci: usize,
+        subject_id: Id,
+        period: Option<usize>,
+        (date, lesson_no, lesson_id): (NaiveDate, Option<u8>, Option<Id>),
+        student_id: Option<Id>,
+    ) {
+        self.class_idx = ci;
+        self.attendance.loaded = false;
+        if let Some(p) = period {
+            self.journal.period_idx = p;
+        }
+        self.tab = Tab::Journal;
+        through!(self.journal, |p, ctx| {
+            p.open_at(ctx, subject_id, (date, lesson_no, lesson_id), student_id);
+            Effect::Done
+        });
     }
 
     fn switch_tab(&mut self, tab: Tab) {
@@ -1100,13 +1050,18 @@ impl App {
     /// year or a class (the School tab, the change history).
     pub fn invalidate(&mut self) {
         self.reload_structure();
-        self.school_pane.loaded = false;
-        self.journal.loaded = false;
-        self.attendance.loaded = false;
-        self.training.loaded = false;
-        self.indicators.loaded = false;
-        self.review.loaded = false;
-        self.reports.invalidate();
+        let panes: [&mut dyn Pane; 7] = [
+            &mut self.journal,
+            &mut self.attendance,
+            &mut self.training,
+            &mut self.indicators,
+            &mut self.review,
+            &mut self.reports,
+            &mut self.school_pane,
+        ];
+        for p in panes {
+            p.invalidate();
+        }
         self.ensure_loaded();
     }
 
@@ -1198,20 +1153,24 @@ impl App {
 
     /// Read what the current tab shows if it has not been read yet.
     pub fn ensure_loaded(&mut self) {
+        if !self.pane().loaded() {
+            current!(self, |p, ctx| {
+                p.load(ctx);
+                Effect::Done
+            });
+        }
+    }
+
+    /// The current tab's pane.
+    pub fn pane(&self) -> &dyn Pane {
         match self.tab {
-            Tab::Journal if !self.journal.loaded => self.reload_journal(),
-            Tab::Attendance if !self.attendance.loaded => self.reload_attendance(),
-            Tab::Training if !self.training.loaded => self.reload_training(),
-            Tab::Indicators if !self.indicators.loaded => self.reload_indicators(),
-            Tab::Review if !self.review.loaded => self.reload_review(),
-            Tab::Reports if !self.reports.loaded() => {
-                through!(self.reports, |p, ctx| {
-                    p.load(ctx);
-                    Effect::Done
-                });
-            }
-            Tab::School if !self.school_pane.loaded => self.reload_school(),
-            _ => {}
+            Tab::Journal => &self.journal,
+            Tab::Attendance => &self.attendance,
+            Tab::Training => &self.training,
+            Tab::Indicators => &self.indicators,
+            Tab::Review => &self.review,
+            Tab::Reports => &self.reports,
+            Tab::School => &self.school_pane,
         }
     }
 
@@ -1222,123 +1181,6 @@ impl App {
                 self.flash(format!("could not read {what}: {e}"));
                 None
             }
-        }
-    }
-
-    /// The class changed: read its curriculum, keep the subject if it has
-    /// it, and read the journal.
-    pub(crate) fn reload_journal(&mut self) {
-        self.journal.loaded = true;
-        let Some(class) = self.class().cloned() else {
-            self.journal.view = None;
-            return;
-        };
-        let current = self
-            .journal
-            .subjects
-            .get(self.journal.subject_idx)
-            .map(|s| s.id);
-        let r = store::curriculum::class_subjects(self.db.conn(), class.id);
-        let subjects = self.report("the curriculum", r).unwrap_or_default();
-        self.journal.subject_idx = current
-            .and_then(|id| subjects.iter().position(|s| s.id == id))
-            .unwrap_or(0);
-        self.journal.subjects = subjects;
-        self.reload_journal_view();
-    }
-
-    pub(crate) fn reload_journal_view(&mut self) {
-        let (Some(class), Some(subject), Some(period)) = (
-            self.class().cloned(),
-            self.journal.subjects.get(self.journal.subject_idx).cloned(),
-            self.periods.get(self.journal.period_idx).cloned(),
-        ) else {
-            self.journal.view = None;
-            return;
-        };
-        // The group shown, while the subject is split into it.
-        let split = store::journal::subject_groups(self.db.conn(), class.id, subject.id);
-        let split = self.report("the groups", split).unwrap_or_default();
-        self.journal.group = self
-            .journal
-            .group
-            .filter(|g| split.iter().any(|s| s.0 == *g));
-        // What this screen has seen (read before the view: a change in
-        // between is refused rather than overwritten).
-        self.journal.read_at = store::audit::last_id(self.db.conn()).unwrap_or(0);
-        let r = service::journal::load_group(
-            self.db.conn(),
-            &class,
-            &subject,
-            &period,
-            self.journal.group,
-            self.working_date,
-        );
-        let view = self.report("the journal", r);
-        self.journal.set_view(view);
-    }
-
-    pub(crate) fn reload_attendance(&mut self) {
-        self.attendance.loaded = true;
-        let (Some(class), Some(year)) = (self.class().cloned(), self.year.clone()) else {
-            self.attendance.view = None;
-            return;
-        };
-        self.attendance.read_at = store::audit::last_id(self.db.conn()).unwrap_or(0);
-        let r = service::attendance::load(self.db.conn(), &class, &year, self.attendance.date);
-        let view = self.report("attendance", r);
-        self.attendance.set_view(view);
-        // attendance: codes, period grid, reasons
-        self.reload_attendance_extra();
-    }
-
-    fn step_day(&mut self, forward: bool) {
-        let Some(year) = self.year.clone() else {
-            return;
-        };
-        let r = service::attendance::step_school_day(
-            self.db.conn(),
-            &year,
-            self.attendance.date,
-            forward,
-        );
-        match self.report("the calendar", r) {
-            Some(Some(d)) => {
-                self.attendance.date = d;
-                self.reload_attendance();
-            }
-            Some(None) => self.flash(if forward {
-                "the school year ends here"
-            } else {
-                "the school year starts here"
-            }),
-            None => {}
-        }
-    }
-
-    fn reload_training(&mut self) {
-        self.training.loaded = true;
-        let Some(plan) = self.plans.get(self.training.plan_idx).cloned() else {
-            self.training.view = None;
-            return;
-        };
-        let r = service::training::load(self.db.conn(), &plan);
-        let view = self.report("training sessions", r);
-        self.training.set_view(view);
-        self.reload_training_extra(); // training
-    }
-
-    fn reload_indicators(&mut self) {
-        self.indicators.loaded = true;
-        let Some(p) = self.programmes.get(self.indicators.idx).cloned() else {
-            self.indicators.table = None;
-            return;
-        };
-        let r = service::indicators::load(self.db.conn(), &p, self.working_date);
-        let table = self.report("indicators", r);
-        self.indicators.set_table(table);
-        if self.indicators.screen == super::panes::indicators::Screen::Chart {
-            self.reload_indicator_history();
         }
     }
 }
@@ -1356,65 +1198,6 @@ fn default_period(periods: &[Period], d: NaiveDate) -> usize {
         .find(|(_, p)| p.contains(d))
         .or_else(|| quarters().rfind(|(_, p)| p.starts_on <= d))
         .map_or(0, |(i, _)| i)
-}
-
-#[cfg(test)]
-mod picker_tests {
-    use super::*;
-
-    fn picker(items: &[&str]) -> Picker {
-        Picker::new(
-            PickTarget::Class,
-            "t",
-            items.iter().map(|s| s.to_string()).collect(),
-            0,
-        )
-    }
-
-    fn found(p: &mut Picker, filter: &str) -> Vec<String> {
-        p.filter = filter.to_string();
-        p.matches().iter().map(|&i| p.items[i].clone()).collect()
-    }
-
-    #[test]
-    fn the_best_match_comes_first() {
-        let mut p = picker(&[
-            "Дневник самоконтроля",
-            "Самостоятельная работа",
-            "Контрольная работа",
-        ]);
-        assert!(p.filtering, "typing filters from the first key");
-        assert_eq!(
-            found(&mut p, "контр"),
-            ["Контрольная работа", "Дневник самоконтроля"]
-        );
-        assert_eq!(
-            found(&mut p, "РАБ"),
-            ["Самостоятельная работа", "Контрольная работа"]
-        );
-        assert_eq!(found(&mut p, "работа сам"), ["Самостоятельная работа"]);
-        assert_eq!(found(&mut p, ""), p.items.clone());
-    }
-
-    #[test]
-    fn a_number_does_not_match_inside_dates() {
-        let mut p = picker(&[
-            "1 четверть 01.09–24.10",
-            "2 четверть 03.11–28.12",
-            "1 полугодие 01.09–28.12",
-            "Год 2025/26",
-        ]);
-        assert_eq!(
-            found(&mut p, "2"),
-            ["2 четверть 03.11–28.12", "Год 2025/26"]
-        );
-        assert_eq!(found(&mut p, "2025"), ["Год 2025/26"]);
-        // Latin letters find Cyrillic classes.
-        let mut c = picker(&["10Б", "5А", "Nguyễn Thị Hoa", "王 俊杰"]);
-        assert_eq!(found(&mut c, "5a"), ["5А"]);
-        assert_eq!(found(&mut c, "thị"), ["Nguyễn Thị Hoa"]);
-        assert_eq!(found(&mut c, "俊"), ["王 俊杰"]);
-    }
 }
 
 #[cfg(test)]
@@ -1518,6 +1301,114 @@ mod pane_tests {
     }
 
     #[test]
+    fn a_service_writing_itself_is_recorded_through_the_context() {
+        let (_dir, mut app) = app();
+        let mut ctx = Ctx::writing(&mut app.db, parts!(app));
+        let db = ctx.db_mut().expect("a writing context lends the database");
+        let entries = db
+            .write(|tx| -> store::Result<Vec<i64>> {
+                let e = store::audit::write_row(
+                    tx,
+                    "Нгуен Ван Ан",
+                    "update",
+                    "school",
+                    &key(),
+                    Some(&school_row("Trường Chu Văn An")),
+                )?;
+                Ok(e.into_iter().collect())
+            })
+            .expect("written");
+        ctx.record("школа: Trường Chu Văn An", entries);
+        // Nothing written, nothing to undo; the panes are read again.
+        ctx.record("ничего", vec![]);
+        let outcome = ctx.finish();
+        assert!(outcome.wrote);
+        assert_eq!(outcome.changes.len(), 1, "{outcome:?}");
+        app.apply_outcome(outcome);
+        assert_eq!(
+            app.school.as_ref().map(|s| s.name.as_str()),
+            Some("Trường Chu Văn An")
+        );
+        app.update(Action::Undo);
+        assert_eq!(app.school, None, "undone");
+        // A drawing context lends nothing.
+        let mut ctx = app.ctx();
+        assert!(ctx.db_mut().is_none());
+    }
+
+    #[test]
+    fn a_refusal_reads_every_pane_again_and_stays_in_view() {
+        let (_dir, mut app) = app();
+        app.tab = Tab::Reports;
+        app.ensure_loaded();
+        // Nothing refused: nothing read again.
+        app.reports.invalidate();
+        let ctx = Ctx::writing(&mut app.db, parts!(app));
+        let outcome = ctx.finish();
+        assert!(!outcome.reread);
+        app.apply_outcome(outcome);
+        assert!(!app.reports.loaded(), "not read again");
+        // Refused: the panes are read again, the refusal is shown.
+        let mut ctx = Ctx::writing(&mut app.db, parts!(app));
+        ctx.flash("not saved: Trần Văn Nam changed Иванова's cell");
+        ctx.read_again();
+        let outcome = ctx.finish();
+        assert!(outcome.reread && !outcome.wrote);
+        app.apply_outcome(outcome);
+        assert!(app.reports.loaded(), "read again");
+        assert_eq!(
+            app.message.as_deref(),
+            Some("not saved: Trần Văn Nam changed Иванова's cell")
+        );
+    }
+
+    #[test]
+    fn setting_the_class_reads_the_tabs_that_show_it_again() {
+        let (_dir, mut app) = app();
+        app.tab = Tab::School;
+        app.ensure_loaded();
+        assert!(app.school_pane.loaded());
+        assert!(app.apply(Effect::SetClass(0)));
+        assert_eq!(app.class_idx, 0);
+        assert!(!app.journal.loaded && !app.attendance.loaded);
+        assert!(app.school_pane.loaded(), "the School tab is read again");
+    }
+
+    #[test]
+    fn a_jump_shows_the_other_pane_there_with_its_message() {
+        use crate::ui::panes::training::Screen;
+        let (_dir, mut app) = app();
+        app.tab = Tab::Review;
+        assert!(app.apply(Effect::Jump {
+            to: Jump::Training {
+                plan_idx: None,
+                standing: true,
+                teacher_id: Some(3),
+            },
+            message: "Lê Văn Bình — 3 unexcused absences".into(),
+        }));
+        assert_eq!(app.tab, Tab::Training);
+        assert_eq!(app.training.screen, Screen::Standing);
+        assert!(app.training.year_scope, "the year's standing");
+        assert!(app.training.loaded(), "the new tab is read");
+        assert_eq!(
+            app.message.as_deref(),
+            Some("Lê Văn Bình — 3 unexcused absences")
+        );
+        // To the sessions: the scope chosen before is kept.
+        assert!(app.apply(Effect::Jump {
+            to: Jump::Training {
+                plan_idx: None,
+                standing: false,
+                teacher_id: None,
+            },
+            message: "张伟: the sessions".into(),
+        }));
+        assert_eq!(app.training.screen, Screen::Sessions);
+        assert!(app.training.year_scope);
+    }
+
+    #[test]
     fn a_write_through_the_context_is_one_undoable_change() {
         let (_dir, mut app) = app();
         assert_eq!(app.school, None);
@@ -1571,6 +1462,11 @@ mod pane_tests {
             Ok(((), e.into_iter().collect()))
         });
         assert_eq!(none, None);
+        assert!(
+            ctx.last_message()
+                .is_some_and(|m| m.starts_with("not saved: ")),
+            "the refusal, for a form to show"
+        );
         let outcome = ctx.finish();
         assert!(!outcome.wrote);
         assert!(outcome.changes.is_empty());
@@ -1589,6 +1485,11 @@ mod pane_tests {
         // the panes are read again.
         let mut ctx = Ctx::writing(&mut app.db, parts!(app));
         assert_eq!(ctx.write("nothing", |_, _| Ok(((), vec![]))), Some(()));
+        assert_eq!(
+            ctx.last_message(),
+            None,
+            "a write that succeeds says nothing"
+        );
         let outcome = ctx.finish();
         assert!(outcome.wrote && outcome.changes.is_empty());
         // A drawing context cannot write.

@@ -18,7 +18,8 @@ use super::keymap::{Keymap, Mode};
 use super::theme::Theme;
 use crate::domain::indicators::Programme;
 use crate::domain::training::TrainingPlan;
-use crate::domain::{Class, Period, School, SchoolYear};
+use crate::domain::{Class, Id, Period, School, SchoolYear};
+use crate::service::setup::Overview;
 use crate::store::{self, Db};
 
 /// The seven tabs.
@@ -149,6 +150,8 @@ pub struct Ctx<'a> {
     pub periods: &'a [Period],
     pub plans: &'a [TrainingPlan],
     pub programmes: &'a [Programme],
+    /// How far the school's set-up has come (what is still missing).
+    pub setup: &'a Overview,
     pub keymap: &'a Keymap,
     pub theme: &'a Theme,
     outcome: Outcome,
@@ -165,6 +168,9 @@ pub struct Outcome {
     pub wrote: bool,
     /// Messages for the status line, the last one shown.
     pub messages: Vec<String>,
+    /// A write was refused because someone else changed the row: every
+    /// pane must read again (theirs shows), the refusal kept in view.
+    pub reread: bool,
 }
 
 /// The school's structure and the session's settings a [`Ctx`] is built
@@ -180,6 +186,7 @@ pub struct Parts<'a> {
     pub periods: &'a [Period],
     pub plans: &'a [TrainingPlan],
     pub programmes: &'a [Programme],
+    pub setup: &'a Overview,
     pub keymap: &'a Keymap,
     pub theme: &'a Theme,
 }
@@ -198,6 +205,7 @@ impl<'a> Ctx<'a> {
             periods: p.periods,
             plans: p.plans,
             programmes: p.programmes,
+            setup: p.setup,
             keymap: p.keymap,
             theme: p.theme,
             outcome: Outcome::default(),
@@ -261,9 +269,73 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// The class the other tabs show.
+    pub fn class(&self) -> Option<&'a Class> {
+        self.classes.get(self.class_idx)
+    }
+
+    /// The database itself, for a service that makes its own transactions
+    /// (the School tab's set-up: `service::setup`); None while drawing.
+    /// What it wrote is recorded with [`Ctx::record`].
+    pub fn db_mut(&mut self) -> Option<&mut Db> {
+        match &mut self.db {
+            Store::Write(db) => Some(db),
+            Store::Read(_) => None,
+        }
+    }
+
+    /// Record a change made through [`Ctx::db_mut`]: one undoable change
+    /// when it wrote audit entries; every pane reads again either way.
+    pub fn record(&mut self, description: impl Into<String>, entries: Vec<i64>) {
+        if !entries.is_empty() {
+            self.outcome.changes.push(Change {
+                description: description.into(),
+                entries,
+            });
+        }
+        self.outcome.wrote = true;
+    }
+
+    /// After a write refused because someone else changed the row: every
+    /// pane reads again (so theirs shows), the refusal stays in view.
+    pub fn read_again(&mut self) {
+        self.outcome.reread = true;
+    }
+
+    /// The last message left through this context (a refused write's
+    /// reason, for a form to show beside its fields).
+    pub fn last_message(&self) -> Option<&str> {
+        self.outcome.messages.last().map(String::as_str)
+    }
+
     /// What was written and said through this context.
     pub fn finish(self) -> Outcome {
         self.outcome
+    }
+}
+
+/// Refuse a write to a student's cell at a lesson (marks or attendance)
+/// that someone else changed after entry `since` of the audit log, the
+/// screen's reading: no write may silently replace what another saved.
+pub(crate) fn refuse_unseen_change(
+    tx: &rusqlite::Transaction,
+    since: i64,
+    lesson_id: Id,
+    student_id: Id,
+    names: &[(Id, String)],
+) -> store::Result<()> {
+    let student = names
+        .iter()
+        .find(|(id, _)| *id == student_id)
+        .map_or("the student", |(_, n)| n.as_str());
+    match store::audit::cell_changed_since(tx, since, lesson_id, student_id)? {
+        Some(e) => Err(store::invalid(format!(
+            "{} changed {student}'s cell at {} after your screen read it; \
+             it now shows theirs: set it again to replace it",
+            e.operator,
+            super::history::when(&e.at)
+        ))),
+        None => Ok(()),
     }
 }
 
@@ -288,10 +360,62 @@ pub enum Effect {
     },
     /// Go to another tab.
     SwitchTab(Tab),
+    /// Show class `classes[i]` on the tabs that show a class.
+    SetClass(usize),
+    /// Go to a place in another pane (the data behind a value, where a
+    /// finding is fixed), then show `message`.
+    Jump { to: Jump, message: String },
     /// Forget what every pane has read, and read the current one again.
     Reload,
     /// Leave the application.
     Quit,
+}
+
+/// A place in another pane, for [`Effect::Jump`]: the application shows
+/// that pane with its cursor there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Jump {
+    /// The Training tab: the plan (index into [`Ctx::plans`]; None keeps
+    /// the one shown), its sessions or the year's standing, and on the
+    /// standing the teacher's row.
+    Training {
+        plan_idx: Option<usize>,
+        standing: bool,
+        teacher_id: Option<Id>,
+    },
+    /// A lesson in the Journal: the class (index into [`Ctx::classes`]),
+    /// the period (index into [`Ctx::periods`]; None keeps the one shown),
+    /// the subject and the lesson's column.
+    Lesson {
+        class_idx: usize,
+        period_idx: Option<usize>,
+        subject_id: Id,
+        lesson_id: Id,
+    },
+    /// A class's day in Attendance, shown by day.
+    AttendanceDay { class_idx: usize, date: NaiveDate },
+    /// A cell of the Journal (where a finding is fixed): the class, the
+    /// subject, the period (None keeps the one shown), the lesson (the
+    /// recorded one, else the one on `date` with that number, else the
+    /// last one by `date`) and the student's row; every group shown.
+    JournalCell {
+        class_idx: usize,
+        subject_id: Id,
+        period_idx: Option<usize>,
+        date: NaiveDate,
+        lesson_no: Option<u8>,
+        lesson_id: Option<Id>,
+        student_id: Option<Id>,
+    },
+    /// A cell of Attendance: the class's day, the lesson (by id, else by
+    /// number) and the student's row.
+    AttendanceCell {
+        class_idx: usize,
+        date: NaiveDate,
+        lesson_no: u8,
+        lesson_id: Id,
+        student_id: Option<Id>,
+    },
 }
 
 impl Effect {

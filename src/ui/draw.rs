@@ -5,15 +5,13 @@
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::widgets::{Block, Borders, Clear, Widget};
 
 use super::action::Action;
-use super::app::{App, Overlay, Picker, Tab, fold};
-use super::component::Pane;
+use super::app::{App, Overlay, Tab, fold};
 use super::dates;
-use super::grid::scroll;
 use super::keymap::Mode;
 use super::text::{fit, pad, put, width};
+use super::widgets::popup;
 
 /// The smallest terminal the layout is made for.
 pub const MIN_WIDTH: u16 = 80;
@@ -54,16 +52,8 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         ..area
     };
     // A school with nothing set up: the tab says what is missing.
-    if !super::panes::school::draw_first_run(app, body, buf) {
-        match app.tab {
-            Tab::Journal => super::panes::journal::draw(app, body, buf),
-            Tab::Attendance => super::panes::attendance::draw(app, body, buf),
-            Tab::Training => super::panes::training::draw(app, body, buf),
-            Tab::Indicators => super::panes::indicators::draw(app, body, buf),
-            Tab::Review => super::panes::review::draw(app, body, buf),
-            Tab::Reports => app.reports.draw(&app.ctx(), body, buf),
-            Tab::School => super::panes::school::draw(app, body, buf),
-        }
+    if !super::first_run::draw_first_run(app, body, buf) {
+        app.pane().draw(&app.ctx(), body, buf);
     }
     status_bar(
         app,
@@ -82,7 +72,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             lines,
             ..
         } => help(app, *scroll, search, lines, area, buf),
-        Overlay::Picker(p) => picker(app, p, area, buf),
+        Overlay::Picker(p) => super::widgets::picker::draw(&app.theme, p, area, buf),
         Overlay::History(h) => super::history::draw(app, h, area, buf),
     }
 }
@@ -191,7 +181,7 @@ fn status_bar(app: &App, area: Rect, buf: &mut Buffer) {
         return;
     }
     // A first-run screen has none of its tab's keys: only the global ones.
-    let mode = if app.overlay == Overlay::None && super::panes::school::first_run_active(app) {
+    let mode = if app.overlay == Overlay::None && super::first_run::first_run_active(app) {
         Mode::Global
     } else {
         app.mode()
@@ -212,26 +202,6 @@ fn status_bar(app: &App, area: Rect, buf: &mut Buffer) {
             t.text,
         );
     }
-}
-
-/// A box centred in `area`, cleared, with a title.
-pub(crate) fn popup(app: &App, w: u16, h: u16, title: &str, area: Rect, buf: &mut Buffer) -> Rect {
-    let w = w.min(area.width);
-    let h = h.min(area.height);
-    let r = Rect {
-        x: area.x + (area.width - w) / 2,
-        y: area.y + (area.height - h) / 2,
-        width: w,
-        height: h,
-    };
-    Clear.render(r, buf);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(format!(" {title} "))
-        .border_style(app.theme.text);
-    let inner = block.inner(r);
-    block.render(r, buf);
-    inner
 }
 
 /// Width of the help's description column: a longer text is cut to it.
@@ -371,7 +341,14 @@ fn help(
     } else {
         format!("Keys matching «{search}» (Esc clears)")
     };
-    let inner = popup(app, 78, area.height.saturating_sub(2), &title, area, buf);
+    let inner = popup(
+        &app.theme,
+        78,
+        area.height.saturating_sub(2),
+        &title,
+        area,
+        buf,
+    );
     if lines.is_empty() {
         put(
             buf,
@@ -427,67 +404,5 @@ fn help(
     }
     if off > 0 {
         put(buf, inner, inner.right() - 1, inner.y, 1, "▲", t.marker);
-    }
-}
-
-fn picker(app: &App, p: &Picker, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
-    let matches = p.matches();
-    let longest = p.items.iter().map(|s| width(s)).max().unwrap_or(10) as u16;
-    let w = (longest + 6).clamp(30, area.width.saturating_sub(4));
-    let h = (p.items.len() as u16 + 4).min(area.height.saturating_sub(4));
-    let inner = popup(app, w, h, &p.title, area, buf);
-    if inner.height < 2 {
-        return;
-    }
-    let filter_line = if p.filtering && p.filter.is_empty() {
-        "type to filter_".to_string()
-    } else if p.filtering {
-        format!("/{}_", p.filter)
-    } else if p.filter.is_empty() {
-        "/ to filter".to_string()
-    } else {
-        format!("/{}", p.filter)
-    };
-    let count = format!("{}/{}", matches.len(), p.items.len());
-    put(
-        buf,
-        inner,
-        inner.x + 1,
-        inner.y,
-        inner.width as usize,
-        &filter_line,
-        if p.filtering { t.text } else { t.dim },
-    );
-    let cx = inner.right().saturating_sub(width(&count) as u16 + 1);
-    put(buf, inner, cx, inner.y, width(&count), &count, t.dim);
-    let list = Rect {
-        y: inner.y + 1,
-        height: inner.height - 1,
-        ..inner
-    };
-    let visible = list.height as usize;
-    let off = scroll(&p.offset, p.cursor, visible, matches.len());
-    for (i, &idx) in matches.iter().skip(off).take(visible).enumerate() {
-        let y = list.y + i as u16;
-        let text = &p.items[idx];
-        let iw = list.width as usize - 2;
-        if i + off == p.cursor {
-            put(buf, list, list.x, y, 1, ">", t.cursor);
-            put(buf, list, list.x + 1, y, iw, &fit(text, iw), t.cursor);
-        } else {
-            put(buf, list, list.x + 1, y, iw, &fit(text, iw), t.text);
-        }
-    }
-    if matches.is_empty() {
-        put(
-            buf,
-            list,
-            list.x + 1,
-            list.y,
-            list.width as usize - 1,
-            "(nothing matches)",
-            t.dim,
-        );
     }
 }

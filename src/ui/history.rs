@@ -143,8 +143,8 @@ impl App {
 /// Draw the history overlay over `area`.
 pub fn draw(app: &App, h: &History, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
-    let inner = crate::ui::draw::popup(
-        app,
+    let inner = crate::ui::widgets::popup(
+        t,
         area.width.saturating_sub(2),
         area.height.saturating_sub(2),
         "Change history: Enter undoes the entry, Esc closes",
@@ -158,7 +158,8 @@ pub fn draw(app: &App, h: &History, area: Rect, buf: &mut Buffer) {
     let per = 2usize;
     let visible = (inner.height as usize - 1) / per;
     h.page.set(visible.max(1));
-    let off = crate::ui::grid::scroll(&h.offset, h.cursor, visible.max(1), h.entries.len());
+    let off =
+        crate::ui::widgets::grid::scroll(&h.offset, h.cursor, visible.max(1), h.entries.len());
     let w = inner.width as usize - 2;
     for (i, e) in h.entries.iter().enumerate().skip(off).take(visible) {
         let y = inner.y + ((i - off) * per) as u16;

@@ -1,5 +1,8 @@
-//! The terminal UI: a ratatui application with five tabs (Journal,
-//! Attendance, Training, Indicators, Review) over the repositories.
+//! The terminal UI: a ratatui application with seven tabs (Journal,
+//! Attendance, Training, Indicators, Review, Reports, School) over the
+//! services. Each tab is a pane behind the [`component::Pane`] trait: it
+//! sees a small [`component::Ctx`], never [`App`], and answers with an
+//! [`component::Effect`] that the app applies.
 //!
 //! The loop blocks on input (no timer), turns each key into an
 //! [`Action`] through the [`Keymap`], lets [`App::update`] change the state
@@ -12,6 +15,7 @@ pub mod app;
 pub mod component;
 pub mod dates;
 pub mod draw;
+pub mod first_run;
 pub mod history;
 pub mod keymap;
 pub mod panes;

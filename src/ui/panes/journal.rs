@@ -15,13 +15,14 @@ use crate::domain::marks::{Suggestion, format_hundredths};
 use crate::service::journal::{JournalView, MarkCell, final_differs};
 use crate::store::curriculum::ControlForm;
 use crate::ui::action::Action;
-use crate::ui::app::App;
+use crate::ui::component::{Ctx, Effect, Pane, PickTarget};
 use crate::ui::dates;
-use crate::ui::grid::{Column, Grid, Table};
 use crate::ui::keymap::Mode;
 use crate::ui::panes::journal_edit::{CellEdit, EditTarget, JournalPopup};
 use crate::ui::panes::journal_lesson::LessonForm;
 use crate::ui::text::{put, width};
+use crate::ui::widgets::grid::{Column, Grid};
+use crate::ui::widgets::table::Table;
 
 /// The journal tab's state.
 #[derive(Debug, Default)]
@@ -94,6 +95,240 @@ impl JournalPane {
     }
 }
 
+impl Pane for JournalPane {
+    /// The lesson form has the `form` mode; else the journal's.
+    fn mode(&self) -> Mode {
+        if self.lesson_form.is_some() {
+            Mode::Form
+        } else {
+            Mode::Journal
+        }
+    }
+
+    fn loaded(&self) -> bool {
+        self.loaded
+    }
+
+    fn invalidate(&mut self) {
+        self.loaded = false;
+    }
+
+    /// The class changed: read its curriculum, keep the subject if it has
+    /// it, and read the journal.
+    fn load(&mut self, ctx: &mut Ctx) {
+        self.loaded = true;
+        let Some(class) = ctx.class() else {
+            self.view = None;
+            return;
+        };
+        let current = self.subjects.get(self.subject_idx).map(|s| s.id);
+        let subjects = match crate::store::curriculum::class_subjects(ctx.conn(), class.id) {
+            Ok(v) => v,
+            Err(e) => {
+                ctx.flash(format!("could not read the curriculum: {e}"));
+                vec![]
+            }
+        };
+        self.subject_idx = current
+            .and_then(|id| subjects.iter().position(|s| s.id == id))
+            .unwrap_or(0);
+        self.subjects = subjects;
+        self.load_view(ctx);
+    }
+
+    /// The lesson form takes every action; else the journal's keys, its
+    /// pickers and the cursor; the rest pass.
+    fn handle(&mut self, action: &Action, ctx: &mut Ctx) -> Effect {
+        if self.lesson_form.is_some() {
+            return self.journal_lesson_update(ctx, action);
+        }
+        match action {
+            Action::Cancel => self.journal_cancel(ctx),
+            Action::PickSubject => {
+                let items = self.subjects.iter().map(|s| s.name.clone()).collect();
+                return Effect::picker(
+                    PickTarget::Subject,
+                    "Choose the subject",
+                    items,
+                    self.subject_idx,
+                );
+            }
+            Action::PickPeriod => {
+                let items = ctx
+                    .periods
+                    .iter()
+                    .map(|p| {
+                        format!(
+                            "{} ({}–{})",
+                            p.label,
+                            dates::short(p.starts_on),
+                            dates::short(p.ends_on)
+                        )
+                    })
+                    .collect();
+                return Effect::picker(
+                    PickTarget::Period,
+                    "Choose the period",
+                    items,
+                    self.period_idx,
+                );
+            }
+            Action::MoveUp
+            | Action::MoveDown
+            | Action::MoveLeft
+            | Action::MoveRight
+            | Action::PageUp
+            | Action::PageDown
+            | Action::First
+            | Action::Last => self.move_cursor(action),
+            Action::GoToday
+            | Action::EditCell
+            | Action::ClearCell
+            | Action::PickForm
+            | Action::SelectRange
+            | Action::FillDown
+            | Action::SetSelected
+            | Action::EditFinal
+            | Action::EditLesson
+            | Action::MarkEntry
+            | Action::PickGroup
+            | Action::GoDate => return self.journal_action(ctx, action),
+            _ => return Effect::Pass,
+        }
+        Effect::Done
+    }
+
+    fn pick(&mut self, target: PickTarget, i: usize, ctx: &mut Ctx) -> Effect {
+        match target {
+            PickTarget::Subject => {
+                self.subject_idx = i;
+                self.load_view(ctx);
+            }
+            PickTarget::Period => {
+                self.period_idx = i;
+                self.load_view(ctx);
+            }
+            PickTarget::ControlForm => self.journal_pick_form(ctx, i),
+            PickTarget::Substitute => self.journal_pick_substitute(i),
+            PickTarget::JournalGroup => self.journal_pick_group(ctx, i),
+            _ => return Effect::Pass,
+        }
+        Effect::Done
+    }
+
+    fn draw(&self, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
+        draw(self, ctx, area, buf);
+    }
+}
+
+impl JournalPane {
+    /// Read the journal of the class, subject, period and group chosen.
+    pub(crate) fn load_view(&mut self, ctx: &mut Ctx) {
+        let (Some(class), Some(subject), Some(period)) = (
+            ctx.class(),
+            self.subjects.get(self.subject_idx).cloned(),
+            ctx.periods.get(self.period_idx),
+        ) else {
+            self.view = None;
+            return;
+        };
+        // The group shown, while the subject is split into it.
+        let split = match crate::store::journal::subject_groups(ctx.conn(), class.id, subject.id) {
+            Ok(v) => v,
+            Err(e) => {
+                ctx.flash(format!("could not read the groups: {e}"));
+                vec![]
+            }
+        };
+        self.group = self.group.filter(|g| split.iter().any(|s| s.0 == *g));
+        // What this screen has seen (read before the view: a change in
+        // between is refused rather than overwritten).
+        self.read_at = crate::store::audit::last_id(ctx.conn()).unwrap_or(0);
+        let r = crate::service::journal::load_group(
+            ctx.conn(),
+            class,
+            &subject,
+            period,
+            self.group,
+            ctx.working_date,
+        );
+        let view = match r {
+            Ok(v) => Some(v),
+            Err(e) => {
+                ctx.flash(format!("could not read the journal: {e}"));
+                None
+            }
+        };
+        self.set_view(view);
+    }
+
+    /// Put the cursor on a lesson of subject `subject_id` (the recorded
+    /// `lesson_id`, else the one on `date` with that number, else the last
+    /// one by `date`) and on the student's row, every group shown, out of
+    /// mark entry. The class and period are the ones chosen.
+    pub fn open_at(
+        &mut self,
+        ctx: &mut Ctx,
+        subject_id: crate::domain::Id,
+        (date, lesson_no, lesson_id): (chrono::NaiveDate, Option<u8>, Option<crate::domain::Id>),
+        student_id: Option<crate::domain::Id>,
+    ) {
+        // All groups: the lesson may be either group's.
+        self.group = None;
+        // Read the class's curriculum, then choose the subject.
+        self.subjects.clear();
+        self.load(ctx);
+        if let Some(si) = self.subjects.iter().position(|s| s.id == subject_id) {
+            self.subject_idx = si;
+            self.load_view(ctx);
+        }
+        if let Some(v) = &self.view {
+            let col = v
+                .lessons
+                .iter()
+                .position(|l| l.recorded && Some(l.lesson.id) == lesson_id)
+                .or_else(|| {
+                    v.lessons.iter().position(|l| {
+                        l.lesson.date == date && lesson_no.is_none_or(|n| l.lesson.lesson_no == n)
+                    })
+                })
+                .or_else(|| v.lessons.iter().rposition(|l| l.lesson.date <= date));
+            if let Some(c) = col {
+                self.col = c;
+            }
+            if let Some(s) = student_id
+                && let Some(r) = v.students.iter().position(|st| st.student_id == s)
+            {
+                self.row = r;
+            }
+            // Out of mark entry: the keys of "Everywhere" still work; `i`
+            // (or Enter on the cell) starts typing marks.
+            self.focus = false;
+        }
+    }
+
+    /// Choose subject `subject_id` (read the journal again) and put the
+    /// cursor on lesson `lesson_id`.
+    pub fn show_lesson(
+        &mut self,
+        ctx: &mut Ctx,
+        subject_id: crate::domain::Id,
+        lesson_id: crate::domain::Id,
+    ) {
+        if let Some(si) = self.subjects.iter().position(|s| s.id == subject_id) {
+            self.subject_idx = si;
+            self.load(ctx);
+        }
+        if let Some(c) = self
+            .view
+            .as_ref()
+            .and_then(|v| v.lessons.iter().position(|x| x.lesson.id == lesson_id))
+        {
+            self.col = c;
+        }
+    }
+}
+
 /// Letters marking a lesson: ? not recorded, C control event, O online,
 /// S substitute, G group.
 fn markers(l: &crate::service::journal::JournalLesson) -> String {
@@ -117,10 +352,9 @@ fn markers(l: &crate::service::journal::JournalLesson) -> String {
 }
 
 /// Draw the journal tab into `area`.
-pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
-    let p = &app.journal;
-    let Some(class) = app.class() else {
+fn draw(p: &JournalPane, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
+    let t = ctx.theme;
+    let Some(class) = ctx.class() else {
         put(
             buf,
             area,
@@ -146,7 +380,7 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         _ => subject_name,
     };
     let subject = subject.as_str();
-    let period = app.periods.get(p.period_idx);
+    let period = ctx.periods.get(p.period_idx);
     let period_text = period.map_or("—".to_string(), |pr| {
         format!(
             "{} {}–{}",
@@ -244,21 +478,20 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
             _ => (l.lesson.homework_display(), t.text),
         }
     };
-    let table = Table {
-        columns: vec![
+    let table = Table::new(
+        vec![
             Column::left(8, &["Date"]),
             Column::right(2, &["№"]),
             Column::left(3, &[""]),
             Column::left(0, &["Topic"]),
             Column::left(0, &["Homework"]),
         ],
-        rows: lessons.len(),
-        cell: &cell,
-        span: None,
-        cursor: (!lessons.is_empty()).then_some(p.col),
-        offset: &p.lesson_offset,
-        theme: t,
-    };
+        lessons.len(),
+        &cell,
+        &p.lesson_offset,
+        t,
+    )
+    .cursor((!lessons.is_empty()).then_some(p.col));
     if lessons.is_empty() {
         put(
             buf,
@@ -367,7 +600,7 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
             t.dim,
         );
         // How to start, where there is room (the help lists every key).
-        let km = &app.keymap;
+        let km = ctx.keymap;
         let key = |a: Action| km.key_name(Mode::Journal, &a);
         let hint = if p.focus {
             format!(
@@ -536,16 +769,16 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         grid.render(grid_area, buf);
     }
     if let Some(popup) = &p.popup {
-        draw_popup(app, popup, area, buf);
+        draw_popup(ctx, popup, area, buf);
     }
     if let Some(form) = &p.lesson_form {
-        super::journal_lesson::draw(app, form, area, buf);
+        super::journal_lesson::draw(ctx, form, area, buf);
     }
 }
 
 /// The small form of a pending or deferred mark, centred on the pane.
-fn draw_popup(app: &App, popup: &JournalPopup, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
+fn draw_popup(ctx: &Ctx, popup: &JournalPopup, area: Rect, buf: &mut Buffer) {
+    let t = ctx.theme;
     let (title, lines): (&str, Vec<(String, bool)>) = match popup {
         JournalPopup::Pending {
             text,

@@ -2,17 +2,18 @@
 //! Enter saves and moves down, Esc reverts), the form of control, pending
 //! and deferred details in small popups, a selection with fill down and
 //! "set selected", and final period grades. Every write goes through
-//! [`App::write`] (one transaction, undoable with `u`) and the service
+//! [`Ctx::write`] (one transaction, undoable with `u`) and the service
 //! functions the command line uses.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use super::journal::JournalPane;
 use crate::domain::Id;
 use crate::domain::marks::MarkError;
 use crate::service::journal::{self as svc, CellInput, LessonRef, MarkCell};
 use crate::store::StoreError;
 use crate::ui::action::Action;
-use crate::ui::app::{App, PickTarget, refuse_unseen_change};
+use crate::ui::component::{Ctx, Effect, PickTarget, refuse_unseen_change};
 use crate::ui::dates;
 use crate::ui::keymap::Mode;
 
@@ -70,32 +71,29 @@ fn plain(ev: &KeyEvent) -> bool {
         .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
 }
 
-impl App {
+impl JournalPane {
     /// Keys the journal grid takes before the keymap: the popups, the cell
-    /// editor, and marks typed on the grid. `None` lets the keymap have it.
-    pub(crate) fn journal_key(&mut self, ev: &KeyEvent) -> Option<bool> {
+    /// editor, and marks typed on the grid. Passes what the keymap is to
+    /// have.
+    pub fn key(&mut self, ev: &KeyEvent, ctx: &mut Ctx) -> Effect {
         // The lesson form is the shared form component (the `form` mode).
-        if self.journal.lesson_form.is_some() {
-            return None;
+        if self.lesson_form.is_some() {
+            return Effect::Pass;
         }
-        if self.journal.popup.is_some() {
-            self.message = None;
-            self.journal_popup_key(ev);
-            return Some(true);
+        if self.popup.is_some() {
+            self.journal_popup_key(ctx, ev);
+            return Effect::Done;
         }
-        if let Some(edit) = &mut self.journal.edit {
-            self.message = None;
+        if let Some(edit) = &mut self.edit {
             match ev.code {
-                KeyCode::Enter => self.journal_commit_edit(),
+                KeyCode::Enter => self.journal_commit_edit(ctx),
                 KeyCode::Esc => {
                     let target = edit.target;
-                    self.journal.edit = None;
+                    self.edit = None;
                     match target {
                         EditTarget::Date => {}
-                        EditTarget::Final => {
-                            self.flash("reverted: the final grade keeps its value")
-                        }
-                        _ => self.flash("reverted: the cell keeps its value"),
+                        EditTarget::Final => ctx.flash("reverted: the final grade keeps its value"),
+                        _ => ctx.flash("reverted: the cell keeps its value"),
                     }
                 }
                 KeyCode::Backspace => {
@@ -106,39 +104,35 @@ impl App {
                 }
                 _ => {}
             }
-            return Some(true);
+            return Effect::Done;
         }
         // Outside mark entry the keymap has every key.
-        if !self.journal.focus || self.journal.view.is_none() {
-            return None;
+        if !self.focus || self.view.is_none() {
+            return Effect::Pass;
         }
         match ev.code {
             KeyCode::Char(c) if plain(ev) && starts_mark(c) => {
                 let c = if matches!(c, 'o' | 'O') { '°' } else { c };
                 // Typing replaces.
-                let target = if self.journal.anchor.is_some() {
+                let target = if self.anchor.is_some() {
                     EditTarget::Selection
                 } else {
                     EditTarget::Cell
                 };
-                self.message = None;
-                self.journal_start_edit(target, c.to_string());
-                Some(true)
+                self.journal_start_edit(ctx, target, c.to_string());
+                Effect::Done
             }
-            KeyCode::Char(c) if plain(ev) && c.is_ascii_digit() => {
-                self.flash(format!(
-                    "not saved: {} (mark entry; Esc leaves it, then {c} is a key again)",
-                    MarkError::BadSymbol(c.to_string())
-                ));
-                Some(true)
-            }
-            _ => None,
+            KeyCode::Char(c) if plain(ev) && c.is_ascii_digit() => Effect::Flash(format!(
+                "not saved: {} (mark entry; Esc leaves it, then {c} is a key again)",
+                MarkError::BadSymbol(c.to_string())
+            )),
+            _ => Effect::Pass,
         }
     }
 
     /// Paste into the cell being edited.
-    pub(crate) fn journal_paste(&mut self, text: &str) -> bool {
-        match &mut self.journal.edit {
+    pub fn paste(&mut self, text: &str) -> bool {
+        match &mut self.edit {
             Some(e) => {
                 e.text.push_str(text);
                 true
@@ -148,115 +142,109 @@ impl App {
     }
 
     /// Esc on the grid: drop the selection, else leave the grid.
-    pub(crate) fn journal_cancel(&mut self) {
-        if self.journal.anchor.take().is_some() {
+    pub(crate) fn journal_cancel(&mut self, ctx: &mut Ctx) {
+        if self.anchor.take().is_some() {
             return;
         }
-        if self.journal.focus {
-            self.journal.leave_grid();
-            let key = self.keymap.key_name(Mode::Journal, &Action::MarkEntry);
-            self.flash(format!(
+        if self.focus {
+            self.leave_grid();
+            let key = ctx.keymap.key_name(Mode::Journal, &Action::MarkEntry);
+            ctx.flash(format!(
                 "left mark entry: 1–7 switch tabs again; {key} enters marks"
             ));
         }
     }
 
     /// The journal's own actions.
-    pub(crate) fn journal_action(&mut self, action: Action) {
-        if self.journal.view.is_none() {
-            self.flash("no journal to edit: choose a class, subject and period");
-            return;
+    pub(crate) fn journal_action(&mut self, ctx: &mut Ctx, action: &Action) -> Effect {
+        if self.view.is_none() {
+            return Effect::Flash("no journal to edit: choose a class, subject and period".into());
         }
         // Choosing a group leaves the grid's focus as it was.
-        if action == Action::PickGroup {
+        if *action == Action::PickGroup {
             let groups = self
-                .journal
                 .view
                 .as_ref()
                 .map(|v| v.groups.clone())
                 .unwrap_or_default();
             if groups.is_empty() {
-                self.flash("this subject is taught to the whole class: no groups to choose");
-                return;
+                return Effect::Flash(
+                    "this subject is taught to the whole class: no groups to choose".into(),
+                );
             }
             let current = self
-                .journal
                 .group
                 .and_then(|g| groups.iter().position(|x| x.0 == g))
                 .map_or(0, |i| i + 1);
             let items = std::iter::once("All groups".to_string())
                 .chain(groups.into_iter().map(|g| g.1))
                 .collect();
-            self.open_picker(PickTarget::JournalGroup, "Choose the group", items, current);
-            return;
+            return Effect::picker(PickTarget::JournalGroup, "Choose the group", items, current);
         }
         match action {
             // The status line says so while it lasts.
-            Action::MarkEntry => self.journal.focus = true,
+            Action::MarkEntry => self.focus = true,
             Action::EditCell => {
-                self.journal.focus = true;
-                let target = if self.journal.anchor.is_some() {
+                self.focus = true;
+                let target = if self.anchor.is_some() {
                     EditTarget::Selection
                 } else {
                     EditTarget::Cell
                 };
-                let text = match self.journal.current_cell() {
+                let text = match self.current_cell() {
                     Some(MarkCell::Marks(m)) if target == EditTarget::Cell => m.clone(),
                     _ => String::new(),
                 };
-                self.journal_start_edit(target, text);
+                self.journal_start_edit(ctx, target, text);
             }
             Action::SetSelected => {
-                if self.journal.anchor.is_none() {
-                    self.flash("select cells first: v, then move");
-                    return;
+                if self.anchor.is_none() {
+                    return Effect::Flash("select cells first: v, then move".into());
                 }
-                self.journal_start_edit(EditTarget::Selection, String::new());
+                self.journal_start_edit(ctx, EditTarget::Selection, String::new());
             }
             Action::EditFinal => {
                 let text = self
-                    .journal
                     .current_student()
                     .and_then(|s| s.final_grade.clone())
                     .unwrap_or_default();
-                self.journal.edit = Some(CellEdit {
+                self.edit = Some(CellEdit {
                     target: EditTarget::Final,
                     text,
                 });
             }
             Action::ClearCell => {
-                let cells = self.journal.target_cells(self.journal.anchor.is_some());
-                self.journal_write_cells(cells, CellInput::text(""), "cleared");
+                let cells = self.target_cells(self.anchor.is_some());
+                self.journal_write_cells(ctx, cells, CellInput::text(""), "cleared");
             }
             Action::SelectRange => {
-                self.journal.anchor = match self.journal.anchor {
+                self.anchor = match self.anchor {
                     Some(_) => None,
-                    None => Some((self.journal.row, self.journal.col)),
+                    None => Some((self.row, self.col)),
                 };
             }
-            Action::FillDown => self.journal_fill_down(),
-            Action::EditLesson => self.journal_open_lesson_form(),
+            Action::FillDown => self.journal_fill_down(ctx),
+            Action::EditLesson => self.journal_open_lesson_form(ctx),
             Action::GoDate => {
-                self.journal.edit = Some(CellEdit {
+                self.edit = Some(CellEdit {
                     target: EditTarget::Date,
                     text: String::new(),
                 });
             }
             Action::PickForm => {
-                let r = crate::store::curriculum::control_forms(self.db.conn());
+                let r = crate::store::curriculum::control_forms(ctx.conn());
                 let forms = match r {
                     Ok(f) => f,
                     Err(e) => {
-                        self.flash(format!("could not read the forms of control: {e}"));
-                        return;
+                        return Effect::Flash(format!("could not read the forms of control: {e}"));
                     }
                 };
                 let items = forms
                     .iter()
                     .map(|f| format!("{} (weight {})", f.name, f.weight))
                     .collect();
-                self.journal.forms = forms;
-                self.open_picker(
+                self.forms = forms;
+                return Effect::picker(
                     PickTarget::ControlForm,
                     "Form of control (weight)",
                     items,
@@ -264,85 +252,79 @@ impl App {
                 );
             }
             Action::GoToday => {
-                let today = self.working_date;
-                if let Some(v) = &self.journal.view {
+                let today = ctx.working_date;
+                if let Some(v) = &self.view {
                     match v.lessons.iter().rposition(|l| l.lesson.date <= today) {
-                        Some(c) => self.journal.col = c,
-                        None => self.flash("no lesson of this period up to today"),
+                        Some(c) => self.col = c,
+                        None => ctx.flash("no lesson of this period up to today"),
                     }
                 }
             }
             _ => {}
         }
+        Effect::Done
     }
 
-    fn journal_start_edit(&mut self, target: EditTarget, text: String) {
+    fn journal_start_edit(&mut self, ctx: &mut Ctx, target: EditTarget, text: String) {
         if self
-            .journal
             .view
             .as_ref()
             .is_none_or(|v| v.lessons.is_empty() || v.students.is_empty())
         {
-            self.flash("not saved: this period has no lessons (or no students) to mark");
+            ctx.flash("not saved: this period has no lessons (or no students) to mark");
             return;
         }
         if target == EditTarget::Cell
-            && matches!(
-                self.journal.current_cell(),
-                Some(MarkCell::NotEnrolled) | None
-            )
+            && matches!(self.current_cell(), Some(MarkCell::NotEnrolled) | None)
         {
             let who = self
-                .journal
                 .current_student()
                 .map_or(String::new(), |s| s.name.clone());
-            self.flash(format!(
+            ctx.flash(format!(
                 "not saved: {who} was not in the class (or the lesson's group) that day"
             ));
             return;
         }
-        self.journal.edit = Some(CellEdit { target, text });
+        self.edit = Some(CellEdit { target, text });
     }
 
     /// A group was chosen (0: all groups): its lessons and students only.
-    pub(crate) fn journal_pick_group(&mut self, i: usize) {
+    pub(crate) fn journal_pick_group(&mut self, ctx: &mut Ctx, i: usize) {
         let groups = self
-            .journal
             .view
             .as_ref()
             .map(|v| v.groups.clone())
             .unwrap_or_default();
-        self.journal.group = i.checked_sub(1).and_then(|i| groups.get(i)).map(|g| g.0);
-        self.reload_journal_view();
+        self.group = i.checked_sub(1).and_then(|i| groups.get(i)).map(|g| g.0);
+        self.load_view(ctx);
     }
 
     /// A form was chosen: apply it to the cell's marks (or the selection's),
     /// or keep it for the next mark typed.
-    pub(crate) fn journal_pick_form(&mut self, i: usize) {
-        if self.journal.lesson_form.is_some() {
+    pub(crate) fn journal_pick_form(&mut self, ctx: &mut Ctx, i: usize) {
+        if self.lesson_form.is_some() {
             self.journal_pick_lesson_control(i);
             return;
         }
-        let Some(form) = self.journal.forms.get(i).cloned() else {
+        let Some(form) = self.forms.get(i).cloned() else {
             return;
         };
-        let selection = self.journal.anchor.is_some();
+        let selection = self.anchor.is_some();
         let cells: Vec<(LessonRef, Id, String)> = self
-            .journal
             .target_cells_with_text(selection)
             .into_iter()
             .filter(|(_, _, t)| !t.is_empty())
             .collect();
         if cells.is_empty() {
-            self.flash(format!(
+            ctx.flash(format!(
                 "{} (weight {}): type the mark, it will be entered with this form",
                 form.name, form.weight
             ));
-            self.journal.next_form = Some(form);
+            self.next_form = Some(form);
             return;
         }
         let n = cells.len();
-        let saved = self.write(format!("form {} for {n} cell(s)", form.name), |tx, op| {
+        let saved = ctx.write(format!("form {} for {n} cell(s)", form.name), |tx, op| {
             let mut ids = Vec::new();
             for (lref, sid, text) in &cells {
                 let input = CellInput {
@@ -356,28 +338,28 @@ impl App {
             Ok(((), ids))
         });
         if saved.is_some() {
-            self.flash(format!(
+            ctx.flash(format!(
                 "saved: {} (weight {}) for {n} cell(s)",
                 form.name, form.weight
             ));
         }
     }
 
-    fn journal_commit_edit(&mut self) {
-        let Some(edit) = self.journal.edit.take() else {
+    fn journal_commit_edit(&mut self, ctx: &mut Ctx) {
+        let Some(edit) = self.edit.take() else {
             return;
         };
         if edit.target == EditTarget::Final {
-            self.journal_save_final(&edit.text);
+            self.journal_save_final(ctx, &edit.text);
             return;
         }
         if edit.target == EditTarget::Date {
-            self.journal_go_date(&edit.text);
+            self.journal_go_date(ctx, &edit.text);
             return;
         }
         let input = CellInput {
             text: edit.text.clone(),
-            form_id: self.journal.next_form.as_ref().map(|f| f.id),
+            form_id: self.next_form.as_ref().map(|f| f.id),
             ..CellInput::default()
         };
         match svc::check_cell(&input, &[]) {
@@ -388,8 +370,8 @@ impl App {
                     .find_map(|t| t.strip_prefix('*').filter(|r| !r.is_empty()))
                     .unwrap_or("")
                     .to_string();
-                let deadline = self.working_date + chrono::Days::new(7);
-                self.journal.popup = Some(JournalPopup::Pending {
+                let deadline = ctx.working_date + chrono::Days::new(7);
+                self.popup = Some(JournalPopup::Pending {
                     target: edit.target,
                     text: edit.text,
                     field: usize::from(!intended.is_empty()),
@@ -398,33 +380,33 @@ impl App {
                 });
             }
             Err(MarkError::DeferredWithoutComment) => {
-                self.journal.popup = Some(JournalPopup::Deferred {
+                self.popup = Some(JournalPopup::Deferred {
                     target: edit.target,
                     text: edit.text,
                     comment: String::new(),
                 });
             }
-            Err(e) => self.flash(format!("not saved: {e}")),
-            Ok(_) => self.journal_save(edit.target, input),
+            Err(e) => ctx.flash(format!("not saved: {e}")),
+            Ok(_) => self.journal_save(ctx, edit.target, input),
         }
     }
 
-    fn journal_save(&mut self, target: EditTarget, input: CellInput) {
+    fn journal_save(&mut self, ctx: &mut Ctx, target: EditTarget, input: CellInput) {
         let selection = target == EditTarget::Selection;
-        let cells: Vec<(LessonRef, Id)> = self.journal.target_cells(selection);
+        let cells: Vec<(LessonRef, Id)> = self.target_cells(selection);
         let what = if input.text.trim().is_empty() {
             "cleared".to_string()
         } else {
             input.text.trim().to_string()
         };
-        if self.journal_write_cells(cells, input, &what) {
-            self.journal.next_form = None;
+        if self.journal_write_cells(ctx, cells, input, &what) {
+            self.next_form = None;
             if selection {
-                self.journal.anchor = None;
+                self.anchor = None;
             } else {
                 // Enter moves down.
-                let n = self.journal.view.as_ref().map_or(0, |v| v.students.len());
-                self.journal.row = (self.journal.row + 1).min(n.saturating_sub(1));
+                let n = self.view.as_ref().map_or(0, |v| v.students.len());
+                self.row = (self.row + 1).min(n.saturating_sub(1));
             }
         }
     }
@@ -432,19 +414,19 @@ impl App {
     /// Write `input` into `cells` as one change; says what happened.
     fn journal_write_cells(
         &mut self,
+        ctx: &mut Ctx,
         cells: Vec<(LessonRef, Id)>,
         input: CellInput,
         what: &str,
     ) -> bool {
         if cells.is_empty() {
-            self.flash("no cell to write: the students were not in the class on those days");
+            ctx.flash("no cell to write: the students were not in the class on those days");
             return false;
         }
         let n = cells.len();
-        let place = self.journal.place_label(n);
-        let read_at = self.journal.read_at;
+        let place = self.place_label(n);
+        let read_at = self.read_at;
         let names: Vec<(Id, String)> = self
-            .journal
             .view
             .as_ref()
             .map(|v| {
@@ -455,7 +437,7 @@ impl App {
             })
             .unwrap_or_default();
         let mut conflict = false;
-        let saved = self.write(format!("{what} {place}"), |tx, op| {
+        let saved = ctx.write(format!("{what} {place}"), |tx, op| {
             // No silent overwrite: a cell someone else changed after this
             // screen read it is refused (and shown again).
             for (lref, sid) in &cells {
@@ -473,11 +455,11 @@ impl App {
             Ok(((), ids))
         });
         if saved.is_some() {
-            self.flash(format!("saved: {what} {place}"));
+            ctx.flash(format!("saved: {what} {place}"));
             true
         } else {
             if conflict {
-                self.reread_after_refusal();
+                ctx.read_again();
             }
             false
         }
@@ -485,23 +467,20 @@ impl App {
 
     /// Put the cursor on the first lesson on or after a date typed as
     /// DD.MM, DD.MM.YYYY or YYYY-MM-DD (DD.MM in the period's school year).
-    fn journal_go_date(&mut self, text: &str) {
-        let Some(v) = &self.journal.view else { return };
+    fn journal_go_date(&mut self, ctx: &mut Ctx, text: &str) {
+        let Some(v) = &self.view else { return };
         // The one reading of typed dates; DD.MM in the school year.
-        let start = self
-            .year
-            .as_ref()
-            .map_or(v.period.starts_on, |y| y.starts_on);
+        let start = ctx.year.map_or(v.period.starts_on, |y| y.starts_on);
         let date = match dates::parse_in_year(text, start) {
             Ok(d) => d,
             Err(e) => {
-                self.flash(e);
+                ctx.flash(e);
                 return;
             }
         };
         match v.lessons.iter().position(|l| l.lesson.date >= date) {
-            Some(c) if v.period.contains(date) => self.journal.col = c,
-            _ => self.flash(format!(
+            Some(c) if v.period.contains(date) => self.col = c,
+            _ => ctx.flash(format!(
                 "{} is not in {} ({}–{}): choose another period with p",
                 date.format("%d.%m.%Y"),
                 v.period.label,
@@ -511,18 +490,13 @@ impl App {
         }
     }
 
-    fn journal_fill_down(&mut self) {
-        let Some(v) = &self.journal.view else { return };
-        let (r0, r1, c0, c1) = match self.journal.selection() {
+    fn journal_fill_down(&mut self, ctx: &mut Ctx) {
+        let Some(v) = &self.view else { return };
+        let (r0, r1, c0, c1) = match self.selection() {
             Some(s) => s,
-            None if self.journal.row > 0 => (
-                self.journal.row - 1,
-                self.journal.row,
-                self.journal.col,
-                self.journal.col,
-            ),
+            None if self.row > 0 => (self.row - 1, self.row, self.col, self.col),
             None => {
-                self.flash("fill down: nothing above the first row");
+                ctx.flash("fill down: nothing above the first row");
                 return;
             }
         };
@@ -551,11 +525,11 @@ impl App {
             groups.push((text, cells));
         }
         if groups.iter().all(|(_, c)| c.is_empty()) {
-            self.flash("fill down: no cells below to fill");
+            ctx.flash("fill down: no cells below to fill");
             return;
         }
         let n: usize = groups.iter().map(|(_, c)| c.len()).sum();
-        let saved = self.write(format!("fill down into {n} cell(s)"), |tx, op| {
+        let saved = ctx.write(format!("fill down into {n} cell(s)"), |tx, op| {
             let mut ids = Vec::new();
             for (text, cells) in &groups {
                 for (lref, sid) in cells {
@@ -567,28 +541,25 @@ impl App {
             Ok(((), ids))
         });
         if saved.is_some() {
-            self.journal.anchor = None;
-            self.flash(format!("saved: filled down into {n} cell(s)"));
+            self.anchor = None;
+            ctx.flash(format!("saved: filled down into {n} cell(s)"));
         }
     }
 
-    fn journal_save_final(&mut self, text: &str) {
+    fn journal_save_final(&mut self, ctx: &mut Ctx, text: &str) {
         let grade = match svc::parse_final(text) {
             Ok(g) => g,
             Err(e) => {
-                self.flash(format!("not saved: {e}"));
+                ctx.flash(format!("not saved: {e}"));
                 return;
             }
         };
-        let (Some(v), Some(s)) = (
-            self.journal.view.clone(),
-            self.journal.current_student().cloned(),
-        ) else {
+        let (Some(v), Some(s)) = (self.view.clone(), self.current_student().cloned()) else {
             return;
         };
-        let today = self.working_date;
+        let today = ctx.working_date;
         let label = grade.clone().unwrap_or_else(|| "cleared".into());
-        let saved = self.write(format!("final grade {label} for {}", s.name), |tx, op| {
+        let saved = ctx.write(format!("final grade {label} for {}", s.name), |tx, op| {
             let ids = svc::set_final_grade(
                 tx,
                 op,
@@ -600,23 +571,23 @@ impl App {
             Ok(((), ids))
         });
         if saved.is_some() {
-            self.flash(format!(
+            ctx.flash(format!(
                 "saved: final grade {label} for {} (suggested {})",
                 s.name,
                 svc::suggestion_text(&s.suggestion)
             ));
             let n = v.students.len();
-            self.journal.row = (self.journal.row + 1).min(n.saturating_sub(1));
+            self.row = (self.row + 1).min(n.saturating_sub(1));
         }
     }
 
-    fn journal_popup_key(&mut self, ev: &KeyEvent) {
-        let Some(mut popup) = self.journal.popup.take() else {
+    fn journal_popup_key(&mut self, ctx: &mut Ctx, ev: &KeyEvent) {
+        let Some(mut popup) = self.popup.take() else {
             return;
         };
         match ev.code {
             KeyCode::Esc => {
-                self.flash("reverted: the cell keeps its value");
+                ctx.flash("reverted: the cell keeps its value");
                 return;
             }
             KeyCode::Enter => {
@@ -628,25 +599,22 @@ impl App {
                         deadline,
                         ..
                     } => {
-                        let start = self
-                            .year
-                            .as_ref()
-                            .map_or(self.working_date, |y| y.starts_on);
+                        let start = ctx.year.map_or(ctx.working_date, |y| y.starts_on);
                         let Ok(deadline) = dates::parse_in_year(deadline, start) else {
-                            self.flash(format!(
+                            ctx.flash(format!(
                                 "«{deadline}» is not a date: type the deadline as DD.MM.YYYY"
                             ));
-                            self.journal.popup = Some(popup);
+                            self.popup = Some(popup);
                             return;
                         };
                         let intended = match intended.trim().parse::<u8>() {
                             Ok(v @ 2..=5) => v,
                             _ => {
-                                self.flash(format!(
+                                ctx.flash(format!(
                                     "«{}» is not a mark: the intended mark is 2, 3, 4 or 5",
                                     intended.trim()
                                 ));
-                                self.journal.popup = Some(popup);
+                                self.popup = Some(popup);
                                 return;
                             }
                         };
@@ -656,7 +624,7 @@ impl App {
                                 text: text.clone(),
                                 intended: Some(intended),
                                 deadline: Some(deadline),
-                                form_id: self.journal.next_form.as_ref().map(|f| f.id),
+                                form_id: self.next_form.as_ref().map(|f| f.id),
                                 ..CellInput::default()
                             },
                         )
@@ -667,8 +635,8 @@ impl App {
                         comment,
                     } => {
                         if comment.trim().is_empty() {
-                            self.flash("a deferred mark (°) needs a comment: why, and until when");
-                            self.journal.popup = Some(popup);
+                            ctx.flash("a deferred mark (°) needs a comment: why, and until when");
+                            self.popup = Some(popup);
                             return;
                         }
                         (
@@ -676,18 +644,18 @@ impl App {
                             CellInput {
                                 text: text.clone(),
                                 comment: Some(comment.clone()),
-                                form_id: self.journal.next_form.as_ref().map(|f| f.id),
+                                form_id: self.next_form.as_ref().map(|f| f.id),
                                 ..CellInput::default()
                             },
                         )
                     }
                 };
                 if let Err(e) = svc::check_cell(&input, &[]) {
-                    self.flash(format!("not saved: {e}"));
-                    self.journal.popup = Some(popup);
+                    ctx.flash(format!("not saved: {e}"));
+                    self.popup = Some(popup);
                     return;
                 }
-                self.journal_save(target, input);
+                self.journal_save(ctx, target, input);
                 return;
             }
             KeyCode::Tab | KeyCode::BackTab | KeyCode::Up | KeyCode::Down => {
@@ -734,7 +702,7 @@ impl App {
             },
             _ => {}
         }
-        self.journal.popup = Some(popup);
+        self.popup = Some(popup);
     }
 }
 

@@ -7,10 +7,11 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
+use super::journal::JournalPane;
 use crate::domain::{HomeworkKind, Id, LessonMode, TeachingLog};
 use crate::service::journal::{self as svc, LessonEdit, LessonRef};
 use crate::ui::action::Action;
-use crate::ui::app::{App, PickTarget};
+use crate::ui::component::{Ctx, Effect, PickTarget};
 use crate::ui::dates;
 use crate::ui::widgets::form::{Field, Form, Outcome};
 
@@ -170,19 +171,19 @@ impl LessonForm {
     }
 }
 
-impl App {
+impl JournalPane {
     /// Open the lesson record form on the cursor's lesson.
-    pub(crate) fn journal_open_lesson_form(&mut self) {
-        let Some(v) = &self.journal.view else { return };
-        let Some(l) = v.lessons.get(self.journal.col).cloned() else {
-            self.flash("no lesson here");
+    pub(crate) fn journal_open_lesson_form(&mut self, ctx: &mut Ctx) {
+        let Some(v) = &self.view else { return };
+        let Some(l) = v.lessons.get(self.col).cloned() else {
+            ctx.flash("no lesson here");
             return;
         };
-        let conn = self.db.conn();
+        let conn = ctx.conn();
         let staff = match crate::store::people::staff(conn) {
             Ok(s) => s,
             Err(e) => {
-                self.flash(format!("could not read the staff: {e}"));
+                ctx.flash(format!("could not read the staff: {e}"));
                 return;
             }
         };
@@ -246,7 +247,7 @@ impl App {
         ];
         // An online lesson's length and kind come first among the fields
         // shown only while it is online.
-        let length = crate::store::journal::online_length(self.db.conn(), l.lesson.id)
+        let length = crate::store::journal::online_length(ctx.conn(), l.lesson.id)
             .ok()
             .flatten();
         let mut log_fields: Vec<Field> = vec![
@@ -283,7 +284,7 @@ impl App {
             dates::long(l.lesson.date),
             l.lesson.lesson_no
         );
-        self.journal.lesson_form = Some(LessonForm {
+        self.lesson_form = Some(LessonForm {
             lesson: l.reference(),
             form: Form::new(format!("Lesson record: {title}"), (), fields).with_note(
                 if next_topic.is_some() {
@@ -305,13 +306,13 @@ impl App {
     /// One action for the open lesson form: the form component's keys,
     /// Ctrl-t for the plan's next topic, and the lists of who taught and
     /// of the control event.
-    pub(crate) fn journal_lesson_update(&mut self, action: Action) {
-        let Some(lf) = self.journal.lesson_form.as_mut() else {
-            return;
+    pub(crate) fn journal_lesson_update(&mut self, ctx: &mut Ctx, action: &Action) -> Effect {
+        let Some(lf) = self.lesson_form.as_mut() else {
+            return Effect::Done;
         };
-        if action == Action::FormTopic {
+        if *action == Action::FormTopic {
             if lf.form.asking {
-                return;
+                return Effect::Done;
             }
             match lf.next_topic.clone() {
                 Some(n) => {
@@ -320,9 +321,9 @@ impl App {
                         f.set(n);
                     }
                 }
-                None => self.flash("the thematic plan has no next topic"),
+                None => ctx.flash("the thematic plan has no next topic"),
             }
-            return;
+            return Effect::Done;
         }
         // Ctrl-u on a list field: back to no substitute, no control event.
         let label = lf
@@ -330,7 +331,7 @@ impl App {
             .focused()
             .map(|f| f.label.clone())
             .unwrap_or_default();
-        if action == Action::FormClear && !lf.form.asking {
+        if *action == Action::FormClear && !lf.form.asking {
             match label.as_str() {
                 TAUGHT_BY => {
                     lf.taught_by = None;
@@ -338,37 +339,38 @@ impl App {
                     if let Some(f) = lf.form.field_mut(TAUGHT_BY) {
                         f.set(shown);
                     }
-                    return;
+                    return Effect::Done;
                 }
                 CONTROL => {
                     lf.control = None;
                     if let Some(f) = lf.form.field_mut(CONTROL) {
                         f.set(control_label(None));
                     }
-                    return;
+                    return Effect::Done;
                 }
                 _ => {}
             }
         }
-        match lf.form.handle(&action) {
+        match lf.form.handle(action) {
             Outcome::Cancel => {
-                self.journal.lesson_form = None;
-                self.flash("lesson record not changed");
+                self.lesson_form = None;
+                ctx.flash("lesson record not changed");
             }
             Outcome::Submit => {
-                if let Some(form) = self.journal.lesson_form.take() {
-                    self.journal_save_lesson(form);
+                if let Some(form) = self.lesson_form.take() {
+                    self.journal_save_lesson(ctx, form);
                 }
             }
-            Outcome::Pick => self.journal_lesson_pick(),
+            Outcome::Pick => return self.journal_lesson_pick(ctx),
             Outcome::Open => lf.sync_log_fields(),
         }
+        Effect::Done
     }
 
     /// Open the list of the focused field (who taught, the control event).
-    fn journal_lesson_pick(&mut self) {
-        let Some(lf) = self.journal.lesson_form.as_ref() else {
-            return;
+    fn journal_lesson_pick(&mut self, ctx: &mut Ctx) -> Effect {
+        let Some(lf) = self.lesson_form.as_ref() else {
+            return Effect::Done;
         };
         let label = lf
             .form
@@ -385,10 +387,10 @@ impl App {
                         Some((_, n)) => n.clone(),
                     })
                     .collect();
-                self.open_picker(PickTarget::Substitute, "Who taught the lesson", items, 0);
+                Effect::picker(PickTarget::Substitute, "Who taught the lesson", items, 0)
             }
             CONTROL => {
-                let r = crate::store::curriculum::control_forms(self.db.conn());
+                let r = crate::store::curriculum::control_forms(ctx.conn());
                 let forms = r.unwrap_or_default();
                 let mut items = vec!["— none: an ordinary lesson".to_string()];
                 items.extend(
@@ -396,15 +398,15 @@ impl App {
                         .iter()
                         .map(|f| format!("{} (weight {})", f.name, f.weight)),
                 );
-                self.journal.forms = forms;
-                self.open_picker(
+                self.forms = forms;
+                Effect::picker(
                     PickTarget::ControlForm,
                     "Control event of the lesson",
                     items,
                     0,
-                );
+                )
             }
-            _ => self.flash("this field has no list: type its value"),
+            _ => Effect::Flash("this field has no list: type its value".into()),
         }
     }
 
@@ -412,9 +414,9 @@ impl App {
     pub(crate) fn journal_pick_lesson_control(&mut self, i: usize) {
         let chosen = i
             .checked_sub(1)
-            .and_then(|k| self.journal.forms.get(k))
+            .and_then(|k| self.forms.get(k))
             .map(|f| (f.id, f.name.clone(), f.weight));
-        if let Some(lf) = &mut self.journal.lesson_form {
+        if let Some(lf) = &mut self.lesson_form {
             if let Some(f) = lf.form.field_mut(CONTROL) {
                 f.set(control_label(chosen.as_ref()));
             }
@@ -424,7 +426,7 @@ impl App {
 
     /// The substitute picker chose item `i`.
     pub(crate) fn journal_pick_substitute(&mut self, i: usize) {
-        if let Some(lf) = &mut self.journal.lesson_form
+        if let Some(lf) = &mut self.lesson_form
             && let Some(choice) = lf.staff.get(i).cloned()
         {
             if let Some(f) = lf.form.field_mut(TAUGHT_BY) {
@@ -434,36 +436,36 @@ impl App {
         }
     }
 
-    fn journal_save_lesson(&mut self, mut lf: LessonForm) {
+    fn journal_save_lesson(&mut self, ctx: &mut Ctx, mut lf: LessonForm) {
         let edit = match lf.edit() {
             Ok(e) => e,
             Err(m) => {
                 let m = format!("not saved: {m}");
-                self.flash(m.clone());
+                ctx.flash(m.clone());
                 lf.form.error = Some(m);
-                self.journal.lesson_form = Some(lf);
+                self.lesson_form = Some(lf);
                 return;
             }
         };
         let lesson = lf.lesson;
         let title = lf.title.clone();
-        let saved = self.write(format!("lesson record {title}"), |tx, op| {
+        let saved = ctx.write(format!("lesson record {title}"), |tx, op| {
             let (_, ids) = svc::set_lesson(tx, op, lesson, &edit)?;
             Ok(((), ids))
         });
         match saved {
-            Some(()) => self.flash(format!("saved: lesson record {title}")),
+            Some(()) => ctx.flash(format!("saved: lesson record {title}")),
             // The reason is on the status line and in the form; keep what
             // was typed.
             None => {
-                lf.form.error = self.message.clone();
-                self.journal.lesson_form = Some(lf);
+                lf.form.error = ctx.last_message().map(str::to_string);
+                self.lesson_form = Some(lf);
             }
         }
     }
 }
 
 /// Draw the form over the journal pane (the shared form component).
-pub fn draw(app: &App, lf: &LessonForm, area: Rect, buf: &mut Buffer) {
-    crate::ui::widgets::form::draw(&app.theme, &lf.form, 100, area, buf);
+pub fn draw(ctx: &Ctx, lf: &LessonForm, area: Rect, buf: &mut Buffer) {
+    crate::ui::widgets::form::draw(ctx.theme, &lf.form, 100, area, buf);
 }

@@ -1,4 +1,6 @@
-//! The seven panes: each has its state, its cursor moves, and its drawing.
+//! The seven panes, each a component behind [`crate::ui::component::Pane`]:
+//! its state, its keys (and forms), its pickers' choices and its drawing,
+//! through a `Ctx`; none imports `App`.
 
 pub mod attendance;
 pub mod indicators;

@@ -14,9 +14,9 @@ use crate::service::reports::{self, Kind, Report, Request, Span, render};
 use crate::ui::action::Action;
 use crate::ui::component::{Ctx, Effect, Pane, PickTarget};
 use crate::ui::dates;
-use crate::ui::grid::{Column, Grid};
 use crate::ui::keymap::Mode;
 use crate::ui::text::{put, width};
+use crate::ui::widgets::grid::{Column, Grid};
 
 /// The Reports tab's state.
 #[derive(Debug)]

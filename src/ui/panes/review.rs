@@ -14,11 +14,13 @@ use ratatui::style::Style;
 use crate::domain::review::{Rule, Severity};
 use crate::service::review::{self as svc, Finding, Review, ReviewQuery, Target};
 use crate::ui::action::Action;
-use crate::ui::app::{App, Tab};
+use crate::ui::component::{Ctx, Effect, Jump, Pane, PickTarget};
 use crate::ui::dates;
-use crate::ui::grid::{Column, Table};
 use crate::ui::keymap::Mode;
 use crate::ui::text::put;
+use crate::ui::theme::Theme;
+use crate::ui::widgets::grid::Column;
+use crate::ui::widgets::table::Table;
 
 /// How findings are grouped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -353,140 +355,175 @@ pub fn parse_range(
     }
 }
 
-impl App {
-    /// The "now" of the review: the working date at the real time of day
-    /// when the working date is today, else the end of the working date.
-    pub(crate) fn review_now(&self) -> NaiveDateTime {
-        svc::now_at(self.working_date, chrono::Local::now().naive_local())
+impl Pane for ReviewPane {
+    fn mode(&self) -> Mode {
+        Mode::Review
     }
 
-    pub(crate) fn reload_review(&mut self) {
-        self.review.loaded = true;
+    fn loaded(&self) -> bool {
+        self.loaded
+    }
+
+    fn invalidate(&mut self) {
+        self.loaded = false;
+    }
+
+    /// Run the review over the range chosen.
+    fn load(&mut self, ctx: &mut Ctx) {
+        self.loaded = true;
         let q = ReviewQuery {
-            from: self.review.from,
-            to: self.review.to,
-            now: self.review_now(),
+            from: self.from,
+            to: self.to,
+            now: now(ctx),
         };
-        let r = svc::run(self.db.conn(), &q);
-        match r {
+        match svc::run(ctx.conn(), &q) {
             Ok(review) => {
-                self.review.review = Some(review);
-                self.review.error = None;
+                self.review = Some(review);
+                self.error = None;
             }
             Err(e) => {
-                self.review.review = None;
-                self.review.error = Some(format!("The review could not be run: {e}."));
+                self.review = None;
+                self.error = Some(format!("The review could not be run: {e}."));
             }
         }
-        self.review.rebuild();
+        self.rebuild();
     }
 
-    /// The review tab's own actions; false when the action is not one.
-    pub(crate) fn review_update(&mut self, action: &Action) -> bool {
+    /// The review tab's own actions and the cursor; the rest pass.
+    fn handle(&mut self, action: &Action, ctx: &mut Ctx) -> Effect {
         match action {
-            Action::Confirm => match self.review.rows.get(self.review.row) {
+            Action::Confirm => match self.rows.get(self.row) {
                 Some(Row::Group { open, .. }) => {
                     let open = !*open;
-                    self.review.set_open(open);
+                    self.set_open(open);
                 }
-                Some(Row::Item(_)) => self.review_jump(),
-                None => self.flash("nothing to open: no findings with these filters"),
+                Some(Row::Item(_)) => return self.jump(ctx),
+                None => {
+                    return Effect::Flash("nothing to open: no findings with these filters".into());
+                }
             },
+            Action::MoveUp
+            | Action::MoveDown
+            | Action::MoveLeft
+            | Action::MoveRight
+            | Action::PageUp
+            | Action::PageDown
+            | Action::First
+            | Action::Last => self.move_cursor(action),
             Action::ReviewGroup => {
-                self.review.grouping = self.review.grouping.next();
-                self.review.open.clear();
-                self.review.row = 0;
-                self.review.rebuild();
-                self.flash(format!("grouped by {}", self.review.grouping.label()));
+                self.grouping = self.grouping.next();
+                self.open.clear();
+                self.row = 0;
+                self.rebuild();
+                return Effect::Flash(format!("grouped by {}", self.grouping.label()));
             }
             Action::ReviewSeverity => {
-                self.review.least = match self.review.least() {
+                self.least = match self.least() {
                     Severity::Info => Some(Severity::Warning),
                     Severity::Warning => Some(Severity::Error),
                     Severity::Error => None,
                 };
-                self.review.rebuild();
+                self.rebuild();
             }
             Action::Filter => {
-                self.review.prompt = Some(Prompt {
+                self.prompt = Some(Prompt {
                     kind: PromptKind::Filter,
-                    text: self.review.filter.clone(),
+                    text: self.filter.clone(),
                     error: None,
                 });
             }
             Action::ReviewShowAcked => {
-                self.review.show_acked = !self.review.show_acked;
-                self.review.rebuild();
+                self.show_acked = !self.show_acked;
+                self.rebuild();
             }
-            Action::ReviewExpandAll => self.review.toggle_all(),
+            Action::ReviewExpandAll => self.toggle_all(),
             Action::ReviewRange => {
-                let text = match (self.review.from, self.review.to) {
+                let text = match (self.from, self.to) {
                     (Some(a), Some(b)) => format!("{}–{}", dates::short(a), dates::short(b)),
                     _ => String::new(),
                 };
-                self.review.prompt = Some(Prompt {
+                self.prompt = Some(Prompt {
                     kind: PromptKind::Range,
                     text,
                     error: None,
                 });
             }
-            Action::ReviewAck => {
-                if let Some(Row::Group { key, heading, .. }) =
-                    self.review.rows.get(self.review.row).cloned()
-                {
-                    let items = self.review.group_unacked(&key);
-                    if items.is_empty() {
-                        self.flash("every finding of this group is acknowledged");
-                    } else {
-                        self.review.prompt = Some(Prompt {
-                            kind: PromptKind::AckGroup { heading, items },
-                            text: String::new(),
-                            error: None,
-                        });
-                    }
-                    return true;
-                }
-                let Some(f) = self.review.current().cloned() else {
-                    self.flash("move to a finding to acknowledge it");
-                    return true;
-                };
-                if f.ack.is_some() {
-                    let desc = format!("withdrawn acknowledgement of {}", f.rule.id());
-                    let done = self.write(desc, |tx, op| {
-                        Ok(((), svc::unacknowledge(tx, op, f.rule, &f.key)?))
-                    });
-                    if done.is_some() {
-                        self.flash("acknowledgement withdrawn (u undoes)");
-                    }
-                } else {
-                    self.review.prompt = Some(Prompt {
-                        kind: PromptKind::Ack {
-                            rule: f.rule,
-                            key: f.key.clone(),
-                        },
-                        text: String::new(),
-                        error: None,
-                    });
-                }
-            }
-            _ => return false,
+            Action::ReviewAck => return self.acknowledge(ctx),
+            _ => return Effect::Pass,
         }
-        true
+        Effect::Done
+    }
+
+    /// The Review tab opens no picker.
+    fn pick(&mut self, _target: PickTarget, _index: usize, _ctx: &mut Ctx) -> Effect {
+        Effect::Pass
+    }
+
+    fn draw(&self, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
+        draw(self, ctx, area, buf);
+    }
+}
+
+/// The "now" of the review: the working date at the real time of day
+/// when the working date is today, else the end of the working date.
+fn now(ctx: &Ctx) -> NaiveDateTime {
+    svc::now_at(ctx.working_date, chrono::Local::now().naive_local())
+}
+
+impl ReviewPane {
+    /// `a`: a group's note for all its findings, a finding's note, or
+    /// withdrawing a finding's acknowledgement.
+    fn acknowledge(&mut self, ctx: &mut Ctx) -> Effect {
+        if let Some(Row::Group { key, heading, .. }) = self.rows.get(self.row).cloned() {
+            let items = self.group_unacked(&key);
+            if items.is_empty() {
+                return Effect::Flash("every finding of this group is acknowledged".into());
+            }
+            self.prompt = Some(Prompt {
+                kind: PromptKind::AckGroup { heading, items },
+                text: String::new(),
+                error: None,
+            });
+            return Effect::Done;
+        }
+        let Some(f) = self.current().cloned() else {
+            return Effect::Flash("move to a finding to acknowledge it".into());
+        };
+        if f.ack.is_some() {
+            let desc = format!("withdrawn acknowledgement of {}", f.rule.id());
+            let done = ctx.write(desc, |tx, op| {
+                Ok(((), svc::unacknowledge(tx, op, f.rule, &f.key)?))
+            });
+            if done.is_some() {
+                ctx.flash("acknowledgement withdrawn (u undoes)");
+            }
+        } else {
+            self.prompt = Some(Prompt {
+                kind: PromptKind::Ack {
+                    rule: f.rule,
+                    key: f.key.clone(),
+                },
+                text: String::new(),
+                error: None,
+            });
+        }
+        Effect::Done
     }
 
     /// A key while the prompt is open: typing, Backspace, Enter, Esc.
-    pub(crate) fn review_prompt_key(&mut self, ev: KeyEvent) -> bool {
-        let Some(mut p) = self.review.prompt.take() else {
-            return false;
+    /// Passes when no prompt is open.
+    pub fn prompt_key(&mut self, ev: KeyEvent, ctx: &mut Ctx) -> Effect {
+        let Some(mut p) = self.prompt.take() else {
+            return Effect::Pass;
         };
         match ev.code {
-            KeyCode::Esc => return true,
+            KeyCode::Esc => return Effect::Done,
             KeyCode::Enter => {
-                if let Err(e) = self.review_submit(&p) {
+                if let Err(e) = self.submit(&p, ctx) {
                     p.error = Some(e);
-                    self.review.prompt = Some(p);
+                    self.prompt = Some(p);
                 }
-                return true;
+                return Effect::Done;
             }
             KeyCode::Backspace => {
                 p.text.pop();
@@ -497,37 +534,34 @@ impl App {
             }
             _ => {}
         }
-        self.review.prompt = Some(p);
-        true
+        self.prompt = Some(p);
+        Effect::Done
     }
 
     /// Text pasted into the prompt.
-    pub(crate) fn review_paste(&mut self, text: &str) {
-        if let Some(p) = &mut self.review.prompt {
+    pub fn paste(&mut self, text: &str) {
+        if let Some(p) = &mut self.prompt {
             p.text.push_str(&text.replace(['\n', '\r'], " "));
         }
     }
 
-    fn review_submit(&mut self, p: &Prompt) -> Result<(), String> {
+    fn submit(&mut self, p: &Prompt, ctx: &mut Ctx) -> Result<(), String> {
         match &p.kind {
             PromptKind::Filter => {
-                self.review.filter = crate::domain::text::nfc(p.text.trim()).to_lowercase();
-                self.review.open.clear();
-                self.review.row = 0;
-                self.review.rebuild();
+                self.filter = crate::domain::text::nfc(p.text.trim()).to_lowercase();
+                self.open.clear();
+                self.row = 0;
+                self.rebuild();
                 // With a filter, open the groups: what matches is what to see.
-                if !self.review.filter.is_empty() {
-                    self.review.toggle_all();
+                if !self.filter.is_empty() {
+                    self.toggle_all();
                 }
                 Ok(())
             }
             PromptKind::Range => {
-                let start = self
-                    .year
-                    .as_ref()
-                    .map_or(self.working_date, |y| y.starts_on);
+                let start = ctx.year.map_or(ctx.working_date, |y| y.starts_on);
                 let (from, to) = parse_range(&p.text, start)?;
-                if let (Some(y), Some(f)) = (&self.year, from)
+                if let (Some(y), Some(f)) = (ctx.year, from)
                     && !(y.starts_on <= f && f <= y.ends_on)
                 {
                     return Err(format!(
@@ -536,10 +570,10 @@ impl App {
                         y.label
                     ));
                 }
-                self.review.from = from;
-                self.review.to = to;
-                self.review.row = 0;
-                self.reload_review();
+                self.from = from;
+                self.to = to;
+                self.row = 0;
+                self.load(ctx);
                 Ok(())
             }
             PromptKind::AckGroup { heading, items } => {
@@ -547,7 +581,7 @@ impl App {
                     return Err("type a note: why these findings stand".into());
                 }
                 let (items, note, n) = (items.clone(), p.text.clone(), items.len());
-                let done = self.write(
+                let done = ctx.write(
                     format!("acknowledged {n} findings of {heading}"),
                     |tx, op| {
                         let mut ids = Vec::new();
@@ -559,12 +593,12 @@ impl App {
                 );
                 match done {
                     Some(()) => {
-                        self.flash(format!(
+                        ctx.flash(format!(
                             "{n} findings acknowledged in one step (u undoes them all)"
                         ));
                         Ok(())
                     }
-                    None => Err(self.message.clone().unwrap_or_default()),
+                    None => Err(ctx.last_message().unwrap_or_default().to_string()),
                 }
             }
             PromptKind::Ack { rule, key } => {
@@ -572,24 +606,24 @@ impl App {
                     return Err("type a note: why this finding stands".into());
                 }
                 let (rule, key, note) = (*rule, key.clone(), p.text.clone());
-                let done = self.write(format!("acknowledged {}", rule.id()), |tx, op| {
+                let done = ctx.write(format!("acknowledged {}", rule.id()), |tx, op| {
                     Ok(((), svc::acknowledge(tx, op, rule, &key, &note)?))
                 });
                 match done {
                     Some(()) => {
-                        self.flash("acknowledged: hidden unless A shows acknowledged (u undoes)");
+                        ctx.flash("acknowledged: hidden unless A shows acknowledged (u undoes)");
                         Ok(())
                     }
-                    None => Err(self.message.clone().unwrap_or_default()),
+                    None => Err(ctx.last_message().unwrap_or_default().to_string()),
                 }
             }
         }
     }
 
     /// Open the pane and cell where the finding under the cursor is fixed.
-    fn review_jump(&mut self) {
-        let Some(f) = self.review.current().cloned() else {
-            return;
+    fn jump(&mut self, ctx: &Ctx) -> Effect {
+        let Some(f) = self.current().cloned() else {
+            return Effect::Done;
         };
         // Every target but training's is in a class of the working year.
         let class_id = match f.target {
@@ -599,13 +633,12 @@ impl App {
             | Target::Student { class_id, .. } => Some(class_id),
             Target::Training { .. } => None,
         };
-        let ci = class_id.map(|id| self.classes.iter().position(|c| c.id == id));
+        let ci = class_id.map(|id| ctx.classes.iter().position(|c| c.id == id));
         if let Some(None) = ci {
-            self.flash(format!("class {} is not in this school year", f.class));
-            return;
+            return Effect::Flash(format!("class {} is not in this school year", f.class));
         }
-        let ci = ci.flatten().unwrap_or(self.class_idx);
-        match f.target {
+        let class_idx = ci.flatten().unwrap_or(ctx.class_idx);
+        let (to, message) = match f.target {
             Target::Journal {
                 class_id: _,
                 subject_id,
@@ -614,19 +647,23 @@ impl App {
                 lesson_id,
                 student_id,
             } => {
-                let period = self
+                let period_idx = ctx
                     .periods
                     .iter()
                     .position(|p| p.kind == crate::domain::PeriodKind::Quarter && p.contains(date))
-                    .or_else(|| self.periods.iter().position(|p| p.contains(date)));
-                self.open_journal_at(
-                    ci,
-                    subject_id,
-                    period,
-                    (date, lesson_no, lesson_id),
-                    student_id,
-                );
-                self.flash(format!("{} — {}", f.rule.info().title, f.detail));
+                    .or_else(|| ctx.periods.iter().position(|p| p.contains(date)));
+                (
+                    Jump::JournalCell {
+                        class_idx,
+                        subject_id,
+                        period_idx,
+                        date,
+                        lesson_no,
+                        lesson_id,
+                        student_id,
+                    },
+                    format!("{} — {}", f.rule.info().title, f.detail),
+                )
             }
             Target::JournalFinal {
                 class_id: _,
@@ -634,19 +671,20 @@ impl App {
                 period_id,
                 student_id,
             } => {
-                let period = self.periods.iter().position(|p| p.id == period_id);
-                let last = self.periods.get(period.unwrap_or(0)).map(|p| p.ends_on);
-                self.open_journal_at(
-                    ci,
-                    subject_id,
-                    period,
-                    (last.unwrap_or(self.working_date), None, None),
-                    Some(student_id),
-                );
-                self.flash(format!(
-                    "{} — enter marks, or F for the final grade",
-                    f.detail
-                ));
+                let period_idx = ctx.periods.iter().position(|p| p.id == period_id);
+                let last = ctx.periods.get(period_idx.unwrap_or(0)).map(|p| p.ends_on);
+                (
+                    Jump::JournalCell {
+                        class_idx,
+                        subject_id,
+                        period_idx,
+                        date: last.unwrap_or(ctx.working_date),
+                        lesson_no: None,
+                        lesson_id: None,
+                        student_id: Some(student_id),
+                    },
+                    format!("{} — enter marks, or F for the final grade", f.detail),
+                )
             }
             Target::Attendance {
                 class_id: _,
@@ -654,117 +692,40 @@ impl App {
                 lesson_no,
                 lesson_id,
                 student_id,
-            } => {
-                self.class_idx = ci;
-                self.journal.loaded = false;
-                self.attendance.date = date;
-                self.attendance.show = Default::default();
-                self.tab = Tab::Attendance;
-                self.reload_attendance();
-                if let Some(v) = &self.attendance.view {
-                    let col = v
-                        .lessons
-                        .iter()
-                        .position(|l| l.lesson.id == lesson_id)
-                        .or_else(|| {
-                            v.lessons
-                                .iter()
-                                .position(|l| l.lesson.lesson_no == lesson_no)
-                        });
-                    if let Some(c) = col {
-                        self.attendance.col = c;
-                    }
-                    if let Some(s) = student_id
-                        && let Some(r) = v.students.iter().position(|st| st.student_id == s)
-                    {
-                        self.attendance.row = r;
-                    }
-                }
-                self.flash(format!("{} — {}", f.rule.info().title, f.detail));
-            }
+            } => (
+                Jump::AttendanceCell {
+                    class_idx,
+                    date,
+                    lesson_no,
+                    lesson_id,
+                    student_id,
+                },
+                format!("{} — {}", f.rule.info().title, f.detail),
+            ),
             Target::Student { .. } => {
-                self.flash(format!(
+                return Effect::Flash(format!(
                     "{} ({}): {} — enter it in the School tab (7) or with classbook student",
                     f.student, f.class, f.detail
                 ));
             }
-            Target::Training { teacher_id } => {
-                self.training.screen = crate::ui::panes::training::Screen::Standing;
-                self.training.year_scope = true;
-                self.tab = Tab::Training;
-                self.training.loaded = false;
-                self.ensure_loaded();
-                if let Some(s) = &self.training.standing
-                    && let Some(r) = s.rows.iter().position(|r| r.staff_id == teacher_id)
-                {
-                    self.training.standing_row = r;
-                }
-                self.flash(format!("{} — {}", f.teacher, f.detail));
-            }
-        }
-    }
-
-    /// Show the journal of class `ci`, subject and period, with the cursor
-    /// on the lesson (date, number) and the student.
-    fn open_journal_at(
-        &mut self,
-        ci: usize,
-        subject_id: crate::domain::Id,
-        period: Option<usize>,
-        (date, lesson_no, lesson_id): (NaiveDate, Option<u8>, Option<crate::domain::Id>),
-        student_id: Option<crate::domain::Id>,
-    ) {
-        self.class_idx = ci;
-        self.attendance.loaded = false;
-        // All groups: the finding's lesson may be either group's.
-        self.journal.group = None;
-        if let Some(p) = period {
-            self.journal.period_idx = p;
-        }
-        self.tab = Tab::Journal;
-        // Read the class's curriculum, then choose the subject.
-        self.journal.subjects.clear();
-        self.reload_journal();
-        if let Some(si) = self
-            .journal
-            .subjects
-            .iter()
-            .position(|s| s.id == subject_id)
-        {
-            self.journal.subject_idx = si;
-            self.reload_journal_view();
-        }
-        if let Some(v) = &self.journal.view {
-            let col = v
-                .lessons
-                .iter()
-                .position(|l| l.recorded && Some(l.lesson.id) == lesson_id)
-                .or_else(|| {
-                    v.lessons.iter().position(|l| {
-                        l.lesson.date == date && lesson_no.is_none_or(|n| l.lesson.lesson_no == n)
-                    })
-                })
-                .or_else(|| v.lessons.iter().rposition(|l| l.lesson.date <= date));
-            if let Some(c) = col {
-                self.journal.col = c;
-            }
-            if let Some(s) = student_id
-                && let Some(r) = v.students.iter().position(|st| st.student_id == s)
-            {
-                self.journal.row = r;
-            }
-            // Out of mark entry: the keys of "Everywhere" still work; `i`
-            // (or Enter on the cell) starts typing marks.
-            self.journal.focus = false;
-        }
+            Target::Training { teacher_id } => (
+                Jump::Training {
+                    plan_idx: None,
+                    standing: true,
+                    teacher_id: Some(teacher_id),
+                },
+                format!("{} — {}", f.teacher, f.detail),
+            ),
+        };
+        Effect::Jump { to, message }
     }
 }
 
-fn severity_style(app: &App, s: Severity) -> Style {
+fn severity_style(t: &Theme, s: Severity) -> Style {
     match s {
-        Severity::Error => app.theme.bad,
-        Severity::Warning => app.theme.marker,
-        Severity::Info => app.theme.dim,
+        Severity::Error => t.bad,
+        Severity::Warning => t.marker,
+        Severity::Info => t.dim,
     }
 }
 
@@ -789,9 +750,8 @@ fn counts_text(errors: usize, warnings: usize, info: usize) -> String {
 }
 
 /// Draw the review tab into `area`.
-pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
-    let p = &app.review;
+fn draw(p: &ReviewPane, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
+    let t = ctx.theme;
     let w = area.width as usize - 1;
     let Some(review) = &p.review else {
         let why = p.error.as_deref().unwrap_or("The review has not been run.");
@@ -825,7 +785,7 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         Severity::Warning => "errors and warnings",
         Severity::Error => "errors only",
     };
-    let key = |a: Action| app.keymap.key_name(Mode::Review, &a);
+    let key = |a: Action| ctx.keymap.key_name(Mode::Review, &a);
     let acked = if p.show_acked {
         "shown".to_string()
     } else {
@@ -865,7 +825,7 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
                 }
                 .to_string()
                     + if f.ack.is_some() { "✓" } else { "" },
-                severity_style(app, f.severity),
+                severity_style(t, f.severity),
             ),
             1 => (dates::short(f.date), style),
             2 => (f.class.clone(), style),
@@ -917,8 +877,8 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
             style,
         ))
     };
-    let table = Table {
-        columns: vec![
+    let table = Table::new(
+        vec![
             Column::left(2, &[""]),
             Column::left(5, &["Date"]),
             Column::left(5, &["Class"]),
@@ -926,13 +886,13 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
             Column::left(18, &["Student / teacher"]),
             Column::left(0, &["What"]),
         ],
-        rows: rows.len(),
-        cell: &cell,
-        span: Some(&span),
-        cursor: (!rows.is_empty()).then_some(p.row),
-        offset: &p.offset,
-        theme: t,
-    };
+        rows.len(),
+        &cell,
+        &p.offset,
+        t,
+    )
+    .span(&span)
+    .cursor((!rows.is_empty()).then_some(p.row));
     let foot = 2u16;
     table.render_below(area, 2, 2 + foot, &p.page, buf);
     if rows.is_empty() {
@@ -1026,7 +986,7 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         let text = format!(
             "{} ({}): {}",
             info.id,
-            app_severity(app, rule).as_str(),
+            school_severity(p, rule).as_str(),
             info.explanation
         );
         for (i, line) in super::wrap(&text, w, foot as usize).into_iter().enumerate() {
@@ -1040,9 +1000,8 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
 
 /// The severity the school gives a rule (from the findings, else the
 /// rule's default).
-fn app_severity(app: &App, rule: Rule) -> Severity {
-    app.review
-        .review
+fn school_severity(p: &ReviewPane, rule: Rule) -> Severity {
+    p.review
         .as_ref()
         .and_then(|r| r.findings.iter().find(|f| f.rule == rule))
         .map_or(rule.info().severity, |f| f.severity)

@@ -4,10 +4,11 @@
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveTime};
 
-use super::{CalendarKind, Form, Section, YearRow};
+use super::SchoolPane;
+use super::{CalendarKind, Form, Section, YearRow, school_day};
 use crate::domain::{HolidayKind, Id, PeriodKind, Relation, Role, Sex, Staff};
 use crate::service::setup;
-use crate::ui::app::{App, PickTarget};
+use crate::ui::component::{Ctx, Effect, PickTarget};
 use crate::ui::dates;
 use crate::ui::widgets::form::Field;
 
@@ -134,88 +135,88 @@ pub(super) fn role_choices() -> Vec<&'static str> {
     Role::ALL.iter().map(|r| r.as_str()).collect()
 }
 
-impl App {
-    fn need_year(&mut self) -> bool {
-        if self.year.is_none() {
-            self.flash("no school year yet: add one first (7, then a on the Year section)");
+impl SchoolPane {
+    fn need_year(&mut self, ctx: &mut Ctx) -> bool {
+        if ctx.year.is_none() {
+            ctx.flash("no school year yet: add one first (7, then a on the Year section)");
             return false;
         }
         true
     }
 
-    fn need_class(&mut self) -> Option<String> {
-        match self.class() {
+    fn need_class(&mut self, ctx: &mut Ctx) -> Option<String> {
+        match ctx.class() {
             Some(c) => Some(c.name.clone()),
             None => {
-                self.flash("no class yet: add one in the Classes section (], then a)");
+                ctx.flash("no class yet: add one in the Classes section (], then a)");
                 None
             }
         }
     }
 
     /// `a`: add a row to the current section.
-    pub(crate) fn school_add_form(&mut self) {
-        let p = &self.school_pane;
+    pub(crate) fn school_add_form(&mut self, ctx: &mut Ctx) {
+        let p = &*self;
         match p.section {
             Section::Year => {
                 let kind = p
                     .year_rows
                     .get(p.row())
                     .map_or(CalendarKind::Year, |r| r.kind());
-                self.calendar_form(kind, None);
+                self.calendar_form(ctx, kind, None);
             }
-            Section::Classes => self.class_form(None),
-            Section::Students => self.add_student_form(),
+            Section::Classes => self.class_form(ctx, None),
+            Section::Students => self.add_student_form(ctx),
             Section::Staff => self.staff_form(),
-            Section::Curriculum => self.curriculum_form(None),
-            Section::Timetable => self.slot_form(),
+            Section::Curriculum => self.curriculum_form(ctx, None),
+            Section::Timetable => self.slot_form(ctx),
         }
     }
 
     /// `e` / Enter: correct the row under the cursor.
-    pub(crate) fn school_edit_form(&mut self) {
-        let p = &self.school_pane;
+    pub(crate) fn school_edit_form(&mut self, ctx: &mut Ctx) {
+        let p = &*self;
         match p.section {
             Section::Year => match p.year_rows.get(p.row()).copied() {
-                Some(YearRow::Heading(k)) => self.calendar_form(k, None),
+                Some(YearRow::Heading(k)) => self.calendar_form(ctx, k, None),
                 Some(
                     r @ (YearRow::Year(i)
                     | YearRow::Period(i)
                     | YearRow::Holiday(i)
                     | YearRow::Bell(i)),
-                ) => self.calendar_form(r.kind(), Some(i)),
-                None => self.calendar_form(CalendarKind::Year, None),
+                ) => self.calendar_form(ctx, r.kind(), Some(i)),
+                None => self.calendar_form(ctx, CalendarKind::Year, None),
             },
             Section::Classes => {
                 let name = p.classes.get(p.row()).map(|c| c.class.name.clone());
                 match name {
-                    Some(n) => self.class_form(Some(n)),
-                    None => self.class_form(None),
+                    Some(n) => self.class_form(ctx, Some(n)),
+                    None => self.class_form(ctx, None),
                 }
             }
-            Section::Students => self.edit_student_form(),
-            Section::Staff => self.flash(
+            Section::Students => self.edit_student_form(ctx),
+            Section::Staff => ctx.flash(
                 "a member of staff is corrected by adding them again with the same login (a)",
             ),
             Section::Curriculum => {
                 let i = p.row();
                 if p.curriculum.is_empty() {
-                    self.curriculum_form(None);
+                    self.curriculum_form(ctx, None);
                 } else {
-                    self.curriculum_form(Some(i));
+                    self.curriculum_form(ctx, Some(i));
                 }
             }
-            Section::Timetable => self.slot_form(),
+            Section::Timetable => self.slot_form(ctx),
         }
     }
 
     /// A year, period, holiday or bell: a new one, or row `i` to correct.
-    pub(crate) fn calendar_form(&mut self, kind: CalendarKind, i: Option<usize>) {
-        if kind != CalendarKind::Year && !self.need_year() {
+    pub(crate) fn calendar_form(&mut self, ctx: &mut Ctx, kind: CalendarKind, i: Option<usize>) {
+        if kind != CalendarKind::Year && !self.need_year(ctx) {
             return;
         }
-        let today = self.working_date;
-        let p = &self.school_pane;
+        let today = ctx.working_date;
+        let p = &*self;
         let f = match kind {
             CalendarKind::Year => {
                 let (label, from, to, edit) = match i.and_then(|i| p.years.get(i)) {
@@ -255,7 +256,7 @@ impl App {
                 )
             }
             CalendarKind::Period => {
-                let Some(year) = self.year.clone() else {
+                let Some(year) = ctx.year.cloned() else {
                     return;
                 };
                 let (kind, number, label, from, to, title) = match i.and_then(|i| p.periods.get(i))
@@ -315,7 +316,7 @@ impl App {
                 let (kind, label, from, to) = match i.and_then(|i| p.holidays.get(i)) {
                     Some(h) => (h.kind, h.label.clone(), h.starts_on, h.ends_on),
                     None => {
-                        let d = self.school_day();
+                        let d = school_day(ctx);
                         (HolidayKind::Holiday, String::new(), d, d)
                     }
                 };
@@ -378,14 +379,14 @@ impl App {
                 )
             }
         };
-        self.school_pane.form = Some(f);
+        self.form = Some(f);
     }
 
-    fn class_form(&mut self, name: Option<String>) {
-        if !self.need_year() {
+    fn class_form(&mut self, ctx: &mut Ctx, name: Option<String>) {
+        if !self.need_year(ctx) {
             return;
         }
-        let p = &self.school_pane;
+        let p = &*self;
         let teacher = name
             .as_ref()
             .and_then(|n| p.classes.iter().find(|c| &c.class.name == n))
@@ -397,7 +398,7 @@ impl App {
         if name.is_none() {
             fields.insert(0, Field::text("Name", ""));
         }
-        self.school_pane.form = Some(form(
+        self.form = Some(form(
             match &name {
                 Some(n) => format!("Class {n}"),
                 None => "Add a class".into(),
@@ -409,14 +410,14 @@ impl App {
     }
 
     /// `r` on Classes: a group inside the class under the cursor.
-    pub(crate) fn group_form(&mut self) {
-        let p = &self.school_pane;
+    pub(crate) fn group_form(&mut self, ctx: &mut Ctx) {
+        let p = &*self;
         let Some(c) = p.classes.get(p.row()) else {
-            self.flash("no class yet: a adds one");
+            ctx.flash("no class yet: a adds one");
             return;
         };
         let class = c.class.name.clone();
-        self.school_pane.form = Some(form(
+        self.form = Some(form(
             format!("Add a group to {class}"),
             FormKind::Group {
                 class: class.clone(),
@@ -426,11 +427,11 @@ impl App {
         ));
     }
 
-    fn add_student_form(&mut self) {
-        let Some(class) = self.need_class() else {
+    fn add_student_form(&mut self, ctx: &mut Ctx) {
+        let Some(class) = self.need_class(ctx) else {
             return;
         };
-        self.school_pane.form = Some(form(
+        self.form = Some(form(
             format!("Add a student to {class}"),
             FormKind::AddStudent { class },
             vec![
@@ -447,21 +448,21 @@ impl App {
         ));
     }
 
-    fn current_student(&mut self) -> Option<setup::RosterRow> {
-        let p = &self.school_pane;
+    fn current_student(&mut self, ctx: &mut Ctx) -> Option<setup::RosterRow> {
+        let p = &*self;
         let r = p.roster.get(p.row()).cloned();
         if r.is_none() {
-            self.flash("no student under the cursor: a adds one");
+            ctx.flash("no student under the cursor: a adds one");
         }
         r
     }
 
-    fn edit_student_form(&mut self) {
-        let Some(r) = self.current_student() else {
+    fn edit_student_form(&mut self, ctx: &mut Ctx) {
+        let Some(r) = self.current_student(ctx) else {
             return;
         };
         let s = &r.student;
-        self.school_pane.form = Some(form(
+        self.form = Some(form(
             format!("Correct {}", s.full_name()),
             FormKind::EditStudent { id: s.id },
             vec![
@@ -478,11 +479,11 @@ impl App {
     }
 
     /// `o`: the order of a stay (a missing one first).
-    pub(crate) fn order_form(&mut self) {
-        if self.school_pane.section != Section::Students {
+    pub(crate) fn order_form(&mut self, ctx: &mut Ctx) {
+        if self.section != Section::Students {
             return;
         }
-        let Some(r) = self.current_student() else {
+        let Some(r) = self.current_student(ctx) else {
             return;
         };
         let mut choices: Vec<(String, Id, bool)> = vec![];
@@ -504,7 +505,7 @@ impl App {
             }
         }
         let Some(&(ref label, id, end)) = choices.get(first_missing.unwrap_or(0)) else {
-            self.flash("this student has no stay in the class");
+            ctx.flash("this student has no stay in the class");
             return;
         };
         let stay = r.stays.iter().find(|e| e.id == id);
@@ -527,25 +528,25 @@ impl App {
             "the order that admitted the student (start) or let them go (end)",
         );
         f.focus = 1;
-        self.school_pane.form = Some(f);
+        self.form = Some(f);
     }
 
     /// `m`: the student arrives, leaves or moves class.
-    pub(crate) fn movement_form(&mut self) {
-        if self.school_pane.section != Section::Students {
+    pub(crate) fn movement_form(&mut self, ctx: &mut Ctx) {
+        if self.section != Section::Students {
             return;
         }
-        let Some(r) = self.current_student() else {
+        let Some(r) = self.current_student(ctx) else {
             return;
         };
-        let day = self.school_day();
+        let day = school_day(ctx);
         let in_class = r.stay_on(day).is_some_and(|e| e.covers(day));
         let kind = if in_class {
             MOVE_TRANSFER
         } else {
             MOVE_ARRIVAL
         };
-        self.school_pane.form = Some(form(
+        self.form = Some(form(
             format!("{} arrives, leaves or moves", r.student.full_name()),
             FormKind::Movement {
                 student: r.student.id,
@@ -566,19 +567,20 @@ impl App {
     }
 
     /// `r` on Students: choose the group to put the student in.
-    pub(crate) fn open_group_picker(&mut self) {
-        if self.school_pane.section != Section::Students {
-            return;
+    pub(crate) fn open_group_picker(&mut self, ctx: &mut Ctx) -> Effect {
+        if self.section != Section::Students {
+            return Effect::Done;
         }
-        let Some(r) = self.current_student() else {
-            return;
+        let Some(r) = self.current_student(ctx) else {
+            return Effect::Done;
         };
-        let groups = self.school_pane.groups.clone();
+        let groups = self.groups.clone();
         if groups.is_empty() {
-            self.flash("this class has no groups: add one in the Classes section (r)");
-            return;
+            return Effect::Flash(
+                "this class has no groups: add one in the Classes section (r)".into(),
+            );
         }
-        self.school_pane.pick_groups = groups.iter().map(|g| g.id).collect();
+        self.pick_groups = groups.iter().map(|g| g.id).collect();
         let items = groups
             .iter()
             .map(|g| {
@@ -589,23 +591,23 @@ impl App {
                 }
             })
             .collect();
-        self.open_picker(
+        Effect::picker(
             PickTarget::SchoolGroup,
             &format!("Put {} in the group", r.student.family_name),
             items,
             0,
-        );
+        )
     }
 
     /// `f`: a parent or guardian of the student.
-    pub(crate) fn guardian_form(&mut self) {
-        if self.school_pane.section != Section::Students {
+    pub(crate) fn guardian_form(&mut self, ctx: &mut Ctx) {
+        if self.section != Section::Students {
             return;
         }
-        let Some(r) = self.current_student() else {
+        let Some(r) = self.current_student(ctx) else {
             return;
         };
-        self.school_pane.form = Some(form(
+        self.form = Some(form(
             format!("A parent or guardian of {}", r.student.full_name()),
             FormKind::Guardian {
                 student: r.student.id,
@@ -623,19 +625,19 @@ impl App {
     }
 
     /// `X`: the student a re-imported roster left out is not leaving.
-    pub(crate) fn dismiss_form(&mut self) {
-        if self.school_pane.section != Section::Students {
+    pub(crate) fn dismiss_form(&mut self, ctx: &mut Ctx) {
+        if self.section != Section::Students {
             return;
         }
-        let Some(r) = self.current_student() else {
+        let Some(r) = self.current_student(ctx) else {
             return;
         };
         if !r.departure_pending {
-            self.flash("this student is not listed as a departure to confirm");
+            ctx.flash("this student is not listed as a departure to confirm");
             return;
         }
         let name = r.student.full_name();
-        self.school_pane.form = Some(form(
+        self.form = Some(form(
             format!("{name} is not leaving?"),
             FormKind::Dismiss {
                 student: r.student.id,
@@ -649,7 +651,7 @@ impl App {
     fn staff_form(&mut self) {
         let mut roles = vec![NONE];
         roles.extend(role_choices());
-        self.school_pane.form = Some(form(
+        self.form = Some(form(
             "Add a member of staff",
             FormKind::Staff,
             vec![
@@ -667,11 +669,11 @@ impl App {
     }
 
     /// A line of the class's curriculum: new, or row `i` to correct.
-    fn curriculum_form(&mut self, i: Option<usize>) {
-        let Some(class) = self.need_class() else {
+    fn curriculum_form(&mut self, ctx: &mut Ctx, i: Option<usize>) {
+        let Some(class) = self.need_class(ctx) else {
             return;
         };
-        let p = &self.school_pane;
+        let p = &*self;
         let row = i.and_then(|i| p.curriculum.get(i));
         let (subject, short, hours, teacher, group) = match row {
             Some(r) => {
@@ -710,18 +712,18 @@ impl App {
         if row.is_some() {
             f.focus = 2;
         }
-        self.school_pane.form = Some(f);
+        self.form = Some(f);
     }
 
     /// Enter on the timetable: the lesson of the cursor's cell from a date.
-    fn slot_form(&mut self) {
-        let Some(class) = self.need_class() else {
+    fn slot_form(&mut self, ctx: &mut Ctx) {
+        let Some(class) = self.need_class(ctx) else {
             return;
         };
-        let p = &self.school_pane;
+        let p = &*self;
         let lessons = p.lessons();
         let Some(&lesson) = lessons.get(p.rows[Section::Timetable.index()]) else {
-            self.flash("no bell times yet: add them in the Year section (b)");
+            ctx.flash("no bell times yet: add them in the Year section (b)");
             return;
         };
         let weekday = p.day as u8 + 1;
@@ -739,7 +741,7 @@ impl App {
             ),
             None => Default::default(),
         };
-        let from = self.school_day();
+        let from = school_day(ctx);
         let day_name = [
             "Monday",
             "Tuesday",
@@ -749,7 +751,7 @@ impl App {
             "Saturday",
             "Sunday",
         ][usize::from(weekday - 1).min(6)];
-        self.school_pane.form = Some(form(
+        self.form = Some(form(
             format!("{class}: {day_name}, lesson {lesson}"),
             FormKind::Slot {
                 class,
@@ -768,12 +770,11 @@ impl App {
     }
 
     /// `d` on the timetable: no lesson in the cursor's cell from a date.
-    pub(crate) fn clear_slot_form(&mut self) {
-        if self.school_pane.section != Section::Timetable {
+    pub(crate) fn clear_slot_form(&mut self, ctx: &mut Ctx) {
+        if self.section != Section::Timetable {
             return;
         }
         let cell: Vec<(String, Id)> = self
-            .school_pane
             .cell()
             .iter()
             .map(|s| {
@@ -790,7 +791,7 @@ impl App {
             })
             .collect();
         if cell.is_empty() {
-            self.flash("no lesson in this cell");
+            ctx.flash("no lesson in this cell");
             return;
         }
         let labels: Vec<String> = cell.iter().map(|c| c.0.clone()).collect();
@@ -799,12 +800,12 @@ impl App {
             FormKind::ClearSlot { slots: cell },
             vec![
                 Field::choice("Lesson", &labels[0], &labels),
-                Field::text("From", day_text(self.working_date.max(self.school_day()))),
+                Field::text("From", day_text(ctx.working_date.max(school_day(ctx)))),
             ],
             "lessons already recorded keep their slot: clear from a later day",
         );
         f.focus = 1;
-        self.school_pane.form = Some(f);
+        self.form = Some(f);
     }
 }
 

@@ -2,19 +2,20 @@
 //! field), an empty field with a list opens it, Ctrl-p opens it any time;
 //! what a picker chose goes into the field.
 
+use super::SchoolPane;
 use super::Section;
 use super::forms::*;
 use crate::service::setup;
 use crate::ui::action::Action;
-use crate::ui::app::{App, PickTarget};
+use crate::ui::component::{Ctx, Effect, PickTarget};
 use crate::ui::widgets::form::Outcome;
 
-impl App {
+impl SchoolPane {
     /// The list a field of the open form is chosen from: the picker's
     /// title, its items, and the value each puts into the field.
-    fn pick_list(&self, label: &str) -> Option<(String, Vec<String>, Vec<String>)> {
-        let f = self.school_pane.form.as_ref()?;
-        let p = &self.school_pane;
+    fn pick_list(&self, ctx: &Ctx, label: &str) -> Option<(String, Vec<String>, Vec<String>)> {
+        let f = self.form.as_ref()?;
+        let p = self;
         let staff = || {
             let mut items = vec![];
             let mut values = vec![];
@@ -84,8 +85,8 @@ impl App {
             (FormKind::Movement { .. }, CLASS) => (
                 "Choose the class",
                 (
-                    self.classes.iter().map(|c| c.name.clone()).collect(),
-                    self.classes.iter().map(|c| c.name.clone()).collect(),
+                    ctx.classes.iter().map(|c| c.name.clone()).collect(),
+                    ctx.classes.iter().map(|c| c.name.clone()).collect(),
                 ),
             ),
             _ => return None,
@@ -93,74 +94,66 @@ impl App {
         Some((title.to_string(), items, values))
     }
 
-    fn open_field_picker(&mut self) -> bool {
-        let Some(f) = &self.school_pane.form else {
-            return false;
-        };
-        let Some(field) = f.fields.get(f.focus) else {
-            return false;
-        };
+    /// The picker of the form's focused field; None when the field has
+    /// no list.
+    fn open_field_picker(&mut self, ctx: &Ctx) -> Option<Effect> {
+        let f = self.form.as_ref()?;
+        let field = f.fields.get(f.focus)?;
         let current = field.value.trim().to_string();
-        let Some((title, items, values)) = self.pick_list(&field.label.clone()) else {
-            return false;
-        };
+        let (title, items, values) = self.pick_list(ctx, &field.label.clone())?;
         if items.is_empty() {
-            self.flash(format!(
+            return Some(Effect::Flash(format!(
                 "{}: nothing to choose from yet",
                 title.to_lowercase()
-            ));
-            return true;
+            )));
         }
         let at = values.iter().position(|v| *v == current).unwrap_or(0);
-        self.school_pane.pick_values = values;
-        self.open_picker(PickTarget::SchoolField, &title, items, at);
-        true
+        self.pick_values = values;
+        Some(Effect::picker(PickTarget::SchoolField, &title, items, at))
     }
 
     /// A picker of the School tab chose item `i`.
-    pub(crate) fn school_pick(&mut self, target: PickTarget, i: usize) {
+    pub(crate) fn school_pick(&mut self, ctx: &mut Ctx, target: PickTarget, i: usize) -> Effect {
         match target {
             PickTarget::SchoolGroup => {
-                let Some(&group) = self.school_pane.pick_groups.get(i) else {
-                    return;
+                let Some(&group) = self.pick_groups.get(i) else {
+                    return Effect::Done;
                 };
-                let Some(r) = self.school_pane.roster.get(self.school_pane.row()).cloned() else {
-                    return;
+                let Some(r) = self.roster.get(self.row()).cloned() else {
+                    return Effect::Done;
                 };
                 let name = self
-                    .school_pane
                     .groups
                     .iter()
                     .find(|g| g.id == group)
                     .map(|g| g.name.clone())
                     .unwrap_or_default();
-                let op = self.opts.operator.clone();
-                match setup::move_to_group(&mut self.db, &op, r.student.id, group) {
+                let op = ctx.operator.to_string();
+                let Some(db) = ctx.db_mut() else {
+                    return Effect::Flash("not saved: the screen is being drawn".into());
+                };
+                match setup::move_to_group(db, &op, r.student.id, group) {
                     Ok(entries) => {
                         let what = format!("{} into group {name}", r.student.family_name);
                         if entries.len() <= 1 && r.groups.contains(&name) {
-                            self.flash(format!(
+                            ctx.flash(format!(
                                 "{} is already in group {name}",
                                 r.student.family_name
                             ));
                         } else {
-                            self.flash(format!("moved {what}"));
+                            ctx.flash(format!("moved {what}"));
                         }
-                        self.school_pane.focus = Some((Section::Students, r.student.full_name()));
-                        self.school_record(format!("move {what}"), entries);
+                        self.focus = Some((Section::Students, r.student.full_name()));
+                        ctx.record(format!("move {what}"), entries);
                     }
-                    Err(e) => self.flash(format!("not saved: {e}")),
+                    Err(e) => ctx.flash(format!("not saved: {e}")),
                 }
+                Effect::Done
             }
             PickTarget::SchoolField => {
-                let value = self
-                    .school_pane
-                    .pick_values
-                    .get(i)
-                    .cloned()
-                    .unwrap_or_default();
-                let Some(f) = self.school_pane.form.as_mut() else {
-                    return;
+                let value = self.pick_values.get(i).cloned().unwrap_or_default();
+                let Some(f) = self.form.as_mut() else {
+                    return Effect::Done;
                 };
                 let focus = f.focus;
                 let label = f
@@ -174,20 +167,18 @@ impl App {
                 // A lesson's subject brings the teacher of the curriculum.
                 if matches!(f.kind, FormKind::Slot { .. }) && label == SUBJECT {
                     let teacher = self
-                        .school_pane
                         .curriculum
                         .iter()
                         .find(|c| c.subject.name == value)
                         .and_then(|c| c.teaching.first().cloned());
                     if let Some((group, t)) = teacher {
                         let key = self
-                            .school_pane
                             .staff
                             .iter()
                             .find(|s| s.full_name() == t)
-                            .map(|s| staff_key(&self.school_pane.staff, s))
+                            .map(|s| staff_key(&self.staff, s))
                             .unwrap_or(t);
-                        if let Some(f) = self.school_pane.form.as_mut() {
+                        if let Some(f) = self.form.as_mut() {
                             for field in &mut f.fields {
                                 if field.label == TEACHER && field.value.trim().is_empty() {
                                     field.set(key.clone());
@@ -201,29 +192,29 @@ impl App {
                 }
                 // Enter chose it: on the last field that saves, else on to
                 // the next field.
-                self.school_form_advance();
+                self.school_form_advance(ctx)
             }
-            _ => {}
+            _ => Effect::Pass,
         }
     }
 
     /// On to the next field of the form; on the last one, save it.
-    fn school_form_advance(&mut self) {
-        let Some(f) = self.school_pane.form.as_mut() else {
-            return;
+    fn school_form_advance(&mut self, ctx: &mut Ctx) -> Effect {
+        let Some(f) = self.form.as_mut() else {
+            return Effect::Done;
         };
         if f.focus + 1 >= f.fields.len() {
-            self.submit_school_form();
-        } else {
-            f.focus += 1;
+            return self.submit_school_form(ctx);
         }
+        f.focus += 1;
+        Effect::Done
     }
 
     /// Keys while a form is open: the form component's, and Enter on an
     /// empty field with a list opens the list.
-    pub(crate) fn school_form_update(&mut self, action: Action) {
-        let Some(f) = self.school_pane.form.as_mut() else {
-            return;
+    pub(crate) fn school_form_update(&mut self, ctx: &mut Ctx, action: Action) -> Effect {
+        let Some(f) = self.form.as_mut() else {
+            return Effect::Done;
         };
         if action == Action::FormEnter && !f.asking {
             let empty = f
@@ -240,25 +231,26 @@ impl App {
             if empty
                 && label != GROUP
                 && self
-                    .pick_list(&label)
+                    .pick_list(ctx, &label)
                     .is_some_and(|(_, items, _)| items.iter().any(|i| i != NONE))
-                && self.open_field_picker()
+                && let Some(effect) = self.open_field_picker(ctx)
             {
-                return;
+                return effect;
             }
         }
-        let Some(f) = self.school_pane.form.as_mut() else {
-            return;
+        let Some(f) = self.form.as_mut() else {
+            return Effect::Done;
         };
         match f.handle(&action) {
-            Outcome::Cancel => self.school_pane.form = None,
-            Outcome::Submit => self.submit_school_form(),
+            Outcome::Cancel => self.form = None,
+            Outcome::Submit => return self.submit_school_form(ctx),
             Outcome::Pick => {
-                if !self.open_field_picker() {
-                    self.flash("this field has no list: type its value");
-                }
+                return self.open_field_picker(ctx).unwrap_or_else(|| {
+                    Effect::Flash("this field has no list: type its value".into())
+                });
             }
             Outcome::Open => {}
         }
+        Effect::Done
     }
 }

@@ -10,9 +10,8 @@
 //! write.
 //!
 //! On a database with nothing set up every tab says what is missing and
-//! how to add it ([`view::draw_first_run`]).
+//! how to add it (`ui::first_run`, drawn by the application).
 
-mod first_run;
 mod forms;
 mod keys;
 mod save;
@@ -21,16 +20,16 @@ mod view;
 use std::cell::Cell;
 
 use chrono::NaiveDate;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
 
 use crate::domain::{Bell, ClassGroup, Holiday, Id, Period, SchoolYear, Staff, Subject};
 use crate::service::setup::{self, ClassSummary, CurriculumRow, RosterRow, SlotView};
 use crate::ui::action::Action;
-use crate::ui::app::{App, Change};
+use crate::ui::component::{Ctx, Effect, Pane, PickTarget};
 use crate::ui::keymap::Mode;
 
-pub use first_run::{draw_first_run, first_run_active};
 pub use forms::FormKind;
-pub use view::draw;
 
 /// A form over the School tab.
 pub type Form = crate::ui::widgets::form::Form<FormKind>;
@@ -132,7 +131,7 @@ pub struct SchoolPane {
     pub year_rows: Vec<YearRow>,
     // Classes
     pub classes: Vec<ClassSummary>,
-    // Students, Curriculum, Timetable: of the class `App::class()`.
+    // Students, Curriculum, Timetable: of the class `Ctx::class()`.
     pub roster: Vec<RosterRow>,
     pub curriculum: Vec<CurriculumRow>,
     pub week: Vec<SlotView>,
@@ -152,6 +151,9 @@ pub struct SchoolPane {
     pub(crate) pick_groups: Vec<Id>,
     /// After a save: the row to put the cursor on, by its name.
     pub(crate) focus: Option<(Section, String)>,
+    /// After a save: the class (index into `Ctx::classes` as read again)
+    /// the other tabs are to show.
+    pub(crate) show_class: Option<usize>,
     pub(crate) offsets: [Cell<usize>; 6],
     pub(crate) pages: [Cell<usize>; 6],
 }
@@ -314,38 +316,38 @@ pub fn parse_day(s: &str, year: Option<&SchoolYear>, fallback: NaiveDate) -> Opt
         .copied()
 }
 
-impl App {
-    /// The keymap mode of the School tab: its form, else its section.
-    pub(crate) fn school_mode(&self) -> Mode {
-        if self.school_pane.form.is_some() {
+impl Pane for SchoolPane {
+    /// Its form, else its section.
+    fn mode(&self) -> Mode {
+        if self.form.is_some() {
             Mode::Form
         } else {
-            self.school_pane.section.mode()
+            self.section.mode()
         }
     }
 
-    /// The day the School tab shows the school on: the working date, inside
-    /// the current year.
-    pub(crate) fn school_day(&self) -> NaiveDate {
-        self.year.as_ref().map_or(self.working_date, |y| {
-            self.working_date.clamp(y.starts_on, y.ends_on)
-        })
+    fn loaded(&self) -> bool {
+        self.loaded
+    }
+
+    fn invalidate(&mut self) {
+        self.loaded = false;
     }
 
     /// Read everything the School tab shows (small lists: the calendar,
     /// the classes, the staff, and the current class's students,
     /// curriculum and week).
-    pub(crate) fn reload_school(&mut self) {
-        self.school_pane.loaded = true;
-        let conn = self.db.conn();
-        let year = self.year.clone();
-        let class = self.class().cloned();
-        let day = self.school_day();
+    fn load(&mut self, ctx: &mut Ctx) {
+        self.loaded = true;
+        let conn = ctx.conn();
+        let year = ctx.year;
+        let class = ctx.class();
+        let day = school_day(ctx);
         let read = || -> crate::store::Result<_> {
             let years = crate::store::school::years(conn)?;
             let staff = crate::store::people::staff(conn)?;
             let subjects = crate::store::curriculum::subjects(conn)?;
-            let (periods, holidays, bells, classes) = match &year {
+            let (periods, holidays, bells, classes) = match year {
                 Some(y) => (
                     crate::store::school::periods(conn, y.id)?,
                     crate::store::school::holidays(conn, y.id)?,
@@ -354,7 +356,7 @@ impl App {
                 ),
                 None => (vec![], vec![], vec![], vec![]),
             };
-            let (roster, curriculum, week, groups) = match (&class, &year) {
+            let (roster, curriculum, week, groups) = match (class, year) {
                 (Some(c), Some(y)) => (
                     setup::roster(conn, c, y)?,
                     setup::curriculum_rows(conn, c.id)?,
@@ -368,8 +370,7 @@ impl App {
                 week, groups,
             ))
         };
-        let r = read();
-        let Some((
+        let (
             years,
             staff,
             subjects,
@@ -381,51 +382,43 @@ impl App {
             curriculum,
             week,
             groups,
-        )) = self.report_school(r)
-        else {
-            return;
+        ) = match read() {
+            Ok(v) => v,
+            Err(e) => {
+                ctx.flash(format!("could not read the school: {e}"));
+                return;
+            }
         };
-        let p = &mut self.school_pane;
-        p.years = years;
-        p.staff = staff;
-        p.subjects = subjects;
-        p.periods = periods;
-        p.holidays = holidays;
-        p.bells = bells;
-        p.classes = classes;
-        p.roster = roster;
-        p.curriculum = curriculum;
-        p.week = week;
-        p.groups = groups;
-        p.build_year_rows();
+        self.years = years;
+        self.staff = staff;
+        self.subjects = subjects;
+        self.periods = periods;
+        self.holidays = holidays;
+        self.bells = bells;
+        self.classes = classes;
+        self.roster = roster;
+        self.curriculum = curriculum;
+        self.week = week;
+        self.groups = groups;
+        self.build_year_rows();
         // The Classes section's cursor follows the class the other
         // sections show.
-        if let Some(c) = self.classes.get(self.class_idx)
-            && let Some(i) = p.classes.iter().position(|s| s.class.id == c.id)
-            && p.focus.is_none()
+        if let Some(c) = ctx.class()
+            && let Some(i) = self.classes.iter().position(|s| s.class.id == c.id)
+            && self.focus.is_none()
         {
-            p.rows[Section::Classes.index()] = i;
+            self.rows[Section::Classes.index()] = i;
         }
-        p.clamp();
+        self.clamp();
     }
 
-    fn report_school<T>(&mut self, r: crate::store::Result<T>) -> Option<T> {
-        match r {
-            Ok(v) => Some(v),
-            Err(e) => {
-                self.flash(format!("could not read the school: {e}"));
-                None
-            }
+    /// An open form takes every action; else the section's keys and the
+    /// cursor; the rest pass.
+    fn handle(&mut self, action: &Action, ctx: &mut Ctx) -> Effect {
+        if self.form.is_some() {
+            return self.school_form_update(ctx, action.clone());
         }
-    }
-
-    /// An action on the School tab; false when it is not the pane's.
-    pub(crate) fn school_update(&mut self, action: &Action) -> bool {
-        if self.school_pane.form.is_some() {
-            self.school_form_update(action.clone());
-            return true;
-        }
-        let section = self.school_pane.section;
+        let section = self.section;
         match action {
             Action::SchoolNextSection | Action::SchoolPrevSection => {
                 let i = section.index();
@@ -435,7 +428,7 @@ impl App {
                 } else {
                     (i + n - 1) % n
                 };
-                self.school_pane.section = Section::ALL[next];
+                self.section = Section::ALL[next];
             }
             // The Classes section's cursor is the class of the others.
             Action::MoveUp
@@ -446,50 +439,55 @@ impl App {
             | Action::Last
                 if section == Section::Classes =>
             {
-                self.school_pane.move_cursor(action);
-                let id = self
-                    .school_pane
-                    .classes
-                    .get(self.school_pane.row())
-                    .map(|c| c.class.id);
-                if let Some(i) = id.and_then(|id| self.classes.iter().position(|c| c.id == id))
-                    && i != self.class_idx
+                self.move_cursor(action);
+                let id = self.classes.get(self.row()).map(|c| c.class.id);
+                if let Some(i) = id.and_then(|id| ctx.classes.iter().position(|c| c.id == id))
+                    && i != ctx.class_idx
                 {
-                    self.class_idx = i;
-                    self.journal.loaded = false;
-                    self.attendance.loaded = false;
-                    self.reload_school();
+                    return Effect::SetClass(i);
                 }
             }
-            Action::SchoolAdd => self.school_add_form(),
-            Action::SchoolEdit => self.school_edit_form(),
-            Action::SchoolAddYear => self.calendar_form(CalendarKind::Year, None),
-            Action::SchoolAddPeriod => self.calendar_form(CalendarKind::Period, None),
-            Action::SchoolAddHoliday => self.calendar_form(CalendarKind::Holiday, None),
-            Action::SchoolAddBell => self.calendar_form(CalendarKind::Bell, None),
-            Action::SchoolOrder => self.order_form(),
-            Action::SchoolMovement => self.movement_form(),
-            Action::SchoolGroup if section == Section::Classes => self.group_form(),
-            Action::SchoolGroup => self.open_group_picker(),
-            Action::SchoolGuardian => self.guardian_form(),
-            Action::SchoolDismiss => self.dismiss_form(),
-            Action::SchoolClearSlot => self.clear_slot_form(),
-            _ => return false,
+            Action::MoveUp
+            | Action::MoveDown
+            | Action::MoveLeft
+            | Action::MoveRight
+            | Action::PageUp
+            | Action::PageDown
+            | Action::First
+            | Action::Last => self.move_cursor(action),
+            Action::SchoolAdd => self.school_add_form(ctx),
+            Action::SchoolEdit => self.school_edit_form(ctx),
+            Action::SchoolAddYear => self.calendar_form(ctx, CalendarKind::Year, None),
+            Action::SchoolAddPeriod => self.calendar_form(ctx, CalendarKind::Period, None),
+            Action::SchoolAddHoliday => self.calendar_form(ctx, CalendarKind::Holiday, None),
+            Action::SchoolAddBell => self.calendar_form(ctx, CalendarKind::Bell, None),
+            Action::SchoolOrder => self.order_form(ctx),
+            Action::SchoolMovement => self.movement_form(ctx),
+            Action::SchoolGroup if section == Section::Classes => self.group_form(ctx),
+            Action::SchoolGroup => return self.open_group_picker(ctx),
+            Action::SchoolGuardian => self.guardian_form(ctx),
+            Action::SchoolDismiss => self.dismiss_form(ctx),
+            Action::SchoolClearSlot => self.clear_slot_form(ctx),
+            _ => return Effect::Pass,
         }
-        true
+        Effect::Done
     }
 
-    /// Record a School-tab write for undo and read everything again.
-    pub(crate) fn school_record(&mut self, description: String, entries: Vec<i64>) {
-        if !entries.is_empty() {
-            self.undo_stack.push(Change {
-                description,
-                entries,
-            });
-            self.redo_stack.clear();
-        }
-        self.invalidate();
+    fn pick(&mut self, target: PickTarget, index: usize, ctx: &mut Ctx) -> Effect {
+        self.school_pick(ctx, target, index)
     }
+
+    fn draw(&self, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
+        view::draw(self, ctx, area, buf);
+    }
+}
+
+/// The day the School tab shows the school on: the working date, inside
+/// the current year.
+pub(crate) fn school_day(ctx: &Ctx) -> NaiveDate {
+    ctx.year.map_or(ctx.working_date, |y| {
+        ctx.working_date.clamp(y.starts_on, y.ends_on)
+    })
 }
 
 #[cfg(test)]

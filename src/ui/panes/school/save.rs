@@ -4,54 +4,75 @@
 
 use chrono::NaiveDate;
 
+use super::SchoolPane;
 use super::forms::*;
 use super::{Form, Section, parse_day};
 use crate::domain::text::full_name;
 use crate::domain::{HolidayKind, PeriodKind, Relation, Role, Sex};
 use crate::service::import::model::{Bundle, MovementKind};
 use crate::service::setup::{self, PersonIn, StudentEdit};
+use crate::store::Db;
 use crate::store::StoreError;
-use crate::ui::app::App;
+use crate::ui::component::{Ctx, Effect};
 
-impl App {
-    pub(super) fn submit_school_form(&mut self) {
-        let Some(f) = self.school_pane.form.clone() else {
-            return;
+/// The database for a service that makes its own transactions.
+fn db<'c>(ctx: &'c mut Ctx) -> Result<&'c mut Db, String> {
+    ctx.db_mut()
+        .ok_or_else(|| "the screen is being drawn".to_string())
+}
+
+impl SchoolPane {
+    /// Save the open form; the other tabs show a class just added (or
+    /// given its class teacher).
+    pub(super) fn submit_school_form(&mut self, ctx: &mut Ctx) -> Effect {
+        let Some(f) = self.form.clone() else {
+            return Effect::Done;
         };
-        match self.save_school_form(&f) {
+        match self.save_school_form(ctx, &f) {
             Ok(message) => {
-                self.school_pane.form = None;
-                self.flash(message);
+                self.form = None;
+                ctx.flash(message);
+                match self.show_class.take() {
+                    Some(i) => Effect::SetClass(i),
+                    None => Effect::Done,
+                }
             }
             Err(e) => {
-                if let Some(open) = self.school_pane.form.as_mut() {
+                self.show_class = None;
+                if let Some(open) = self.form.as_mut() {
                     open.error = Some(e.clone());
                 }
-                self.flash(format!("not saved: {e}"));
+                ctx.flash(format!("not saved: {e}"));
+                Effect::Done
             }
         }
     }
 
     /// Add `bundle` (rows typed by hand) through the import's applier;
     /// the message says what was saved, and warns.
-    fn add_bundle(&mut self, description: String, bundle: Bundle) -> Result<String, String> {
-        self.add_bundle_as(description, bundle, true)
+    fn add_bundle(
+        &mut self,
+        ctx: &mut Ctx,
+        description: String,
+        bundle: Bundle,
+    ) -> Result<String, String> {
+        Self::add_bundle_as(ctx, description, bundle, true)
     }
 
     /// [`Self::add_bundle`]; `verb`: the message begins "added" or "saved".
     fn add_bundle_as(
-        &mut self,
+        ctx: &mut Ctx,
         description: String,
         bundle: Bundle,
         verb: bool,
     ) -> Result<String, String> {
-        let op = self.opts.operator.clone();
-        let today = self.opts.today;
-        let report = setup::add(&mut self.db, &op, today, bundle).map_err(|e| e.to_string())?;
+        let op = ctx.operator.to_string();
+        let today = ctx.today;
+        let report = setup::add(db(ctx)?, &op, today, bundle).map_err(|e| e.to_string())?;
         let changed = !report.audit_ids.is_empty();
         let added = report.total().added > 0;
         let warning = report.warnings.first().map(|w| w.message.clone());
-        self.school_record(description.clone(), report.audit_ids);
+        ctx.record(description.clone(), report.audit_ids);
         let mut msg = if !changed {
             format!("{description}: nothing changed, it was already so")
         } else if !verb {
@@ -67,7 +88,7 @@ impl App {
         Ok(msg)
     }
 
-    fn day(&self, f: &Form, label: &str) -> Result<NaiveDate, String> {
+    fn day(&self, ctx: &Ctx, f: &Form, label: &str) -> Result<NaiveDate, String> {
         let s = f.value(label);
         if s.is_empty() {
             return Err(format!(
@@ -75,7 +96,7 @@ impl App {
                 label.to_lowercase()
             ));
         }
-        parse_day(s, self.year.as_ref(), self.working_date).ok_or_else(|| {
+        parse_day(s, ctx.year, ctx.working_date).ok_or_else(|| {
             format!(
                 "{} «{s}»: not a date (24.12.2025 or 24.12)",
                 label.to_lowercase()
@@ -83,18 +104,18 @@ impl App {
         })
     }
 
-    fn opt_day(&self, f: &Form, label: &str) -> Result<Option<NaiveDate>, String> {
+    fn opt_day(&self, ctx: &Ctx, f: &Form, label: &str) -> Result<Option<NaiveDate>, String> {
         if f.value(label).is_empty() {
             Ok(None)
         } else {
-            self.day(f, label).map(Some)
+            self.day(ctx, f, label).map(Some)
         }
     }
 
     /// The order fields: both or neither.
-    fn order(&self, f: &Form) -> Result<Option<(String, NaiveDate)>, String> {
+    fn order(&self, ctx: &Ctx, f: &Form) -> Result<Option<(String, NaiveDate)>, String> {
         let no = f.value(ORDER_NO);
-        let date = self.opt_day(f, ORDER_DATE)?;
+        let date = self.opt_day(ctx, f, ORDER_DATE)?;
         match (non_empty(no), date) {
             (Some(n), Some(d)) => Ok(Some((n.to_string(), d))),
             (None, None) => Ok(None),
@@ -119,21 +140,22 @@ impl App {
         }
     }
 
-    fn save_school_form(&mut self, f: &Form) -> Result<String, String> {
+    fn save_school_form(&mut self, ctx: &mut Ctx, f: &Form) -> Result<String, String> {
         let err = |e: StoreError| e.to_string();
-        let year_label = self.year.as_ref().map(|y| y.label.clone());
+        let year_label = ctx.year.map(|y| y.label.clone());
         match &f.kind {
             FormKind::Year { edit } => {
-                let from = self.day(f, FROM)?;
-                let to = self.day(f, TO)?;
+                let from = self.day(ctx, f, FROM)?;
+                let to = self.day(ctx, f, TO)?;
                 let label = if *edit {
                     year_label.clone()
                 } else {
                     non_empty(f.value("Label")).map(str::to_string)
                 };
                 let label = label.unwrap_or_else(|| setup::year_label(from, to));
-                self.school_pane.focus = Some((Section::Year, label.clone()));
+                self.focus = Some((Section::Year, label.clone()));
                 let msg = self.add_bundle(
+                    ctx,
                     format!("school year {label}"),
                     setup::year(Some(&label), from, to),
                 )?;
@@ -147,8 +169,8 @@ impl App {
                 let year = year_label.ok_or("no school year yet")?;
                 let kind = PeriodKind::parse(f.value("Kind")).unwrap_or(PeriodKind::Quarter);
                 let number = Self::number(f, "Number")?;
-                let from = self.day(f, FROM)?;
-                let to = self.day(f, TO)?;
+                let from = self.day(ctx, f, FROM)?;
+                let to = self.day(ctx, f, TO)?;
                 let label = non_empty(f.value("Label"));
                 let b = setup::period(&year, kind, number, label, from, to);
                 let shown = b
@@ -156,8 +178,9 @@ impl App {
                     .first()
                     .map(|p| p.label.clone())
                     .unwrap_or_default();
-                self.school_pane.focus = Some((Section::Year, shown.clone()));
+                self.focus = Some((Section::Year, shown.clone()));
                 self.add_bundle(
+                    ctx,
                     format!("period {shown} {}–{}", day_text(from), day_text(to)),
                     b,
                 )
@@ -168,14 +191,15 @@ impl App {
                 if label.is_empty() {
                     return Err("the holiday needs a name".into());
                 }
-                let from = self.day(f, FROM)?;
+                let from = self.day(ctx, f, FROM)?;
                 let to = if f.value(TO).is_empty() {
                     from
                 } else {
-                    self.day(f, TO)?
+                    self.day(ctx, f, TO)?
                 };
-                self.school_pane.focus = Some((Section::Year, label.clone()));
+                self.focus = Some((Section::Year, label.clone()));
                 self.add_bundle(
+                    ctx,
                     format!("{label} {}–{}", day_text(from), day_text(to)),
                     setup::holiday(kind, &label, from, to),
                 )
@@ -183,8 +207,9 @@ impl App {
             FormKind::Bell => {
                 let no = Self::number(f, "Lesson")?;
                 let b = setup::bell(no, f.value("Starts"), f.value("Ends")).map_err(err)?;
-                self.school_pane.focus = Some((Section::Year, format!("lesson {no}")));
+                self.focus = Some((Section::Year, format!("lesson {no}")));
                 self.add_bundle(
+                    ctx,
                     format!(
                         "bell times of lesson {no}: {}–{}",
                         f.value("Starts"),
@@ -202,18 +227,22 @@ impl App {
                 let teacher = non_empty(f.value(CLASS_TEACHER));
                 let b = setup::class(&name, teacher).map_err(err)?;
                 let shown = b.classes.first().map(|c| c.key.clone()).unwrap_or(name);
-                self.school_pane.focus = Some((Section::Classes, shown.clone()));
+                self.focus = Some((Section::Classes, shown.clone()));
                 let msg = self.add_bundle(
+                    ctx,
                     match teacher {
                         Some(t) => format!("class {shown}, class teacher {t}"),
                         None => format!("class {shown}"),
                     },
                     b,
                 )?;
-                // The other sections show the class just added.
-                if let Some(i) = self.classes.iter().position(|c| c.name == shown) {
-                    self.class_idx = i;
-                    self.invalidate();
+                // The other sections show the class just added: its place
+                // among the year's classes as the application reads them
+                // again after the write.
+                if let Some(y) = ctx.year
+                    && let Ok(classes) = crate::store::classes::classes(ctx.conn(), y.id)
+                {
+                    self.show_class = classes.iter().position(|c| c.name == shown);
                 }
                 Ok(msg)
             }
@@ -222,18 +251,19 @@ impl App {
                 if name.is_empty() {
                     return Err("the group needs a name".into());
                 }
-                self.school_pane.focus = Some((Section::Classes, class.clone()));
+                self.focus = Some((Section::Classes, class.clone()));
                 self.add_bundle(
+                    ctx,
                     format!("group {name} in {class}"),
                     setup::group(class, &name, &[]),
                 )
             }
             FormKind::AddStudent { class } => {
                 let p = Self::person(f);
-                let birth = self.opt_day(f, "Birth date")?;
+                let birth = self.opt_day(ctx, f, "Birth date")?;
                 let sex = Sex::parse(f.value("Sex"));
-                let from = self.opt_day(f, "In the class from")?;
-                let order = self.order(f)?;
+                let from = self.opt_day(ctx, f, "In the class from")?;
+                let order = self.order(ctx, f)?;
                 let b = setup::student(&p, birth, sex, class, from, order).map_err(err)?;
                 let name = full_name(
                     &crate::domain::text::nfc(&p.family_name),
@@ -243,11 +273,11 @@ impl App {
                         .map(crate::domain::text::nfc)
                         .as_deref(),
                 );
-                self.school_pane.focus = Some((Section::Students, name.clone()));
-                self.add_bundle(format!("{name} to {class}"), b)
+                self.focus = Some((Section::Students, name.clone()));
+                self.add_bundle(ctx, format!("{name} to {class}"), b)
             }
             FormKind::EditStudent { id } => {
-                let birth = self.opt_day(f, "Birth date")?;
+                let birth = self.opt_day(ctx, f, "Birth date")?;
                 let e = StudentEdit {
                     family_name: Some(f.value(FAMILY).to_string()),
                     given_name: Some(f.value(GIVEN).to_string()),
@@ -257,8 +287,8 @@ impl App {
                     phone: Some(f.value("Phone").to_string()),
                     email: Some(f.value("E-mail").to_string()),
                 };
-                let op = self.opts.operator.clone();
-                let entries = setup::edit_student(&mut self.db, &op, *id, &e).map_err(err)?;
+                let op = ctx.operator.to_string();
+                let entries = setup::edit_student(db(ctx)?, &op, *id, &e).map_err(err)?;
                 let name = full_name(
                     &crate::domain::text::nfc(f.value(FAMILY)),
                     &crate::domain::text::nfc(f.value(GIVEN)),
@@ -267,8 +297,8 @@ impl App {
                         .as_deref(),
                 );
                 let changed = !entries.is_empty();
-                self.school_pane.focus = Some((Section::Students, name.clone()));
-                self.school_record(format!("correct {name}"), entries);
+                self.focus = Some((Section::Students, name.clone()));
+                ctx.record(format!("correct {name}"), entries);
                 Ok(if changed {
                     format!("{name} corrected")
                 } else {
@@ -281,12 +311,12 @@ impl App {
                     return Err("choose the stay (←/→)".into());
                 };
                 let no = f.value(ORDER_NO).to_string();
-                let date = self.day(f, ORDER_DATE)?;
-                let op = self.opts.operator.clone();
+                let date = self.day(ctx, f, ORDER_DATE)?;
+                let op = ctx.operator.to_string();
                 let entries =
-                    setup::set_order(&mut self.db, &op, *stay, *end, &no, date).map_err(err)?;
+                    setup::set_order(db(ctx)?, &op, *stay, *end, &no, date).map_err(err)?;
                 let what = format!("order {no} of {} entered ({which})", day_text(date));
-                self.school_record(what.clone(), entries);
+                ctx.record(what.clone(), entries);
                 Ok(what)
             }
             FormKind::Movement { student } => {
@@ -301,20 +331,19 @@ impl App {
                 {
                     return Err("which class? (Enter on the class field: the list)".into());
                 }
-                let date = self.day(f, "On")?;
-                let order = self.order(f)?;
+                let date = self.day(ctx, f, "On")?;
+                let order = self.order(ctx, f)?;
                 let class = match kind {
                     MovementKind::Departure(_) => None,
                     _ => class,
                 };
                 let name = self
-                    .school_pane
                     .roster
                     .iter()
                     .find(|r| r.student.id == *student)
                     .map(|r| r.student.full_name())
                     .unwrap_or_default();
-                self.school_pane.focus = Some((Section::Students, name.clone()));
+                self.focus = Some((Section::Students, name.clone()));
                 let what = match (kind, class) {
                     (MovementKind::Transfer, Some(c)) => {
                         format!("{name} moves to {c} on {}", day_text(date))
@@ -324,7 +353,8 @@ impl App {
                     }
                     _ => format!("{name} leaves on {}", day_text(date)),
                 };
-                self.add_bundle_as(
+                Self::add_bundle_as(
+                    ctx,
                     what,
                     setup::movement(*student, kind, class, date, order),
                     false,
@@ -335,21 +365,16 @@ impl App {
                 let p = Self::person(f);
                 let b = setup::guardian(*student, &p, relation).map_err(err)?;
                 let name = full_name(&p.family_name, &p.given_name, p.patronymic.as_deref());
-                if let Some(r) = self
-                    .school_pane
-                    .roster
-                    .iter()
-                    .find(|r| r.student.id == *student)
-                {
-                    self.school_pane.focus = Some((Section::Students, r.student.full_name()));
+                if let Some(r) = self.roster.iter().find(|r| r.student.id == *student) {
+                    self.focus = Some((Section::Students, r.student.full_name()));
                 }
-                self.add_bundle(format!("{name} ({})", relation.as_str()), b)
+                self.add_bundle(ctx, format!("{name} ({})", relation.as_str()), b)
             }
             FormKind::Dismiss { student, name } => {
-                let op = self.opts.operator.clone();
-                let entries = setup::dismiss_departure(&mut self.db, &op, *student).map_err(err)?;
+                let op = ctx.operator.to_string();
+                let entries = setup::dismiss_departure(db(ctx)?, &op, *student).map_err(err)?;
                 let what = format!("{name} is not leaving: the departure is dismissed");
-                self.school_record(what.clone(), entries);
+                ctx.record(what.clone(), entries);
                 Ok(what)
             }
             FormKind::Staff => {
@@ -369,8 +394,9 @@ impl App {
                     .first()
                     .map(|s| full_name(&s.family_name, &s.given_name, s.patronymic.as_deref()))
                     .unwrap_or_default();
-                self.school_pane.focus = Some((Section::Staff, name.clone()));
+                self.focus = Some((Section::Staff, name.clone()));
                 self.add_bundle(
+                    ctx,
                     format!(
                         "{name} ({})",
                         roles
@@ -397,15 +423,15 @@ impl App {
                 let group = non_empty(f.value(GROUP));
                 let short = non_empty(f.value("Short name"));
                 let mut b = setup::curriculum(class, &subject, hours, teacher, group);
-                let known = self.school_pane.subjects.iter().find(|s| {
+                let known = self.subjects.iter().find(|s| {
                     s.name.to_lowercase() == crate::domain::text::nfc(&subject).to_lowercase()
                 });
                 if known.is_none_or(|s| short.is_some_and(|x| x != s.short_name)) {
                     b.subjects = setup::subject(&subject, short).subjects;
                 }
-                self.school_pane.focus =
-                    Some((Section::Curriculum, crate::domain::text::nfc(&subject)));
+                self.focus = Some((Section::Curriculum, crate::domain::text::nfc(&subject)));
                 self.add_bundle(
+                    ctx,
                     format!(
                         "{class}: {subject}, {} h a week{}",
                         hours_text,
@@ -427,7 +453,7 @@ impl App {
                 if teacher.is_empty() {
                     return Err("which teacher? (Enter on the field: the list)".into());
                 }
-                let from = self.day(f, "From")?;
+                let from = self.day(ctx, f, "From")?;
                 let group = non_empty(f.value(GROUP));
                 let b = setup::slot(
                     class,
@@ -440,6 +466,7 @@ impl App {
                     from,
                 );
                 self.add_bundle(
+                    ctx,
                     format!(
                         "{class} {} lesson {lesson}: {subject}, {teacher} from {}",
                         ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"]
@@ -454,11 +481,11 @@ impl App {
                 let Some((_, id)) = slots.iter().find(|s| s.0 == which) else {
                     return Err("choose the lesson (←/→)".into());
                 };
-                let from = self.day(f, "From")?;
-                let op = self.opts.operator.clone();
-                let entries = setup::clear_slot(&mut self.db, &op, *id, from).map_err(err)?;
+                let from = self.day(ctx, f, "From")?;
+                let op = ctx.operator.to_string();
+                let entries = setup::clear_slot(db(ctx)?, &op, *id, from).map_err(err)?;
                 let what = format!("no {which} from {}", day_text(from));
-                self.school_record(what.clone(), entries);
+                ctx.record(what.clone(), entries);
                 Ok(what)
             }
         }

@@ -6,18 +6,19 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 
+use super::SchoolPane;
 use super::forms::hours_text;
 use super::{CalendarKind, Section, YearRow};
-use crate::ui::app::App;
+use crate::ui::component::Ctx;
 use crate::ui::dates;
-use crate::ui::grid::{Column, Table, scroll};
 use crate::ui::text::{fit, pad, put, width};
+use crate::ui::widgets::grid::{Column, scroll};
+use crate::ui::widgets::table::{Table, line};
 
 /// Draw the School tab into `area`: the section row, what the school
 /// still misses, the section, an open form.
-pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
-    let p = &app.school_pane;
+pub(super) fn draw(p: &SchoolPane, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
+    let t = ctx.theme;
     if area.height < 6 {
         return;
     }
@@ -36,7 +37,7 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
     }
     let w = area.width as usize - 1;
     let mut y = area.y + 1;
-    if let Some(missing) = app.setup.missing() {
+    if let Some(missing) = ctx.setup.missing() {
         for line in crate::ui::panes::wrap(missing, w - 1, 3) {
             put(buf, area, area.x + 1, y, w - 1, &line, t.marker);
             y += 1;
@@ -49,12 +50,12 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
     };
     if body.height >= 3 {
         match p.section {
-            Section::Year => draw_year(app, body, buf),
-            Section::Classes => draw_classes(app, body, buf),
-            Section::Students => draw_students(app, body, buf),
-            Section::Staff => draw_staff(app, body, buf),
-            Section::Curriculum => draw_curriculum(app, body, buf),
-            Section::Timetable => draw_timetable(app, body, buf),
+            Section::Year => draw_year(p, ctx, body, buf),
+            Section::Classes => draw_classes(p, ctx, body, buf),
+            Section::Students => draw_students(p, ctx, body, buf),
+            Section::Staff => draw_staff(p, ctx, body, buf),
+            Section::Curriculum => draw_curriculum(p, ctx, body, buf),
+            Section::Timetable => draw_timetable(p, ctx, body, buf),
         }
     }
     if let Some(f) = &p.form {
@@ -75,23 +76,10 @@ fn below(area: Rect, rows: usize, detail: u16) -> u16 {
 
 use crate::domain::text::count;
 
-/// A line of text at row `dy` of `area`.
-fn line(area: Rect, dy: u16, text: &str, style: Style, buf: &mut Buffer) {
-    put(
-        buf,
-        area,
-        area.x + 1,
-        area.y + dy,
-        area.width as usize - 1,
-        text,
-        style,
-    );
-}
-
 /// The heading of a section on a class: "7А · …", or why there is none.
-fn class_heading(app: &App, area: Rect, rest: &str, buf: &mut Buffer) -> bool {
-    let t = &app.theme;
-    match (app.class(), &app.year) {
+fn class_heading(ctx: &Ctx, area: Rect, rest: &str, buf: &mut Buffer) -> bool {
+    let t = ctx.theme;
+    match (ctx.class(), ctx.year) {
         (Some(c), Some(y)) => {
             line(
                 area,
@@ -125,12 +113,11 @@ fn class_heading(app: &App, area: Rect, rest: &str, buf: &mut Buffer) -> bool {
     }
 }
 
-fn draw_year(app: &App, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
-    let p = &app.school_pane;
-    let current = app.year.as_ref().map(|y| y.id);
+fn draw_year(p: &SchoolPane, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
+    let t = ctx.theme;
+    let current = ctx.year.map(|y| y.id);
     let range = |a, b| format!("{}–{}", dates::full(a), dates::full(b));
-    let head = match &app.year {
+    let head = match ctx.year {
         Some(y) => format!(
             "School year {} · {} · {}, {}, {}",
             y.label,
@@ -196,26 +183,25 @@ fn draw_year(app: &App, area: Rect, buf: &mut Buffer) {
         };
         (text.map(|a| a[c].clone()).unwrap_or_default(), t.text)
     };
-    let table = Table {
-        columns: vec![
+    let table = Table::new(
+        vec![
             Column::left(0, &[""]),
             Column::left(23, &["Dates"]),
             Column::left(16, &["Kind"]),
         ],
-        rows: p.year_rows.len(),
-        cell: &cell,
-        span: Some(&span),
-        cursor: Some(p.row()),
-        offset: &p.offsets[0],
-        theme: t,
-    };
+        p.year_rows.len(),
+        &cell,
+        &p.offsets[0],
+        t,
+    )
+    .span(&span)
+    .cursor(Some(p.row()));
     table.render_below(area, 1, 1, &p.pages[0], buf);
 }
 
-fn draw_classes(app: &App, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
-    let p = &app.school_pane;
-    let Some(y) = &app.year else {
+fn draw_classes(p: &SchoolPane, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
+    let t = ctx.theme;
+    let Some(y) = ctx.year else {
         line(
             area,
             0,
@@ -234,7 +220,7 @@ fn draw_classes(app: &App, area: Rect, buf: &mut Buffer) {
             y.label,
             count(p.classes.len(), "class", "classes"),
             count(students, "student", "students"),
-            dates::full(app.school_day())
+            dates::full(super::school_day(ctx))
         ),
         t.header,
         buf,
@@ -272,20 +258,19 @@ fn draw_classes(app: &App, area: Rect, buf: &mut Buffer) {
             ),
         }
     };
-    let table = Table {
-        columns: vec![
+    let table = Table::new(
+        vec![
             Column::left(6, &["Class"]),
             Column::left(0, &["Class teacher"]),
             Column::right(8, &["Students"]),
             Column::left(0, &["Groups"]),
         ],
-        rows: p.classes.len(),
-        cell: &cell,
-        span: None,
-        cursor: Some(p.row()),
-        offset: &p.offsets[1],
-        theme: t,
-    };
+        p.classes.len(),
+        &cell,
+        &p.offsets[1],
+        t,
+    )
+    .cursor(Some(p.row()));
     let r = table.render_below(
         area,
         1,
@@ -340,10 +325,9 @@ fn stay_text(e: &crate::domain::Enrolment) -> String {
     )
 }
 
-fn draw_students(app: &App, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
-    let p = &app.school_pane;
-    let day = app.school_day();
+fn draw_students(p: &SchoolPane, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
+    let t = ctx.theme;
+    let day = super::school_day(ctx);
     let now = p
         .roster
         .iter()
@@ -360,7 +344,7 @@ fn draw_students(app: &App, area: Rect, buf: &mut Buffer) {
             String::new()
         }
     );
-    if !class_heading(app, area, &rest, buf) {
+    if !class_heading(ctx, area, &rest, buf) {
         return;
     }
     if p.roster.is_empty() {
@@ -426,21 +410,20 @@ fn draw_students(app: &App, area: Rect, buf: &mut Buffer) {
             }
         }
     };
-    let table = Table {
-        columns: vec![
+    let table = Table::new(
+        vec![
             Column::left(0, &["Student"]),
             Column::left(10, &["Born"]),
             Column::left(1, &["S"]),
             Column::left(11, &["In class"]),
             Column::left(17, &["Order"]),
         ],
-        rows: p.roster.len(),
-        cell: &cell,
-        span: None,
-        cursor: Some(p.row()),
-        offset: &p.offsets[2],
-        theme: t,
-    };
+        p.roster.len(),
+        &cell,
+        &p.offsets[2],
+        t,
+    )
+    .cursor(Some(p.row()));
     let r = table.render_below(
         area,
         1,
@@ -518,9 +501,8 @@ fn draw_students(app: &App, area: Rect, buf: &mut Buffer) {
     }
 }
 
-fn draw_staff(app: &App, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
-    let p = &app.school_pane;
+fn draw_staff(p: &SchoolPane, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
+    let t = ctx.theme;
     let active = p.staff.iter().filter(|s| s.active).count();
     line(
         area,
@@ -557,32 +539,30 @@ fn draw_staff(app: &App, area: Rect, buf: &mut Buffer) {
             ),
         }
     };
-    let table = Table {
-        columns: vec![
+    let table = Table::new(
+        vec![
             Column::left(0, &["Name"]),
             Column::left(14, &["Login"]),
             Column::left(26, &["Roles"]),
         ],
-        rows: p.staff.len(),
-        cell: &cell,
-        span: None,
-        cursor: Some(p.row()),
-        offset: &p.offsets[3],
-        theme: t,
-    };
+        p.staff.len(),
+        &cell,
+        &p.offsets[3],
+        t,
+    )
+    .cursor(Some(p.row()));
     table.render_below(area, 1, 1, &p.pages[3], buf);
 }
 
-fn draw_curriculum(app: &App, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
-    let p = &app.school_pane;
+fn draw_curriculum(p: &SchoolPane, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
+    let t = ctx.theme;
     let hours: f64 = p.curriculum.iter().filter_map(|c| c.hours).sum::<f64>() + 0.0;
     let rest = format!(
         "{}, {} h a week · c another class",
         count(p.curriculum.len(), "subject", "subjects"),
         hours_text(hours)
     );
-    if !class_heading(app, area, &rest, buf) {
+    if !class_heading(ctx, area, &rest, buf) {
         return;
     }
     if p.curriculum.is_empty() {
@@ -620,29 +600,27 @@ fn draw_curriculum(app: &App, area: Rect, buf: &mut Buffer) {
             ),
         }
     };
-    let table = Table {
-        columns: vec![
+    let table = Table::new(
+        vec![
             Column::left(0, &["Subject"]),
             Column::left(8, &["Short"]),
             Column::right(5, &["Hours"]),
             Column::left(0, &["Teacher"]),
         ],
-        rows: p.curriculum.len(),
-        cell: &cell,
-        span: None,
-        cursor: Some(p.row()),
-        offset: &p.offsets[4],
-        theme: t,
-    };
+        p.curriculum.len(),
+        &cell,
+        &p.offsets[4],
+        t,
+    )
+    .cursor(Some(p.row()));
     table.render_below(area, 1, 1, &p.pages[4], buf);
 }
 
-fn draw_timetable(app: &App, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
-    let p = &app.school_pane;
-    let day = app.school_day();
+fn draw_timetable(p: &SchoolPane, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
+    let t = ctx.theme;
+    let day = super::school_day(ctx);
     let rest = format!("the week in force on {}", dates::long(day));
-    if !class_heading(app, area, &rest, buf) {
+    if !class_heading(ctx, area, &rest, buf) {
         return;
     }
     let lessons = p.lessons();
