@@ -97,7 +97,10 @@ fn a_cell_changed_after_the_screen_read_it_is_not_overwritten() {
     press(&mut app, KeyCode::Enter);
     let m = app.message.clone().unwrap_or_default();
     assert!(m.starts_with("not saved: Trần Thị Mai changed"), "{m}");
-    assert!(m.contains("again to replace it"), "{m}");
+    // What the cell holds now, and the choice: theirs stands unless B
+    // types hers again.
+    assert!(m.contains("(now: marks «5», attendance present)"), "{m}");
+    assert!(m.contains("theirs is kept and shown: type yours again to overwrite it"), "{m}");
     // A's mark stands, and B's screen shows it.
     let marks: Vec<String> = other
         .conn()

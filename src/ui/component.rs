@@ -328,15 +328,31 @@ pub(crate) fn refuse_unseen_change(
         .iter()
         .find(|(id, _)| *id == student_id)
         .map_or("the student", |(_, n)| n.as_str());
-    match store::audit::cell_changed_since(tx, since, lesson_id, student_id)? {
-        Some(e) => Err(store::invalid(format!(
-            "{} changed {student}'s cell at {} after your screen read it; \
-             it now shows theirs: set it again to replace it",
-            e.operator,
-            super::history::when(&e.at)
-        ))),
-        None => Ok(()),
-    }
+    let Some(e) = store::audit::cell_changed_since(tx, since, lesson_id, student_id)? else {
+        return Ok(());
+    };
+    // What the cell holds now, so that the choice is made knowing it.
+    let marks: Vec<crate::domain::marks::Mark> = store::journal::cell_marks(tx, lesson_id, student_id)?
+        .into_iter()
+        .map(|m| m.mark)
+        .collect();
+    let code = store::attendance::entry(tx, lesson_id, student_id)?.map(|(_, c)| c.code);
+    let marks = crate::service::journal::cell_text(false, &marks);
+    let now = format!(
+        "{}, attendance {}",
+        if marks.is_empty() {
+            "no marks".to_string()
+        } else {
+            format!("marks «{marks}»")
+        },
+        code.map_or("present".to_string(), |c| format!("«{c}»"))
+    );
+    Err(store::StoreError::Changed(format!(
+        "{} changed {student}'s cell at {} after your screen read it (now: {now}); \
+         theirs is kept and shown: type yours again to overwrite it",
+        e.operator,
+        super::history::when(&e.at)
+    )))
 }
 
 /// What a pane asks the application to do after an action.
