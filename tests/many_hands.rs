@@ -100,7 +100,10 @@ fn a_cell_changed_after_the_screen_read_it_is_not_overwritten() {
     // What the cell holds now, and the choice: theirs stands unless B
     // types hers again.
     assert!(m.contains("(now: marks «5», attendance present)"), "{m}");
-    assert!(m.contains("theirs is kept and shown: type yours again to overwrite it"), "{m}");
+    assert!(
+        m.contains("theirs is kept and shown: type yours again to overwrite it"),
+        "{m}"
+    );
     // A's mark stands, and B's screen shows it.
     let marks: Vec<String> = other
         .conn()
@@ -186,6 +189,11 @@ fn an_attendance_cell_changed_after_the_day_was_read_is_not_overwritten() {
         matches!(shown, DayCell::Code { code, .. } if code == "Б"),
         "{shown:?}"
     );
+    // Marked as changed by someone else, that cell alone.
+    assert_eq!(
+        app.attendance.changed.iter().copied().collect::<Vec<_>>(),
+        [(lesson, student)]
+    );
     // Pressed again, knowingly: Н replaces it.
     press(&mut app, KeyCode::Char('н'));
     let e = store::attendance::entry(other.conn(), lesson, student)
@@ -230,4 +238,35 @@ fn two_settings_at_once_never_store_an_invalid_combination() {
         let s = store::settings::load(db.conn()).expect("settings still load");
         assert!(s.grade_threshold_3 < s.grade_threshold_4);
     }
+}
+
+/// What another person changed is marked on the grid until the next key;
+/// one's own writes are not marked.
+#[test]
+fn a_cell_changed_elsewhere_is_marked_until_the_next_key() {
+    let (_dir, mut app, mut other) = two_hands();
+    to_empty_cell(&mut app);
+    let (lesson, student) = cursor_cell(&app);
+    set_elsewhere(&mut other, "Lê Thị Hoa", lesson, student, "3");
+    // The slow timer reads it in and marks it.
+    assert!(app.tick());
+    app.ensure_loaded();
+    assert_eq!(cursor_cell(&app), (lesson, student), "the cursor stays");
+    assert_eq!(cell(&app), MarkCell::Marks("3".into()));
+    assert_eq!(
+        app.journal.changed.iter().copied().collect::<Vec<_>>(),
+        [(lesson, student)],
+        "only the cell that changed"
+    );
+    // The next key (any: here one bound to nothing) clears the mark.
+    press(&mut app, KeyCode::F(12));
+    assert!(app.journal.changed.is_empty());
+    assert_eq!(cursor_cell(&app), (lesson, student), "the cursor stays");
+    // One's own write is not marked.
+    type_keys(&mut app, "i5");
+    press(&mut app, KeyCode::Enter);
+    app.ensure_loaded();
+    let m = app.message.clone().unwrap_or_default();
+    assert!(m.starts_with("saved: 5"), "{m}");
+    assert!(app.journal.changed.is_empty());
 }

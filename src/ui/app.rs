@@ -250,6 +250,9 @@ impl App {
             return false;
         }
         self.data_version = v;
+        // What changed is marked on the grids until the next key.
+        self.journal.mark_changes = true;
+        self.attendance.mark_changes = true;
         self.invalidate();
         let last = store::audit::recent(self.db.conn(), 1).unwrap_or_default();
         let who = last.first().map_or_else(
@@ -299,6 +302,10 @@ impl App {
             self.data_version = self.db.data_version().unwrap_or(self.data_version);
         }
         if outcome.wrote || outcome.reread {
+            // One's own writes are not marked; theirs, that refused a
+            // write, are.
+            self.journal.mark_changes = outcome.reread;
+            self.attendance.mark_changes = outcome.reread;
             self.invalidate();
         }
         if let Some(m) = outcome.messages.into_iter().next_back() {
@@ -378,11 +385,14 @@ impl App {
         // Others saved something: the screen is read again first, and the
         // key is not used (it was meant for what the screen showed).
         if self.refresh_if_changed() {
+            // The marks of what changed stay until the next key.
             if let Some(m) = &mut self.message {
                 m.push_str("; the key was not used: press it again");
             }
             return true;
         }
+        self.journal.changed.clear();
+        self.attendance.changed.clear();
         // attendance: the code table's form takes every key
         if self.tab == Tab::Attendance
             && self.attendance.takes_keys()

@@ -332,10 +332,11 @@ pub(crate) fn refuse_unseen_change(
         return Ok(());
     };
     // What the cell holds now, so that the choice is made knowing it.
-    let marks: Vec<crate::domain::marks::Mark> = store::journal::cell_marks(tx, lesson_id, student_id)?
-        .into_iter()
-        .map(|m| m.mark)
-        .collect();
+    let marks: Vec<crate::domain::marks::Mark> =
+        store::journal::cell_marks(tx, lesson_id, student_id)?
+            .into_iter()
+            .map(|m| m.mark)
+            .collect();
     let code = store::attendance::entry(tx, lesson_id, student_id)?.map(|(_, c)| c.code);
     let marks = crate::service::journal::cell_text(false, &marks);
     let now = format!(
@@ -353,6 +354,27 @@ pub(crate) fn refuse_unseen_change(
         e.operator,
         super::history::when(&e.at)
     )))
+}
+
+/// The cells of a grid (by lesson id and student id) that read otherwise
+/// now than before: what another person changed, to mark on screen until
+/// the next key. A cell missing before (a lesson recorded since) counts
+/// when it is not blank now; lessons without a record (id 0) are skipped.
+pub(crate) fn changed_cells<'a, C: PartialEq + 'a>(
+    old: impl IntoIterator<Item = ((Id, Id), &'a C)>,
+    new: impl IntoIterator<Item = ((Id, Id), &'a C)>,
+    blank: impl Fn(&C) -> bool,
+) -> std::collections::HashSet<(Id, Id)> {
+    let before: std::collections::HashMap<(Id, Id), &C> =
+        old.into_iter().filter(|((l, _), _)| *l > 0).collect();
+    new.into_iter()
+        .filter(|((l, _), _)| *l > 0)
+        .filter(|(k, c)| match before.get(k) {
+            Some(was) => *was != *c,
+            None => !blank(c),
+        })
+        .map(|(k, _)| k)
+        .collect()
 }
 
 /// What a pane asks the application to do after an action.

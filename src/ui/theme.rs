@@ -31,6 +31,8 @@ pub struct Theme {
     pub marker: Style,
     /// A message to the user.
     pub message: Style,
+    /// A cell someone else changed, until the next key.
+    pub changed: Style,
 }
 
 impl Theme {
@@ -63,6 +65,10 @@ impl Theme {
             good: Style::new().fg(Color::Green),
             marker: Style::new().fg(Color::Magenta).add_modifier(bold),
             message: Style::new().fg(Color::Red).add_modifier(bold),
+            changed: Style::new()
+                .fg(Color::Black)
+                .bg(Color::Yellow)
+                .add_modifier(bold),
         }
     }
 
@@ -83,6 +89,7 @@ impl Theme {
             good: Style::new(),
             marker: bold,
             message: bold,
+            changed: Style::new().add_modifier(Modifier::REVERSED | Modifier::UNDERLINED),
         }
     }
 }

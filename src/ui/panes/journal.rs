@@ -27,6 +27,10 @@ use crate::ui::widgets::table::Table;
 /// The journal tab's state.
 #[derive(Debug, Default)]
 pub struct JournalPane {
+    /// Cells (lesson id, student id) someone else changed, marked until the
+    /// next key; `mark_changes`: the next reading is because of them.
+    pub changed: std::collections::HashSet<(crate::domain::Id, crate::domain::Id)>,
+    pub mark_changes: bool,
     pub subjects: Vec<Subject>,
     pub subject_idx: usize,
     pub period_idx: usize,
@@ -68,6 +72,27 @@ impl JournalPane {
     /// A new view: keep the row, put the cursor on the latest lesson.
     /// After a write the same journal is read again: the cursor stays.
     pub(crate) fn set_view(&mut self, view: Option<JournalView>) {
+        self.changed = match (&self.view, &view, std::mem::take(&mut self.mark_changes)) {
+            (Some(old), Some(new), true) => {
+                fn cells(
+                    v: &JournalView,
+                ) -> Vec<((crate::domain::Id, crate::domain::Id), &MarkCell)> {
+                    v.students
+                        .iter()
+                        .flat_map(|s| {
+                            v.lessons
+                                .iter()
+                                .zip(&s.cells)
+                                .map(move |(l, c)| ((l.lesson.id, s.student_id), c))
+                        })
+                        .collect()
+                }
+                crate::ui::component::changed_cells(cells(old), cells(new), |c| {
+                    matches!(c, MarkCell::Empty | MarkCell::NotEnrolled)
+                })
+            }
+            _ => Default::default(),
+        };
         if let Some(v) = &view {
             let same = self.view.as_ref().is_some_and(|old| {
                 old.class.id == v.class.id
@@ -717,6 +742,14 @@ fn draw(p: &JournalPane, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
             return (format!("{shown}▏"), t.cursor);
         }
         let (text, style) = cell_text(&students[r].cells[c]);
+        let style = if p
+            .changed
+            .contains(&(lessons[c].lesson.id, students[r].student_id))
+        {
+            t.changed
+        } else {
+            style
+        };
         if p.selected(r, c) {
             (
                 text,

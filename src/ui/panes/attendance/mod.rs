@@ -108,6 +108,10 @@ fn code_draft(f: &CodeForm) -> Result<att::CodeDraft, String> {
 /// The attendance tab's state.
 #[derive(Debug, Default)]
 pub struct AttendancePane {
+    /// Cells (lesson id, student id) someone else changed, marked until the
+    /// next key; `mark_changes`: the next reading is because of them.
+    pub changed: std::collections::HashSet<(Id, Id)>,
+    pub mark_changes: bool,
     pub date: NaiveDate,
     /// The audit log's newest entry when the day was read: a cell someone
     /// else changed after it is not overwritten unseen.
@@ -160,6 +164,30 @@ pub struct AttendancePane {
 
 impl AttendancePane {
     pub(crate) fn set_view(&mut self, view: Option<DayView>) {
+        self.changed = match (&self.view, &view, std::mem::take(&mut self.mark_changes)) {
+            (Some(old), Some(new), true)
+                if old.date == new.date && old.class.id == new.class.id =>
+            {
+                fn cells(v: &DayView) -> Vec<((crate::domain::Id, crate::domain::Id), &DayCell)> {
+                    v.students
+                        .iter()
+                        .flat_map(|s| {
+                            v.lessons
+                                .iter()
+                                .zip(&s.cells)
+                                .map(move |(l, c)| ((l.lesson.id, s.student_id), c))
+                        })
+                        .collect()
+                }
+                crate::ui::component::changed_cells(cells(old), cells(new), |c| {
+                    matches!(
+                        c,
+                        DayCell::Present | DayCell::NotTaken | DayCell::NotEnrolled
+                    )
+                })
+            }
+            _ => Default::default(),
+        };
         if let Some(v) = &view {
             self.row = self.row.min(v.students.len().saturating_sub(1));
             self.col = self.col.min(v.lessons.len().saturating_sub(1));

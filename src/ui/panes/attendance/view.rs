@@ -483,6 +483,13 @@ fn draw_day(p: &AttendancePane, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
                 )
             }
         };
+        if p.changed
+            .contains(&(lessons[c].lesson.id, students[r].student_id))
+        {
+            // Someone else changed it: marked until the next key.
+            let text = if text.is_empty() { "·".into() } else { text };
+            return (text, t.changed);
+        }
         if ranged && (r0..=r1).contains(&r) && (c0..=c1).contains(&c) {
             let text = if text.is_empty() { "·".into() } else { text };
             (text, style.patch(selected))
