@@ -525,7 +525,7 @@ pub fn run(path: &Path, operator: &str, cmd: IndicatorsCommand) -> anyhow::Resul
             let text = programme_csv::export(db.conn(), p.id)?;
             match output {
                 Some(f) => {
-                    std::fs::write(&f, &text)
+                    store::write_private(&f, text.as_bytes())
                         .with_context(|| format!("{}: cannot write", f.display()))?;
                     crate::cli::input::say(&format!(
                         "exported programme {} to {}",

@@ -557,6 +557,7 @@ pub fn open_options() -> OpenOptions {
     OpenOptions {
         patience: std::time::Duration::from_secs(600),
         on_wait: Some(|what| input::say(&format!("classbook: {what}"))),
+        on_warning: Some(|what| input::say(&format!("classbook: warning: {what}"))),
         ..OpenOptions::default()
     }
 }

@@ -106,7 +106,7 @@ pub fn run(db_path: &Path, args: ReportArgs) -> anyhow::Result<u8> {
         Ok(text) => {
             match &args.output {
                 Some(path) => {
-                    std::fs::write(path, text.as_bytes())
+                    store::write_private(path, text.as_bytes())
                         .map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", path.display()))?;
                     crate::cli::input::say(&format!("written to {}", path.display()));
                 }

@@ -149,6 +149,9 @@ pub struct OpenOptions {
     pub patience: Duration,
     /// Told what a waiting write waits for.
     pub on_wait: Option<fn(&str)>,
+    /// Told what the user should know about the file as it opens (see
+    /// [`Db::warnings`]).
+    pub on_warning: Option<fn(&str)>,
 }
 
 impl Default for OpenOptions {
@@ -158,6 +161,7 @@ impl Default for OpenOptions {
             busy_timeout: Duration::from_secs(5),
             patience: Duration::ZERO,
             on_wait: None,
+            on_warning: None,
         }
     }
 }
@@ -171,6 +175,9 @@ pub struct Db {
     patience: Duration,
     /// Told what a waiting write waits for (the command line prints it).
     on_wait: Option<fn(&str)>,
+    /// What the user should know about the file (companions readable by
+    /// others that could not be narrowed).
+    pub warnings: Vec<String>,
     /// Whose permissions every write is checked against (the process's
     /// operating-system user until [`Db::set_who`] says otherwise).
     who: access::Who,
@@ -364,8 +371,12 @@ pub fn open(path: &Path, opts: &OpenOptions) -> Result<Db, OpenError> {
         Err(e) => return Err(io(e)),
     }
     // The -wal and -shm files get the umask's mode; make it private even if
-    // the caller did not.
+    // the caller did not. Those an older run left wider are narrowed.
     restrict_umask();
+    let warnings = narrow_companions(path);
+    if let Some(say) = opts.on_warning {
+        warnings.iter().for_each(|w| say(w));
+    }
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
         | OpenFlags::SQLITE_OPEN_NO_MUTEX
         | OpenFlags::SQLITE_OPEN_URI;
@@ -418,6 +429,7 @@ pub fn open(path: &Path, opts: &OpenOptions) -> Result<Db, OpenError> {
         path: path.to_path_buf(),
         patience: opts.patience,
         on_wait: opts.on_wait,
+        warnings,
         who: access::Who::current(),
     };
     migrate::apply(&mut db.conn).map_err(|e| match e {
@@ -449,6 +461,68 @@ fn read_up_to(f: &mut fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
         }
     }
     Ok(n)
+}
+
+/// Write `bytes` to `path` as a file only its owner may read (0600): a
+/// report or an export holds personal data. An existing file is made 0600
+/// too (`fs::write` alone keeps whatever mode it had).
+pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::io::Write;
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        let mut f = fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(path)?;
+        // Only a regular file is narrowed (not /dev/stdout or a pipe).
+        if f.metadata()?.is_file() {
+            f.set_permissions(fs::Permissions::from_mode(0o600))?;
+        }
+        f.write_all(bytes)?;
+        f.sync_all().or(Ok(()))
+    }
+    #[cfg(not(unix))]
+    {
+        fs::write(path, bytes)
+    }
+}
+
+/// The `-wal` and `-shm` files of an existing database made private (0600)
+/// when they are wider and ours; a warning for the user when they cannot
+/// be (another owner).
+#[cfg(unix)]
+fn narrow_companions(path: &Path) -> Vec<String> {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let mut warnings = vec![];
+    for ext in ["-wal", "-shm"] {
+        let mut name = path.as_os_str().to_os_string();
+        name.push(ext);
+        let p = PathBuf::from(name);
+        let Ok(meta) = fs::metadata(&p) else { continue };
+        if meta.mode() & 0o077 == 0 {
+            continue;
+        }
+        // SAFETY: geteuid has no preconditions.
+        let me = unsafe { libc::geteuid() };
+        let narrowed =
+            meta.uid() == me && fs::set_permissions(&p, fs::Permissions::from_mode(0o600)).is_ok();
+        if !narrowed {
+            warnings.push(format!(
+                "{}: readable by others (mode {:o}) and not ours to change; ask its owner to run chmod 600",
+                p.display(),
+                meta.mode() & 0o777
+            ));
+        }
+    }
+    warnings
+}
+
+#[cfg(not(unix))]
+fn narrow_companions(_path: &Path) -> Vec<String> {
+    vec![]
 }
 
 #[cfg(unix)]

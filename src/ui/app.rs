@@ -224,6 +224,10 @@ impl App {
         });
         app.setup = service::setup::overview(app.db.conn(), app.opts.today)?;
         app.ensure_loaded();
+        if let Some(w) = app.db.warnings.first() {
+            let w = format!("warning: {w}");
+            app.flash(w);
+        }
         Ok(app)
     }
 

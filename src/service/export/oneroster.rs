@@ -337,7 +337,7 @@ impl Csv {
         let bytes = w
             .into_inner()
             .map_err(|e| io(std::io::Error::other(e.to_string())))?;
-        fs::write(&path, bytes).map_err(io)?;
+        crate::store::write_private(&path, &bytes).map_err(io)?;
         Ok(FileWritten {
             name: self.name.to_string(),
             rows: self.rows.len(),

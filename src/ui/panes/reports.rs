@@ -371,7 +371,7 @@ impl ReportsPane {
         let path = self.output_dir.join(file_name(r, format.extension()));
         let text = render::render(r, format, ctx.today);
         let rows = r.rows.len();
-        Effect::Flash(match std::fs::write(&path, text) {
+        Effect::Flash(match crate::store::write_private(&path, text.as_bytes()) {
             Ok(()) => {
                 let shown = absolute(&path);
                 format!("written {} ({rows} rows)", shown.display())
