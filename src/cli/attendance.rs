@@ -714,7 +714,7 @@ pub fn run(args: AttendanceArgs, db: Db, operator: &str) -> anyhow::Result<u8> {
                     }
                 }
             };
-            print!("{out}");
+            out!("{out}");
             Ok(exit::OK)
         }
         AttendanceCommand::Set {
@@ -747,7 +747,7 @@ pub fn run(args: AttendanceArgs, db: Db, operator: &str) -> anyhow::Result<u8> {
                     }
                     Ok(ids)
                 })?;
-                println!(
+                outln!(
                     "{} {date} lesson {no}: {}{}",
                     class.name,
                     mode.as_str().replace('_', " "),
@@ -779,7 +779,7 @@ pub fn run(args: AttendanceArgs, db: Db, operator: &str) -> anyhow::Result<u8> {
                         }
                         Ok(taken)
                     })?;
-                    println!(
+                    outln!(
                         "{} {date}: {} lesson(s) marked taken ({} already were); students without a code were present",
                         class.name,
                         taken,
@@ -869,7 +869,7 @@ pub fn run(args: AttendanceArgs, db: Db, operator: &str) -> anyhow::Result<u8> {
                 }
                 Ok((ids, what.join(", ")))
             })?;
-            println!(
+            outln!(
                 "{} {date} lesson {no}, {name}: {what}{}",
                 class.name,
                 if ids.is_empty() { " (unchanged)" } else { "" }
@@ -892,7 +892,7 @@ pub fn run(args: AttendanceArgs, db: Db, operator: &str) -> anyhow::Result<u8> {
                 let (n, _) = c.db.write(|tx| {
                     att::apply_reason(tx, operator, working, class.id, date, sid, choice)
                 })?;
-                println!(
+                outln!(
                     "{} {date}, {name}: {} given for {n} lesson(s)",
                     class.name,
                     choice.label()
@@ -937,7 +937,7 @@ pub fn run(args: AttendanceArgs, db: Db, operator: &str) -> anyhow::Result<u8> {
                     out
                 }
             };
-            print!("{out}");
+            out!("{out}");
             Ok(exit::OK)
         }
         AttendanceCommand::NotTaken { date, format } => {
@@ -984,7 +984,7 @@ pub fn run(args: AttendanceArgs, db: Db, operator: &str) -> anyhow::Result<u8> {
                     out
                 }
             };
-            print!("{out}");
+            out!("{out}");
             Ok(if list.is_empty() {
                 exit::OK
             } else {
@@ -1054,7 +1054,7 @@ pub fn run(args: AttendanceArgs, db: Db, operator: &str) -> anyhow::Result<u8> {
                     }
                 }
             };
-            print!("{out}");
+            out!("{out}");
             Ok(exit::OK)
         }
         AttendanceCommand::Codes { format } => {
@@ -1080,7 +1080,7 @@ pub fn run(args: AttendanceArgs, db: Db, operator: &str) -> anyhow::Result<u8> {
                     csv_out(rows)?
                 }
             };
-            print!("{out}");
+            out!("{out}");
             Ok(exit::OK)
         }
     }

@@ -48,7 +48,7 @@ pub fn run(db_path: &Path, cmd: ExportCommand) -> anyhow::Result<u8> {
                 },
             )?;
             for line in summary.lines() {
-                println!("{line}");
+                outln!("{line}");
             }
             Ok(exit::OK)
         }

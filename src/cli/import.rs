@@ -66,7 +66,7 @@ pub fn template(args: TemplateArgs) -> anyhow::Result<u8> {
         ));
         return Ok(exit::USAGE);
     };
-    print!("{}", templates::template(kind));
+    out!("{}", templates::template(kind));
     Ok(exit::OK)
 }
 
@@ -108,17 +108,17 @@ pub fn run(args: ImportArgs, mut db: Db, operator: &str) -> anyhow::Result<u8> {
     match apply::apply(&mut db, operator, &bundle, today, args.dry_run) {
         Ok(mut r) => {
             for l in r.lines() {
-                println!("{l}");
+                outln!("{l}");
             }
             if gradebook && args.dry_run {
-                println!(
+                outln!(
                     "the gradebook (lineItems, results, attendance) is checked once the roster is imported"
                 );
             } else if gradebook {
                 match results::import(&mut db, operator, &args.path, false) {
                     Ok(g) => {
                         for l in g.lines().iter().skip(1) {
-                            println!("{l}");
+                            outln!("{l}");
                         }
                         r.audit_ids.extend(g.audit_ids);
                     }
@@ -131,7 +131,7 @@ pub fn run(args: ImportArgs, mut db: Db, operator: &str) -> anyhow::Result<u8> {
                 }
             }
             if !args.dry_run && !r.audit_ids.is_empty() {
-                println!(
+                outln!(
                     "saved; undo it from the History tab (audit entries {}–{})",
                     r.audit_ids.first().copied().unwrap_or_default(),
                     r.audit_ids.last().copied().unwrap_or_default()

@@ -281,7 +281,7 @@ pub fn run(path: &Path, operator: &str, cmd: IndicatorsCommand) -> anyhow::Resul
                     }
                 }
             }
-            print!("{out}");
+            out!("{out}");
         }
         IndicatorsCommand::Show {
             which,
@@ -306,9 +306,9 @@ pub fn run(path: &Path, operator: &str, cmd: IndicatorsCommand) -> anyhow::Resul
                 Some(n) => {
                     let r = row(&table, &n)?;
                     let history = store::indicators::actuals(db.conn(), r.indicator.id)?;
-                    print!("{}", one(&table, r, &history, format)?);
+                    out!("{}", one(&table, r, &history, format)?);
                 }
-                None => print!("{}", show_table(&table, &view, format)?),
+                None => out!("{}", show_table(&table, &view, format)?),
             }
         }
         IndicatorsCommand::Set {
@@ -382,9 +382,9 @@ pub fn run(path: &Path, operator: &str, cmd: IndicatorsCommand) -> anyhow::Resul
             match format {
                 OutFormat::Json => {
                     let r = row(&after, &number)?;
-                    println!("{}", serde_json::to_string_pretty(&row_json(&after, r))?);
+                    outln!("{}", serde_json::to_string_pretty(&row_json(&after, r))?);
                 }
-                _ => print!("{}", show_table(&after, &only, format)?),
+                _ => out!("{}", show_table(&after, &only, format)?),
             }
         }
         IndicatorsCommand::Bind {
@@ -420,12 +420,12 @@ pub fn run(path: &Path, operator: &str, cmd: IndicatorsCommand) -> anyhow::Resul
                 svc::bind_metric(tx, operator, id, binding.as_ref().map(|(m, p)| (*m, p)))
             })?;
             match &binding {
-                Some((m, p)) => println!(
+                Some((m, p)) => outln!(
                     "indicator {} is computed as: {}",
                     r.number,
                     metric_text(*m, p)
                 ),
-                None => println!("indicator {} is entered by hand (no metric)", r.number),
+                None => outln!("indicator {} is entered by hand (no metric)", r.number),
             }
         }
         IndicatorsCommand::Recompute {
@@ -440,7 +440,7 @@ pub fn run(path: &Path, operator: &str, cmd: IndicatorsCommand) -> anyhow::Resul
                 None => None,
             };
             let (lines, _) = db.write(|tx| svc::recompute(tx, operator, p.id, only, working))?;
-            print!("{}", recomputed(&lines, working, format)?);
+            out!("{}", recomputed(&lines, working, format)?);
         }
         IndicatorsCommand::Metrics { format } => {
             let mut out = String::new();
@@ -485,7 +485,7 @@ pub fn run(path: &Path, operator: &str, cmd: IndicatorsCommand) -> anyhow::Resul
                     }
                 }
             }
-            print!("{out}");
+            out!("{out}");
         }
         IndicatorsCommand::Import { file } => {
             let text = std::fs::read_to_string(&file)
@@ -507,7 +507,7 @@ pub fn run(path: &Path, operator: &str, cmd: IndicatorsCommand) -> anyhow::Resul
                 )?;
                 Ok(r)
             })?;
-            println!(
+            outln!(
                 "imported {} programme(s) (id {}): {} indicators, {} targets",
                 imported.programme_ids.len(),
                 imported
@@ -533,7 +533,7 @@ pub fn run(path: &Path, operator: &str, cmd: IndicatorsCommand) -> anyhow::Resul
                         f.display()
                     ));
                 }
-                None => print!("{text}"),
+                None => out!("{text}"),
             }
         }
     }

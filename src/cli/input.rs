@@ -39,6 +39,92 @@ pub fn say(text: &str) {
     eprintln!("{clean}");
 }
 
+/// Write `text` to standard output with every control character but line
+/// breaks and tabs shown as U+FFFD (the `outln!`/`out!` macros).
+pub fn out(text: &str) {
+    use std::io::Write;
+    let clean: String = text
+        .chars()
+        .map(|c| {
+            if c.is_control() && !matches!(c, '\n' | '\t' | '\r') {
+                '\u{fffd}'
+            } else {
+                c
+            }
+        })
+        .collect();
+    // A reader that went away (`| head`) is not an error of ours.
+    let _ = std::io::stdout().lock().write_all(clean.as_bytes());
+}
+
+/// Standard output as a writer (for the CSV and review writers), showing
+/// control characters as `out` does: C0 controls but line breaks and tabs,
+/// DEL, and the C1 controls (UTF-8 `C2 80`–`C2 9F`) become U+FFFD.
+pub struct CleanStdout {
+    out: std::io::StdoutLock<'static>,
+    /// A `C2` byte ended the last chunk: whether a C1 control follows.
+    pending_c2: bool,
+}
+
+impl CleanStdout {
+    pub fn new() -> Self {
+        CleanStdout {
+            out: std::io::stdout().lock(),
+            pending_c2: false,
+        }
+    }
+}
+
+impl Default for CleanStdout {
+    fn default() -> Self {
+        CleanStdout::new()
+    }
+}
+
+/// Clean one chunk of bytes (see [`CleanStdout`]); `pending_c2` carries a
+/// `C2` byte that ended the previous chunk.
+fn clean_bytes(pending_c2: &mut bool, buf: &[u8]) -> Vec<u8> {
+    const BAD: &[u8] = "\u{fffd}".as_bytes();
+    let mut clean = Vec::with_capacity(buf.len());
+    for &b in buf {
+        if std::mem::take(pending_c2) {
+            if (0x80..=0x9f).contains(&b) {
+                clean.extend_from_slice(BAD);
+                continue;
+            }
+            clean.push(0xc2);
+        }
+        match b {
+            0xc2 => *pending_c2 = true,
+            b'\n' | b'\t' | b'\r' => clean.push(b),
+            0x00..=0x1f | 0x7f => clean.extend_from_slice(BAD),
+            _ => clean.push(b),
+        }
+    }
+    clean
+}
+
+impl std::io::Write for CleanStdout {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let clean = clean_bytes(&mut self.pending_c2, buf);
+        self.out.write_all(&clean)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if std::mem::take(&mut self.pending_c2) {
+            self.out.write_all(&[0xc2])?;
+        }
+        self.out.flush()
+    }
+}
+
+impl Drop for CleanStdout {
+    fn drop(&mut self) {
+        let _ = std::io::Write::flush(self);
+    }
+}
+
 pub fn refuse<T>(msg: impl Into<String>) -> anyhow::Result<T> {
     Err(Refused(msg.into()).into())
 }
@@ -125,6 +211,28 @@ pub fn exit_code(e: &anyhow::Error) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_bytes_are_shown_as_replacement_characters() {
+        let mut pending = false;
+        let text = "Зло\u{1b}]0;x\u{7}\t\u{9b}31m\u{7f} Lê\n";
+        let out = clean_bytes(&mut pending, text.as_bytes());
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "Зло\u{fffd}]0;x\u{fffd}\t\u{fffd}31m\u{fffd} Lê\n"
+        );
+        // A C1 control split between two chunks, and a plain "Â" (C2 82
+        // is a control, C2 A0 is not) across chunks.
+        let c1 = "\u{9b}".as_bytes();
+        let mut a = clean_bytes(&mut pending, &c1[..1]);
+        a.extend(clean_bytes(&mut pending, &c1[1..]));
+        assert_eq!(String::from_utf8(a).unwrap(), "\u{fffd}");
+        let nbsp = "\u{a0}".as_bytes();
+        let mut b = clean_bytes(&mut pending, &nbsp[..1]);
+        b.extend(clean_bytes(&mut pending, &nbsp[1..]));
+        assert_eq!(String::from_utf8(b).unwrap(), "\u{a0}");
+        assert!(!pending);
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

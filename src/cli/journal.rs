@@ -551,10 +551,11 @@ fn grid_text(rows: &[Vec<String>]) -> String {
 
 fn print_grid(v: &JournalView, format: GridFormat) -> anyhow::Result<()> {
     match format {
-        GridFormat::Json => println!("{}", serde_json::to_string_pretty(&grid_json(v))?),
-        GridFormat::Text => print!("{}", grid_text(&svc::grid_table(v))),
+        GridFormat::Json => outln!("{}", serde_json::to_string_pretty(&grid_json(v))?),
+        GridFormat::Text => out!("{}", grid_text(&svc::grid_table(v))),
         GridFormat::Csv => {
-            let mut w = crate::service::csv_safe::SafeCsv::new(std::io::stdout().lock());
+            let mut w =
+                crate::service::csv_safe::SafeCsv::new(crate::cli::input::CleanStdout::new());
             for row in svc::grid_table(v) {
                 w.write_record(&row)?;
             }
@@ -626,7 +627,7 @@ fn run_on(db: &mut Db, operator: &str, cmd: JournalCommand) -> anyhow::Result<u8
                 expect: replace.expect(),
             };
             let written = db.write(|tx| svc::set_cell(tx, operator, lesson, sid, &input))?;
-            println!(
+            outln!(
                 "{} {} {} lesson {}: {} → «{}» ({} change{} recorded)",
                 ctx.class.name,
                 ctx.subject.name,
@@ -694,7 +695,7 @@ fn run_on(db: &mut Db, operator: &str, cmd: JournalCommand) -> anyhow::Result<u8
                 )
             })?;
             let s = view.students.iter().find(|s| s.student_id == sid);
-            println!(
+            outln!(
                 "{} {} {}: final grade {} (suggested {}){}",
                 ctx.class.name,
                 period.label,
@@ -841,7 +842,7 @@ fn run_on(db: &mut Db, operator: &str, cmd: JournalCommand) -> anyhow::Result<u8
             };
             let reference = jl.reference();
             let (l, ids) = db.write(|tx| svc::set_lesson(tx, operator, reference, &edit))?;
-            println!(
+            outln!(
                 "{} {} {} lesson {}: topic «{}», homework «{}»{} ({} change{} recorded)",
                 ctx.class.name,
                 ctx.subject.name,
@@ -867,7 +868,7 @@ fn run_on(db: &mut Db, operator: &str, cmd: JournalCommand) -> anyhow::Result<u8
             let source = file.display().to_string();
             let done = db.write(|tx| svc::import_plan(tx, operator, &source, &text, today))?;
             let plans: Vec<String> = done.plans.iter().map(|(c, s)| format!("{c} {s}")).collect();
-            println!(
+            outln!(
                 "imported {} planned topics for {} ({} changes recorded)",
                 done.topics,
                 plans.join(", "),

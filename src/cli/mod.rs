@@ -1,5 +1,19 @@
 //! Headless commands and the command line. `main.rs` only calls [`main`].
 
+/// `println!` for the command line's standard output: what is printed may
+/// hold names, topics and file contents, so control characters (but line
+/// breaks and tabs) are shown as U+FFFD and no escape sequence reaches the
+/// terminal; a closed pipe (`| head`) ends the output quietly.
+macro_rules! outln {
+    () => { $crate::cli::input::out("\n") };
+    ($($t:tt)*) => { $crate::cli::input::out(&format!("{}\n", format_args!($($t)*))) };
+}
+
+/// `print!` for the command line's standard output (see `outln!`).
+macro_rules! out {
+    ($($t:tt)*) => { $crate::cli::input::out(&format!($($t)*)) };
+}
+
 pub mod export;
 pub mod import;
 pub mod indicators;
@@ -315,7 +329,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 store::access::grant(tx, &operator, &who.login, "admin")?;
                 Ok(())
             })?;
-            println!("created {}", db_path.display());
+            outln!("created {}", db_path.display());
             Ok(exit::OK)
         }
         Some(Command::Demo { size, seed, force }) => {
@@ -327,7 +341,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             }
             let started = Instant::now();
             let stats = fresh_demo(&db_path, &DemoOptions { size, seed })?;
-            println!(
+            outln!(
                 "demo school ({}) written to {} in {:.1} s: {} classes, {} students, {} staff, {} lessons, {} marks, {} attendance entries, {} training sessions; records up to {}",
                 match size {
                     DemoSize::Small => "small",
@@ -371,9 +385,9 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                     if let Some(sum) = sum {
                         v["checksum"] = serde_json::Value::String(format!("{sum:016x}"));
                     }
-                    println!("{}", serde_json::to_string_pretty(&v)?);
+                    outln!("{}", serde_json::to_string_pretty(&v)?);
                 }
-                TextOrJson::Text => print!("{}", check_text(&db_path, &report, sum)),
+                TextOrJson::Text => out!("{}", check_text(&db_path, &report, sum)),
             }
             Ok(if report.ok() {
                 exit::OK

@@ -110,7 +110,7 @@ pub fn run(db_path: &Path, args: ReportArgs) -> anyhow::Result<u8> {
                         .map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", path.display()))?;
                     crate::cli::input::say(&format!("written to {}", path.display()));
                 }
-                None => print!("{text}"),
+                None => out!("{text}"),
             }
             Ok(exit::OK)
         }

@@ -117,15 +117,15 @@ pub fn run(args: ReviewArgs, mut db: Db, operator: &str) -> anyhow::Result<u8> {
             }
         })?;
         if entries.is_empty() {
-            println!("nothing changed: {} {key} was already so", rule.id());
+            outln!("nothing changed: {} {key} was already so", rule.id());
         } else if ack {
-            println!(
+            outln!(
                 "acknowledged {} {key} (audit entry {})",
                 rule.id(),
                 entries[0]
             );
         } else {
-            println!("withdrew the acknowledgement of {} {key}", rule.id());
+            outln!("withdrew the acknowledgement of {} {key}", rule.id());
         }
         return Ok(exit::OK);
     }
@@ -157,7 +157,7 @@ pub fn run(args: ReviewArgs, mut db: Db, operator: &str) -> anyhow::Result<u8> {
         .filter(|f| args.rule.is_none_or(|r| f.rule == r))
         .filter(|f| args.acknowledged || f.ack.is_none())
         .collect();
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::cli::input::CleanStdout::new();
     match args.format {
         Format::Json => {
             let v = serde_json::json!({

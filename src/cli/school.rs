@@ -403,11 +403,11 @@ fn today() -> NaiveDate {
 fn print_report(r: &crate::service::import::apply::ImportReport) {
     let t = r.total();
     if t.added + t.changed + t.closed == 0 {
-        println!("nothing to change: it is already so");
+        outln!("nothing to change: it is already so");
         return;
     }
     for l in r.lines().iter().skip(1) {
-        println!("{}", l.trim_start());
+        outln!("{}", l.trim_start());
     }
 }
 
@@ -415,7 +415,7 @@ pub fn run_school(cmd: SchoolCommand, mut db: Db, operator: &str) -> anyhow::Res
     let b = match cmd {
         SchoolCommand::Show => {
             let o = setup::overview(db.conn(), today())?;
-            println!("school year    {}", o.year.as_deref().unwrap_or("(none)"));
+            outln!("school year    {}", o.year.as_deref().unwrap_or("(none)"));
             for (k, v) in [
                 ("periods", o.periods),
                 ("holidays", o.holidays),
@@ -429,11 +429,11 @@ pub fn run_school(cmd: SchoolCommand, mut db: Db, operator: &str) -> anyhow::Res
                 ("orders to enter", o.orders_to_enter),
                 ("departures to confirm", o.departures_to_confirm),
             ] {
-                println!("{k:<22} {v}");
+                outln!("{k:<22} {v}");
             }
             match o.missing() {
-                Some(m) => println!("next: {m}"),
-                None => println!("ready: the journal and attendance can be kept"),
+                Some(m) => outln!("next: {m}"),
+                None => outln!("ready: the journal and attendance can be kept"),
             }
             return Ok(exit::OK);
         }
@@ -534,13 +534,13 @@ pub fn run_student(cmd: StudentCommand, mut db: Db, operator: &str) -> anyhow::R
                 }
             }
             if rows.is_empty() {
-                println!(
+                outln!(
                     "no students{}",
                     class.map(|c| format!(" in {c}")).unwrap_or_default()
                 );
             }
             for r in rows {
-                println!("{r}");
+                outln!("{r}");
             }
             return Ok(exit::OK);
         }
@@ -572,7 +572,7 @@ pub fn run_student(cmd: StudentCommand, mut db: Db, operator: &str) -> anyhow::R
                 email,
             };
             let ids = setup::edit_student(&mut db, operator, id, &e)?;
-            println!(
+            outln!(
                 "{}",
                 if ids.is_empty() {
                     "nothing to change"
@@ -613,7 +613,7 @@ pub fn run_student(cmd: StudentCommand, mut db: Db, operator: &str) -> anyhow::R
             end,
         } => {
             let ids = setup::set_order(&mut db, operator, stay, end, &order_no, order_date)?;
-            println!(
+            outln!(
                 "{}",
                 if ids.is_empty() {
                     "nothing to change"
@@ -628,7 +628,7 @@ pub fn run_student(cmd: StudentCommand, mut db: Db, operator: &str) -> anyhow::R
                 anyhow::anyhow!("no group «{group}» in the class of student {id}")
             })?;
             let ids = setup::move_to_group(&mut db, operator, id, gid)?;
-            println!(
+            outln!(
                 "{}",
                 if ids.is_empty() {
                     "nothing to change"
@@ -645,7 +645,7 @@ pub fn run_student(cmd: StudentCommand, mut db: Db, operator: &str) -> anyhow::R
         } => setup::guardian(id, &person.get(), relation)?,
         StudentCommand::Stays { id } => {
             setup::dismiss_departure(&mut db, operator, id)?;
-            println!("saved");
+            outln!("saved");
             return Ok(exit::OK);
         }
     };
@@ -660,7 +660,7 @@ pub fn run_timetable(cmd: TimetableCommand, mut db: Db, operator: &str) -> anyho
         TimetableCommand::Show { class, on } => {
             let on = on.unwrap_or(working);
             for line in store::curriculum::week_text(db.conn(), &class, on)? {
-                println!("{line}");
+                outln!("{line}");
             }
             Ok(exit::OK)
         }
@@ -713,7 +713,7 @@ pub fn run_timetable(cmd: TimetableCommand, mut db: Db, operator: &str) -> anyho
             )?
             .ok_or_else(|| anyhow::anyhow!("{class} has no lesson there on that date"))?;
             setup::clear_slot(&mut db, operator, slot, from)?;
-            println!("saved");
+            outln!("saved");
             Ok(exit::OK)
         }
     }

@@ -31,12 +31,12 @@ pub fn run(cmd: SettingsCommand, mut db: Db, operator: &str) -> anyhow::Result<u
                         .iter()
                         .map(|(k, v)| (k.to_string(), json!(v)))
                         .collect();
-                    println!("{}", serde_json::to_string_pretty(&map)?);
+                    outln!("{}", serde_json::to_string_pretty(&map)?);
                 }
                 TextOrJson::Text => {
                     let w = pairs.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
                     for (k, v) in &pairs {
-                        println!("{k:<w$}  {v:<8}  {}", Settings::describe(k).unwrap_or(""));
+                        outln!("{k:<w$}  {v:<8}  {}", Settings::describe(k).unwrap_or(""));
                     }
                 }
             }
@@ -74,8 +74,8 @@ pub fn run(cmd: SettingsCommand, mut db: Db, operator: &str) -> anyhow::Result<u
                     crate::cli::input::say(&format!("classbook: {e}"));
                     return Ok(exit::USAGE);
                 }
-                Ok((stored, Some(id))) => println!("{key} = {stored} (audit entry {id})"),
-                Ok((stored, None)) => println!("{key} is already {stored}"),
+                Ok((stored, Some(id))) => outln!("{key} = {stored} (audit entry {id})"),
+                Ok((stored, None)) => outln!("{key} is already {stored}"),
             }
             Ok(exit::OK)
         }

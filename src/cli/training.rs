@@ -330,7 +330,7 @@ pub fn run(path: &Path, operator: &str, cmd: TrainingCommand) -> anyhow::Result<
         TrainingCommand::Show { plan, format } => {
             let plan = pick_plan(db.conn(), &year, working, plan)?;
             let view = svc::load(db.conn(), &plan)?;
-            print!("{}", show(&view, format)?);
+            out!("{}", show(&view, format)?);
         }
         TrainingCommand::Standing {
             semester,
@@ -347,7 +347,7 @@ pub fn run(path: &Path, operator: &str, cmd: TrainingCommand) -> anyhow::Result<
                 }
                 Scope::Year => None,
             };
-            print!(
+            out!(
                 "{}",
                 standing(&year, scope, &rows, published.as_ref(), format)?
             );
@@ -385,7 +385,7 @@ pub fn run(path: &Path, operator: &str, cmd: TrainingCommand) -> anyhow::Result<
             let ids = db.write(|tx| {
                 svc::set_attendance(tx, operator, s.id, t.id, &st.code, &paperwork, today())
             })?;
-            println!(
+            outln!(
                 "{} {}: {} at the session of {} «{}»{}",
                 if ids.is_empty() { "unchanged" } else { "set" },
                 t.full_name(),
@@ -402,7 +402,7 @@ pub fn run(path: &Path, operator: &str, cmd: TrainingCommand) -> anyhow::Result<
         TrainingCommand::MarkAllPresent { session } => {
             let s = svc::find_session(db.conn(), &year, &session)?;
             let (n, _) = db.write(|tx| svc::mark_all_present(tx, operator, s.id, today()))?;
-            println!(
+            outln!(
                 "marked {n} teachers present at the session of {}",
                 s.date.format("%d.%m.%Y")
             );
@@ -436,7 +436,7 @@ pub fn run(path: &Path, operator: &str, cmd: TrainingCommand) -> anyhow::Result<
                 credits: a.credits,
             };
             let (id, _) = db.write(|tx| svc::create_session(tx, operator, plan.id, &input))?;
-            println!(
+            outln!(
                 "added session {id} on {} to semester {}",
                 d.format("%d.%m.%Y"),
                 plan.semester
@@ -503,7 +503,7 @@ pub fn run(path: &Path, operator: &str, cmd: TrainingCommand) -> anyhow::Result<
                     svc::update_session(tx, operator, s.id, &input, today())?,
                 ))
             })?;
-            println!(
+            outln!(
                 "{} session {}",
                 if ids.is_empty() {
                     "unchanged"
@@ -516,7 +516,7 @@ pub fn run(path: &Path, operator: &str, cmd: TrainingCommand) -> anyhow::Result<
         TrainingCommand::DeleteSession { session } => {
             let s = svc::find_session(db.conn(), &year, &session)?;
             db.write(|tx| svc::delete_session(tx, operator, s.id))?;
-            println!(
+            outln!(
                 "deleted session {} of {} «{}»",
                 s.id,
                 s.date.format("%d.%m.%Y"),
@@ -535,7 +535,7 @@ pub fn run(path: &Path, operator: &str, cmd: TrainingCommand) -> anyhow::Result<
                     .collect();
                 let _ = write!(line, "; skipped holidays {}", days.join(", "));
             }
-            println!("{line}");
+            outln!("{line}");
         }
         TrainingCommand::AddExternal {
             teacher,
@@ -560,7 +560,7 @@ pub fn run(path: &Path, operator: &str, cmd: TrainingCommand) -> anyhow::Result<
                 certificate_no,
             };
             let (id, _) = db.write(|tx| svc::save_external(tx, operator, &e))?;
-            println!(
+            outln!(
                 "registered external training {id} for {}: {} credits",
                 t.full_name(),
                 num(e.credits)
@@ -587,7 +587,7 @@ pub fn run(path: &Path, operator: &str, cmd: TrainingCommand) -> anyhow::Result<
             let on = date(&on, "--date", year.starts_on)?;
             let (id, _) =
                 db.write(|tx| svc::add_record(tx, operator, t.id, kind, on, amount, &note))?;
-            println!(
+            outln!(
                 "recorded {} for {} on {} (record {id})",
                 match kind {
                     svc::RecordKind::StudyNotes if amount == 1 => {
@@ -617,7 +617,7 @@ pub fn run(path: &Path, operator: &str, cmd: TrainingCommand) -> anyhow::Result<
                     .into_iter()
                     .filter(|e| only.as_ref().is_none_or(|t| t.id == e.staff_id))
                     .collect();
-            print!("{}", external_list(&list, &names, format)?);
+            out!("{}", external_list(&list, &names, format)?);
         }
         TrainingCommand::EditExternal {
             id,
@@ -665,7 +665,7 @@ pub fn run(path: &Path, operator: &str, cmd: TrainingCommand) -> anyhow::Result<
                 }
                 Ok(svc::save_external(tx, operator, &e)?)
             })?;
-            println!(
+            outln!(
                 "{} external training {id}",
                 if ids.is_empty() {
                     "unchanged"
@@ -677,7 +677,7 @@ pub fn run(path: &Path, operator: &str, cmd: TrainingCommand) -> anyhow::Result<
         TrainingCommand::Publish { semester } => {
             let (p, _) = db.write(|tx| svc::publish(tx, operator, &year, semester, today()))?;
             let failing = p.standing.iter().filter(|s| !s.pass).count();
-            println!(
+            outln!(
                 "published semester {semester} of {} as of {}: {} teachers, {failing} failing",
                 year.label,
                 p.as_of.format("%d.%m.%Y"),

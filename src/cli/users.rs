@@ -45,14 +45,14 @@ pub fn run(cmd: Option<UsersCommand>, mut db: Db, operator: &str) -> anyhow::Res
         UsersCommand::List { format } => {
             let rows = access::users(db.conn(), db.path())?;
             match format {
-                TextOrJson::Json => println!("{}", serde_json::to_string_pretty(&rows)?),
-                TextOrJson::Text => print!("{}", users_text(&rows)),
+                TextOrJson::Json => outln!("{}", serde_json::to_string_pretty(&rows)?),
+                TextOrJson::Text => out!("{}", users_text(&rows)),
             }
             Ok(exit::OK)
         }
         UsersCommand::Grant { login, role } => {
             let written = db.write(|tx| access::grant(tx, operator, &login, &role))?;
-            println!(
+            outln!(
                 "{}",
                 if written.is_some() {
                     format!("{login}: granted {role}")
@@ -64,7 +64,7 @@ pub fn run(cmd: Option<UsersCommand>, mut db: Db, operator: &str) -> anyhow::Res
         }
         UsersCommand::Revoke { login, role } => {
             let written = db.write(|tx| access::revoke(tx, operator, &login, &role))?;
-            println!(
+            outln!(
                 "{}",
                 if written.is_some() {
                     format!("{login}: {role} revoked")
