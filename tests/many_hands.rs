@@ -270,3 +270,56 @@ fn a_cell_changed_elsewhere_is_marked_until_the_next_key() {
     assert!(m.starts_with("saved: 5"), "{m}");
     assert!(app.journal.changed.is_empty());
 }
+
+/// Any tab's write is refused in the store when a row it changes was
+/// changed by someone else after the screen read it: here a plan
+/// indicator's targets, edited in a form while another admin saved them.
+#[test]
+fn a_form_saved_over_a_row_someone_changed_meanwhile_is_refused() {
+    let (_dir, mut app, mut other) = two_hands();
+    press(&mut app, KeyCode::Char('4'));
+    // The cursor on the first indicator with a target in its last period.
+    let (indicator, period) = {
+        let t = app.indicators.table.as_ref().expect("a programme");
+        let last = t.periods.last().expect("periods").id;
+        (
+            app.indicators.current().expect("an indicator").indicator.id,
+            last,
+        )
+    };
+    press(&mut app, KeyCode::Char('T'));
+    assert_eq!(app.mode(), classbook::ui::keymap::Mode::Form);
+    // Meanwhile the other admin sets that period's target.
+    let r: Result<_, StoreError> = other.write(|tx| {
+        classbook::service::indicators::set_targets(
+            tx,
+            "Phạm Minh Châu",
+            indicator,
+            &[(period, Some(77.0))],
+        )
+    });
+    r.expect("the other admin saves");
+    // Her form (showing the old targets) changes the last period too.
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    for _ in 0..8 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    type_keys(&mut app, "40");
+    common::ctrl(&mut app, 's');
+    let m = app.message.clone().unwrap_or_default();
+    assert!(
+        m.starts_with("not saved: Phạm Minh Châu changed this"),
+        "{m}"
+    );
+    assert!(m.contains("theirs is kept and shown"), "{m}");
+    let stored: f64 = other
+        .conn()
+        .query_row(
+            "SELECT target FROM indicator_target WHERE indicator_id = ?1 AND period_id = ?2",
+            [indicator, period],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(stored, 77.0, "theirs stands");
+}

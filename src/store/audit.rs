@@ -279,6 +279,30 @@ pub fn cell_changed_since(
         .optional()?)
 }
 
+/// An entry another writer made after `seen` (what the writer's screen had
+/// read) and before `since` (the start of the writer's transaction) to a row
+/// the writer's transaction changed too (entries after `since`): the write
+/// would replace it unseen. The newest such entry.
+pub fn changed_under(conn: &Connection, seen: i64, since: i64) -> Result<Option<AuditEntry>> {
+    if seen >= since {
+        return Ok(None);
+    }
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {} FROM audit_log o
+         WHERE o.id > ?1 AND o.id <= ?2
+           AND EXISTS (SELECT 1 FROM audit_log n
+                       WHERE n.id > ?2 AND n.entity = o.entity AND n.entity_key = o.entity_key)
+         ORDER BY o.id DESC LIMIT 1",
+        COLS.split(", ")
+            .map(|c| format!("o.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))?;
+    Ok(stmt
+        .query_row(rusqlite::params![seen, since], row)
+        .optional()?)
+}
+
 pub fn count(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))?)
 }

@@ -592,6 +592,22 @@ impl Db {
     where
         E: From<StoreError>,
     {
+        self.write_seen(None, f)
+    }
+
+    /// [`Db::write`] for a writer that read the rows on a screen when the
+    /// audit log's newest entry was `seen`: a row this write changes that
+    /// someone else changed after that is not replaced unseen; the whole
+    /// write is refused with [`StoreError::Changed`] naming who, when and
+    /// what.
+    pub fn write_seen<T, E>(
+        &mut self,
+        seen: Option<i64>,
+        f: impl FnOnce(&Transaction) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
         if let Some(why) = known_damage(&self.path) {
             return Err(E::from(StoreError::Damaged(why)));
         }
@@ -637,6 +653,17 @@ impl Db {
             mark_damaged(&self.path, Some("a write met a damaged page"));
         }
         let out = out?;
+        if let Some(seen) = seen
+            && let Some(e) = audit::changed_under(&tx, seen, since).map_err(E::from)?
+        {
+            return Err(E::from(StoreError::Changed(format!(
+                "{} changed this {} ({}) at {} after your screen read it; theirs is kept and shown: do it again to replace it",
+                e.operator,
+                e.entity.replace('_', " "),
+                e.entity_key,
+                e.at
+            ))));
+        }
         let changed = tx.total_changes() != changes;
         access::check(&tx, &self.who, &self.path, since, changed).map_err(E::from)?;
         tx.commit().map_err(|e| {

@@ -70,6 +70,7 @@ macro_rules! parts {
             setup: &$app.setup,
             keymap: &$app.keymap,
             theme: &$app.theme,
+            seen: $app.seen,
         }
     };
 }
@@ -145,6 +146,10 @@ pub struct App {
     /// `PRAGMA data_version` when the screens were last read: another
     /// connection's commit changes it, and the screens are read again.
     pub(crate) data_version: i64,
+    /// The audit log's newest entry when the current tab was last read: a
+    /// write refuses to replace a row someone else changed after it (say,
+    /// while a form was open and the screen was not read again).
+    pub(crate) seen: Option<i64>,
     /// Lines of the help overlay that fit (set while drawing).
     pub(crate) help_page: Cell<usize>,
     /// The last frame was too small to show anything: keys write nothing
@@ -215,6 +220,7 @@ impl App {
             redo_stack: Vec::new(),
             quit: false,
             data_version: 0,
+            seen: None,
             help_page: Cell::new(10),
             too_small: Cell::new(false),
         };
@@ -1168,6 +1174,7 @@ impl App {
     /// Read what the current tab shows if it has not been read yet.
     pub fn ensure_loaded(&mut self) {
         if !self.pane().loaded() {
+            self.seen = store::audit::last_id(self.db.conn()).ok();
             current!(self, |p, ctx| {
                 p.load(ctx);
                 Effect::Done

@@ -155,6 +155,10 @@ pub struct Ctx<'a> {
     pub keymap: &'a Keymap,
     pub theme: &'a Theme,
     outcome: Outcome,
+    /// The audit log's newest entry when the pane's rows were read: a write
+    /// through this context refuses to replace a row someone else changed
+    /// after it ([`Db::write_seen`]).
+    seen: Option<i64>,
 }
 
 /// What happened through a [`Ctx`] while a pane handled an action: the
@@ -189,6 +193,8 @@ pub struct Parts<'a> {
     pub setup: &'a Overview,
     pub keymap: &'a Keymap,
     pub theme: &'a Theme,
+    /// See [`Ctx`]'s `seen`.
+    pub seen: Option<i64>,
 }
 
 impl<'a> Ctx<'a> {
@@ -209,6 +215,7 @@ impl<'a> Ctx<'a> {
             keymap: p.keymap,
             theme: p.theme,
             outcome: Outcome::default(),
+            seen: p.seen,
         }
     }
 
@@ -251,8 +258,12 @@ impl<'a> Ctx<'a> {
             self.flash("not saved: the screen is being drawn");
             return None;
         };
-        match db.write(|tx| f(tx, operator)) {
+        match db.write_seen(self.seen, |tx| f(tx, operator)) {
             Ok((value, entries)) => {
+                // What this context wrote, it has seen.
+                if let (Some(seen), Some(last)) = (self.seen, entries.iter().max()) {
+                    self.seen = Some(seen.max(*last));
+                }
                 if !entries.is_empty() {
                     self.outcome.changes.push(Change {
                         description: description.into(),
@@ -263,6 +274,10 @@ impl<'a> Ctx<'a> {
                 Some(value)
             }
             Err(e) => {
+                // Someone else's change was in the way: theirs is read in.
+                if matches!(e, store::StoreError::Changed(_)) {
+                    self.outcome.reread = true;
+                }
                 self.flash(format!("not saved: {e}"));
                 None
             }
