@@ -6,6 +6,7 @@ use serde_json::json;
 
 use super::{TextOrJson, exit};
 use crate::domain::settings::Settings;
+use crate::service::settings::Changed;
 use crate::store::{self, Db};
 
 #[derive(Debug, Subcommand)]
@@ -46,36 +47,15 @@ pub fn run(cmd: SettingsCommand, mut db: Db, operator: &str) -> anyhow::Result<u
             // Read, check and write in one IMMEDIATE transaction: two
             // `settings set` at once cannot both pass the cross-field check
             // against what the other is changing.
-            let outcome = db.write(
-                |tx| -> anyhow::Result<Result<(String, Option<i64>), String>> {
-                    let mut s = store::settings::load(tx)?;
-                    if let Err(e) = s.set(&key, &value) {
-                        return Ok(Err(e.to_string()));
-                    }
-                    let stored = s.get(&key).unwrap_or_default();
-                    let entry = store::audit::write_row(
-                        tx,
-                        operator,
-                        "set setting",
-                        "setting",
-                        json!({ "key": key }).as_object().expect("an object"),
-                        json!({
-                            "key": key,
-                            "value": stored,
-                            "description": Settings::describe(&key).unwrap_or(""),
-                        })
-                        .as_object(),
-                    )?;
-                    Ok(Ok((stored, entry)))
-                },
-            )?;
+            let outcome =
+                db.write(|tx| crate::service::settings::set(tx, operator, &key, &value))?;
             match outcome {
-                Err(e) => {
+                Changed::Refused(e) => {
                     crate::cli::input::say(&format!("classbook: {e}"));
                     return Ok(exit::USAGE);
                 }
-                Ok((stored, Some(id))) => outln!("{key} = {stored} (audit entry {id})"),
-                Ok((stored, None)) => outln!("{key} is already {stored}"),
+                Changed::Set { stored, entry } => outln!("{key} = {stored} (audit entry {entry})"),
+                Changed::Already(stored) => outln!("{key} is already {stored}"),
             }
             Ok(exit::OK)
         }

@@ -15,5 +15,6 @@ pub mod programme_csv;
 // reports (issue 7 §3)
 pub mod reports;
 pub mod review;
+pub mod settings;
 pub mod setup;
 pub mod training;
