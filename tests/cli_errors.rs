@@ -456,6 +456,7 @@ fn an_escape_sequence_typed_or_stored_never_reaches_the_terminal() {
             "22.12",
             "--topic",
             "Степени\u{1b}[2J и корни",
+            "--overwrite",
         ],
     );
     assert!(o.status.success(), "{}", err(&o));

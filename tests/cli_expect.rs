@@ -226,3 +226,45 @@ fn an_attendance_code_and_a_final_grade_are_guarded_the_same_way() {
     run(&db, NGUYEN, &a(&fin("5", &["--expect", "4"])), 0);
     run(&db, IVANOVA, &a(&fin("3", &["--overwrite"])), 0);
 }
+
+#[test]
+fn a_lesson_topic_someone_else_wrote_is_replaced_only_with_overwrite() {
+    let (_d, db) = demo();
+    let set = |topic: &str, more: &[&str]| -> Vec<String> {
+        let mut v: Vec<String> = [
+            "journal",
+            "set-lesson",
+            "--class",
+            "5А",
+            "--subject",
+            "Математика",
+            "--date",
+            "2025-09-08",
+            "--topic",
+            topic,
+        ]
+        .iter()
+        .map(|x| x.to_string())
+        .collect();
+        v.extend(more.iter().map(|x| x.to_string()));
+        v
+    };
+    // The demo's topic is someone else's.
+    let said = run(&db, IVANOVA, &a(&set("Дроби", &[])), 7);
+    assert!(
+        said.contains("the topic of 5А Математика lesson of 08.09.2025 holds «"),
+        "{said}"
+    );
+    assert!(said.contains("give --overwrite to replace it"), "{said}");
+    run(&db, IVANOVA, &a(&set("Дроби", &["--overwrite"])), 0);
+    // Now hers: she changes it freely; Nguyễn may not, unseen.
+    run(&db, IVANOVA, &a(&set("Дроби и проценты", &[])), 0);
+    let said = run(&db, NGUYEN, &a(&set("Phân số", &[])), 7);
+    assert!(said.contains("holds «Дроби и проценты» (set by "), "{said}");
+    // --if-unchanged is --expect's other name (for the commands that have it).
+    let mut args = cell_args("x", "5");
+    args.extend(["--if-unchanged", "4"]);
+    let o = classbook(&db, IVANOVA, &args);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!err.contains("unexpected argument"), "{err}");
+}

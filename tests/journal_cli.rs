@@ -293,8 +293,10 @@ fn pending_deferred_final_lesson_and_plan_from_the_command_line() {
         "6",
     ]);
     assert_eq!(o.status.code(), Some(2));
+    // (the demo's topic is replaced on purpose)
     let o = run(&[
         "set-lesson",
+        "--overwrite",
         "--date",
         "2025-12-23",
         "--topic",

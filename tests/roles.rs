@@ -221,7 +221,7 @@ fn write_args(s: &School, write: &str) -> Vec<String> {
             a
         }
         "lesson record" => {
-            let mut a = v(&["journal", "set-lesson"]);
+            let mut a = v(&["journal", "set-lesson", "--overwrite"]);
             a.extend(v(&journal));
             a.extend(v(&[
                 "--date",

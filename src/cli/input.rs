@@ -333,10 +333,11 @@ mod tests {
 #[derive(Debug, Clone, clap::Args)]
 pub struct ReplaceArgs {
     /// Replace the value only if it is now exactly this (as `show` prints
-    /// it; "" for empty). Without it a value already there is never
-    /// replaced (exit 5), unless --overwrite.
+    /// it; "" for empty; also `--if-unchanged`). Without it a value someone
+    /// else saved is never replaced (exit 7), unless --overwrite.
     #[arg(
         long,
+        alias = "if-unchanged",
         allow_hyphen_values = true,
         value_name = "VALUE",
         conflicts_with = "overwrite"

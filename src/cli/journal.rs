@@ -131,6 +131,10 @@ pub enum JournalCommand {
         at: LessonArgs,
         #[arg(long)]
         topic: Option<String>,
+        /// Replace a topic or homework someone else wrote (without it, only
+        /// an empty one, the same one or your own is replaced: exit 7).
+        #[arg(long)]
+        overwrite: bool,
         /// Homework text (kind `text` unless --homework-kind says otherwise).
         #[arg(long)]
         homework: Option<String>,
@@ -549,6 +553,20 @@ fn grid_text(rows: &[Vec<String>]) -> String {
     out
 }
 
+/// `set-lesson` has `--overwrite` but no `--expect`: its refusal says so.
+fn with_overwrite(e: store::StoreError, now: &str) -> store::StoreError {
+    match e {
+        store::StoreError::Changed(m) => store::StoreError::Changed(m.replace(
+            &format!(
+                "give --expect \"{}\" to replace that value, or --overwrite",
+                now.trim()
+            ),
+            "give --overwrite to replace it",
+        )),
+        other => other,
+    }
+}
+
 fn print_grid(v: &JournalView, format: GridFormat) -> anyhow::Result<()> {
     match format {
         GridFormat::Json => outln!("{}", serde_json::to_string_pretty(&grid_json(v))?),
@@ -713,6 +731,7 @@ fn run_on(db: &mut Db, operator: &str, cmd: JournalCommand) -> anyhow::Result<u8
         JournalCommand::SetLesson {
             at,
             topic,
+            overwrite,
             homework,
             homework_kind,
             minutes,
@@ -841,7 +860,57 @@ fn run_on(db: &mut Db, operator: &str, cmd: JournalCommand) -> anyhow::Result<u8
                 online_live: live,
             };
             let reference = jl.reference();
-            let (l, ids) = db.write(|tx| svc::set_lesson(tx, operator, reference, &edit))?;
+            let recorded = jl.recorded.then_some(jl.lesson.id);
+            let place = format!(
+                "{} {} lesson of {}",
+                ctx.class.name,
+                ctx.subject.name,
+                jl.lesson.date.format("%d.%m.%Y")
+            );
+            let (l, ids) = db.write(|tx| {
+                // A topic or homework someone else wrote is not replaced
+                // unseen.
+                if let Some(id) = recorded {
+                    use rusqlite::OptionalExtension;
+                    let expect = if overwrite {
+                        crate::service::expect::Expect::Anything
+                    } else {
+                        crate::service::expect::Expect::Empty
+                    };
+                    let (topic_now, homework_now): (Option<String>, Option<String>) = tx
+                        .query_row(
+                            "SELECT topic, homework FROM lesson WHERE id = ?1",
+                            [id],
+                            |r| Ok((r.get(0)?, r.get(1)?)),
+                        )
+                        .optional()?
+                        .unwrap_or_default();
+                    let last = store::audit::last_change(
+                        tx,
+                        "lesson",
+                        &serde_json::json!({ "id": id }).to_string(),
+                    )?;
+                    let last = last.as_ref().map(|e| (e.operator.as_str(), e.at.as_str()));
+                    if let Some(t) = &edit.topic {
+                        let now = topic_now.unwrap_or_default();
+                        expect
+                            .check(&format!("the topic of {place}"), (&now, t), operator, last)
+                            .map_err(|e| with_overwrite(e, &now))?;
+                    }
+                    if let Some((_, Some(h))) = &edit.homework {
+                        let now = homework_now.unwrap_or_default();
+                        expect
+                            .check(
+                                &format!("the homework of {place}"),
+                                (&now, h),
+                                operator,
+                                last,
+                            )
+                            .map_err(|e| with_overwrite(e, &now))?;
+                    }
+                }
+                svc::set_lesson(tx, operator, reference, &edit)
+            })?;
             outln!(
                 "{} {} {} lesson {}: topic «{}», homework «{}»{} ({} change{} recorded)",
                 ctx.class.name,

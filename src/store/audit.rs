@@ -303,6 +303,20 @@ pub fn changed_under(conn: &Connection, seen: i64, since: i64) -> Result<Option<
         .optional()?)
 }
 
+/// The newest entry about one row (`entity`, `entity_key` as recorded).
+pub fn last_change(
+    conn: &Connection,
+    entity: &str,
+    entity_key: &str,
+) -> Result<Option<AuditEntry>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLS} FROM audit_log WHERE entity = ?1 AND entity_key = ?2 ORDER BY id DESC LIMIT 1"
+    ))?;
+    Ok(stmt
+        .query_row(rusqlite::params![entity, entity_key], row)
+        .optional()?)
+}
+
 pub fn count(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))?)
 }
