@@ -323,3 +323,57 @@ fn a_form_saved_over_a_row_someone_changed_meanwhile_is_refused() {
         .unwrap();
     assert_eq!(stored, 77.0, "theirs stands");
 }
+
+/// A stored setting that is not valid (from SQL or an older classbook) is
+/// no dead end: everything works on the default, `check` names it with the
+/// way to repair it, and `settings set` repairs it.
+#[test]
+fn a_stored_invalid_setting_is_reported_and_repaired() {
+    let (_dir, db) = demo_db();
+    let path = db.path().to_path_buf();
+    db.conn()
+        .execute_batch(
+            "INSERT INTO setting (key, value) VALUES ('grade_threshold_3', '4.90')
+             ON CONFLICT (key) DO UPDATE SET value = '4.90';",
+        )
+        .unwrap();
+    drop(db);
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_classbook"))
+            .args(args)
+            .arg("--db")
+            .arg(&path)
+            .env_remove("CLASSBOOK_DB")
+            .output()
+            .expect("the binary runs")
+    };
+    let check = run(&["check"]);
+    let out = String::from_utf8_lossy(&check.stdout);
+    assert_eq!(check.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("setting grade_threshold_3 holds «4.90»: not valid (thresholds rising"),
+        "{out}"
+    );
+    assert!(
+        out.contains("repair it with `classbook settings set grade_threshold_3 VALUE`"),
+        "{out}"
+    );
+    for args in [
+        &["settings", "show"][..],
+        &["review"][..],
+        &["report", "performance", "--class", "7А"][..],
+    ] {
+        let o = run(args);
+        assert!(
+            matches!(o.status.code(), Some(0) | Some(1)),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    assert!(
+        run(&["settings", "set", "grade_threshold_3", "2.70"])
+            .status
+            .success()
+    );
+    assert_eq!(run(&["check"]).status.code(), Some(0));
+}

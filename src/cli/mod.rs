@@ -490,6 +490,18 @@ fn check_text(path: &Path, r: &store::check::CheckReport, sum: Option<u64>) -> S
             let _ = writeln!(out, "  {v}");
         }
     }
+    if r.settings.is_empty() {
+        let _ = writeln!(out, "settings       ok");
+    } else {
+        let _ = writeln!(
+            out,
+            "settings       {} stored value(s) not valid (the defaults are used):",
+            r.settings.len()
+        );
+        for l in &r.settings {
+            let _ = writeln!(out, "  {l}");
+        }
+    }
     if r.audit_chain.is_empty() {
         let _ = writeln!(out, "audit log      ok (every entry matches its seal)");
     } else {

@@ -25,6 +25,10 @@ pub fn run(cmd: SettingsCommand, mut db: Db, operator: &str) -> anyhow::Result<u
     match cmd {
         SettingsCommand::Show { format } => {
             let s = store::settings::load(db.conn())?;
+            // What is stored but not valid, and how to repair it.
+            for p in store::settings::problems(db.conn())? {
+                crate::cli::input::say(&format!("classbook: warning: {p}"));
+            }
             let pairs = s.to_pairs();
             match format {
                 TextOrJson::Json => {

@@ -499,24 +499,96 @@ impl Settings {
 
     /// Build settings from stored pairs; missing keys keep their defaults.
     /// The thresholds are checked once every value is in, so the order of
-    /// the pairs does not matter.
+    /// the pairs does not matter. Strict: the first value not valid is an
+    /// error (see [`Settings::from_stored`] for what a database holds).
     pub fn from_pairs<'a>(
         pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> Result<Self, SettingError> {
         let mut s = Settings::default();
         for (k, v) in pairs {
-            match s.apply(k, v) {
-                // A value stored out of its range (by an older classbook or
-                // by hand) keeps the default, so nothing stops working and
-                // `settings set` can put it right.
-                Err(SettingError::Invalid { .. })
-                    if Self::count_range(k).is_some() || k == "training_min_credits_year" => {}
-                r => r?,
-            }
+            s.apply(k, v)?;
         }
         let t3 = s.get("grade_threshold_3").unwrap_or_default();
         s.check_thresholds("grade_threshold_3", &t3)?;
         Ok(s)
+    }
+
+    /// Build settings from what a database holds, never failing: a stored
+    /// value that is not valid (out of its range, unreadable, thresholds
+    /// that do not rise — from an older classbook or SQL) keeps the default,
+    /// and is reported with the way to repair it, so nothing stops working
+    /// and `settings set` can put it right. Unknown keys (a newer
+    /// classbook's) are left alone.
+    pub fn from_stored<'a>(
+        pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> (Self, Vec<StoredProblem>) {
+        let mut s = Settings::default();
+        let mut problems = vec![];
+        for (k, v) in pairs {
+            match s.apply(k, v) {
+                Ok(()) | Err(SettingError::Unknown(_)) => {}
+                Err(e) => problems.push(StoredProblem {
+                    key: k.to_string(),
+                    stored: v.to_string(),
+                    why: e.expected(),
+                    used: Settings::default().get(k).unwrap_or_default(),
+                }),
+            }
+        }
+        let t3 = s.get("grade_threshold_3").unwrap_or_default();
+        if let Err(e) = s.check_thresholds("grade_threshold_3", &t3) {
+            let d = Settings::default();
+            for key in [
+                "grade_threshold_3",
+                "grade_threshold_4",
+                "grade_threshold_5",
+            ] {
+                let stored = s.get(key).unwrap_or_default();
+                let used = d.get(key).unwrap_or_default();
+                if stored != used {
+                    problems.push(StoredProblem {
+                        key: key.to_string(),
+                        stored,
+                        why: e.expected(),
+                        used,
+                    });
+                }
+            }
+            s.grade_threshold_3 = d.grade_threshold_3;
+            s.grade_threshold_4 = d.grade_threshold_4;
+            s.grade_threshold_5 = d.grade_threshold_5;
+        }
+        (s, problems)
+    }
+}
+
+impl SettingError {
+    /// What a valid value is ("a number of marks from 1 to 20").
+    pub fn expected(&self) -> String {
+        match self {
+            SettingError::Invalid { expected, .. } => expected.to_string(),
+            other => other.to_string(),
+        }
+    }
+}
+
+/// A stored setting that is not valid, and what is used instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredProblem {
+    pub key: String,
+    pub stored: String,
+    pub why: String,
+    /// The value used instead (the default).
+    pub used: String,
+}
+
+impl std::fmt::Display for StoredProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "setting {} holds «{}»: not valid ({}); {} is used: repair it with `classbook settings set {} VALUE`",
+            self.key, self.stored, self.why, self.used, self.key
+        )
     }
 }
 
@@ -589,16 +661,69 @@ mod tests {
 
     #[test]
     fn a_stored_value_out_of_range_keeps_the_default_and_can_be_set_again() {
-        let s = Settings::from_pairs([
+        let (s, problems) = Settings::from_stored([
             ("grades_due_days_before_end", "97000000"),
             ("min_marks_quarter", "0"),
             ("min_marks_half", "6"),
-        ])
-        .expect("loads");
+            ("entry_deadline", "25:99"),
+            ("a.newer.setting", "x"),
+        ]);
         let d = Settings::default();
         assert_eq!(s.grades_due_days_before_end, d.grades_due_days_before_end);
         assert_eq!(s.min_marks_quarter, d.min_marks_quarter);
+        assert_eq!(s.entry_deadline, d.entry_deadline);
         assert_eq!(s.min_marks_half, 6);
+        let keys: Vec<&str> = problems.iter().map(|p| p.key.as_str()).collect();
+        assert_eq!(
+            keys,
+            [
+                "grades_due_days_before_end",
+                "min_marks_quarter",
+                "entry_deadline"
+            ]
+        );
+        let text = problems[1].to_string();
+        assert!(
+            text.starts_with(
+                "setting min_marks_quarter holds «0»: not valid (a number of marks from 1 to 20);"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.ends_with(
+                "3 is used: repair it with `classbook settings set min_marks_quarter VALUE`"
+            ),
+            "{text}"
+        );
+        assert!(
+            Settings::from_pairs([("min_marks_quarter", "0")]).is_err(),
+            "strict"
+        );
+    }
+
+    #[test]
+    fn stored_thresholds_that_do_not_rise_fall_back_to_the_defaults() {
+        let (s, problems) =
+            Settings::from_stored([("grade_threshold_3", "3.50"), ("grade_threshold_4", "3.40")]);
+        let d = Settings::default();
+        assert_eq!(
+            (
+                s.grade_threshold_3,
+                s.grade_threshold_4,
+                s.grade_threshold_5
+            ),
+            (
+                d.grade_threshold_3,
+                d.grade_threshold_4,
+                d.grade_threshold_5
+            )
+        );
+        let keys: Vec<&str> = problems.iter().map(|p| p.key.as_str()).collect();
+        assert_eq!(keys, ["grade_threshold_3", "grade_threshold_4"]);
+        // Rising ones load as stored, with nothing to report.
+        let (s, problems) = Settings::from_stored([("grade_threshold_3", "3.00")]);
+        assert_eq!(s.grade_threshold_3, 300);
+        assert!(problems.is_empty());
     }
 
     #[test]

@@ -17,6 +17,9 @@ pub struct CheckReport {
     /// Entries of the audit log changed, removed or inserted after they were
     /// written (its hash chain broken), or why it could not be checked.
     pub audit_chain: Vec<String>,
+    /// Stored settings that are not valid (the defaults are used), with the
+    /// way to repair each.
+    pub settings: Vec<String>,
 }
 
 impl CheckReport {
@@ -26,6 +29,7 @@ impl CheckReport {
             && self.foreign_key_violations.is_empty()
             && self.unreadable.is_empty()
             && self.audit_chain.is_empty()
+            && self.settings.is_empty()
     }
 }
 
@@ -75,7 +79,11 @@ pub fn run(conn: &Connection) -> Result<CheckReport> {
     } else {
         vec![]
     };
+    let settings = super::settings::problems(conn)
+        .map(|p| p.iter().map(ToString::to_string).collect())
+        .unwrap_or_else(|e| vec![format!("the settings could not be read: {e}")]);
     Ok(CheckReport {
+        settings,
         audit_chain,
         schema_version,
         supported_version: migrate::latest(),

@@ -2,16 +2,29 @@
 
 use rusqlite::{Connection, params};
 
-use super::{Result, StoreError};
-use crate::domain::settings::Settings;
+use super::Result;
+use crate::domain::settings::{Settings, StoredProblem};
 
+/// The school's settings. A stored value that is not valid keeps its
+/// default (see [`problems`]): nothing stops working because of one.
 pub fn load(conn: &Connection) -> Result<Settings> {
+    Ok(load_checked(conn)?.0)
+}
+
+/// The stored values that are not valid, each with the value used instead
+/// and the way to repair it (`check` and `settings show` report them).
+pub fn problems(conn: &Connection) -> Result<Vec<StoredProblem>> {
+    Ok(load_checked(conn)?.1)
+}
+
+fn load_checked(conn: &Connection) -> Result<(Settings, Vec<StoredProblem>)> {
     let mut stmt = conn.prepare_cached("SELECT key, value FROM setting")?;
     let pairs: Vec<(String, String)> = stmt
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    Settings::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-        .map_err(|e| StoreError::Invalid(format!("stored {e}")))
+    Ok(Settings::from_stored(
+        pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+    ))
 }
 
 pub fn save(conn: &Connection, s: &Settings) -> Result<()> {
