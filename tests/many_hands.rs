@@ -377,3 +377,22 @@ fn a_stored_invalid_setting_is_reported_and_repaired() {
     );
     assert_eq!(run(&["check"]).status.code(), Some(0));
 }
+
+/// The status line says what the operator may do.
+#[test]
+fn the_status_line_names_the_operators_role() {
+    use classbook::store::access::{self, Who};
+    let (_dir, mut db) = demo_db();
+    let r: Result<_, StoreError> =
+        db.write(|tx| access::grant(tx, "tester", "pham.minh.chau", "viewer"));
+    r.expect("granted");
+    for (login, role) in [("pham.minh.chau", "viewer"), ("không.ai", "read only")] {
+        let path = db.path().to_path_buf();
+        let mut other = store::open(&path, &OpenOptions::default()).expect("opens");
+        other.set_who(Who::login(login));
+        let app = App::new(other, options(false)).expect("app starts");
+        assert_eq!(app.role, role);
+        let screen = classbook::ui::render_text(&app, 100, 24).expect("draws");
+        assert!(screen.contains(&format!("tester ({role})")), "{screen}");
+    }
+}

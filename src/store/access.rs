@@ -190,6 +190,23 @@ pub struct Rights {
 }
 
 impl Rights {
+    /// What the login is, in a word, for the status line.
+    pub fn label(&self) -> &'static str {
+        if self.admin {
+            "admin"
+        } else if self.viewer {
+            "viewer"
+        } else if self.deputy {
+            "deputy"
+        } else if self.training_lead {
+            "training"
+        } else if self.staff.is_some() {
+            "teacher"
+        } else {
+            "read only"
+        }
+    }
+
     /// Whether the login may write anything at all.
     pub fn writes(&self) -> bool {
         self.admin || (!self.viewer && (self.deputy || self.training_lead || self.staff.is_some()))

@@ -150,6 +150,9 @@ pub struct App {
     /// write refuses to replace a row someone else changed after it (say,
     /// while a form was open and the screen was not read again).
     pub(crate) seen: Option<i64>,
+    /// What the operator may do, for the status line ("admin", "deputy",
+    /// "teacher", "training", "viewer", "read only").
+    pub role: String,
     /// Lines of the help overlay that fit (set while drawing).
     pub(crate) help_page: Cell<usize>,
     /// The last frame was too small to show anything: keys write nothing
@@ -221,10 +224,14 @@ impl App {
             quit: false,
             data_version: 0,
             seen: None,
+            role: String::new(),
             help_page: Cell::new(10),
             too_small: Cell::new(false),
         };
         app.data_version = app.db.data_version().unwrap_or(0);
+        app.role = store::access::rights(app.db.conn(), &app.db.who().login, app.db.path())
+            .map(|r| r.label().to_string())
+            .unwrap_or_default();
         app.attendance.date = app.year.as_ref().map_or(app.working_date, |y| {
             app.working_date.clamp(y.starts_on, y.ends_on)
         });
@@ -1089,6 +1096,9 @@ impl App {
     /// programmes again, keeping each pane's choice (by id) when it is
     /// still there, and the set-up overview.
     pub(crate) fn reload_structure(&mut self) {
+        self.role = store::access::rights(self.db.conn(), &self.db.who().login, self.db.path())
+            .map(|r| r.label().to_string())
+            .unwrap_or_default();
         let conn = self.db.conn();
         let read = || -> store::Result<_> {
             let school = store::school::school(conn)?;

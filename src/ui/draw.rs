@@ -145,7 +145,12 @@ fn status_bar(app: &App, area: Rect, buf: &mut Buffer) {
         || app.db.path().display().to_string(),
         |f| f.to_string_lossy().into(),
     );
-    let info = format!(" {school} │ {year} │ {date} │ {} │ {db}", app.opts.operator);
+    let who = if app.role.is_empty() {
+        app.opts.operator.clone()
+    } else {
+        format!("{} ({})", app.opts.operator, app.role)
+    };
+    let info = format!(" {school} │ {year} │ {date} │ {who} │ {db}");
     put(
         buf,
         area,
