@@ -460,7 +460,40 @@ fn external_training_list_add_and_edit() {
         err(&again)
     );
     // 李 伟's course edited down to 39.5 credits: in December that is on
-    // track, not a fail (the year is not over).
+    // track, not a fail (the year is not over). The fixture recorded it as
+    // "tester": someone else's record is changed only with --overwrite.
+    let refused = run(
+        &f,
+        &[
+            "training",
+            "edit-external",
+            "--id",
+            &id,
+            "--credits",
+            "39.5",
+        ],
+    );
+    assert_eq!(refused.status.code(), Some(7), "{}", err(&refused));
+    assert!(
+        err(&refused).contains(&format!(
+            "external training {id} was last changed by tester at "
+        )),
+        "{}",
+        err(&refused)
+    );
+    ok(
+        &f,
+        &[
+            "training",
+            "edit-external",
+            "--id",
+            &id,
+            "--credits",
+            "39.5",
+            "--overwrite",
+        ],
+    );
+    // Now the last change is this user's own: no --overwrite needed.
     ok(
         &f,
         &[

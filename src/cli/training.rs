@@ -104,6 +104,9 @@ pub enum TrainingCommand {
         session: String,
         #[command(flatten)]
         fields: SessionFields,
+        /// Change a session someone else saved last (without it: exit 7).
+        #[arg(long)]
+        overwrite: bool,
     },
     /// Delete a session (only one without a roll call).
     DeleteSession {
@@ -166,6 +169,9 @@ pub enum TrainingCommand {
         /// The id `classbook training external` shows.
         #[arg(long)]
         id: crate::domain::Id,
+        /// Change a record someone else saved last (without it: exit 7).
+        #[arg(long)]
+        overwrite: bool,
         #[arg(long, value_name = "DATE")]
         from: Option<String>,
         #[arg(long, value_name = "DATE")]
@@ -442,7 +448,11 @@ pub fn run(path: &Path, operator: &str, cmd: TrainingCommand) -> anyhow::Result<
                 plan.semester
             );
         }
-        TrainingCommand::EditSession { session, fields } => {
+        TrainingCommand::EditSession {
+            session,
+            fields,
+            overwrite,
+        } => {
             // Parse what was given first; then read the session and write
             // it back in one IMMEDIATE transaction, so a concurrent edit of
             // another field is not undone by a stale copy.
@@ -470,6 +480,13 @@ pub fn run(path: &Path, operator: &str, cmd: TrainingCommand) -> anyhow::Result<
                 .transpose()?;
             let (id, ids) = db.write(|tx| -> anyhow::Result<_> {
                 let s = svc::find_session(tx, &year, &session)?;
+                crate::service::expect::guard_row(
+                    tx,
+                    operator,
+                    overwrite,
+                    ("training_session", s.id),
+                    &format!("the session of {}", s.date.format("%d.%m.%Y")),
+                )?;
                 let mut input = SessionInput::of(&s);
                 if let Some(v) = date_v {
                     input.date = v;
@@ -621,6 +638,7 @@ pub fn run(path: &Path, operator: &str, cmd: TrainingCommand) -> anyhow::Result<
         }
         TrainingCommand::EditExternal {
             id,
+            overwrite,
             from,
             to,
             provider,
@@ -642,6 +660,13 @@ pub fn run(path: &Path, operator: &str, cmd: TrainingCommand) -> anyhow::Result<
             let (_, ids) = db.write(|tx| -> anyhow::Result<_> {
                 let mut e = store::training::external_by_id(tx, id)?
                     .with_context(|| format!("--id {id}: no external training {id}"))?;
+                crate::service::expect::guard_row(
+                    tx,
+                    operator,
+                    overwrite,
+                    ("external_training", id),
+                    &format!("external training {id}"),
+                )?;
                 if let Some(v) = from_v {
                     e.starts_on = v;
                 }
