@@ -70,7 +70,9 @@ pub mod exit {
     after_help = "Changes are made as the operating-system user, with the roles that user holds \
                   (administrator, deputy head, teacher, class teacher, training lead, viewer): \
                   see `classbook help users`. A change the role does not allow saves nothing \
-                  and exits 5; --as by someone who is not an administrator exits 6."
+                  and exits 5; --as by someone who is not an administrator exits 6. A value \
+                  someone else saved is replaced only with --expect VALUE (what you saw) or \
+                  --overwrite: otherwise nothing is saved and the command exits 7."
 )]
 pub struct Cli {
     /// The database file (default: the user's data directory).
