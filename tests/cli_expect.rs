@@ -268,3 +268,39 @@ fn a_lesson_topic_someone_else_wrote_is_replaced_only_with_overwrite() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(!err.contains("unexpected argument"), "{err}");
 }
+
+#[test]
+fn a_student_record_someone_else_corrected_is_changed_only_with_overwrite() {
+    let (_d, db) = demo();
+    let id: i64 = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row("SELECT min(id) FROM student", [], |r| r.get(0))
+        .unwrap();
+    let id = id.to_string();
+    // Corrections of the roster are an administrator's.
+    for who in [IVANOVA, NGUYEN] {
+        run(&db, "", &["users", "grant", who, "admin"], 0);
+    }
+    let edit = |phone: &str, more: &[&str]| -> Vec<String> {
+        let mut v: Vec<String> = ["student", "edit", id.as_str(), "--phone", phone]
+            .iter()
+            .map(|x| x.to_string())
+            .collect();
+        v.extend(more.iter().map(|x| x.to_string()));
+        v
+    };
+    run(&db, IVANOVA, &a(&edit("+7 900 000-00-01", &[])), 0);
+    run(&db, IVANOVA, &a(&edit("+7 900 000-00-02", &[])), 0);
+    let said = run(&db, NGUYEN, &a(&edit("+84 90 000 0003", &[])), 7);
+    assert!(
+        said.contains(&format!("student {id}'s record was last changed by ")),
+        "{said}"
+    );
+    assert!(said.contains("give --overwrite"), "{said}");
+    run(
+        &db,
+        NGUYEN,
+        &a(&edit("+84 90 000 0003", &["--overwrite"])),
+        0,
+    );
+}

@@ -287,6 +287,9 @@ pub enum StudentCommand {
     /// Correct a student's name, birth date, sex or contacts.
     Edit {
         id: Id,
+        /// Correct a record someone else saved last (without it: exit 7).
+        #[arg(long)]
+        overwrite: bool,
         #[arg(long)]
         family_name: Option<String>,
         #[arg(long)]
@@ -554,6 +557,7 @@ pub fn run_student(cmd: StudentCommand, mut db: Db, operator: &str) -> anyhow::R
         } => setup::student(&person.get(), birth_date, sex, &class, from, order.get()?)?,
         StudentCommand::Edit {
             id,
+            overwrite,
             family_name,
             given_name,
             patronymic,
@@ -570,6 +574,8 @@ pub fn run_student(cmd: StudentCommand, mut db: Db, operator: &str) -> anyhow::R
                 sex: sex.map(Some),
                 phone,
                 email,
+                seen: None,
+                overwrite,
             };
             let ids = setup::edit_student(&mut db, operator, id, &e)?;
             outln!(

@@ -413,6 +413,12 @@ pub struct StudentEdit {
     pub sex: Option<Option<Sex>>,
     pub phone: Option<String>,
     pub email: Option<String>,
+    /// What the writer's screen read (the audit log's newest entry then): a
+    /// record someone else changed after it is not replaced unseen.
+    pub seen: Option<i64>,
+    /// Correct a record someone else saved last (the command line's
+    /// `--overwrite`); without it that is refused.
+    pub overwrite: bool,
 }
 
 pub fn edit_student(
@@ -421,13 +427,20 @@ pub fn edit_student(
     id: Id,
     e: &StudentEdit,
 ) -> Result<Vec<i64>, StoreError> {
-    db.write(|tx| {
+    db.write_seen(e.seen, |tx| {
         let exists: Option<i64> = tx
             .query_row("SELECT 1 FROM student WHERE id = ?1", [id], |r| r.get(0))
             .optional()?;
         if exists.is_none() {
             return Err(StoreError::NotFound(format!("student {id}")));
         }
+        crate::service::expect::guard_row(
+            tx,
+            operator,
+            e.overwrite,
+            ("student", id),
+            &format!("student {id}'s record"),
+        )?;
         let mut row = Map::new();
         if let Some(f) = &e.family_name {
             let f = nfc(f);

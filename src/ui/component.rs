@@ -284,6 +284,12 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// The audit log's newest entry when the pane's rows were read (for a
+    /// service that makes its own transaction: `Db::write_seen`).
+    pub fn seen(&self) -> Option<i64> {
+        self.seen
+    }
+
     /// The class the other tabs show.
     pub fn class(&self) -> Option<&'a Class> {
         self.classes.get(self.class_idx)

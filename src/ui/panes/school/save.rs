@@ -286,6 +286,10 @@ impl SchoolPane {
                     sex: Some(Sex::parse(f.value("Sex"))),
                     phone: Some(f.value("Phone").to_string()),
                     email: Some(f.value("E-mail").to_string()),
+                    // The screen's reading guards it (a form open while
+                    // another admin corrected the same student).
+                    seen: ctx.seen(),
+                    overwrite: true,
                 };
                 let op = ctx.operator.to_string();
                 let entries = setup::edit_student(db(ctx)?, &op, *id, &e).map_err(err)?;
