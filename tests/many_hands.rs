@@ -313,6 +313,7 @@ fn a_form_saved_over_a_row_someone_changed_meanwhile_is_refused() {
         "{m}"
     );
     assert!(m.contains("theirs is kept and shown"), "{m}");
+    assert!(m.contains("→ 77"), "to what: {m}");
     let stored: f64 = other
         .conn()
         .query_row(

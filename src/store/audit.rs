@@ -303,6 +303,46 @@ pub fn changed_under(conn: &Connection, seen: i64, since: i64) -> Result<Option<
         .optional()?)
 }
 
+/// What an entry changed, in a few words: "target 0.35 → 0.77", "removed",
+/// "added" (the first three fields that differ).
+pub fn what_changed(e: &AuditEntry) -> String {
+    let short = |v: &Value| {
+        let t = match v {
+            Value::String(s) => s.clone(),
+            Value::Null => "—".to_string(),
+            other => other.to_string(),
+        };
+        if t.chars().count() > 24 {
+            format!("{}…", t.chars().take(23).collect::<String>())
+        } else {
+            t
+        }
+    };
+    match (&e.old_value, &e.new_value) {
+        (Some(Value::Object(old)), Some(Value::Object(new))) => {
+            let diffs: Vec<String> = new
+                .iter()
+                .filter(|(k, v)| {
+                    old.get(*k) != Some(*v) && !k.ends_with("_at") && !k.ends_with("_by")
+                })
+                .take(3)
+                .map(|(k, v)| {
+                    let was = old.get(k).map_or("—".to_string(), short);
+                    format!("{} {was} → {}", k.replace('_', " "), short(v))
+                })
+                .collect();
+            if diffs.is_empty() {
+                "changed".into()
+            } else {
+                diffs.join(", ")
+            }
+        }
+        (None, Some(_)) => "added".into(),
+        (Some(_), None) => "removed".into(),
+        _ => "changed".into(),
+    }
+}
+
 /// The newest entry about one row (`entity`, `entity_key` as recorded).
 pub fn last_change(
     conn: &Connection,

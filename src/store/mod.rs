@@ -657,11 +657,11 @@ impl Db {
             && let Some(e) = audit::changed_under(&tx, seen, since).map_err(E::from)?
         {
             return Err(E::from(StoreError::Changed(format!(
-                "{} changed this {} ({}) at {} after your screen read it; theirs is kept and shown: do it again to replace it",
+                "{} changed this {} at {} after your screen read it ({}); theirs is kept and shown: do it again to replace it",
                 e.operator,
                 e.entity.replace('_', " "),
-                e.entity_key,
-                e.at
+                e.at,
+                audit::what_changed(&e)
             ))));
         }
         let changed = tx.total_changes() != changes;
