@@ -304,3 +304,35 @@ fn a_student_record_someone_else_corrected_is_changed_only_with_overwrite() {
         0,
     );
 }
+
+#[test]
+fn a_target_someone_else_set_is_replaced_only_with_overwrite() {
+    let (_d, db) = demo();
+    let target = |t: &str, more: &[&str]| -> Vec<String> {
+        let mut v: Vec<String> = [
+            "indicators",
+            "set",
+            "-p",
+            "1",
+            "--indicator",
+            "3.1",
+            "--period",
+            "2025–2026",
+            "--target",
+            t,
+        ]
+        .iter()
+        .map(|x| x.to_string())
+        .collect();
+        v.extend(more.iter().map(|x| x.to_string()));
+        v
+    };
+    run(&db, IVANOVA, &a(&target("40", &[])), 0);
+    run(&db, IVANOVA, &a(&target("42", &[])), 0);
+    let said = run(&db, NGUYEN, &a(&target("45", &[])), 7);
+    assert!(
+        said.contains("the target of 3.1 for 2025-2026 was last changed by "),
+        "{said}"
+    );
+    run(&db, NGUYEN, &a(&target("45", &["--overwrite"])), 0);
+}

@@ -104,6 +104,10 @@ pub enum IndicatorsCommand {
         /// Remove the period's target.
         #[arg(long, conflicts_with = "value")]
         clear_target: bool,
+        /// Replace or remove a target someone else set last (without it:
+        /// exit 7).
+        #[arg(long, conflicts_with = "value")]
+        overwrite: bool,
         /// How to print the indicator afterwards.
         #[arg(long, value_enum, default_value = "text")]
         format: OutFormat,
@@ -320,6 +324,7 @@ pub fn run(path: &Path, operator: &str, cmd: IndicatorsCommand) -> anyhow::Resul
             evidence,
             target,
             clear_target: _,
+            overwrite,
             format,
         } => {
             let p = programme(db.conn(), &which)?;
@@ -360,7 +365,20 @@ pub fn run(path: &Path, operator: &str, cmd: IndicatorsCommand) -> anyhow::Resul
                     ),
                     None => None,
                 };
-                let ids = db.write(|tx| svc::set_targets(tx, operator, id, &[(per.id, t)]))?;
+                let ids = db.write(|tx| {
+                    // A target someone else set is replaced only knowingly.
+                    crate::service::expect::guard_row(
+                        tx,
+                        operator,
+                        overwrite,
+                        (
+                            "indicator_target",
+                            serde_json::json!({ "indicator_id": id, "period_id": per.id }),
+                        ),
+                        &format!("the target of {} for {}", r.number, per.label),
+                    )?;
+                    svc::set_targets(tx, operator, id, &[(per.id, t)])
+                })?;
                 crate::cli::input::say(&format!(
                     "indicator {}: target for {} {}{}",
                     r.number,

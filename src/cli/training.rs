@@ -484,7 +484,7 @@ pub fn run(path: &Path, operator: &str, cmd: TrainingCommand) -> anyhow::Result<
                     tx,
                     operator,
                     overwrite,
-                    ("training_session", s.id),
+                    ("training_session", serde_json::json!({ "id": s.id })),
                     &format!("the session of {}", s.date.format("%d.%m.%Y")),
                 )?;
                 let mut input = SessionInput::of(&s);
@@ -664,7 +664,7 @@ pub fn run(path: &Path, operator: &str, cmd: TrainingCommand) -> anyhow::Result<
                     tx,
                     operator,
                     overwrite,
-                    ("external_training", id),
+                    ("external_training", serde_json::json!({ "id": id })),
                     &format!("external training {id}"),
                 )?;
                 if let Some(v) = from_v {

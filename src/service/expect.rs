@@ -71,20 +71,20 @@ impl Expect {
 
 /// For a command that changes several fields of a row and has no
 /// `--expect` of its own: refuse ([`store::StoreError::Changed`]) to change
-/// the row `entity` `id` (`what`, for the message) when someone other than
+/// the row `entity` `key` (its key columns as the audit log records them,
+/// e.g. `{"id": 7}`; `what`, for the message) when someone other than
 /// `operator` saved it last, unless `overwrite`.
 pub fn guard_row(
     tx: &store::Conn,
     operator: &str,
     overwrite: bool,
-    (entity, id): (&str, crate::domain::Id),
+    (entity, key): (&str, serde_json::Value),
     what: &str,
 ) -> store::Result<()> {
     if overwrite {
         return Ok(());
     }
-    let key = serde_json::json!({ "id": id }).to_string();
-    match store::audit::last_change(tx, entity, &key)? {
+    match store::audit::last_change(tx, entity, &key.to_string())? {
         Some(e) if e.operator != operator => Err(store::StoreError::Changed(format!(
             "{what} was last changed by {} at {}; not changed: give --overwrite to change it anyway",
             e.operator, e.at

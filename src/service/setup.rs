@@ -438,7 +438,7 @@ pub fn edit_student(
             tx,
             operator,
             e.overwrite,
-            ("student", id),
+            ("student", json!({ "id": id })),
             &format!("student {id}'s record"),
         )?;
         let mut row = Map::new();
