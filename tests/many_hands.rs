@@ -397,3 +397,40 @@ fn the_status_line_names_the_operators_role() {
         assert!(screen.contains(&format!("tester ({role})")), "{screen}");
     }
 }
+
+/// A service that runs its own transaction (the School tab's set-up forms)
+/// is guarded by the screen's reading too: a student corrected by another
+/// admin while the form was open is not overwritten.
+#[test]
+fn a_set_up_form_saved_over_someone_elses_correction_is_refused() {
+    use classbook::service::setup::{self, StudentEdit};
+    let (_dir, mut db) = demo_db();
+    let path = db.path().to_path_buf();
+    let mut other = store::open(&path, &OpenOptions::default()).expect("a second connection");
+    let id: i64 = db
+        .conn()
+        .query_row("SELECT min(id) FROM student", [], |r| r.get(0))
+        .unwrap();
+    // The form is opened: this is what the screen read.
+    let seen = store::audit::last_id(db.conn()).unwrap();
+    let phone = |p: &str| StudentEdit {
+        phone: Some(p.into()),
+        overwrite: true,
+        ..StudentEdit::default()
+    };
+    setup::edit_student(&mut other, "Đặng Thu Hà", id, &phone("+84 24 0000 0001"))
+        .expect("the other admin corrects the student");
+    db.guard_next(Some(seen));
+    let refused = setup::edit_student(&mut db, "Ковалёва И. П.", id, &phone("+7 495 000-00-00"))
+        .expect_err("refused");
+    assert!(matches!(refused, StoreError::Changed(_)), "{refused}");
+    assert!(
+        refused
+            .to_string()
+            .starts_with("Đặng Thu Hà changed this student at "),
+        "{refused}"
+    );
+    // The guard was for that write only: read again, she may save.
+    setup::edit_student(&mut db, "Ковалёва И. П.", id, &phone("+7 495 000-00-00"))
+        .expect("saved knowingly");
+}

@@ -178,6 +178,8 @@ pub struct Db {
     /// What the user should know about the file (companions readable by
     /// others that could not be narrowed).
     pub warnings: Vec<String>,
+    /// The reading the next write is guarded by ([`Db::guard_next`]).
+    next_seen: Option<i64>,
     /// Whose permissions every write is checked against (the process's
     /// operating-system user until [`Db::set_who`] says otherwise).
     who: access::Who,
@@ -430,6 +432,7 @@ pub fn open(path: &Path, opts: &OpenOptions) -> Result<Db, OpenError> {
         patience: opts.patience,
         on_wait: opts.on_wait,
         warnings,
+        next_seen: None,
         who: access::Who::current(),
     };
     migrate::apply(&mut db.conn).map_err(|e| match e {
@@ -595,6 +598,12 @@ impl Db {
         self.write_seen(None, f)
     }
 
+    /// Guard the next write (made by a service that runs its own
+    /// transaction) as [`Db::write_seen`] with `seen`; `None` forgets it.
+    pub fn guard_next(&mut self, seen: Option<i64>) {
+        self.next_seen = seen;
+    }
+
     /// [`Db::write`] for a writer that read the rows on a screen when the
     /// audit log's newest entry was `seen`: a row this write changes that
     /// someone else changed after that is not replaced unseen; the whole
@@ -608,6 +617,7 @@ impl Db {
     where
         E: From<StoreError>,
     {
+        let seen = seen.or(self.next_seen.take());
         if let Some(why) = known_damage(&self.path) {
             return Err(E::from(StoreError::Damaged(why)));
         }

@@ -310,6 +310,8 @@ impl App {
     /// the undo stack (a new change clears the redo stack), a write reads
     /// every pane again, the last message is shown.
     pub(crate) fn apply_outcome(&mut self, outcome: Outcome) {
+        // A guard set for a service's write that did not come is dropped.
+        self.db.guard_next(None);
         if !outcome.changes.is_empty() {
             self.undo_stack.extend(outcome.changes);
             self.redo_stack.clear();

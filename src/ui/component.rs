@@ -299,8 +299,14 @@ impl<'a> Ctx<'a> {
     /// (the School tab's set-up: `service::setup`); None while drawing.
     /// What it wrote is recorded with [`Ctx::record`].
     pub fn db_mut(&mut self) -> Option<&mut Db> {
+        let seen = self.seen;
         match &mut self.db {
-            Store::Write(db) => Some(db),
+            Store::Write(db) => {
+                // The service's own write is guarded by the screen's
+                // reading too (`Db::guard_next`).
+                db.guard_next(seen);
+                Some(db)
+            }
             Store::Read(_) => None,
         }
     }
