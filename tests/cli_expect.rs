@@ -29,6 +29,11 @@ fn demo() -> (tempfile::TempDir, std::path::PathBuf) {
     (dir, path)
 }
 
+/// A command line: `base` and then `more`.
+fn with(base: &[&str], more: &[&str]) -> Vec<String> {
+    base.iter().chain(more).map(|x| x.to_string()).collect()
+}
+
 fn a(v: &[String]) -> Vec<&str> {
     v.iter().map(String::as_str).collect()
 }
@@ -172,23 +177,21 @@ fn an_attendance_code_and_a_final_grade_are_guarded_the_same_way() {
     let (_d, db) = demo();
     let s = empty_cell_student(&db);
     let set = |code: &[&str]| -> Vec<String> {
-        let mut v: Vec<String> = [
-            "attendance",
-            "set",
-            "--class",
-            "5А",
-            "--date",
-            "2025-09-08",
-            "--lesson",
-            "1",
-            "--student",
-            &s,
-        ]
-        .iter()
-        .map(|x| x.to_string())
-        .collect();
-        v.extend(code.iter().map(|x| x.to_string()));
-        v
+        with(
+            &[
+                "attendance",
+                "set",
+                "--class",
+                "5А",
+                "--date",
+                "2025-09-08",
+                "--lesson",
+                "1",
+                "--student",
+                &s,
+            ],
+            code,
+        )
     };
     run(&db, IVANOVA, &a(&set(&["--code", "Б"])), 0);
     let said = run(&db, NGUYEN, &a(&set(&["--present"])), 7);
@@ -196,25 +199,23 @@ fn an_attendance_code_and_a_final_grade_are_guarded_the_same_way() {
     run(&db, NGUYEN, &a(&set(&["--present", "--expect", "Б"])), 0);
 
     let fin = |grade: &str, more: &[&str]| -> Vec<String> {
-        let mut v: Vec<String> = [
-            "journal",
-            "set-final",
-            "--class",
-            "5А",
-            "--subject",
-            "Математика",
-            "--period",
-            "1 четверть",
-            "--student",
-            &s,
-            "--grade",
-            grade,
-        ]
-        .iter()
-        .map(|x| x.to_string())
-        .collect();
-        v.extend(more.iter().map(|x| x.to_string()));
-        v
+        with(
+            &[
+                "journal",
+                "set-final",
+                "--class",
+                "5А",
+                "--subject",
+                "Математика",
+                "--period",
+                "1 четверть",
+                "--student",
+                &s,
+                "--grade",
+                grade,
+            ],
+            more,
+        )
     };
     // The demo may already hold a final grade: start from a known one.
     run(&db, IVANOVA, &a(&fin("4", &["--overwrite"])), 0);
@@ -231,23 +232,21 @@ fn an_attendance_code_and_a_final_grade_are_guarded_the_same_way() {
 fn a_lesson_topic_someone_else_wrote_is_replaced_only_with_overwrite() {
     let (_d, db) = demo();
     let set = |topic: &str, more: &[&str]| -> Vec<String> {
-        let mut v: Vec<String> = [
-            "journal",
-            "set-lesson",
-            "--class",
-            "5А",
-            "--subject",
-            "Математика",
-            "--date",
-            "2025-09-08",
-            "--topic",
-            topic,
-        ]
-        .iter()
-        .map(|x| x.to_string())
-        .collect();
-        v.extend(more.iter().map(|x| x.to_string()));
-        v
+        with(
+            &[
+                "journal",
+                "set-lesson",
+                "--class",
+                "5А",
+                "--subject",
+                "Математика",
+                "--date",
+                "2025-09-08",
+                "--topic",
+                topic,
+            ],
+            more,
+        )
     };
     // The demo's topic is someone else's.
     let said = run(&db, IVANOVA, &a(&set("Дроби", &[])), 7);
@@ -282,12 +281,7 @@ fn a_student_record_someone_else_corrected_is_changed_only_with_overwrite() {
         run(&db, "", &["users", "grant", who, "admin"], 0);
     }
     let edit = |phone: &str, more: &[&str]| -> Vec<String> {
-        let mut v: Vec<String> = ["student", "edit", id.as_str(), "--phone", phone]
-            .iter()
-            .map(|x| x.to_string())
-            .collect();
-        v.extend(more.iter().map(|x| x.to_string()));
-        v
+        with(&["student", "edit", id.as_str(), "--phone", phone], more)
     };
     run(&db, IVANOVA, &a(&edit("+7 900 000-00-01", &[])), 0);
     run(&db, IVANOVA, &a(&edit("+7 900 000-00-02", &[])), 0);
@@ -309,23 +303,21 @@ fn a_student_record_someone_else_corrected_is_changed_only_with_overwrite() {
 fn a_target_someone_else_set_is_replaced_only_with_overwrite() {
     let (_d, db) = demo();
     let target = |t: &str, more: &[&str]| -> Vec<String> {
-        let mut v: Vec<String> = [
-            "indicators",
-            "set",
-            "-p",
-            "1",
-            "--indicator",
-            "3.1",
-            "--period",
-            "2025–2026",
-            "--target",
-            t,
-        ]
-        .iter()
-        .map(|x| x.to_string())
-        .collect();
-        v.extend(more.iter().map(|x| x.to_string()));
-        v
+        with(
+            &[
+                "indicators",
+                "set",
+                "-p",
+                "1",
+                "--indicator",
+                "3.1",
+                "--period",
+                "2025–2026",
+                "--target",
+                t,
+            ],
+            more,
+        )
     };
     run(&db, IVANOVA, &a(&target("40", &[])), 0);
     run(&db, IVANOVA, &a(&target("42", &[])), 0);

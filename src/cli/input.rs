@@ -43,18 +43,10 @@ pub fn say(text: &str) {
 /// breaks and tabs shown as U+FFFD (the `outln!`/`out!` macros).
 pub fn out(text: &str) {
     use std::io::Write;
-    let clean: String = text
-        .chars()
-        .map(|c| {
-            if c.is_control() && !matches!(c, '\n' | '\t' | '\r') {
-                '\u{fffd}'
-            } else {
-                c
-            }
-        })
-        .collect();
+    // A whole string: no C2 byte is left pending at its end.
+    let clean = clean_bytes(&mut false, text.as_bytes());
     // A reader that went away (`| head`) is not an error of ours.
-    let _ = std::io::stdout().lock().write_all(clean.as_bytes());
+    let _ = std::io::stdout().lock().write_all(&clean);
 }
 
 /// Standard output as a writer (for the CSV and review writers), showing

@@ -553,20 +553,6 @@ fn grid_text(rows: &[Vec<String>]) -> String {
     out
 }
 
-/// `set-lesson` has `--overwrite` but no `--expect`: its refusal says so.
-fn with_overwrite(e: store::StoreError, now: &str) -> store::StoreError {
-    match e {
-        store::StoreError::Changed(m) => store::StoreError::Changed(m.replace(
-            &format!(
-                "give --expect \"{}\" to replace that value, or --overwrite",
-                now.trim()
-            ),
-            "give --overwrite to replace it",
-        )),
-        other => other,
-    }
-}
-
 fn print_grid(v: &JournalView, format: GridFormat) -> anyhow::Result<()> {
     match format {
         GridFormat::Json => outln!("{}", serde_json::to_string_pretty(&grid_json(v))?),
@@ -893,20 +879,21 @@ fn run_on(db: &mut Db, operator: &str, cmd: JournalCommand) -> anyhow::Result<u8
                     let last = last.as_ref().map(|e| (e.operator.as_str(), e.at.as_str()));
                     if let Some(t) = &edit.topic {
                         let now = topic_now.unwrap_or_default();
-                        expect
-                            .check(&format!("the topic of {place}"), (&now, t), operator, last)
-                            .map_err(|e| with_overwrite(e, &now))?;
+                        expect.check_overwrite_only(
+                            &format!("the topic of {place}"),
+                            (&now, t),
+                            operator,
+                            last,
+                        )?;
                     }
                     if let Some((_, Some(h))) = &edit.homework {
                         let now = homework_now.unwrap_or_default();
-                        expect
-                            .check(
-                                &format!("the homework of {place}"),
-                                (&now, h),
-                                operator,
-                                last,
-                            )
-                            .map_err(|e| with_overwrite(e, &now))?;
+                        expect.check_overwrite_only(
+                            &format!("the homework of {place}"),
+                            (&now, h),
+                            operator,
+                            last,
+                        )?;
                     }
                 }
                 svc::set_lesson(tx, operator, reference, &edit)

@@ -564,14 +564,12 @@ fn fresh_demo(path: &Path, opts: &DemoOptions) -> anyhow::Result<demo::DemoStats
 /// Remove a database file and its -wal/-shm companions, if present.
 fn remove_db_files(path: &Path) -> anyhow::Result<()> {
     for suffix in ["", "-wal", "-shm"] {
-        let mut p = path.as_os_str().to_owned();
-        p.push(suffix);
+        let p = store::companion(path, suffix);
         match std::fs::remove_file(&p) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => {
-                return Err(e)
-                    .with_context(|| format!("{}: cannot remove", PathBuf::from(p).display()));
+                return Err(e).with_context(|| format!("{}: cannot remove", p.display()));
             }
         }
     }

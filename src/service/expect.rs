@@ -38,13 +38,46 @@ impl Expect {
 
     /// Refuse ([`store::StoreError::Changed`]) to replace `what`, shown as
     /// `now` and last saved by `last` (operator, time), with `new`, unless
-    /// this expectation allows it.
+    /// this expectation allows it; the refusal names `--expect` and
+    /// `--overwrite`.
     pub fn check(
         &self,
         what: &str,
         (now, new): (&str, &str),
         operator: &str,
         last: Option<(&str, &str)>,
+    ) -> store::Result<()> {
+        let hint = format!(
+            "give --expect \"{}\" to replace that value, or --overwrite",
+            now.trim()
+        );
+        self.check_with(what, (now, new), operator, last, &hint)
+    }
+
+    /// [`Expect::check`] for a command with `--overwrite` only.
+    pub fn check_overwrite_only(
+        &self,
+        what: &str,
+        (now, new): (&str, &str),
+        operator: &str,
+        last: Option<(&str, &str)>,
+    ) -> store::Result<()> {
+        self.check_with(
+            what,
+            (now, new),
+            operator,
+            last,
+            "give --overwrite to replace it",
+        )
+    }
+
+    fn check_with(
+        &self,
+        what: &str,
+        (now, new): (&str, &str),
+        operator: &str,
+        last: Option<(&str, &str)>,
+        hint: &str,
     ) -> store::Result<()> {
         if self.allows(now, new, operator, last.map(|(who, _)| who)) {
             return Ok(());
@@ -63,8 +96,7 @@ impl Expect {
             _ => String::new(),
         };
         Err(store::StoreError::Changed(format!(
-            "{what} holds {now_shown}{by}; {how}not replaced: give --expect \"{}\" to replace that value, or --overwrite",
-            now.trim()
+            "{what} holds {now_shown}{by}; {how}not replaced: {hint}"
         )))
     }
 }

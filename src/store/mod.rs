@@ -195,11 +195,17 @@ pub struct Writer {
     pub pid: u32,
 }
 
+/// A file beside the database named after it: `<database><suffix>`
+/// (`-wal`, `-shm`, `-writer`, `-damaged`).
+pub fn companion(db: &Path, suffix: &str) -> PathBuf {
+    let mut name = db.as_os_str().to_os_string();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
 impl Writer {
     fn file(db: &Path) -> PathBuf {
-        let mut name = db.as_os_str().to_os_string();
-        name.push("-writer");
-        PathBuf::from(name)
+        companion(db, "-writer")
     }
 
     /// The announced writer of the database at `db`, if its process lives.
@@ -250,9 +256,7 @@ fn process_lives(_pid: u32) -> bool {
 /// whole again. While it is there every write is refused: a damaged file is
 /// read (to see what can be saved) but not written to.
 pub fn damaged_marker(db: &Path) -> PathBuf {
-    let mut name = db.as_os_str().to_os_string();
-    name.push("-damaged");
-    PathBuf::from(name)
+    companion(db, "-damaged")
 }
 
 /// Note (or clear, with `None`) that the database at `db` is damaged.
@@ -501,9 +505,7 @@ fn narrow_companions(path: &Path) -> Vec<String> {
     use std::os::unix::fs::{MetadataExt, PermissionsExt};
     let mut warnings = vec![];
     for ext in ["-wal", "-shm"] {
-        let mut name = path.as_os_str().to_os_string();
-        name.push(ext);
-        let p = PathBuf::from(name);
+        let p = companion(path, ext);
         let Ok(meta) = fs::metadata(&p) else { continue };
         if meta.mode() & 0o077 == 0 {
             continue;

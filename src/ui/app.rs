@@ -229,9 +229,7 @@ impl App {
             too_small: Cell::new(false),
         };
         app.data_version = app.db.data_version().unwrap_or(0);
-        app.role = store::access::rights(app.db.conn(), &app.db.who().login, app.db.path())
-            .map(|r| r.label().to_string())
-            .unwrap_or_default();
+        app.role = app.read_role();
         app.attendance.date = app.year.as_ref().map_or(app.working_date, |y| {
             app.working_date.clamp(y.starts_on, y.ends_on)
         });
@@ -1097,10 +1095,16 @@ impl App {
     /// Read the school, its year, classes, periods, training plans and
     /// programmes again, keeping each pane's choice (by id) when it is
     /// still there, and the set-up overview.
-    pub(crate) fn reload_structure(&mut self) {
-        self.role = store::access::rights(self.db.conn(), &self.db.who().login, self.db.path())
+    /// What the operator may do, for the status line (a grant may have
+    /// changed it: read with the structure).
+    fn read_role(&self) -> String {
+        store::access::rights(self.db.conn(), &self.db.who().login, self.db.path())
             .map(|r| r.label().to_string())
-            .unwrap_or_default();
+            .unwrap_or_default()
+    }
+
+    pub(crate) fn reload_structure(&mut self) {
+        self.role = self.read_role();
         let conn = self.db.conn();
         let read = || -> store::Result<_> {
             let school = store::school::school(conn)?;
