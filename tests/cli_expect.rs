@@ -328,3 +328,89 @@ fn a_target_someone_else_set_is_replaced_only_with_overwrite() {
     );
     run(&db, NGUYEN, &a(&target("45", &["--overwrite"])), 0);
 }
+
+#[test]
+fn a_set_up_record_someone_else_corrected_is_changed_only_with_overwrite() {
+    let (_d, db) = demo();
+    for who in [IVANOVA, NGUYEN] {
+        run(&db, "", &["users", "grant", who, "admin"], 0);
+    }
+    // Adding something new, or saying again what is there, is never refused.
+    run(
+        &db,
+        IVANOVA,
+        &["school", "add-subject", "Đạo đức", "--short", "ĐĐ"],
+        0,
+    );
+    run(
+        &db,
+        NGUYEN,
+        &["school", "add-subject", "Đạo đức", "--short", "ĐĐ"],
+        0,
+    );
+    // Correcting Иванова's subject is Nguyễn's only with --overwrite.
+    let said = run(
+        &db,
+        NGUYEN,
+        &["school", "add-subject", "Đạo đức", "--short", "Đức"],
+        7,
+    );
+    assert!(said.contains("«Đạo đức»"), "{said}");
+    assert!(
+        said.contains("last changed by ") && said.contains(IVANOVA),
+        "{said}"
+    );
+    assert!(said.contains("give --overwrite"), "{said}");
+    let short = |db: &Path| -> String {
+        rusqlite::Connection::open(db)
+            .unwrap()
+            .query_row(
+                "SELECT short_name FROM subject WHERE name = 'Đạo đức'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    assert_eq!(short(&db), "ĐĐ", "the refused correction saved nothing");
+    // Her own record she corrects freely; his, with --overwrite.
+    run(
+        &db,
+        IVANOVA,
+        &["school", "add-subject", "Đạo đức", "--short", "Đ"],
+        0,
+    );
+    run(
+        &db,
+        NGUYEN,
+        &[
+            "school",
+            "--overwrite",
+            "add-subject",
+            "Đạo đức",
+            "--short",
+            "Đức",
+        ],
+        0,
+    );
+    run(
+        &db,
+        NGUYEN,
+        &[
+            "school",
+            "add-subject",
+            "Đạo đức",
+            "--short",
+            "ĐĐ",
+            "--overwrite",
+        ],
+        0,
+    );
+    assert_eq!(short(&db), "ĐĐ");
+    // The same for a class's teacher; a class added without one keeps it.
+    let t = |name: &'static str| ["school", "add-class", "9Я", "--teacher", name];
+    run(&db, IVANOVA, &t("Воробьёв Егор Юрьевич"), 0);
+    let said = run(&db, NGUYEN, &t("Павлова Ольга Юрьевна"), 7);
+    assert!(said.contains("class «9Я»"), "{said}");
+    let said = run(&db, NGUYEN, &["school", "add-class", "9Я"], 0);
+    assert!(said.contains("nothing to change"), "{said}");
+}

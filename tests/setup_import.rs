@@ -129,7 +129,7 @@ fn a_school_set_up_by_hand_keeps_a_journal() {
         ),
     ];
     for b in steps {
-        setup::add(&mut db, OP, today, b).expect("step saved");
+        setup::add(&mut db, OP, today, b, false).expect("step saved");
     }
     let o = setup::overview(db.conn(), today).expect("overview");
     assert_eq!(o.missing(), None, "{o:?}");
@@ -183,6 +183,7 @@ fn a_bad_row_typed_by_hand_is_refused_with_its_reason() {
         OP,
         today,
         setup::class("7А", None).expect("bundle"),
+        false,
     )
     .expect_err("no year yet");
     assert!(err.to_string().contains("no school year yet"), "{err}");
@@ -191,6 +192,7 @@ fn a_bad_row_typed_by_hand_is_refused_with_its_reason() {
         OP,
         today,
         setup::year(None, d(2025, 9, 1), d(2026, 5, 31)),
+        false,
     )
     .expect("year");
     let err = setup::add(
@@ -198,6 +200,7 @@ fn a_bad_row_typed_by_hand_is_refused_with_its_reason() {
         OP,
         today,
         setup::slot("7А", None, 1, 1, "Математика", "nobody", "", d(2025, 9, 1)),
+        false,
     )
     .expect_err("nothing is there");
     let msg = err.to_string();
@@ -567,7 +570,7 @@ fn attendance_is_taken_on_timetable_lessons_not_yet_recorded() {
         setup::slot("7А", None, 1, 1, "Математика", "ivanova", "", d(2025, 9, 1)),
         setup::slot("7А", None, 1, 2, "Физика", "ivanova", "", d(2025, 9, 1)),
     ] {
-        setup::add(&mut db, OP, today, b).expect("step saved");
+        setup::add(&mut db, OP, today, b, false).expect("step saved");
     }
     let class = store::classes::class_named(db.conn(), "7А", today)
         .expect("query")

@@ -748,7 +748,7 @@ fn the_week_shows_the_lesson_in_force_and_the_change_to_come() {
     let (_dir, mut db) = empty_db();
     let today = common::today();
     let add = |db: &mut store::Db, b| {
-        setup::add(db, "tester", today, b).expect("added");
+        setup::add(db, "tester", today, b, false).expect("added");
     };
     add(&mut db, setup::year(None, d(2025, 9, 1), d(2026, 5, 31)));
     add(&mut db, setup::bell(1, "08:30", "09:15").unwrap());
@@ -823,7 +823,7 @@ fn a_year_corrected_and_a_departure_to_confirm_dismissed() {
     let (_dir, mut db) = empty_db();
     let today = common::today();
     let add = |db: &mut store::Db, b| {
-        setup::add(db, "tester", today, b).expect("added");
+        setup::add(db, "tester", today, b, false).expect("added");
     };
     add(&mut db, setup::year(None, d(2025, 9, 1), d(2026, 5, 31)));
     add(&mut db, setup::class("7А", None).unwrap());

@@ -156,8 +156,7 @@ pub enum Command {
     Template(import::TemplateArgs),
     /// Set the school up by hand: years, periods, holidays, bells, subjects,
     /// staff, classes, groups, curriculum (`school show` says what is missing).
-    #[command(subcommand)]
-    School(school::SchoolCommand),
+    School(school::SchoolArgs),
     /// Students: list, add, correct, arrive, leave, transfer (with orders),
     /// groups, guardians.
     #[command(subcommand)]

@@ -174,6 +174,17 @@ impl Person {
     }
 }
 
+/// `classbook school …`: what to add or correct, and whether a record
+/// someone else saved last may be changed.
+#[derive(Debug, clap::Args)]
+pub struct SchoolArgs {
+    #[command(subcommand)]
+    pub cmd: SchoolCommand,
+    /// Correct a record someone else saved last (without it: exit 7).
+    #[arg(long, global = true)]
+    pub overwrite: bool,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum SchoolCommand {
     /// What the school has, and the next thing to set up.
@@ -357,6 +368,9 @@ pub enum StudentCommand {
         person: Person,
         #[arg(long, value_parser = relation_arg, default_value = "guardian")]
         relation: Relation,
+        /// Correct a guardian someone else saved last (without it: exit 7).
+        #[arg(long)]
+        overwrite: bool,
     },
     /// Not leaving after all: remove a student from the departures to confirm.
     Stays { id: Id },
@@ -385,6 +399,9 @@ pub enum TimetableCommand {
         group: Option<String>,
         #[arg(long, value_parser = date_arg)]
         from: Option<NaiveDate>,
+        /// Replace a lesson someone else set (without it: exit 7).
+        #[arg(long)]
+        overwrite: bool,
     },
     /// No lesson any more in a slot from a date on.
     Clear {
@@ -414,8 +431,8 @@ fn print_report(r: &crate::service::import::apply::ImportReport) {
     }
 }
 
-pub fn run_school(cmd: SchoolCommand, mut db: Db, operator: &str) -> anyhow::Result<u8> {
-    let b = match cmd {
+pub fn run_school(args: SchoolArgs, mut db: Db, operator: &str) -> anyhow::Result<u8> {
+    let b = match args.cmd {
         SchoolCommand::Show => {
             let o = setup::overview(db.conn(), today())?;
             outln!("school year    {}", o.year.as_deref().unwrap_or("(none)"));
@@ -509,12 +526,13 @@ pub fn run_school(cmd: SchoolCommand, mut db: Db, operator: &str) -> anyhow::Res
             b
         }
     };
-    let r = setup::add(&mut db, operator, today(), b)?;
+    let r = setup::add(&mut db, operator, today(), b, args.overwrite)?;
     print_report(&r);
     Ok(exit::OK)
 }
 
 pub fn run_student(cmd: StudentCommand, mut db: Db, operator: &str) -> anyhow::Result<u8> {
+    let mut overwrite = false;
     let b = match cmd {
         StudentCommand::List { class } => {
             let rows = store::people::stay_list(db.conn(), class.as_deref())?;
@@ -648,14 +666,18 @@ pub fn run_student(cmd: StudentCommand, mut db: Db, operator: &str) -> anyhow::R
             id,
             person,
             relation,
-        } => setup::guardian(id, &person.get(), relation)?,
+            overwrite: o,
+        } => {
+            overwrite = o;
+            setup::guardian(id, &person.get(), relation)?
+        }
         StudentCommand::Stays { id } => {
             setup::dismiss_departure(&mut db, operator, id)?;
             outln!("saved");
             return Ok(exit::OK);
         }
     };
-    let r = setup::add(&mut db, operator, today(), b)?;
+    let r = setup::add(&mut db, operator, today(), b, overwrite)?;
     print_report(&r);
     Ok(exit::OK)
 }
@@ -679,6 +701,7 @@ pub fn run_timetable(cmd: TimetableCommand, mut db: Db, operator: &str) -> anyho
             room,
             group,
             from,
+            overwrite,
         } => {
             let from = match from {
                 Some(f) => f,
@@ -694,7 +717,7 @@ pub fn run_timetable(cmd: TimetableCommand, mut db: Db, operator: &str) -> anyho
                 &room,
                 from,
             );
-            let r = setup::add(&mut db, operator, today(), b)?;
+            let r = setup::add(&mut db, operator, today(), b, overwrite)?;
             print_report(&r);
             Ok(exit::OK)
         }

@@ -24,15 +24,17 @@ fn here() -> Origin {
 }
 
 /// Apply a bundle made of rows typed by hand; the first error refuses it
-/// with its message.
+/// with its message. Without `overwrite`, a row someone else saved last is
+/// not changed ([`StoreError::Changed`]): the command line's default.
 pub fn add(
     db: &mut Db,
     operator: &str,
     today: NaiveDate,
     mut b: Bundle,
+    overwrite: bool,
 ) -> Result<ImportReport, StoreError> {
     b.source = "by hand".into();
-    match apply::apply(db, operator, &b, today, false) {
+    match apply::apply_guarded(db, operator, &b, today, false, !overwrite) {
         Ok(r) => Ok(r),
         Err(ImportError::Store(e)) => Err(e),
         Err(ImportError::Refused(issues)) => Err(store::invalid(

@@ -135,6 +135,21 @@ pub fn apply(
     today: NaiveDate,
     dry_run: bool,
 ) -> Result<ImportReport, ImportError> {
+    apply_guarded(db, operator, bundle, today, dry_run, false)
+}
+
+/// [`apply`], refusing ([`StoreError::Changed`]) when `guarded` to change
+/// a row someone other than `operator` saved last: a correction typed by
+/// hand replaces another's record only when asked (`--overwrite`). A file
+/// imported is the school's source of truth and is not guarded.
+pub fn apply_guarded(
+    db: &mut Db,
+    operator: &str,
+    bundle: &Bundle,
+    today: NaiveDate,
+    dry_run: bool,
+    guarded: bool,
+) -> Result<ImportReport, ImportError> {
     // Even when the reader found errors, the rows it could read are tried
     // (in a transaction that is then rolled back), so that every problem of
     // the file is reported at once, those of its references too.
@@ -146,6 +161,7 @@ pub fn apply(
         dry_run,
         |tx| {
             let mut ap = Applier::new(tx, operator, today)?;
+            ap.guarded = guarded;
             ap.run(bundle)?;
             Ok(Written {
                 counts: ap.counts,
@@ -294,6 +310,8 @@ struct SlotRow {
 struct Applier<'a> {
     tx: &'a Conn,
     operator: String,
+    /// Refuse to change a row someone else saved last.
+    guarded: bool,
     today: NaiveDate,
     counts: BTreeMap<&'static str, Counts>,
     issues: Vec<Issue>,
@@ -346,6 +364,7 @@ impl<'a> Applier<'a> {
         let mut ap = Applier {
             tx,
             operator: operator.to_string(),
+            guarded: false,
             today,
             counts: BTreeMap::new(),
             issues: vec![],
@@ -490,9 +509,28 @@ impl<'a> Applier<'a> {
             let info = store::rows::table_info(self.tx, table)?;
             store::rows::snapshot(self.tx, &info, key)?.is_some()
         };
+        let entity_key = Value::Object(key.clone()).to_string();
+        let last = match self.guarded && existed {
+            true => store::audit::last_change(self.tx, table, &entity_key)?
+                .filter(|e| e.operator != self.operator),
+            false => None,
+        };
         let action = format!("import.{table}");
         let id =
             store::audit::write_row(self.tx, &self.operator, &action, table, key, Some(&full))?;
+        if let (Some(_), Some(e)) = (id, last) {
+            // The transaction is rolled back with this refusal.
+            let name = ["name", "label", "family_name", "login"]
+                .iter()
+                .find_map(|f| full.get(*f).and_then(Value::as_str))
+                .map(|n| format!(" «{n}»"))
+                .unwrap_or_default();
+            return Err(StoreError::Changed(format!(
+                "{table}{name} (key {entity_key}) was last changed by {} at {}; \
+                 not changed: give --overwrite to change it anyway",
+                e.operator, e.at
+            )));
+        }
         let change = match (existed, id) {
             (false, _) => Change::Added,
             (true, Some(_)) => Change::Changed,

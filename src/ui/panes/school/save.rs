@@ -68,7 +68,7 @@ impl SchoolPane {
     ) -> Result<String, String> {
         let op = ctx.operator.to_string();
         let today = ctx.today;
-        let report = setup::add(db(ctx)?, &op, today, bundle).map_err(|e| e.to_string())?;
+        let report = setup::add(db(ctx)?, &op, today, bundle, true).map_err(|e| e.to_string())?;
         let changed = !report.audit_ids.is_empty();
         let added = report.total().added > 0;
         let warning = report.warnings.first().map(|w| w.message.clone());
