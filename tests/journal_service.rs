@@ -574,3 +574,43 @@ fn a_closed_year_and_a_lesson_not_yet_held_are_refused() {
     assert!(e.to_string().contains("is closed and read-only"), "{e}");
     assert_eq!(audit::count(db.conn()).unwrap(), entries);
 }
+
+/// After any write to cells of recorded lessons, reading again only the
+/// students written gives the same view as reading the whole journal
+/// (what the TUI does after a mark instead of reloading), in a quarter and
+/// in the whole year, with marks, absences, clearing and refusals mixed.
+#[test]
+fn a_student_row_read_again_equals_the_whole_view_read_again() {
+    let (_dir, mut db) = demo_db();
+    let inputs = ["5", "4/3", "Н", "", "2", "Н/5", "°", "3 4", "7", "5/5/5"];
+    let mut seed: u64 = 0x5eed_1234;
+    let mut next = |n: usize| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((seed >> 33) as usize) % n
+    };
+    let mut saved = 0;
+    for (kind, n) in [(PeriodKind::Quarter, 2), (PeriodKind::Year, 1)] {
+        let mut shown = view(&db, "7А", "Алгебра", kind, n);
+        for _ in 0..40 {
+            let recorded: Vec<usize> = (0..shown.lessons.len())
+                .filter(|&c| shown.lessons[c].recorded)
+                .collect();
+            let col = recorded[next(recorded.len())];
+            let row = next(shown.students.len());
+            let sid = shown.students[row].student_id;
+            let lesson = shown.lessons[col].reference();
+            let input = CellInput::text(inputs[next(inputs.len())]);
+            let w = db.write(|tx| {
+                svc::set_cell(tx, "Lê Văn Tâm", lesson, sid, &input)
+                    .map_err(|e| store::invalid(e.to_string()))
+            });
+            saved += usize::from(w.is_ok());
+            svc::refresh_students(db.conn(), &mut shown, &[sid], d(TODAY)).unwrap();
+            let whole = view(&db, "7А", "Алгебра", kind, n);
+            assert_eq!(shown, whole, "after «{}» at ({row}, {col})", input.text);
+        }
+    }
+    assert!(saved > 40, "most writes are saved ({saved} of 80)");
+}

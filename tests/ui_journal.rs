@@ -646,3 +646,72 @@ fn a_two_after_an_absence_is_red_like_any_two() {
     });
     assert!(red, "Н/2 drawn in the colour of a 2");
 }
+
+/// The journal as a fresh reading would show it now.
+fn read_fresh(app: &App) -> classbook::service::journal::JournalView {
+    let v = app.journal.view.as_ref().unwrap();
+    classbook::service::journal::load_group(
+        app.db().conn(),
+        &v.class,
+        &v.subject,
+        &v.period,
+        app.journal.group,
+        app.working_date,
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_saved_mark_reads_again_only_its_row_and_equals_a_fresh_reading() {
+    let (_dir, mut app) = demo_app();
+    algebra_7a(&mut app);
+    let (row, col) = (app.journal.row, app.journal.col);
+    let read_at = app.journal.read_at;
+    type_keys(&mut app, "5");
+    press(&mut app, KeyCode::Enter);
+    assert!(
+        app.journal.read_at > read_at,
+        "the screen has seen its write"
+    );
+    assert_eq!(app.journal.view.as_ref(), Some(&read_fresh(&app)));
+    // The same cell again, at once: one's own mark is no one else's.
+    press(&mut app, KeyCode::Char('k'));
+    type_keys(&mut app, "i4");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(cell(&app, row, col), MarkCell::Marks("4".into()));
+    assert!(
+        app.message.as_deref().unwrap().starts_with("saved: 4"),
+        "{:?}",
+        app.message
+    );
+    assert_eq!(app.journal.view.as_ref(), Some(&read_fresh(&app)));
+    // Someone else writes another cell meanwhile: the next key reads the
+    // whole journal again (and is not used), theirs included.
+    let (other, lesson) = {
+        let v = app.journal.view.as_ref().unwrap();
+        (v.students[row + 2].student_id, v.lessons[col].reference())
+    };
+    let mut theirs =
+        classbook::store::open(app.db().path(), &classbook::store::OpenOptions::default()).unwrap();
+    theirs
+        .write(|tx| {
+            classbook::service::journal::set_cell(
+                tx,
+                "王芳",
+                lesson,
+                other,
+                &classbook::service::journal::CellInput::text("3"),
+            )
+            .map_err(|e| classbook::store::invalid(e.to_string()))
+        })
+        .unwrap();
+    press(&mut app, KeyCode::Char('k'));
+    assert!(app.message.as_deref().unwrap().contains("press it again"));
+    assert_eq!(cell(&app, row + 2, col), MarkCell::Marks("3".into()));
+    press(&mut app, KeyCode::Char('k'));
+    type_keys(&mut app, "i5");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(cell(&app, row, col), MarkCell::Marks("5".into()));
+    assert_eq!(cell(&app, row + 2, col), MarkCell::Marks("3".into()));
+    assert_eq!(app.journal.view.as_ref(), Some(&read_fresh(&app)));
+}

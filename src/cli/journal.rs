@@ -601,9 +601,23 @@ fn run_on(db: &mut Db, operator: &str, cmd: JournalCommand) -> anyhow::Result<u8
         } => {
             let ctx = context(db, &at.class, &at.subject)?;
             let year = year_period(&ctx)?;
-            let view = svc::load(db.conn(), &ctx.class, &ctx.subject, &year, today)?;
+            // The journal of that one day: a cell is found without reading
+            // the whole year (which only a refusal's message needs).
+            let date = parse_date("--date", &at.date, year.starts_on)?;
+            let day = Period {
+                starts_on: date,
+                ends_on: date,
+                ..year.clone()
+            };
+            let mut view = svc::load(db.conn(), &ctx.class, &ctx.subject, &day, today)?;
+            let sid = match student_id(&view, &student) {
+                Ok(id) => id,
+                Err(_) => {
+                    view = svc::load(db.conn(), &ctx.class, &ctx.subject, &year, today)?;
+                    student_id(&view, &student)?
+                }
+            };
             let lesson = find_lesson(&view, &at)?.reference();
-            let sid = student_id(&view, &student)?;
             let form_id = match form {
                 None => None,
                 Some(f) => {

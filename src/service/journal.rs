@@ -252,30 +252,18 @@ pub fn load_group(
         .filter(|(_, l)| l.recorded)
         .map(|(i, l)| (l.lesson.id, i))
         .collect();
-    let mut by_cell: HashMap<(Id, usize), Vec<Mark>> = HashMap::new();
-    let mut detail_of: HashMap<(Id, usize), Vec<MarkDetail>> = HashMap::new();
+    let n = lessons.len();
+    let mut marks_of: HashMap<Id, Vec<Vec<store::journal::StoredMark>>> = HashMap::new();
     for m in store::journal::marks(conn, class.id, subject.id, period.starts_on, period.ends_on)? {
         if let Some(&i) = index.get(&m.lesson_id) {
-            detail_of
-                .entry((m.student_id, i))
-                .or_default()
-                .push(MarkDetail {
-                    mark: m.mark.display(),
-                    form: forms
-                        .get(&m.control_form_id)
-                        .cloned()
-                        .unwrap_or_else(|| format!("form #{}", m.control_form_id)),
-                    weight: m.mark.weight,
-                    due_on: m.mark.due_on,
-                    comment: m.mark.comment.clone(),
-                    entered_at: m.entered_at,
-                    entered_by: m.entered_by,
-                });
-            by_cell.entry((m.student_id, i)).or_default().push(m.mark);
+            marks_of
+                .entry(m.student_id)
+                .or_insert_with(|| per_lesson(n))[i]
+                .push(m);
         }
     }
     // The absences come from attendance, the one record of them.
-    let mut absent_at: HashMap<(Id, usize), String> = HashMap::new();
+    let mut absent_of: HashMap<Id, Vec<Option<String>>> = HashMap::new();
     for (lesson_id, student_id, code, label) in store::attendance::absences_for_subject(
         conn,
         class.id,
@@ -284,7 +272,8 @@ pub fn load_group(
         period.ends_on,
     )? {
         if let Some(&i) = index.get(&lesson_id) {
-            absent_at.insert((student_id, i), format!("{code} {label}"));
+            absent_of.entry(student_id).or_insert_with(|| vec![None; n])[i] =
+                Some(format!("{code} {label}"));
         }
     }
     let finals: HashMap<Id, Option<String>> =
@@ -301,51 +290,24 @@ pub fn load_group(
             .collect();
         members.retain(|m| of_group.contains(&m.student.id));
     }
+    let rows = Rows {
+        lessons: &lessons,
+        members_of: &members_of,
+        forms: &forms,
+        required,
+        settings: &settings,
+        today,
+    };
     let students = members
         .into_iter()
         .map(|m| {
             let sid = m.student.id;
-            let mut all: Vec<Mark> = Vec::new();
-            let details = (0..lessons.len())
-                .map(|i| detail_of.remove(&(sid, i)).unwrap_or_default())
-                .collect();
-            let absences: Vec<Option<String>> = (0..lessons.len())
-                .map(|i| absent_at.remove(&(sid, i)))
-                .collect();
-            let cells = lessons
-                .iter()
-                .enumerate()
-                .map(|(i, l)| {
-                    let in_group = l
-                        .lesson
-                        .group_id
-                        .is_none_or(|g| members_of.get(&g).is_some_and(|s| s.contains(&sid)));
-                    let marks = by_cell.remove(&(sid, i)).unwrap_or_default();
-                    let absent = absences[i].is_some();
-                    match marks {
-                        ms if !ms.is_empty() || absent => {
-                            let text = cell_text(absent, &ms);
-                            all.extend(ms);
-                            MarkCell::Marks(text)
-                        }
-                        _ if m.enrolled_on(l.lesson.date) && in_group => MarkCell::Empty,
-                        _ => MarkCell::NotEnrolled,
-                    }
-                })
-                .collect();
-            JournalStudent {
-                student_id: sid,
-                name: m.student.full_name(),
-                starts_on: m.starts_on,
-                ends_on: m.ends_on,
-                counted: marks::counted_marks(&all, today),
-                mean_hundredths: marks::weighted_mean_hundredths(&all, today),
-                suggestion: marks::suggest(&all, required, today, &settings),
-                final_grade: finals.get(&sid).cloned().flatten(),
-                cells,
-                details,
-                absences,
-            }
+            rows.student(
+                (sid, m.student.full_name(), m.starts_on, m.ends_on),
+                marks_of.remove(&sid).unwrap_or_else(|| per_lesson(n)),
+                absent_of.remove(&sid).unwrap_or_else(|| vec![None; n]),
+                finals.get(&sid).cloned().flatten(),
+            )
         })
         .collect();
     let progress = plan_progress(conn, class, subject, group.as_ref().map(|g| g.0), today)?;
@@ -360,6 +322,174 @@ pub fn load_group(
         group,
         groups: split,
     })
+}
+
+fn per_lesson(n: usize) -> Vec<Vec<store::journal::StoredMark>> {
+    (0..n).map(|_| Vec::new()).collect()
+}
+
+/// What a row of the grid is built from, shared by the whole view's
+/// reading and a row read again after a write.
+struct Rows<'a> {
+    lessons: &'a [JournalLesson],
+    /// The members of each group a lesson was for.
+    members_of: &'a HashMap<Id, HashSet<Id>>,
+    forms: &'a HashMap<Id, String>,
+    required: usize,
+    settings: &'a Settings,
+    today: NaiveDate,
+}
+
+impl Rows<'_> {
+    /// A student's row: `(id, name, stay from, stay to)`, their marks and
+    /// absences per lesson of the view, and their final grade.
+    fn student(
+        &self,
+        (sid, name, starts_on, ends_on): (Id, String, NaiveDate, Option<NaiveDate>),
+        marks: Vec<Vec<store::journal::StoredMark>>,
+        absences: Vec<Option<String>>,
+        final_grade: Option<String>,
+    ) -> JournalStudent {
+        let enrolled_on = |d: NaiveDate| starts_on <= d && ends_on.is_none_or(|e| d <= e);
+        let mut all: Vec<Mark> = Vec::new();
+        let mut details = Vec::with_capacity(self.lessons.len());
+        let mut cells = Vec::with_capacity(self.lessons.len());
+        for ((l, ms), absent) in self.lessons.iter().zip(marks).zip(&absences) {
+            details.push(
+                ms.iter()
+                    .map(|m| MarkDetail {
+                        mark: m.mark.display(),
+                        form: self
+                            .forms
+                            .get(&m.control_form_id)
+                            .cloned()
+                            .unwrap_or_else(|| format!("form #{}", m.control_form_id)),
+                        weight: m.mark.weight,
+                        due_on: m.mark.due_on,
+                        comment: m.mark.comment.clone(),
+                        entered_at: m.entered_at.clone(),
+                        entered_by: m.entered_by.clone(),
+                    })
+                    .collect(),
+            );
+            let in_group = l
+                .lesson
+                .group_id
+                .is_none_or(|g| self.members_of.get(&g).is_some_and(|s| s.contains(&sid)));
+            cells.push(if !ms.is_empty() || absent.is_some() {
+                let ms: Vec<Mark> = ms.into_iter().map(|m| m.mark).collect();
+                let text = cell_text(absent.is_some(), &ms);
+                all.extend(ms);
+                MarkCell::Marks(text)
+            } else if enrolled_on(l.lesson.date) && in_group {
+                MarkCell::Empty
+            } else {
+                MarkCell::NotEnrolled
+            });
+        }
+        JournalStudent {
+            student_id: sid,
+            name,
+            starts_on,
+            ends_on,
+            counted: marks::counted_marks(&all, self.today),
+            mean_hundredths: marks::weighted_mean_hundredths(&all, self.today),
+            suggestion: marks::suggest(&all, self.required, self.today, self.settings),
+            final_grade,
+            cells,
+            details,
+            absences,
+        }
+    }
+}
+
+/// Read again the rows of `students` in `view` (after a write to their
+/// cells of recorded lessons): their marks, absences, counts, means,
+/// suggestions and final grades, the rest of the view as it was. Cheaper
+/// than reading the whole view; the same rows as [`load_group`] would give.
+pub fn refresh_students(
+    conn: &store::Conn,
+    view: &mut JournalView,
+    students: &[Id],
+    today: NaiveDate,
+) -> Result<()> {
+    let settings = store::settings::load(conn)?;
+    let forms: HashMap<Id, String> = store::curriculum::control_forms(conn)?
+        .into_iter()
+        .map(|f| (f.id, f.name))
+        .collect();
+    let mut members_of: HashMap<Id, HashSet<Id>> = HashMap::new();
+    for g in view.lessons.iter().filter_map(|l| l.lesson.group_id) {
+        if !members_of.contains_key(&g) {
+            members_of.insert(
+                g,
+                store::classes::group_members(conn, g)?
+                    .into_iter()
+                    .collect(),
+            );
+        }
+    }
+    let index: HashMap<Id, usize> = view
+        .lessons
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.recorded)
+        .map(|(i, l)| (l.lesson.id, i))
+        .collect();
+    let finals: HashMap<Id, Option<String>> =
+        store::journal::period_grades(conn, view.class.id, view.subject.id, view.period.id)?
+            .into_iter()
+            .map(|g| (g.student_id, g.final_grade))
+            .collect();
+    let n = view.lessons.len();
+    let what = (view.class.id, view.subject.id);
+    let (from, to) = (view.period.starts_on, view.period.ends_on);
+    let mut fresh = Vec::new();
+    for &sid in students {
+        let Some(pos) = view.students.iter().position(|s| s.student_id == sid) else {
+            continue;
+        };
+        let mut marks = per_lesson(n);
+        for m in store::journal::student_marks(conn, what, from, to, sid)? {
+            if let Some(&i) = index.get(&m.lesson_id) {
+                marks[i].push(m);
+            }
+        }
+        let mut absences = vec![None; n];
+        for (lesson_id, _, code, label) in
+            store::attendance::absences_of(conn, what, (from, to), Some(sid))?
+        {
+            if let Some(&i) = index.get(&lesson_id) {
+                absences[i] = Some(format!("{code} {label}"));
+            }
+        }
+        let s = &view.students[pos];
+        fresh.push((
+            pos,
+            (sid, s.name.clone(), s.starts_on, s.ends_on),
+            marks,
+            absences,
+        ));
+    }
+    let rows = Rows {
+        lessons: &view.lessons,
+        members_of: &members_of,
+        forms: &forms,
+        required: view.required_marks,
+        settings: &settings,
+        today,
+    };
+    let rows: Vec<(usize, JournalStudent)> = fresh
+        .into_iter()
+        .map(|(pos, who, marks, absences)| {
+            let fin = finals.get(&who.0).cloned().flatten();
+            (pos, rows.student(who, marks, absences, fin))
+        })
+        .collect();
+    for (pos, row) in rows {
+        view.students[pos] = row;
+    }
+    Ok(())
 }
 
 /// A cell as the grid shows it: `Н` first when attendance has the student

@@ -238,15 +238,30 @@ pub fn absences_for_subject(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<(Id, Id, String, String)>> {
-    let mut stmt = conn.prepare_cached(
+    absences_of(conn, (class_id, subject_id), (from, to), None)
+}
+
+/// [`absences_for_subject`] of one student, or of every student (`None`).
+pub fn absences_of(
+    conn: &Connection,
+    (class_id, subject_id): (Id, Id),
+    (from, to): (NaiveDate, NaiveDate),
+    student_id: Option<Id>,
+) -> Result<Vec<(Id, Id, String, String)>> {
+    let one = if student_id.is_some() {
+        "AND a.student_id = ?5"
+    } else {
+        "AND ?5 IS NULL"
+    };
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT a.lesson_id, a.student_id, c.code, c.label
          FROM lesson l JOIN attendance a ON a.lesson_id = l.id JOIN attendance_code c ON c.id = a.code_id
-         WHERE l.class_id = ?1 AND l.subject_id = ?2 AND l.date BETWEEN ?3 AND ?4
+         WHERE l.class_id = ?1 AND l.subject_id = ?2 AND l.date BETWEEN ?3 AND ?4 {one}
            AND c.category IN ('absent_excused', 'absent_unexcused', 'absent_unspecified')
-         ORDER BY l.date, l.lesson_no, a.student_id",
-    )?;
+         ORDER BY l.date, l.lesson_no, a.student_id"
+    ))?;
     Ok(stmt
-        .query_map(params![class_id, subject_id, from, to], |r| {
+        .query_map(params![class_id, subject_id, from, to, student_id], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
         })?
         .collect::<rusqlite::Result<_>>()?)

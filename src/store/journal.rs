@@ -157,34 +157,61 @@ pub fn marks(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<StoredMark>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT m.id, m.lesson_id, m.student_id, m.seq, m.control_form_id, m.symbol, m.value, m.weight, m.due_on,
-                m.comment, m.entered_at, m.entered_by
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {MARK_COLS}
          FROM lesson l JOIN mark m ON m.lesson_id = l.id
          WHERE l.class_id = ?1 AND l.subject_id = ?2 AND l.date BETWEEN ?3 AND ?4
-         ORDER BY l.date, l.lesson_no, m.student_id, m.seq",
-    )?;
+         ORDER BY l.date, l.lesson_no, m.student_id, m.seq"
+    ))?;
     Ok(stmt
-        .query_map(params![class_id, subject_id, from, to], |r| {
-            let symbol: String = r.get(5)?;
-            Ok(StoredMark {
-                id: r.get(0)?,
-                lesson_id: r.get(1)?,
-                student_id: r.get(2)?,
-                seq: r.get(3)?,
-                control_form_id: r.get(4)?,
-                mark: Mark {
-                    symbol: MarkSymbol::from_stored(&symbol).unwrap_or(MarkSymbol::Absent),
-                    value: r.get(6)?,
-                    weight: r.get(7)?,
-                    due_on: r.get(8)?,
-                    comment: r.get(9)?,
-                },
-                entered_at: r.get(10)?,
-                entered_by: r.get(11)?,
-            })
-        })?
+        .query_map(params![class_id, subject_id, from, to], stored_mark)?
         .collect::<rusqlite::Result<_>>()?)
+}
+
+/// [`marks`] of one student (a row of the grid read again after a write).
+pub fn student_marks(
+    conn: &Connection,
+    (class_id, subject_id): (Id, Id),
+    from: NaiveDate,
+    to: NaiveDate,
+    student_id: Id,
+) -> Result<Vec<StoredMark>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {MARK_COLS}
+         FROM mark m JOIN lesson l ON l.id = m.lesson_id
+         WHERE m.student_id = ?5 AND l.class_id = ?1 AND l.subject_id = ?2
+           AND l.date BETWEEN ?3 AND ?4
+         ORDER BY l.date, l.lesson_no, m.seq"
+    ))?;
+    Ok(stmt
+        .query_map(
+            params![class_id, subject_id, from, to, student_id],
+            stored_mark,
+        )?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+const MARK_COLS: &str = "m.id, m.lesson_id, m.student_id, m.seq, m.control_form_id, m.symbol, \
+     m.value, m.weight, m.due_on, m.comment, m.entered_at, m.entered_by";
+
+fn stored_mark(r: &rusqlite::Row) -> rusqlite::Result<StoredMark> {
+    let symbol: String = r.get(5)?;
+    Ok(StoredMark {
+        id: r.get(0)?,
+        lesson_id: r.get(1)?,
+        student_id: r.get(2)?,
+        seq: r.get(3)?,
+        control_form_id: r.get(4)?,
+        mark: Mark {
+            symbol: MarkSymbol::from_stored(&symbol).unwrap_or(MarkSymbol::Absent),
+            value: r.get(6)?,
+            weight: r.get(7)?,
+            due_on: r.get(8)?,
+            comment: r.get(9)?,
+        },
+        entered_at: r.get(10)?,
+        entered_by: r.get(11)?,
+    })
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -257,31 +284,11 @@ pub fn period_grades(
 
 /// The marks of one cell (lesson × student), in seq order.
 pub fn cell_marks(conn: &Connection, lesson_id: Id, student_id: Id) -> Result<Vec<StoredMark>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, lesson_id, student_id, seq, control_form_id, symbol, value, weight, due_on, comment,
-                entered_at, entered_by
-         FROM mark WHERE lesson_id = ?1 AND student_id = ?2 ORDER BY seq",
-    )?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {MARK_COLS} FROM mark m WHERE m.lesson_id = ?1 AND m.student_id = ?2 ORDER BY m.seq"
+    ))?;
     Ok(stmt
-        .query_map(params![lesson_id, student_id], |r| {
-            let symbol: String = r.get(5)?;
-            Ok(StoredMark {
-                id: r.get(0)?,
-                lesson_id: r.get(1)?,
-                student_id: r.get(2)?,
-                seq: r.get(3)?,
-                control_form_id: r.get(4)?,
-                mark: Mark {
-                    symbol: MarkSymbol::from_stored(&symbol).unwrap_or(MarkSymbol::Absent),
-                    value: r.get(6)?,
-                    weight: r.get(7)?,
-                    due_on: r.get(8)?,
-                    comment: r.get(9)?,
-                },
-                entered_at: r.get(10)?,
-                entered_by: r.get(11)?,
-            })
-        })?
+        .query_map(params![lesson_id, student_id], stored_mark)?
         .collect::<rusqlite::Result<_>>()?)
 }
 

@@ -388,6 +388,8 @@ pub fn open(path: &Path, opts: &OpenOptions) -> Result<Db, OpenError> {
         | OpenFlags::SQLITE_OPEN_URI;
     let conn = Connection::open_with_flags(path, flags).map_err(sql)?;
     conn.busy_timeout(opts.busy_timeout).map_err(sql)?;
+    // Every statement the program runs stays prepared (the default keeps 16).
+    conn.set_prepared_statement_cache_capacity(256);
     if conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) {
         return Err(OpenError::ReadOnly(path.to_path_buf()));
     }

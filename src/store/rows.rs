@@ -5,6 +5,9 @@
 //! a JSON object). Restoring uses an UPSERT on the primary key, never
 //! `INSERT OR REPLACE` (which deletes first and would cascade to children).
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
 use rusqlite::types::{Value as SqlValue, ValueRef};
 use rusqlite::{Connection, params_from_iter};
 use serde_json::{Map, Value};
@@ -19,8 +22,35 @@ pub struct TableInfo {
     pub key: Vec<String>,
 }
 
+/// Table layouts already read, by database file, schema version and table:
+/// a layout changes only with the schema (whose version SQLite counts in
+/// `PRAGMA schema_version`), so each is read once per process, not once per
+/// audited row.
+type Layouts = HashMap<(String, i64, String), Arc<TableInfo>>;
+static LAYOUTS: OnceLock<Mutex<Layouts>> = OnceLock::new();
+
 /// Tables a generic write may touch: the application's own, by name.
-pub fn table_info(conn: &Connection, table: &str) -> Result<TableInfo> {
+pub fn table_info(conn: &Connection, table: &str) -> Result<Arc<TableInfo>> {
+    let version: i64 = conn
+        .prepare_cached("PRAGMA schema_version")?
+        .query_row([], |r| r.get(0))?;
+    let at = (
+        conn.path().unwrap_or_default().to_string(),
+        version,
+        table.to_string(),
+    );
+    let layouts = LAYOUTS.get_or_init(Default::default);
+    if let Some(info) = layouts.lock().ok().and_then(|m| m.get(&at).cloned()) {
+        return Ok(info);
+    }
+    let info = Arc::new(read_table_info(conn, table)?);
+    if let Ok(mut m) = layouts.lock() {
+        m.insert(at, info.clone());
+    }
+    Ok(info)
+}
+
+fn read_table_info(conn: &Connection, table: &str) -> Result<TableInfo> {
     let exists: i64 = conn.query_row(
         "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?1 AND name NOT LIKE 'sqlite_%'",
         [table],

@@ -318,7 +318,12 @@ impl App {
             // Refused because someone else changed the row: theirs shows.
             self.data_version = self.db.data_version().unwrap_or(self.data_version);
         }
-        if outcome.wrote || outcome.reread {
+        if outcome.wrote && outcome.patched && !outcome.reread {
+            // The pane read its written rows again itself: the others
+            // read again when shown.
+            self.seen = outcome.seen.or(self.seen);
+            self.invalidate_others();
+        } else if outcome.wrote || outcome.reread {
             // One's own writes are not marked; theirs, that refused a
             // write, are.
             self.journal.mark_changes = outcome.reread;
@@ -1090,6 +1095,26 @@ impl App {
             p.invalidate();
         }
         self.ensure_loaded();
+    }
+
+    /// Every pane but the one shown reads again when next shown (after a
+    /// write the shown pane took in itself: [`Outcome::patched`]).
+    fn invalidate_others(&mut self) {
+        let tab = self.tab;
+        let panes: [(Tab, &mut dyn Pane); 7] = [
+            (Tab::Journal, &mut self.journal),
+            (Tab::Attendance, &mut self.attendance),
+            (Tab::Training, &mut self.training),
+            (Tab::Indicators, &mut self.indicators),
+            (Tab::Review, &mut self.review),
+            (Tab::Reports, &mut self.reports),
+            (Tab::School, &mut self.school_pane),
+        ];
+        for (t, p) in panes {
+            if t != tab {
+                p.invalidate();
+            }
+        }
     }
 
     /// Read the school, its year, classes, periods, training plans and

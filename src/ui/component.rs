@@ -159,6 +159,8 @@ pub struct Ctx<'a> {
     /// through this context refuses to replace a row someone else changed
     /// after it ([`Db::write_seen`]).
     seen: Option<i64>,
+    /// See [`Ctx::in_step`].
+    in_step: Option<(i64, i64)>,
 }
 
 /// What happened through a [`Ctx`] while a pane handled an action: the
@@ -175,6 +177,12 @@ pub struct Outcome {
     /// A write was refused because someone else changed the row: every
     /// pane must read again (theirs shows), the refusal kept in view.
     pub reread: bool,
+    /// The pane that wrote read its own changed rows again itself
+    /// ([`Ctx::patched`]): it is not read again, the other panes are.
+    pub patched: bool,
+    /// The audit log's newest entry the screen has now seen, after a write
+    /// no one else's came between ([`Ctx::in_step`]).
+    pub seen: Option<i64>,
 }
 
 /// The school's structure and the session's settings a [`Ctx`] is built
@@ -216,6 +224,7 @@ impl<'a> Ctx<'a> {
             theme: p.theme,
             outcome: Outcome::default(),
             seen: p.seen,
+            in_step: None,
         }
     }
 
@@ -258,12 +267,18 @@ impl<'a> Ctx<'a> {
             self.flash("not saved: the screen is being drawn");
             return None;
         };
-        match db.write_seen(self.seen, |tx| f(tx, operator)) {
-            Ok((value, entries)) => {
+        let was = self.seen;
+        let written = db.write_seen(self.seen, |tx| {
+            let before = store::audit::last_id(tx)?;
+            f(tx, operator).map(|(v, e)| (v, e, before))
+        });
+        match written {
+            Ok((value, entries, before)) => {
                 // What this context wrote, it has seen.
                 if let (Some(seen), Some(last)) = (self.seen, entries.iter().max()) {
                     self.seen = Some(seen.max(*last));
                 }
+                self.in_step = (was == Some(before)).then(|| (before, self.seen.unwrap_or(before)));
                 if !entries.is_empty() {
                     self.outcome.changes.push(Change {
                         description: description.into(),
@@ -321,6 +336,21 @@ impl<'a> Ctx<'a> {
             });
         }
         self.outcome.wrote = true;
+    }
+
+    /// After a successful [`Ctx::write`]: the audit log's newest entry
+    /// before it and after it, when nothing anyone else wrote came between
+    /// the screen's reading and the write (so a pane may read again only
+    /// the rows it wrote: [`Ctx::patched`]).
+    pub fn in_step(&self) -> Option<(i64, i64)> {
+        self.in_step
+    }
+
+    /// The pane read again the rows its write changed (after
+    /// [`Ctx::in_step`]): it is not read again as a whole; the others are.
+    pub fn patched(&mut self, seen: i64) {
+        self.outcome.patched = true;
+        self.outcome.seen = Some(seen);
     }
 
     /// After a write refused because someone else changed the row: every

@@ -455,6 +455,7 @@ impl JournalPane {
             Ok(((), ids))
         });
         if saved.is_some() {
+            self.read_again_written(ctx, &cells);
             ctx.flash(format!("saved: {what} {place}"));
             true
         } else {
@@ -462,6 +463,29 @@ impl JournalPane {
                 ctx.read_again();
             }
             false
+        }
+    }
+
+    /// After a write to `cells`: when they are all of recorded lessons and
+    /// nothing anyone else wrote came between this screen's reading and the
+    /// write, only the students written are read again (their cells and
+    /// standing); otherwise the whole journal is, as after any write.
+    fn read_again_written(&mut self, ctx: &mut Ctx, cells: &[(LessonRef, Id)]) {
+        let Some((before, now)) = ctx.in_step() else {
+            return;
+        };
+        if before != self.read_at || cells.iter().any(|(l, _)| !matches!(l, LessonRef::Id(_))) {
+            return;
+        }
+        let Some(view) = self.view.as_mut() else {
+            return;
+        };
+        let mut students: Vec<Id> = cells.iter().map(|(_, s)| *s).collect();
+        students.sort_unstable();
+        students.dedup();
+        if svc::refresh_students(ctx.conn(), view, &students, ctx.working_date).is_ok() {
+            self.read_at = now;
+            ctx.patched(now);
         }
     }
 
