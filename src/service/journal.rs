@@ -420,9 +420,8 @@ pub fn refresh_students(
         .collect();
     let mut members_of: HashMap<Id, HashSet<Id>> = HashMap::new();
     for g in view.lessons.iter().filter_map(|l| l.lesson.group_id) {
-        if !members_of.contains_key(&g) {
-            members_of.insert(
-                g,
+        if let std::collections::hash_map::Entry::Vacant(e) = members_of.entry(g) {
+            e.insert(
                 store::classes::group_members(conn, g)?
                     .into_iter()
                     .collect(),
