@@ -174,15 +174,88 @@ pub fn load_group(
     group: Option<Id>,
     today: NaiveDate,
 ) -> Result<JournalView> {
-    let settings = store::settings::load(conn)?;
+    let common = ClassReading::read(conn, class, period)?;
+    load_in(conn, &common, subject, group, today, true)
+}
+
+/// What the journals of every subject of one class in one period read
+/// alike (settings, staff, groups, forms of control, the class list): a
+/// report that reads them all reads it once.
+pub struct ClassReading {
+    class: Class,
+    period: Period,
+    settings: Settings,
+    staff: HashMap<Id, String>,
+    groups: HashMap<Id, String>,
+    forms: HashMap<Id, String>,
+    members: Vec<store::people::ClassMember>,
+}
+
+impl ClassReading {
+    pub fn read(conn: &store::Conn, class: &Class, period: &Period) -> Result<ClassReading> {
+        Ok(ClassReading {
+            class: class.clone(),
+            period: period.clone(),
+            settings: store::settings::load(conn)?,
+            staff: store::people::staff(conn)?
+                .into_iter()
+                .map(|s| (s.id, s.short_name()))
+                .collect(),
+            groups: store::classes::groups(conn, class.id)?
+                .into_iter()
+                .map(|g| (g.id, g.name))
+                .collect(),
+            forms: store::curriculum::control_forms(conn)?
+                .into_iter()
+                .map(|f| (f.id, f.name))
+                .collect(),
+            members: store::people::class_members(
+                conn,
+                class.id,
+                period.starts_on,
+                period.ends_on,
+            )?,
+        })
+    }
+
+    /// The school's settings as read.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// The students of the class at any time in the period, with their stays.
+    pub fn members(&self) -> &[store::people::ClassMember] {
+        &self.members
+    }
+}
+
+/// [`load_group`] of `subject` with what the class's journals share read
+/// already; `progress`: whether to work out the progress through the
+/// thematic plan (a report that does not show it leaves it empty).
+pub fn load_in(
+    conn: &store::Conn,
+    common: &ClassReading,
+    subject: &Subject,
+    group: Option<Id>,
+    today: NaiveDate,
+    progress: bool,
+) -> Result<JournalView> {
+    let ClassReading {
+        class,
+        period,
+        settings,
+        staff,
+        groups,
+        forms,
+        ..
+    } = common;
     let split = store::journal::subject_groups(conn, class.id, subject.id)?;
     let group = match group {
         None => None,
         Some(g) => {
-            let name = store::classes::groups(conn, class.id)?
-                .into_iter()
-                .find(|cg| cg.id == g)
-                .map(|cg| cg.name)
+            let name = groups
+                .get(&g)
+                .cloned()
                 .ok_or_else(|| store::invalid(format!("{} has no group #{g}", class.name)))?;
             Some((g, name))
         }
@@ -191,18 +264,6 @@ pub fn load_group(
         None => true,
         Some((g, _)) => l.group_id.is_none_or(|x| x == *g),
     };
-    let staff: HashMap<Id, String> = store::people::staff(conn)?
-        .into_iter()
-        .map(|s| (s.id, s.short_name()))
-        .collect();
-    let groups: HashMap<Id, String> = store::classes::groups(conn, class.id)?
-        .into_iter()
-        .map(|g| (g.id, g.name))
-        .collect();
-    let forms: HashMap<Id, String> = store::curriculum::control_forms(conn)?
-        .into_iter()
-        .map(|f| (f.id, f.name))
-        .collect();
     let recorded =
         store::journal::lessons(conn, class.id, subject.id, period.starts_on, period.ends_on)?;
     let gaps = unrecorded_slots(
@@ -281,9 +342,8 @@ pub fn load_group(
             .into_iter()
             .map(|g| (g.student_id, g.final_grade))
             .collect();
-    let required = required_marks(period.kind, &settings);
-    let mut members =
-        store::people::class_members(conn, class.id, period.starts_on, period.ends_on)?;
+    let required = required_marks(period.kind, settings);
+    let mut members = common.members.clone();
     if let Some((g, _)) = &group {
         let of_group: HashSet<Id> = store::classes::group_members(conn, *g)?
             .into_iter()
@@ -293,9 +353,9 @@ pub fn load_group(
     let rows = Rows {
         lessons: &lessons,
         members_of: &members_of,
-        forms: &forms,
+        forms,
         required,
-        settings: &settings,
+        settings,
         today,
     };
     let students = members
@@ -310,7 +370,10 @@ pub fn load_group(
             )
         })
         .collect();
-    let progress = plan_progress(conn, class, subject, group.as_ref().map(|g| g.0), today)?;
+    let progress = match progress {
+        true => plan_progress(conn, class, subject, group.as_ref().map(|g| g.0), today)?,
+        false => PlanProgress::default(),
+    };
     Ok(JournalView {
         class: class.clone(),
         subject: subject.clone(),

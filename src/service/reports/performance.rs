@@ -1,7 +1,7 @@
 //! Class performance for a period: per student and subject the marks, the
 //! weighted mean, the suggested and the final grade, and the class's
 //! quality and success percentages. Everything per subject comes from the
-//! journal's own period grid (`service::journal::load`), so the report
+//! journal's own period grid (`service::journal::load_in`), so the report
 //! shows what the Journal tab shows.
 
 use chrono::NaiveDate;
@@ -50,12 +50,15 @@ pub(super) fn build(
     period: &Period,
     as_of: NaiveDate,
 ) -> Result<Report> {
-    let settings = store::settings::load(conn)?;
     let subjects = store::curriculum::class_subjects(conn, class.id)?;
     let mut views = Vec::new();
     let mut left_out = Vec::new();
+    // What every subject's journal reads alike is read once; the progress
+    // through the plan, which the report does not show, not at all.
+    let common = journal::ClassReading::read(conn, class, period)?;
+    let settings = common.settings();
     for subject in &subjects {
-        let v = journal::load(conn, class, subject, period, as_of)?;
+        let v = journal::load_in(conn, &common, subject, None, as_of, false)?;
         if graded_subject(&v) {
             views.push(v);
         } else {
@@ -90,7 +93,7 @@ pub(super) fn build(
     r.frozen = 3;
     r.group = vec![0, 1];
     // The class list is the same in every subject's grid.
-    let members = store::people::class_members(conn, class.id, period.starts_on, period.ends_on)?;
+    let members = common.members();
     // Students counted: on the list on the period's last day (or the
     // working date, while the period runs).
     let on = period.ends_on.min(as_of).max(period.starts_on);
