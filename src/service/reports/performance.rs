@@ -254,7 +254,7 @@ pub(super) fn build(
         crate::domain::marks::format_hundredths(settings.grade_threshold_5),
         crate::domain::marks::format_hundredths(settings.grade_threshold_4),
         crate::domain::marks::format_hundredths(settings.grade_threshold_3),
-        journal::required_marks(period.kind, &settings),
+        journal::required_marks(period.kind, settings),
     ));
     if !not_counted.is_empty() {
         r.notes.push(format!(
