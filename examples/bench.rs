@@ -181,25 +181,8 @@ fn main() -> anyhow::Result<()> {
         "TUI: cursor move in the grid   {:>8.3} ms (key and 200×50 frame)",
         cursor.as_secs_f64() * 1e3
     );
-    let mut n = 0usize;
-    let entry = time(30, || {
-        // Type a mark into a cell and save it (one transaction, re-read).
-        for ev in ['j', if n.is_multiple_of(2) { '5' } else { '4' }]
-            .map(key)
-            .into_iter()
-            .chain([enter])
-        {
-            app.handle_key(ev);
-        }
-        n += 1;
-        let mut buf = ratatui::buffer::Buffer::empty(area);
-        classbook::ui::draw::render(&app, area, &mut buf);
-        buf.area.width
-    });
-    println!(
-        "TUI: type a mark and save      {:>8.2} ms (write, audit, re-read, frame)",
-        entry.as_secs_f64() * 1e3
-    );
+    drop(app);
+    save_bench(&path, &opts)?;
     let check = time(3, || store::check::run(conn).map(|r| r.tables.len()));
     println!(
         "check (integrity, keys, counts){:>8.2} ms",
@@ -207,6 +190,8 @@ fn main() -> anyhow::Result<()> {
     );
     // attendance
     attendance_bench(&path)?;
+    // the command line's set-mark
+    cli_bench(&path)?;
     // review
     review_bench(&path)?;
     // indicators and reports
@@ -399,13 +384,156 @@ fn indicators_reports_bench(path: &std::path::Path) -> anyhow::Result<()> {
         };
         let req = reports::resolve(conn, kind, &names, as_of)?;
         let rows = reports::build(conn, &req)?.rows.len();
-        let took = time(3, || reports::build(conn, &req).map(|r| r.rows.len()));
+        let took = time(5, || reports::build(conn, &req).map(|r| r.rows.len()));
+        let raw = raw_sql(&req);
+        let raw = raw.map(|sql| {
+            time(5, || -> rusqlite::Result<usize> {
+                let mut st = conn.prepare(&sql)?;
+                let n = st.query_map([], |_| Ok(()))?.count();
+                Ok(n)
+            })
+        });
         println!(
-            "report {:<12} {:>8.2} ms ({rows} rows{})",
+            "report {:<12} {:>8.2} ms ({rows} rows{}){}",
             format!("{kind:?}"),
             took.as_secs_f64() * 1e3,
-            class.map_or(String::new(), |c| format!(", {c}"))
+            class.map_or(String::new(), |c| format!(", {c}")),
+            raw.map_or(String::new(), |r| format!(
+                "; the raw SQL of its table {:.2} ms: {:.2}×",
+                r.as_secs_f64() * 1e3,
+                took.as_secs_f64() / r.as_secs_f64()
+            ))
         );
     }
     Ok(())
+}
+
+/// The 50th and 99th percentiles of samples.
+fn p50_p99(mut v: Vec<Duration>) -> (Duration, Duration) {
+    v.sort();
+    let at = |q: f64| v[((v.len() - 1) as f64 * q).round() as usize];
+    (at(0.5), at(0.99))
+}
+
+// The TUI: type a mark into a cell of 7А algebra and save it with Enter
+// (transaction, audit, the student's row read again), in the second
+// quarter's grid and in the whole year's; then draw the 200×50 frame.
+fn save_bench(path: &std::path::Path, opts: &classbook::ui::UiOptions) -> anyhow::Result<()> {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let key = |c: char| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+    let enter = KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE);
+    let area = ratatui::layout::Rect::new(0, 0, 200, 50);
+    let db = store::open(path, &OpenOptions::default())?;
+    let mut app = classbook::ui::App::new(db, opts.clone())?;
+    let typed = |app: &mut classbook::ui::App, s: &str| {
+        for ev in s.chars().map(key).chain([enter]) {
+            app.handle_key(ev);
+        }
+    };
+    typed(&mut app, "c/7а");
+    typed(&mut app, "s/алгебра");
+    for period in ["2 четверть", "Год"] {
+        if period == "Год" {
+            typed(&mut app, "p/год");
+        }
+        let label = app.journal.view.as_ref().map(|v| v.period.label.clone());
+        // A recorded lesson's column, every student in turn.
+        let col = app
+            .journal
+            .view
+            .as_ref()
+            .and_then(|v| v.lessons.iter().rposition(|l| l.recorded))
+            .unwrap_or(0);
+        app.journal.col = col;
+        let rows = app.journal.view.as_ref().map_or(1, |v| v.students.len());
+        let mut samples = Vec::new();
+        for n in 0..300usize {
+            app.journal.row = n % rows;
+            let t = Instant::now();
+            typed(&mut app, if n % 3 == 0 { "5" } else { "4" });
+            let mut buf = ratatui::buffer::Buffer::empty(area);
+            classbook::ui::draw::render(&app, area, &mut buf);
+            samples.push(t.elapsed());
+        }
+        let (p50, p99) = p50_p99(samples);
+        println!(
+            "TUI: type a mark and save, {:<11} p50 {:>6.2} ms, p99 {:>6.2} ms (write, audit, row read again, 200×50 frame; {})",
+            period,
+            p50.as_secs_f64() * 1e3,
+            p99.as_secs_f64() * 1e3,
+            label.unwrap_or_default()
+        );
+    }
+    Ok(())
+}
+
+// `classbook journal set-mark` as a process (the release binary beside
+// this example), median of 20.
+fn cli_bench(path: &std::path::Path) -> anyhow::Result<()> {
+    let Some(bin) = std::env::current_exe()?
+        .parent()
+        .and_then(|d| d.parent())
+        .map(|d| d.join("classbook"))
+        .filter(|b| b.exists())
+    else {
+        println!("journal set-mark (CLI)         (build the binary first: cargo build --release)");
+        return Ok(());
+    };
+    let conn = rusqlite::Connection::open(path)?;
+    let (student, date): (String, String) = conn.query_row(
+        "SELECT s.family_name || ' ' || s.given_name, l.date
+         FROM lesson l JOIN class c ON c.id = l.class_id JOIN subject sj ON sj.id = l.subject_id
+         JOIN enrolment e ON e.class_id = c.id AND e.ends_on IS NULL
+         JOIN student s ON s.id = e.student_id
+         WHERE c.name = '7А' AND sj.name = 'Алгебра' AND l.date <= '2025-12-20'
+         ORDER BY l.date DESC, s.family_name LIMIT 1",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let mut n = 0;
+    let took = time(20, || {
+        n += 1;
+        std::process::Command::new(&bin)
+            .args(["--db"])
+            .arg(path)
+            .args([
+                "journal", "set-mark", "--class", "7А", "--subject", "Алгебра", "--date", &date,
+                "--student", &student, "--marks", if n % 2 == 0 { "5" } else { "4" },
+                "--overwrite",
+            ])
+            .output()
+            .map(|o| o.status.success())
+    });
+    println!(
+        "journal set-mark (CLI process) {:>8.2} ms (start, open, one cell, audit)",
+        took.as_secs_f64() * 1e3
+    );
+    Ok(())
+}
+
+/// The raw SQL that computes a report's table (its rows and figures, not
+/// its wording), as the yardstick for the report's own time.
+fn raw_sql(req: &classbook::service::reports::Request) -> Option<String> {
+    use classbook::service::reports::Kind;
+    let class = req.class.as_ref()?.id;
+    let span = req.span.as_ref()?;
+    let (from, to) = (span.from(), span.to());
+    match req.kind {
+        // Per student and subject: the marks, their count and weighted mean.
+        Kind::Performance => Some(format!(
+            "SELECT m.student_id, l.subject_id, group_concat(m.symbol || ifnull(m.value, ''), '/'),
+                    count(m.value), sum(m.value * m.weight) * 1.0 / nullif(sum(CASE WHEN m.value IS NOT NULL THEN m.weight END), 0)
+             FROM lesson l JOIN mark m ON m.lesson_id = l.id
+             WHERE l.class_id = {class} AND l.date BETWEEN '{from}' AND '{to}'
+             GROUP BY m.student_id, l.subject_id"
+        )),
+        // Per student: lessons and absences by category.
+        Kind::Attendance => Some(format!(
+            "SELECT a.student_id, c.category, count(*)
+             FROM lesson l JOIN attendance a ON a.lesson_id = l.id JOIN attendance_code c ON c.id = a.code_id
+             WHERE l.class_id = {class} AND l.date BETWEEN '{from}' AND '{to}'
+             GROUP BY a.student_id, c.category"
+        )),
+        _ => None,
+    }
 }
