@@ -497,8 +497,18 @@ fn cli_bench(path: &std::path::Path) -> anyhow::Result<()> {
             .args(["--db"])
             .arg(path)
             .args([
-                "journal", "set-mark", "--class", "7А", "--subject", "Алгебра", "--date", &date,
-                "--student", &student, "--marks", if n % 2 == 0 { "5" } else { "4" },
+                "journal",
+                "set-mark",
+                "--class",
+                "7А",
+                "--subject",
+                "Алгебра",
+                "--date",
+                &date,
+                "--student",
+                &student,
+                "--marks",
+                if n % 2 == 0 { "5" } else { "4" },
                 "--overwrite",
             ])
             .output()

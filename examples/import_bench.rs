@@ -215,8 +215,60 @@ fn main() -> anyhow::Result<()> {
         .conn()
         .query_row("SELECT count(*) FROM timetable", [], |r| r.get(0))?;
     println!("imported: {students} students, {classes} classes, {slots} timetable rows");
+    plan_bench(&mut db, today)?;
     if let Some(kib) = peak_rss_kib() {
         println!("peak memory {:.0} MB", kib as f64 / 1024.0);
+    }
+    Ok(())
+}
+
+/// `journal import-plan` of every class's thematic plans (35 topics for
+/// each line of the curriculum), into the database just imported: cells
+/// (rows × 6 columns) per second, read, checked, written and audited in one
+/// transaction; then the same file again (nothing changes).
+fn plan_bench(db: &mut store::Db, today: chrono::NaiveDate) -> anyhow::Result<()> {
+    let lines: Vec<(String, String)> = {
+        let mut st = db.conn().prepare(
+            "SELECT DISTINCT c.name, s.name FROM curriculum cu
+             JOIN class c ON c.id = cu.class_id JOIN subject s ON s.id = cu.subject_id
+             ORDER BY c.name, s.name",
+        )?;
+        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?
+    };
+    let mut text = String::from("class,subject,seq,topic,hours,control_form\n");
+    let mut rows = 0usize;
+    for (class, subject) in &lines {
+        for seq in 1..=35 {
+            let form = if seq % 7 == 0 {
+                "Контрольная работа"
+            } else {
+                ""
+            };
+            writeln!(
+                text,
+                "{},{},{seq},{},{},{form}",
+                q(class),
+                q(subject),
+                q(&format!("Тема {seq}: {subject}, 第{seq}课")),
+                1 + seq % 2
+            )?;
+            rows += 1;
+        }
+    }
+    for pass in ["plan import", "plan re-import"] {
+        let t = Instant::now();
+        let r = db.write(|tx| {
+            classbook::service::journal::import_plan(tx, "bench", "plans.csv", &text, today)
+        })?;
+        let took = t.elapsed().as_secs_f64();
+        println!(
+            "{pass:<22} {rows} rows ({} plans, {} audit rows) {:>7.1} ms: {:.0} cells/s",
+            r.plans.len(),
+            r.audit.len(),
+            took * 1e3,
+            (rows * 6) as f64 / took
+        );
     }
     Ok(())
 }

@@ -1516,9 +1516,23 @@ pub fn import_plan(
             year.label
         )));
     }
-    let classes = store::classes::classes(tx, year.id)?;
-    let subjects = store::curriculum::subjects(tx)?;
-    let forms = store::curriculum::control_forms(tx)?;
+    // Names as typed (lower case) → the first class, subject (by name or
+    // short name) or form of control of that name.
+    let mut classes: HashMap<String, Class> = HashMap::new();
+    for c in store::classes::classes(tx, year.id)? {
+        classes.entry(c.name.to_lowercase()).or_insert(c);
+    }
+    let mut subjects: HashMap<String, Subject> = HashMap::new();
+    for s in store::curriculum::subjects(tx)? {
+        subjects
+            .entry(s.name.to_lowercase())
+            .or_insert_with(|| s.clone());
+        subjects.entry(s.short_name.to_lowercase()).or_insert(s);
+    }
+    let mut forms: HashMap<String, Id> = HashMap::new();
+    for f in store::curriculum::control_forms(tx)? {
+        forms.entry(f.name.to_lowercase()).or_insert(f.id);
+    }
     let mut rdr = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
@@ -1537,6 +1551,7 @@ pub fn import_plan(
     type Topics = std::collections::BTreeMap<u32, (String, u32, Option<Id>, usize)>;
     type Plan = ((Id, Id), (String, String), Topics);
     let mut plans: Vec<Plan> = Vec::new();
+    let mut plan_at: HashMap<(Id, Id), usize> = HashMap::new();
     for record in rdr.records() {
         let record = record.map_err(|e| {
             let line = e.position().map_or(0, |p| p.line());
@@ -1549,15 +1564,11 @@ pub fn import_plan(
         let at = |m: String| store::invalid(format!("{source}:{line}: {m}"));
         let class_name = nfc(&rec.class).to_lowercase();
         let class = classes
-            .iter()
-            .find(|c| c.name.to_lowercase() == class_name)
+            .get(&class_name)
             .ok_or_else(|| at(format!("no class «{}» in {}", rec.class, year.label)))?;
         let subject_name = nfc(&rec.subject).to_lowercase();
         let subject = subjects
-            .iter()
-            .find(|s| {
-                s.name.to_lowercase() == subject_name || s.short_name.to_lowercase() == subject_name
-            })
+            .get(&subject_name)
             .ok_or_else(|| at(format!("no subject «{}»", rec.subject)))?;
         let seq: u32 = rec.seq.parse().ok().filter(|s| *s > 0).ok_or_else(|| {
             at(format!(
@@ -1587,27 +1598,18 @@ pub fn import_plan(
             None
         } else {
             let want = nfc(&rec.control_form).to_lowercase();
-            Some(
-                forms
-                    .iter()
-                    .find(|f| f.name.to_lowercase() == want)
-                    .ok_or_else(|| {
-                        at(format!(
-                            "«{}» is not a form of control of the catalogue",
-                            rec.control_form
-                        ))
-                    })?
-                    .id,
-            )
+            Some(*forms.get(&want).ok_or_else(|| {
+                at(format!(
+                    "«{}» is not a form of control of the catalogue",
+                    rec.control_form
+                ))
+            })?)
         };
         let k = (class.id, subject.id);
-        let idx = match plans.iter().position(|(pk, _, _)| *pk == k) {
-            Some(i) => i,
-            None => {
-                plans.push((k, (class.name.clone(), subject.name.clone()), Topics::new()));
-                plans.len() - 1
-            }
-        };
+        let idx = *plan_at.entry(k).or_insert_with(|| {
+            plans.push((k, (class.name.clone(), subject.name.clone()), Topics::new()));
+            plans.len() - 1
+        });
         if let Some((_, _, _, first)) = plans[idx].2.get(&seq) {
             return Err(at(format!(
                 "seq {seq} of {} {} is already on line {first}",
