@@ -183,6 +183,9 @@ pub struct Db {
     /// Whose permissions every write is checked against (the process's
     /// operating-system user until [`Db::set_who`] says otherwise).
     who: access::Who,
+    /// Told after each write when the WAL is checkpointed by a thread of
+    /// its own ([`Db::checkpoint_in_background`]).
+    checkpointer: Option<std::sync::mpsc::Sender<()>>,
 }
 
 /// A long write another process announced in `<database>-writer` (see
@@ -439,6 +442,7 @@ pub fn open(path: &Path, opts: &OpenOptions) -> Result<Db, OpenError> {
         on_wait: opts.on_wait,
         warnings,
         next_seen: None,
+        checkpointer: None,
         who: access::Who::current(),
     };
     migrate::apply(&mut db.conn).map_err(|e| match e {
@@ -686,7 +690,50 @@ impl Db {
             }
             E::from(StoreError::from(e))
         })?;
+        if let Some(c) = &self.checkpointer {
+            let _ = c.send(());
+        }
         Ok(out)
+    }
+
+    /// Copy the WAL back into the database on a thread of its own, once
+    /// writes pause, instead of inside the write that fills it: a write
+    /// never waits the tens of milliseconds a checkpoint of a large file
+    /// takes (for the TUI, where each save is a key). A PASSIVE checkpoint
+    /// blocks no one; what it cannot copy yet is copied the next time.
+    pub fn checkpoint_in_background(&mut self) -> Result<()> {
+        use std::sync::mpsc::RecvTimeoutError;
+        let conn = Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(Duration::from_millis(200))?;
+        let (tell, told) = std::sync::mpsc::channel::<()>();
+        let checkpoint = move || {
+            let _ = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+        };
+        std::thread::Builder::new()
+            .name("checkpoint".into())
+            .spawn(move || {
+                while told.recv().is_ok() {
+                    // Wait for a pause in the writes.
+                    loop {
+                        match told.recv_timeout(Duration::from_millis(250)) {
+                            Ok(()) => continue,
+                            Err(RecvTimeoutError::Timeout) => break,
+                            Err(RecvTimeoutError::Disconnected) => {
+                                checkpoint();
+                                return;
+                            }
+                        }
+                    }
+                    checkpoint();
+                }
+            })
+            .map_err(|e| invalid(format!("could not start the checkpoint thread: {e}")))?;
+        self.conn.execute_batch("PRAGMA wal_autocheckpoint = 0")?;
+        self.checkpointer = Some(tell);
+        Ok(())
     }
 
     /// [`Db::write`] for a long write (an import): while it runs, other

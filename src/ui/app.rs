@@ -167,7 +167,11 @@ impl App {
     }
 
     /// Build the app on `db` with `keymap`, reading what the first tab shows.
-    pub fn with_keymap(db: Db, opts: UiOptions, keymap: Keymap) -> anyhow::Result<App> {
+    pub fn with_keymap(mut db: Db, opts: UiOptions, keymap: Keymap) -> anyhow::Result<App> {
+        // A save is a key: the WAL is copied back on a thread of its own,
+        // never inside a save (where it would be a pause of tens of ms).
+        // Without that thread, SQLite's own checkpoints go on as before.
+        let _ = db.checkpoint_in_background();
         let conn = db.conn();
         let working_date = store::school::working_date(conn, opts.today)?;
         let school = store::school::school(conn)?;
