@@ -458,11 +458,24 @@ fn save_bench(path: &std::path::Path, opts: &classbook::ui::UiOptions) -> anyhow
         for n in 0..300usize {
             app.journal.row = n % rows;
             let (t, c) = (Instant::now(), thread_cpu());
+            // `i` starts mark entry (a digit alone would switch tabs).
+            if !app.journal.focus {
+                app.handle_key(key('i'));
+            }
             typed(&mut app, if n % 3 == 0 { "5" } else { "4" });
             let mut buf = ratatui::buffer::Buffer::empty(area);
             classbook::ui::draw::render(&app, area, &mut buf);
             wall.push(t.elapsed());
             cpu.push(thread_cpu().saturating_sub(c));
+            if n == 0 {
+                assert!(
+                    app.message
+                        .as_deref()
+                        .is_some_and(|m| m.starts_with("saved: ")),
+                    "the mark was saved: {:?}",
+                    app.message
+                );
+            }
         }
         let (p50, p99) = p50_p99(wall);
         let (c50, c99) = p50_p99(cpu);
