@@ -34,6 +34,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::service::demo::{self, DemoOptions, DemoSize};
 
 pub mod attendance;
+pub mod custody;
 pub mod input;
 // reports
 pub mod report;
@@ -175,6 +176,13 @@ pub enum Command {
         #[command(subcommand)]
         command: Option<users::UsersCommand>,
     },
+    /// Back the database up into one checked file (online, while others
+    /// write); `--keep N` rotates for cron.
+    #[command(long_about = custody::BACKUP_ABOUT)]
+    Backup(custody::BackupArgs),
+    /// Put a checked backup in place of the database, keeping the old one.
+    #[command(long_about = custody::RESTORE_ABOUT)]
+    Restore(custody::RestoreArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -364,6 +372,8 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             Ok(exit::OK)
         }
         Some(Command::Training(cmd)) => training::run(&db_path, &operator, cmd),
+        Some(Command::Backup(args)) => custody::run_backup(args, &db_path, &who),
+        Some(Command::Restore(args)) => custody::run_restore(args, &db_path, &who),
         Some(Command::Check { format, checksum }) => {
             let db = store::open(&db_path, &crate::cli::open_options())?;
             let report = store::check::run(db.conn())?;

@@ -14,6 +14,7 @@ pub mod audit;
 pub mod check;
 pub mod classes;
 pub mod curriculum;
+pub mod custody;
 pub mod indicators;
 pub mod journal;
 pub mod metrics;
