@@ -185,6 +185,7 @@ pub fn exit_code(e: &anyhow::Error) -> u8 {
                 | StoreError::Damaged(_)
                 | StoreError::Sqlite(_) => exit::ERROR,
                 StoreError::Changed(_) => exit::CHANGED,
+                StoreError::Closed(_) => exit::CLOSED,
             };
         }
         if cause.is::<rusqlite::Error>()

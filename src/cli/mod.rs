@@ -23,6 +23,7 @@ pub mod school;
 pub mod settings;
 pub mod training;
 pub mod users;
+pub mod year;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -61,6 +62,9 @@ pub mod exit {
     /// Not saved: the value to replace is not the one the command expected
     /// (someone else saved another; see `--expect` and `--overwrite`).
     pub const CHANGED: u8 = 7;
+    /// Not saved: the change belongs to a closed school year (`classbook
+    /// year reopen` first).
+    pub const CLOSED: u8 = 8;
 }
 
 #[derive(Debug, Parser)]
@@ -183,6 +187,9 @@ pub enum Command {
     /// Put a checked backup in place of the database, keeping the old one.
     #[command(long_about = custody::RESTORE_ABOUT)]
     Restore(custody::RestoreArgs),
+    /// The school years: list, close (read-only from then on), reopen.
+    #[command(subcommand, long_about = year::ABOUT)]
+    Year(year::YearCommand),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -372,6 +379,10 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             Ok(exit::OK)
         }
         Some(Command::Training(cmd)) => training::run(&db_path, &operator, cmd),
+        Some(Command::Year(cmd)) => {
+            let db = store::open(&db_path, &crate::cli::open_options())?;
+            year::run(cmd, db, &operator)
+        }
         Some(Command::Backup(args)) => custody::run_backup(args, &db_path, &who),
         Some(Command::Restore(args)) => custody::run_restore(args, &db_path, &who),
         Some(Command::Check { format, checksum }) => {

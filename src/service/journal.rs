@@ -13,7 +13,7 @@ use crate::domain::settings::Settings;
 use crate::domain::text::nfc;
 use crate::domain::{
     Class, HomeworkKind, Id, Lesson, LessonMode, Period, PeriodKind, Subject, TeachingLog,
-    TimetableSlot, YearStatus,
+    TimetableSlot,
 };
 pub use crate::service::expect::Expect;
 use crate::store::curriculum::ControlForm;
@@ -791,12 +791,7 @@ fn check_writable(conn: &store::Conn, lesson: &Lesson) -> Result<()> {
         .into_iter()
         .find(|y| y.id == class.year_id)
     {
-        if y.status == YearStatus::Closed {
-            return Err(store::invalid(format!(
-                "the school year {} is closed and read-only",
-                y.label
-            )));
-        }
+        store::closed::refuse_if_closed(conn, y.id, "lesson")?;
         if !y.contains(lesson.date) {
             return Err(store::invalid(format!(
                 "{} is outside the school year {}",
@@ -1198,16 +1193,7 @@ pub fn set_final_grade(
     if let Some(f) = final_grade {
         parse_final(f).map_err(store::invalid)?;
     }
-    if let Some(y) = store::school::years(tx)?
-        .into_iter()
-        .find(|y| y.id == period.year_id)
-        && y.status == YearStatus::Closed
-    {
-        return Err(store::invalid(format!(
-            "the school year {} is closed and read-only",
-            y.label
-        )));
-    }
+    store::closed::refuse_if_closed(tx, period.year_id, "period_grade")?;
     let view = load(tx, class, subject, period, today)?;
     let student = view
         .students
@@ -1510,12 +1496,7 @@ pub fn import_plan(
 ) -> Result<PlanImported> {
     let year = store::school::current_year(tx, today)?
         .ok_or_else(|| store::invalid("no school year to import a plan into"))?;
-    if year.status == YearStatus::Closed {
-        return Err(store::invalid(format!(
-            "the school year {} is closed and read-only",
-            year.label
-        )));
-    }
+    store::closed::refuse_if_closed(tx, year.id, "plan_topic")?;
     // Names as typed (lower case) → the first class, subject (by name or
     // short name) or form of control of that name.
     let mut classes: HashMap<String, Class> = HashMap::new();

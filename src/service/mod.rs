@@ -18,3 +18,4 @@ pub mod review;
 pub mod settings;
 pub mod setup;
 pub mod training;
+pub mod year;

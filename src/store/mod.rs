@@ -13,6 +13,7 @@ pub mod attendance;
 pub mod audit;
 pub mod check;
 pub mod classes;
+pub mod closed;
 pub mod curriculum;
 pub mod custody;
 pub mod indicators;
@@ -104,6 +105,9 @@ pub enum StoreError {
     /// The operator may not make this change (nothing was saved).
     #[error("not allowed: {0}")]
     NotPermitted(String),
+    /// The change belongs to a closed school year (nothing was saved).
+    #[error("{0}; nothing was saved")]
+    Closed(String),
     #[error(transparent)]
     Sqlite(rusqlite::Error),
 }
@@ -685,6 +689,7 @@ impl Db {
         }
         let changed = tx.total_changes() != changes;
         access::check(&tx, &self.who, &self.path, since, changed).map_err(E::from)?;
+        closed::check(&tx, since).map_err(E::from)?;
         tx.commit().map_err(|e| {
             if is_corrupt(&e) {
                 mark_damaged(&self.path, Some("a write met a damaged page"));
