@@ -211,6 +211,73 @@ fn a_read_only_file_is_refused_untouched() {
     assert_eq!(snapshot(&path), before);
 }
 
+/// An archive (a `chmod 400` file, or any file with `--read-only`) opens for
+/// reading: everything reads, every write is refused, the file is not
+/// touched.
+#[test]
+fn a_read_only_file_opens_for_reading_when_asked_and_is_not_touched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("архив 2025-26.sqlite");
+    {
+        let mut db = store::open(&path, &create()).unwrap();
+        db.write(|tx| {
+            tx.execute(
+                "INSERT INTO subject (name, short_name) VALUES ('Tiếng Việt', 'TV')",
+                [],
+            )
+            .map_err(store::StoreError::from)
+        })
+        .unwrap();
+        db.conn()
+            .execute_batch("PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode = DELETE;")
+            .unwrap();
+    }
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o400)).unwrap();
+    let before = snapshot(&path);
+    let opts = OpenOptions {
+        read_only_if_needed: true,
+        ..existing()
+    };
+    let mut db = store::open(&path, &opts).unwrap();
+    assert!(db.is_read_only());
+    let n: i64 = db
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM subject WHERE name = 'Tiếng Việt'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(n, 1);
+    let err = db
+        .write(|tx| {
+            tx.execute("DELETE FROM subject", [])
+                .map_err(store::StoreError::from)
+        })
+        .unwrap_err();
+    assert!(matches!(err, store::StoreError::ReadOnly(_)), "{err}");
+    assert!(err.to_string().starts_with("read-only: "), "{err}");
+    drop(db);
+    assert_eq!(snapshot(&path), before);
+    // A writable file with --read-only: the same, from the command line.
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).unwrap();
+    let before = snapshot(&path);
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_classbook"))
+        .args(["--read-only", "school", "add-subject", "Đạo đức", "--db"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(5));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("read-only"));
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_classbook"))
+        .args(["--read-only", "school", "show", "--db"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(snapshot(&path), before);
+}
+
 #[test]
 fn a_locked_database_is_refused_and_nothing_is_lost() {
     let dir = tempfile::tempdir().unwrap();

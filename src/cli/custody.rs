@@ -75,7 +75,7 @@ fn must_administer(
 }
 
 pub fn run_backup(args: BackupArgs, db_path: &Path, who: &Who) -> anyhow::Result<u8> {
-    let db = store::open(db_path, &OpenOptions::default())?;
+    let db = store::open(db_path, &super::open_options())?;
     must_administer(Some(db.conn()), who, db_path, "back the database up")?;
     let beside = db_path
         .parent()

@@ -186,6 +186,7 @@ pub fn exit_code(e: &anyhow::Error) -> u8 {
                 | StoreError::Sqlite(_) => exit::ERROR,
                 StoreError::Changed(_) => exit::CHANGED,
                 StoreError::Closed(_) => exit::CLOSED,
+                StoreError::ReadOnly(_) => exit::NOT_ALLOWED,
             };
         }
         if cause.is::<rusqlite::Error>()

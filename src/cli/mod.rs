@@ -90,6 +90,11 @@ pub struct Cli {
     /// Monochrome: bold and reverse video only (also when NO_COLOR is set).
     #[arg(long, global = true)]
     pub no_color: bool,
+    /// Open the database for reading only: every screen, report and the
+    /// review work, every write is refused (a file you may not write, such
+    /// as an archive, opens so by itself).
+    #[arg(long, global = true)]
+    pub read_only: bool,
     /// Open the TUI on a fresh small demo school (in its own demo file,
     /// never your database).
     #[arg(long)]
@@ -229,7 +234,7 @@ fn resolve_who(cli: &Cli, db_path: &Path) -> anyhow::Result<Who> {
     // Refuse at once, before any command runs, when the database is there
     // to ask (a missing one is reported by the command).
     if db_path.exists() {
-        let db = store::open(db_path, &OpenOptions::default())?;
+        let db = store::open(db_path, &open_options())?;
         if let Err(e) = store::access::check_acting(db.conn(), &who, db_path) {
             return Err(AsRefused(e.to_string()).into());
         }
@@ -295,6 +300,7 @@ pub fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<u8> {
+    READ_ONLY.store(cli.read_only, std::sync::atomic::Ordering::Relaxed);
     let db_path = cli.db.clone().unwrap_or_else(default_db_path);
     let who = resolve_who(&cli, &db_path)?;
     let operator = who.operator();
@@ -599,8 +605,13 @@ fn remove_db_files(path: &Path) -> anyhow::Result<()> {
 /// How the command line opens the database: a write waits, saying so on
 /// standard error, while an import another process announced runs (up to
 /// ten minutes), instead of failing after the busy timeout.
+/// `--read-only` was given.
+static READ_ONLY: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 pub fn open_options() -> OpenOptions {
     OpenOptions {
+        read_only: READ_ONLY.load(std::sync::atomic::Ordering::Relaxed),
+        read_only_if_needed: true,
         patience: std::time::Duration::from_secs(600),
         on_wait: Some(|what| input::say(&format!("classbook: {what}"))),
         on_warning: Some(|what| input::say(&format!("classbook: warning: {what}"))),

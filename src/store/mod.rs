@@ -108,6 +108,9 @@ pub enum StoreError {
     /// The change belongs to a closed school year (nothing was saved).
     #[error("{0}; nothing was saved")]
     Closed(String),
+    /// The database is open for reading only.
+    #[error("read-only: {0} is open for reading only; nothing was saved")]
+    ReadOnly(String),
     #[error(transparent)]
     Sqlite(rusqlite::Error),
 }
@@ -157,6 +160,12 @@ pub struct OpenOptions {
     /// Told what the user should know about the file as it opens (see
     /// [`Db::warnings`]).
     pub on_warning: Option<fn(&str)>,
+    /// Open for reading only: every write is refused
+    /// ([`StoreError::ReadOnly`]); nothing about the file is changed.
+    pub read_only: bool,
+    /// A file the user may not write (a `chmod 400` archive) is opened for
+    /// reading only instead of refused.
+    pub read_only_if_needed: bool,
 }
 
 impl Default for OpenOptions {
@@ -167,6 +176,8 @@ impl Default for OpenOptions {
             patience: Duration::ZERO,
             on_wait: None,
             on_warning: None,
+            read_only: false,
+            read_only_if_needed: false,
         }
     }
 }
@@ -191,6 +202,8 @@ pub struct Db {
     /// Told after each write when the WAL is checkpointed by a thread of
     /// its own ([`Db::checkpoint_in_background`]).
     checkpointer: Option<std::sync::mpsc::Sender<()>>,
+    /// Opened for reading only: every write is refused.
+    read_only: bool,
 }
 
 /// A long write another process announced in `<database>-writer` (see
@@ -333,6 +346,7 @@ pub fn open(path: &Path, opts: &OpenOptions) -> Result<Db, OpenError> {
         path: path.to_path_buf(),
         source,
     };
+    let mut read_only = opts.read_only;
     let sql = |source: rusqlite::Error| {
         if is_busy(&source) {
             OpenError::Locked(path.to_path_buf())
@@ -363,8 +377,11 @@ pub fn open(path: &Path, opts: &OpenOptions) -> Result<Db, OpenError> {
             }
             // Checked explicitly: root may write to a 0444 file, but a file
             // marked read-only is the owner saying "do not change this".
-            if meta.permissions().readonly() {
-                return Err(OpenError::ReadOnly(path.to_path_buf()));
+            if meta.permissions().readonly() && !read_only {
+                if !opts.read_only_if_needed {
+                    return Err(OpenError::ReadOnly(path.to_path_buf()));
+                }
+                read_only = true;
             }
             let mut head = [0u8; 16];
             let mut f = fs::File::open(path).map_err(io)?;
@@ -387,20 +404,32 @@ pub fn open(path: &Path, opts: &OpenOptions) -> Result<Db, OpenError> {
     // The -wal and -shm files get the umask's mode; make it private even if
     // the caller did not. Those an older run left wider are narrowed.
     restrict_umask();
-    let warnings = narrow_companions(path);
+    let warnings = if read_only {
+        vec![]
+    } else {
+        narrow_companions(path)
+    };
     if let Some(say) = opts.on_warning {
         warnings.iter().for_each(|w| say(w));
     }
-    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
-        | OpenFlags::SQLITE_OPEN_NO_MUTEX
-        | OpenFlags::SQLITE_OPEN_URI;
-    let conn = Connection::open_with_flags(path, flags).map_err(sql)?;
+    let mut conn = if read_only {
+        open_read_only(path).map_err(sql)?
+    } else {
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI;
+        Connection::open_with_flags(path, flags).map_err(sql)?
+    };
+    if !read_only && conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) {
+        if !opts.read_only_if_needed {
+            return Err(OpenError::ReadOnly(path.to_path_buf()));
+        }
+        read_only = true;
+        conn = open_read_only(path).map_err(sql)?;
+    }
     conn.busy_timeout(opts.busy_timeout).map_err(sql)?;
     // Every statement the program runs stays prepared (the default keeps 16).
     conn.set_prepared_statement_cache_capacity(256);
-    if conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) {
-        return Err(OpenError::ReadOnly(path.to_path_buf()));
-    }
     // Read before writing anything: this is where a non-database or a
     // newer schema is noticed.
     let version: i64 = conn
@@ -434,6 +463,28 @@ pub fn open(path: &Path, opts: &OpenOptions) -> Result<Db, OpenError> {
             return Err(OpenError::Empty(path.to_path_buf()));
         }
     }
+    if read_only {
+        if version < supported {
+            return Err(OpenError::Migration {
+                path: path.to_path_buf(),
+                message: format!(
+                    "it has schema {version} and this classbook reads {supported}; a file opened \
+                     read-only cannot be brought up to date: open a writable copy once"
+                ),
+            });
+        }
+        return Ok(Db {
+            conn,
+            path: path.to_path_buf(),
+            patience: opts.patience,
+            on_wait: opts.on_wait,
+            warnings,
+            next_seen: None,
+            checkpointer: None,
+            who: access::Who::current(),
+            read_only: true,
+        });
+    }
     conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
         .map_err(sql)?;
     let mode: String = conn
@@ -449,6 +500,7 @@ pub fn open(path: &Path, opts: &OpenOptions) -> Result<Db, OpenError> {
         next_seen: None,
         checkpointer: None,
         who: access::Who::current(),
+        read_only: false,
     };
     migrate::apply(&mut db.conn).map_err(|e| match e {
         StoreError::Locked => OpenError::Locked(path.to_path_buf()),
@@ -459,6 +511,28 @@ pub fn open(path: &Path, opts: &OpenOptions) -> Result<Db, OpenError> {
         },
     })?;
     Ok(db)
+}
+
+/// Open `path` for reading only. A WAL database whose `-shm` cannot be
+/// made (a read-only directory) is read as it is on disk (`immutable`).
+fn open_read_only(path: &Path) -> rusqlite::Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags)?;
+    match conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0)) {
+        Ok(_) => Ok(conn),
+        Err(_) => {
+            drop(conn);
+            let mut uri = String::from("file:");
+            for b in path.to_string_lossy().bytes() {
+                match b {
+                    b'%' | b'?' | b'#' | b' ' | 0x80.. => uri.push_str(&format!("%{b:02X}")),
+                    _ => uri.push(b as char),
+                }
+            }
+            uri.push_str("?immutable=1");
+            Connection::open_with_flags(uri, flags | OpenFlags::SQLITE_OPEN_URI)
+        }
+    }
 }
 
 fn is_classbook(conn: &Connection) -> rusqlite::Result<bool> {
@@ -570,6 +644,12 @@ impl Db {
         &self.path
     }
 
+    /// Opened for reading only ([`OpenOptions::read_only`], or a file the
+    /// user may not write).
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
     /// SQLite's `PRAGMA data_version`: it changes when another connection
     /// (another classbook, the command line) commits, never for this one's
     /// own writes. Reading it costs no I/O.
@@ -631,6 +711,11 @@ impl Db {
         E: From<StoreError>,
     {
         let seen = seen.or(self.next_seen.take());
+        if self.read_only {
+            return Err(E::from(StoreError::ReadOnly(
+                self.path.display().to_string(),
+            )));
+        }
         if let Some(why) = known_damage(&self.path) {
             return Err(E::from(StoreError::Damaged(why)));
         }
@@ -709,6 +794,9 @@ impl Db {
     /// blocks no one; what it cannot copy yet is copied the next time.
     pub fn checkpoint_in_background(&mut self) -> Result<()> {
         use std::sync::mpsc::RecvTimeoutError;
+        if self.read_only {
+            return Ok(());
+        }
         let conn = Connection::open_with_flags(
             &self.path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,

@@ -1127,6 +1127,9 @@ impl App {
     /// What the operator may do, for the status line (a grant may have
     /// changed it: read with the structure).
     fn read_role(&self) -> String {
+        if self.db.is_read_only() {
+            return "read-only".to_string();
+        }
         store::access::rights(self.db.conn(), &self.db.who().login, self.db.path())
             .map(|r| r.label().to_string())
             .unwrap_or_default()
