@@ -263,3 +263,100 @@ fn a_restore_is_refused_while_another_program_has_the_database_open() {
     assert!(holder.wait().unwrap().success());
     run(&db, &["restore", out.to_str().unwrap()], 0);
 }
+
+#[test]
+fn an_archive_holds_one_year_read_only_and_reports_as_before() {
+    let (dir, db) = small_demo();
+    run(
+        &db,
+        &[
+            "school",
+            "add-year",
+            "2026/27",
+            "--from",
+            "2026-09-01",
+            "--to",
+            "2027-05-31",
+        ],
+        0,
+    );
+    // A class and a student only the next year has.
+    {
+        let c = rusqlite::Connection::open(&db).unwrap();
+        c.execute_batch(
+            "INSERT INTO class (year_id, grade, letter, name)
+               SELECT id, 8, 'Я', '8Я' FROM school_year WHERE label = '2026/27';
+             INSERT INTO student (family_name, given_name, birth_date)
+               VALUES ('Trần', 'Thị Lan 陈兰', '2013-04-05');
+             INSERT INTO enrolment (student_id, class_id, starts_on, start_reason)
+               SELECT (SELECT max(id) FROM student), id, '2026-09-01', 'arrival'
+               FROM class WHERE name = '8Я';",
+        )
+        .unwrap();
+    }
+    let report = |db: &Path| {
+        run(
+            db,
+            &["report", "performance", "--class", "7А", "--period", "q2"],
+            0,
+        )
+    };
+    let before = report(&db);
+    let out = dir.path().join("архив-2025-26.sqlite");
+    let said = run(
+        &db,
+        &[
+            "archive",
+            "--year",
+            "2025/26",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        0,
+    );
+    assert!(said.contains("read-only"), "{said}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&out).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o400);
+    }
+    assert_eq!(
+        report(&out),
+        before,
+        "the archive reports as the database did"
+    );
+    let said = run(&out, &["year", "list"], 0);
+    assert!(
+        said.contains("2025/26") && said.contains("closed"),
+        "{said}"
+    );
+    assert!(!said.contains("2026/27"), "{said}");
+    // The next year's class and its only student are not in the file's
+    // tables nor in its free pages (VACUUM). They were put in without
+    // history here: the change history, kept whole, would still name them.
+    let bytes = std::fs::read(&out).unwrap();
+    let has = |s: &str| bytes.windows(s.len()).any(|w| w == s.as_bytes());
+    assert!(
+        !has("Thị Lan 陈兰"),
+        "the other year's student left no trace"
+    );
+    assert!(has("7А"));
+    // Read-only: a write is refused, the file unchanged.
+    let said = run(&out, &["school", "add-subject", "Đạo đức"], 5);
+    assert!(said.contains("read-only"), "{said}");
+    assert_eq!(std::fs::read(&out).unwrap(), bytes);
+    // Never over an existing file.
+    let said = run(
+        &db,
+        &[
+            "archive",
+            "--year",
+            "2025/26",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        2,
+    );
+    assert!(said.contains("exists already"), "{said}");
+}

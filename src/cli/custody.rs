@@ -33,6 +33,46 @@ pub struct BackupArgs {
     pub keep: Option<u32>,
 }
 
+pub const ARCHIVE_ABOUT: &str = "Write a self-contained, read-only copy of one school year: \
+the year's classes, lessons, marks, attendance, grades, timetable, training and the students \
+enrolled in it; other years and the students only they had are left out (and wiped from the \
+file's free pages); the year is marked closed in the copy; the file is mode 0400, so \
+`classbook --db FILE` opens it read-only (every tab, report and the review work). The change \
+history is kept whole. Administrators only.";
+
+#[derive(Debug, Args)]
+pub struct ArchiveArgs {
+    /// The school year ("2025/26").
+    #[arg(long)]
+    pub year: String,
+    /// The archive file to write (never an existing one).
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+pub fn run_archive(args: ArchiveArgs, db_path: &Path, who: &Who) -> anyhow::Result<u8> {
+    let db = store::open(db_path, &super::open_options())?;
+    must_administer(Some(db.conn()), who, db_path, "archive a school year")?;
+    let year = crate::service::year::find(db.conn(), &args.year)?;
+    let a = custody::archive(db.conn(), year.id, &args.out)?;
+    outln!(
+        "archived {} to {} ({}, read-only; {} left out)",
+        year.label,
+        a.path.display(),
+        size(a.checked.bytes),
+        if a.left_out.is_empty() {
+            "nothing of other years".to_string()
+        } else {
+            a.left_out
+                .iter()
+                .map(|(t, n)| format!("{n} {t}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    );
+    Ok(exit::OK)
+}
+
 #[derive(Debug, Args)]
 pub struct RestoreArgs {
     /// The backup to restore.

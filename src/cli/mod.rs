@@ -189,6 +189,9 @@ pub enum Command {
     /// write); `--keep N` rotates for cron.
     #[command(long_about = custody::BACKUP_ABOUT)]
     Backup(custody::BackupArgs),
+    /// A self-contained read-only copy of one school year.
+    #[command(long_about = custody::ARCHIVE_ABOUT)]
+    Archive(custody::ArchiveArgs),
     /// Put a checked backup in place of the database, keeping the old one.
     #[command(long_about = custody::RESTORE_ABOUT)]
     Restore(custody::RestoreArgs),
@@ -389,6 +392,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             let db = store::open(&db_path, &crate::cli::open_options())?;
             year::run(cmd, db, &operator)
         }
+        Some(Command::Archive(args)) => custody::run_archive(args, &db_path, &who),
         Some(Command::Backup(args)) => custody::run_backup(args, &db_path, &who),
         Some(Command::Restore(args)) => custody::run_restore(args, &db_path, &who),
         Some(Command::Check { format, checksum }) => {

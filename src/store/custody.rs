@@ -287,3 +287,153 @@ pub fn restore(db: &Path, from: &Path, kept: &Path) -> Result<Restored> {
         kept: kept.to_path_buf(),
     })
 }
+
+/// What an archive holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Archived {
+    pub path: PathBuf,
+    pub checked: Checked,
+    /// Rows of other years left out, by table.
+    pub left_out: Vec<(String, usize)>,
+}
+
+/// Write a self-contained, read-only (0400) copy of the school year
+/// `year_id` into the new file `out`: a backup whose other years (their
+/// classes, lessons, marks, attendance, grades, timetable, training…) and
+/// students not enrolled in that year are left out, the year marked closed,
+/// the freed pages wiped (VACUUM). The change history is kept whole (it is
+/// append-only and sealed).
+pub fn archive(conn: &Connection, year_id: i64, out: &Path) -> Result<Archived> {
+    let part = companion(out, ".part");
+    let _ = fs::remove_file(&part);
+    if out.exists() {
+        return Err(invalid(format!(
+            "{} exists already; an archive never replaces a file",
+            out.display()
+        )));
+    }
+    let made = backup(conn, &part);
+    let result = made.and_then(|_| -> Result<Vec<(String, usize)>> {
+        let c = Connection::open(&part)?;
+        c.execute_batch("PRAGMA foreign_keys = ON")?;
+        let other_classes = "SELECT id FROM class WHERE year_id <> ?1";
+        let other_plans = "SELECT id FROM training_plan WHERE year_id <> ?1";
+        let steps: Vec<(&str, String)> = vec![
+            (
+                "period_grade",
+                format!(
+                    "DELETE FROM period_grade WHERE class_id IN ({other_classes})
+                     OR period_id IN (SELECT id FROM period WHERE year_id <> ?1)"
+                ),
+            ),
+            (
+                "lesson",
+                format!("DELETE FROM lesson WHERE class_id IN ({other_classes})"),
+            ),
+            (
+                "enrolment",
+                format!("DELETE FROM enrolment WHERE class_id IN ({other_classes})"),
+            ),
+            ("class", "DELETE FROM class WHERE year_id <> ?1".into()),
+            (
+                "device_census",
+                "DELETE FROM device_census WHERE year_id <> ?1".into(),
+            ),
+            (
+                "training_attendance",
+                format!(
+                    "DELETE FROM training_attendance WHERE session_id IN
+                     (SELECT id FROM training_session WHERE plan_id IN ({other_plans}))"
+                ),
+            ),
+            (
+                "training_session",
+                format!("DELETE FROM training_session WHERE plan_id IN ({other_plans})"),
+            ),
+            (
+                "training_record",
+                format!("DELETE FROM training_record WHERE plan_id IN ({other_plans})"),
+            ),
+            (
+                "training_publication",
+                format!("DELETE FROM training_publication WHERE plan_id IN ({other_plans})"),
+            ),
+            (
+                "training_plan",
+                "DELETE FROM training_plan WHERE year_id <> ?1".into(),
+            ),
+            (
+                "external_training",
+                "DELETE FROM external_training WHERE ?1 = ?1 AND (ends_on <
+                     (SELECT starts_on FROM school_year WHERE id = ?1) OR starts_on >
+                     (SELECT ends_on FROM school_year WHERE id = ?1))"
+                    .into(),
+            ),
+            (
+                "school_year",
+                "DELETE FROM school_year WHERE id <> ?1".into(),
+            ),
+            (
+                "student",
+                "DELETE FROM student WHERE ?1 = ?1 AND id NOT IN (SELECT student_id FROM enrolment)
+                 AND id NOT IN (SELECT student_id FROM mark)
+                 AND id NOT IN (SELECT student_id FROM attendance)
+                 AND id NOT IN (SELECT student_id FROM period_grade)"
+                    .into(),
+            ),
+            (
+                "guardian",
+                "DELETE FROM guardian WHERE ?1 = ?1 AND id NOT IN
+                 (SELECT guardian_id FROM student_guardian)"
+                    .into(),
+            ),
+        ];
+        let mut left_out = Vec::new();
+        let tx = c.unchecked_transaction()?;
+        for (table, sql) in &steps {
+            let n = tx.execute(sql, [year_id])?;
+            if n > 0 {
+                left_out.push((table.to_string(), n));
+            }
+        }
+        tx.execute(
+            "UPDATE school_year SET status = 'closed', closed_at = ifnull(closed_at, ?2)
+             WHERE id = ?1",
+            rusqlite::params![year_id, super::now()],
+        )?;
+        let broken: i64 =
+            tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })?;
+        if broken > 0 {
+            return Err(invalid(format!(
+                "the archive would leave {broken} rows pointing at rows left out; nothing written"
+            )));
+        }
+        tx.commit()?;
+        // Wipe what was left out from the file's free pages.
+        c.execute_batch("VACUUM")?;
+        Ok(left_out)
+    });
+    match result {
+        Ok(left_out) => {
+            let checked = check_copy(&part)?;
+            fs::rename(&part, out).map_err(|e| invalid(format!("{}: {e}", out.display())))?;
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                fs::set_permissions(out, fs::Permissions::from_mode(0o400))
+                    .map_err(|e| invalid(format!("{}: {e}", out.display())))?;
+            }
+            Ok(Archived {
+                path: out.to_path_buf(),
+                checked,
+                left_out,
+            })
+        }
+        Err(e) => {
+            let _ = fs::remove_file(&part);
+            Err(e)
+        }
+    }
+}
