@@ -61,7 +61,18 @@ fn another_sessions_change_is_listed_and_undone_from_the_history() {
         .map(|c| if c.is_ascii_digit() { '9' } else { c })
         .collect();
     insta::assert_snapshot!("history_80x24", masked);
-    // Enter undoes it, in this session's name.
+    // Enter asks first; Enter again undoes it, in this session's name.
+    let before = acked(&app);
+    press(&mut app, KeyCode::Enter);
+    assert!(
+        app.message
+            .as_deref()
+            .unwrap_or("")
+            .contains("Enter again undoes it"),
+        "{:?}",
+        app.message
+    );
+    assert_eq!(acked(&app), before, "asking undoes nothing");
     press(&mut app, KeyCode::Enter);
     assert_eq!(acked(&app), 0, "{:?}", app.message);
     let Overlay::History(h) = &app.overlay else {
@@ -71,6 +82,7 @@ fn another_sessions_change_is_listed_and_undone_from_the_history() {
     assert_eq!(h.entries[0].undo_of, Some(top.id));
     // Undoing the same entry again is refused: the row changed since.
     press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
     press(&mut app, KeyCode::Enter);
     assert!(
         app.message.as_deref().unwrap_or("").contains("not undone"),

@@ -628,6 +628,8 @@ fn school_writes_are_undone_and_redone_like_any_other() {
     for _ in 0..at {
         press(&mut app, KeyCode::Char('j'));
     }
+    // Enter asks, Enter again undoes.
+    press(&mut app, KeyCode::Enter);
     press(&mut app, KeyCode::Enter);
     press(&mut app, KeyCode::Esc);
     assert_eq!(count(&app, "SELECT count(*) FROM enrolment"), 0);

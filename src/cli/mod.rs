@@ -15,6 +15,7 @@ macro_rules! out {
 }
 
 pub mod export;
+pub mod history;
 pub mod import;
 pub mod indicators;
 pub mod journal;
@@ -195,6 +196,9 @@ pub enum Command {
     /// Put a checked backup in place of the database, keeping the old one.
     #[command(long_about = custody::RESTORE_ABOUT)]
     Restore(custody::RestoreArgs),
+    /// The change history in words, by person, class, operator and dates.
+    #[command(long_about = history::ABOUT)]
+    Audit(history::AuditArgs),
     /// The school years: list, close (read-only from then on), reopen.
     #[command(subcommand, long_about = year::ABOUT)]
     Year(year::YearCommand),
@@ -391,6 +395,10 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Some(Command::Year(cmd)) => {
             let db = store::open(&db_path, &crate::cli::open_options())?;
             year::run(cmd, db, &operator)
+        }
+        Some(Command::Audit(args)) => {
+            let db = store::open(&db_path, &crate::cli::open_options())?;
+            history::run(args, db)
         }
         Some(Command::Archive(args)) => custody::run_archive(args, &db_path, &who),
         Some(Command::Backup(args)) => custody::run_backup(args, &db_path, &who),

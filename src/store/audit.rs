@@ -218,7 +218,7 @@ fn parse(v: Option<String>) -> Option<Value> {
     v.and_then(|s| serde_json::from_str(&s).ok())
 }
 
-fn row(r: &rusqlite::Row) -> rusqlite::Result<AuditEntry> {
+pub(crate) fn row(r: &rusqlite::Row) -> rusqlite::Result<AuditEntry> {
     Ok(AuditEntry {
         id: r.get(0)?,
         at: r.get(1)?,
@@ -232,7 +232,8 @@ fn row(r: &rusqlite::Row) -> rusqlite::Result<AuditEntry> {
     })
 }
 
-const COLS: &str = "id, at, operator, action, entity, entity_key, old_value, new_value, undo_of";
+pub(crate) const COLS: &str =
+    "id, at, operator, action, entity, entity_key, old_value, new_value, undo_of";
 
 /// The newest entries first.
 pub fn recent(conn: &Connection, limit: usize) -> Result<Vec<AuditEntry>> {

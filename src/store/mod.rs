@@ -16,6 +16,7 @@ pub mod classes;
 pub mod closed;
 pub mod curriculum;
 pub mod custody;
+pub mod history;
 pub mod indicators;
 pub mod journal;
 pub mod metrics;

@@ -22,21 +22,18 @@ const LIMIT: usize = 500;
 #[derive(Debug, Clone, PartialEq)]
 pub struct History {
     pub entries: Vec<AuditEntry>,
+    /// Each entry in words (same order): "Белова Алиса · 7А Алгебра 13.10
+    /// lesson 2 · mark 3 → 5".
+    pub told: Vec<String>,
+    /// The entry Enter was pressed on once: a second Enter undoes it, any
+    /// other key keeps it.
+    pub confirm: Option<usize>,
     pub cursor: usize,
     pub(crate) offset: Cell<usize>,
     pub(crate) page: Cell<usize>,
 }
 
-/// "12.05.26 14:03" in local time, from a stored UTC timestamp.
-pub(crate) fn when(at: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(at)
-        .map(|t| {
-            t.with_timezone(&chrono::Local)
-                .format("%d.%m.%y %H:%M")
-                .to_string()
-        })
-        .unwrap_or_else(|_| at.to_string())
-}
+pub(crate) use crate::store::history::when;
 
 fn scalar(v: Option<&Value>) -> String {
     match v {
@@ -71,17 +68,7 @@ pub fn changes(e: &AuditEntry) -> String {
     }
 }
 
-/// A row in a few words: its fields, leaving out ids and the who and when
-/// the entry's own line shows.
-fn summary(m: &serde_json::Map<String, Value>) -> String {
-    m.iter()
-        .filter(|(k, v)| {
-            !k.ends_with("id") && !k.ends_with("_at") && !k.ends_with("_by") && !v.is_null()
-        })
-        .map(|(k, v)| format!("{k}={}", scalar(Some(v))))
-        .collect::<Vec<_>>()
-        .join(" ")
-}
+use crate::store::history::summary;
 
 impl App {
     /// Open the history overlay on the newest entries.
@@ -91,8 +78,11 @@ impl App {
                 self.flash("the audit log is empty: no changes yet")
             }
             Ok(entries) => {
+                let told = self.tell(&entries);
                 self.overlay = Overlay::History(History {
                     entries,
+                    told,
+                    confirm: None,
                     cursor: 0,
                     offset: Cell::new(0),
                     page: Cell::new(10),
@@ -102,12 +92,37 @@ impl App {
         }
     }
 
+    /// The entries in words (each as its bare change where it cannot be
+    /// read back).
+    fn tell(&self, entries: &[AuditEntry]) -> Vec<String> {
+        let teller = crate::store::history::Teller::new(self.db.conn());
+        match teller {
+            Ok(mut t) => entries
+                .iter()
+                .map(|e| t.tell(e).map_or_else(|_| changes(e), |told| told.line()))
+                .collect(),
+            Err(_) => entries.iter().map(changes).collect(),
+        }
+    }
+
     /// An action while the history is open.
     pub(crate) fn update_history(&mut self, mut h: History, action: Action) {
         let n = h.entries.len();
         h.cursor = crate::ui::panes::step_rows(h.cursor, n, &action, h.page.get());
+        let asked = h.confirm.take();
         match action {
             Action::Cancel | Action::History => return,
+            Action::Confirm if asked != Some(h.cursor) => {
+                // Asked first: undoing is a change of its own.
+                if let Some(e) = h.entries.get(h.cursor) {
+                    let what = h.told.get(h.cursor).cloned().unwrap_or_default();
+                    self.flash(format!(
+                        "undo #{} ({what})? Enter again undoes it, any other key keeps it",
+                        e.id
+                    ));
+                    h.confirm = Some(h.cursor);
+                }
+            }
             Action::Confirm => {
                 let Some(e) = h.entries.get(h.cursor).cloned() else {
                     return;
@@ -127,6 +142,7 @@ impl App {
                         self.invalidate();
                         self.flash(format!("{description} done (u undoes it)"));
                         if let Ok(entries) = crate::store::audit::recent(self.db.conn(), LIMIT) {
+                            h.told = self.tell(&entries);
                             h.entries = entries;
                             h.cursor = 0;
                         }
@@ -199,14 +215,17 @@ pub fn draw(app: &App, h: &History, area: Rect, buf: &mut Buffer) {
             inner.x + 3,
             y + 1,
             w - 2,
-            &fit(&changes(e), w - 2),
+            &fit(h.told.get(i).map_or(&changes(e), |s| s), w - 2),
             t.text,
         );
     }
-    let foot = format!(
-        "{} of the newest {} entries · who, when, what, old → new",
-        h.cursor + 1,
-        h.entries.len()
-    );
+    let foot = match h.confirm {
+        Some(_) => "Enter again undoes this entry · any other key keeps it".to_string(),
+        None => format!(
+            "{} of the newest {} entries · who, when, what, old → new",
+            h.cursor + 1,
+            h.entries.len()
+        ),
+    };
     put(buf, inner, inner.x + 1, inner.bottom() - 1, w, &foot, t.dim);
 }
