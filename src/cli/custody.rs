@@ -90,7 +90,7 @@ fn size(bytes: u64) -> String {
 
 /// Refuse unless `who` administers the database at `path`; a file too
 /// damaged to read the roles from is the owner's (and root's).
-fn must_administer(
+pub(crate) fn must_administer(
     conn: Option<&rusqlite::Connection>,
     who: &Who,
     path: &Path,

@@ -19,6 +19,7 @@ pub mod history;
 pub mod import;
 pub mod indicators;
 pub mod journal;
+pub mod person;
 pub mod review;
 pub mod school;
 pub mod settings;
@@ -199,6 +200,9 @@ pub enum Command {
     /// The change history in words, by person, class, operator and dates.
     #[command(long_about = history::ABOUT)]
     Audit(history::AuditArgs),
+    /// One person's data: everything about a student or a member of staff.
+    #[command(subcommand, long_about = person::ABOUT)]
+    Person(person::PersonCommand),
     /// The school years: list, close (read-only from then on), reopen.
     #[command(subcommand, long_about = year::ABOUT)]
     Year(year::YearCommand),
@@ -400,6 +404,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             let db = store::open(&db_path, &crate::cli::open_options())?;
             history::run(args, db)
         }
+        Some(Command::Person(cmd)) => person::run(cmd, &db_path, &who),
         Some(Command::Archive(args)) => custody::run_archive(args, &db_path, &who),
         Some(Command::Backup(args)) => custody::run_backup(args, &db_path, &who),
         Some(Command::Restore(args)) => custody::run_restore(args, &db_path, &who),

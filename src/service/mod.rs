@@ -11,6 +11,7 @@ pub mod indicators;
 pub mod journal;
 pub mod keeping;
 pub mod metrics;
+pub mod person;
 pub mod programme_csv;
 // reports (issue 7 §3)
 pub mod reports;

@@ -77,6 +77,27 @@ fn read_table_info(conn: &Connection, table: &str) -> Result<TableInfo> {
     })
 }
 
+/// The rows a query returns, each as a JSON object of column → value (for
+/// exports that hand a record over as it is stored).
+pub fn query_json(
+    conn: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> Result<Vec<Map<String, Value>>> {
+    let mut st = conn.prepare(sql)?;
+    let names: Vec<String> = st.column_names().map(str::to_string).collect();
+    let mut rows = st.query(params)?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let mut m = Map::new();
+        for (i, c) in names.iter().enumerate() {
+            m.insert(c.clone(), to_json(r.get_ref(i)?));
+        }
+        out.push(m);
+    }
+    Ok(out)
+}
+
 fn to_json(v: ValueRef) -> Value {
     match v {
         ValueRef::Null => Value::Null,
