@@ -872,3 +872,69 @@ fn a_year_corrected_and_a_departure_to_confirm_dismissed() {
     press(&mut app, KeyCode::Char('u'));
     assert_eq!(count(&app, "SELECT count(*) FROM departure_pending"), 1);
 }
+
+#[test]
+fn the_year_is_closed_and_reopened_from_the_school_tab() {
+    let (_dir, mut app) = common::demo_app();
+    press(&mut app, KeyCode::Char('7'));
+    assert_eq!(app.school_pane.section, Section::Year);
+    // The demo's review has open errors: without a note the close is refused.
+    press(&mut app, KeyCode::Char('Z'));
+    assert!(screen(&app).contains("Close 2025/26"), "{}", screen(&app));
+    ctrl(&mut app, 's');
+    assert!(
+        app.message
+            .as_deref()
+            .unwrap_or("")
+            .contains("unacknowledged error"),
+        "{:?}",
+        app.message
+    );
+    assert!(
+        app.school_pane.form.is_some(),
+        "the form stays, what was typed kept"
+    );
+    field(&mut app, "Итоги подведены; ошибки демо-школы оставлены");
+    save(&mut app);
+    assert!(app.message.as_deref().unwrap_or("").contains("is closed"));
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM school_year WHERE status = 'closed'"
+        ),
+        1
+    );
+    // A mark in the journal is refused now, in the store's words.
+    press(&mut app, KeyCode::Char('1'));
+    let (row, col) = {
+        let v = app.journal.view.as_ref().expect("a journal");
+        let col = v.lessons.iter().rposition(|l| l.recorded).unwrap();
+        let row = v
+            .students
+            .iter()
+            .position(|s| s.cells[col] == classbook::service::journal::MarkCell::Empty)
+            .unwrap();
+        (row, col)
+    };
+    app.journal.row = row;
+    app.journal.col = col;
+    press(&mut app, KeyCode::Char('i'));
+    type_keys(&mut app, "5");
+    press(&mut app, KeyCode::Enter);
+    let said = app.message.clone().unwrap_or_default();
+    assert!(said.contains("2025/26 is closed (on "), "{said}");
+    // Reopened with a reason.
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('7'));
+    press(&mut app, KeyCode::Char('Z'));
+    assert!(screen(&app).contains("Reopen 2025/26"), "{}", screen(&app));
+    field(&mut app, "исправить отметку (Lê Thị Hoa)");
+    save(&mut app);
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM school_year WHERE status = 'closed'"
+        ),
+        0
+    );
+}

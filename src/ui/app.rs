@@ -810,6 +810,7 @@ impl App {
             | Action::SchoolGroup
             | Action::SchoolGuardian
             | Action::SchoolDismiss
+            | Action::SchoolCloseYear
             | Action::SchoolClearSlot => {}
             // forms (handled by form_update while a form is open)
             Action::FormEnter

@@ -577,6 +577,7 @@ impl Default for Keymap {
                     add(mode, Action::SchoolAddHoliday, &[k('V')], true);
                     add(mode, Action::SchoolAddBell, &[k('B')], true);
                     add(mode, Action::SchoolAddYear, &[k('Y')], false);
+                    add(mode, Action::SchoolCloseYear, &[k('Z')], false);
                 }
                 SchoolClasses => {
                     add(mode, Action::SchoolEdit, &[k('e'), p(Enter)], true);

@@ -50,6 +50,11 @@ pub enum FormKind {
         student: Id,
         name: String,
     },
+    /// Close the year `label` (or, `reopen`, open it again).
+    CloseYear {
+        label: String,
+        reopen: bool,
+    },
     Staff,
     Curriculum {
         class: String,
@@ -646,6 +651,41 @@ impl SchoolPane {
             vec![],
             "the departure to confirm is dismissed (u undoes)",
         ));
+    }
+
+    /// Close the year under the cursor (or the current one), or reopen it
+    /// when it is closed.
+    pub(crate) fn close_year_form(&mut self, ctx: &mut Ctx) {
+        let under = match self.year_rows.get(self.row()).copied() {
+            Some(YearRow::Year(i)) => self.years.get(i).cloned(),
+            _ => None,
+        };
+        let Some(year) = under.or_else(|| ctx.year.cloned()) else {
+            ctx.flash("no school year yet: add one first (Y)");
+            return;
+        };
+        let reopen = year.status == crate::domain::YearStatus::Closed;
+        self.form = Some(if reopen {
+            form(
+                format!("Reopen {}", year.label),
+                FormKind::CloseYear {
+                    label: year.label.clone(),
+                    reopen,
+                },
+                vec![Field::text("Reason", "")],
+                "why it is opened again (recorded); its records can then be changed",
+            )
+        } else {
+            form(
+                format!("Close {}", year.label),
+                FormKind::CloseYear {
+                    label: year.label.clone(),
+                    reopen,
+                },
+                vec![Field::text("Note", "")],
+                "read-only from then on; with open errors in its review only with a note (recorded)",
+            )
+        });
     }
 
     fn staff_form(&mut self) {

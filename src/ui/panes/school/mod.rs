@@ -467,6 +467,7 @@ impl Pane for SchoolPane {
             Action::SchoolGroup => return self.open_group_picker(ctx),
             Action::SchoolGuardian => self.guardian_form(ctx),
             Action::SchoolDismiss => self.dismiss_form(ctx),
+            Action::SchoolCloseYear => self.close_year_form(ctx),
             Action::SchoolClearSlot => self.clear_slot_form(ctx),
             _ => return Effect::Pass,
         }

@@ -381,6 +381,23 @@ impl SchoolPane {
                 ctx.record(what.clone(), entries);
                 Ok(what)
             }
+            FormKind::CloseYear { label, reopen } => {
+                let op = ctx.operator.to_string();
+                let (what, entries) = if *reopen {
+                    let reason = f.value("Reason").to_string();
+                    let entries =
+                        crate::service::year::reopen(db(ctx)?, &op, label, &reason).map_err(err)?;
+                    (format!("{label} is open again"), entries)
+                } else {
+                    let note = non_empty(f.value("Note")).map(str::to_string);
+                    let now = chrono::Local::now().naive_local();
+                    let c = crate::service::year::close(db(ctx)?, &op, label, note.as_deref(), now)
+                        .map_err(err)?;
+                    (format!("{label} is closed: read-only from now on"), c.audit)
+                };
+                ctx.record(what.clone(), entries);
+                Ok(what)
+            }
             FormKind::Staff => {
                 let p = Self::person(f);
                 let mut roles = vec![];
