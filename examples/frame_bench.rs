@@ -10,19 +10,15 @@
 
 use std::cell::Cell;
 use std::io::{self, Write};
-use std::rc::Rc;
 use std::path::PathBuf;
+use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use classbook::service::demo::{self, DemoOptions, DemoSize};
 use classbook::store::{self, OpenMode, OpenOptions};
-use classbook::ui::App;
+use classbook::ui::{App, terminal};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
-use crossterm::{execute, queue};
-use ratatui::backend::CrosstermBackend;
-use ratatui::layout::Rect;
-use ratatui::{Terminal, TerminalOptions, Viewport};
+use ratatui::layout::Size;
 
 /// A terminal that only counts what it is sent: (bytes, `write` calls),
 /// shared with the bench.
@@ -40,27 +36,18 @@ impl Write for Counter {
     }
 }
 
-/// Before this change the UI wrote through `io::stdout()`, a line writer
-/// of 1 KiB: the same writer around the counter.
-type Screen = Terminal<CrosstermBackend<io::LineWriter<Counter>>>;
+/// The screen the UI draws on (`classbook::ui::terminal`), writing to the
+/// counter where the real one writes to the terminal.
+type Screen = terminal::Screen<Counter>;
 
 fn screen(counter: &Counter, width: u16, height: u16) -> io::Result<Screen> {
-    Terminal::with_options(
-        CrosstermBackend::new(io::LineWriter::with_capacity(1024, counter.clone())),
-        TerminalOptions {
-            viewport: Viewport::Fixed(Rect::new(0, 0, width, height)),
-        },
-    )
+    terminal::screen(counter.clone(), Size { width, height })
 }
 
 /// One frame as the event loop draws it.
 fn frame(term: &mut Screen, app: &App) -> io::Result<()> {
-    queue!(term.backend_mut(), BeginSynchronizedUpdate)?;
-    term.draw(|f| classbook::ui::draw(f, app))?;
-    execute!(term.backend_mut(), EndSynchronizedUpdate)?;
-    Ok(())
+    terminal::draw_frame(term, app)
 }
-
 
 /// CPU time of this thread.
 fn cpu() -> Duration {
@@ -234,7 +221,11 @@ fn main() -> anyhow::Result<()> {
     app.handle_key(key(KeyCode::Enter));
     chars(&mut app, "P]]]]]]]]");
     frame(&mut term, &app)?;
-    let p = app.attendance.period.as_ref().expect("the period grid is open");
+    let p = app
+        .attendance
+        .period
+        .as_ref()
+        .expect("the period grid is open");
     println!(
         "attendance period grid {}–{}: {} students × {} days",
         p.from,
