@@ -84,6 +84,8 @@ struct Sample {
     writes: usize,
     wall: Duration,
     cpu: Duration,
+    /// Of the wall time, the key alone (`App::handle_key`).
+    key: Duration,
 }
 
 /// Press `code` `n` times, drawing a frame after each key that changed
@@ -99,7 +101,9 @@ fn run(
     for _ in 0..n {
         let (b0, w0) = counter.0.get();
         let (t0, c0) = (Instant::now(), cpu());
-        if app.handle_key(key(code)) {
+        let dirty = app.handle_key(key(code));
+        let key = t0.elapsed();
+        if dirty {
             frame(term, app)?;
         }
         let (wall, cpu) = (t0.elapsed(), cpu() - c0);
@@ -109,6 +113,7 @@ fn run(
             writes: w1 - w0,
             wall,
             cpu,
+            key,
         });
     }
     Ok(out)
@@ -124,15 +129,17 @@ fn report(what: &str, s: &[Sample]) {
     let bytes: Vec<usize> = s.iter().map(|s| s.bytes).collect();
     let writes: Vec<usize> = s.iter().map(|s| s.writes).collect();
     let wall: Vec<Duration> = s.iter().map(|s| s.wall).collect();
+    let keys: Vec<Duration> = s.iter().map(|s| s.key).collect();
     let cpu_mean = s.iter().map(|s| s.cpu).sum::<Duration>() / s.len() as u32;
     println!(
-        "{what:<34} {:>3} keys  bytes/key p50 {:>6} mean {:>6} max {:>6}  writes/frame max {:>2}  µs/key p50 {:>5.0}  CPU µs/key mean {:>5.0}",
+        "{what:<34} {:>3} keys  bytes/key p50 {:>6} mean {:>6} max {:>6}  writes/frame max {:>2}  µs/key p50 {:>4.0} (key alone {:>3.0})  CPU µs/key mean {:>4.0}",
         s.len(),
         median(&bytes),
         bytes.iter().sum::<usize>() / s.len(),
         bytes.iter().max().copied().unwrap_or(0),
         writes.iter().max().copied().unwrap_or(0),
         median(&wall).as_secs_f64() * 1e6,
+        median(&keys).as_secs_f64() * 1e6,
         cpu_mean.as_secs_f64() * 1e6,
     );
 }

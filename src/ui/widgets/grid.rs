@@ -11,7 +11,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 
-use crate::ui::text::{fit, pad, put, right};
+use crate::ui::text::{Align, field, put};
 use crate::ui::theme::Theme;
 
 /// A column: its header lines, width and alignment.
@@ -158,12 +158,12 @@ impl Grid<'_> {
             let mut x = x0;
             for c in &self.frozen {
                 let text = c.header.get(h as usize).map_or("", String::as_str);
-                let text = if c.align_right {
-                    right(text, c.width as usize)
+                let align = if c.align_right {
+                    Align::Right
                 } else {
-                    fit(text, c.width as usize)
+                    Align::Left
                 };
-                put(buf, area, x, y, c.width as usize, &text, t.header);
+                field(buf, area, x, y, c.width as usize, text, t.header, align);
                 x += c.width + 1;
             }
             put(buf, area, x, y, 1, "│", t.dim);
@@ -182,8 +182,7 @@ impl Grid<'_> {
                 } else {
                     t.header
                 };
-                let text = pad(text, c.width as usize);
-                put(buf, area, x, y, c.width as usize, &text, style);
+                field(buf, area, x, y, c.width as usize, text, style, Align::Fill);
                 x += c.width + 1;
             }
             if h == 0 {
@@ -204,12 +203,12 @@ impl Grid<'_> {
             let mut x = x0;
             for (j, c) in self.frozen.iter().enumerate() {
                 let (text, style) = (self.frozen_cell)(row, j);
-                let text = if c.align_right {
-                    right(&text, c.width as usize)
+                let align = if c.align_right {
+                    Align::Right
                 } else {
-                    fit(&text, c.width as usize)
+                    Align::Left
                 };
-                put(buf, area, x, y, c.width as usize, &text, style);
+                field(buf, area, x, y, c.width as usize, &text, style, align);
                 x += c.width + 1;
             }
             put(buf, area, x, y, 1, "│", t.dim);
@@ -219,14 +218,14 @@ impl Grid<'_> {
                 let (text, style) = (self.cell)(row, col);
                 let at_cursor = cur_row == Some(row) && cur_col == Some(col);
                 let w = c.width as usize;
-                if at_cursor {
-                    let text = pad(&text, w);
-                    put(buf, area, x, y, w, &text, style.patch(t.cursor));
+                let (style, align) = if at_cursor {
+                    (style.patch(t.cursor), Align::Fill)
                 } else if c.align_right {
-                    put(buf, area, x, y, w, &right(&text, w), style);
+                    (style, Align::Right)
                 } else {
-                    put(buf, area, x, y, w, &fit(&text, w), style);
-                }
+                    (style, Align::Left)
+                };
+                field(buf, area, x, y, w, &text, style, align);
                 x += c.width + 1;
             }
         }
