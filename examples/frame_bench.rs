@@ -220,6 +220,10 @@ fn main() -> anyhow::Result<()> {
     ] {
         let s = run(&mut term, &counter, &mut app, code, n)?;
         report(what, &s);
+        if std::env::var_os("FRAME_BENCH_EACH").is_some() {
+            let each: Vec<usize> = s.iter().map(|s| s.bytes).collect();
+            println!("  bytes of each key: {each:?}");
+        }
         all.extend(s);
     }
 
@@ -252,6 +256,10 @@ fn main() -> anyhow::Result<()> {
     ] {
         let s = run(&mut term, &counter, &mut app, code, n)?;
         report(what, &s);
+        if std::env::var_os("FRAME_BENCH_EACH").is_some() {
+            let each: Vec<usize> = s.iter().map(|s| s.bytes).collect();
+            println!("  bytes of each key: {each:?}");
+        }
         all.extend(s);
     }
     report("all of the above", &all);

@@ -254,9 +254,17 @@ pub fn screen<W: Write>(out: W, size: Size) -> io::Result<Screen<W>> {
 /// Draw one frame of `app`, inside a synchronized update, and send it to
 /// the terminal in one write.
 pub fn draw_frame<W: Write>(terminal: &mut Screen<W>, app: &App) -> io::Result<()> {
+    frame_with(terminal, |f| draw(f, app))
+}
+
+/// One frame drawn by `render`, as [`draw_frame`] draws the app.
+fn frame_with<W: Write>(
+    terminal: &mut Screen<W>,
+    render: impl FnOnce(&mut ratatui::Frame),
+) -> io::Result<()> {
     terminal.backend().in_frame.set(true);
     let drawn = queue!(terminal.backend_mut(), BeginSynchronizedUpdate)
-        .and_then(|()| terminal.draw(|f| draw(f, app)).map(|_| ()))
+        .and_then(|()| terminal.draw(render).map(|_| ()))
         .and_then(|()| queue!(terminal.backend_mut(), EndSynchronizedUpdate));
     terminal.backend().in_frame.set(false);
     let sent = Write::flush(terminal.backend_mut());
@@ -316,5 +324,124 @@ fn event_loop(terminal: &mut Screen<Tty>, app: &mut App) -> anyhow::Result<()> {
         if app.quit {
             return Ok(());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::RefCell;
+
+    use ratatui::style::Style;
+
+    use super::*;
+    use crate::ui::text::put;
+
+    /// A terminal that keeps each `write` it is given.
+    #[derive(Default, Clone)]
+    struct Wire(Rc<RefCell<Vec<Vec<u8>>>>);
+
+    impl Write for Wire {
+        fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+            self.0.borrow_mut().push(data.to_vec());
+            Ok(data.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Wire {
+        fn writes(&self) -> Vec<String> {
+            self.0
+                .borrow()
+                .iter()
+                .map(|w| String::from_utf8_lossy(w).into_owned())
+                .collect()
+        }
+    }
+
+    fn text(term: &mut Screen<Wire>, s: &str) -> io::Result<()> {
+        frame_with(term, |f| {
+            let area = f.area();
+            put(
+                f.buffer_mut(),
+                area,
+                0,
+                0,
+                area.width as usize,
+                s,
+                Style::default(),
+            );
+        })
+    }
+
+    const BEGIN: &str = "\x1b[?2026h";
+    const END: &str = "\x1b[?2026l";
+
+    #[test]
+    fn each_frame_is_one_write_inside_a_synchronized_update() {
+        let wire = Wire::default();
+        let mut term = screen(wire.clone(), Size::new(40, 5)).unwrap();
+        text(&mut term, "Иванов Пётр · Nguyễn Thị Hương").unwrap();
+        let writes = wire.writes();
+        assert_eq!(writes.len(), 1, "{writes:?}");
+        assert!(writes[0].starts_with(BEGIN) && writes[0].ends_with(END));
+        assert!(
+            writes[0].contains("Иванов") && writes[0].contains("Hương"),
+            "{writes:?}"
+        );
+        // The next frame sends only what changed, again in one write.
+        text(&mut term, "Иванов Пётр · Nguyễn Thị Hà").unwrap();
+        let writes = wire.writes();
+        assert_eq!(writes.len(), 2, "{writes:?}");
+        assert!(writes[1].starts_with(BEGIN) && writes[1].ends_with(END));
+        assert!(!writes[1].contains("Иванов"), "{}", writes[1]);
+        assert!(writes[1].contains("à"), "{}", writes[1]);
+    }
+
+    #[test]
+    fn the_size_comes_from_resize_events_not_from_the_terminal() {
+        // No terminal is asked: the wire is not one.
+        let wire = Wire::default();
+        let mut term = screen(wire.clone(), Size::new(30, 4)).unwrap();
+        let mut seen = Vec::new();
+        frame_with(&mut term, |f| seen.push(f.area())).unwrap();
+        term.backend_mut().set_size(Size::new(50, 6));
+        frame_with(&mut term, |f| seen.push(f.area())).unwrap();
+        assert_eq!(
+            seen,
+            [
+                ratatui::layout::Rect::new(0, 0, 30, 4),
+                ratatui::layout::Rect::new(0, 0, 50, 6)
+            ]
+        );
+        // The resized frame starts from a cleared screen, in its one write.
+        let writes = wire.writes();
+        assert_eq!(writes.len(), 2, "{writes:?}");
+        assert!(writes[1].contains("\x1b[2J"), "{}", writes[1]);
+    }
+
+    #[test]
+    fn half_a_frame_is_never_sent_after_a_panic() {
+        let wire = Wire::default();
+        let w = wire.clone();
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+            let mut term = screen(w, Size::new(20, 3)).unwrap();
+            let _ = frame_with(&mut term, |f| {
+                let area = f.area();
+                put(
+                    f.buffer_mut(),
+                    area,
+                    0,
+                    0,
+                    20,
+                    "Lê Văn Tám",
+                    Style::default(),
+                );
+                panic!("drawing failed");
+            });
+        }));
+        assert!(result.is_err());
+        assert!(wire.writes().is_empty(), "{:?}", wire.writes());
     }
 }
