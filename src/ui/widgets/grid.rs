@@ -107,8 +107,12 @@ impl Grid<'_> {
         let half = w.saturating_sub(self.columns[c].width + 1) / 2;
         let mut used = 0u16;
         let mut first = c;
-        while first > 0 && used + self.columns[first - 1].width + 1 <= half {
-            used += self.columns[first - 1].width + 1;
+        while first > 0 {
+            let step = self.columns[first - 1].width + 1;
+            if used + step > half {
+                break;
+            }
+            used += step;
             first -= 1;
         }
         first
