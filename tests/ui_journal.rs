@@ -715,3 +715,96 @@ fn a_saved_mark_reads_again_only_its_row_and_equals_a_fresh_reading() {
     assert_eq!(cell(&app, row + 2, col), MarkCell::Marks("3".into()));
     assert_eq!(app.journal.view.as_ref(), Some(&read_fresh(&app)));
 }
+
+/// The dates on the grid's first header line (right of the frozen
+/// columns' rule), left to right.
+fn grid_dates(text: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|l| l.split_once('│').map(|(_, right)| right))
+        .map(|right| {
+            right
+                .split_whitespace()
+                .map(|t| t.trim_matches('›').to_string())
+                .filter(|t| !t.is_empty())
+                .collect::<Vec<_>>()
+        })
+        .find(|ts| {
+            !ts.is_empty()
+                && ts.iter().all(|t| {
+                    t.len() == 5
+                        && t.as_bytes()[2] == b'.'
+                        && t.replace('.', "").parse::<u32>().is_ok()
+                })
+        })
+        .expect("a header line of dates")
+}
+
+/// The year grid scrolls by half a window: the cursor moves over the
+/// visible lessons without scrolling; one step past the last one the
+/// window jumps so that the cursor is in its middle, and the lessons
+/// above the grid scroll with it.
+#[test]
+fn the_year_grid_scrolls_by_half_a_window() {
+    let (_dir, mut app) = demo_app();
+    type_keys(&mut app, "c/7а");
+    press(&mut app, KeyCode::Enter);
+    type_keys(&mut app, "s/алгеб");
+    press(&mut app, KeyCode::Enter);
+    // The last period in the picker is the whole year.
+    type_keys(&mut app, "pG");
+    press(&mut app, KeyCode::Enter);
+    let v = app.journal.view.clone().expect("journal loaded");
+    assert_eq!(v.period.kind, classbook::domain::PeriodKind::Year);
+    let dates: Vec<String> = v
+        .lessons
+        .iter()
+        .map(|l| classbook::ui::dates::short(l.lesson.date))
+        .collect();
+    assert!(dates.len() > 40, "a year of algebra: {}", dates.len());
+    press(&mut app, KeyCode::Home);
+    while app.journal.col > 0 {
+        press(&mut app, KeyCode::Left);
+    }
+    let (w, h) = (100, 30);
+    let first = grid_dates(&screen(&app, w, h));
+    let n = first.len();
+    assert!(n >= 6, "{first:?}");
+    assert_eq!(first, dates[..n]);
+    // To the last lesson on screen: nothing scrolls.
+    for _ in 1..n {
+        press(&mut app, KeyCode::Right);
+    }
+    assert_eq!(app.journal.col, n - 1);
+    let before = screen(&app, w, h);
+    assert_eq!(grid_dates(&before), dates[..n]);
+    insta::assert_snapshot!("journal_year_at_the_right_edge_100x30", before);
+    // One more: the window jumps by half of it.
+    press(&mut app, KeyCode::Right);
+    let after = screen(&app, w, h);
+    let shown = grid_dates(&after);
+    assert_eq!(shown.len(), n, "as many lessons fit");
+    let start = (0..dates.len())
+        .find(|&s| dates[s..].starts_with(&shown))
+        .expect("the shown dates are a run of the year's");
+    assert_eq!(
+        app.journal.col - start,
+        (n - 1) / 2,
+        "the cursor lands in the middle: {shown:?}"
+    );
+    assert!(start > 1, "more than one column at a time");
+    // The lesson list above follows: the cursor's lesson is on screen
+    // with its weekday, as in the list.
+    let cur = &v.lessons[n].lesson;
+    assert!(
+        after.contains(&format!(
+            "{} {}",
+            classbook::ui::dates::weekday(cur.date),
+            classbook::ui::dates::short(cur.date)
+        )),
+        "{after}"
+    );
+    insta::assert_snapshot!("journal_year_past_the_right_edge_100x30", after);
+    // The next step moves only the cursor.
+    press(&mut app, KeyCode::Right);
+    assert_eq!(grid_dates(&screen(&app, w, h)), shown);
+}

@@ -173,7 +173,7 @@ actions! {
     SchoolGuardian = "school_guardian", "guardian", "Add a parent or guardian of the student";
     SchoolDismiss = "school_dismiss", "not leaving", "Not leaving after all: dismiss the departure";
     SchoolClearSlot = "school_clear_slot", "clear from", "No lesson in this cell from a date on";
-    SchoolCloseYear = "school_close_year", "close/reopen", "Close the school year (read-only from then on), or reopen a closed one";
+    SchoolCloseYear = "school_close_year", "close/reopen", "Close the year (read-only), or reopen a closed one";
     FormEnter = "form_enter", "next/save", "Next field, save on the last; multi-line: new line";
     FormSave = "form_save", "save", "Save the form from any field";
     FormPick = "form_pick", "list", "Choose the value from a list (teachers, subjects…)";

@@ -759,6 +759,16 @@ fn draw(p: &JournalPane, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
             (text, style)
         }
     };
+    // Only the lessons on screen get their header lines: date, then the
+    // lesson's number and markers.
+    let lesson_header = |c: usize, line: usize| -> String {
+        let l = &lessons[c];
+        if line == 0 {
+            dates::short(l.lesson.date)
+        } else {
+            format!("{}{}", l.lesson.lesson_no, markers(l))
+        }
+    };
     let grid = Grid {
         frozen: vec![
             Column::left(name_w, &["", "Student"]),
@@ -767,19 +777,10 @@ fn draw(p: &JournalPane, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
             Column::right(3, &["", "→"]),
             Column::right(3, &["", "fin"]),
         ],
-        columns: lessons
-            .iter()
-            .map(|l| {
-                let second = format!("{}{}", l.lesson.lesson_no, markers(l));
-                Column {
-                    header: vec![dates::short(l.lesson.date), second],
-                    width: 5,
-                    align_right: false,
-                }
-            })
-            .collect(),
+        columns: vec![Column::left(5, &[]); lessons.len()],
         rows: students.len(),
         header_rows: 2,
+        header: Some(&lesson_header),
         frozen_cell: &frozen_cell,
         cell: &cell,
         cursor: (!students.is_empty() && !lessons.is_empty()).then_some((p.row, p.col)),

@@ -480,6 +480,7 @@ fn draw(p: &ReportsPane, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
         columns: (frozen..r.columns.len()).map(column).collect(),
         rows: r.rows.len(),
         header_rows: 1,
+        header: None,
         frozen_cell: &frozen_cell,
         cell: &cell,
         cursor: (!r.rows.is_empty() && r.columns.len() > frozen).then_some((p.row, p.col)),

@@ -8,7 +8,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 
-use crate::ui::text::{fit, pad, put, right};
+use crate::ui::text::{Align, field, put};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::grid::{CellFn, Column, scroll};
 
@@ -138,12 +138,12 @@ impl<'a> Table<'a> {
         let mut x = x0;
         for (c, w) in self.columns.iter().zip(&widths) {
             let h = c.header.first().map_or("", String::as_str);
-            let text = if c.align_right {
-                right(h, *w as usize)
+            let align = if c.align_right {
+                Align::Right
             } else {
-                fit(h, *w as usize)
+                Align::Left
             };
-            put(buf, area, x, area.y, *w as usize, &text, t.header);
+            field(buf, area, x, area.y, *w as usize, h, t.header, align);
             x += w + 1;
         }
         let visible = Self::visible_rows(area);
@@ -161,20 +161,21 @@ impl<'a> Table<'a> {
                 } else {
                     style
                 };
-                put(buf, area, x0, y, w, &fit(&text, w), style);
+                field(buf, area, x0, y, w, &text, style, Align::Left);
                 continue;
             }
             let mut x = x0;
             for (j, (c, w)) in self.columns.iter().zip(&widths).enumerate() {
                 let (text, style) = (self.cell)(row, j);
                 let w = *w as usize;
-                if at_cursor && j == 0 {
-                    put(buf, area, x, y, w, &pad(&text, w), style.patch(t.cursor));
+                let (style, align) = if at_cursor && j == 0 {
+                    (style.patch(t.cursor), Align::Fill)
                 } else if c.align_right {
-                    put(buf, area, x, y, w, &right(&text, w), style);
+                    (style, Align::Right)
                 } else {
-                    put(buf, area, x, y, w, &fit(&text, w), style);
-                }
+                    (style, Align::Left)
+                };
+                field(buf, area, x, y, w, &text, style, align);
                 x += w as u16 + 1;
             }
         }

@@ -238,6 +238,7 @@ fn draw_online(p: &AttendancePane, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
         ],
         rows: rows.len(),
         header_rows: 3,
+        header: None,
         frozen_cell: &frozen_cell,
         cell: &cell,
         cursor: Some((p.orow, p.ocol)),
@@ -524,6 +525,7 @@ fn draw_day(p: &AttendancePane, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
             .collect(),
         rows: students.len(),
         header_rows: 3,
+        header: None,
         frozen_cell: &frozen_cell,
         cell: &cell,
         cursor: Some((p.row, p.col)),
@@ -666,6 +668,16 @@ fn draw_period(p: &AttendancePane, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
             _ => (s.counts.attended_text(), t.text),
         }
     };
+    // Only the days on screen get their header lines.
+    let day_header = |c: usize, line: usize| -> String {
+        let d = &days[c];
+        match line {
+            0 => d.date.format("%d").to_string(),
+            1 => dates::weekday(d.date).to_string(),
+            _ if d.holiday.is_some() => "hol".into(),
+            _ => d.date.format("%m").to_string(),
+        }
+    };
     let cell = |r: usize, c: usize| -> (String, Style) {
         if days[c].holiday.is_some() {
             return ("░".repeat(3), t.dim);
@@ -678,24 +690,10 @@ fn draw_period(p: &AttendancePane, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
             Column::right(3, &["", "", "abs"]),
             Column::right(6, &["", "", "att"]),
         ],
-        columns: days
-            .iter()
-            .map(|d| Column {
-                header: vec![
-                    d.date.format("%d").to_string(),
-                    dates::weekday(d.date).to_string(),
-                    if d.holiday.is_some() {
-                        "hol".into()
-                    } else {
-                        d.date.format("%m").to_string()
-                    },
-                ],
-                width: 3,
-                align_right: false,
-            })
-            .collect(),
+        columns: vec![Column::left(3, &[]); days.len()],
         rows: students.len(),
         header_rows: 3,
+        header: Some(&day_header),
         frozen_cell: &frozen_cell,
         cell: &cell,
         cursor: Some((p.prow, p.pcol)),

@@ -276,6 +276,7 @@ fn draw_roll(p: &TrainingPane, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
             .collect(),
         rows: roll.teachers.len(),
         header_rows: 2,
+        header: None,
         frozen_cell: &frozen_cell,
         cell: &cell,
         cursor: Some((p.roll_row, p.row)),
