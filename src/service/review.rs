@@ -286,7 +286,7 @@ pub fn run(conn: &store::Conn, q: &ReviewQuery) -> Result<Review> {
     } else {
         vec![]
     };
-    let lesson_by_id: HashMap<Id, &HeldLesson> = lessons.iter().map(|l| (l.id, l)).collect();
+    let lesson_by_id: IdMap<Id, &HeldLesson> = lessons.iter().map(|l| (l.id, l)).collect();
 
     // Lessons without a record, or recorded after the deadline.
     for s in store::review::missing_slots(conn, from, due_to)? {
@@ -425,17 +425,24 @@ pub fn run(conn: &store::Conn, q: &ReviewQuery) -> Result<Review> {
         }
     }
     // Control events with present students unmarked.
+    // The classes' school days and excused absences, read once if needed.
+    let mut absences: Option<Absences> = None;
     for (lesson_id, student_id) in store::review::control_unmarked(conn, from, to, as_of, days)? {
         let Some(l) = lesson_by_id.get(&lesson_id) else {
             continue;
         };
-        if exempt_after_long_absence(
-            conn,
-            l.class_id,
-            student_id,
-            l.date,
-            settings.control_exempt_absence_school_days,
-        )? {
+        if absences.is_none() {
+            absences = Some(Absences::load(conn, to)?);
+        }
+        if let Some(absences) = &absences
+            && exempt_after_long_absence(
+                absences,
+                l.class_id,
+                student_id,
+                l.date,
+                settings.control_exempt_absence_school_days,
+            )
+        {
             continue;
         }
         items.push(Item::at(
@@ -742,6 +749,53 @@ pub fn run(conn: &store::Conn, q: &ReviewQuery) -> Result<Review> {
     })
 }
 
+/// A hasher for the review's maps keyed by row ids (a multiply-rotate
+/// hash as in rustc's FxHash): the mark pass looks up every mark, and
+/// SipHash's protection against crafted keys buys nothing for ids read
+/// from our own file.
+#[derive(Default, Clone, Copy)]
+struct IdHasher(u64);
+
+impl IdHasher {
+    fn add(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl std::hash::Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut b = [0u8; 8];
+            b[..chunk.len()].copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(b));
+        }
+    }
+    fn write_u8(&mut self, n: u8) {
+        self.add(u64::from(n));
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.add(u64::from(n));
+    }
+    fn write_i32(&mut self, n: i32) {
+        self.add(n as u64);
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.add(n);
+    }
+    fn write_i64(&mut self, n: i64) {
+        self.add(n as u64);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A map keyed by ids, hashed with [`IdHasher`].
+type IdMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<IdHasher>>;
+
 /// The grades whose students the too-few-marks rule judges in a period of
 /// this kind (none for the year).
 fn too_few_grades(kind: PeriodKind) -> Option<(u8, u8)> {
@@ -771,7 +825,7 @@ struct MarksPass {
     /// The periods the too-few-marks rule judges, and for each (class,
     /// subject, student) the marks counted in each of them.
     judged: Vec<Id>,
-    counted: HashMap<(Id, Id, Id), Vec<u32>>,
+    counted: IdMap<(Id, Id, Id), Vec<u32>>,
     /// The final grades 2–5 of the periods overlapping the range, each with
     /// the student's marks of the period in the subject and class.
     finals: Vec<(store::review::FinalGrade, Vec<Mark>)>,
@@ -824,11 +878,11 @@ fn mark_pass(
     q: &ReviewQuery,
     from: NaiveDate,
     to: NaiveDate,
-    lesson_by_id: &HashMap<Id, &HeldLesson>,
+    lesson_by_id: &IdMap<Id, &HeldLesson>,
 ) -> Result<MarksPass> {
     let as_of = q.now.date();
     let as_of_text = as_of.to_string();
-    let forms: HashMap<Id, store::review::FormFacts> = store::review::control_forms(conn)?
+    let forms: IdMap<Id, store::review::FormFacts> = store::review::control_forms(conn)?
         .into_iter()
         .map(|f| (f.id, f))
         .collect();
@@ -855,7 +909,7 @@ fn mark_pass(
         .filter(|f| final_periods.iter().any(|p| p.id == f.period_id))
         .collect();
     // (class, subject, student) → (final, index of its period).
-    let mut finals_of: HashMap<(Id, Id, Id), Vec<(usize, usize)>> = HashMap::new();
+    let mut finals_of: IdMap<(Id, Id, Id), Vec<(usize, usize)>> = IdMap::default();
     for (i, f) in finals.iter().enumerate() {
         if let Some(pi) = final_periods.iter().position(|p| p.id == f.period_id) {
             finals_of
@@ -865,7 +919,7 @@ fn mark_pass(
         }
     }
     let mut marks_of: Vec<Vec<Mark>> = vec![Vec::new(); finals.len()];
-    let mut counted: HashMap<(Id, Id, Id), Vec<u32>> = HashMap::new();
+    let mut counted: IdMap<(Id, Id, Id), Vec<u32>> = IdMap::default();
     let mut late = Vec::new();
     let mut pending = Vec::new();
     let mut deferred = Vec::new();
@@ -1060,6 +1114,28 @@ fn mark_pass(
     })
 }
 
+/// The school days of every class (days with a lesson recorded) and the
+/// days each student was absent excused at a lesson of a class.
+struct Absences {
+    days: HashMap<Id, Vec<NaiveDate>>,
+    excused:
+        std::collections::HashSet<(Id, Id, NaiveDate), std::hash::BuildHasherDefault<IdHasher>>,
+}
+
+impl Absences {
+    /// Up to and including `to`.
+    fn load(conn: &store::Conn, to: NaiveDate) -> Result<Absences> {
+        let mut days: HashMap<Id, Vec<NaiveDate>> = HashMap::new();
+        for (class_id, date) in store::review::school_days(conn, to)? {
+            days.entry(class_id).or_default().push(date);
+        }
+        Ok(Absences {
+            days,
+            excused: store::review::excused_days(conn, to)?.into_iter().collect(),
+        })
+    }
+}
+
 /// Calendar days before a control event within which a long absence must
 /// have ended to exempt the student: one school week, the time seed 003
 /// §4.5 gives a student back from a long illness to make up a task.
@@ -1071,22 +1147,30 @@ const EXEMPT_AFTER_ABSENCE_DAYS: u64 = 7;
 /// whose last day is within a week before `date`. `long` 0 exempts nobody
 /// for an earlier absence.
 fn exempt_after_long_absence(
-    conn: &store::Conn,
+    absences: &Absences,
     class_id: Id,
     student_id: Id,
     date: NaiveDate,
     long: u32,
-) -> Result<bool> {
+) -> bool {
     let window = date
         .checked_sub_days(Days::new(EXEMPT_AFTER_ABSENCE_DAYS))
         .unwrap_or(NaiveDate::MIN);
     let limit = long.saturating_add(EXEMPT_AFTER_ABSENCE_DAYS as u32 + 1);
-    let days = store::review::excused_days_until(conn, class_id, student_id, date, limit)?;
+    // The class's school days up to and including `date`, latest first, at
+    // most `limit`, each with whether the student was absent excused.
+    let school_days = absences.days.get(&class_id).map_or(&[][..], |v| v);
+    let upto = school_days.partition_point(|d| *d <= date);
+    let days = school_days[..upto]
+        .iter()
+        .rev()
+        .take(limit as usize)
+        .map(|d| (*d, absences.excused.contains(&(class_id, student_id, *d))));
     let mut run = 0;
     for (d, excused) in days {
         if d == date {
             if excused {
-                return Ok(true);
+                return true;
             }
             continue;
         }
@@ -1103,10 +1187,10 @@ fn exempt_after_long_absence(
             break;
         }
         if run >= long {
-            return Ok(true);
+            return true;
         }
     }
-    Ok(false)
+    false
 }
 
 /// "for 1 student", "for 3 students".
@@ -1147,7 +1231,7 @@ fn homework_items(
             .or_default()
             .push((student_id, starts, ends));
     }
-    let members: std::collections::HashSet<(Id, Id)> =
+    let members: std::collections::HashSet<(Id, Id), std::hash::BuildHasherDefault<IdHasher>> =
         store::review::group_members(conn)?.into_iter().collect();
     // (class, date) → [(subject, student, minutes)], by subject and student.
     type Day = ((Id, NaiveDate), Vec<(Id, Id, u32)>);

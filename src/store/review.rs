@@ -270,7 +270,7 @@ pub fn control_unmarked(
          JOIN control_form cf ON cf.id = l.control_form_id AND cf.weight >= 2
          JOIN enrolment e ON e.class_id = l.class_id AND e.starts_on <= l.date
               AND (e.ends_on IS NULL OR l.date <= e.ends_on)
-         WHERE l.date BETWEEN ?1 AND ?2
+         WHERE l.date BETWEEN ?1 AND ?2 AND l.control_form_id IS NOT NULL
            AND date(l.date, '+' || {allowed} || ' days') < ?3
            AND (l.group_id IS NULL OR EXISTS (SELECT 1 FROM group_member g
                 WHERE g.group_id = l.group_id AND g.student_id = e.student_id))
@@ -288,28 +288,28 @@ pub fn control_unmarked(
         .collect::<rusqlite::Result<_>>()?)
 }
 
-/// (date, excused): the class's school days (days with a lesson recorded)
-/// up to and including `on`, latest first, at most `limit`, each with
-/// whether `student_id` has an excused absence at a lesson of that day.
-pub fn excused_days_until(
-    conn: &Connection,
-    class_id: Id,
-    student_id: Id,
-    on: NaiveDate,
-    limit: u32,
-) -> Result<Vec<(NaiveDate, bool)>> {
+/// (class, date): the school days of every class (days with a lesson
+/// recorded) up to and including `to`, by class and date.
+pub fn school_days(conn: &Connection, to: NaiveDate) -> Result<Vec<(Id, NaiveDate)>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT l.date, max(EXISTS (SELECT 1 FROM attendance a
-                 JOIN attendance_code c ON c.id = a.code_id
-                 WHERE a.lesson_id = l.id AND a.student_id = ?2
-                   AND c.category = 'absent_excused'))
-         FROM lesson l WHERE l.class_id = ?1 AND l.date <= ?3
-         GROUP BY l.date ORDER BY l.date DESC LIMIT ?4",
+        "SELECT DISTINCT class_id, date FROM lesson WHERE date <= ?1 ORDER BY class_id, date",
     )?;
     Ok(stmt
-        .query_map(params![class_id, student_id, on, limit], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })?
+        .query_map([to], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// (class, student, date): the days up to and including `to` on which a
+/// student has an excused absence at a lesson of a class.
+pub fn excused_days(conn: &Connection, to: NaiveDate) -> Result<Vec<(Id, Id, NaiveDate)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT DISTINCT l.class_id, a.student_id, l.date FROM attendance a
+         JOIN attendance_code c ON c.id = a.code_id
+         JOIN lesson l ON l.id = a.lesson_id
+         WHERE c.category = 'absent_excused' AND l.date <= ?1",
+    )?;
+    Ok(stmt
+        .query_map([to], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<rusqlite::Result<_>>()?)
 }
 
