@@ -9,6 +9,7 @@ mod common;
 mod review_listing;
 
 use chrono::Days;
+use classbook::domain::review::{Rule, Severity};
 use classbook::service::review::{self, ReviewQuery};
 use classbook::store;
 
@@ -56,4 +57,50 @@ fn the_whole_years_review_of_the_small_demo_is_unchanged() {
     let l = review::run(db.conn(), &late).expect("the review runs");
     assert!(l.findings.len() > r.findings.len());
     insta::assert_snapshot!("small_demo_late_may", review_listing::summary(&l, 10));
+}
+
+#[test]
+fn the_counts_shown_are_those_of_the_findings() {
+    let (_dir, mut db) = common::demo_db();
+    let as_of = store::school::working_date(db.conn(), common::today()).expect("working date");
+    let q = ReviewQuery {
+        from: None,
+        to: None,
+        now: as_of.and_hms_opt(23, 59, 59).expect("a time"),
+    };
+    let before = review::run(db.conn(), &q).expect("the review runs");
+    assert_eq!(before.acknowledged(), 0);
+    // Acknowledge the first finding of each severity there is.
+    let picks: Vec<(Rule, String)> = Severity::ALL
+        .iter()
+        .filter_map(|s| before.findings.iter().find(|f| f.severity == *s))
+        .map(|f| (f.rule, f.key.clone()))
+        .collect();
+    assert!(
+        picks.len() >= 2,
+        "the demo has findings of several severities"
+    );
+    for (rule, key) in &picks {
+        db.write(|tx| review::acknowledge(tx, "Nguyễn Văn An", *rule, key, "đã kiểm tra"))
+            .expect("acknowledged");
+    }
+    let r = review::run(db.conn(), &q).expect("the review runs");
+    for s in Severity::ALL {
+        let open = r
+            .findings
+            .iter()
+            .filter(|f| f.ack.is_none() && f.severity == s)
+            .count();
+        assert_eq!(r.open_count(s), open, "{s:?}");
+        assert_eq!(
+            r.open_count(s),
+            before.open_count(s) - usize::from(before.findings.iter().any(|f| f.severity == s)),
+            "{s:?}: one of each severity acknowledged"
+        );
+    }
+    assert_eq!(r.acknowledged(), picks.len());
+    assert_eq!(
+        r.acknowledged(),
+        r.findings.iter().filter(|f| f.ack.is_some()).count()
+    );
 }

@@ -95,20 +95,51 @@ pub struct Review {
     pub to: NaiveDate,
     pub as_of: NaiveDate,
     pub findings: Vec<Finding>,
+    /// The counts the TUI's header and the CLI show, counted once when
+    /// the review is built (the header is drawn every frame).
+    #[serde(skip)]
+    counts: Counts,
+}
+
+/// Findings not acknowledged by severity (error, warning, info), and the
+/// acknowledged ones.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Counts {
+    open: [usize; 3],
+    acknowledged: usize,
+}
+
+impl Counts {
+    fn of(findings: &[Finding]) -> Counts {
+        let mut c = Counts::default();
+        for f in findings {
+            if f.ack.is_some() {
+                c.acknowledged += 1;
+            } else {
+                c.open[Counts::slot(f.severity)] += 1;
+            }
+        }
+        c
+    }
+
+    fn slot(severity: Severity) -> usize {
+        match severity {
+            Severity::Error => 0,
+            Severity::Warning => 1,
+            Severity::Info => 2,
+        }
+    }
 }
 
 impl Review {
     /// Findings not acknowledged, of this severity.
     pub fn open_count(&self, severity: Severity) -> usize {
-        self.findings
-            .iter()
-            .filter(|f| f.ack.is_none() && f.severity == severity)
-            .count()
+        self.counts.open[Counts::slot(severity)]
     }
 
     /// Acknowledged findings.
     pub fn acknowledged(&self) -> usize {
-        self.findings.iter().filter(|f| f.ack.is_some()).count()
+        self.counts.acknowledged
     }
 }
 
@@ -745,6 +776,7 @@ pub fn run(conn: &store::Conn, q: &ReviewQuery) -> Result<Review> {
         from,
         to,
         as_of,
+        counts: Counts::of(&findings),
         findings,
     })
 }
