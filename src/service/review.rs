@@ -95,20 +95,51 @@ pub struct Review {
     pub to: NaiveDate,
     pub as_of: NaiveDate,
     pub findings: Vec<Finding>,
+    /// The counts the TUI's header and the CLI show, counted once when
+    /// the review is built (the header is drawn every frame).
+    #[serde(skip)]
+    counts: Counts,
+}
+
+/// Findings not acknowledged by severity (error, warning, info), and the
+/// acknowledged ones.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Counts {
+    open: [usize; 3],
+    acknowledged: usize,
+}
+
+impl Counts {
+    fn of(findings: &[Finding]) -> Counts {
+        let mut c = Counts::default();
+        for f in findings {
+            if f.ack.is_some() {
+                c.acknowledged += 1;
+            } else {
+                c.open[Counts::slot(f.severity)] += 1;
+            }
+        }
+        c
+    }
+
+    fn slot(severity: Severity) -> usize {
+        match severity {
+            Severity::Error => 0,
+            Severity::Warning => 1,
+            Severity::Info => 2,
+        }
+    }
 }
 
 impl Review {
     /// Findings not acknowledged, of this severity.
     pub fn open_count(&self, severity: Severity) -> usize {
-        self.findings
-            .iter()
-            .filter(|f| f.ack.is_none() && f.severity == severity)
-            .count()
+        self.counts.open[Counts::slot(severity)]
     }
 
     /// Acknowledged findings.
     pub fn acknowledged(&self) -> usize {
-        self.findings.iter().filter(|f| f.ack.is_some()).count()
+        self.counts.acknowledged
     }
 }
 
@@ -286,7 +317,7 @@ pub fn run(conn: &store::Conn, q: &ReviewQuery) -> Result<Review> {
     } else {
         vec![]
     };
-    let lesson_by_id: HashMap<Id, &HeldLesson> = lessons.iter().map(|l| (l.id, l)).collect();
+    let lesson_by_id: IdMap<Id, &HeldLesson> = lessons.iter().map(|l| (l.id, l)).collect();
 
     // Lessons without a record, or recorded after the deadline.
     for s in store::review::missing_slots(conn, from, due_to)? {
@@ -377,53 +408,14 @@ pub fn run(conn: &store::Conn, q: &ReviewQuery) -> Result<Review> {
         }
     }
 
-    // Marks.
-    let mark_item = |rule: Rule, m: &store::review::MarkRow, detail: String| -> Option<Item> {
-        let l = lesson_by_id.get(&m.lesson_id)?;
-        let key = format!("mark:{}", m.id);
-        let target = journal_at(l, Some(m.student_id));
-        Some(Item::at(rule, l, Some(m.student_id), detail, key, target))
-    };
-    let shown = |m: &store::review::MarkRow| match (m.symbol.as_str(), m.value) {
-        ("*", Some(v)) => format!("*{v}"),
-        (s, _) => s.to_string(),
-    };
-    for m in store::review::late_marks(conn, from, to, days)? {
-        let kind = DeadlineKind::of_form(
-            DeadlineKind::parse(&m.deadline_kind).unwrap_or(DeadlineKind::Current),
-            m.written,
-        );
-        let Some(l) = lesson_by_id.get(&m.lesson_id) else {
-            continue;
-        };
-        let due = settings.mark_due_by(l.date, kind);
-        let detail = format!(
-            "{} ({}) entered {}, due by {} ({} days)",
-            shown(&m),
-            m.form,
-            short(m.entered_on),
-            short(due),
-            settings.mark_deadline_days(kind)
-        );
-        items.extend(mark_item(Rule::MarkLate, &m, detail));
-    }
-    let (pending, deferred): (Vec<_>, Vec<_>) =
-        store::review::pending_and_deferred(conn, from, to)?
-            .into_iter()
-            .partition(|m| m.symbol == "*");
-    for m in pending {
-        if let Some(due) = m.due_on
-            && due < as_of
-        {
-            let detail = format!(
-                "{} due {}: now counts as {}; confirm or correct it",
-                shown(&m),
-                short(due),
-                m.value.map_or("?".into(), |v| v.to_string())
-            );
-            items.extend(mark_item(Rule::PendingOverdue, &m, detail));
-        }
-    }
+    // Marks: one pass over the marks of the range and of the periods the
+    // period rules judge; the late, pending and deferred marks of the
+    // range, the counted marks of the students the too-few-marks rule
+    // might list, and the marks behind the final grades.
+    let periods = store::school::periods(conn, year.id)?;
+    let mut marks_pass = mark_pass(conn, &settings, &periods, q, from, to, &lesson_by_id)?;
+    items.append(&mut marks_pass.late);
+    items.append(&mut marks_pass.pending);
     let holidays = store::school::holidays(conn, year.id)?;
     let school_days_after = |d: NaiveDate| -> u32 {
         let mut n = 0;
@@ -437,7 +429,7 @@ pub fn run(conn: &store::Conn, q: &ReviewQuery) -> Result<Review> {
         }
         n
     };
-    for m in deferred {
+    for m in std::mem::take(&mut marks_pass.deferred) {
         let Some(l) = lesson_by_id.get(&m.lesson_id) else {
             continue;
         };
@@ -453,22 +445,35 @@ pub fn run(conn: &store::Conn, q: &ReviewQuery) -> Result<Review> {
                     m.comment.as_deref().unwrap_or("")
                 )
             };
-            items.extend(mark_item(Rule::DeferredStale, &m, detail));
+            items.push(Item::at(
+                Rule::DeferredStale,
+                l,
+                Some(m.student_id),
+                detail,
+                format!("mark:{}", m.id),
+                journal_at(l, Some(m.student_id)),
+            ));
         }
     }
-
     // Control events with present students unmarked.
+    // The classes' school days and excused absences, read once if needed.
+    let mut absences: Option<Absences> = None;
     for (lesson_id, student_id) in store::review::control_unmarked(conn, from, to, as_of, days)? {
         let Some(l) = lesson_by_id.get(&lesson_id) else {
             continue;
         };
-        if exempt_after_long_absence(
-            conn,
-            l.class_id,
-            student_id,
-            l.date,
-            settings.control_exempt_absence_school_days,
-        )? {
+        if absences.is_none() {
+            absences = Some(Absences::load(conn, to)?);
+        }
+        if let Some(absences) = &absences
+            && exempt_after_long_absence(
+                absences,
+                l.class_id,
+                student_id,
+                l.date,
+                settings.control_exempt_absence_school_days,
+            )
+        {
             continue;
         }
         items.push(Item::at(
@@ -531,31 +536,23 @@ pub fn run(conn: &store::Conn, q: &ReviewQuery) -> Result<Review> {
 
     // Period grades: too few marks as the due date approaches; finals
     // that differ from the suggestion.
-    let periods = store::school::periods(conn, year.id)?;
     for p in &periods {
-        let grades = match p.kind {
-            PeriodKind::Quarter => (2, 9),
-            PeriodKind::Half => (10, 11),
-            PeriodKind::Year => continue,
+        let Some(grades) = too_few_grades(p.kind) else {
+            continue;
+        };
+        let Some(counted) = marks_pass.counted_in(p.id) else {
+            continue;
         };
         let due = p.ends_on - Days::new(u64::from(settings.grades_due_days_before_end));
-        let opens = due - Days::new(14);
-        if as_of < opens || p.starts_on > to || p.ends_on < from {
-            continue;
-        }
         let required = crate::service::journal::required_marks(p.kind, &settings);
         let on = as_of.min(p.ends_on);
-        for (class_id, student_id, subject_id, n) in store::review::too_few_marks(
-            conn,
-            year.id,
-            grades,
-            p.id,
-            p.starts_on,
-            p.ends_on,
-            on,
-            as_of,
-            required,
-        )? {
+        for (class_id, student_id, subject_id) in
+            store::review::finals_not_set(conn, year.id, grades, p.id, p.starts_on, p.ends_on, on)?
+        {
+            let n = counted(class_id, subject_id, student_id);
+            if n as usize >= required {
+                continue;
+            }
             items.push(Item {
                 rule: Rule::NotAttestable,
                 // A warning before the due date is dated the day it is
@@ -621,23 +618,10 @@ pub fn run(conn: &store::Conn, q: &ReviewQuery) -> Result<Review> {
     }
     let period_by_id: HashMap<Id, &crate::domain::Period> =
         periods.iter().map(|p| (p.id, p)).collect();
-    for f in store::review::finals_with_marks(conn, from, to)? {
+    for (f, ms) in std::mem::take(&mut marks_pass.finals) {
         let Some(p) = period_by_id.get(&f.period_id) else {
             continue;
         };
-        let ms: Vec<Mark> = f
-            .marks
-            .iter()
-            .filter_map(|(symbol, value, weight, due_on)| {
-                Some(Mark {
-                    symbol: MarkSymbol::from_stored(symbol)?,
-                    value: *value,
-                    weight: *weight,
-                    due_on: *due_on,
-                    comment: None,
-                })
-            })
-            .collect();
         let required = crate::service::journal::required_marks(p.kind, &settings);
         let suggestion = marks::suggest(&ms, required, as_of, &settings);
         if !crate::service::journal::final_differs(Some(&f.final_grade), &suggestion) {
@@ -714,7 +698,7 @@ pub fn run(conn: &store::Conn, q: &ReviewQuery) -> Result<Review> {
     }
 
     // Homework minutes per class and day.
-    homework_items(conn, &settings, &names, from, to, &mut items)?;
+    homework_items(conn, year.id, &settings, &names, from, to, &mut items)?;
     // Online lessons: grades, minutes a day, live lessons' length.
     online_items(conn, &settings, &names, from, to, &mut items)?;
 
@@ -792,8 +776,396 @@ pub fn run(conn: &store::Conn, q: &ReviewQuery) -> Result<Review> {
         from,
         to,
         as_of,
+        counts: Counts::of(&findings),
         findings,
     })
+}
+
+/// A hasher for the review's maps keyed by row ids (a multiply-rotate
+/// hash as in rustc's FxHash): the mark pass looks up every mark, and
+/// SipHash's protection against crafted keys buys nothing for ids read
+/// from our own file.
+#[derive(Default, Clone, Copy)]
+struct IdHasher(u64);
+
+impl IdHasher {
+    fn add(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl std::hash::Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut b = [0u8; 8];
+            b[..chunk.len()].copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(b));
+        }
+    }
+    fn write_u8(&mut self, n: u8) {
+        self.add(u64::from(n));
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.add(u64::from(n));
+    }
+    fn write_i32(&mut self, n: i32) {
+        self.add(n as u64);
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.add(n);
+    }
+    fn write_i64(&mut self, n: i64) {
+        self.add(n as u64);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A map keyed by ids, hashed with [`IdHasher`].
+type IdMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<IdHasher>>;
+
+/// The grades whose students the too-few-marks rule judges in a period of
+/// this kind (none for the year).
+fn too_few_grades(kind: PeriodKind) -> Option<(u8, u8)> {
+    match kind {
+        PeriodKind::Quarter => Some((2, 9)),
+        PeriodKind::Half => Some((10, 11)),
+        PeriodKind::Year => None,
+    }
+}
+
+/// A deferred mark of the range.
+struct DeferredMark {
+    id: Id,
+    lesson_id: Id,
+    student_id: Id,
+    comment: Option<String>,
+}
+
+/// What the one pass over the marks found.
+struct MarksPass {
+    /// Marks entered after their deadline (findings).
+    late: Vec<Item>,
+    /// Pending marks past their correction date (findings).
+    pending: Vec<Item>,
+    /// Every deferred mark of the range (judged by the caller).
+    deferred: Vec<DeferredMark>,
+    /// The periods the too-few-marks rule judges, and for each (class,
+    /// subject, student) the marks counted in each of them.
+    judged: Vec<Id>,
+    counted: IdMap<(Id, Id, Id), Vec<u32>>,
+    /// The final grades 2–5 of the periods overlapping the range, each with
+    /// the student's marks of the period in the subject and class.
+    finals: Vec<(store::review::FinalGrade, Vec<Mark>)>,
+}
+
+impl MarksPass {
+    /// The counted marks of (class, subject, student) in `period_id`, if
+    /// that period is judged.
+    fn counted_in(&self, period_id: Id) -> Option<impl Fn(Id, Id, Id) -> u32 + '_> {
+        let i = self.judged.iter().position(|p| *p == period_id)?;
+        Some(move |class: Id, subject: Id, student: Id| {
+            self.counted
+                .get(&(class, subject, student))
+                .map_or(0, |c| c[i])
+        })
+    }
+}
+
+/// "YYYY-MM-DD" (the first ten characters of a stored date or time) as
+/// the number YYYYMMDD, which orders as the text does; None when the text
+/// does not start so.
+fn day_number(text: &str) -> Option<u32> {
+    let b = text.as_bytes();
+    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let mut n = 0u32;
+    for &c in b[..4].iter().chain(&b[5..7]).chain(&b[8..10]) {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        n = n * 10 + u32::from(c - b'0');
+    }
+    Some(n)
+}
+
+/// YYYYMMDD of a date.
+fn day_number_of(d: NaiveDate) -> u32 {
+    d.year() as u32 * 10_000 + d.month() * 100 + d.day()
+}
+
+/// One pass over every mark of the lessons the mark rules look at: those
+/// from `from` to `to` (late, pending, deferred), and those of the periods
+/// the too-few-marks and final-grade rules judge. Dates are compared as
+/// text or as YYYYMMDD numbers; a lesson's date is parsed once.
+fn mark_pass(
+    conn: &store::Conn,
+    settings: &Settings,
+    periods: &[crate::domain::Period],
+    q: &ReviewQuery,
+    from: NaiveDate,
+    to: NaiveDate,
+    lesson_by_id: &IdMap<Id, &HeldLesson>,
+) -> Result<MarksPass> {
+    let as_of = q.now.date();
+    let as_of_text = as_of.to_string();
+    let forms: IdMap<Id, store::review::FormFacts> = store::review::control_forms(conn)?
+        .into_iter()
+        .map(|f| (f.id, f))
+        .collect();
+    // The periods judged for too few marks: from two weeks before their
+    // grades are due, overlapping the range.
+    let judged: Vec<&crate::domain::Period> = periods
+        .iter()
+        .filter(|p| {
+            let Some(_) = too_few_grades(p.kind) else {
+                return false;
+            };
+            let due = p.ends_on - Days::new(u64::from(settings.grades_due_days_before_end));
+            let opens = due - Days::new(14);
+            !(as_of < opens || p.starts_on > to || p.ends_on < from)
+        })
+        .collect();
+    // The finals of the year's periods overlapping the range.
+    let final_periods: Vec<&crate::domain::Period> = periods
+        .iter()
+        .filter(|p| p.ends_on >= from && p.starts_on <= to)
+        .collect();
+    let finals: Vec<store::review::FinalGrade> = store::review::finals(conn, from, to)?
+        .into_iter()
+        .filter(|f| final_periods.iter().any(|p| p.id == f.period_id))
+        .collect();
+    // (class, subject, student) → (final, index of its period).
+    let mut finals_of: IdMap<(Id, Id, Id), Vec<(usize, usize)>> = IdMap::default();
+    for (i, f) in finals.iter().enumerate() {
+        if let Some(pi) = final_periods.iter().position(|p| p.id == f.period_id) {
+            finals_of
+                .entry((f.class_id, f.subject_id, f.student_id))
+                .or_default()
+                .push((i, pi));
+        }
+    }
+    let mut marks_of: Vec<Vec<Mark>> = vec![Vec::new(); finals.len()];
+    let mut counted: IdMap<(Id, Id, Id), Vec<u32>> = IdMap::default();
+    let mut late = Vec::new();
+    let mut pending = Vec::new();
+    let mut deferred = Vec::new();
+
+    // The days to read: the range, and the periods judged.
+    let mut first = (from <= to).then_some(from);
+    let mut last = (from <= to).then_some(to);
+    for p in judged.iter().chain(&final_periods) {
+        first = Some(first.map_or(p.starts_on, |d| d.min(p.starts_on)));
+        last = Some(last.map_or(p.ends_on, |d| d.max(p.ends_on)));
+    }
+    let (Some(first), Some(last)) = (first, last) else {
+        return Ok(MarksPass {
+            late,
+            pending,
+            deferred,
+            judged: vec![],
+            counted,
+            finals: vec![],
+        });
+    };
+    // What is known of the current lesson.
+    struct LessonAt<'a> {
+        id: Id,
+        date: NaiveDate,
+        /// The held lesson, when it is inside the range.
+        held: Option<&'a HeldLesson>,
+        /// Bit i: inside the i-th judged period; the final periods'.
+        in_judged: u32,
+        in_final: u32,
+        /// YYYYMMDD of the last day a mark is on time, by deadline kind.
+        due: [u32; 3],
+    }
+    let kinds = [
+        DeadlineKind::Current,
+        DeadlineKind::Interim,
+        DeadlineKind::Written,
+    ];
+    let mut at: Option<LessonAt> = None;
+    store::review::each_mark(conn, first, last, |m| -> Result<()> {
+        let l = match &at {
+            Some(l) if l.id == m.lesson_id => l,
+            _ => {
+                let date: NaiveDate = m.date.parse().map_err(|_| {
+                    store::invalid(format!("lesson {}: bad date {}", m.lesson_id, m.date))
+                })?;
+                let mask = |ps: &[&crate::domain::Period]| {
+                    ps.iter().enumerate().fold(0u32, |acc, (i, p)| {
+                        acc | (u32::from(p.starts_on <= date && date <= p.ends_on) << i)
+                    })
+                };
+                at = Some(LessonAt {
+                    id: m.lesson_id,
+                    date,
+                    held: (from <= date && date <= to)
+                        .then(|| lesson_by_id.get(&m.lesson_id).copied())
+                        .flatten(),
+                    in_judged: mask(&judged),
+                    in_final: mask(&final_periods),
+                    due: kinds.map(|k| day_number_of(settings.mark_due_by(date, k))),
+                });
+                at.as_ref().expect("just set")
+            }
+        };
+        // The mark rules of the range (a mark of an unknown form is not
+        // judged, as the form's deadline is unknown).
+        if let Some(held) = l.held
+            && let Some(form) = forms.get(&m.control_form_id)
+        {
+            let shown = || match (m.symbol, m.value) {
+                ("*", Some(v)) => format!("*{v}"),
+                (s, _) => s.to_string(),
+            };
+            let kind = DeadlineKind::of_form(
+                DeadlineKind::parse(&form.deadline_kind).unwrap_or(DeadlineKind::Current),
+                form.written,
+            );
+            let k = kinds.iter().position(|x| *x == kind).unwrap_or(0);
+            // Entered (UTC) on or after the last day allowed: then judged
+            // by its local date.
+            let maybe_late = match day_number(m.entered_at) {
+                Some(n) => n >= l.due[k],
+                None => {
+                    let prefix: String = m.entered_at.chars().take(10).collect();
+                    prefix >= settings.mark_due_by(l.date, kind).to_string()
+                }
+            };
+            if maybe_late
+                && let Some(entered_on) = store::review::local_date(conn, m.entered_at)?
+                && entered_on > settings.mark_due_by(l.date, kind)
+            {
+                let due = settings.mark_due_by(l.date, kind);
+                let detail = format!(
+                    "{} ({}) entered {}, due by {} ({} days)",
+                    shown(),
+                    form.name,
+                    short(entered_on),
+                    short(due),
+                    settings.mark_deadline_days(kind)
+                );
+                late.push(Item::at(
+                    Rule::MarkLate,
+                    held,
+                    Some(m.student_id),
+                    detail,
+                    format!("mark:{}", m.id),
+                    journal_at(held, Some(m.student_id)),
+                ));
+            }
+            if m.symbol == "*"
+                && let Some(due_text) = m.due_on
+                && due_text < as_of_text.as_str()
+            {
+                let due: NaiveDate = due_text.parse().map_err(|_| {
+                    store::invalid(format!("mark {}: bad due date {due_text}", m.id))
+                })?;
+                let detail = format!(
+                    "{} due {}: now counts as {}; confirm or correct it",
+                    shown(),
+                    short(due),
+                    m.value.map_or("?".into(), |v| v.to_string())
+                );
+                pending.push(Item::at(
+                    Rule::PendingOverdue,
+                    held,
+                    Some(m.student_id),
+                    detail,
+                    format!("mark:{}", m.id),
+                    journal_at(held, Some(m.student_id)),
+                ));
+            }
+            if m.symbol == "°" {
+                deferred.push(DeferredMark {
+                    id: m.id,
+                    lesson_id: m.lesson_id,
+                    student_id: m.student_id,
+                    comment: m.comment.map(str::to_string),
+                });
+            }
+        }
+        if l.in_judged == 0 && l.in_final == 0 {
+            return Ok(());
+        }
+        let key = (m.class_id, m.subject_id, m.student_id);
+        // Counted towards a period grade: grades, and pending marks whose
+        // correction date has passed.
+        let counts = matches!(m.symbol, "2" | "3" | "4" | "5")
+            || (m.symbol == "*" && m.due_on.is_some_and(|d| d < as_of_text.as_str()));
+        if counts && l.in_judged != 0 {
+            let c = counted.entry(key).or_insert_with(|| vec![0; judged.len()]);
+            for (i, n) in c.iter_mut().enumerate() {
+                if l.in_judged & (1 << i) != 0 {
+                    *n += 1;
+                }
+            }
+        }
+        if l.in_final != 0
+            && let Some(fs) = finals_of.get(&key)
+        {
+            for &(fi, pi) in fs {
+                if l.in_final & (1 << pi) == 0 {
+                    continue;
+                }
+                let Some(symbol) = MarkSymbol::from_stored(m.symbol) else {
+                    continue;
+                };
+                let due_on =
+                    match m.due_on {
+                        Some(d) => Some(d.parse().map_err(|_| {
+                            store::invalid(format!("mark {}: bad due date {d}", m.id))
+                        })?),
+                        None => None,
+                    };
+                marks_of[fi].push(Mark {
+                    symbol,
+                    value: m.value,
+                    weight: m.weight,
+                    due_on,
+                    comment: None,
+                });
+            }
+        }
+        Ok(())
+    })?;
+    Ok(MarksPass {
+        late,
+        pending,
+        deferred,
+        judged: judged.iter().map(|p| p.id).collect(),
+        counted,
+        finals: finals.into_iter().zip(marks_of).collect(),
+    })
+}
+
+/// The school days of every class (days with a lesson recorded) and the
+/// days each student was absent excused at a lesson of a class.
+struct Absences {
+    days: HashMap<Id, Vec<NaiveDate>>,
+    excused:
+        std::collections::HashSet<(Id, Id, NaiveDate), std::hash::BuildHasherDefault<IdHasher>>,
+}
+
+impl Absences {
+    /// Up to and including `to`.
+    fn load(conn: &store::Conn, to: NaiveDate) -> Result<Absences> {
+        let mut days: HashMap<Id, Vec<NaiveDate>> = HashMap::new();
+        for (class_id, date) in store::review::school_days(conn, to)? {
+            days.entry(class_id).or_default().push(date);
+        }
+        Ok(Absences {
+            days,
+            excused: store::review::excused_days(conn, to)?.into_iter().collect(),
+        })
+    }
 }
 
 /// Calendar days before a control event within which a long absence must
@@ -807,22 +1179,30 @@ const EXEMPT_AFTER_ABSENCE_DAYS: u64 = 7;
 /// whose last day is within a week before `date`. `long` 0 exempts nobody
 /// for an earlier absence.
 fn exempt_after_long_absence(
-    conn: &store::Conn,
+    absences: &Absences,
     class_id: Id,
     student_id: Id,
     date: NaiveDate,
     long: u32,
-) -> Result<bool> {
+) -> bool {
     let window = date
         .checked_sub_days(Days::new(EXEMPT_AFTER_ABSENCE_DAYS))
         .unwrap_or(NaiveDate::MIN);
     let limit = long.saturating_add(EXEMPT_AFTER_ABSENCE_DAYS as u32 + 1);
-    let days = store::review::excused_days_until(conn, class_id, student_id, date, limit)?;
+    // The class's school days up to and including `date`, latest first, at
+    // most `limit`, each with whether the student was absent excused.
+    let school_days = absences.days.get(&class_id).map_or(&[][..], |v| v);
+    let upto = school_days.partition_point(|d| *d <= date);
+    let days = school_days[..upto]
+        .iter()
+        .rev()
+        .take(limit as usize)
+        .map(|d| (*d, absences.excused.contains(&(class_id, student_id, *d))));
     let mut run = 0;
     for (d, excused) in days {
         if d == date {
             if excused {
-                return Ok(true);
+                return true;
             }
             continue;
         }
@@ -839,10 +1219,10 @@ fn exempt_after_long_absence(
             break;
         }
         if run >= long {
-            return Ok(true);
+            return true;
         }
     }
-    Ok(false)
+    false
 }
 
 /// "for 1 student", "for 3 students".
@@ -861,6 +1241,7 @@ fn for_students(n: usize) -> String {
 /// day is over when its most loaded student is above the limit.
 fn homework_items(
     conn: &store::Conn,
+    year_id: Id,
     settings: &Settings,
     names: &Names,
     from: NaiveDate,
@@ -870,16 +1251,76 @@ fn homework_items(
     if to < from {
         return Ok(());
     }
+    // Each student's minutes per class, day and subject: the sum over
+    // the lessons the student attends (whole-class lessons and those of
+    // the student's groups) while in the class, a stay counted as often as
+    // the student has one that day.
+    let lessons = store::review::homework_lessons(conn, from, to)?;
+    let mut stays: HashMap<Id, Vec<(Id, NaiveDate, Option<NaiveDate>)>> = HashMap::new();
+    for (class_id, student_id, starts, ends) in store::review::class_stays(conn, year_id)? {
+        stays
+            .entry(class_id)
+            .or_default()
+            .push((student_id, starts, ends));
+    }
+    let members: std::collections::HashSet<(Id, Id), std::hash::BuildHasherDefault<IdHasher>> =
+        store::review::group_members(conn)?.into_iter().collect();
     // (class, date) → [(subject, student, minutes)], by subject and student.
     type Day = ((Id, NaiveDate), Vec<(Id, Id, u32)>);
     let mut days: Vec<Day> = Vec::new();
-    for (class_id, date, subject_id, student_id, minutes) in
-        store::review::homework_minutes(conn, from, to)?
-    {
-        let row = (subject_id, student_id, minutes);
-        match days.last_mut() {
-            Some((k, v)) if *k == (class_id, date) => v.push(row),
-            _ => days.push(((class_id, date), vec![row])),
+    let mut i = 0;
+    while i < lessons.len() {
+        let (class_id, date) = (lessons[i].class_id, lessons[i].date);
+        let n = lessons[i..]
+            .iter()
+            .take_while(|l| l.class_id == class_id && l.date == date)
+            .count();
+        let day = &lessons[i..i + n];
+        i += n;
+        // Only the grades with a limit are judged.
+        if !names
+            .classes
+            .get(&class_id)
+            .is_some_and(|c| (1..=6).contains(&c.1))
+        {
+            continue;
+        }
+        // (student, stays that day), by student.
+        let mut present: Vec<(Id, u32)> = Vec::new();
+        for &(student, starts, ends) in stays.get(&class_id).map_or(&[][..], |v| v) {
+            if starts <= date && ends.is_none_or(|e| date <= e) {
+                match present.last_mut() {
+                    Some((s, k)) if *s == student => *k += 1,
+                    _ => present.push((student, 1)),
+                }
+            }
+        }
+        let mut rows: Vec<(Id, Id, u32)> = Vec::new();
+        let mut j = 0;
+        while j < day.len() {
+            let subject = day[j].subject_id;
+            let m = day[j..]
+                .iter()
+                .take_while(|l| l.subject_id == subject)
+                .count();
+            let of_subject = &day[j..j + m];
+            j += m;
+            for &(student, k) in &present {
+                let mut attends = false;
+                let mut minutes = 0u32;
+                for l in of_subject {
+                    if l.group_id.is_none_or(|g| members.contains(&(g, student))) {
+                        attends = true;
+                        minutes += l.minutes * k;
+                    }
+                }
+                if attends {
+                    rows.push((subject, student, minutes));
+                }
+            }
+        }
+        if !rows.is_empty() {
+            days.push(((class_id, date), rows));
         }
     }
     for ((class_id, date), rows) in days {

@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_absence_one_record.sql"),
     include_str!("migrations/0007_roles.sql"),
     include_str!("migrations/0008_audit_chain.sql"),
+    include_str!("migrations/0009_review_indexes.sql"),
 ];
 
 /// The migration after which the written works of `data/control_forms.csv`

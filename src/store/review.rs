@@ -112,93 +112,115 @@ pub fn held_lessons(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result
         .collect::<rusqlite::Result<_>>()?)
 }
 
-/// A mark with its lesson, for the mark rules.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MarkRow {
+/// A mark as the mark rules read it, in one pass over the marks of a
+/// range: its lesson's class, subject and date, and the stored text
+/// borrowed from the row (dates "YYYY-MM-DD", compared as text).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MarkFacts<'a> {
     pub id: Id,
     pub lesson_id: Id,
     pub student_id: Id,
-    pub symbol: String,
+    pub class_id: Id,
+    pub subject_id: Id,
+    /// The lesson's date.
+    pub date: &'a str,
+    pub symbol: &'a str,
     pub value: Option<u8>,
-    pub due_on: Option<NaiveDate>,
-    pub comment: Option<String>,
-    /// Local date the mark was entered.
-    pub entered_on: NaiveDate,
+    pub weight: u8,
+    pub due_on: Option<&'a str>,
+    pub comment: Option<&'a str>,
+    /// When it was entered, UTC as stored.
+    pub entered_at: &'a str,
+    pub control_form_id: Id,
+}
+
+/// Every mark of the lessons from `from` to `to`, once, lesson by lesson
+/// (the marks of a lesson follow each other), handed to `f`.
+pub fn each_mark<E: From<rusqlite::Error>>(
+    conn: &Connection,
+    from: NaiveDate,
+    to: NaiveDate,
+    mut f: impl FnMut(&MarkFacts<'_>) -> std::result::Result<(), E>,
+) -> std::result::Result<(), E> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT m.id, m.lesson_id, m.student_id, l.class_id, l.subject_id, l.date, m.symbol,
+                m.value, m.weight, m.due_on, m.comment, m.entered_at, m.control_form_id
+         FROM lesson l JOIN mark m ON m.lesson_id = l.id
+         WHERE l.date BETWEEN ?1 AND ?2",
+    )?;
+    let mut rows = stmt.query(params![from, to])?;
+    while let Some(r) = rows.next()? {
+        let text = |i: usize| -> rusqlite::Result<&str> {
+            r.get_ref(i)?.as_str().map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    i,
+                    rusqlite::types::Type::Text,
+                    Box::new(e),
+                )
+            })
+        };
+        let text_or_null = |i: usize| -> rusqlite::Result<Option<&str>> {
+            r.get_ref(i)?.as_str_or_null().map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    i,
+                    rusqlite::types::Type::Text,
+                    Box::new(e),
+                )
+            })
+        };
+        let m = MarkFacts {
+            id: r.get(0)?,
+            lesson_id: r.get(1)?,
+            student_id: r.get(2)?,
+            class_id: r.get(3)?,
+            subject_id: r.get(4)?,
+            date: text(5)?,
+            symbol: text(6)?,
+            value: r.get(7)?,
+            weight: r.get(8)?,
+            due_on: text_or_null(9)?,
+            comment: text_or_null(10)?,
+            entered_at: text(11)?,
+            control_form_id: r.get(12)?,
+        };
+        f(&m)?;
+    }
+    Ok(())
+}
+
+/// A form of control as the mark rules read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormFacts {
+    pub id: Id,
+    pub name: String,
     pub deadline_kind: String,
-    /// The form is a written work (the written deadline applies).
+    /// A written work (the written deadline applies).
     pub written: bool,
-    pub form: String,
+    pub weight: u8,
 }
 
-const MARK_COLUMNS: &str =
-    "m.id, m.lesson_id, m.student_id, m.symbol, m.value, m.due_on, m.comment,
-     date(m.entered_at, 'localtime'), cf.deadline_kind, cf.name, cf.written";
-
-fn mark_row(r: &rusqlite::Row) -> rusqlite::Result<MarkRow> {
-    Ok(MarkRow {
-        id: r.get(0)?,
-        lesson_id: r.get(1)?,
-        student_id: r.get(2)?,
-        symbol: r.get(3)?,
-        value: r.get(4)?,
-        due_on: r.get(5)?,
-        comment: r.get(6)?,
-        entered_on: r.get(7)?,
-        deadline_kind: r.get(8)?,
-        form: r.get(9)?,
-        written: r.get(10)?,
-    })
-}
-
-/// The days a form's marks are allowed, in SQL: a written work
-/// (`cf.written`) gets the written deadline, any other form its deadline
-/// kind's (`?{c}`, `?{i}`, `?{w}` = current, interim, written).
-fn days_allowed(c: u8, i: u8, w: u8) -> String {
-    format!(
-        "CASE WHEN cf.written = 1 OR cf.deadline_kind = 'written' THEN ?{w}
-              WHEN cf.deadline_kind = 'interim' THEN ?{i} ELSE ?{c} END"
-    )
-}
-
-/// Marks of lessons from `from` to `to` entered (local date) later than the
-/// lesson date plus the days allowed for their form (`days` = current,
-/// interim, written; a written work always gets the written days).
-pub fn late_marks(
-    conn: &Connection,
-    from: NaiveDate,
-    to: NaiveDate,
-    days: [u32; 3],
-) -> Result<Vec<MarkRow>> {
-    let allowed = days_allowed(3, 4, 5);
-    let sql = format!(
-        "SELECT {MARK_COLUMNS} FROM mark m JOIN lesson l ON l.id = m.lesson_id
-         JOIN control_form cf ON cf.id = m.control_form_id
-         WHERE l.date BETWEEN ?1 AND ?2
-           AND substr(m.entered_at, 1, 10) >= date(l.date, '+' || {allowed} || ' days')
-           AND date(m.entered_at, 'localtime') > date(l.date, '+' || {allowed} || ' days')
-         ORDER BY l.date, m.id"
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
+/// Every form of control.
+pub fn control_forms(conn: &Connection) -> Result<Vec<FormFacts>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT id, name, deadline_kind, written, weight FROM control_form")?;
     Ok(stmt
-        .query_map(params![from, to, days[0], days[1], days[2]], mark_row)?
+        .query_map([], |r| {
+            Ok(FormFacts {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                deadline_kind: r.get(2)?,
+                written: r.get(3)?,
+                weight: r.get(4)?,
+            })
+        })?
         .collect::<rusqlite::Result<_>>()?)
 }
 
-/// Pending (`*`) and deferred (`°`) marks at lessons from `from` to `to`.
-pub fn pending_and_deferred(
-    conn: &Connection,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> Result<Vec<MarkRow>> {
-    let sql = format!(
-        "SELECT {MARK_COLUMNS} FROM mark m JOIN lesson l ON l.id = m.lesson_id
-         JOIN control_form cf ON cf.id = m.control_form_id
-         WHERE m.symbol IN ('*', '°') AND l.date BETWEEN ?1 AND ?2 ORDER BY l.date, m.id"
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    Ok(stmt
-        .query_map(params![from, to], mark_row)?
-        .collect::<rusqlite::Result<_>>()?)
+/// The local date of a stored UTC time, as SQLite's `localtime` gives it
+/// (None when the text is not a time).
+pub fn local_date(conn: &Connection, utc: &str) -> Result<Option<NaiveDate>> {
+    let mut stmt = conn.prepare_cached("SELECT date(?1, 'localtime')")?;
+    Ok(stmt.query_row([utc], |r| r.get(0))?)
 }
 
 /// (lesson, student) of absences whose reason is not given yet (code of
@@ -220,6 +242,16 @@ pub fn unspecified_absences(
         .collect::<rusqlite::Result<_>>()?)
 }
 
+/// The days a form's marks are allowed, in SQL: a written work
+/// (`cf.written`) gets the written deadline, any other form its deadline
+/// kind's (`?{c}`, `?{i}`, `?{w}` = current, interim, written).
+fn days_allowed(c: u8, i: u8, w: u8) -> String {
+    format!(
+        "CASE WHEN cf.written = 1 OR cf.deadline_kind = 'written' THEN ?{w}
+              WHEN cf.deadline_kind = 'interim' THEN ?{i} ELSE ?{c} END"
+    )
+}
+
 /// (lesson, student): students enrolled (and in the lesson's group) at a
 /// lesson with a weight-2+ form of control, not absent, with no mark at it.
 /// Only lessons from `from` to `to` whose form's entry deadline (lesson
@@ -238,7 +270,7 @@ pub fn control_unmarked(
          JOIN control_form cf ON cf.id = l.control_form_id AND cf.weight >= 2
          JOIN enrolment e ON e.class_id = l.class_id AND e.starts_on <= l.date
               AND (e.ends_on IS NULL OR l.date <= e.ends_on)
-         WHERE l.date BETWEEN ?1 AND ?2
+         WHERE l.date BETWEEN ?1 AND ?2 AND l.control_form_id IS NOT NULL
            AND date(l.date, '+' || {allowed} || ' days') < ?3
            AND (l.group_id IS NULL OR EXISTS (SELECT 1 FROM group_member g
                 WHERE g.group_id = l.group_id AND g.student_id = e.student_id))
@@ -256,85 +288,28 @@ pub fn control_unmarked(
         .collect::<rusqlite::Result<_>>()?)
 }
 
-/// (date, excused): the class's school days (days with a lesson recorded)
-/// up to and including `on`, latest first, at most `limit`, each with
-/// whether `student_id` has an excused absence at a lesson of that day.
-pub fn excused_days_until(
-    conn: &Connection,
-    class_id: Id,
-    student_id: Id,
-    on: NaiveDate,
-    limit: u32,
-) -> Result<Vec<(NaiveDate, bool)>> {
+/// (class, date): the school days of every class (days with a lesson
+/// recorded) up to and including `to`, by class and date.
+pub fn school_days(conn: &Connection, to: NaiveDate) -> Result<Vec<(Id, NaiveDate)>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT l.date, max(EXISTS (SELECT 1 FROM attendance a
-                 JOIN attendance_code c ON c.id = a.code_id
-                 WHERE a.lesson_id = l.id AND a.student_id = ?2
-                   AND c.category = 'absent_excused'))
-         FROM lesson l WHERE l.class_id = ?1 AND l.date <= ?3
-         GROUP BY l.date ORDER BY l.date DESC LIMIT ?4",
+        "SELECT DISTINCT class_id, date FROM lesson WHERE date <= ?1 ORDER BY class_id, date",
     )?;
     Ok(stmt
-        .query_map(params![class_id, student_id, on, limit], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })?
+        .query_map([to], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?)
 }
 
-/// (class, student, subject, counted marks) for students of classes of
-/// grades `grades` enrolled on `on` who have fewer than `required` counted
-/// marks in `subject` from `from` to `to` (grades, and pending marks due
-/// before `as_of`), have lessons of the subject in that range (their group's
-/// included), and no final grade for `period_id` yet.
-#[allow(clippy::too_many_arguments)]
-pub fn too_few_marks(
-    conn: &Connection,
-    year_id: Id,
-    grades: (u8, u8),
-    period_id: Id,
-    from: NaiveDate,
-    to: NaiveDate,
-    on: NaiveDate,
-    as_of: NaiveDate,
-    required: usize,
-) -> Result<Vec<(Id, Id, Id, u32)>> {
+/// (class, student, date): the days up to and including `to` on which a
+/// student has an excused absence at a lesson of a class.
+pub fn excused_days(conn: &Connection, to: NaiveDate) -> Result<Vec<(Id, Id, NaiveDate)>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT * FROM (
-           SELECT c.id AS class_id, e.student_id AS student_id, cu.subject_id AS subject_id,
-                  (SELECT count(*) FROM mark m JOIN lesson l ON l.id = m.lesson_id
-                   WHERE m.student_id = e.student_id AND l.class_id = c.id
-                     AND l.subject_id = cu.subject_id AND l.date BETWEEN ?4 AND ?5
-                     AND (m.symbol IN ('2', '3', '4', '5') OR (m.symbol = '*' AND m.due_on < ?7))
-                  ) AS n
-           FROM class c
-           JOIN enrolment e ON e.class_id = c.id AND e.starts_on <= ?6
-                AND (e.ends_on IS NULL OR ?6 <= e.ends_on)
-           JOIN curriculum cu ON cu.class_id = c.id
-           WHERE c.year_id = ?1 AND c.grade BETWEEN ?2 AND ?3
-             AND EXISTS (SELECT 1 FROM lesson l WHERE l.class_id = c.id AND l.subject_id = cu.subject_id
-                 AND l.date BETWEEN ?4 AND ?5
-                 AND (l.group_id IS NULL OR EXISTS (SELECT 1 FROM group_member g
-                      WHERE g.group_id = l.group_id AND g.student_id = e.student_id)))
-             AND NOT EXISTS (SELECT 1 FROM period_grade pg WHERE pg.student_id = e.student_id
-                 AND pg.subject_id = cu.subject_id AND pg.period_id = ?8 AND pg.final IS NOT NULL)
-         ) WHERE n < ?9
-         ORDER BY class_id, subject_id, student_id",
+        "SELECT DISTINCT l.class_id, a.student_id, l.date FROM attendance a
+         JOIN attendance_code c ON c.id = a.code_id
+         JOIN lesson l ON l.id = a.lesson_id
+         WHERE c.category = 'absent_excused' AND l.date <= ?1",
     )?;
     Ok(stmt
-        .query_map(
-            params![
-                year_id,
-                grades.0,
-                grades.1,
-                from,
-                to,
-                on,
-                as_of,
-                period_id,
-                required as i64
-            ],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )?
+        .query_map([to], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<rusqlite::Result<_>>()?)
 }
 
@@ -394,113 +369,96 @@ pub fn unexcused_training_dates(conn: &Connection, year_id: Id) -> Result<Vec<(I
         .collect::<rusqlite::Result<_>>()?)
 }
 
-/// A final period grade 2–5 with the marks behind it.
+/// A final period grade 2–5.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FinalWithMarks {
+pub struct FinalGrade {
     pub period_id: Id,
     pub class_id: Id,
     pub student_id: Id,
     pub subject_id: Id,
     pub final_grade: String,
-    /// (symbol, value, weight, due_on) of every mark of the period.
-    pub marks: Vec<(String, Option<u8>, u8, Option<NaiveDate>)>,
 }
 
-/// Final grades 2–5 of periods overlapping `from`–`to`, with the marks of
-/// the student in the subject and class in the period. (Two passes, the
-/// finals and then the marks of those periods' lessons, rather than one
-/// join per final: on a large school the join re-reads every lesson of a
-/// subject once per student.)
-pub fn finals_with_marks(
-    conn: &Connection,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> Result<Vec<FinalWithMarks>> {
+/// Final grades 2–5 of periods overlapping `from`–`to` (the marks behind
+/// them come from [`each_mark`] over those periods).
+pub fn finals(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Vec<FinalGrade>> {
     let mut stmt = conn.prepare_cached(
         "SELECT pg.period_id, pg.class_id, pg.student_id, pg.subject_id, pg.final
          FROM period_grade pg JOIN period p ON p.id = pg.period_id
          WHERE pg.final IN ('2', '3', '4', '5') AND p.ends_on >= ?1 AND p.starts_on <= ?2
          ORDER BY pg.period_id, pg.class_id, pg.subject_id, pg.student_id",
     )?;
-    let mut out: Vec<FinalWithMarks> = stmt
+    Ok(stmt
         .query_map(params![from, to], |r| {
-            Ok(FinalWithMarks {
+            Ok(FinalGrade {
                 period_id: r.get(0)?,
                 class_id: r.get(1)?,
                 student_id: r.get(2)?,
                 subject_id: r.get(3)?,
                 final_grade: r.get(4)?,
-                marks: Vec::new(),
             })
         })?
-        .collect::<rusqlite::Result<_>>()?;
-    let index: std::collections::HashMap<(Id, Id, Id, Id), usize> = out
-        .iter()
-        .enumerate()
-        .map(|(i, f)| ((f.period_id, f.class_id, f.student_id, f.subject_id), i))
-        .collect();
-    // Every mark of the range once; the periods are few.
-    let periods: Vec<(Id, NaiveDate, NaiveDate)> = {
-        let mut stmt = conn.prepare_cached(
-            "SELECT id, starts_on, ends_on FROM period WHERE ends_on >= ?1 AND starts_on <= ?2",
-        )?;
-        stmt.query_map(params![from, to], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-            .collect::<rusqlite::Result<_>>()?
-    };
-    let (Some(first), Some(last)) = (
-        periods.iter().map(|p| p.1).min(),
-        periods.iter().map(|p| p.2).max(),
-    ) else {
-        return Ok(out);
-    };
-    let mut stmt = conn.prepare_cached(
-        "SELECT l.date, l.class_id, m.student_id, l.subject_id, m.symbol, m.value, m.weight, m.due_on
-         FROM mark m JOIN lesson l ON l.id = m.lesson_id
-         WHERE l.date BETWEEN ?1 AND ?2",
-    )?;
-    let mut rows = stmt.query(params![first, last])?;
-    while let Some(r) = rows.next()? {
-        let date: NaiveDate = r.get(0)?;
-        let (class, student, subject): (Id, Id, Id) = (r.get(1)?, r.get(2)?, r.get(3)?);
-        for p in periods.iter().filter(|p| p.1 <= date && date <= p.2) {
-            if let Some(&i) = index.get(&(p.0, class, student, subject)) {
-                out[i]
-                    .marks
-                    .push((r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?));
-            }
-        }
-    }
-    Ok(out)
+        .collect::<rusqlite::Result<_>>()?)
 }
 
-/// (class, date, subject, student, minutes).
-pub type HomeworkRow = (Id, NaiveDate, Id, Id, u32);
+/// A lesson with homework minutes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HomeworkLesson {
+    pub class_id: Id,
+    pub date: NaiveDate,
+    pub subject_id: Id,
+    pub group_id: Option<Id>,
+    pub minutes: u32,
+}
 
-/// (class, date, subject, student, minutes): estimated homework minutes a
-/// student gets per class, day and subject from `from` to `to`: the sum over
-/// the lessons the student attends (whole-class lessons and those of the
-/// student's groups, while enrolled in the class), so parallel groups of a
-/// subject count once per student. Only days with any minutes.
-pub fn homework_minutes(
+/// Lessons from `from` to `to` with homework minutes, by date, class and
+/// subject.
+pub fn homework_lessons(
     conn: &Connection,
     from: NaiveDate,
     to: NaiveDate,
-) -> Result<Vec<HomeworkRow>> {
+) -> Result<Vec<HomeworkLesson>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT l.class_id, l.date, l.subject_id, e.student_id, sum(l.homework_minutes)
-         FROM lesson l
-         JOIN enrolment e ON e.class_id = l.class_id AND e.starts_on <= l.date
-              AND (e.ends_on IS NULL OR l.date <= e.ends_on)
-         WHERE l.date BETWEEN ?1 AND ?2 AND l.homework_minutes > 0
-           AND (l.group_id IS NULL OR EXISTS (SELECT 1 FROM group_member g
-                WHERE g.group_id = l.group_id AND g.student_id = e.student_id))
-         GROUP BY l.class_id, l.date, l.subject_id, e.student_id
-         ORDER BY l.date, l.class_id, l.subject_id, e.student_id",
+        "SELECT class_id, date, subject_id, group_id, homework_minutes
+         FROM lesson WHERE date BETWEEN ?1 AND ?2 AND homework_minutes > 0
+         ORDER BY date, class_id, subject_id",
     )?;
     Ok(stmt
         .query_map(params![from, to], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            Ok(HomeworkLesson {
+                class_id: r.get(0)?,
+                date: r.get(1)?,
+                subject_id: r.get(2)?,
+                group_id: r.get(3)?,
+                minutes: r.get(4)?,
+            })
         })?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// (class, student, first day, last day) of every stay in a class of the
+/// year, by class and student.
+pub type StayRow = (Id, Id, NaiveDate, Option<NaiveDate>);
+
+/// The stays in the year's classes.
+pub fn class_stays(conn: &Connection, year_id: Id) -> Result<Vec<StayRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT e.class_id, e.student_id, e.starts_on, e.ends_on
+         FROM enrolment e JOIN class c ON c.id = e.class_id
+         WHERE c.year_id = ?1 ORDER BY e.class_id, e.student_id",
+    )?;
+    Ok(stmt
+        .query_map([year_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// (group, student) of every group's members.
+pub fn group_members(conn: &Connection) -> Result<Vec<(Id, Id)>> {
+    let mut stmt = conn.prepare_cached("SELECT group_id, student_id FROM group_member")?;
+    Ok(stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?)
 }
 
