@@ -55,11 +55,15 @@ pub const REOPEN: &str = "year.reopen";
 /// changed a row of a closed year.
 pub(crate) fn check(conn: &Connection, since: i64) -> Result<()> {
     let mut closed = closed_years(conn)?;
+    // With no year closed, only the years' own rows can matter (one that
+    // was closed and is being changed): a long import's entries are not
+    // read at all.
     let mut st = conn.prepare_cached(
-        "SELECT action, entity, old_value, new_value FROM audit_log WHERE id > ?1 ORDER BY id",
+        "SELECT action, entity, old_value, new_value FROM audit_log
+         WHERE id > ?1 AND (?2 OR entity = 'school_year') ORDER BY id",
     )?;
     let entries: Vec<(String, String, Option<String>, Option<String>)> = st
-        .query_map([since], |r| {
+        .query_map(rusqlite::params![since, !closed.is_empty()], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
         })?
         .collect::<rusqlite::Result<_>>()?;
