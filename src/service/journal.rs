@@ -281,19 +281,7 @@ pub fn load_in(
         .filter(|(l, _)| in_group(l))
         .collect();
     lessons.sort_by_key(|(l, _)| (l.date, l.lesson_no, l.group_id.unwrap_or(0)));
-    let mut members_of: HashMap<Id, HashSet<Id>> = HashMap::new();
-    for (l, _) in &lessons {
-        if let Some(g) = l.group_id
-            && !members_of.contains_key(&g)
-        {
-            members_of.insert(
-                g,
-                store::classes::group_members(conn, g)?
-                    .into_iter()
-                    .collect(),
-            );
-        }
-    }
+    let members_of = group_members_of(conn, lessons.iter().filter_map(|(l, _)| l.group_id))?;
     let lessons: Vec<JournalLesson> = lessons
         .into_iter()
         .map(|(lesson, recorded)| JournalLesson {
@@ -307,12 +295,7 @@ pub fn load_in(
             lesson,
         })
         .collect();
-    let index: HashMap<Id, usize> = lessons
-        .iter()
-        .enumerate()
-        .filter(|(_, l)| l.recorded)
-        .map(|(i, l)| (l.lesson.id, i))
-        .collect();
+    let index = recorded_index(&lessons);
     let n = lessons.len();
     let mut marks_of: HashMap<Id, Vec<Vec<store::journal::StoredMark>>> = HashMap::new();
     for m in store::journal::marks(conn, class.id, subject.id, period.starts_on, period.ends_on)? {
@@ -337,11 +320,7 @@ pub fn load_in(
                 Some(format!("{code} {label}"));
         }
     }
-    let finals: HashMap<Id, Option<String>> =
-        store::journal::period_grades(conn, class.id, subject.id, period.id)?
-            .into_iter()
-            .map(|g| (g.student_id, g.final_grade))
-            .collect();
+    let finals = finals_of(conn, class.id, subject.id, period.id)?;
     let required = required_marks(period.kind, settings);
     let mut members = common.members.clone();
     if let Some((g, _)) = &group {
@@ -385,6 +364,49 @@ pub fn load_in(
         group,
         groups: split,
     })
+}
+
+/// The members of each of `groups` (lessons given to a group).
+fn group_members_of(
+    conn: &store::Conn,
+    groups: impl Iterator<Item = Id>,
+) -> Result<HashMap<Id, HashSet<Id>>> {
+    let mut members_of: HashMap<Id, HashSet<Id>> = HashMap::new();
+    for g in groups {
+        if let std::collections::hash_map::Entry::Vacant(e) = members_of.entry(g) {
+            e.insert(
+                store::classes::group_members(conn, g)?
+                    .into_iter()
+                    .collect(),
+            );
+        }
+    }
+    Ok(members_of)
+}
+
+/// A recorded lesson's id → its column.
+fn recorded_index(lessons: &[JournalLesson]) -> HashMap<Id, usize> {
+    lessons
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.recorded)
+        .map(|(i, l)| (l.lesson.id, i))
+        .collect()
+}
+
+/// Each student's final grade in a subject and period.
+fn finals_of(
+    conn: &store::Conn,
+    class_id: Id,
+    subject_id: Id,
+    period_id: Id,
+) -> Result<HashMap<Id, Option<String>>> {
+    Ok(
+        store::journal::period_grades(conn, class_id, subject_id, period_id)?
+            .into_iter()
+            .map(|g| (g.student_id, g.final_grade))
+            .collect(),
+    )
 }
 
 fn per_lesson(n: usize) -> Vec<Vec<store::journal::StoredMark>> {
@@ -481,28 +503,9 @@ pub fn refresh_students(
         .into_iter()
         .map(|f| (f.id, f.name))
         .collect();
-    let mut members_of: HashMap<Id, HashSet<Id>> = HashMap::new();
-    for g in view.lessons.iter().filter_map(|l| l.lesson.group_id) {
-        if let std::collections::hash_map::Entry::Vacant(e) = members_of.entry(g) {
-            e.insert(
-                store::classes::group_members(conn, g)?
-                    .into_iter()
-                    .collect(),
-            );
-        }
-    }
-    let index: HashMap<Id, usize> = view
-        .lessons
-        .iter()
-        .enumerate()
-        .filter(|(_, l)| l.recorded)
-        .map(|(i, l)| (l.lesson.id, i))
-        .collect();
-    let finals: HashMap<Id, Option<String>> =
-        store::journal::period_grades(conn, view.class.id, view.subject.id, view.period.id)?
-            .into_iter()
-            .map(|g| (g.student_id, g.final_grade))
-            .collect();
+    let members_of = group_members_of(conn, view.lessons.iter().filter_map(|l| l.lesson.group_id))?;
+    let index = recorded_index(&view.lessons);
+    let finals = finals_of(conn, view.class.id, view.subject.id, view.period.id)?;
     let n = view.lessons.len();
     let what = (view.class.id, view.subject.id);
     let (from, to) = (view.period.starts_on, view.period.ends_on);

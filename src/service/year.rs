@@ -116,34 +116,11 @@ pub fn close(
     let closed_at = store::now();
     let y = year.clone();
     let errors = open_errors.len();
-    let audit = db.write(|tx| -> Result<Vec<i64>> {
-        let mut ids = Vec::new();
-        let row: Map<String, Value> = [
-            ("status".to_string(), json!("closed")),
-            ("closed_at".to_string(), json!(closed_at)),
-        ]
-        .into_iter()
-        .collect();
-        ids.extend(store::audit::write_row(
-            tx,
-            operator,
-            closed::CLOSE,
-            "school_year",
-            &key(y.id),
-            Some(&row),
-        )?);
-        if let Some(n) = &note {
-            ids.push(store::audit::record(
-                tx,
-                operator,
-                closed::CLOSE,
-                "school_year_note",
-                &json!({ "year_id": y.id }).to_string(),
-                None,
-                Some(&json!({ "year": y.label, "forced": true, "open_errors": errors, "note": n })),
-            )?);
-        }
-        Ok(ids)
+    let audit = db.write(|tx| {
+        let note = note
+            .as_ref()
+            .map(|n| json!({ "year": y.label, "forced": true, "open_errors": errors, "note": n }));
+        set_status(tx, operator, &y, closed::CLOSE, Some(&closed_at), note)
     })?;
     Ok(Closing {
         year,
@@ -162,31 +139,54 @@ pub fn reopen(db: &mut Db, operator: &str, label: &str, reason: &str) -> Result<
     if reason.is_empty() {
         return Err(store::invalid("a reopening needs a reason (--reason …)"));
     }
-    db.write(|tx| -> Result<Vec<i64>> {
-        let mut ids = Vec::new();
-        let row: Map<String, Value> = [
-            ("status".to_string(), json!("open")),
-            ("closed_at".to_string(), Value::Null),
-        ]
-        .into_iter()
-        .collect();
-        ids.extend(store::audit::write_row(
-            tx,
-            operator,
-            closed::REOPEN,
-            "school_year",
-            &key(year.id),
-            Some(&row),
-        )?);
+    db.write(|tx| {
+        let note = json!({ "year": year.label, "reason": reason });
+        set_status(tx, operator, &year, closed::REOPEN, None, Some(note))
+    })
+}
+
+/// Close (`closed_at` given) or reopen `year` as `action`, with a note
+/// recorded beside it.
+fn set_status(
+    tx: &store::Conn,
+    operator: &str,
+    year: &SchoolYear,
+    action: &str,
+    closed_at: Option<&str>,
+    note: Option<Value>,
+) -> Result<Vec<i64>> {
+    let row: Map<String, Value> = [
+        (
+            "status".to_string(),
+            json!(if closed_at.is_some() {
+                "closed"
+            } else {
+                "open"
+            }),
+        ),
+        ("closed_at".to_string(), json!(closed_at)),
+    ]
+    .into_iter()
+    .collect();
+    let mut ids = Vec::new();
+    ids.extend(store::audit::write_row(
+        tx,
+        operator,
+        action,
+        "school_year",
+        &key(year.id),
+        Some(&row),
+    )?);
+    if let Some(n) = note {
         ids.push(store::audit::record(
             tx,
             operator,
-            closed::REOPEN,
+            action,
             "school_year_note",
             &json!({ "year_id": year.id }).to_string(),
             None,
-            Some(&json!({ "year": year.label, "reason": reason })),
+            Some(&n),
         )?);
-        Ok(ids)
-    })
+    }
+    Ok(ids)
 }

@@ -144,9 +144,7 @@ pub fn backup(conn: &Connection, out: &Path) -> Result<Made> {
 /// `dir`: `<name>-<stamp>.sqlite`, or `<name>-<stamp>-2.sqlite` and on
 /// when one was made in the same second.
 pub fn backup_name(db: &Path, dir: &Path, stamp: &str) -> PathBuf {
-    let stem = db
-        .file_stem()
-        .map_or_else(|| "classbook".into(), |s| s.to_string_lossy());
+    let stem = stem(db);
     let mut path = dir.join(format!("{stem}-{stamp}.sqlite"));
     let mut n = 1;
     while path.exists() {
@@ -154,6 +152,13 @@ pub fn backup_name(db: &Path, dir: &Path, stamp: &str) -> PathBuf {
         path = dir.join(format!("{stem}-{stamp}-{n}.sqlite"));
     }
     path
+}
+
+/// The database's file name without its extension, which its backups
+/// are named after.
+fn stem(db: &Path) -> String {
+    db.file_stem()
+        .map_or_else(|| "classbook".into(), |s| s.to_string_lossy().into_owned())
 }
 
 /// When a file named by [`backup_name`] for a database named `stem` was
@@ -177,9 +182,7 @@ fn made_at(stem: &str, name: &str) -> Option<(String, u32)> {
 /// Remove the oldest backups of `db` in `dir` (named by [`backup_name`])
 /// beyond the newest `keep`; returns those removed.
 pub fn rotate(db: &Path, dir: &Path, keep: usize) -> Result<Vec<PathBuf>> {
-    let stem = db
-        .file_stem()
-        .map_or_else(|| "classbook".into(), |s| s.to_string_lossy().into_owned());
+    let stem = stem(db);
     let mut found: Vec<((String, u32), PathBuf)> = fs::read_dir(dir)
         .map_err(|e| invalid(format!("{}: {e}", dir.display())))?
         .filter_map(|e| e.ok())
@@ -263,14 +266,15 @@ pub fn restore(db: &Path, from: &Path, kept: &Path) -> Result<Restored> {
     current.busy_timeout(Duration::from_secs(5))?;
     if backup(&current, kept).is_err() {
         // Too damaged to read through: its files as they are.
-        super::write_private(kept, b"").map_err(|e| invalid(format!("{}: {e}", kept.display())))?;
-        fs::copy(db, kept).map_err(|e| invalid(format!("{}: {e}", kept.display())))?;
+        let copy = |from: &Path, to: &Path| -> Result<()> {
+            super::write_private(to, b"")
+                .and_then(|()| fs::copy(from, to).map(|_| ()))
+                .map_err(|e| invalid(format!("{}: {e}", to.display())))
+        };
+        copy(db, kept)?;
         let wal = companion(db, "-wal");
         if wal.exists() {
-            let to = companion(kept, "-wal");
-            super::write_private(&to, b"")
-                .map_err(|e| invalid(format!("{}: {e}", to.display())))?;
-            fs::copy(&wal, &to).map_err(|e| invalid(format!("{}: {e}", to.display())))?;
+            copy(&wal, &companion(kept, "-wal"))?;
         }
     }
     let source = Connection::open_with_flags(

@@ -205,6 +205,8 @@ pub struct Db {
     checkpointer: Option<std::sync::mpsc::Sender<()>>,
     /// Opened for reading only: every write is refused.
     read_only: bool,
+    /// The audit log's newest entry when the last write began.
+    last_since: Option<i64>,
 }
 
 /// A long write another process announced in `<database>-writer` (see
@@ -464,34 +466,23 @@ pub fn open(path: &Path, opts: &OpenOptions) -> Result<Db, OpenError> {
             return Err(OpenError::Empty(path.to_path_buf()));
         }
     }
-    if read_only {
-        if version < supported {
-            return Err(OpenError::Migration {
-                path: path.to_path_buf(),
-                message: format!(
-                    "it has schema {version} and this classbook reads {supported}; a file opened \
-                     read-only cannot be brought up to date: open a writable copy once"
-                ),
-            });
-        }
-        return Ok(Db {
-            conn,
+    if read_only && version < supported {
+        return Err(OpenError::Migration {
             path: path.to_path_buf(),
-            patience: opts.patience,
-            on_wait: opts.on_wait,
-            warnings,
-            next_seen: None,
-            checkpointer: None,
-            who: access::Who::current(),
-            read_only: true,
+            message: format!(
+                "it has schema {version} and this classbook reads {supported}; a file opened \
+                 read-only cannot be brought up to date: open a writable copy once"
+            ),
         });
     }
-    conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
-        .map_err(sql)?;
-    let mode: String = conn
-        .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
-        .map_err(sql)?;
-    debug_assert!(mode.eq_ignore_ascii_case("wal") || mode.eq_ignore_ascii_case("memory"));
+    if !read_only {
+        conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
+            .map_err(sql)?;
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+            .map_err(sql)?;
+        debug_assert!(mode.eq_ignore_ascii_case("wal") || mode.eq_ignore_ascii_case("memory"));
+    }
     let mut db = Db {
         conn,
         path: path.to_path_buf(),
@@ -501,8 +492,12 @@ pub fn open(path: &Path, opts: &OpenOptions) -> Result<Db, OpenError> {
         next_seen: None,
         checkpointer: None,
         who: access::Who::current(),
-        read_only: false,
+        read_only,
+        last_since: None,
     };
+    if read_only {
+        return Ok(db);
+    }
     migrate::apply(&mut db.conn).map_err(|e| match e {
         StoreError::Locked => OpenError::Locked(path.to_path_buf()),
         StoreError::Sqlite(s) => sql(s),
@@ -645,6 +640,12 @@ impl Db {
         &self.path
     }
 
+    /// The audit log's newest entry when the last write began (what a
+    /// screen compares with what it read: no one else's write between).
+    pub fn last_write_since(&self) -> Option<i64> {
+        self.last_since
+    }
+
     /// Opened for reading only ([`OpenOptions::read_only`], or a file the
     /// user may not write).
     pub fn is_read_only(&self) -> bool {
@@ -754,6 +755,7 @@ impl Db {
             }
         };
         let since = audit::last_id(&tx).map_err(E::from)?;
+        self.last_since = Some(since);
         let changes = tx.total_changes();
         let out = f(&tx);
         // A write that met a damaged page marks the file (the error itself

@@ -1087,26 +1087,15 @@ impl App {
     /// year or a class (the School tab, the change history).
     pub fn invalidate(&mut self) {
         self.reload_structure();
-        let panes: [&mut dyn Pane; 7] = [
-            &mut self.journal,
-            &mut self.attendance,
-            &mut self.training,
-            &mut self.indicators,
-            &mut self.review,
-            &mut self.reports,
-            &mut self.school_pane,
-        ];
-        for p in panes {
+        for (_, p) in self.panes_mut() {
             p.invalidate();
         }
         self.ensure_loaded();
     }
 
-    /// Every pane but the one shown reads again when next shown (after a
-    /// write the shown pane took in itself: [`Outcome::patched`]).
-    fn invalidate_others(&mut self) {
-        let tab = self.tab;
-        let panes: [(Tab, &mut dyn Pane); 7] = [
+    /// Every pane with its tab.
+    fn panes_mut(&mut self) -> [(Tab, &mut dyn Pane); 7] {
+        [
             (Tab::Journal, &mut self.journal),
             (Tab::Attendance, &mut self.attendance),
             (Tab::Training, &mut self.training),
@@ -1114,8 +1103,14 @@ impl App {
             (Tab::Review, &mut self.review),
             (Tab::Reports, &mut self.reports),
             (Tab::School, &mut self.school_pane),
-        ];
-        for (t, p) in panes {
+        ]
+    }
+
+    /// Every pane but the one shown reads again when next shown (after a
+    /// write the shown pane took in itself: [`Outcome::patched`]).
+    fn invalidate_others(&mut self) {
+        let tab = self.tab;
+        for (t, p) in self.panes_mut() {
             if t != tab {
                 p.invalidate();
             }

@@ -268,12 +268,10 @@ impl<'a> Ctx<'a> {
             return None;
         };
         let was = self.seen;
-        let written = db.write_seen(self.seen, |tx| {
-            let before = store::audit::last_id(tx)?;
-            f(tx, operator).map(|(v, e)| (v, e, before))
-        });
+        let written = db.write_seen(self.seen, |tx| f(tx, operator));
         match written {
-            Ok((value, entries, before)) => {
+            Ok((value, entries)) => {
+                let before = db.last_write_since().unwrap_or_default();
                 // What this context wrote, it has seen.
                 if let (Some(seen), Some(last)) = (self.seen, entries.iter().max()) {
                     self.seen = Some(seen.max(*last));
